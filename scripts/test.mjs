@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// One `npm test`: checks the machine, typechecks, then runs every test file with Node's test runner.
+// Test files are passed explicitly (Node 20's `node --test DIR` finds nothing).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import net from 'node:net';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function fail(msg) {
+  console.error(`\nnpm test cannot run: ${msg}\n`);
+  process.exit(1);
+}
+
+// Debian packages the suite needs. Missing ones fail loudly instead of skipping tests.
+const needed = [
+  ['ffmpeg', 'ffmpeg', 'apt-get install -y ffmpeg'],
+  ['/usr/bin/chromium', 'chromium', 'apt-get install -y chromium'],
+];
+for (const [bin, pkg, how] of needed) {
+  const found = bin.startsWith('/') ? existsSync(bin) : spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+  if (!found) fail(`the Debian package "${pkg}" is missing (${how}); see README "Tests".`);
+}
+
+const pgUrl = process.env.VIGIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pg = new URL(pgUrl);
+await new Promise((resolve) => {
+  const s = net.connect({ host: pg.hostname, port: Number(pg.port || 5432) });
+  s.once('connect', () => { s.end(); resolve(); });
+  s.once('error', (e) => fail(`PostgreSQL is not reachable at ${pg.host} (${e.message}); start it or set VIGIL_TEST_PG_URL.`));
+});
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+let files = [...walk(join(root, 'packages')), ...walk(join(root, 'test'))].sort();
+if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
+if (!files.length) fail('no test files found.');
+
+if (!filter.length) {
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) fail('the TypeScript typecheck failed (see above).');
+}
+
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=tap', ...files],
+  { stdio: 'inherit', cwd: root, env: { ...process.env, VIGIL_TEST_PG_URL: pgUrl } },
+);
+process.exit(r.status ?? 1);
