@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { isSeeded, seedDemo, startService, DEMO_ADMIN } from '@vigil/server';
+import { configFrom, fatal, withServiceOptions } from '../options.ts';
+import { stopOnSignals } from './serve.ts';
+
+export function demoCommand(program: Command) {
+  withServiceOptions(program.command('demo').description('run the service on embedded SQLite with seeded demo data')).action(async (opts) => {
+    try {
+      const cfg = configFrom(opts);
+      const svc = await startService(cfg);
+      stopOnSignals(svc.stop);
+      const base = svc.url.replace('127.0.0.1', 'localhost');
+      const lines = [`\nVigil demo running at ${base}`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`];
+      if (!(await isSeeded(svc.ctx.db))) {
+        const seed = await seedDemo(svc.ctx.db, svc.ctx.clock);
+        svc.ctx.jobsAdded();
+        lines.push(
+          `  Seeded ${seed.events} platform events.`,
+          `  Staff login (shown once):  ${seed.adminUsername} / ${seed.adminPassword}`,
+          `  Platform API key (shown once, scopes ingest+read): ${seed.ingestKey}`,
+        );
+      } else {
+        lines.push(`  Demo data already seeded; staff login "${DEMO_ADMIN}" (its password was printed on the first run; reset it with \`vigil admin password ${DEMO_ADMIN}\`).`);
+      }
+      process.stdout.write(lines.join('\n') + '\n\n');
+    } catch (e) {
+      fatal(e);
+    }
+  });
+}

@@ -1,0 +1,16 @@
+// The `vigil` command.
+import { Command } from 'commander';
+import { VERSION } from '@vigil/server';
+import { serveCommand } from './commands/serve.ts';
+import { demoCommand } from './commands/demo.ts';
+import { adminCommand } from './commands/admin.ts';
+import { keysCommand } from './commands/keys.ts';
+import { auditCommand } from './commands/audit.ts';
+
+const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
+serveCommand(program);
+demoCommand(program);
+adminCommand(program);
+keysCommand(program);
+auditCommand(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,35 @@
+// Flags shared by the commands that open the service's configuration.
+import type { Command } from 'commander';
+import { loadConfig, ConfigError, type Config } from '@vigil/server';
+
+export function withServiceOptions(cmd: Command): Command {
+  return cmd
+    .option('-p, --port <port>', 'HTTP port (env PORT, default 8080)')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option('-d, --data <dir>', 'data directory (env VIGIL_DATA, default ./data)')
+    .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); SQLite in the data directory without it')
+    .option('-c, --config <file>', 'JSON config file (env VIGIL_CONFIG)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)')
+    .option('--workers <n>', 'job workers in this process (env VIGIL_WORKERS, default 1)');
+}
+
+export function configFrom(opts: Record<string, string | undefined>): Config {
+  return loadConfig({
+    file: opts.config,
+    flags: {
+      port: opts.port,
+      host: opts.host,
+      dataDir: opts.data,
+      databaseUrl: opts.databaseUrl,
+      logLevel: opts.logLevel,
+      workers: opts.workers,
+    },
+  });
+}
+
+/** Prints a clear message for expected failures (bad config, bad input) instead of a stack trace. */
+export function fatal(err: unknown): never {
+  const msg = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`vigil: ${msg}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+}

@@ -1,0 +1,39 @@
+// Every API method, one module each. Adding a route = adding a file and a line here.
+import type { RouteModule } from '../http/route.ts';
+import healthz from './health/healthz.ts';
+import readyz from './health/readyz.ts';
+import ingestEvents from './events/ingest.ts';
+import listEvents from './events/list.ts';
+import jobStats from './jobs/stats.ts';
+import deadJobs from './jobs/dead.ts';
+import retryJob from './jobs/retry.ts';
+import login from './session/login.ts';
+import currentSession from './session/current.ts';
+import logout from './session/logout.ts';
+import listStaff from './staff/list.ts';
+import createStaff from './staff/create.ts';
+import updateStaff from './staff/update.ts';
+import listKeys from './keys/list.ts';
+import createKey from './keys/create.ts';
+import revokeKey from './keys/revoke.ts';
+import listAudit from './audit/list.ts';
+import verifyAudit from './audit/verify.ts';
+import listWebhooks from './webhooks/list.ts';
+import createWebhook from './webhooks/create.ts';
+import removeWebhook from './webhooks/remove.ts';
+import webhookDeliveries from './webhooks/deliveries.ts';
+import retryDelivery from './webhooks/retry.ts';
+import account from './subjects/account.ts';
+import group from './subjects/group.ts';
+
+export const routes: RouteModule[] = [
+  healthz, readyz,
+  ingestEvents, listEvents,
+  jobStats, deadJobs, retryJob,
+  login, currentSession, logout,
+  listStaff, createStaff, updateStaff,
+  listKeys, createKey, revokeKey,
+  listAudit, verifyAudit,
+  listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
+  account, group,
+];

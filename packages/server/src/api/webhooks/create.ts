@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { ADMIN, actorOf } from '../../auth/roles.ts';
+import { appendAudit } from '../../audit/log.ts';
+import { newWebhookSecret } from '../../webhooks/outbox.ts';
+import { assertPublicUrl, UnsafeUrlError } from '../../util/ssrf.ts';
+import { HttpError } from '../../http/errors.ts';
+import { iso } from '../../util/time.ts';
+
+/** POST /v1/webhooks — register an endpoint; its signing secret is returned once. */
+const route: RouteModule = (app, ctx) => {
+  app.post('/v1/webhooks', {
+    config: { access: { roles: ADMIN } },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Register a webhook endpoint',
+      description: 'Deliveries are POSTed as JSON with a `Vigil-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` header.',
+      body: z.object({ url: z.string().url().max(2048), events: z.array(z.string().min(1).max(100)).min(1).default(['*']) }).strict(),
+      response: { 201: z.object({ id: z.number(), url: z.string(), events: z.array(z.string()), secret: z.string() }), 400: errorSchema, ...authErrors },
+    },
+    handler: async (req, reply) => {
+      try {
+        await assertPublicUrl(req.body.url, ctx.cfg.webhooks.allowPrivateTargets);
+      } catch (e) {
+        if (e instanceof UnsafeUrlError) throw new HttpError(400, 'unsafe_url', e.message);
+        throw e;
+      }
+      const secret = newWebhookSecret();
+      const id = await ctx.db.kysely.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('webhook_endpoints')
+          .values({ url: req.body.url, secret, events: req.body.events.join(','), enabled: 1, created_at: iso(ctx.clock.now()) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, { actor: actorOf(req.principal), action: 'webhook.create', subjectType: 'webhook', subjectId: String(row.id), data: { url: req.body.url, events: req.body.events } }, ctx.clock);
+        return Number(row.id);
+      });
+      return reply.status(201).send({ id, url: req.body.url, events: req.body.events, secret });
+    },
+  });
+};
+export default route;

@@ -1,0 +1,46 @@
+// Builds the HTTP application: Fastify with zod schemas, the OpenAPI document, auth, and every route.
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { routes } from './api/index.ts';
+import type { AppContext } from './context.ts';
+import { registerAuth } from './http/auth-hook.ts';
+import { handleError } from './http/errors.ts';
+import type { VigilApp, RouteModule } from './http/route.ts';
+
+export const VERSION = '0.1.0';
+
+export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<VigilApp> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: ctx.cfg.bodyLimitBytes,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Vigil API', version: VERSION, description: 'Child-safety service for end-to-end-encrypted messaging.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Platform API key: `Authorization: Bearer vk_…`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session', description: 'Staff session from POST /v1/session; writes also need the `x-csrf-token` header.' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, ctx);
+
+  app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  for (const r of [...routes, ...extraRoutes]) r(app, ctx);
+  return app;
+}

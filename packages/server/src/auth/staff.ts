@@ -1,0 +1,66 @@
+// Staff accounts. Every change is audited in the same transaction.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { appendAudit } from '../audit/log.ts';
+import { iso, type Clock } from '../util/time.ts';
+import { hashPassword, passwordProblem } from './passwords.ts';
+import { ROLES, type Role } from './roles.ts';
+
+export class StaffError extends Error {
+  constructor(readonly status: 400 | 404 | 409, message: string) {
+    super(message);
+  }
+}
+
+export async function createStaff(
+  db: Kysely<Database>,
+  o: { username: string; role: Role; password: string; displayName?: string | null },
+  actor: string,
+  clock: Clock,
+): Promise<{ id: number; username: string; role: Role }> {
+  if (!/^[a-z0-9][a-z0-9._-]{1,63}$/i.test(o.username)) throw new StaffError(400, 'username: 2-64 letters, digits, dot, dash or underscore');
+  if (!ROLES.includes(o.role)) throw new StaffError(400, `role must be one of ${ROLES.join(', ')}`);
+  const weak = passwordProblem(o.password);
+  if (weak) throw new StaffError(400, weak);
+  const password_hash = await hashPassword(o.password);
+  return db.transaction().execute(async (trx) => {
+    const exists = await trx.selectFrom('staff').select('id').where('username', '=', o.username).executeTakeFirst();
+    if (exists) throw new StaffError(409, `a staff account named "${o.username}" already exists`);
+    const row = await trx
+      .insertInto('staff')
+      .values({ username: o.username, display_name: o.displayName ?? null, role: o.role, password_hash, failed_logins: 0, locked_until: null, disabled: 0, created_at: iso(clock.now()) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(row.id);
+    await appendAudit(trx, { actor, action: 'staff.create', subjectType: 'staff', subjectId: String(id), data: { username: o.username, role: o.role } }, clock);
+    return { id, username: o.username, role: o.role };
+  });
+}
+
+export async function updateStaff(
+  db: Kysely<Database>,
+  id: number,
+  change: { role?: Role; disabled?: boolean; unlock?: boolean; password?: string },
+  actor: string,
+  clock: Clock,
+): Promise<void> {
+  if (change.password !== undefined) {
+    const weak = passwordProblem(change.password);
+    if (weak) throw new StaffError(400, weak);
+  }
+  const password_hash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+  await db.transaction().execute(async (trx) => {
+    const set: Record<string, unknown> = {};
+    if (change.role) set.role = change.role;
+    if (change.disabled !== undefined) set.disabled = change.disabled ? 1 : 0;
+    if (change.unlock) Object.assign(set, { locked_until: null, failed_logins: 0 });
+    if (password_hash) set.password_hash = password_hash;
+    if (!Object.keys(set).length) throw new StaffError(400, 'nothing to change');
+    const r = await trx.updateTable('staff').set(set).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new StaffError(404, `staff account ${id} not found`);
+    // A disabled or re-roled account loses its sessions at once.
+    if (change.disabled || change.role || password_hash) await trx.deleteFrom('sessions').where('staff_id', '=', id).execute();
+    const { password: _omit, ...logged } = change;
+    await appendAudit(trx, { actor, action: 'staff.update', subjectType: 'staff', subjectId: String(id), data: { ...logged, passwordChanged: !!password_hash } }, clock);
+  });
+}

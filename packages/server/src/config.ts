@@ -1,0 +1,106 @@
+// Configuration from defaults < config file < environment < command-line flags, validated once.
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const configSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('./data'),
+    /** postgres://… ; without it the embedded SQLite file <dataDir>/vigil.db is used. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Mark session cookies Secure (set when served over HTTPS). */
+    cookieSecure: z.coerce.boolean().default(false),
+    sessionTtlMinutes: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+    bodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+    workers: z.coerce.number().int().min(0).max(64).default(1),
+    login: z
+      .object({
+        maxFailures: z.number().int().min(1).default(5),
+        lockoutMinutes: z.number().int().min(1).default(15),
+        perIpPerWindow: z.number().int().min(1).default(30),
+        windowMinutes: z.number().int().min(1).default(15),
+      })
+      .default({ maxFailures: 5, lockoutMinutes: 15, perIpPerWindow: 30, windowMinutes: 15 }),
+    webhooks: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(50).default(10),
+        timeoutMs: z.number().int().min(100).default(10_000),
+        /** Allow webhook targets on loopback/private addresses (tests, single-host setups). */
+        allowPrivateTargets: z.boolean().default(false),
+      })
+      .default({ maxAttempts: 10, timeoutMs: 10_000, allowPrivateTargets: false }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+const ENV_MAP: Record<string, keyof Config> = {
+  PORT: 'port',
+  HOST: 'host',
+  VIGIL_DATA: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  LOG_LEVEL: 'logLevel',
+  VIGIL_COOKIE_SECURE: 'cookieSecure',
+  VIGIL_WORKERS: 'workers',
+};
+
+export interface ConfigSources {
+  flags?: Partial<Record<keyof Config, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  /** Path to a JSON config file; also from VIGIL_CONFIG. */
+  file?: string;
+}
+
+export function loadConfig(src: ConfigSources = {}): Config {
+  const env = src.env ?? process.env;
+  const origin: Record<string, string> = {};
+  const merged: Record<string, unknown> = {};
+  const filePath = src.file ?? env.VIGIL_CONFIG;
+  if (filePath) {
+    if (!existsSync(filePath)) throw new ConfigError(`config file not found: ${filePath}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(filePath, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`config file ${filePath} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${filePath} must hold a JSON object`);
+    for (const [k, v] of Object.entries(parsed)) {
+      merged[k] = v;
+      origin[k] = `config file ${filePath}`;
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_MAP)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') {
+      merged[key] = key === 'cookieSecure' ? v === 'true' || v === '1' : v;
+      origin[key] = `environment variable ${name}`;
+    }
+  }
+  for (const [k, v] of Object.entries(src.flags ?? {})) {
+    if (v !== undefined) {
+      merged[k] = v;
+      origin[k] = `flag --${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+    }
+  }
+  const r = configSchema.safeParse(merged);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const from = origin[key] ? ` (from ${origin[key]})` : '';
+      return `  - ${i.path.join('.') || '(root)'}: ${i.message}${from}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...r.data, dataDir: resolve(r.data.dataDir) };
+}
+
+export const sqlitePathOf = (c: Config) => join(c.dataDir, 'vigil.db');

@@ -1,0 +1,14 @@
+// What every route and daemon gets: configuration, database, clock, logger, and the worker to nudge.
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import type { Clock } from './util/time.ts';
+
+export interface AppContext {
+  cfg: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Called after new jobs commit, to wake idle workers. */
+  jobsAdded: () => void;
+}

@@ -1,0 +1,211 @@
+// Table types for Kysely. Times are ISO-8601 UTC strings and JSON is text on both dialects,
+// so SQLite and PostgreSQL return identical rows and one code path serves both.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Id = Generated<number>;
+
+export interface EventsTable {
+  id: Id;
+  platform: string;
+  external_id: string; // the platform's idempotency id
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  payload: string; // JSON
+  occurred_at: string;
+  received_at: string;
+  processed_at: string | null;
+  source_key_id: number | null;
+}
+
+export interface JobsTable {
+  id: Id;
+  kind: string;
+  payload: string; // JSON
+  status: 'pending' | 'running' | 'done' | 'dead';
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface AccountsTable {
+  platform: string;
+  id: string;
+  username: string | null;
+  display_name: string | null;
+  bio: string | null;
+  avatar: string | null; // JSON media reference
+  created_at: string | null;
+  first_seen_at: string;
+  updated_at: string;
+  event_count: number;
+}
+
+export interface GroupsTable {
+  platform: string;
+  id: string;
+  name: string | null;
+  description: string | null;
+  avatar: string | null;
+  member_count: number | null;
+  invite_link: string | null;
+  created_at: string | null;
+  first_seen_at: string;
+  updated_at: string;
+  event_count: number;
+}
+
+export interface GroupMembersTable {
+  platform: string;
+  group_id: string;
+  account_id: string;
+  joined_at: string;
+  left_at: string | null;
+  via_invite: string | null;
+}
+
+export interface InvitesTable {
+  platform: string;
+  link: string;
+  group_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  uses: number;
+}
+
+export interface MediaTable {
+  platform: string;
+  id: string;
+  account_id: string | null;
+  group_id: string | null;
+  surface: string;
+  sha256: string | null;
+  md5: string | null;
+  pdq: string | null;
+  url: string | null;
+  mime: string | null;
+  size: number | null;
+  shared_at: string;
+}
+
+export interface UserReportsTable {
+  platform: string;
+  id: string;
+  reporter_id: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  payload: string; // JSON: messages, franking openings etc.
+  filed_at: string;
+}
+
+export interface StaffTable {
+  id: Id;
+  username: string;
+  display_name: string | null;
+  role: 'admin' | 'lead' | 'reviewer' | 'legal' | 'auditor';
+  password_hash: string;
+  failed_logins: number;
+  locked_until: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  staff_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Id;
+  name: string;
+  platform: string;
+  scopes: string; // comma-separated
+  secret_hash: string;
+  created_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuditLogTable {
+  seq: ColumnType<number, number, never>;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  reason: string | null;
+  data: string; // JSON
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: Id;
+  url: string;
+  secret: string;
+  events: string; // comma-separated event types, or *
+  enabled: number;
+  created_at: string;
+}
+
+export interface WebhookOutboxTable {
+  id: Id;
+  endpoint_id: number;
+  event_type: string;
+  payload: string; // JSON body sent as-is
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+  key: string; // "ip:<addr>"
+  window_start: string;
+  count: number;
+}
+
+export interface Database {
+  events: EventsTable;
+  jobs: JobsTable;
+  accounts: AccountsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  invites: InvitesTable;
+  media: MediaTable;
+  user_reports: UserReportsTable;
+  staff: StaffTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_outbox: WebhookOutboxTable;
+  login_attempts: LoginAttemptsTable;
+}
+
+export type Job = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type Staff = Selectable<StaffTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

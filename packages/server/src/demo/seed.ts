@@ -1,0 +1,72 @@
+// The demo data set: a platform with ordinary accounts and groups, plus a few that the detection
+// capabilities should flag (coded terms from public reporting only; no abusive content).
+// Everything goes through the real ingest pipeline, so the demo shows what production does.
+import type { Db } from '../db/connect.ts';
+import { createStaff } from '../auth/staff.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { generatePassword } from '../auth/passwords.ts';
+import { ingestEvents, validateEvents } from '../ingest/ingest.ts';
+import type { Clock } from '../util/time.ts';
+
+export const DEMO_ADMIN = 'demo-admin';
+
+export interface DemoSeed {
+  adminUsername: string;
+  adminPassword: string;
+  ingestKey: string;
+  events: number;
+}
+
+export async function isSeeded(db: Db): Promise<boolean> {
+  return !!(await db.kysely.selectFrom('staff').select('id').where('username', '=', DEMO_ADMIN).executeTakeFirst());
+}
+
+export function demoEvents(now: Date): unknown[] {
+  const t = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+  const accounts = [
+    { id: 'u-1001', username: 'maria.gomez', display_name: 'María Gómez', bio: 'Baker in Valencia. Sourdough every Sunday.' },
+    { id: 'u-1002', username: 'dev_kenji', display_name: 'Kenji', bio: 'cpp developers meetup organiser' },
+    { id: 'u-1003', username: 'roadmap_club', display_name: 'Road Map Club', bio: 'Cycling routes around Lyon' },
+    { id: 'u-1004', username: 'amira.h', display_name: 'Amira', bio: 'Taboo board game night every Friday!' },
+    { id: 'u-1005', username: 'cp_links_dm', display_name: 'trade vids', bio: 'dm for links, swap only' },
+    { id: 'u-1006', username: 'n0l1m1ts_trade', display_name: 'no limits', bio: 'new here, swap pics' },
+    { id: 'u-1007', username: 'joao.silva', display_name: 'João Silva', bio: 'Fotografia e viagens' },
+    { id: 'u-1008', username: 'new_acc_5521', display_name: null, bio: null },
+  ];
+  const events: unknown[] = accounts.map((a, i) => ({
+    id: `demo-acc-${a.id}`,
+    type: 'account.created',
+    occurred_at: t(600 - i * 10),
+    account: { ...a, created_at: t(600 - i * 10) },
+  }));
+  const groups = [
+    { id: 'g-2001', name: 'Valencia Bakers', description: 'Recipes, flour sources and market days.', member_count: 42, invite_link: 'https://chat.example/join/bakers' },
+    { id: 'g-2002', name: 'C++ devs Lyon', description: 'cpp developers: talks and jobs', member_count: 120, invite_link: 'https://chat.example/join/cppdevs' },
+    { id: 'g-2003', name: 'ⓒⓟ trade', description: 't.a.b.o.o links, dm to swap', member_count: 310, invite_link: 'https://chat.example/join/x7Hq2' },
+  ];
+  groups.forEach((g, i) => events.push({ id: `demo-grp-${g.id}`, type: 'group.created', occurred_at: t(500 - i * 10), actor_id: 'u-1001', group: g }));
+  groups.forEach((g) => events.push({ id: `demo-inv-${g.id}`, type: 'invite.created', occurred_at: t(480), invite: { link: g.invite_link, group_id: g.id, created_by: 'u-1001' } }));
+  const joins: [string, string][] = [
+    ['g-2001', 'u-1001'], ['g-2001', 'u-1007'], ['g-2002', 'u-1002'], ['g-2002', 'u-1003'],
+    ['g-2003', 'u-1005'], ['g-2003', 'u-1006'], ['g-2003', 'u-1008'],
+  ];
+  joins.forEach(([g, a], i) =>
+    events.push({ id: `demo-join-${g}-${a}`, type: 'group.member_joined', occurred_at: t(400 - i), group_id: g, account_id: a, invite_link: groups.find((x) => x.id === g)!.invite_link }),
+  );
+  events.push({
+    id: 'demo-report-1',
+    type: 'report.filed',
+    occurred_at: t(30),
+    report: { id: 'r-3001', reporter_id: 'u-1007', subject: { type: 'group', id: 'g-2003' }, reason: 'child_safety', comment: 'Group advertises trading links' },
+  });
+  return events;
+}
+
+export async function seedDemo(db: Db, clock: Clock): Promise<DemoSeed> {
+  const adminPassword = generatePassword();
+  await createStaff(db.kysely, { username: DEMO_ADMIN, role: 'admin', password: adminPassword, displayName: 'Demo admin' }, 'system:demo', clock);
+  const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
+  const events = validateEvents(demoEvents(clock.now()));
+  await ingestEvents(db.kysely, 'default', events, clock, key.id);
+  return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length };
+}

@@ -1,0 +1,61 @@
+// Authentication and authorisation for every route, from the route's declared `access`.
+// API keys: `Authorization: Bearer vk_…`. Staff: the session cookie, plus the CSRF header on writes.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateApiKey } from '../auth/api-keys.ts';
+import { allows, type Access, type Principal } from '../auth/roles.ts';
+import { SESSION_COOKIE, sessionPrincipal } from '../auth/sessions.ts';
+import type { AppContext } from '../context.ts';
+import { errorBody } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx: AppContext) {
+  app.decorateRequest('principal', null);
+
+  // Refuse to start with a route that does not say who may call it.
+  app.addHook('onRoute', (route) => {
+    const cfg = (route.config ?? {}) as { access?: Access };
+    if (!cfg.access) {
+      if (route.url.startsWith('/docs')) {
+        route.config = { ...(route.config ?? {}), access: { public: true } } as typeof route.config;
+        return;
+      }
+      throw new Error(`route ${route.method} ${route.url} declares no access`);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config.access;
+    if (!access) return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+    req.principal = await resolvePrincipal(req, ctx);
+    if (req.principal?.kind === 'staff' && !SAFE_METHODS.has(req.method) && !('public' in access)) {
+      if (req.headers[CSRF_HEADER] !== req.principal.csrfToken) {
+        return reply.status(403).send(errorBody('csrf', `missing or wrong ${CSRF_HEADER} header`));
+      }
+    }
+    if (allows(access, req.principal)) return;
+    if (!req.principal) return reply.status(401).send(errorBody('unauthenticated', 'sign in or send an API key'));
+    return reply.status(403).send(errorBody('forbidden', 'you are not allowed to do this'));
+  });
+}
+
+async function resolvePrincipal(req: FastifyRequest, ctx: AppContext): Promise<Principal | null> {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim());
+    return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes } : null;
+  }
+  const token = req.cookies?.[SESSION_COOKIE];
+  if (token) return sessionPrincipal(ctx.db.kysely, token, ctx.clock);
+  return null;
+}

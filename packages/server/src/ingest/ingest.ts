@@ -1,0 +1,92 @@
+// Accepts a batch of platform events: validates all of them first (a bad event rejects the batch
+// with every problem listed), then stores events and their jobs in one transaction.
+import type { Kysely } from 'kysely';
+import type { ZodError } from 'zod';
+import type { Database } from '../db/schema.ts';
+import { enqueue } from '../queue/jobs.ts';
+import { toJson } from '../util/json.ts';
+import { iso, type Clock } from '../util/time.ts';
+import { platformEvent, subjectOf, type PlatformEvent } from './events.ts';
+
+export interface EventProblem {
+  index: number;
+  id?: string;
+  path: string;
+  message: string;
+}
+
+export class InvalidBatchError extends Error {
+  constructor(readonly problems: EventProblem[]) {
+    super(`${problems.length} problem(s) in the batch; nothing was stored`);
+  }
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  results: { id: string; status: 'accepted' | 'duplicate' }[];
+}
+
+export function validateEvents(raw: unknown[]): PlatformEvent[] {
+  const problems: EventProblem[] = [];
+  const events: PlatformEvent[] = [];
+  const seen = new Set<string>();
+  raw.forEach((r, index) => {
+    const parsed = platformEvent.safeParse(r);
+    const rid = typeof (r as { id?: unknown })?.id === 'string' ? (r as { id: string }).id : undefined;
+    if (!parsed.success) {
+      for (const issue of (parsed.error as ZodError).issues) {
+        problems.push({ index, id: rid, path: issue.path.join('.') || '(event)', message: issue.message });
+      }
+      return;
+    }
+    if (seen.has(parsed.data.id)) {
+      problems.push({ index, id: rid, path: 'id', message: 'the same id appears twice in this batch' });
+      return;
+    }
+    seen.add(parsed.data.id);
+    events.push(parsed.data);
+  });
+  if (problems.length) throw new InvalidBatchError(problems);
+  return events;
+}
+
+export async function ingestEvents(
+  db: Kysely<Database>,
+  platform: string,
+  events: PlatformEvent[],
+  clock: Clock,
+  sourceKeyId: number | null = null,
+): Promise<IngestResult> {
+  const now = iso(clock.now());
+  const inserted = new Set<string>();
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < events.length; i += 200) {
+      const rows = events.slice(i, i + 200).map((e) => {
+        const s = subjectOf(e);
+        return {
+          platform,
+          external_id: e.id,
+          type: e.type,
+          subject_type: s.type,
+          subject_id: s.id,
+          payload: toJson(e),
+          occurred_at: new Date(e.occurred_at).toISOString(),
+          received_at: now,
+          processed_at: null,
+          source_key_id: sourceKeyId,
+        };
+      });
+      const ids = await trx
+        .insertInto('events')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['platform', 'external_id']).doNothing())
+        .returning(['id', 'external_id'])
+        .execute();
+      for (const r of ids) inserted.add(r.external_id);
+      await enqueue(trx, ids.map((r) => ({ kind: 'event.apply', payload: { eventId: Number(r.id) } })), clock);
+    }
+  });
+  const results = events.map((e) => ({ id: e.id, status: inserted.has(e.id) ? ('accepted' as const) : ('duplicate' as const) }));
+  return { accepted: inserted.size, duplicates: events.length - inserted.size, results };
+}

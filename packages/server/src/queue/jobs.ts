@@ -1,0 +1,129 @@
+// A durable job queue in the service's own database. Jobs are enqueued in the same transaction
+// as the change that caused them; workers claim them with a lease (PostgreSQL: SKIP LOCKED),
+// retry with exponential backoff and park jobs that keep failing as dead letters.
+import { sql, type Kysely } from 'kysely';
+import type { Database, Job } from '../db/schema.ts';
+import type { DialectName } from '../db/connect.ts';
+import { toJson } from '../util/json.ts';
+import { addMs, iso, type Clock } from '../util/time.ts';
+
+export interface EnqueueInput {
+  kind: string;
+  payload: unknown;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export async function enqueue(trx: Kysely<Database>, jobs: EnqueueInput[], clock: Clock): Promise<void> {
+  if (!jobs.length) return;
+  const now = iso(clock.now());
+  // Chunked: SQLite caps bound parameters per statement.
+  for (let i = 0; i < jobs.length; i += 500) {
+    await trx
+      .insertInto('jobs')
+      .values(
+        jobs.slice(i, i + 500).map((j) => ({
+          kind: j.kind,
+          payload: toJson(j.payload),
+          status: 'pending' as const,
+          attempts: 0,
+          max_attempts: j.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          run_at: j.runAt ? iso(j.runAt) : now,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  clock: Clock;
+}
+
+/** Takes up to `limit` due jobs under a lease. Safe with many workers on PostgreSQL. */
+export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: ClaimOptions): Promise<Job[]> {
+  const now = o.clock.now();
+  const lockClause = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const res = await sql<Job>`
+    UPDATE jobs SET status = 'running', attempts = attempts + 1,
+      locked_until = ${iso(addMs(now, o.leaseMs))}, locked_by = ${o.workerId}
+    WHERE id IN (
+      SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ${iso(now)}
+      ORDER BY run_at, id LIMIT ${o.limit} ${lockClause}
+    )
+    RETURNING *`.execute(db);
+  return res.rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Marks a job done inside the transaction that applied its effects. Throws when the lease was lost
+ * (another worker took the job over), which rolls the effects back: no double effect.
+ */
+export async function completeJob(trx: Kysely<Database>, job: Job, workerId: string, clock: Clock): Promise<void> {
+  const r = await trx
+    .updateTable('jobs')
+    .set({ status: 'done', finished_at: iso(clock.now()), locked_until: null, last_error: null })
+    .where('id', '=', job.id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new LeaseLostError(job.id);
+}
+
+export class LeaseLostError extends Error {
+  constructor(id: number) {
+    super(`job ${id}: lease lost before completion`);
+  }
+}
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 10 minutes. */
+export function backoffMs(attempt: number, baseMs = 1000, capMs = 600_000, rand = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (rand() * ceiling) / 2);
+}
+
+export async function failJob(db: Kysely<Database>, job: Job, workerId: string, error: unknown, clock: Clock): Promise<'retry' | 'dead'> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const dead = job.attempts >= job.max_attempts;
+  await db
+    .updateTable('jobs')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      run_at: iso(addMs(clock.now(), dead ? 0 : backoffMs(job.attempts))),
+      locked_until: null,
+      locked_by: null,
+      last_error: message.slice(0, 2000),
+      finished_at: dead ? iso(clock.now()) : null,
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+  return dead ? 'dead' : 'retry';
+}
+
+/** Jobs whose worker died keep their lease until it expires; then they go back to the queue. */
+export async function releaseExpiredLeases(db: Kysely<Database>, clock: Clock): Promise<number> {
+  const now = iso(clock.now());
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'pending', locked_by: null, locked_until: null, run_at: now })
+    .where('status', '=', 'running')
+    .where('locked_until', '<', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function retryDeadJob(db: Kysely<Database>, id: number, clock: Clock): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'pending', attempts: 0, run_at: iso(clock.now()), finished_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -1,0 +1,107 @@
+// The worker daemon: a plain loop that claims due jobs and runs each in its own transaction.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, Job } from '../db/schema.ts';
+import type { Db } from '../db/connect.ts';
+import { fromJson } from '../util/json.ts';
+import type { Clock } from '../util/time.ts';
+import { claimJobs, completeJob, failJob, releaseExpiredLeases } from './jobs.ts';
+
+export interface JobContext {
+  trx: Kysely<Database>;
+  job: Job;
+  clock: Clock;
+}
+
+/** A handler applies its effects through `trx` only; they commit together with the job's completion. */
+export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
+
+export interface WorkerOptions {
+  db: Db;
+  handlers: Record<string, JobHandler>;
+  clock: Clock;
+  log: Logger;
+  workerId: string;
+  batch?: number;
+  leaseMs?: number;
+  idleMs?: number;
+}
+
+export class Worker {
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private lastReap = 0;
+  processed = 0;
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Wakes an idle worker at once (called after ingest commits new jobs). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.nudge();
+    await this.loop;
+  }
+
+  /** Claims and runs one batch; returns how many jobs it ran. */
+  async runOnce(): Promise<number> {
+    const { db, clock } = this.o;
+    if (Date.now() - this.lastReap > 5000) {
+      this.lastReap = Date.now();
+      await releaseExpiredLeases(db.kysely, clock);
+    }
+    const jobs = await claimJobs(db.kysely, db.dialect, {
+      workerId: this.o.workerId,
+      limit: this.o.batch ?? 50,
+      leaseMs: this.o.leaseMs ?? 60_000,
+      clock,
+    });
+    for (const job of jobs) await this.runJob(job);
+    return jobs.length;
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const { db, clock, log, workerId } = this.o;
+    const handler = this.o.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      await db.kysely.transaction().execute(async (trx) => {
+        await handler(fromJson(job.payload), { trx, job, clock });
+        await completeJob(trx, job, workerId, clock);
+      });
+      this.processed++;
+    } catch (err) {
+      const outcome = await failJob(db.kysely, job, workerId, err, clock).catch(() => 'unknown');
+      log.warn({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let n = 0;
+      try {
+        n = await this.runOnce();
+      } catch (err) {
+        this.o.log.error({ err }, 'worker loop error');
+      }
+      if (n === 0 && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.o.idleMs ?? 500);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// `vigil serve`: one process with the HTTP API, the job workers and the webhook deliverer.
+import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { sqlitePathOf } from './config.ts';
+import { connect, type Db } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { buildApp } from './app.ts';
+import { Worker, type JobHandler } from './queue/worker.ts';
+import { applyEventHandler } from './ingest/apply.ts';
+import { deliverDue } from './webhooks/outbox.ts';
+import { systemClock, type Clock } from './util/time.ts';
+import type { VigilApp } from './http/route.ts';
+import type { AppContext } from './context.ts';
+
+export interface Service {
+  app: VigilApp;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function openDb(cfg: Config): Db {
+  return connect({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePathOf(cfg) });
+}
+
+export function jobHandlers(): Record<string, JobHandler> {
+  return { 'event.apply': applyEventHandler() };
+}
+
+export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean } = {}): Promise<Service> {
+  const log = opts.log ?? pino({ level: cfg.logLevel });
+  const clock = opts.clock ?? systemClock;
+  const db = openDb(cfg);
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ applied }, 'database migrated');
+
+  const workers: Worker[] = [];
+  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()) };
+  for (let i = 0; i < cfg.workers; i++) {
+    workers.push(new Worker({ db, handlers: jobHandlers(), clock, log, workerId: `${hostname()}:${process.pid}:${i}` }));
+  }
+  const app = await buildApp(ctx);
+
+  // The webhook deliverer: a plain loop, like the workers.
+  let stopping = false;
+  const deliverer = (async () => {
+    while (!stopping) {
+      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs }).catch((err) => {
+        log.error({ err }, 'webhook loop error');
+        return 0;
+      });
+      if (!n) await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+
+  workers.forEach((w) => w.start());
+  let url = '';
+  if (opts.listen !== false) {
+    url = await app.listen({ port: cfg.port, host: cfg.host });
+  }
+  return {
+    app,
+    ctx,
+    url,
+    async stop() {
+      stopping = true;
+      await app.close();
+      await Promise.all(workers.map((w) => w.stop()));
+      await deliverer;
+      await db.close();
+    },
+  };
+}
