@@ -24,6 +24,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
   await app.register(cookie);
+  registerAuth(app, ctx); // before any plugin adds routes, so every route passes through it
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -38,7 +39,6 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerAuth(app, ctx);
 
   app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   for (const r of [...routes, ...extraRoutes]) r(app, ctx);
