@@ -19,6 +19,8 @@ export const configSchema = z
     sessionTtlMinutes: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
     bodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
     workers: z.coerce.number().int().min(0).max(64).default(1),
+    /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
+    jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     login: z
       .object({
         maxFailures: z.number().int().min(1).default(5),
@@ -50,6 +52,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   LOG_LEVEL: 'logLevel',
   VIGIL_COOKIE_SECURE: 'cookieSecure',
   VIGIL_WORKERS: 'workers',
+  VIGIL_JOB_LEASE_MS: 'jobLeaseMs',
 };
 
 export interface ConfigSources {

@@ -38,7 +38,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   const workers: Worker[] = [];
   const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()) };
   for (let i = 0; i < cfg.workers; i++) {
-    workers.push(new Worker({ db, handlers: jobHandlers(), clock, log, workerId: `${hostname()}:${process.pid}:${i}` }));
+    workers.push(new Worker({ db, handlers: jobHandlers(), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
   const app = await buildApp(ctx);
 

@@ -29,7 +29,9 @@ for (const dialect of DIALECTS) {
           fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: batch(b) }) });
 
         const acked = new Set<number>();
-        let server = await startServerProcess(t.env, port);
+        // A short lease so the killed worker's jobs come back quickly.
+        const env = { ...t.env, VIGIL_JOB_LEASE_MS: '2000' };
+        let server = await startServerProcess(env, port);
         const batches = TOTAL / BATCH;
         let next = 0;
         let killed = false;
@@ -56,7 +58,7 @@ for (const dialect of DIALECTS) {
         assert.ok(atKill.events >= acked.size * BATCH, 'every acknowledged event was durable');
         assert.ok(atKill.processed < TOTAL, 'the kill happened before all events were processed');
 
-        server = await startServerProcess(t.env, port);
+        server = await startServerProcess(env, port);
         let duplicates = 0;
         for (let b = 0; b < batches; b++) {
           if (acked.has(b)) continue; // not acknowledged: the platform resends; some were stored before the kill
@@ -75,7 +77,7 @@ for (const dialect of DIALECTS) {
           await new Promise((r) => setTimeout(r, 250));
           c = await counts(t);
         }
-        server.child.kill('SIGTERM');
+        server.child.kill("SIGTERM");
         await waitExit(server.child);
 
         assert.equal(c.events, TOTAL, 'no event lost, none stored twice');

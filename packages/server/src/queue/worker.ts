@@ -54,18 +54,40 @@ export class Worker {
   /** Claims and runs one batch; returns how many jobs it ran. */
   async runOnce(): Promise<number> {
     const { db, clock } = this.o;
-    if (Date.now() - this.lastReap > 5000) {
+    if (Date.now() - this.lastReap > Math.min(5000, (this.o.leaseMs ?? 30_000) / 2)) {
       this.lastReap = Date.now();
       await releaseExpiredLeases(db.kysely, clock);
     }
     const jobs = await claimJobs(db.kysely, db.dialect, {
       workerId: this.o.workerId,
       limit: this.o.batch ?? 50,
-      leaseMs: this.o.leaseMs ?? 60_000,
+      leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
+    if (jobs.length > 1 && (await this.runBatch(jobs))) return jobs.length;
     for (const job of jobs) await this.runJob(job);
     return jobs.length;
+  }
+
+  /**
+   * Runs a whole claimed batch in one transaction (one commit instead of one per job). If any job
+   * fails, the batch rolls back and each job runs alone, so one bad job cannot hold up the others.
+   */
+  private async runBatch(jobs: Job[]): Promise<boolean> {
+    const { db, clock, workerId } = this.o;
+    if (jobs.some((j) => !this.o.handlers[j.kind])) return false;
+    try {
+      await db.kysely.transaction().execute(async (trx) => {
+        for (const job of jobs) {
+          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock });
+          await completeJob(trx, job, workerId, clock);
+        }
+      });
+      this.processed += jobs.length;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async runJob(job: Job): Promise<void> {
