@@ -14,6 +14,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route with its declared access: the route × role test walks this. */
+    routeTable: { method: string; url: string; access: Access }[];
+  }
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -21,6 +25,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx: AppContext) {
   app.decorateRequest('principal', null);
+  const table: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', table);
 
   // Refuse to start with a route that does not say who may call it.
   app.addHook('onRoute', (route) => {
@@ -28,9 +34,12 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
     if (!cfg.access) {
       if (route.url.startsWith('/docs')) {
         route.config = { ...(route.config ?? {}), access: { public: true } } as typeof route.config;
-        return;
+      } else {
+        throw new Error(`route ${route.method} ${route.url} declares no access`);
       }
-      throw new Error(`route ${route.method} ${route.url} declares no access`);
+    }
+    for (const method of [route.method].flat()) {
+      table.push({ method, url: route.url, access: (route.config as { access: Access }).access });
     }
   });
 
