@@ -1,5 +1,5 @@
 // Runs the migrations in order; called on every start (idempotent).
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DialectName } from './connect.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 
@@ -18,7 +18,15 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticProvider(migrations(db.dialect)) });
+  // Kysely looks for its bookkeeping tables in every schema; pin it to ours so databases that
+  // hold several Vigil schemas (tests, staging beside production) do not see each other's.
+  const schema =
+    db.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.kysely)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: new StaticProvider(migrations(db.dialect)),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
