@@ -1,0 +1,95 @@
+// `vigil demo` as a user runs it: a fresh data directory, the printed login and key work,
+// the seeded events are processed, and a second start does not seed again.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_MAIN, freePort, waitExit } from './process.ts';
+
+async function runDemo(dataDir: string, port: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'demo'], { env: { ...process.env, VIGIL_DATA: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 30_000;
+  while (!/Vigil demo running[\s\S]*\n\n/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`demo did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, out: () => out };
+}
+
+describe('vigil demo', () => {
+  it('starts on embedded SQLite with seeded data and working credentials', { timeout: 90_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const demo = await runDemo(dataDir, port);
+      const out = demo.out();
+      const [, username, password] = /Staff login \(shown once\):\s+(\S+) \/ (\S+)/.exec(out) ?? [];
+      const [key] = /vk_\d+_[A-Za-z0-9_-]+/.exec(out) ?? [];
+      assert.ok(username && password && key, out);
+
+      const login = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      assert.equal(login.status, 200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+
+      // The seeded events are applied by the worker.
+      let group: any;
+      for (let i = 0; i < 100; i++) {
+        group = await (await fetch(`${base}/v1/groups/g-2003`, { headers: { cookie } })).json();
+        if (group.members?.length === 3) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(group.members.length, 3);
+      assert.equal(group.invite_link, 'https://chat.example/join/x7Hq2');
+
+      const ingest = await fetch(`${base}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: [{ id: 'demo-test-1', type: 'account.created', occurred_at: new Date().toISOString(), account: { id: 'u-9', username: 'new_user' } }] }),
+      });
+      assert.equal(ingest.status, 200);
+      demo.child.kill('SIGTERM');
+      await waitExit(demo.child);
+
+      const again = await runDemo(dataDir, port);
+      assert.match(again.out(), /already seeded/);
+      assert.doesNotMatch(again.out(), /shown once/);
+      again.child.kill('SIGTERM');
+      await waitExit(again.child);
+
+      const verify = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'audit', 'verify', '--data', dataDir], { encoding: 'utf8' });
+      assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates the first admin and API keys from the command line', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    try {
+      const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args, '--data', dataDir], { encoding: 'utf8' });
+      const created = run('admin', 'create', '--username', 'alice');
+      assert.equal(created.status, 0, created.stderr);
+      assert.match(created.stdout, /created admin "alice"[\s\S]*password \(shown once\): \S{20,}/);
+      const dup = run('admin', 'create', '--username', 'alice');
+      assert.equal(dup.status, 1);
+      assert.match(dup.stderr, /already exists/);
+      const weak = run('admin', 'create', '--username', 'bob', '--password', 'short');
+      assert.match(weak.stderr, /at least 12 characters/);
+      const badRole = run('admin', 'create', '--username', 'carol', '--role', 'king');
+      assert.match(badRole.stderr, /role must be one of/);
+      const key = run('keys', 'create', '--name', 'backend', '--scopes', 'ingest,read');
+      assert.equal(key.status, 0, key.stderr);
+      assert.match(key.stdout, /^vk_\d+_\S+\n$/);
+      const badScope = run('keys', 'create', '--name', 'x', '--scopes', 'everything');
+      assert.match(badScope.stderr, /scopes must be/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
