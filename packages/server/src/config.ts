@@ -21,6 +21,19 @@ export const configSchema = z
     workers: z.coerce.number().int().min(0).max(64).default(1),
     /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
     jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    detection: z
+      .object({
+        behaviour: z
+          .object({
+            inviteJoinsPerHour: z.number().int().min(1).default(20),
+            newAccountShare: z.number().min(0).max(1).default(0.5),
+            newAccountDays: z.number().int().min(1).default(7),
+            distinctReporters: z.number().int().min(1).default(3),
+            groupsJoinedPerDay: z.number().int().min(1).default(20),
+          })
+          .default({ inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20 }),
+      })
+      .default({ behaviour: { inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20 } }),
     login: z
       .object({
         maxFailures: z.number().int().min(1).default(5),

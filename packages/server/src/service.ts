@@ -7,7 +7,12 @@ import { connect, type Db } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { Worker, type JobHandler } from './queue/worker.ts';
-import { applyEventHandler } from './ingest/apply.ts';
+import { applyEventHandler, enqueueAnalysis } from './ingest/apply.ts';
+import { analyzeEventHandler } from './detect/analyze-job.ts';
+import { behaviourAnalyser } from './detect/behaviour.ts';
+import { externalAnalyser } from './detect/external.ts';
+import { ensureDefaultRules } from './detect/rules-store.ts';
+import type { Analyser } from './detect/signals.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp } from './http/route.ts';
@@ -24,8 +29,13 @@ export function openDb(cfg: Config): Db {
   return connect({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePathOf(cfg) });
 }
 
-export function jobHandlers(): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler() };
+/** The analysers every event passes through (later capabilities add text and media here). */
+export function analysers(cfg: Config): Analyser[] {
+  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser];
+}
+
+export function jobHandlers(cfg: Config): Record<string, JobHandler> {
+  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg)) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean } = {}): Promise<Service> {
@@ -34,11 +44,13 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   const db = openDb(cfg);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database migrated');
+  const installed = await ensureDefaultRules(db.kysely, clock);
+  if (installed) log.info({ rules: installed }, 'default rule pack installed');
 
   const workers: Worker[] = [];
   const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()) };
   for (let i = 0; i < cfg.workers; i++) {
-    workers.push(new Worker({ db, handlers: jobHandlers(), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
+    workers.push(new Worker({ db, handlers: jobHandlers(cfg), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
   const app = await buildApp(ctx);
 

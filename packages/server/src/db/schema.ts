@@ -186,7 +186,7 @@ export interface LoginAttemptsTable {
   count: number;
 }
 
-export interface Database {
+export interface Database extends DetectionTables {
   events: EventsTable;
   jobs: JobsTable;
   accounts: AccountsTable;
@@ -209,3 +209,90 @@ export type Job = Selectable<JobsTable>;
 export type NewJob = Insertable<JobsTable>;
 export type Staff = Selectable<StaffTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+
+export interface SignalsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  kind: string;
+  severity: number; // 0 info … 4 critical
+  summary: string;
+  evidence: string; // JSON
+  event_id: number | null;
+  dedupe_key: string;
+  created_at: string;
+}
+
+export interface RulesTable {
+  id: Id;
+  name: string;
+  description: string | null;
+  version: number;
+  expression: string;
+  outcome: string; // JSON
+  mode: 'active' | 'shadow';
+  enabled: number;
+  updated_at: string;
+}
+
+export interface RuleVersionsTable {
+  rule_id: number;
+  version: number;
+  expression: string;
+  outcome: string;
+  mode: 'active' | 'shadow';
+  created_by: string;
+  created_at: string;
+}
+
+export interface VerdictsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  rule_id: number;
+  rule_version: number;
+  event_id: number;
+  outcome: string; // JSON
+  shadow: number;
+  signal_ids: string; // JSON array
+  task_id: number | null;
+  created_at: string;
+}
+
+export interface ReviewTasksTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  queue: string;
+  priority: number; // higher first
+  reason: string;
+  status: 'open' | 'closed';
+  claimed_by: number | null;
+  claim_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface ExternalSignalsTable {
+  id: Id;
+  kind: 'handle' | 'invite_url' | 'md5' | 'sha256' | 'pdq';
+  value: string;
+  source: string;
+  category: string | null;
+  note: string | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface DetectionTables {
+  signals: SignalsTable;
+  rules: RulesTable;
+  rule_versions: RuleVersionsTable;
+  verdicts: VerdictsTable;
+  review_tasks: ReviewTasksTable;
+  external_signals: ExternalSignalsTable;
+}

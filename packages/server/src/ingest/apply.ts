@@ -4,11 +4,17 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { JobHandler } from '../queue/worker.ts';
 import { fromJson, toJson } from '../util/json.ts';
-import { iso } from '../util/time.ts';
+import { iso, type Clock } from '../util/time.ts';
+import { enqueue } from '../queue/jobs.ts';
 import type { PlatformEvent } from './events.ts';
 
 /** Other capabilities (text scan, media match, rules) hook in here: they enqueue follow-up jobs. */
-export type EventFollowUp = (trx: Kysely<Database>, platform: string, e: PlatformEvent, eventId: number) => Promise<void>;
+export type EventFollowUp = (trx: Kysely<Database>, platform: string, e: PlatformEvent, eventId: number, clock: Clock) => Promise<void>;
+
+/** Follow-up: analyse the event once its state is applied (a separate job, retried on its own). */
+export const enqueueAnalysis: EventFollowUp = async (trx, _platform, _e, eventId, clock) => {
+  await enqueue(trx, [{ kind: 'event.analyze', payload: { eventId } }], clock);
+};
 
 const defined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -21,7 +27,7 @@ export function applyEventHandler(followUps: EventFollowUp[] = []): JobHandler {
     const e = fromJson<PlatformEvent>(row.payload);
     const now = iso(clock.now());
     await applyToState(trx, row.platform, e, row.occurred_at, now);
-    for (const f of followUps) await f(trx, row.platform, e, eventId);
+    for (const f of followUps) await f(trx, row.platform, e, eventId, clock);
     await trx.updateTable('events').set({ processed_at: now }).where('id', '=', eventId).execute();
   };
 }

@@ -1,0 +1,92 @@
+// Behaviour signals: how groups fill up through invite links, and what an account's reports say.
+// Thresholds are configuration (config.detection.behaviour).
+import { sql } from 'kysely';
+import type { Analyser, Finding } from './signals.ts';
+import { SEVERITY } from './signals.ts';
+
+export interface BehaviourThresholds {
+  /** Joins through one invite link within an hour, from distinct accounts. */
+  inviteJoinsPerHour: number;
+  /** Share of joiners (through that link, in that hour) whose account is younger than newAccountDays. */
+  newAccountShare: number;
+  newAccountDays: number;
+  /** Distinct reporters of one subject. */
+  distinctReporters: number;
+  /** Groups an account joins within 24 hours. */
+  groupsJoinedPerDay: number;
+}
+
+export const DEFAULT_BEHAVIOUR: BehaviourThresholds = {
+  inviteJoinsPerHour: 20,
+  newAccountShare: 0.5,
+  newAccountDays: 7,
+  distinctReporters: 3,
+  groupsJoinedPerDay: 20,
+};
+
+const HOUR = 3600_000;
+
+export function behaviourAnalyser(th: BehaviourThresholds): Analyser {
+  return async ({ trx, platform, event, occurredAt }) => {
+    const out: Finding[] = [];
+    if (event.type === 'group.member_joined') {
+      const since = new Date(Date.parse(occurredAt) - HOUR).toISOString();
+      if (event.invite_link) {
+        const joiners = await trx
+          .selectFrom('group_members')
+          .leftJoin('accounts', (j) => j.onRef('accounts.platform', '=', 'group_members.platform').onRef('accounts.id', '=', 'group_members.account_id'))
+          .select(['group_members.account_id', 'accounts.created_at'])
+          .where('group_members.platform', '=', platform)
+          .where('group_members.via_invite', '=', event.invite_link)
+          .where('group_members.joined_at', '>', since)
+          .where('group_members.joined_at', '<=', occurredAt)
+          .execute();
+        const distinct = new Set(joiners.map((j) => j.account_id)).size;
+        const cutoff = Date.parse(occurredAt) - th.newAccountDays * 24 * HOUR;
+        const newOnes = joiners.filter((j) => j.created_at && Date.parse(j.created_at) > cutoff).length;
+        const share = joiners.length ? newOnes / joiners.length : 0;
+        if (distinct >= th.inviteJoinsPerHour) {
+          const severe = share >= th.newAccountShare;
+          out.push({
+            subjectType: 'group', subjectId: event.group_id, kind: 'behaviour.invite_spread',
+            severity: severe ? SEVERITY.high : SEVERITY.medium,
+            summary: `${distinct} accounts joined through one invite link within an hour; ${Math.round(share * 100)}% of them are under ${th.newAccountDays} days old`,
+            evidence: { invite_link: event.invite_link, joins_last_hour: distinct, new_account_share: share, thresholds: { joins: th.inviteJoinsPerHour, share: th.newAccountShare } },
+            // One signal per link per hour bucket, however many joins cross the threshold.
+            key: `${event.invite_link}:${Math.floor(Date.parse(occurredAt) / HOUR)}`,
+          });
+        }
+      }
+      const day = new Date(Date.parse(occurredAt) - 24 * HOUR).toISOString();
+      const joined = await trx
+        .selectFrom('group_members')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('platform', '=', platform)
+        .where('account_id', '=', event.account_id)
+        .where('joined_at', '>', day)
+        .executeTakeFirstOrThrow();
+      if (Number(joined.n) >= th.groupsJoinedPerDay) {
+        out.push({
+          subjectType: 'account', subjectId: event.account_id, kind: 'behaviour.join_velocity', severity: SEVERITY.medium,
+          summary: `joined ${Number(joined.n)} groups within 24 hours`,
+          evidence: { groups_joined_24h: Number(joined.n), threshold: th.groupsJoinedPerDay },
+          key: String(Math.floor(Date.parse(occurredAt) / (24 * HOUR))),
+        });
+      }
+    }
+    if (event.type === 'report.filed') {
+      const s = event.report.subject;
+      const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT reporter_id) AS n FROM user_reports
+        WHERE platform = ${platform} AND subject_type = ${s.type} AND subject_id = ${s.id}`.execute(trx);
+      const n = Number(r.rows[0]?.n ?? 0);
+      out.push({
+        subjectType: s.type, subjectId: s.id, kind: 'report.user',
+        severity: n >= th.distinctReporters ? SEVERITY.high : SEVERITY.medium,
+        summary: `reported by ${n} distinct user${n === 1 ? '' : 's'} (${event.report.reason ?? 'no reason given'})`,
+        evidence: { report_id: event.report.id, reason: event.report.reason ?? null, distinct_reporters: n },
+        key: event.report.id,
+      });
+    }
+    return out;
+  };
+}

@@ -1,0 +1,100 @@
+// Rules → verdicts → review tasks. Runs inside the analysis job's transaction, so a verdict, its task
+// and the signals it cites commit together, once per (rule version, event).
+import type { Kysely } from 'kysely';
+import type { CelInput } from '@bufbuild/cel';
+import type { Database } from '../db/schema.ts';
+import { toJson, fromJson } from '../util/json.ts';
+import { iso, type Clock } from '../util/time.ts';
+import { emitWebhook } from '../webhooks/outbox.ts';
+import { compileRule, outcomeSchema, type CompiledRule, type Outcome } from './rule-language.ts';
+import type { SignalView } from './signals.ts';
+
+export interface LoadedRule {
+  id: number;
+  name: string;
+  version: number;
+  mode: 'active' | 'shadow';
+  outcome: Outcome;
+  run: CompiledRule;
+}
+
+const compiled = new Map<string, CompiledRule>();
+
+/** Enabled rules, compiled once per version. */
+export async function loadRules(db: Kysely<Database>): Promise<LoadedRule[]> {
+  const rows = await db.selectFrom('rules').selectAll().where('enabled', '=', 1).orderBy('id').execute();
+  return rows.map((r) => {
+    const key = `${r.id}@${r.version}`;
+    let run = compiled.get(key);
+    if (!run) compiled.set(key, (run = compileRule(r.expression)));
+    return { id: Number(r.id), name: r.name, version: r.version, mode: r.mode, outcome: outcomeSchema.parse(fromJson(r.outcome)), run };
+  });
+}
+
+/** The `signals` list a rule sees: kind, severity, summary and every evidence field at top level. */
+export function signalsForRules(signals: SignalView[]): CelInput[] {
+  return signals.map((s) => ({ ...celSafe(s.evidence), kind: s.kind, severity: s.severity, summary: s.summary, id: s.id }));
+}
+
+function celSafe(o: Record<string, unknown>): Record<string, CelInput> {
+  const out: Record<string, CelInput> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    out[k] = (v !== null && typeof v === 'object' && !Array.isArray(v) ? celSafe(v as Record<string, unknown>) : v) as CelInput;
+  }
+  return out;
+}
+
+export interface Evaluation {
+  rule: LoadedRule;
+  matched: boolean;
+  error?: string;
+}
+
+export function evaluateRules(rules: LoadedRule[], ctx: { event: unknown; subject: Record<string, CelInput>; signals: SignalView[]; now: Date }): Evaluation[] {
+  const bindings = { event: celSafe(ctx.event as Record<string, unknown>), subject: ctx.subject, signals: signalsForRules(ctx.signals), now: ctx.now.getTime() / 1000 };
+  return rules.map((rule) => ({ rule, ...rule.run(bindings as Record<string, CelInput>) }));
+}
+
+/** Records a verdict and, for active rules, opens (or raises) the subject's review task. */
+export async function recordVerdict(
+  trx: Kysely<Database>,
+  o: { platform: string; subjectType: string; subjectId: string; eventId: number; rule: LoadedRule; signalIds: number[]; clock: Clock },
+): Promise<void> {
+  const now = iso(o.clock.now());
+  const shadow = o.rule.mode === 'shadow';
+  const existing = await trx.selectFrom('verdicts').select('id').where('rule_id', '=', o.rule.id).where('rule_version', '=', o.rule.version).where('event_id', '=', o.eventId).executeTakeFirst();
+  if (existing) return;
+  let taskId: number | null = null;
+  const out = o.rule.outcome;
+  if (!shadow && (out.type === 'review' || out.type === 'action')) {
+    const reason = out.reason;
+    const open = await trx
+      .selectFrom('review_tasks')
+      .select(['id', 'priority'])
+      .where('platform', '=', o.platform)
+      .where('subject_type', '=', o.subjectType)
+      .where('subject_id', '=', o.subjectId)
+      .where('queue', '=', out.queue)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (open) {
+      taskId = Number(open.id);
+      await trx.updateTable('review_tasks').set({ priority: Math.max(open.priority, out.priority), updated_at: now }).where('id', '=', taskId).execute();
+    } else {
+      const row = await trx
+        .insertInto('review_tasks')
+        .values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, queue: out.queue, priority: out.priority, reason, status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      taskId = Number(row.id);
+    }
+  }
+  await trx
+    .insertInto('verdicts')
+    .values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, outcome: toJson(out), shadow: shadow ? 1 : 0, signal_ids: toJson(o.signalIds), task_id: taskId, created_at: now })
+    .execute();
+  if (!shadow && out.type === 'action') {
+    await emitWebhook(trx, 'action.requested', { action: out.action, reason: out.reason, subject: { type: o.subjectType, id: o.subjectId, platform: o.platform }, rule: { id: o.rule.id, name: o.rule.name, version: o.rule.version }, task_id: taskId }, o.clock);
+  }
+}

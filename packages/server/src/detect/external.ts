@@ -1,0 +1,67 @@
+// External signal lists (as the Tech Coalition's Lantern shares): handles, invite URLs and hashes
+// seen advertised elsewhere. A match is a signal for review, never an automatic ban.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Analyser, Finding } from './signals.ts';
+import { SEVERITY } from './signals.ts';
+
+export type ExternalKind = 'handle' | 'invite_url' | 'md5' | 'sha256' | 'pdq';
+
+/** Handles compare without case or a leading @; URLs without scheme, case of host, or a trailing slash. */
+export function normaliseExternal(kind: ExternalKind, value: string): string {
+  const v = value.trim();
+  if (kind === 'handle') return v.replace(/^@/, '').toLowerCase();
+  if (kind === 'invite_url') {
+    try {
+      const u = new URL(/^[a-z]+:\/\//i.test(v) ? v : `https://${v}`);
+      return `${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    } catch {
+      return v.toLowerCase();
+    }
+  }
+  return v.toLowerCase();
+}
+
+async function lookup(trx: Kysely<Database>, kind: ExternalKind, raw: string, nowIso: string) {
+  return trx
+    .selectFrom('external_signals')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('value', '=', normaliseExternal(kind, raw))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+    .execute();
+}
+
+export const externalAnalyser: Analyser = async ({ trx, event, clock }) => {
+  const now = clock.now().toISOString();
+  const probes: { subjectType: string; subjectId: string; kind: ExternalKind; value: string; surface: string }[] = [];
+  if (event.type === 'account.created' || event.type === 'account.updated') {
+    if (event.account.username) probes.push({ subjectType: 'account', subjectId: event.account.id, kind: 'handle', value: event.account.username, surface: 'username' });
+    for (const k of ['md5', 'sha256', 'pdq'] as const) {
+      const h = event.account.avatar?.[k];
+      if (h) probes.push({ subjectType: 'account', subjectId: event.account.id, kind: k, value: h, surface: 'avatar' });
+    }
+  }
+  if ((event.type === 'group.created' || event.type === 'group.updated') && event.group.invite_link) {
+    probes.push({ subjectType: 'group', subjectId: event.group.id, kind: 'invite_url', value: event.group.invite_link, surface: 'invite_link' });
+  }
+  if (event.type === 'invite.created') probes.push({ subjectType: 'group', subjectId: event.invite.group_id, kind: 'invite_url', value: event.invite.link, surface: 'invite_link' });
+  if (event.type === 'media.shared') {
+    for (const k of ['md5', 'sha256'] as const) {
+      const h = event.media[k];
+      if (h) probes.push({ subjectType: 'media', subjectId: event.media.id, kind: k, value: h, surface: event.surface });
+    }
+  }
+  const out: Finding[] = [];
+  for (const p of probes) {
+    for (const hit of await lookup(trx, p.kind, p.value, now)) {
+      out.push({
+        subjectType: p.subjectType, subjectId: p.subjectId, kind: 'external.match', severity: SEVERITY.medium,
+        summary: `${p.surface} matches a ${p.kind} listed by ${hit.source}${hit.category ? ` (${hit.category})` : ''}`,
+        evidence: { list_kind: p.kind, value: hit.value, source: hit.source, category: hit.category, note: hit.note, surface: p.surface, entry_id: Number(hit.id) },
+        key: `${p.kind}:${hit.id}`,
+      });
+    }
+  }
+  return out;
+};

@@ -1,0 +1,74 @@
+// A signal is one finding about one subject, with the evidence that explains it.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { PlatformEvent } from '../ingest/events.ts';
+import type { Clock } from '../util/time.ts';
+import { fromJson, toJson } from '../util/json.ts';
+import { iso } from '../util/time.ts';
+
+export const SEVERITY = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+export interface Finding {
+  subjectType: string;
+  subjectId: string;
+  kind: string; // text.term | media.match | behaviour.invite_spread | behaviour.join_velocity | account.reports | external.match …
+  severity: number;
+  summary: string;
+  evidence: Record<string, unknown>;
+  /** Distinguishes findings of one kind on one event (e.g. the matched term and surface). */
+  key: string;
+}
+
+export interface AnalyserInput {
+  trx: Kysely<Database>;
+  platform: string;
+  event: PlatformEvent;
+  eventId: number;
+  occurredAt: string;
+  clock: Clock;
+}
+
+export type Analyser = (input: AnalyserInput) => Promise<Finding[]>;
+
+/** Stores findings once (dedupe key = kind, event, key) and returns their ids. */
+export async function storeFindings(trx: Kysely<Database>, platform: string, eventId: number, findings: Finding[], clock: Clock): Promise<number[]> {
+  const ids: number[] = [];
+  for (const f of findings) {
+    const dedupe_key = `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
+    await trx
+      .insertInto('signals')
+      .values({
+        platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity,
+        summary: f.summary, evidence: toJson(f.evidence), event_id: eventId, dedupe_key, created_at: iso(clock.now()),
+      })
+      .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
+      .execute();
+    const row = await trx.selectFrom('signals').select('id').where('platform', '=', platform).where('dedupe_key', '=', dedupe_key).executeTakeFirstOrThrow();
+    ids.push(Number(row.id));
+  }
+  return ids;
+}
+
+export interface SignalView {
+  id: number;
+  kind: string;
+  severity: number;
+  summary: string;
+  event_id: number | null;
+  evidence: Record<string, unknown>;
+}
+
+/** A subject's signals (up to `uptoEventId` when replaying history). */
+export async function subjectSignals(db: Kysely<Database>, platform: string, type: string, id: string, uptoEventId?: number): Promise<SignalView[]> {
+  let q = db
+    .selectFrom('signals')
+    .select(['id', 'kind', 'severity', 'summary', 'event_id', 'evidence'])
+    .where('platform', '=', platform)
+    .where('subject_type', '=', type)
+    .where('subject_id', '=', id)
+    .orderBy('id')
+    .limit(1000);
+  if (uptoEventId !== undefined) q = q.where('event_id', '<=', uptoEventId);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), event_id: r.event_id == null ? null : Number(r.event_id), evidence: fromJson(r.evidence) ?? {} }));
+}
