@@ -25,6 +25,13 @@ import webhookDeliveries from './webhooks/deliveries.ts';
 import retryDelivery from './webhooks/retry.ts';
 import account from './subjects/account.ts';
 import group from './subjects/group.ts';
+import listRules from './rules/list.ts';
+import saveRule from './rules/save.ts';
+import ruleVersions from './rules/versions.ts';
+import backtest from './rules/backtest.ts';
+import listTasks from './tasks/list.ts';
+import listSignals from './signals/list.ts';
+import importExternal from './external/import.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -36,4 +43,6 @@ export const routes: RouteModule[] = [
   listAudit, verifyAudit,
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
   account, group,
+  listRules, saveRule, ruleVersions, backtest,
+  listTasks, listSignals, importExternal,
 ];

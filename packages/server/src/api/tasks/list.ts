@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { authErrors, type RouteModule } from '../../http/route.ts';
+import { ANY_STAFF } from '../../auth/roles.ts';
+import { fromJson } from '../../util/json.ts';
+
+/** GET /v1/tasks — review tasks by priority then age, with the verdicts (rule + version) behind each. */
+const route: RouteModule = (app, ctx) => {
+  app.get('/v1/tasks', {
+    config: { access: { roles: ['admin', 'lead', 'reviewer'] } },
+    schema: {
+      tags: ['review'],
+      summary: 'Review tasks',
+      querystring: z.object({ queue: z.string().optional(), status: z.enum(['open', 'closed']).default('open'), subject_type: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: {
+        200: z.object({
+          tasks: z.array(z.object({
+            id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), queue: z.string(), priority: z.number(), reason: z.string(), status: z.string(), created_at: z.string(),
+            verdicts: z.array(z.object({ rule_id: z.number(), rule_version: z.number(), event_id: z.number(), outcome: z.unknown(), signal_ids: z.array(z.number()) })),
+          })),
+        }),
+        ...authErrors,
+      },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      let query = ctx.db.kysely.selectFrom('review_tasks').selectAll().where('status', '=', q.status).orderBy('priority', 'desc').orderBy('created_at').limit(q.limit);
+      if (q.queue) query = query.where('queue', '=', q.queue);
+      if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
+      const tasks = await query.execute();
+      const ids = tasks.map((t) => Number(t.id));
+      const verdicts = ids.length ? await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', 'in', ids).orderBy('id').execute() : [];
+      return {
+        tasks: tasks.map((t) => ({
+          id: Number(t.id), platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: t.queue, priority: t.priority, reason: t.reason, status: t.status, created_at: t.created_at,
+          verdicts: verdicts.filter((v) => Number(v.task_id) === Number(t.id)).map((v) => ({ rule_id: Number(v.rule_id), rule_version: v.rule_version, event_id: Number(v.event_id), outcome: fromJson(v.outcome), signal_ids: fromJson<number[]>(v.signal_ids) })),
+        })),
+      };
+    },
+  });
+};
+export default route;
