@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.ts';
 import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
 import { auditCommand } from './commands/audit.ts';
+import { rulesCommand } from './commands/rules.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -13,4 +14,5 @@ demoCommand(program);
 adminCommand(program);
 keysCommand(program);
 auditCommand(program);
+rulesCommand(program);
 await program.parseAsync(process.argv);

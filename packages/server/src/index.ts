@@ -17,3 +17,6 @@ export { emitWebhook } from './webhooks/outbox.ts';
 export { signPayload, verifySignature } from './webhooks/sign.ts';
 export { seedDemo, isSeeded, demoEvents, DEMO_ADMIN } from './demo/seed.ts';
 export { systemClock, type Clock } from './util/time.ts';
+export { backtestRule, type BacktestReport } from './detect/backtest.ts';
+export { saveRule, listRules, ensureDefaultRules, DEFAULT_RULES } from './detect/rules-store.ts';
+export { compileRule, RuleSyntaxError } from './detect/rule-language.ts';
