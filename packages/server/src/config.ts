@@ -21,6 +21,9 @@ export const configSchema = z
     workers: z.coerce.number().int().min(0).max(64).default(1),
     /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
     jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    matching: z
+      .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
+      .default({ pdqThreshold: 31 }),
     detection: z
       .object({
         behaviour: z

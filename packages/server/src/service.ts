@@ -13,6 +13,8 @@ import { behaviourAnalyser } from './detect/behaviour.ts';
 import { externalAnalyser } from './detect/external.ts';
 import { ensureDefaultRules } from './detect/rules-store.ts';
 import type { Analyser } from './detect/signals.ts';
+import { BankIndex } from './media/bank-index.ts';
+import { mediaMatchAnalyser } from './media/match-analyser.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp } from './http/route.ts';
@@ -30,8 +32,8 @@ export function openDb(cfg: Config): Db {
 }
 
 /** The analysers every event passes through (later capabilities add text and media here). */
-export function analysers(cfg: Config): Analyser[] {
-  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser];
+export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] {
+  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold)];
 }
 
 export function jobHandlers(cfg: Config): Record<string, JobHandler> {

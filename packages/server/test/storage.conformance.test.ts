@@ -12,7 +12,7 @@ import { appendAudit } from '../src/audit/log.ts';
 import { verifyAudit } from '../src/audit/verify.ts';
 
 const EXPECTED_TABLES = [
-  'accounts', 'api_keys', 'audit_head', 'audit_log', 'events', 'external_signals', 'group_members', 'groups', 'invites', 'jobs',
+  'accounts', 'api_keys', 'audit_head', 'audit_log', 'bank_entries', 'bank_generation', 'banks', 'events', 'external_signals', 'group_members', 'groups', 'invites', 'jobs',
   'login_attempts', 'media', 'review_tasks', 'rule_versions', 'rules', 'sessions', 'signals', 'staff', 'user_reports', 'verdicts',
   'webhook_endpoints', 'webhook_outbox',
 ];

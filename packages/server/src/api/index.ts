@@ -32,6 +32,11 @@ import backtest from './rules/backtest.ts';
 import listTasks from './tasks/list.ts';
 import listSignals from './signals/list.ts';
 import importExternal from './external/import.ts';
+import listBanks from './banks/list.ts';
+import createBank from './banks/create.ts';
+import updateBank from './banks/update.ts';
+import bankEntries from './banks/entries.ts';
+import match from './banks/match.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -45,4 +50,5 @@ export const routes: RouteModule[] = [
   account, group,
   listRules, saveRule, ruleVersions, backtest,
   listTasks, listSignals, importExternal,
+  listBanks, createBank, updateBank, bankEntries, match,
 ];

@@ -3,12 +3,14 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DialectName } from './connect.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 import { detection } from './migrations/0002_detection.ts';
+import { banks } from './migrations/0003_banks.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
     '0002_detection': detection(dialect),
+    '0003_banks': banks(dialect),
   };
 }
 

@@ -288,7 +288,33 @@ export interface ExternalSignalsTable {
   created_at: string;
 }
 
+export interface BanksTable {
+  id: Id;
+  name: string;
+  kind: 'block' | 'allow';
+  description: string | null;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BankEntriesTable {
+  id: Id;
+  bank_id: number;
+  signal_type: 'pdq' | 'md5' | 'sha256';
+  value: string; // lower-case hex
+  source: string | null;
+  external_id: string | null;
+  tags: string | null; // comma-separated
+  note: string | null;
+  confirmed: number;
+  added_at: string;
+}
+
 export interface DetectionTables {
+  banks: BanksTable;
+  bank_entries: BankEntriesTable;
+  bank_generation: { id: number; generation: number };
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { InvalidBatchError } from '../ingest/ingest.ts';
 import { LoginError } from '../auth/sessions.ts';
 import { StaffError } from '../auth/staff.ts';
+import { BankError } from '../media/banks.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -30,6 +31,7 @@ export function handleError(err: FastifyError | Error, req: FastifyRequest, repl
     return reply.status(err.status).send(errorBody(err.status === 429 ? 'rate_limited' : 'invalid_credentials', err.message));
   }
   if (err instanceof StaffError) return reply.status(err.status).send(errorBody('staff_error', err.message));
+  if (err instanceof BankError) return reply.status(err.status).send(errorBody('bank_error', err.message));
   if (hasZodFastifySchemaValidationErrors(err)) {
     const details = err.validation.map((v) => ({ path: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || '(root)', message: v.message }));
     return reply.status(400).send(errorBody('invalid_request', `invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));
