@@ -45,6 +45,14 @@ describe('vigil demo', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(group.members.length, 3);
+      // The default rules turned the seeded signals into review tasks.
+      let queues: string[] = [];
+      for (let i = 0; i < 100 && queues.length < 3; i++) {
+        const tasks = (await (await fetch(`${base}/v1/tasks`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
+        queues = tasks.map((t) => `${t.queue}:${t.subject_id}`).sort();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(queues, ['external:u-1009', 'known-media:u-1008', 'user-reports:g-2003']);
       assert.equal(group.invite_link, 'https://chat.example/join/x7Hq2');
 
       const ingest = await fetch(`${base}/v1/events`, {

@@ -7,6 +7,17 @@ import { createApiKey } from '../auth/api-keys.ts';
 import { generatePassword } from '../auth/passwords.ts';
 import { ingestEvents, validateEvents } from '../ingest/ingest.ts';
 import type { Clock } from '../util/time.ts';
+import { addEntries, createBank } from '../media/banks.ts';
+import { appendAudit } from '../audit/log.ts';
+import { normaliseExternal } from '../detect/external.ts';
+import { iso } from '../util/time.ts';
+
+/**
+ * Demo hashes. They are PDQ-shaped values made up for the demo, not hashes of any real image:
+ * one stands for "listed" media, a second is 3 bits away (a re-encoded copy).
+ */
+export const DEMO_LISTED_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f001';
+export const DEMO_COPY_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f00e';
 
 export const DEMO_ADMIN = 'demo-admin';
 
@@ -31,7 +42,8 @@ export function demoEvents(now: Date): unknown[] {
     { id: 'u-1005', username: 'cp_links_dm', display_name: 'trade vids', bio: 'dm for links, swap only' },
     { id: 'u-1006', username: 'n0l1m1ts_trade', display_name: 'no limits', bio: 'new here, swap pics' },
     { id: 'u-1007', username: 'joao.silva', display_name: 'João Silva', bio: 'Fotografia e viagens' },
-    { id: 'u-1008', username: 'new_acc_5521', display_name: null, bio: null },
+    { id: 'u-1008', username: 'new_acc_5521', display_name: null, bio: null, avatar: { pdq: DEMO_COPY_PDQ } },
+    { id: 'u-1009', username: 'promo_handle_77', display_name: 'Deals', bio: null },
   ];
   const events: unknown[] = accounts.map((a, i) => ({
     id: `demo-acc-${a.id}`,
@@ -65,6 +77,13 @@ export function demoEvents(now: Date): unknown[] {
 export async function seedDemo(db: Db, clock: Clock): Promise<DemoSeed> {
   const adminPassword = generatePassword();
   await createStaff(db.kysely, { username: DEMO_ADMIN, role: 'admin', password: adminPassword, displayName: 'Demo admin' }, 'system:demo', clock);
+  // A demo bank and an external list, so the seeded events raise media and external-list signals.
+  await createBank(db.kysely, { name: 'DEMO_KNOWN', kind: 'block', description: 'Demo bank (made-up hashes)' }, 'system:demo', clock);
+  await addEntries(db.kysely, 'DEMO_KNOWN', [{ signal_type: 'pdq', value: DEMO_LISTED_PDQ, source: 'demo', note: 'made-up demo hash' }], 'system:demo', clock);
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx.insertInto('external_signals').values({ kind: 'handle', value: normaliseExternal('handle', '@promo_handle_77'), source: 'demo-ngo-list', category: 'advertised elsewhere', note: null, expires_at: null, created_at: iso(clock.now()) }).execute();
+    await appendAudit(trx, { actor: 'system:demo', action: 'external_signals.import', subjectType: 'external_list', subjectId: 'demo-ngo-list', data: { entries: 1 } }, clock);
+  });
   const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
   const events = validateEvents(demoEvents(clock.now()));
   await ingestEvents(db.kysely, 'default', events, clock, key.id);
