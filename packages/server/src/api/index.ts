@@ -30,6 +30,8 @@ import saveRule from './rules/save.ts';
 import ruleVersions from './rules/versions.ts';
 import backtest from './rules/backtest.ts';
 import listTasks from './tasks/list.ts';
+import claimTask from './tasks/claim.ts';
+import decideTask from './tasks/decide.ts';
 import listSignals from './signals/list.ts';
 import importExternal from './external/import.ts';
 import listBanks from './banks/list.ts';
@@ -49,6 +51,6 @@ export const routes: RouteModule[] = [
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
   account, group,
   listRules, saveRule, ruleVersions, backtest,
-  listTasks, listSignals, importExternal,
+  listTasks, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
 ];

@@ -14,7 +14,7 @@ const route: RouteModule = (app, ctx) => {
       response: {
         200: z.object({
           tasks: z.array(z.object({
-            id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), queue: z.string(), priority: z.number(), reason: z.string(), status: z.string(), created_at: z.string(),
+            id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), queue: z.string(), priority: z.number(), reason: z.string(), status: z.string(), created_at: z.string(), claimed_by: z.number().nullable(), claim_expires_at: z.string().nullable(),
             verdicts: z.array(z.object({ rule_id: z.number(), rule_version: z.number(), event_id: z.number(), outcome: z.unknown(), signal_ids: z.array(z.number()) })),
           })),
         }),
@@ -31,7 +31,7 @@ const route: RouteModule = (app, ctx) => {
       const verdicts = ids.length ? await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', 'in', ids).orderBy('id').execute() : [];
       return {
         tasks: tasks.map((t) => ({
-          id: Number(t.id), platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: t.queue, priority: t.priority, reason: t.reason, status: t.status, created_at: t.created_at,
+          id: Number(t.id), platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: t.queue, priority: t.priority, reason: t.reason, status: t.status, created_at: t.created_at, claimed_by: t.claimed_by == null ? null : Number(t.claimed_by), claim_expires_at: t.claim_expires_at,
           verdicts: verdicts.filter((v) => Number(v.task_id) === Number(t.id)).map((v) => ({ rule_id: Number(v.rule_id), rule_version: v.rule_version, event_id: Number(v.event_id), outcome: fromJson(v.outcome), signal_ids: fromJson<number[]>(v.signal_ids) })),
         })),
       };
