@@ -48,8 +48,10 @@ if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x))
 if (!files.length) fail('no test files found.');
 
 if (!filter.length) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-  if (tsc.status !== 0) fail('the TypeScript typecheck failed (see above).');
+  for (const project of ['tsconfig.json', 'packages/console/tsconfig.json']) {
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
+    if (tsc.status !== 0) fail(`the TypeScript typecheck of ${project} failed (see above).`);
+  }
 }
 
 const r = spawnSync(

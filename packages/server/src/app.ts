@@ -8,6 +8,7 @@ import { routes } from './api/index.ts';
 import type { AppContext } from './context.ts';
 import { registerAuth } from './http/auth-hook.ts';
 import { handleError } from './http/errors.ts';
+import { registerConsole } from './http/console.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
 
 export const VERSION = '0.1.0';
@@ -42,5 +43,6 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
 
   app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   for (const r of [...routes, ...extraRoutes]) r(app, ctx);
+  await registerConsole(app);
   return app;
 }

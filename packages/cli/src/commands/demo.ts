@@ -10,7 +10,7 @@ export function demoCommand(program: Command) {
       const svc = await startService(cfg);
       stopOnSignals(svc.stop);
       const base = svc.url.replace('127.0.0.1', 'localhost');
-      const lines = [`\nVigil demo running at ${base}`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`];
+      const lines = [`\nVigil demo running at ${base}`, `  Console:   ${base}/console`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`];
       if (!(await isSeeded(svc.ctx.db))) {
         const seed = await seedDemo(svc.ctx.db, svc.ctx.clock);
         svc.ctx.jobsAdded();

@@ -30,6 +30,7 @@ import saveRule from './rules/save.ts';
 import ruleVersions from './rules/versions.ts';
 import backtest from './rules/backtest.ts';
 import listTasks from './tasks/list.ts';
+import getTask from './tasks/get.ts';
 import claimTask from './tasks/claim.ts';
 import decideTask from './tasks/decide.ts';
 import listSignals from './signals/list.ts';
@@ -51,6 +52,6 @@ export const routes: RouteModule[] = [
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
   account, group,
   listRules, saveRule, ruleVersions, backtest,
-  listTasks, claimTask, decideTask, listSignals, importExternal,
+  listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
 ];

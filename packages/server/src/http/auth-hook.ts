@@ -32,7 +32,8 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { access?: Access };
     if (!cfg.access) {
-      if (route.url.startsWith('/docs')) {
+      // Static assets of the API docs and the console: public files, no data.
+      if (route.url.startsWith('/docs') || route.url.startsWith('/console/')) {
         route.config = { ...(route.config ?? {}), access: { public: true } } as typeof route.config;
       } else {
         throw new Error(`route ${route.method} ${route.url} declares no access`);
