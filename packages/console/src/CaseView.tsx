@@ -40,8 +40,8 @@ export function CaseView({ taskId, staff, onBack }: { taskId: number; staff: Sta
       setMessage('');
       try {
         await f();
-        setMessage(what);
         await load();
+        setMessage(what);
       } catch (e) {
         setMessage((e as Error).message);
       }
