@@ -12,8 +12,8 @@ import { appendAudit } from '../src/audit/log.ts';
 import { verifyAudit } from '../src/audit/verify.ts';
 
 const EXPECTED_TABLES = [
-  'accounts', 'api_keys', 'audit_head', 'audit_log', 'bank_entries', 'bank_generation', 'banks', 'events', 'external_signals', 'group_members', 'groups', 'invites', 'jobs',
-  'login_attempts', 'media', 'review_tasks', 'rule_versions', 'rules', 'sessions', 'signals', 'staff', 'user_reports', 'verdicts',
+  'accounts', 'api_keys', 'appeals', 'audit_head', 'audit_log', 'bank_entries', 'bank_generation', 'banks', 'enforcement_actions', 'events', 'external_signals', 'group_members', 'groups', 'invites', 'jobs',
+  'legal_holds', 'login_attempts', 'media', 'review_tasks', 'rule_versions', 'rules', 'sessions', 'signals', 'staff', 'staff_settings', 'strikes', 'user_reports', 'verdicts',
   'webhook_endpoints', 'webhook_outbox',
 ];
 

@@ -40,6 +40,9 @@ import createBank from './banks/create.ts';
 import updateBank from './banks/update.ts';
 import bankEntries from './banks/entries.ts';
 import match from './banks/match.ts';
+import actions from './actions/routes.ts';
+import appeals from './appeals/routes.ts';
+import settings from './me/settings.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -54,4 +57,5 @@ export const routes: RouteModule[] = [
   listRules, saveRule, ruleVersions, backtest,
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
+  actions, appeals, settings,
 ];

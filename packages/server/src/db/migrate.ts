@@ -4,6 +4,7 @@ import type { Db, DialectName } from './connect.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 import { detection } from './migrations/0002_detection.ts';
 import { banks } from './migrations/0003_banks.ts';
+import { enforcement } from './migrations/0004_enforcement.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -11,6 +12,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0001_foundation': foundation(dialect),
     '0002_detection': detection(dialect),
     '0003_banks': banks(dialect),
+    '0004_enforcement': enforcement(dialect),
   };
 }
 

@@ -275,6 +275,8 @@ export interface ReviewTasksTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** JSON: what the task is about beyond its subject, e.g. {"appeal_id": 3} or {"action_id": 9}. */
+  ref: string | null;
 }
 
 export interface ExternalSignalsTable {
@@ -311,7 +313,63 @@ export interface BankEntriesTable {
   added_at: string;
 }
 
+export interface EnforcementActionsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  action: string;
+  params: string; // JSON
+  status: 'pending_approval' | 'active' | 'reversed' | 'rejected';
+  reason: string;
+  task_id: number | null;
+  decided_by: number;
+  approved_by: number | null;
+  created_at: string;
+  expires_at: string | null;
+  reversed_at: string | null;
+  reversed_by: number | null;
+}
+
+export interface StrikesTable {
+  id: Id;
+  platform: string;
+  account_id: string;
+  action_id: number;
+  reason: string;
+  created_at: string;
+}
+
+export interface AppealsTable {
+  id: Id;
+  action_id: number;
+  platform: string;
+  statement: string;
+  status: 'open' | 'upheld' | 'reversed';
+  task_id: number | null;
+  decided_by: number | null;
+  reason: string | null;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export interface LegalHoldsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string;
+  task_id: number | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DetectionTables {
+  enforcement_actions: EnforcementActionsTable;
+  strikes: StrikesTable;
+  appeals: AppealsTable;
+  legal_holds: LegalHoldsTable;
+  staff_settings: { staff_id: number; settings: string; updated_at: string };
   banks: BanksTable;
   bank_entries: BankEntriesTable;
   bank_generation: { id: number; generation: number };

@@ -25,6 +25,8 @@ export function mediaMatchAnalyser(index: BankIndex, threshold: number): Analyse
           evidence: {
             surface: p.surface, bank: m.bank, signal_type: m.signalType, distance: m.distance, hash: m.value, entry_id: m.entryId,
             entry_source: m.source, entry_external_id: m.externalId, entry_tags: m.tags, media_id: event.type === 'media.shared' ? event.media.id : null,
+            // The subject's own hashes: a confirmed decision adds these to the confirmed bank.
+            subject_hashes: { pdq: p.hashes.pdq ?? null, md5: p.hashes.md5 ?? null, sha256: p.hashes.sha256 ?? null },
           },
           key: `${p.surface}:${m.entryId}`,
         });

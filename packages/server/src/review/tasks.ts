@@ -1,10 +1,13 @@
 // Review tasks: a reviewer claims a task (a lock that expires), then decides it. Decisions are
 // appended to the moderation event log beside the task's current state, as Ozone does.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
+import { fromJson, toJson } from '../util/json.ts';
+import type { SignalType } from '../media/banks.ts';
+import { applyActions, type ActionRequest } from './enforcement.ts';
 
 export const CLAIM_MINUTES = 15;
 export const DECISIONS = ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'] as const;
@@ -53,22 +56,81 @@ export async function releaseTask(db: Kysely<Database>, id: number, staffId: num
   });
 }
 
-/** Closes a task the reviewer holds, records the decision and tells the platform (webhook). */
-export async function decideTask(
-  db: Kysely<Database>,
-  id: number,
-  staffId: number,
-  d: { decision: Decision; reason: string; note?: string },
-  clock: Clock,
-) {
+export interface DecisionInput {
+  decision: Decision;
+  reason: string;
+  note?: string;
+  actions?: ActionRequest[];
+  /** not_violating: add the subject's matched hashes to the allow bank (a known false positive). */
+  allowlist?: boolean;
+}
+
+/** Hashes of the subject that matched a bank (from its media.match signals). */
+async function matchedHashes(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
+  const rows = await trx.selectFrom('signals').select('evidence').where('platform', '=', t.platform).where('subject_type', '=', t.subject_type).where('subject_id', '=', t.subject_id).where('kind', '=', 'media.match').execute();
+  const out = new Map<string, { signal_type: SignalType; value: string }>();
+  for (const r of rows) {
+    const h = (fromJson<{ subject_hashes?: Record<string, string | null> }>(r.evidence).subject_hashes ?? {}) as Record<string, string | null>;
+    for (const t of ['pdq', 'md5', 'sha256'] as const) if (h[t]) out.set(`${t}:${h[t]}`, { signal_type: t, value: h[t]! });
+  }
+  return [...out.values()];
+}
+
+async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'allow', hashes: { signal_type: SignalType; value: string }[], o: { staffId: number; taskId: number; clock: Clock }) {
+  if (!hashes.length) return;
+  const now = iso(o.clock.now());
+  let bank = await trx.selectFrom('banks').select('id').where('name', '=', name).executeTakeFirst();
+  if (!bank) {
+    bank = await trx.insertInto('banks').values({ name, kind, description: kind === 'block' ? 'Confirmed by review decisions' : 'Known false positives from review decisions', enabled: 1, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  }
+  for (const h of hashes) {
+    await trx.insertInto('bank_entries').values({ bank_id: Number(bank.id), signal_type: h.signal_type, value: h.value, source: 'review', external_id: `task:${o.taskId}`, tags: null, note: null, confirmed: 1, added_at: now })
+      .onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing()).execute();
+  }
+  await trx.updateTable('bank_generation').set({ generation: sql`generation + 1` }).where('id', '=', 1).execute();
+  await appendAudit(trx, { actor: `staff:${o.staffId}`, action: 'bank.entries.add', subjectType: 'bank', subjectId: name, data: { from_task: o.taskId, hashes } }, o.clock);
+}
+
+export const CONFIRMED_BANK = 'CONFIRMED';
+export const FALSE_POSITIVE_BANK = 'FALSE_POSITIVES';
+export const PRESERVATION_DAYS = 365;
+
+/**
+ * Decides a task the reviewer holds. Apparent CSAM: enforcement (ban / take down by default), the matched
+ * hashes into the confirmed bank, a one-year legal hold and a task for the legal team to file the report.
+ */
+export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: DecisionInput, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const t = await openTask(trx, id);
     const now = iso(clock.now());
     if (Number(t.claimed_by) !== staffId || !t.claim_expires_at || t.claim_expires_at < now) {
       throw new TaskError(409, `claim task ${id} before deciding it`);
     }
+    const subject = { platform: t.platform, type: t.subject_type, id: t.subject_id };
+    const o = { staffId, taskId: id, clock };
+    if (d.decision === 'escalate') {
+      await trx.updateTable('review_tasks').set({ queue: 'escalated', priority: Math.min(100, t.priority + 10), claimed_by: null, claim_expires_at: null, updated_at: now }).where('id', '=', id).execute();
+      await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.escalate', subjectType: t.subject_type, subjectId: t.subject_id, reason: d.reason, data: { task_id: id, note: d.note ?? null } }, clock);
+      return { action_ids: [] as number[] };
+    }
+    let actions = d.actions ?? [];
+    if (d.decision === 'apparent_csam' && !actions.length) {
+      actions = t.subject_type === 'group' ? [{ action: 'takedown_group' }] : t.subject_type === 'account' ? [{ action: 'ban' }] : [];
+    }
+    if (d.decision === 'not_violating' && actions.length) throw new TaskError(409, 'a "not violating" decision cannot carry enforcement actions');
     await trx.updateTable('review_tasks').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
-    await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.decide', subjectType: t.subject_type, subjectId: t.subject_id, reason: d.reason, data: { task_id: id, decision: d.decision, note: d.note ?? null, queue: t.queue } }, clock);
-    await emitWebhook(trx, 'decision.made', { task_id: id, decision: d.decision, reason: d.reason, subject: { type: t.subject_type, id: t.subject_id, platform: t.platform } }, clock);
+    await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.decide', subjectType: t.subject_type, subjectId: t.subject_id, reason: d.reason, data: { task_id: id, decision: d.decision, note: d.note ?? null, queue: t.queue, actions } }, clock);
+    const actionIds = await applyActions(trx, subject, actions, { staffId, reason: d.reason, taskId: id, clock });
+    if (d.decision === 'apparent_csam') {
+      await addToBank(trx, CONFIRMED_BANK, 'block', await matchedHashes(trx, t), o);
+      await trx.insertInto('legal_holds').values({ platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, reason: 'apparent CSAM confirmed by review', task_id: id, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
+      await trx.insertInto('review_tasks').values({
+        platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report',
+        status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null, ref: toJson({ decision_task_id: id }),
+      }).execute();
+    }
+    if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
+    await emitWebhook(trx, 'decision.made', { task_id: id, decision: d.decision, reason: d.reason, action_ids: actionIds, subject: { type: t.subject_type, id: t.subject_id, platform: t.platform } }, clock);
+    return { action_ids: actionIds };
   });
 }

@@ -4,7 +4,7 @@ import { claimTask, releaseTask, TaskError } from '../../review/tasks.ts';
 import { HttpError } from '../../http/errors.ts';
 
 const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
-export const taskErrors = (e: unknown) => {
+export const taskErrors = (e: unknown): never => {
   if (e instanceof TaskError) throw new HttpError(e.status, e.status === 404 ? 'not_found' : 'conflict', e.message);
   throw e;
 };

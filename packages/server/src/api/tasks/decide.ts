@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { decideTask, DECISIONS } from '../../review/tasks.ts';
+import { actionRequest, EnforcementError } from '../../review/enforcement.ts';
+import { HttpError } from '../../http/errors.ts';
 import { taskErrors } from './claim.ts';
 
 /** POST /v1/tasks/:id/decision — close a claimed task with a decision and a reason. */
@@ -11,12 +13,18 @@ const route: RouteModule = (app, ctx) => {
       tags: ['review'],
       summary: 'Decide a task',
       params: z.object({ id: z.coerce.number().int().positive() }),
-      body: z.object({ decision: z.enum(DECISIONS), reason: z.string().min(1).max(500), note: z.string().max(5000).optional() }).strict(),
-      response: { 200: z.object({ decided: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      description: 'Apparent CSAM bans the account or takes the group down unless `actions` says otherwise, adds the matched hashes to the CONFIRMED bank, places a one-year legal hold and opens a legal-reports task. Group take-downs and banning all members wait for a second reviewer (approvals queue).',
+      body: z.object({ decision: z.enum(DECISIONS), reason: z.string().min(1).max(500), note: z.string().max(5000).optional(), actions: z.array(actionRequest).max(20).optional(), allowlist: z.boolean().optional() }).strict(),
+      response: { 200: z.object({ decided: z.literal(true), action_ids: z.array(z.number()) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      await decideTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body, ctx.clock).catch(taskErrors);
-      return { decided: true as const };
+      try {
+        const r = await decideTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body, ctx.clock);
+        return { decided: true as const, action_ids: r.action_ids };
+      } catch (e) {
+        if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);
+        return taskErrors(e);
+      }
     },
   });
 };

@@ -6,7 +6,7 @@ import { fromJson } from '../../util/json.ts';
 /** GET /v1/tasks — review tasks by priority then age, with the verdicts (rule + version) behind each. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/tasks', {
-    config: { access: { roles: ['admin', 'lead', 'reviewer'] } },
+    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal'] } },
     schema: {
       tags: ['review'],
       summary: 'Review tasks',
@@ -14,7 +14,7 @@ const route: RouteModule = (app, ctx) => {
       response: {
         200: z.object({
           tasks: z.array(z.object({
-            id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), queue: z.string(), priority: z.number(), reason: z.string(), status: z.string(), created_at: z.string(), claimed_by: z.number().nullable(), claim_expires_at: z.string().nullable(),
+            id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), queue: z.string(), priority: z.number(), reason: z.string(), status: z.string(), created_at: z.string(), claimed_by: z.number().nullable(), claim_expires_at: z.string().nullable(), ref: z.unknown(),
             verdicts: z.array(z.object({ rule_id: z.number(), rule_version: z.number(), event_id: z.number(), outcome: z.unknown(), signal_ids: z.array(z.number()) })),
           })),
         }),
@@ -24,14 +24,16 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const q = req.query;
       let query = ctx.db.kysely.selectFrom('review_tasks').selectAll().where('status', '=', q.status).orderBy('priority', 'desc').orderBy('created_at').limit(q.limit);
-      if (q.queue) query = query.where('queue', '=', q.queue);
+      // Legal staff see the reports they must file, not the review queues.
+      if (req.principal?.kind === 'staff' && req.principal.role === 'legal') query = query.where('queue', '=', 'legal-reports');
+      else if (q.queue) query = query.where('queue', '=', q.queue);
       if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
       const tasks = await query.execute();
       const ids = tasks.map((t) => Number(t.id));
       const verdicts = ids.length ? await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', 'in', ids).orderBy('id').execute() : [];
       return {
         tasks: tasks.map((t) => ({
-          id: Number(t.id), platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: t.queue, priority: t.priority, reason: t.reason, status: t.status, created_at: t.created_at, claimed_by: t.claimed_by == null ? null : Number(t.claimed_by), claim_expires_at: t.claim_expires_at,
+          id: Number(t.id), platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: t.queue, priority: t.priority, reason: t.reason, status: t.status, created_at: t.created_at, claimed_by: t.claimed_by == null ? null : Number(t.claimed_by), claim_expires_at: t.claim_expires_at, ref: fromJson(t.ref),
           verdicts: verdicts.filter((v) => Number(v.task_id) === Number(t.id)).map((v) => ({ rule_id: Number(v.rule_id), rule_version: v.rule_version, event_id: Number(v.event_id), outcome: fromJson(v.outcome), signal_ids: fromJson<number[]>(v.signal_ids) })),
         })),
       };
