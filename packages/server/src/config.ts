@@ -21,6 +21,14 @@ export const configSchema = z
     workers: z.coerce.number().int().min(0).max(64).default(1),
     /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
     jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    media: z
+      .object({
+        /** Fetch media from private/loopback addresses (single-host setups, the demo). */
+        allowPrivateFetch: z.boolean().default(false),
+        maxBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+        timeoutMs: z.number().int().min(100).default(15_000),
+      })
+      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000 }),
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),

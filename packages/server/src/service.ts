@@ -17,7 +17,7 @@ import { BankIndex } from './media/bank-index.ts';
 import { mediaMatchAnalyser } from './media/match-analyser.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
-import type { VigilApp } from './http/route.ts';
+import type { VigilApp, RouteModule } from './http/route.ts';
 import type { AppContext } from './context.ts';
 
 export interface Service {
@@ -40,7 +40,7 @@ export function jobHandlers(cfg: Config): Record<string, JobHandler> {
   return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg)) };
 }
 
-export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean } = {}): Promise<Service> {
+export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {
   const log = opts.log ?? pino({ level: cfg.logLevel });
   const clock = opts.clock ?? systemClock;
   const db = openDb(cfg);
@@ -54,7 +54,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   for (let i = 0; i < cfg.workers; i++) {
     workers.push(new Worker({ db, handlers: jobHandlers(cfg), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, opts.extraRoutes);
 
   // The webhook deliverer: a plain loop, like the workers.
   let stopping = false;

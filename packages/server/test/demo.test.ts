@@ -47,13 +47,23 @@ describe('vigil demo', () => {
       assert.equal(group.members.length, 3);
       // The default rules turned the seeded signals into review tasks.
       let queues: string[] = [];
-      for (let i = 0; i < 100 && queues.length < 3; i++) {
+      for (let i = 0; i < 100 && queues.length < 4; i++) {
         const tasks = (await (await fetch(`${base}/v1/tasks`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
         queues = tasks.map((t) => `${t.queue}:${t.subject_id}`).sort();
         await new Promise((r) => setTimeout(r, 100));
       }
-      assert.deepEqual(queues, ['external:u-1009', 'known-media:u-1008', 'user-reports:g-2003']);
+      assert.deepEqual(queues, ['external:u-1009', 'known-media:u-1005', 'known-media:u-1008', 'user-reports:g-2003']);
       assert.equal(group.invite_link, 'https://chat.example/join/x7Hq2');
+
+      // A reviewer views the stand-in avatar through Vigil: the bytes arrive and the view is audited.
+      const img = await fetch(`${base}/v1/media/content?kind=account_avatar&id=u-1008`, { headers: { cookie } });
+      assert.equal(img.status, 200);
+      assert.equal(img.headers.get('content-type'), 'image/png');
+      assert.equal(img.headers.get('cache-control'), 'no-store');
+      assert.deepEqual([...new Uint8Array(await img.arrayBuffer()).slice(1, 4)], [0x50, 0x4e, 0x47]);
+      const views = await (await fetch(`${base}/v1/audit?action=evidence.view`, { headers: { cookie } })).json();
+      assert.equal(views.entries.length, 1);
+      assert.equal(views.entries[0].subject_id, 'u-1008');
 
       const ingest = await fetch(`${base}/v1/events`, {
         method: 'POST',

@@ -43,6 +43,7 @@ import match from './banks/match.ts';
 import actions from './actions/routes.ts';
 import appeals from './appeals/routes.ts';
 import settings from './me/settings.ts';
+import mediaContent from './media/content.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -57,5 +58,5 @@ export const routes: RouteModule[] = [
   listRules, saveRule, ruleVersions, backtest,
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
-  actions, appeals, settings,
+  actions, appeals, settings, mediaContent,
 ];

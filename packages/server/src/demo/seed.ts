@@ -32,7 +32,7 @@ export async function isSeeded(db: Db): Promise<boolean> {
   return !!(await db.kysely.selectFrom('staff').select('id').where('username', '=', DEMO_ADMIN).executeTakeFirst());
 }
 
-export function demoEvents(now: Date): unknown[] {
+export function demoEvents(now: Date, mediaBase = 'http://localhost:8080/demo-media'): unknown[] {
   const t = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
   const accounts = [
     { id: 'u-1001', username: 'maria.gomez', display_name: 'María Gómez', bio: 'Baker in Valencia. Sourdough every Sunday.' },
@@ -42,7 +42,7 @@ export function demoEvents(now: Date): unknown[] {
     { id: 'u-1005', username: 'cp_links_dm', display_name: 'trade vids', bio: 'dm for links, swap only' },
     { id: 'u-1006', username: 'n0l1m1ts_trade', display_name: 'no limits', bio: 'new here, swap pics' },
     { id: 'u-1007', username: 'joao.silva', display_name: 'João Silva', bio: 'Fotografia e viagens' },
-    { id: 'u-1008', username: 'new_acc_5521', display_name: null, bio: null, avatar: { pdq: DEMO_COPY_PDQ } },
+    { id: 'u-1008', username: 'new_acc_5521', display_name: null, bio: null, avatar: { pdq: DEMO_COPY_PDQ, url: `${mediaBase}/avatar-stand-in.png`, mime: 'image/png' } },
     { id: 'u-1009', username: 'promo_handle_77', display_name: 'Deals', bio: null },
   ];
   const events: unknown[] = accounts.map((a, i) => ({
@@ -54,7 +54,7 @@ export function demoEvents(now: Date): unknown[] {
   const groups = [
     { id: 'g-2001', name: 'Valencia Bakers', description: 'Recipes, flour sources and market days.', member_count: 42, invite_link: 'https://chat.example/join/bakers' },
     { id: 'g-2002', name: 'C++ devs Lyon', description: 'cpp developers: talks and jobs', member_count: 120, invite_link: 'https://chat.example/join/cppdevs' },
-    { id: 'g-2003', name: 'ⓒⓟ trade', description: 't.a.b.o.o links, dm to swap', member_count: 310, invite_link: 'https://chat.example/join/x7Hq2' },
+    { id: 'g-2003', name: 'ⓒⓟ trade', description: 't.a.b.o.o links, dm to swap', member_count: 310, invite_link: 'https://chat.example/join/x7Hq2', avatar: { url: `${mediaBase}/group-photo-stand-in.png`, mime: 'image/png' } },
   ];
   groups.forEach((g, i) => events.push({ id: `demo-grp-${g.id}`, type: 'group.created', occurred_at: t(500 - i * 10), actor_id: 'u-1001', group: g }));
   groups.forEach((g) => events.push({ id: `demo-inv-${g.id}`, type: 'invite.created', occurred_at: t(480), invite: { link: g.invite_link, group_id: g.id, created_by: 'u-1001' } }));
@@ -66,6 +66,10 @@ export function demoEvents(now: Date): unknown[] {
     events.push({ id: `demo-join-${g}-${a}`, type: 'group.member_joined', occurred_at: t(400 - i), group_id: g, account_id: a, invite_link: groups.find((x) => x.id === g)!.invite_link }),
   );
   events.push({
+    id: 'demo-media-1', type: 'media.shared', occurred_at: t(60), surface: 'channel', account_id: 'u-1005', group_id: 'g-2003',
+    media: { id: 'm-4001', pdq: DEMO_COPY_PDQ, url: `${mediaBase}/shared-stand-in.png`, mime: 'image/png' },
+  });
+  events.push({
     id: 'demo-report-1',
     type: 'report.filed',
     occurred_at: t(30),
@@ -74,7 +78,7 @@ export function demoEvents(now: Date): unknown[] {
   return events;
 }
 
-export async function seedDemo(db: Db, clock: Clock): Promise<DemoSeed> {
+export async function seedDemo(db: Db, clock: Clock, mediaBase?: string): Promise<DemoSeed> {
   const adminPassword = generatePassword();
   await createStaff(db.kysely, { username: DEMO_ADMIN, role: 'admin', password: adminPassword, displayName: 'Demo admin' }, 'system:demo', clock);
   // A demo bank and an external list, so the seeded events raise media and external-list signals.
@@ -85,7 +89,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<DemoSeed> {
     await appendAudit(trx, { actor: 'system:demo', action: 'external_signals.import', subjectType: 'external_list', subjectId: 'demo-ngo-list', data: { entries: 1 } }, clock);
   });
   const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
-  const events = validateEvents(demoEvents(clock.now()));
+  const events = validateEvents(demoEvents(clock.now(), mediaBase));
   await ingestEvents(db.kysely, 'default', events, clock, key.id);
   return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length };
 }
