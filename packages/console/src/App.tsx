@@ -3,10 +3,22 @@ import { api, type Staff } from './api.ts';
 import { Login } from './Login.tsx';
 import { Queue } from './Queue.tsx';
 import { CaseView } from './CaseView.tsx';
+import { DEFAULT_WELLNESS, exposureMinutes, WellnessSettings, type Wellness } from './Media.tsx';
 
 export function App() {
   const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
   const [openTask, setOpenTask] = useState<number | null>(null);
+  const [wellness, setWellness] = useState<Wellness>(DEFAULT_WELLNESS);
+  const [showSettings, setShowSettings] = useState(false);
+  const [breakDue, setBreakDue] = useState(false);
+
+  useEffect(() => {
+    if (staff) api<Wellness>('GET', '/v1/me/settings').then(setWellness, () => {});
+  }, [staff]);
+  useEffect(() => {
+    const t = setInterval(() => setBreakDue(exposureMinutes() >= wellness.break_after_minutes), 30_000);
+    return () => clearInterval(t);
+  }, [wellness.break_after_minutes]);
 
   useEffect(() => {
     api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
@@ -22,9 +34,12 @@ export function App() {
         <span className="muted">
           {staff.username} ({staff.role})
         </span>
+        <button onClick={() => setShowSettings(!showSettings)}>Wellness settings</button>
         <button onClick={() => api('DELETE', '/v1/session').finally(() => setStaff(null))}>Sign out</button>
       </header>
-      {openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} onBack={() => setOpenTask(null)} />}
+      {breakDue && <p className="break" role="status">You have been reviewing media for a while. Consider a short break.</p>}
+      {showSettings && <WellnessSettings value={wellness} onSaved={(w) => { setWellness(w); setShowSettings(false); }} />}
+      {openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
     </div>
   );
 }

@@ -1,38 +1,56 @@
-// The console in real Chromium against a real server: sign in, see the queue, open a case with its
-// explained signals, claim it and decide it.
+// The console in real Chromium against a real server: sign in, claim from the queue, open a case with
+// explained signals, reveal a blurred item (audited), decide, see the action in the outbox; the platform
+// appeals and a second reviewer reverses. Screenshots of the main screens go to .tmp/screenshots.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { testApp, silentLog, apiKey, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { ensureDefaultRules } from '../../server/src/detect/rules-store.ts';
 import { addEntries, createBank } from '../../server/src/media/banks.ts';
 import { ingestEvents, validateEvents } from '../../server/src/ingest/ingest.ts';
 import { Worker } from '../../server/src/queue/worker.ts';
 import { jobHandlers } from '../../server/src/service.ts';
+import { demoMediaRoute, writeDemoImages } from '../../server/src/demo/images.ts';
+import { loadConfig } from '../../server/src/config.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SHOTS = join(ROOT, '.tmp', 'screenshots');
 const LISTED = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 
 describe('review console in Chromium', () => {
   let ta: TestApp;
   let browser: Browser;
   let base = '';
+  let platformKey = '';
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
   before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     // Build the console from the current sources (a second or two).
     const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
-    ta = await testApp('sqlite');
+    const mediaDir = await writeDemoImages(mkdtempSync(join(tmpdir(), 'vigil-media-')));
+    const cfg = loadConfig({ env: {} });
+    ta = await testApp('sqlite', { media: { ...cfg.media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
     await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
     await createStaff(ta.ctx.db.kysely, { username: 'rita', role: 'reviewer', password: 'rita password 123' }, 'test', ta.clock);
+    await createStaff(ta.ctx.db.kysely, { username: 'sam', role: 'reviewer', password: 'sam password 1234' }, 'test', ta.clock);
     await createBank(ta.ctx.db.kysely, { name: 'KNOWN_TEST', kind: 'block' }, 'test', ta.clock);
     await addEntries(ta.ctx.db.kysely, 'KNOWN_TEST', [{ signal_type: 'pdq', value: LISTED, source: 'test-fixture' }], 'test', ta.clock);
-    await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'e1', type: 'account.created', occurred_at: new Date().toISOString(), account: { id: 'acc-1', username: 'sunny', bio: 'hello', avatar: { pdq: LISTED } } }]), ta.clock);
+    await ta.ctx.db.kysely.insertInto('webhook_endpoints').values({ url: 'https://platform.example/hooks', secret: 'whsec_test', events: '*', enabled: 1, created_at: new Date().toISOString() }).execute();
+    platformKey = await apiKey(ta, ['ingest']);
+    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+    await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
+      { id: 'e1', type: 'account.created', occurred_at: new Date().toISOString(), account: { id: 'acc-1', username: 'sunny', bio: 'hello', avatar: { pdq: LISTED, url: `${base}/demo-media/avatar-stand-in.png`, mime: 'image/png' } } },
+    ]), ta.clock);
     const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
     while ((await w.runOnce()) > 0);
-    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
   after(async () => {
@@ -40,7 +58,15 @@ describe('review console in Chromium', () => {
     await ta?.close();
   });
 
-  it('signs in, opens the case, claims and decides it', { timeout: 60_000 }, async () => {
+  async function signIn(page: Page, username: string, password: string) {
+    await page.goto(`${base}/console/`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.locator('table.tasks').waitFor();
+  }
+
+  it('claims, reveals blurred media, decides; the action reaches the outbox', { timeout: 60_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(`${base}/console/`);
     await page.fill('input[name=username]', 'rita');
@@ -48,13 +74,14 @@ describe('review console in Chromium', () => {
     await page.click('button[type=submit]');
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /invalid username or password/);
-    await page.fill('input[name=password]', 'rita password 123');
-    await page.click('button[type=submit]');
+    await shot(page, '01-login-error');
+    await signIn(page, 'rita', 'rita password 123');
 
     const row = page.locator('table.tasks tbody tr');
     await row.first().waitFor();
     assert.equal(await row.count(), 1);
     assert.match(await row.first().innerText(), /known-media[\s\S]*account acc-1[\s\S]*matches a listed hash/);
+    await shot(page, '02-queue');
     await row.first().click();
 
     await page.getByText('media.match').waitFor();
@@ -62,21 +89,55 @@ describe('review console in Chromium', () => {
     assert.match(signals, /avatar is 0 bits from an entry of bank KNOWN_TEST/);
     assert.match(signals, /entry_source\s+test-fixture/);
     assert.match(await page.locator('ul.verdicts').innerText(), /rule listed-media v1/);
-    assert.match(await page.locator('dl.profile').innerText(), /username\s+sunny/);
-    await page.screenshot({ path: `${ROOT}/.tmp/console-case.png`, fullPage: true }).catch(() => {});
+
+    // Media stays hidden (and unlogged) until revealed; then it is small, blurred and greyscale.
+    assert.equal(await page.getByTestId('revealed-media').count(), 0);
+    const views = () => ta.ctx.db.kysely.selectFrom('audit_log').select('subject_id').where('action', '=', 'evidence.view').execute();
+    assert.equal((await views()).length, 0);
+    await page.click('button:has-text("Reveal profile photo")');
+    const img = page.getByTestId('revealed-media');
+    await img.waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=revealed-media]') as HTMLImageElement)?.complete);
+    const style = await img.evaluate((el) => ({ filter: getComputedStyle(el).filter, width: el.getBoundingClientRect().width, natural: (el as HTMLImageElement).naturalWidth }));
+    assert.match(style.filter, /blur\(24px\) grayscale\(1\)/);
+    assert.equal(style.width, 160);
+    assert.equal(style.natural, 320, 'the real image arrived through the audited route');
+    assert.deepEqual(await views(), [{ subject_id: 'acc-1' }]);
+    await shot(page, '03-case-revealed-blurred');
 
     await page.keyboard.press('c');
     await page.getByText('claimed by you').waitFor();
-    await page.selectOption('select[aria-label=decision]', 'not_violating');
-    await page.fill('input[aria-label=reason]', 'benign test avatar');
+    await page.selectOption('select[aria-label=decision]', 'apparent_csam');
+    await page.check('input[name=action-ban]');
+    await page.fill('input[aria-label=reason]', 'matches listed material');
+    await shot(page, '04-decision-form');
     await page.click('button:has-text("Decide")');
     await page.getByText('Decision recorded').waitFor();
     assert.equal(await page.getByTestId('status').innerText(), 'closed');
+    assert.match(await page.locator('ul.history').innerText(), /ban — active — matches listed material/);
 
-    const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select(['action', 'reason']).where('action', '=', 'task.decide').execute();
-    assert.deepEqual(audit, [{ action: 'task.decide', reason: 'benign test avatar' }]);
-    await page.click('text=← Queue');
-    await page.getByText('0 open task(s)').waitFor();
+    const outbox = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select(['event_type', 'payload']).where('event_type', '=', 'enforcement.action').execute();
+    assert.equal(outbox.length, 1);
+    assert.equal(JSON.parse(outbox[0]!.payload).data.action, 'ban');
+  });
+
+  it('an appeal reaches another reviewer, who reverses the action', { timeout: 60_000 }, async () => {
+    const action = await ta.ctx.db.kysely.selectFrom('enforcement_actions').select('id').executeTakeFirstOrThrow();
+    const filed = await fetch(`${base}/v1/appeals`, { method: 'POST', headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ action_id: Number(action.id), statement: 'That is a picture I painted.' }) });
+    assert.equal(filed.status, 201);
+
+    const page = await browser.newPage();
+    await signIn(page, 'sam', 'sam password 1234');
+    await page.selectOption('select[aria-label=queue]', 'appeals');
+    await page.locator('table.tasks tbody tr', { hasText: 'appeal against ban' }).click();
+    await page.getByText('That is a picture I painted.').waitFor();
+    await page.fill('input[aria-label=reason]', 'painting confirmed');
+    await shot(page, '05-appeal');
+    await page.click('button:has-text("Reverse the action")');
+    await page.getByText('Action reversed').waitFor();
+    assert.match(await page.locator('ul.history').innerText(), /ban — reversed/);
+    const reversed = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select('payload').where('event_type', '=', 'enforcement.reversed').execute();
+    assert.equal(reversed.length, 1);
   });
 
   it('shows nothing to a signed-out visitor and the API refuses them', async () => {

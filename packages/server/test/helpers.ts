@@ -14,7 +14,7 @@ import { createStaff } from '../src/auth/staff.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import type { Clock } from '../src/util/time.ts';
 import type { Role, Scope } from '../src/auth/roles.ts';
-import type { VigilApp } from '../src/http/route.ts';
+import type { VigilApp, RouteModule } from '../src/http/route.ts';
 
 export const PG_URL = process.env.VIGIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
@@ -94,11 +94,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(dialect: DialectName, extra: Partial<Config> = {}): Promise<TestApp> {
+export async function testApp(dialect: DialectName, extra: Partial<Config> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
   const t = await openTestDb(dialect);
   const clock = new TestClock(new Date());
   const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: silentLog, jobsAdded: () => {} };
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, extraRoutes);
   await app.ready();
   return {
     app, ctx, t, clock,
