@@ -93,7 +93,7 @@ export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; 
 
   if (!task) return <p className="muted">{message || 'Loading case…'}</p>;
   const mine = task.claimed_by === staff.id;
-  const pendingAction = task.ref?.action_id ? history.actions.find((a) => a.id === task.ref!.action_id) : undefined;
+  const pendingAction = task.queue === 'approvals' && task.ref?.action_id ? history.actions.find((a) => a.id === task.ref!.action_id && a.status === 'pending_approval') : undefined;
 
   // Media the reviewer may reveal: profile or group photo, and media named by the signals.
   const media: MediaRef[] = [];

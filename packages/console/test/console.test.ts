@@ -131,6 +131,7 @@ describe('review console in Chromium', () => {
     await page.selectOption('select[aria-label=queue]', 'appeals');
     await page.locator('table.tasks tbody tr', { hasText: 'appeal against ban' }).click();
     await page.getByText('That is a picture I painted.').waitFor();
+    assert.equal(await page.getByText('Second approval').count(), 0, 'an appeal is not an approval');
     await page.fill('input[aria-label=reason]', 'painting confirmed');
     await shot(page, '05-appeal');
     await page.click('button:has-text("Reverse the action")');
