@@ -7,6 +7,7 @@ type TaskDetail = Task & { rules: { id: number; name: string; version: number }[
 interface Action { id: number; action: string; status: string; reason: string; params: Record<string, unknown>; created_at: string; decided_by: number }
 interface Appeal { id: number; action_id: number; status: string; statement: string; reason: string | null }
 interface Member { account_id: string; joined_at: string }
+interface Report { id: string; reporter_id: string; reason: string | null; comment: string | null; filed_at: string; messages: { sender: string | null; sent_at: string | null; text: string | null; franking_verified: boolean }[] }
 
 const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
 const DECISIONS: [string, string][] = [
@@ -27,6 +28,7 @@ export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; 
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
   const [history, setHistory] = useState<{ actions: Action[]; strikes: number }>({ actions: [], strikes: 0 });
   const [appeal, setAppeal] = useState<Appeal | null>(null);
+  const [reports, setReports] = useState<Report[] | null>(null);
   const [memberSignals, setMemberSignals] = useState<Record<string, Signal[]>>({});
   const [message, setMessage] = useState('');
   const [decision, setDecision] = useState('');
@@ -48,6 +50,7 @@ export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; 
     setTimeline(tl.events);
     setHistory(hist);
     setAppeal(t.ref?.appeal_id ? await api<Appeal>('GET', `/v1/appeals/${t.ref.appeal_id}`) : null);
+    setReports(null); // reported content is evidence: loaded (and audited) only when the reviewer asks
     const path = t.subject_type === 'account' ? 'accounts' : t.subject_type === 'group' ? 'groups' : null;
     const subj = path ? await api<Record<string, any>>('GET', `/v1/${path}/${encodeURIComponent(t.subject_id)}?platform=${encodeURIComponent(t.platform)}`).catch(() => null) : null;
     setSubject(subj);
@@ -196,6 +199,32 @@ export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; 
                 ))}
               </ul>
             </>
+          )}
+        </section>
+      )}
+
+      {timeline.some((e) => e.type === 'report.filed') && (
+        <section>
+          <h3>User reports</h3>
+          {reports === null ? (
+            <button onClick={() => api<{ reports: Report[] }>('GET', `/v1/reports?subject_type=${encodeURIComponent(task.subject_type)}&subject_id=${encodeURIComponent(task.subject_id)}&platform=${encodeURIComponent(task.platform)}&task_id=${taskId}`).then((r) => setReports(r.reports), (e) => setMessage(e.message))}>
+              Show reported content
+            </button>
+          ) : (
+            <ul className="reports">
+              {reports.map((r) => (
+                <li key={r.id}>
+                  Report {r.id} by {r.reporter_id} ({r.reason ?? 'no reason'}){r.comment && `: ${r.comment}`}
+                  <ol>
+                    {r.messages.map((m, i) => (
+                      <li key={i}>
+                        <b>{m.sender ?? '?'}</b> {m.text} {m.franking_verified ? <span className="badge verified">verified</span> : <span className="badge">not verified</span>}
+                      </li>
+                    ))}
+                  </ol>
+                </li>
+              ))}
+            </ul>
           )}
         </section>
       )}

@@ -13,9 +13,10 @@ export function Queue({ onOpen }: { onOpen: (id: number) => void }) {
   const [queues, setQueues] = useState<string[]>([]);
   const [queue, setQueue] = useState('');
   const [subjectType, setSubjectType] = useState('');
+  const [severity, setSeverity] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
-    const q = new URLSearchParams({ ...(queue ? { queue } : {}), ...(subjectType ? { subject_type: subjectType } : {}) });
+    const q = new URLSearchParams({ ...(queue ? { queue } : {}), ...(subjectType ? { subject_type: subjectType } : {}), ...(severity ? { severity } : {}) });
     api<{ tasks: Task[] }>('GET', `/v1/tasks?${q}`).then(
       (r) => {
         setTasks(r.tasks);
@@ -23,7 +24,7 @@ export function Queue({ onOpen }: { onOpen: (id: number) => void }) {
       },
       (e) => setError(e.message),
     );
-  }, [queue, subjectType]);
+  }, [queue, subjectType, severity]);
   if (error) return <p className="error">{error}</p>;
   if (!tasks) return <p className="muted">Loading tasks…</p>;
   return (
@@ -45,6 +46,16 @@ export function Queue({ onOpen }: { onOpen: (id: number) => void }) {
             <option>account</option>
             <option>group</option>
             <option>media</option>
+          </select>
+        </label>
+        <label>
+          Severity{' '}
+          <select value={severity} onChange={(e) => setSeverity(e.target.value)} aria-label="severity">
+            <option value="">all</option>
+            <option>critical</option>
+            <option>high</option>
+            <option>medium</option>
+            <option>low</option>
           </select>
         </label>
         <span className="muted">{tasks.length} open task(s), highest priority first</span>

@@ -118,3 +118,82 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('review roles and races', () => {
+  for (const dialect of DIALECTS) {
+    it(`lets exactly one of two racing reviewers claim a task (${dialect})`, async () => {
+      const ta = await testApp(dialect);
+      try {
+        const [a, b] = [await staffSession(ta, 'reviewer'), await staffSession(ta, 'reviewer')];
+        const now = ta.clock.now().toISOString();
+        const { id } = await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: 'x', queue: 'q', priority: 50, reason: 'r', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).returning('id').executeTakeFirstOrThrow();
+        const claim = (s: StaffSession) => ta.app.inject({ method: 'POST', url: `/v1/tasks/${id}/claim`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+        const codes = (await Promise.all([claim(a), claim(b), claim(a), claim(b)])).map((r) => r.statusCode);
+        const owner = (await ta.ctx.db.kysely.selectFrom('review_tasks').select('claimed_by').where('id', '=', Number(id)).executeTakeFirstOrThrow()).claimed_by;
+        assert.ok([a.id, b.id].includes(Number(owner)));
+        assert.equal(codes.filter((c) => c === 200).length, 2, 'the winner may re-claim, the other never gets it');
+        assert.equal(codes.filter((c) => c === 409).length, 2);
+      } finally {
+        await ta.close();
+      }
+    });
+  }
+
+  it('keeps reviewers out of legal and admin routes, and auditors read-only', async () => {
+    const ta = await testApp('sqlite');
+    try {
+      const rev = await staffSession(ta, 'reviewer');
+      const aud = await staffSession(ta, 'auditor');
+      const lead = await staffSession(ta, 'lead');
+      const req = (s: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+        ta.app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload } : {}) }).then((r) => r.statusCode);
+      const now = ta.clock.now().toISOString();
+      const { id } = await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: 'x', queue: 'legal-reports', priority: 100, reason: 'file', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).returning('id').executeTakeFirstOrThrow();
+      assert.equal(await req(rev, 'GET', `/v1/tasks/${id}`), 404, 'legal work is hidden from reviewers');
+      assert.equal((await ta.app.inject({ method: 'GET', url: '/v1/tasks', headers: { cookie: rev.cookie } })).json().tasks.length, 0);
+      assert.equal(await req(lead, 'GET', `/v1/tasks/${id}`), 200);
+      for (const url of ['/v1/staff', '/v1/api-keys', '/v1/webhooks', '/v1/audit']) assert.equal(await req(rev, 'GET', url), 403, url);
+      assert.equal(await req(aud, 'GET', '/v1/audit'), 200);
+      assert.equal(await req(aud, 'GET', '/v1/actions'), 200);
+      assert.equal(await req(aud, 'POST', '/v1/actions/1/reverse', { reason: 'x' }), 403);
+      assert.equal(await req(aud, 'PUT', '/v1/rules/x', { expression: 'true', outcome: { type: 'label', label: 'x' } }), 403);
+      assert.equal(await req(aud, 'POST', `/v1/tasks/${id}/claim`), 403);
+    } finally {
+      await ta.close();
+    }
+  });
+
+  it('reverses an action directly (lead), filters by severity and audits reading reports', async () => {
+    const ta = await testApp('sqlite');
+    try {
+      const lead = await staffSession(ta, 'lead');
+      const rev = await staffSession(ta, 'reviewer');
+      const h = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
+      const now = ta.clock.now().toISOString();
+      const { id: actionId } = await ta.ctx.db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'account', subject_id: 'u1', action: 'ban', params: '{}', status: 'active', reason: 'r', task_id: null, decided_by: rev.id, approved_by: null, created_at: now, expires_at: null, reversed_at: null, reversed_by: null }).returning('id').executeTakeFirstOrThrow();
+      const r = await ta.app.inject({ method: 'POST', url: `/v1/actions/${actionId}/reverse`, headers: h, payload: { reason: 'mistaken identity' } });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal((await ta.app.inject({ method: 'POST', url: `/v1/actions/${actionId}/reverse`, headers: h, payload: { reason: 'again' } })).statusCode, 409);
+      const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select(['action', 'reason']).where('action', '=', 'enforcement.reverse').execute();
+      assert.deepEqual(audit, [{ action: 'enforcement.reverse', reason: 'mistaken identity' }]);
+
+      for (const [p, q] of [[95, 'a'], [75, 'b'], [50, 'c'], [10, 'd']] as const) {
+        await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: q, queue: 'q', priority: p, reason: 'r', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).execute();
+      }
+      const sev = async (s: string) => (await ta.app.inject({ method: 'GET', url: `/v1/tasks?severity=${s}`, headers: { cookie: lead.cookie } })).json().tasks.map((t: { subject_id: string }) => t.subject_id);
+      assert.deepEqual([await sev('critical'), await sev('high'), await sev('medium'), await sev('low')], [['a'], ['b'], ['c'], ['d']]);
+
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'r1', type: 'report.filed', occurred_at: now, report: { id: 'rep-1', reporter_id: 'u2', subject: { type: 'account', id: 'u1' }, reason: 'child_safety', evidence: { messages: [{ sender: 'u1', text: 'hello there', franking_verified: true }] } } }]), ta.clock);
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while ((await w.runOnce()) > 0);
+      const rep = await ta.app.inject({ method: 'GET', url: '/v1/reports?subject_type=account&subject_id=u1', headers: { cookie: rev.cookie } });
+      const m = rep.json().reports[0].messages[0];
+      assert.equal(m.text, 'hello there');
+      assert.equal(m.franking_verified, false, 'a flag sent by the platform is never trusted');
+      const views = await ta.ctx.db.kysely.selectFrom('audit_log').select(['actor', 'subject_type']).where('action', '=', 'evidence.view').execute();
+      assert.deepEqual(views, [{ actor: `staff:${rev.id}`, subject_type: 'user_report' }]);
+    } finally {
+      await ta.close();
+    }
+  });
+});

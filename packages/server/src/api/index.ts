@@ -44,6 +44,7 @@ import actions from './actions/routes.ts';
 import appeals from './appeals/routes.ts';
 import settings from './me/settings.ts';
 import mediaContent from './media/content.ts';
+import reports from './reports/list.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -58,5 +59,5 @@ export const routes: RouteModule[] = [
   listRules, saveRule, ruleVersions, backtest,
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
-  actions, appeals, settings, mediaContent,
+  actions, appeals, settings, mediaContent, reports,
 ];

@@ -144,3 +144,16 @@ export async function decideAppeal(db: Kysely<Database>, appealId: number, staff
     await appendAudit(trx, { actor: `staff:${staffId}`, action: `appeal.${outcome}`, subjectType: a.subject_type, subjectId: a.subject_id, reason, data: { appeal_id: appealId, action_id: Number(a.id) } }, clock);
   });
 }
+
+/** A lead reverses an action directly (the same path an appeal takes, without one). */
+export async function reverseAction(db: Kysely<Database>, actionId: number, staffId: number, reason: string, clock: Clock) {
+  return db.transaction().execute(async (trx) => {
+    const a = await trx.selectFrom('enforcement_actions').selectAll().where('id', '=', actionId).executeTakeFirst();
+    if (!a) throw new EnforcementError(404, `action ${actionId} not found`);
+    if (a.status !== 'active') throw new EnforcementError(409, `action ${actionId} is ${a.status}; only active actions can be reversed`);
+    await trx.updateTable('enforcement_actions').set({ status: 'reversed', reversed_at: iso(clock.now()), reversed_by: staffId }).where('id', '=', actionId).execute();
+    await trx.deleteFrom('strikes').where('action_id', '=', actionId).execute();
+    await appendAudit(trx, { actor: `staff:${staffId}`, action: 'enforcement.reverse', subjectType: a.subject_type, subjectId: a.subject_id, reason, data: { action_id: actionId } }, clock);
+    await announce(trx, 'enforcement.reversed', actionId, clock);
+  });
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { approveAction, EnforcementError } from '../../review/enforcement.ts';
+import { approveAction, EnforcementError, reverseAction } from '../../review/enforcement.ts';
 import { HttpError } from '../../http/errors.ts';
 import { fromJson } from '../../util/json.ts';
 
@@ -54,6 +54,21 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       await approveAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.approve, req.body.reason, ctx.clock).catch(enforcementErrors);
       return { status: req.body.approve ? ('active' as const) : ('rejected' as const) };
+    },
+  });
+
+  app.post('/v1/actions/:id/reverse', {
+    config: { access: { roles: ['admin', 'lead'] } },
+    schema: {
+      tags: ['enforcement'],
+      summary: 'Reverse an active action (the platform is told through the webhook outbox)',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({ reason: z.string().min(1).max(500) }).strict(),
+      response: { 200: z.object({ status: z.literal('reversed') }), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
+    handler: async (req) => {
+      await reverseAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.reason, ctx.clock).catch(enforcementErrors);
+      return { status: 'reversed' as const };
     },
   });
 };

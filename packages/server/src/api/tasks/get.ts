@@ -24,7 +24,9 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       const t = await ctx.db.kysely.selectFrom('review_tasks').selectAll().where('id', '=', req.params.id).executeTakeFirst();
-      if (!t || (req.principal?.kind === 'staff' && req.principal.role === 'legal' && t.queue !== 'legal-reports')) throw notFound(`task ${req.params.id}`);
+      const role = req.principal?.kind === 'staff' ? req.principal.role : null;
+      const hidden = t && ((role === 'legal' && t.queue !== 'legal-reports') || (role === 'reviewer' && t.queue === 'legal-reports'));
+      if (!t || hidden) throw notFound(`task ${req.params.id}`);
       const verdicts = await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', '=', req.params.id).orderBy('id').execute();
       const ruleIds = [...new Set(verdicts.map((v) => Number(v.rule_id)))];
       const rules = ruleIds.length ? await ctx.db.kysely.selectFrom('rules').select(['id', 'name', 'version']).where('id', 'in', ruleIds).execute() : [];

@@ -10,7 +10,7 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['review'],
       summary: 'Review tasks',
-      querystring: z.object({ queue: z.string().optional(), status: z.enum(['open', 'closed']).default('open'), subject_type: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      querystring: z.object({ queue: z.string().optional(), severity: z.enum(['critical', 'high', 'medium', 'low']).optional(), status: z.enum(['open', 'closed']).default('open'), subject_type: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: {
         200: z.object({
           tasks: z.array(z.object({
@@ -27,7 +27,14 @@ const route: RouteModule = (app, ctx) => {
       // Legal staff see the reports they must file, not the review queues.
       if (req.principal?.kind === 'staff' && req.principal.role === 'legal') query = query.where('queue', '=', 'legal-reports');
       else if (q.queue) query = query.where('queue', '=', q.queue);
+      // Reporting to NCMEC is legal's work; reviewers do not see it.
+      if (req.principal?.kind === 'staff' && req.principal.role === 'reviewer') query = query.where('queue', '!=', 'legal-reports');
       if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
+      // Severity bands over priority: critical ≥ 90, high 70–89, medium 40–69, low < 40.
+      if (q.severity) {
+        const [lo, hi] = { critical: [90, 101], high: [70, 90], medium: [40, 70], low: [0, 40] }[q.severity];
+        query = query.where('priority', '>=', lo!).where('priority', '<', hi!);
+      }
       const tasks = await query.execute();
       const ids = tasks.map((t) => Number(t.id));
       const verdicts = ids.length ? await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', 'in', ids).orderBy('id').execute() : [];
