@@ -21,6 +21,17 @@ export const configSchema = z
     workers: z.coerce.number().int().min(0).max(64).default(1),
     /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
     jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+    flags: z
+      .object({
+        /** Hours before an open flag escalates, per category. */
+        deadlinesHours: z
+          .object({ csam: z.number().min(1).default(24), grooming: z.number().min(1).default(24), sextortion: z.number().min(1).default(24), trading: z.number().min(1).default(48), other: z.number().min(1).default(72) })
+          .default({ csam: 24, grooming: 24, sextortion: 24, trading: 48, other: 72 }),
+        /** Public form: reports per address per hour, and for everyone together per hour. */
+        publicPerAddressPerHour: z.number().int().min(1).default(5),
+        publicGlobalPerHour: z.number().int().min(1).default(500),
+      })
+      .default({ deadlinesHours: { csam: 24, grooming: 24, sextortion: 24, trading: 48, other: 72 }, publicPerAddressPerHour: 5, publicGlobalPerHour: 500 }),
     media: z
       .object({
         /** Fetch media from private/loopback addresses (single-host setups, the demo). */

@@ -15,6 +15,7 @@ import { ensureDefaultRules } from './detect/rules-store.ts';
 import type { Analyser } from './detect/signals.ts';
 import { BankIndex } from './media/bank-index.ts';
 import { mediaMatchAnalyser } from './media/match-analyser.ts';
+import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
@@ -33,7 +34,7 @@ export function openDb(cfg: Config): Db {
 
 /** The analysers every event passes through (later capabilities add text and media here). */
 export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] {
-  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold)];
+  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser];
 }
 
 export function jobHandlers(cfg: Config): Record<string, JobHandler> {
@@ -69,6 +70,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   })();
 
   workers.forEach((w) => w.start());
+  const stopEscalation = startEscalationLoop(db, clock, log);
   let url = '';
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.port, host: cfg.host });
@@ -82,6 +84,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
       await app.close();
       await Promise.all(workers.map((w) => w.stop()));
       await deliverer;
+      await stopEscalation();
       await db.close();
     },
   };

@@ -45,6 +45,10 @@ import appeals from './appeals/routes.ts';
 import settings from './me/settings.ts';
 import mediaContent from './media/content.ts';
 import reports from './reports/list.ts';
+import flaggerOrgs from './flags/orgs.ts';
+import fileFlag from './flags/file.ts';
+import readFlags from './flags/read.ts';
+import publicReport from './flags/public.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -60,4 +64,5 @@ export const routes: RouteModule[] = [
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
   actions, appeals, settings, mediaContent, reports,
+  flaggerOrgs, fileFlag, readFlags, publicReport,
 ];

@@ -19,7 +19,7 @@ export interface CreatedKey {
 
 export async function createApiKey(
   db: Kysely<Database>,
-  o: { name: string; platform: string; scopes: Scope[]; createdBy: number | null; actor: string },
+  o: { name: string; platform: string; scopes: Scope[]; createdBy: number | null; actor: string; orgId?: number | null },
   clock: Clock,
 ): Promise<CreatedKey> {
   const bad = o.scopes.filter((s) => !SCOPES.includes(s));
@@ -30,7 +30,7 @@ export async function createApiKey(
       .insertInto('api_keys')
       .values({
         name: o.name, platform: o.platform, scopes: o.scopes.join(','), secret_hash: sha256(secret),
-        created_by: o.createdBy, created_at: iso(clock.now()), revoked_at: null, last_used_at: null,
+        created_by: o.createdBy, created_at: iso(clock.now()), revoked_at: null, last_used_at: null, org_id: o.orgId ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -52,7 +52,7 @@ export async function revokeApiKey(db: Kysely<Database>, id: number, actor: stri
 export async function authenticateApiKey(
   db: Kysely<Database>,
   presented: string,
-): Promise<{ id: number; platform: string; scopes: Scope[] } | null> {
+): Promise<{ id: number; platform: string; scopes: Scope[]; orgId: number | null } | null> {
   const m = /^vk_(\d+)_([A-Za-z0-9_-]{20,})$/.exec(presented);
   if (!m) return null;
   const row = await db.selectFrom('api_keys').selectAll().where('id', '=', Number(m[1])).executeTakeFirst();
@@ -60,5 +60,5 @@ export async function authenticateApiKey(
   const a = Buffer.from(sha256(m[2]!), 'hex');
   const b = Buffer.from(row.secret_hash, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { id: Number(row.id), platform: row.platform, scopes: row.scopes.split(',') as Scope[] };
+  return { id: Number(row.id), platform: row.platform, scopes: row.scopes.split(',') as Scope[], orgId: row.org_id == null ? null : Number(row.org_id) };
 }

@@ -2,7 +2,7 @@
 export const ROLES = ['admin', 'lead', 'reviewer', 'legal', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['ingest', 'relay', 'read'] as const;
+export const SCOPES = ['ingest', 'relay', 'read', 'flag'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type Access =
@@ -11,7 +11,7 @@ export type Access =
 
 export type Principal =
   | { kind: 'staff'; staffId: number; username: string; role: Role; csrfToken: string }
-  | { kind: 'key'; keyId: number; platform: string; scopes: Scope[] };
+  | { kind: 'key'; keyId: number; platform: string; scopes: Scope[]; orgId: number | null };
 
 export function actorOf(p: Principal | null | undefined): string {
   if (!p) return 'anonymous';

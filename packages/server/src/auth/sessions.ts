@@ -1,7 +1,8 @@
 // Staff login with rate limiting (per address) and lockout (per account), and cookie sessions
 // whose id is stored only as a hash. A CSRF token per session guards every state change.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { hit } from '../util/rate-limit.ts';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
@@ -66,24 +67,7 @@ export async function login(
 }
 
 async function checkIpRate(db: Kysely<Database>, cfg: Config, clock: Clock, ip: string) {
-  const now = clock.now();
-  const key = `ip:${ip}`;
-  const windowStart = iso(addMs(now, -cfg.login.windowMinutes * 60_000));
-  const count = await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('login_attempts')
-      .values({ key, window_start: iso(now), count: 1 })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          // A new window starts once the old one is over.
-          count: sql`CASE WHEN login_attempts.window_start < ${windowStart} THEN 1 ELSE login_attempts.count + 1 END`,
-          window_start: sql`CASE WHEN login_attempts.window_start < ${windowStart} THEN ${iso(now)} ELSE login_attempts.window_start END`,
-        }),
-      )
-      .execute();
-    const row = await trx.selectFrom('login_attempts').select('count').where('key', '=', key).executeTakeFirstOrThrow();
-    return Number(row.count);
-  });
+  const count = await hit(db, `ip:${ip}`, cfg.login.windowMinutes * 60_000, clock);
   if (count > cfg.login.perIpPerWindow) {
     throw new LoginError(429, 'too many login attempts from this address; try again later', cfg.login.windowMinutes * 60);
   }

@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001_foundation.ts';
 import { detection } from './migrations/0002_detection.ts';
 import { banks } from './migrations/0003_banks.ts';
 import { enforcement } from './migrations/0004_enforcement.ts';
+import { flags } from './migrations/0005_flags.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -13,6 +14,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0002_detection': detection(dialect),
     '0003_banks': banks(dialect),
     '0004_enforcement': enforcement(dialect),
+    '0005_flags': flags(dialect),
   };
 }
 

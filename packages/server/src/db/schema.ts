@@ -135,6 +135,8 @@ export interface ApiKeysTable {
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** Flagger organisation the key belongs to (scope flag). */
+  org_id: number | null;
 }
 
 export interface AuditLogTable {
@@ -364,7 +366,43 @@ export interface LegalHoldsTable {
   expires_at: string;
 }
 
+export interface FlaggerOrgsTable {
+  id: Id;
+  name: string;
+  kind: 'hotline' | 'ngo' | 'law_enforcement' | 'trusted_flagger';
+  disabled: number;
+  created_at: string;
+}
+
+export interface FlagsTable {
+  id: Id;
+  reference: string;
+  org_id: number | null;
+  source: 'trusted' | 'bulk' | 'public';
+  platform: string;
+  subject_kind: string;
+  subject_value: string;
+  case_key: string;
+  resolved_type: string | null;
+  resolved_id: string | null;
+  category: string;
+  notes: string | null;
+  evidence: string;
+  found_at_url: string | null;
+  reporter_key: string | null;
+  status: 'received' | 'under_review' | 'actioned' | 'no_violation';
+  statement: string | null;
+  task_id: number | null;
+  deadline_at: string;
+  escalated_at: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
 export interface DetectionTables {
+  flagger_orgs: FlaggerOrgsTable;
+  flags: FlagsTable;
   enforcement_actions: EnforcementActionsTable;
   strikes: StrikesTable;
   appeals: AppealsTable;

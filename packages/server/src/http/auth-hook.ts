@@ -63,7 +63,7 @@ async function resolvePrincipal(req: FastifyRequest, ctx: AppContext): Promise<P
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim());
-    return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes } : null;
+    return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes, orgId: key.orgId } : null;
   }
   const token = req.cookies?.[SESSION_COOKIE];
   if (token) return sessionPrincipal(ctx.db.kysely, token, ctx.clock);

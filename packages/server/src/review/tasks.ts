@@ -8,6 +8,7 @@ import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import type { SignalType } from '../media/banks.ts';
 import { applyActions, type ActionRequest } from './enforcement.ts';
+import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
 
 export const CLAIM_MINUTES = 15;
 export const DECISIONS = ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'] as const;
@@ -43,6 +44,7 @@ export async function claimTask(db: Kysely<Database>, id: number, staffId: numbe
       throw new TaskError(409, `task ${id} is claimed by staff ${t.claimed_by} until ${t.claim_expires_at}`);
     }
     await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.claim', subjectType: 'task', subjectId: String(id) }, clock);
+    await flagsUnderReview(trx, id, clock);
     return { claimed_until: iso(addMs(now, CLAIM_MINUTES * 60_000)) };
   });
 }
@@ -130,6 +132,7 @@ export async function decideTask(db: Kysely<Database>, id: number, staffId: numb
       }).execute();
     }
     if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
+    await closeFlags(trx, id, d.decision, d.reason, clock);
     await emitWebhook(trx, 'decision.made', { task_id: id, decision: d.decision, reason: d.reason, action_ids: actionIds, subject: { type: t.subject_type, id: t.subject_id, platform: t.platform } }, clock);
     return { action_ids: actionIds };
   });
