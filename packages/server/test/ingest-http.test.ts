@@ -60,7 +60,7 @@ describe('POST /v1/events', () => {
     const many = await post({ events: Array.from({ length: 1001 }, (_, i) => ({ id: String(i) })) });
     assert.equal(many.statusCode, 400);
     assert.match(many.json().error.message, /1000/);
-    const wrongType = await post('a=b', { 'content-type': 'application/x-www-form-urlencoded' });
+    const wrongType = await post('<events/>', { 'content-type': 'application/xml' });
     assert.equal(wrongType.statusCode, 415);
   });
 
