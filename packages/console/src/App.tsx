@@ -3,6 +3,7 @@ import { api, type Staff } from './api.ts';
 import { Login } from './Login.tsx';
 import { Queue } from './Queue.tsx';
 import { Outbox } from './Outbox.tsx';
+import { Flags } from './Flags.tsx';
 import { CaseView } from './CaseView.tsx';
 import { DEFAULT_WELLNESS, exposureMinutes, WellnessSettings, type Wellness } from './Media.tsx';
 
@@ -11,7 +12,7 @@ export function App() {
   const [openTask, setOpenTask] = useState<number | null>(null);
   const [wellness, setWellness] = useState<Wellness>(DEFAULT_WELLNESS);
   const [showSettings, setShowSettings] = useState(false);
-  const [view, setView] = useState<'queue' | 'outbox'>('queue');
+  const [view, setView] = useState<'queue' | 'outbox' | 'flags'>('queue');
   const [breakDue, setBreakDue] = useState(false);
 
   useEffect(() => {
@@ -37,14 +38,20 @@ export function App() {
           {staff.username} ({staff.role})
         </span>
         {(staff.role === 'admin' || staff.role === 'lead') && (
-          <button onClick={() => { setOpenTask(null); setView(view === 'queue' ? 'outbox' : 'queue'); }}>{view === 'queue' ? 'Webhook outbox' : 'Review queue'}</button>
+          <nav>
+            {(['queue', 'flags', 'outbox'] as const).map((v) => (
+              <button key={v} className={view === v ? 'current' : ''} onClick={() => { setOpenTask(null); setView(v); }}>
+                {{ queue: 'Review queue', flags: 'Flags', outbox: 'Webhook outbox' }[v]}
+              </button>
+            ))}
+          </nav>
         )}
         <button onClick={() => setShowSettings(!showSettings)}>Wellness settings</button>
         <button onClick={() => api('DELETE', '/v1/session').finally(() => setStaff(null))}>Sign out</button>
       </header>
       {breakDue && <p className="break" role="status">You have been reviewing media for a while. Consider a short break.</p>}
       {showSettings && <WellnessSettings value={wellness} onSaved={(w) => { setWellness(w); setShowSettings(false); }} />}
-      {view === 'outbox' ? <Outbox /> : openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
+      {view === 'outbox' ? <Outbox /> : view === 'flags' ? <Flags /> : openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
     </div>
   );
 }
