@@ -7,6 +7,7 @@ import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
 import { auditCommand } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
+import { textCommand } from './commands/text.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -15,4 +16,5 @@ adminCommand(program);
 keysCommand(program);
 auditCommand(program);
 rulesCommand(program);
+textCommand(program);
 await program.parseAsync(process.argv);
