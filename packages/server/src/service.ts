@@ -12,6 +12,8 @@ import { analyzeEventHandler } from './detect/analyze-job.ts';
 import { behaviourAnalyser } from './detect/behaviour.ts';
 import { externalAnalyser } from './detect/external.ts';
 import { ensureDefaultRules } from './detect/rules-store.ts';
+import { textAnalyser } from './detect/text-analyser.ts';
+import { ensureDefaultTermList } from './detect/term-lists.ts';
 import type { Analyser } from './detect/signals.ts';
 import { BankIndex } from './media/bank-index.ts';
 import { mediaMatchAnalyser } from './media/match-analyser.ts';
@@ -34,7 +36,7 @@ export function openDb(cfg: Config): Db {
 
 /** The analysers every event passes through (later capabilities add text and media here). */
 export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] {
-  return [behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser];
+  return [textAnalyser, behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser];
 }
 
 export function jobHandlers(cfg: Config): Record<string, JobHandler> {
@@ -49,6 +51,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   if (applied.length) log.info({ applied }, 'database migrated');
   const installed = await ensureDefaultRules(db.kysely, clock);
   if (installed) log.info({ rules: installed }, 'default rule pack installed');
+  if (await ensureDefaultTermList(db.kysely, clock)) log.info('default coded-term list installed');
 
   const workers: Worker[] = [];
   const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()) };

@@ -43,24 +43,34 @@ export async function openTestDb(dialect: DialectName, migrate = true): Promise<
     };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
   const db = connect({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 5 });
-  if (migrate) await migrateToLatest(db);
+  // Test files run in parallel; schema DDL (create, migrate, drop) is serialised across them, because
+  // catalogue introspection can trip over another file's schema being dropped at the same moment.
+  await withDdlLock(async (c) => {
+    await c.query(`CREATE SCHEMA ${schema}`);
+    if (migrate) await migrateToLatest(db);
+  });
   return {
     db, dialect, dataDir, pgSchema: schema,
     env: { DATABASE_URL: pgUrlWithSchema(schema), VIGIL_DATA: dataDir },
     async cleanup() {
       await db.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await withDdlLock((c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function withDdlLock<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock(707070)');
+    return await f(c);
+  } finally {
+    await c.query('SELECT pg_advisory_unlock(707070)').catch(() => {});
+    await c.end();
+  }
 }
 
 /** A URL that puts a separate process into the test's schema (libpq `options`). */

@@ -49,6 +49,7 @@ import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
 import readFlags from './flags/read.ts';
 import publicReport from './flags/public.ts';
+import termList from './terms/routes.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz,
@@ -65,4 +66,5 @@ export const routes: RouteModule[] = [
   listBanks, createBank, updateBank, bankEntries, match,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
+  termList,
 ];

@@ -6,6 +6,7 @@ import { detection } from './migrations/0002_detection.ts';
 import { banks } from './migrations/0003_banks.ts';
 import { enforcement } from './migrations/0004_enforcement.ts';
 import { flags } from './migrations/0005_flags.ts';
+import { termLists } from './migrations/0006_term_lists.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -15,6 +16,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003_banks': banks(dialect),
     '0004_enforcement': enforcement(dialect),
     '0005_flags': flags(dialect),
+    '0006_term_lists': termLists(),
   };
 }
 

@@ -401,6 +401,7 @@ export interface FlagsTable {
 }
 
 export interface DetectionTables {
+  term_lists: { version: number; list: string; created_by: string; created_at: string };
   flagger_orgs: FlaggerOrgsTable;
   flags: FlagsTable;
   enforcement_actions: EnforcementActionsTable;

@@ -70,6 +70,6 @@ export function emptySubject(type: string, id: string): Record<string, CelInput>
   return {
     type, id,
     username: '', display_name: '', bio: '', name: '', description: '', invite_link: '',
-    member_count: 0, age_days: -1, event_count: 0, avatar_pdq: '', avatar_sha256: '',
+    member_count: 0, age_days: -1, event_count: 0, avatar_pdq: '', avatar_sha256: '', prior_actions: 0, active_actions: 0, strikes: 0,
   };
 }

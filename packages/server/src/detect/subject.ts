@@ -27,5 +27,12 @@ export async function subjectContext(db: Kysely<Database>, platform: string, typ
       });
     }
   }
+  // Prior enforcement: rules can weigh an account's or group's history.
+  const actions = await db.selectFrom('enforcement_actions').select(['status']).where('platform', '=', platform).where('subject_type', '=', type).where('subject_id', '=', id).execute();
+  s.prior_actions = actions.filter((a) => a.status === 'active' || a.status === 'reversed').length;
+  s.active_actions = actions.filter((a) => a.status === 'active').length;
+  if (type === 'account') {
+    s.strikes = (await db.selectFrom('strikes').select('id').where('platform', '=', platform).where('account_id', '=', id).execute()).length;
+  }
   return s;
 }

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { TermListError } from '@vigil/text';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
+import { currentTermList, saveTermList } from '../../detect/term-lists.ts';
+import { HttpError, notFound } from '../../http/errors.ts';
+
+/** The coded-term list in force; saving makes a new, audited version. */
+const route: RouteModule = (app, ctx) => {
+  app.get('/v1/term-list', {
+    config: { access: { roles: ANY_STAFF } },
+    schema: { tags: ['detection'], summary: 'The coded-term list in force', response: { 200: z.unknown(), 404: errorSchema, ...authErrors } },
+    handler: async () => (await currentTermList(ctx.db.kysely)) ?? Promise.reject(notFound('term list')),
+  });
+  app.put('/v1/term-list', {
+    config: { access: { roles: OPS } },
+    bodyLimit: 5 * 1024 * 1024,
+    schema: {
+      tags: ['detection'],
+      summary: 'Save a new version of the coded-term list (validated; the version number is assigned)',
+      body: z.object({}).passthrough(),
+      response: { 200: z.object({ version: z.number(), terms: z.number() }), 400: errorSchema, ...authErrors },
+    },
+    handler: async (req) => {
+      try {
+        const list = await saveTermList(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock);
+        return { version: list.version, terms: list.terms.length };
+      } catch (e) {
+        if (e instanceof TermListError) throw new HttpError(400, 'invalid_term_list', e.message);
+        throw e;
+      }
+    },
+  });
+  app.get('/v1/term-list/versions', {
+    config: { access: { roles: ANY_STAFF } },
+    schema: { tags: ['detection'], summary: 'Term list versions', response: { 200: z.object({ versions: z.array(z.object({ version: z.number(), created_by: z.string(), created_at: z.string() })) }), ...authErrors } },
+    handler: async () => ({ versions: await ctx.db.kysely.selectFrom('term_lists').select(['version', 'created_by', 'created_at']).orderBy('version', 'desc').execute() }),
+  });
+};
+export default route;

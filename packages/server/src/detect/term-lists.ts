@@ -1,0 +1,35 @@
+// The coded-term list in force, stored as versions in the database; every save is audited.
+import type { Kysely } from 'kysely';
+import { DEFAULT_TERM_LIST, parseTermList, type TermList } from '@vigil/text';
+import type { Database } from '../db/schema.ts';
+import { appendAudit } from '../audit/log.ts';
+import { fromJson, toJson } from '../util/json.ts';
+import { iso, type Clock } from '../util/time.ts';
+
+const cache = new Map<number, TermList>();
+
+export async function currentTermList(db: Kysely<Database>): Promise<TermList | null> {
+  const row = await db.selectFrom('term_lists').select(['version', 'list']).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!row) return null;
+  let list = cache.get(row.version);
+  if (!list) cache.set(row.version, (list = parseTermList(fromJson(row.list))));
+  return list;
+}
+
+/** Validates and stores a new version (its version number is assigned here). */
+export async function saveTermList(db: Kysely<Database>, raw: unknown, actor: string, clock: Clock): Promise<TermList> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx.selectFrom('term_lists').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const version = (last?.version ?? 0) + 1;
+    const list = parseTermList({ ...(raw as object), version });
+    await trx.insertInto('term_lists').values({ version, list: toJson(list), created_by: actor, created_at: iso(clock.now()) }).execute();
+    await appendAudit(trx, { actor, action: 'term_list.save', subjectType: 'term_list', subjectId: String(version), data: { name: list.name, terms: list.terms.length } }, clock);
+    return list;
+  });
+}
+
+export async function ensureDefaultTermList(db: Kysely<Database>, clock: Clock): Promise<boolean> {
+  if (await currentTermList(db)) return false;
+  await saveTermList(db, DEFAULT_TERM_LIST, 'system:default-terms', clock);
+  return true;
+}
