@@ -5,7 +5,7 @@ import { DIALECTS, testApp, staffSession, silentLog, type TestApp, type StaffSes
 import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
 import { Worker } from '../src/queue/worker.ts';
 import { jobHandlers } from '../src/service.ts';
-import { ensureDefaultRules } from '../src/detect/rules-store.ts';
+import { ensureDefaultRules, saveRule } from '../src/detect/rules-store.ts';
 
 /** Flips `bits` distinct bits of a 64-hex-digit hash. */
 function flip(hex: string, bits: number[]): string {
@@ -80,6 +80,22 @@ for (const dialect of DIALECTS) {
       assert.equal(m.evidence.distance, 2);
       assert.equal(m.evidence.entry_source, 'test-fixture');
       assert.deepEqual(t[0].verdicts[0].signal_ids.includes(m.id), true, 'the verdict cites the signal');
+    });
+
+    it('applies an automatic action from a rule: hides a listed group photo, and a person confirms it', async () => {
+      await ta.ctx.db.kysely.insertInto('webhook_endpoints').values({ url: 'https://platform.example/hooks', secret: 'whsec_t', events: 'action.requested', enabled: 1, created_at: ta.clock.now().toISOString() }).execute();
+      await saveRule(ta.ctx.db.kysely, {
+        name: 'hide-listed-group-photo',
+        expression: "subject.type == 'group' && signals.exists(s, s.kind == 'media.match' && s.surface == 'group_avatar')",
+        outcome: { type: 'action', action: 'hide_group_avatar', reason: 'group photo matches a listed hash' },
+      }, 'test', ta.clock);
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'gp-1', type: 'group.created', occurred_at: '2026-11-20T11:00:00Z', group: { id: 'grp-photo', name: 'weekend', avatar: { pdq: flip(LISTED, [7]) } } }]), ta.clock);
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while ((await w.runOnce()) > 0);
+      const sent = (await ta.ctx.db.kysely.selectFrom('webhook_outbox').select('payload').where('event_type', '=', 'action.requested').execute()).map((r) => JSON.parse(r.payload).data);
+      assert.deepEqual(sent.map((x) => [x.action, x.subject.id, x.rule.name]), [['hide_group_avatar', 'grp-photo', 'hide-listed-group-photo']]);
+      const tasks = await ta.app.inject({ method: 'GET', url: '/v1/tasks?queue=auto-actions', headers: { cookie: lead.cookie } });
+      assert.deepEqual(tasks.json().tasks.map((x: { subject_id: string }) => x.subject_id), ['grp-photo']);
     });
   });
 }
