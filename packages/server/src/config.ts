@@ -52,10 +52,12 @@ export const configSchema = z
             newAccountDays: z.number().int().min(1).default(7),
             distinctReporters: z.number().int().min(1).default(3),
             groupsJoinedPerDay: z.number().int().min(1).default(20),
+            groupGrowthJoinsPerDay: z.number().int().min(1).default(50),
+            groupGrowthRatio: z.number().min(0).default(1),
           })
-          .default({ inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20 }),
+          .default({ inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20, groupGrowthJoinsPerDay: 50, groupGrowthRatio: 1 }),
       })
-      .default({ behaviour: { inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20 } }),
+      .default({ behaviour: { inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20, groupGrowthJoinsPerDay: 50, groupGrowthRatio: 1 } }),
     login: z
       .object({
         maxFailures: z.number().int().min(1).default(5),

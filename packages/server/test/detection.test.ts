@@ -24,7 +24,7 @@ for (const dialect of DIALECTS) {
     const ingest = (events: unknown[]) => ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events), ta.clock);
 
     before(async () => {
-      ta = await testApp(dialect, { detection: { behaviour: { inviteJoinsPerHour: 10, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20 } } });
+      ta = await testApp(dialect, { detection: { behaviour: { inviteJoinsPerHour: 10, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20, groupGrowthJoinsPerDay: 10, groupGrowthRatio: 1 } } });
       ta.clock.t = new Date('2026-11-20T12:00:00Z');
       await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
       lead = await staffSession(ta, 'lead');
@@ -47,6 +47,11 @@ for (const dialect of DIALECTS) {
       assert.ok(spread.length >= 1);
       assert.equal(spread.at(-1).severity, 3);
       assert.equal(spread.at(-1).evidence.new_account_share, 1);
+      const growth = sig.json().signals.filter((s: { kind: string }) => s.kind === 'behaviour.group_growth');
+      assert.equal(growth.length, 1, 'one growth signal per group per day');
+      assert.match(growth[0].summary, /joined within 24 hours \(it had 0 before\)/);
+      const quiet = await ta.app.inject({ method: 'GET', url: '/v1/signals?subject_type=group&subject_id=grp-2', headers: { cookie: lead.cookie } });
+      assert.ok(!quiet.json().signals.some((s: { kind: string }) => s.kind === 'behaviour.group_growth'));
       const t = (await tasks(ta)).filter((x) => x.subject_id === 'grp-1');
       assert.equal(t.length, 1, 'one task per subject and queue, however many verdicts');
       assert.equal(t[0]!.queue, 'groups');

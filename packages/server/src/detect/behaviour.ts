@@ -14,6 +14,10 @@ export interface BehaviourThresholds {
   distinctReporters: number;
   /** Groups an account joins within 24 hours. */
   groupsJoinedPerDay: number;
+  /** Group growth: at least this many joins within 24 hours… */
+  groupGrowthJoinsPerDay: number;
+  /** …that at least multiply the group's earlier membership by this factor (1 = doubled). */
+  groupGrowthRatio: number;
 }
 
 export const DEFAULT_BEHAVIOUR: BehaviourThresholds = {
@@ -22,6 +26,8 @@ export const DEFAULT_BEHAVIOUR: BehaviourThresholds = {
   newAccountDays: 7,
   distinctReporters: 3,
   groupsJoinedPerDay: 20,
+  groupGrowthJoinsPerDay: 50,
+  groupGrowthRatio: 1,
 };
 
 const HOUR = 3600_000;
@@ -54,10 +60,31 @@ export function behaviourAnalyser(th: BehaviourThresholds): Analyser {
             evidence: { invite_link: event.invite_link, joins_last_hour: distinct, new_account_share: share, thresholds: { joins: th.inviteJoinsPerHour, share: th.newAccountShare } },
             // One signal per link per hour bucket, however many joins cross the threshold.
             key: `${event.invite_link}:${Math.floor(Date.parse(occurredAt) / HOUR)}`,
+            perPeriod: true,
           });
         }
       }
       const day = new Date(Date.parse(occurredAt) - 24 * HOUR).toISOString();
+      // Group growth: joins in the last day against the members it had before them.
+      const members = await trx
+        .selectFrom('group_members')
+        .select(['joined_at'])
+        .where('platform', '=', platform)
+        .where('group_id', '=', event.group_id)
+        .where('left_at', 'is', null)
+        .where('joined_at', '<=', occurredAt)
+        .execute();
+      const recent = members.filter((m) => m.joined_at > day).length;
+      const before = members.length - recent;
+      if (recent >= th.groupGrowthJoinsPerDay && recent >= th.groupGrowthRatio * Math.max(1, before)) {
+        out.push({
+          subjectType: 'group', subjectId: event.group_id, kind: 'behaviour.group_growth', severity: SEVERITY.medium,
+          summary: `${recent} members joined within 24 hours (it had ${before} before)`,
+          evidence: { joins_24h: recent, members_before: before, thresholds: { joins: th.groupGrowthJoinsPerDay, ratio: th.groupGrowthRatio } },
+          key: String(Math.floor(Date.parse(occurredAt) / (24 * HOUR))),
+          perPeriod: true,
+        });
+      }
       const joined = await trx
         .selectFrom('group_members')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -71,6 +98,7 @@ export function behaviourAnalyser(th: BehaviourThresholds): Analyser {
           summary: `joined ${Number(joined.n)} groups within 24 hours`,
           evidence: { groups_joined_24h: Number(joined.n), threshold: th.groupsJoinedPerDay },
           key: String(Math.floor(Date.parse(occurredAt) / (24 * HOUR))),
+          perPeriod: true,
         });
       }
     }

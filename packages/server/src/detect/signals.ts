@@ -17,6 +17,8 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** Distinguishes findings of one kind on one event (e.g. the matched term and surface). */
   key: string;
+  /** The finding is about a period, not an event (e.g. a day's growth): stored once per subject and key. */
+  perPeriod?: boolean;
 }
 
 export interface AnalyserInput {
@@ -34,7 +36,7 @@ export type Analyser = (input: AnalyserInput) => Promise<Finding[]>;
 export async function storeFindings(trx: Kysely<Database>, platform: string, eventId: number, findings: Finding[], clock: Clock): Promise<number[]> {
   const ids: number[] = [];
   for (const f of findings) {
-    const dedupe_key = `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
+    const dedupe_key = f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
     await trx
       .insertInto('signals')
       .values({
