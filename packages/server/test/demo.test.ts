@@ -1,6 +1,6 @@
 // `vigil demo` as a user runs it: a fresh data directory, the printed login and key work,
 // the seeded events are processed, and a second start does not seed again.
-import { describe, it } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_MAIN, freePort, waitExit } from './process.ts';
 
+// Every demo process a test starts is killed at the end, even when an assertion fails first.
+const started = new Set<ReturnType<typeof spawn>>();
+after(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 async function runDemo(dataDir: string, port: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'demo'], { env: { ...process.env, VIGIL_DATA: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -47,12 +54,12 @@ describe('vigil demo', () => {
       assert.equal(group.members.length, 3);
       // The default rules turned the seeded signals into review tasks.
       let queues: string[] = [];
-      for (let i = 0; i < 100 && queues.length < 4; i++) {
+      for (let i = 0; i < 100 && queues.length < 7; i++) {
         const tasks = (await (await fetch(`${base}/v1/tasks`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
         queues = tasks.map((t) => `${t.queue}:${t.subject_id}`).sort();
         await new Promise((r) => setTimeout(r, 100));
       }
-      assert.deepEqual(queues, ['external:u-1009', 'known-media:u-1005', 'known-media:u-1008', 'user-reports:g-2003']);
+      assert.deepEqual(queues, ['accounts:u-1005', 'accounts:u-1006', 'external:u-1009', 'groups:g-2003', 'known-media:u-1005', 'known-media:u-1008', 'user-reports:g-2003']);
       assert.equal(group.invite_link, 'https://chat.example/join/x7Hq2');
 
       // A reviewer views the stand-in avatar through Vigil: the bytes arrive and the view is audited.

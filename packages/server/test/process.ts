@@ -1,5 +1,6 @@
 // Runs `vigil serve` as a real child process, for crash and end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// Servers a test file started are killed when it ends, even if an assertion failed before it stopped them
+// (a live child would keep the test process waiting forever).
+const children = new Set<ChildProcess>();
+if (process.env.NODE_TEST_CONTEXT) {
+  after(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+} else {
+  process.on('exit', () => children.forEach((c) => c.kill('SIGKILL'))); // benchmarks
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -27,6 +39,7 @@ export async function startServerProcess(env: Record<string, string | undefined>
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { toJson, fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
+import { openTask } from '../review/task-store.ts';
 import { compileRule, outcomeSchema, type CompiledRule, type Outcome } from './rule-language.ts';
 import type { SignalView } from './signals.ts';
 
@@ -82,12 +83,7 @@ export async function recordVerdict(
       taskId = Number(open.id);
       await trx.updateTable('review_tasks').set({ priority: Math.max(open.priority, out.priority), updated_at: now }).where('id', '=', taskId).execute();
     } else {
-      const row = await trx
-        .insertInto('review_tasks')
-        .values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, queue: out.queue, priority: out.priority, reason, status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      taskId = Number(row.id);
+      taskId = await openTask(trx, { platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason }, o.clock);
     }
   }
   await trx

@@ -10,6 +10,7 @@ import { normaliseExternal } from '../detect/external.ts';
 import { SEVERITY } from '../detect/signals.ts';
 import { toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
+import { openTask } from '../review/task-store.ts';
 
 export const SUBJECT_KINDS = ['handle', 'invite_link', 'group_name', 'media_hash', 'url', 'account_id', 'group_id'] as const;
 export const CATEGORIES = ['csam', 'grooming', 'sextortion', 'trading', 'other'] as const;
@@ -117,8 +118,7 @@ export async function upsertCase(trx: Kysely<Database>, platform: string, key: s
     taskId = Number(open.id);
     await trx.updateTable('review_tasks').set({ priority: Math.max(open.priority, priority), reason, updated_at: now }).where('id', '=', taskId).execute();
   } else {
-    const row = await trx.insertInto('review_tasks').values({ platform, subject_type: subj.type, subject_id: subj.id, queue: 'flags', priority, reason, status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null, ref: toJson({ case_key: key }) }).returning('id').executeTakeFirstOrThrow();
-    taskId = Number(row.id);
+    taskId = await openTask(trx, { platform, subjectType: subj.type, subjectId: subj.id, queue: 'flags', priority, reason, ref: { case_key: key } }, clock);
   }
   await trx.updateTable('flags').set({ task_id: taskId, updated_at: now }).where('platform', '=', platform).where('case_key', '=', key).where('closed_at', 'is', null).execute();
   return taskId;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
+import { openTask } from './task-store.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 
@@ -76,10 +77,7 @@ export async function applyActions(trx: Kysely<Database>, s: Subject, actions: A
     ids.push(id);
     await appendAudit(trx, { actor: `staff:${o.staffId}`, action: pending ? 'enforcement.propose' : 'enforcement.apply', subjectType: s.type, subjectId: s.id, reason: o.reason, data: { action_id: id, action, params } }, o.clock);
     if (pending) {
-      await trx.insertInto('review_tasks').values({
-        platform: s.platform, subject_type: s.type, subject_id: s.id, queue: 'approvals', priority: 90, reason: `second approval needed: ${action}`,
-        status: 'open', claimed_by: null, claim_expires_at: null, created_at: iso(now), updated_at: iso(now), closed_at: null, ref: toJson({ action_id: id }),
-      }).execute();
+      await openTask(trx, { platform: s.platform, subjectType: s.type, subjectId: s.id, queue: 'approvals', priority: 90, reason: `second approval needed: ${action}`, ref: { action_id: id } }, o.clock);
       continue;
     }
     if (s.type === 'account' && ['ban', 'suspend', 'restrict', 'strike'].includes(action)) {
@@ -115,11 +113,8 @@ export async function fileAppeal(db: Kysely<Database>, platform: string, actionI
     const now = iso(clock.now());
     const appeal = await trx.insertInto('appeals').values({ action_id: actionId, platform, statement, status: 'open', task_id: null, decided_by: null, reason: null, created_at: now, decided_at: null }).returning('id').executeTakeFirstOrThrow();
     const appealId = Number(appeal.id);
-    const task = await trx.insertInto('review_tasks').values({
-      platform, subject_type: a.subject_type, subject_id: a.subject_id, queue: 'appeals', priority: 60, reason: `appeal against ${a.action}`,
-      status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null, ref: toJson({ appeal_id: appealId, action_id: actionId }),
-    }).returning('id').executeTakeFirstOrThrow();
-    await trx.updateTable('appeals').set({ task_id: Number(task.id) }).where('id', '=', appealId).execute();
+    const taskId = await openTask(trx, { platform, subjectType: a.subject_type, subjectId: a.subject_id, queue: 'appeals', priority: 60, reason: `appeal against ${a.action}`, ref: { appeal_id: appealId, action_id: actionId } }, clock);
+    await trx.updateTable('appeals').set({ task_id: taskId }).where('id', '=', appealId).execute();
     await appendAudit(trx, { actor: `platform:${platform}`, action: 'appeal.file', subjectType: a.subject_type, subjectId: a.subject_id, data: { appeal_id: appealId, action_id: actionId } }, clock);
     return { appeal_id: appealId, status: 'open' as const };
   });

@@ -8,6 +8,7 @@ import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import type { SignalType } from '../media/banks.ts';
 import { applyActions, type ActionRequest } from './enforcement.ts';
+import { openTask } from './task-store.ts';
 import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
 
 export const CLAIM_MINUTES = 15;
@@ -20,7 +21,7 @@ export class TaskError extends Error {
   }
 }
 
-async function openTask(trx: Kysely<Database>, id: number) {
+async function loadOpenTask(trx: Kysely<Database>, id: number) {
   const t = await trx.selectFrom('review_tasks').selectAll().where('id', '=', id).executeTakeFirst();
   if (!t) throw new TaskError(404, `task ${id} not found`);
   if (t.status !== 'open') throw new TaskError(409, `task ${id} is already closed`);
@@ -40,7 +41,7 @@ export async function claimTask(db: Kysely<Database>, id: number, staffId: numbe
       .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', staffId), eb('claim_expires_at', '<', iso(now))]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) {
-      const t = await openTask(trx, id);
+      const t = await loadOpenTask(trx, id);
       throw new TaskError(409, `task ${id} is claimed by staff ${t.claimed_by} until ${t.claim_expires_at}`);
     }
     await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.claim', subjectType: 'task', subjectId: String(id) }, clock);
@@ -51,7 +52,7 @@ export async function claimTask(db: Kysely<Database>, id: number, staffId: numbe
 
 export async function releaseTask(db: Kysely<Database>, id: number, staffId: number, clock: Clock) {
   return db.transaction().execute(async (trx) => {
-    const t = await openTask(trx, id);
+    const t = await loadOpenTask(trx, id);
     if (t.claimed_by !== null && Number(t.claimed_by) !== staffId) throw new TaskError(409, `task ${id} is claimed by someone else`);
     await trx.updateTable('review_tasks').set({ claimed_by: null, claim_expires_at: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
     await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.release', subjectType: 'task', subjectId: String(id) }, clock);
@@ -103,7 +104,7 @@ export const PRESERVATION_DAYS = 365;
  */
 export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: DecisionInput, clock: Clock) {
   return db.transaction().execute(async (trx) => {
-    const t = await openTask(trx, id);
+    const t = await loadOpenTask(trx, id);
     const now = iso(clock.now());
     if (Number(t.claimed_by) !== staffId || !t.claim_expires_at || t.claim_expires_at < now) {
       throw new TaskError(409, `claim task ${id} before deciding it`);
@@ -126,10 +127,7 @@ export async function decideTask(db: Kysely<Database>, id: number, staffId: numb
     if (d.decision === 'apparent_csam') {
       await addToBank(trx, CONFIRMED_BANK, 'block', await matchedHashes(trx, t), o);
       await trx.insertInto('legal_holds').values({ platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, reason: 'apparent CSAM confirmed by review', task_id: id, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
-      await trx.insertInto('review_tasks').values({
-        platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report',
-        status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null, ref: toJson({ decision_task_id: id }),
-      }).execute();
+      await openTask(trx, { platform: t.platform, subjectType: t.subject_type, subjectId: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: id } }, clock);
     }
     if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
     await closeFlags(trx, id, d.decision, d.reason, clock);

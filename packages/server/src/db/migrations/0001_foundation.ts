@@ -1,19 +1,13 @@
 // The foundation schema: events + jobs (one transaction), current state, staff, keys, audit, webhooks.
-import { sql, type Kysely, type CreateTableBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { bigint, withId } from './columns.ts';
 import type { DialectName } from '../connect.ts';
 
-type Tb = CreateTableBuilder<string, never>;
-
-function withId(t: Tb, dialect: DialectName, name = 'id'): Tb {
-  return dialect === 'postgres'
-    ? t.addColumn(name, 'bigserial', (c) => c.primaryKey())
-    : t.addColumn(name, 'integer', (c) => c.primaryKey().autoIncrement());
-}
 
 export function foundation(dialect: DialectName) {
   return {
     async up(db: Kysely<any>): Promise<void> {
-      const big = dialect === 'postgres' ? 'bigint' : 'integer';
+      const big = bigint(dialect);
 
       await withId(db.schema.createTable('events'), dialect)
         .addColumn('platform', 'text', (c) => c.notNull())

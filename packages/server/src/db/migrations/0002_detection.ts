@@ -1,10 +1,11 @@
 // Detection: signals from analysers, versioned CEL rules, verdicts, review tasks, external signal lists.
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
+import { bigint, withId } from './columns.ts';
 import type { DialectName } from '../connect.ts';
 
 export function detection(dialect: DialectName) {
-  const id = (t: any) => (dialect === 'postgres' ? t.addColumn('id', 'bigserial', (c: any) => c.primaryKey()) : t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement()));
-  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  const id = (t: CreateTableBuilder<any, any>) => withId(t, dialect);
+  const big = bigint(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await id(db.schema.createTable('signals'))

@@ -1,11 +1,12 @@
 // Enforcement: actions (with two-person approval where it matters), strikes, appeals, legal holds,
 // reviewer wellness settings, and task references to what a task is about.
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
+import { bigint, withId } from './columns.ts';
 import type { DialectName } from '../connect.ts';
 
 export function enforcement(dialect: DialectName) {
-  const id = (t: any) => (dialect === 'postgres' ? t.addColumn('id', 'bigserial', (c: any) => c.primaryKey()) : t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement()));
-  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  const id = (t: CreateTableBuilder<any, any>) => withId(t, dialect);
+  const big = bigint(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema.alterTable('review_tasks').addColumn('ref', 'text').execute();
