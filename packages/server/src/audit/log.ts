@@ -2,7 +2,7 @@
 // in the caller's transaction, so the log never says more or less than what happened.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { AuditEntry, Database } from '../db/schema.ts';
 import { canonicalJson, toJson } from '../util/json.ts';
 import { iso, systemClock, type Clock } from '../util/time.ts';
 
@@ -17,16 +17,8 @@ export interface AuditInput {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainFields {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  reason: string | null;
-  data: string;
-}
+/** Every column of an entry except the chain itself. */
+export type ChainFields = Omit<AuditEntry, 'prev_hash' | 'hash'>;
 
 /** The hash of one entry: covers every field and the previous entry's hash. */
 export function entryHash(prevHash: string, f: ChainFields): string {
