@@ -52,12 +52,15 @@ export function openSqlite(path: string, driver = defaultSqliteDriver()): Sqlite
       const reader = stmt.columns().length > 0;
       return {
         reader,
-        all: (params: ReadonlyArray<unknown>) => stmt.all(...params),
+        // node:sqlite rows have a null prototype; plain objects make both drivers return the same values.
+        all: (params: ReadonlyArray<unknown>) => stmt.all(...params).map((r) => ({ ...(r as object) })),
         run: (params: ReadonlyArray<unknown>) => {
           const r = stmt.run(...params);
           return { changes: Number(r.changes), lastInsertRowid: r.lastInsertRowid };
         },
-        iterate: (params: ReadonlyArray<unknown>) => stmt.iterate(...params),
+        iterate: function* (params: ReadonlyArray<unknown>) {
+          for (const r of stmt.iterate(...params)) yield { ...(r as object) };
+        },
       };
     },
   } as SqliteDatabase;
