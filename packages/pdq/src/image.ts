@@ -1,0 +1,49 @@
+// High-level image hashing for the CLI and server: PDQ (+ optional dihedrals) and exact hashes.
+import { readFile } from 'node:fs/promises';
+import { decodeLuma, type DecodeOptions } from './decode.ts';
+import { exactHashes } from './file-hash.ts';
+import { PdqHasher } from './core/pdq.ts';
+import type { DihedralName } from './core/dihedral.ts';
+import { ImageDecodeError } from './errors.ts';
+
+export interface HashImageOptions extends DecodeOptions {
+  /** Also return the 7 DCT-domain dihedral variants. */
+  dihedral?: boolean;
+}
+
+export interface ImageHashes {
+  pdq: string;
+  quality: number;
+  md5: string;
+  sha256: string;
+  width: number;
+  height: number;
+  format: string;
+  dihedral?: Record<DihedralName, string>;
+}
+
+const hasher = new PdqHasher();
+
+/** Decode and hash an image; path or bytes. Throws {@link ImageDecodeError} for bad input. */
+export async function hashImageFile(input: string | Buffer | Uint8Array, opts: HashImageOptions = {}): Promise<ImageHashes> {
+  let bytes: Buffer | Uint8Array;
+  if (typeof input === 'string') {
+    try {
+      bytes = await readFile(input);
+    } catch (e) {
+      throw new ImageDecodeError('NOT_FOUND', `cannot read ${input}: ${(e as Error).message}`, { cause: e });
+    }
+  } else bytes = input;
+  const [decoded, exact] = await Promise.all([decodeLuma(bytes, opts), exactHashes(bytes)]);
+  const r = hasher.hash(decoded.luma, decoded.width, decoded.height, { dihedrals: !!opts.dihedral });
+  const out: ImageHashes = {
+    pdq: r.hash,
+    quality: r.quality,
+    ...exact,
+    width: decoded.originalWidth,
+    height: decoded.originalHeight,
+    format: decoded.format,
+  };
+  if ('dihedrals' in r) out.dihedral = r.dihedrals;
+  return out;
+}

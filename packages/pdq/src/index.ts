@@ -1,0 +1,9 @@
+// @vigil/pdq: PDQ and vPDQ perceptual hashes plus exact file hashes.
+// Browser code should import '@vigil/pdq/core' (no Node modules); this entry adds decoding.
+export * from './core.ts';
+export { hashImageFile, type HashImageOptions, type ImageHashes } from './image.ts';
+export { hashVideoFile, type HashVideoOptions, type VideoHashes, type VideoFrameFeature } from './video.ts';
+export { decodeLuma, jpegShrinkFactor, DEFAULT_MAX_PIXELS, type DecodeOptions, type DecodedLuma } from './decode.ts';
+export { exactHashes, type ExactHashes } from './file-hash.ts';
+export { isVideo, isVideoBytes } from './sniff.ts';
+export { ImageDecodeError, VideoDecodeError, type ImageDecodeErrorCode, type VideoDecodeErrorCode } from './errors.ts';
