@@ -15,6 +15,7 @@ function fail(msg) {
 
 // Debian packages the suite needs. Missing ones fail loudly instead of skipping tests.
 const needed = [
+  ['ffmpeg', 'ffmpeg', 'apt-get install -y ffmpeg'],
   ['/usr/bin/chromium', 'chromium', 'apt-get install -y chromium'],
 ];
 for (const [bin, pkg, how] of needed) {
