@@ -114,6 +114,11 @@ export class DownscaleScratch {
   a = new Float32Array(0);
   b = new Float32Array(0);
   sums = new Float32Array(0);
+  private col = new Float32Array(0);
+  column(n: number): Float32Array {
+    if (this.col.length < n) this.col = new Float32Array(n);
+    return this.col;
+  }
   ensure(pixels: number, cols: number): void {
     if (this.a.length < pixels) {
       this.a = new Float32Array(pixels);
@@ -147,13 +152,43 @@ export function downscaleTo64(
   boxAlongRows(luma, b, rows, cols, winRows);
   boxAlongCols(b, a, rows, cols, winCols, scratch.sums);
   boxAlongRows(a, b, rows, cols, winRows);
-  boxAlongCols(b, a, rows, cols, winCols, scratch.sums);
-  // Sample at cell centres, computed in double as the reference does.
-  for (let oi = 0; oi < 64; oi++) {
-    const ii = Math.trunc(((oi + 0.5) * rows) / 64);
-    for (let oj = 0; oj < 64; oj++) {
-      const jj = Math.trunc(((oj + 0.5) * cols) / 64);
-      out[oi * 64 + oj] = a[ii * cols + jj]!;
-    }
+  // The last column pass only matters for the 64 sampled columns (columns are independent), and
+  // only its outputs at the 64 sampled rows are read. Samples sit at cell centres, as the reference.
+  const col = scratch.column(rows);
+  for (let oj = 0; oj < 64; oj++) {
+    const jj = Math.trunc(((oj + 0.5) * cols) / 64);
+    boxRunStrided(b, col, jj, rows, cols, winCols);
+    for (let oi = 0; oi < 64; oi++) out[oi * 64 + oj] = col[Math.trunc(((oi + 0.5) * rows) / 64)]!;
+  }
+}
+
+/** {@link boxRun} down one column (stride `cols`), written contiguously into `output`. */
+function boxRunStrided(input: Float32Array, output: Float32Array, off: number, n: number, stride: number, win: number): void {
+  const half = (win + 2) >> 1;
+  const lead = half - 1;
+  const grow = win - half + 1;
+  const full = n - win;
+  let sum = 0;
+  let count = 0;
+  let r = off;
+  let l = off;
+  let o = 0;
+  for (let i = 0; i < lead; i++, r += stride) {
+    sum = fr(sum + input[r]!);
+    count++;
+  }
+  for (let i = 0; i < grow; i++, r += stride) {
+    sum = fr(sum + input[r]!);
+    count++;
+    output[o++] = sum / count;
+  }
+  for (let i = 0; i < full; i++, r += stride, l += stride) {
+    sum = fr(fr(sum + input[r]!) - input[l]!);
+    output[o++] = sum / count;
+  }
+  for (let i = 0; i < lead; i++, l += stride) {
+    sum = fr(sum - input[l]!);
+    count--;
+    output[o++] = sum / count;
   }
 }
