@@ -8,6 +8,7 @@ import { keysCommand } from './commands/keys.ts';
 import { auditCommand } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { textCommand } from './commands/text.ts';
+import { hashCommand } from './commands/hash.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -17,4 +18,5 @@ keysCommand(program);
 auditCommand(program);
 rulesCommand(program);
 textCommand(program);
+hashCommand(program);
 await program.parseAsync(process.argv);

@@ -6,4 +6,5 @@ export { hashVideoFile, type HashVideoOptions, type VideoHashes, type VideoFrame
 export { decodeLuma, jpegShrinkFactor, DEFAULT_MAX_PIXELS, type DecodeOptions, type DecodedLuma } from './decode.ts';
 export { exactHashes, type ExactHashes } from './file-hash.ts';
 export { isVideo, isVideoBytes } from './sniff.ts';
+export { hashMedia, type MediaHashes, type HashMediaOptions } from './media.ts';
 export { ImageDecodeError, VideoDecodeError, type ImageDecodeErrorCode, type VideoDecodeErrorCode } from './errors.ts';

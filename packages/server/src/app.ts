@@ -1,6 +1,7 @@
 // Builds the HTTP application: Fastify with zod schemas, the OpenAPI document, auth, and every route.
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -25,6 +26,10 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
   await app.register(cookie);
+  // Text bodies (hash lists, CSV) as strings; each route's bodyLimit applies.
+  for (const type of ['text/plain', 'text/csv']) app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Uploads (hashing, matching): routes read parts themselves with per-route size limits.
+  await app.register(multipart, { limits: { fileSize: ctx.cfg.media.maxBytes, files: 2, fields: 20 } });
   registerAuth(app, ctx); // before any plugin adds routes, so every route passes through it
   await app.register(swagger, {
     openapi: {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import type { Clock } from './util/time.ts';
+import type { BankIndex } from './media/bank-index.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -11,4 +12,6 @@ export interface AppContext {
   log: Logger;
   /** Called after new jobs commit, to wake idle workers. */
   jobsAdded: () => void;
+  /** This process's in-memory view of the hash banks, shared by routes and analysers. */
+  bankIndex: BankIndex;
 }

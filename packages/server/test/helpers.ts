@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { buildApp } from '../src/app.ts';
 import type { AppContext } from '../src/context.ts';
+import { BankIndex } from '../src/media/bank-index.ts';
 import { createStaff } from '../src/auth/staff.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import type { Clock } from '../src/util/time.ts';
@@ -107,7 +108,7 @@ export interface TestApp {
 export async function testApp(dialect: DialectName, extra: Partial<Config> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
   const t = await openTestDb(dialect);
   const clock = new TestClock(new Date());
-  const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: silentLog, jobsAdded: () => {} };
+  const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: silentLog, jobsAdded: () => {}, bankIndex: new BankIndex() };
   const app = await buildApp(ctx, extraRoutes);
   await app.ready();
   return {

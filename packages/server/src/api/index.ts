@@ -44,6 +44,11 @@ import actions from './actions/routes.ts';
 import appeals from './appeals/routes.ts';
 import settings from './me/settings.ts';
 import mediaContent from './media/content.ts';
+import hashMedia from './media/hash.ts';
+import hmaHash from './hma/hash.ts';
+import hmaLookup from './hma/lookup.ts';
+import hmaRawLookup from './hma/raw-lookup.ts';
+import hmaIndexStatus from './hma/index-status.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -64,6 +69,7 @@ export const routes: RouteModule[] = [
   listRules, saveRule, ruleVersions, backtest,
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
+  hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

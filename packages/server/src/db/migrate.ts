@@ -7,6 +7,7 @@ import { banks } from './migrations/0003_banks.ts';
 import { enforcement } from './migrations/0004_enforcement.ts';
 import { flags } from './migrations/0005_flags.ts';
 import { termLists } from './migrations/0006_term_lists.ts';
+import { bankIndex } from './migrations/0007_bank_index.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -17,6 +18,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0004_enforcement': enforcement(dialect),
     '0005_flags': flags(dialect),
     '0006_term_lists': termLists(),
+    '0007_bank_index': bankIndex(dialect),
   };
 }
 

@@ -313,6 +313,17 @@ export interface BankEntriesTable {
   note: string | null;
   confirmed: number;
   added_at: string;
+  /** 1 when deconfirmed: kept for the record but no longer matched. */
+  disabled: Generated<number>;
+  confirmed_at: string | null;
+  confirmed_by: string | null;
+}
+
+/** Written by triggers on every delete or enable/disable of a bank entry (indexes apply deltas). */
+export interface BankEntryChangesTable {
+  id: Id;
+  entry_id: number;
+  op: 'remove' | 'update';
 }
 
 export interface EnforcementActionsTable {
@@ -412,6 +423,7 @@ export interface DetectionTables {
   banks: BanksTable;
   bank_entries: BankEntriesTable;
   bank_generation: { id: number; generation: number };
+  bank_entry_changes: BankEntryChangesTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

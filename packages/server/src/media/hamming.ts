@@ -5,7 +5,7 @@ export function hexToWords(hex: string): Uint32Array {
   return w;
 }
 
-function popcount(x: number): number {
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
@@ -13,6 +13,6 @@ function popcount(x: number): number {
 
 export function hamming(a: Uint32Array, b: Uint32Array): number {
   let d = 0;
-  for (let i = 0; i < 8; i++) d += popcount((a[i]! ^ b[i]!) >>> 0);
+  for (let i = 0; i < 8; i++) d += popcount32((a[i]! ^ b[i]!) >>> 0);
   return d;
 }

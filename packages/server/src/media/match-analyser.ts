@@ -13,11 +13,10 @@ export function mediaMatchAnalyser(index: BankIndex, threshold: number): Analyse
     if (event.type === 'account.created' || event.type === 'account.updated') probes.push({ subjectType: 'account', subjectId: event.account.id, surface: 'avatar', hashes: event.account.avatar });
     if (event.type === 'group.created' || event.type === 'group.updated') probes.push({ subjectType: 'group', subjectId: event.group.id, surface: 'group_avatar', hashes: event.group.avatar });
     if (!probes.some((p) => p.hashes)) return [];
-    await index.refresh(trx);
     const out: Finding[] = [];
     for (const p of probes) {
       if (!p.hashes) continue;
-      const r = index.lookup(p.hashes, threshold);
+      const r = await index.lookup(trx, p.hashes, threshold);
       for (const m of r.matches) {
         out.push({
           subjectType: p.subjectType, subjectId: p.subjectId, kind: 'media.match', severity: SEVERITY.critical,

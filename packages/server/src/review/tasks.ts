@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
-import type { SignalType } from '../media/banks.ts';
+import { bump, confirmEntries, type SignalType } from '../media/banks.ts';
 import { applyActions, type ActionRequest } from './enforcement.ts';
 import { openTask } from './task-store.ts';
 import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
@@ -79,8 +79,15 @@ async function matchedHashes(trx: Kysely<Database>, t: { platform: string; subje
   return [...out.values()];
 }
 
+/** Bank entries the subject's media matched (from its media.match signals). */
+async function matchedEntryIds(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
+  const rows = await trx.selectFrom('signals').select('evidence').where('platform', '=', t.platform).where('subject_type', '=', t.subject_type).where('subject_id', '=', t.subject_id).where('kind', '=', 'media.match').execute();
+  return [...new Set(rows.map((r) => Number(fromJson<{ entry_id?: number }>(r.evidence).entry_id)).filter((n) => Number.isInteger(n) && n > 0))];
+}
+
 async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'allow', hashes: { signal_type: SignalType; value: string }[], o: { staffId: number; taskId: number; clock: Clock }) {
   if (!hashes.length) return;
+  await bump(trx); // first: serialises bank writers (see media/banks.ts)
   const now = iso(o.clock.now());
   let bank = await trx.selectFrom('banks').select('id').where('name', '=', name).executeTakeFirst();
   if (!bank) {
@@ -90,7 +97,6 @@ async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'a
     await trx.insertInto('bank_entries').values({ bank_id: Number(bank.id), signal_type: h.signal_type, value: h.value, source: 'review', external_id: `task:${o.taskId}`, tags: null, note: null, confirmed: 1, added_at: now })
       .onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing()).execute();
   }
-  await trx.updateTable('bank_generation').set({ generation: sql`generation + 1` }).where('id', '=', 1).execute();
   await appendAudit(trx, { actor: `staff:${o.staffId}`, action: 'bank.entries.add', subjectType: 'bank', subjectId: name, data: { from_task: o.taskId, hashes } }, o.clock);
 }
 
@@ -126,6 +132,8 @@ export async function decideTask(db: Kysely<Database>, id: number, staffId: numb
     const actionIds = await applyActions(trx, subject, actions, { staffId, reason: d.reason, taskId: id, clock });
     if (d.decision === 'apparent_csam') {
       await addToBank(trx, CONFIRMED_BANK, 'block', await matchedHashes(trx, t), o);
+      // The entries that matched are now confirmed by a person (shared back to peers, trusted more).
+      await confirmEntries(trx, await matchedEntryIds(trx, t), `staff:${staffId}`, `task:${id}`, clock);
       await trx.insertInto('legal_holds').values({ platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, reason: 'apparent CSAM confirmed by review', task_id: id, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
       await openTask(trx, { platform: t.platform, subjectType: t.subject_type, subjectId: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: id } }, clock);
     }

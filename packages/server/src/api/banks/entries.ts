@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
-import { addEntries, bankByName, parsePlainList, removeEntry } from '../../media/banks.ts';
+import { addEntries, bankByName, parsePlainList, removeEntry, setEntryConfirmation } from '../../media/banks.ts';
+import { HMA_CSV_HEADER, hmaCsvRow, parseHmaCsv } from '../../media/bank-formats.ts';
+import { HttpError } from '../../http/errors.ts';
 
 const entry = z.object({
   signal_type: z.enum(['pdq', 'md5', 'sha256']),
@@ -11,29 +14,35 @@ const entry = z.object({
   tags: z.array(z.string().max(100)).max(50).optional(),
   note: z.string().max(2000).optional(),
 });
+const LIMIT = 100 * 1024 * 1024;
 
-/** Bank entries: add (JSON, or a plain hash list as text/plain), export, remove. */
+/** Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
 const route: RouteModule = (app, ctx) => {
-  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   app.post('/v1/banks/:name/entries', {
     config: { access: { roles: OPS } },
-    bodyLimit: 100 * 1024 * 1024,
+    bodyLimit: LIMIT,
     schema: {
       tags: ['banks'],
       summary: 'Add entries (all or nothing)',
-      description: 'JSON `{"entries": [...]}`, or `text/plain` with one hash per line and `?signal_type=pdq|md5|sha256`. A bad hash rejects the whole request.',
+      description:
+        'JSON `{"entries": [...]}`; `text/plain` with one hash per line and `?signal_type=pdq|md5|sha256`; or `text/csv` in HMA\'s form ' +
+        '(`signal_type,signal` rows, optional header with external_id, tags (`;`-separated), note, source). A bad hash anywhere rejects the whole request.',
       params: z.object({ name: z.string() }),
       querystring: z.object({ signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(), source: z.string().optional() }),
       body: z.union([z.object({ entries: z.array(entry).min(1).max(1_000_000) }).strict(), z.string()]),
       response: { 200: z.object({ added: z.number(), duplicates: z.number() }), 400: errorSchema, 404: errorSchema, ...authErrors },
     },
-    handler: async (req, reply) => {
+    handler: async (req) => {
       let entries;
-      if (typeof req.body === 'string') {
-        if (!req.query.signal_type) return reply.status(400).send({ error: { code: 'invalid_request', message: 'a plain list needs ?signal_type=pdq|md5|sha256' } });
-        entries = parsePlainList(req.body, req.query.signal_type).map((e) => ({ ...e, source: req.query.source }));
-      } else entries = req.body.entries;
+      const body = req.body;
+      if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) entries = parseHmaCsv(body);
+      else if (typeof body === 'string') {
+        if (!req.query.signal_type) throw new HttpError(400, 'invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+        entries = parsePlainList(body, req.query.signal_type);
+      } else entries = body.entries;
+      if (!entries.length) throw new HttpError(400, 'invalid_request', 'the list has no entries');
+      if (req.query.source) entries = entries.map((e) => ({ source: req.query.source, ...e }));
       return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
     },
   });
@@ -42,18 +51,34 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: ANY_STAFF } },
     schema: {
       tags: ['banks'],
-      summary: 'Export entries (JSON, or ?format=plain for one hash per line)',
+      summary: 'Export entries (JSON pages; ?format=plain or hma-csv streams the whole bank)',
       params: z.object({ name: z.string() }),
-      querystring: z.object({ format: z.enum(['json', 'plain']).default('json'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }),
+      querystring: z.object({ format: z.enum(['json', 'plain', 'hma-csv']).default('json'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }),
       response: { 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      const b = await bankByName(ctx.db.kysely, req.params.name);
-      const rows = await ctx.db.kysely.selectFrom('bank_entries').selectAll().where('bank_id', '=', b.id).where('id', '>', req.query.after).orderBy('id').limit(req.query.limit).execute();
-      if (req.query.format === 'plain') return reply.type('text/plain').send(rows.map((r) => `${r.value}\n`).join('') as never);
+      const db = ctx.db.kysely;
+      const b = await bankByName(db, req.params.name);
+      const page = (after: number, limit: number) => db.selectFrom('bank_entries').selectAll().where('bank_id', '=', b.id).where('id', '>', after).orderBy('id').limit(limit).execute();
+      if (req.query.format !== 'json') {
+        // Whole bank, streamed page by page so a ten-million-entry bank never sits in memory.
+        const csv = req.query.format === 'hma-csv';
+        async function* lines() {
+          if (csv) yield HMA_CSV_HEADER;
+          let after = req.query.after;
+          for (;;) {
+            const rows = await page(after, 10_000);
+            if (!rows.length) return;
+            yield rows.map((r) => (csv ? hmaCsvRow({ ...r, id: Number(r.id) }) : `${r.value}\n`)).join('');
+            after = Number(rows.at(-1)!.id);
+          }
+        }
+        return reply.type(csv ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8').send(Readable.from(lines()) as never);
+      }
+      const rows = await page(req.query.after, req.query.limit);
       return reply.send({
         bank: b.name,
-        entries: rows.map((r) => ({ id: Number(r.id), signal_type: r.signal_type, value: r.value, source: r.source, external_id: r.external_id, tags: r.tags ? r.tags.split(',') : [], note: r.note, confirmed: !!r.confirmed, added_at: r.added_at })),
+        entries: rows.map((r) => ({ id: Number(r.id), signal_type: r.signal_type, value: r.value, source: r.source, external_id: r.external_id, tags: r.tags ? r.tags.split(',') : [], note: r.note, confirmed: !!r.confirmed, disabled: !!r.disabled, added_at: r.added_at })),
         next_after: rows.length === req.query.limit ? Number(rows.at(-1)!.id) : null,
       } as never);
     },
@@ -67,5 +92,22 @@ const route: RouteModule = (app, ctx) => {
       return { removed: true as const };
     },
   });
+
+  for (const op of ['confirm', 'deconfirm'] as const) {
+    app.post(`/v1/banks/:name/entries/:id/${op}`, {
+      config: { access: { roles: OPS } },
+      schema: {
+        tags: ['banks'],
+        summary: op === 'confirm' ? 'Confirm an entry (and re-enable it)' : 'Deconfirm an entry: it stays on record but stops matching',
+        params: z.object({ name: z.string(), id: z.coerce.number().int().positive() }),
+        body: z.object({ reason: z.string().min(3).max(2000) }).strict(),
+        response: { 200: z.object({ entry_id: z.number(), confirmed: z.boolean(), disabled: z.boolean() }), 400: errorSchema, 404: errorSchema, ...authErrors },
+      },
+      handler: async (req) => {
+        await setEntryConfirmation(ctx.db.kysely, req.params.name, req.params.id, op === 'confirm', req.body.reason, actorOf(req.principal), ctx.clock);
+        return { entry_id: req.params.id, confirmed: op === 'confirm', disabled: op !== 'confirm' };
+      },
+    });
+  }
 };
 export default route;

@@ -1,34 +1,57 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { BankIndex } from '../../media/bank-index.ts';
+import { HttpError } from '../../http/errors.ts';
+import { isMultipart, readOneUpload } from '../../http/upload.ts';
+import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
+import type { BankMatch } from '../../media/bank-index.ts';
+import { mediaHashesSchema } from '../media/hash.ts';
 
-const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`));
+const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `must be ${n} hex digits`);
+const hashQuery = z.object({ pdq: hex(64).optional(), md5: hex(32).optional(), sha256: hex(64).optional(), max_distance: z.number().int().min(0).max(256).optional() }).strict();
 
-/** POST /v1/match — look hashes up in every enabled bank (allow banks suppress block matches). */
+const matchSchema = z.object({ bank: z.string(), signal_type: z.string(), distance: z.number(), entry_id: z.number(), value: z.string(), source: z.string().nullable(), external_id: z.string().nullable(), tags: z.array(z.string()), note: z.string().nullable(), confirmed: z.boolean(), frame: z.number().optional() });
+
+const asJson = (m: BankMatch, frame?: number) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, value: m.value, source: m.source, external_id: m.externalId, tags: m.tags, note: m.note, confirmed: m.confirmed, ...(frame === undefined ? {} : { frame }) });
+
+/** POST /v1/match — look hashes (JSON) or an uploaded file (multipart) up in every enabled bank. */
 const route: RouteModule = (app, ctx) => {
-  const index = new BankIndex();
   app.post('/v1/match', {
     config: { access: { roles: ['admin', 'lead', 'reviewer'], scopes: ['read'] } },
     schema: {
       tags: ['banks'],
-      summary: 'Match hashes against the banks',
-      body: z.object({ pdq: hex(64).optional(), md5: hex(32).optional(), sha256: hex(64).optional(), max_distance: z.number().int().min(0).max(128).optional() }).strict(),
+      summary: 'Match hashes or an upload against the banks',
+      description:
+        'JSON `{"pdq"?, "md5"?, "sha256"?, "max_distance"?}`, or multipart/form-data with one image or video (`?max_distance=` in the query). ' +
+        'Allow-bank hits suppress block-bank hits (they are listed under `suppressed_by_allowlist`). Videos are matched frame by frame (vPDQ) and by their MD5/SHA-256.',
+      querystring: z.object({ max_distance: z.coerce.number().int().min(0).max(256).optional() }),
       response: {
-        200: z.object({
-          matches: z.array(z.object({ bank: z.string(), signal_type: z.string(), distance: z.number(), entry_id: z.number(), value: z.string(), source: z.string().nullable(), external_id: z.string().nullable(), tags: z.array(z.string()), note: z.string().nullable() })),
-          suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })),
-        }),
-        400: errorSchema,
-        ...authErrors,
+        200: z.object({ matches: z.array(matchSchema), suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })), hashes: mediaHashesSchema.optional() }),
+        400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors,
       },
     },
     handler: async (req) => {
-      await index.refresh(ctx.db.kysely);
-      const r = index.lookup(req.body, req.body.max_distance ?? ctx.cfg.matching.pdqThreshold);
-      return {
-        matches: r.matches.map((m) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, value: m.value, source: m.source, external_id: m.externalId, tags: m.tags, note: m.note })),
-        suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })),
-      };
+      const db = ctx.db.kysely;
+      if (isMultipart(req)) {
+        const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
+        const h = await hashBytes(up.bytes);
+        const d = req.query.max_distance ?? ctx.cfg.matching.pdqThreshold;
+        const probes: { q: { pdq?: string; md5?: string; sha256?: string }; frame?: number }[] = h.kind === 'image' ? [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 } }] : [{ q: { md5: h.md5, sha256: h.sha256 } }, ...h.frames.map((f) => ({ q: { pdq: f.pdq }, frame: f.index }))];
+        const matches = new Map<number, ReturnType<typeof asJson>>();
+        const allowed = new Map<number, { bank: string; entry_id: number; distance: number }>();
+        for (const p of probes) {
+          const r = await ctx.bankIndex.lookup(db, p.q, d);
+          for (const m of r.matches) if (!matches.has(m.entryId) || matches.get(m.entryId)!.distance > m.distance) matches.set(m.entryId, asJson(m, p.frame));
+          for (const m of r.allowed) allowed.set(m.entryId, { bank: m.bank, entry_id: m.entryId, distance: m.distance });
+        }
+        // An allow-bank hit anywhere in the file marks the whole file known-benign.
+        return { matches: allowed.size ? [] : [...matches.values()].sort((a, b) => a.distance - b.distance || a.entry_id - b.entry_id), suppressed_by_allowlist: [...allowed.values()], hashes: hashesJson(h) };
+      }
+      const parsed = hashQuery.safeParse(req.body ?? {});
+      if (!parsed.success) throw new HttpError(400, 'invalid_request', `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      const b = parsed.data;
+      if (!b.pdq && !b.md5 && !b.sha256) throw new HttpError(400, 'invalid_request', 'give at least one of pdq, md5, sha256 (or upload a file as multipart/form-data)');
+      const r = await ctx.bankIndex.lookup(db, b, b.max_distance ?? req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
+      return { matches: r.matches.map((m) => asJson(m)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })) };
     },
   });
 };

@@ -2,28 +2,11 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS, type FlagInput } from '../../flags/intake.ts';
 import { HttpError } from '../../http/errors.ts';
+import { parseCsvRows } from '../../util/csv.ts';
 
 /** Parses a CSV with a header: subject_kind,subject_value,category[,notes][,found_at_url] (quotes allowed). */
 export function parseFlagCsv(text: string): unknown[] {
-  const rows: string[][] = [];
-  let field = '', row: string[] = [], quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.some((x) => x.trim())) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((x) => x.trim())) rows.push(row);
+  const rows = parseCsvRows(text);
   const [header, ...data] = rows;
   const cols = (header ?? []).map((h) => h.trim().toLowerCase());
   for (const need of ['subject_kind', 'subject_value', 'category']) if (!cols.includes(need)) throw new HttpError(400, 'invalid_csv', `the CSV header needs a "${need}" column`);
@@ -47,7 +30,6 @@ function validate(raw: unknown[]): FlagInput[] {
 
 /** Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */
 const route: RouteModule = (app, ctx) => {
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   const provenance = (p: { keyId: number; orgId: number | null }, source: 'trusted' | 'bulk') => {
     if (!p.orgId) throw new HttpError(403, 'forbidden', 'this key belongs to no flagger organisation');
     return { source, orgId: p.orgId, reporterKey: `org:${p.orgId}`, actor: `key:${p.keyId}` };

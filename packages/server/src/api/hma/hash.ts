@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { readOneUpload } from '../../http/upload.ts';
+import { HttpError } from '../../http/errors.ts';
+import { fetchMedia, MediaFetchError } from '../../media/fetch.ts';
+import { hashBytes } from '../../media/hash-upload.ts';
+import { hmaHashes } from '../../media/hma.ts';
+import type { AppContext } from '../../context.ts';
+
+export async function fetchForHashing(ctx: AppContext, url: string) {
+  try {
+    return await fetchMedia(url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
+  } catch (e) {
+    if (e instanceof MediaFetchError) throw new HttpError(e.status, e.status === 413 ? 'media_too_large' : 'fetch_failed', e.message);
+    throw e;
+  }
+}
+
+const access = { roles: ['admin', 'lead', 'reviewer'] as const, scopes: ['read', 'ingest'] as const };
+const hashes = z.record(z.string(), z.string());
+
+/** HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */
+const route: RouteModule = (app, ctx) => {
+  app.get('/h/hash', {
+    config: { access: { roles: [...access.roles], scopes: [...access.scopes] } },
+    schema: {
+      tags: ['hma'],
+      summary: 'HMA: hash media at a URL',
+      querystring: z.object({ url: z.string().url({ message: 'url is required' }), types: z.string().optional(), content_type: z.enum(['photo', 'video']).optional() }),
+      response: { 200: hashes, 400: errorSchema, 413: errorSchema, 422: errorSchema, 502: errorSchema, ...authErrors },
+    },
+    handler: async (req) => {
+      const media = await fetchForHashing(ctx, req.query.url);
+      return hmaHashes(await hashBytes(media.bytes), req.query.types);
+    },
+  });
+  app.post('/h/hash', {
+    config: { access: { roles: [...access.roles], scopes: [...access.scopes] } },
+    schema: { tags: ['hma'], summary: 'HMA: hash an uploaded photo or video', querystring: z.object({ types: z.string().optional() }), response: { 200: hashes, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors } },
+    handler: async (req) => {
+      const up = await readOneUpload(req, ctx.cfg.media.maxBytes, ['photo', 'video']);
+      return hmaHashes(await hashBytes(up.bytes), req.query.types);
+    },
+  });
+};
+export default route;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { readOneUpload } from '../../http/upload.ts';
+import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
+
+const hex = z.string();
+export const mediaHashesSchema = z.object({
+  kind: z.enum(['image', 'video']),
+  pdq: hex.optional(),
+  quality: z.number().optional(),
+  md5: hex,
+  sha256: hex,
+  width: z.number(),
+  height: z.number(),
+  dihedral: z.record(z.string(), hex).optional(),
+  vpdq: z.array(z.object({ frame: z.number(), timestamp: z.number(), pdq: hex, quality: z.number() })).optional(),
+});
+
+/** POST /v1/hash — upload an image or a video (multipart, one file), get PDQ or vPDQ plus MD5 and SHA-256. */
+const route: RouteModule = (app, ctx) => {
+  app.post('/v1/hash', {
+    config: { access: { roles: ['admin', 'lead', 'reviewer'], scopes: ['ingest', 'read'] } },
+    schema: {
+      tags: ['media'],
+      summary: 'Hash an uploaded image or video',
+      description: 'multipart/form-data with one file (any field name). Images: PDQ (reference-exact), quality, MD5, SHA-256, and with `?dihedral=true` the 7 rotated/mirrored PDQ variants. Videos: vPDQ (one PDQ per second) plus MD5 and SHA-256. Nothing is stored.',
+      querystring: z.object({ dihedral: z.enum(['true', 'false']).optional() }),
+      response: { 200: mediaHashesSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors },
+    },
+    handler: async (req) => {
+      const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
+      return hashesJson(await hashBytes(up.bytes, { dihedral: req.query.dihedral === 'true' }));
+    },
+  });
+};
+export default route;

@@ -1,0 +1,23 @@
+// Hashing media the service receives (uploads, URLs), with decoder errors mapped to HTTP errors.
+import { hashMedia, ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq';
+import { HttpError } from '../http/errors.ts';
+
+export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean } = {}): Promise<MediaHashes> {
+  try {
+    return await hashMedia(bytes, { dihedral: !!opts.dihedral });
+  } catch (e) {
+    if (e instanceof ImageDecodeError || e instanceof VideoDecodeError) {
+      if (e.code === 'TOO_LARGE') throw new HttpError(413, 'media_too_large', e.message);
+      throw new HttpError(422, 'undecodable_media', `${e instanceof VideoDecodeError ? 'video' : 'image'}: ${e.message}`, { decoder_code: e.code });
+    }
+    throw e;
+  }
+}
+
+/** The JSON shape of /v1/hash. */
+export function hashesJson(h: MediaHashes) {
+  if (h.kind === 'video') {
+    return { kind: 'video' as const, md5: h.md5, sha256: h.sha256, width: h.width, height: h.height, vpdq: h.frames.map((f) => ({ frame: f.index, timestamp: f.timestampSec, pdq: f.pdq, quality: f.quality })) };
+  }
+  return { kind: 'image' as const, pdq: h.pdq, quality: h.quality, md5: h.md5, sha256: h.sha256, width: h.width, height: h.height, ...(h.dihedral ? { dihedral: h.dihedral } : {}) };
+}
