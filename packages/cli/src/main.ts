@@ -9,6 +9,8 @@ import { auditCommand } from './commands/audit.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { textCommand } from './commands/text.ts';
 import { hashCommand } from './commands/hash.ts';
+import { matchCommand } from './commands/match.ts';
+import { bankCommand } from './commands/bank.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -19,4 +21,6 @@ auditCommand(program);
 rulesCommand(program);
 textCommand(program);
 hashCommand(program);
+matchCommand(program);
+bankCommand(program);
 await program.parseAsync(process.argv);
