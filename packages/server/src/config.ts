@@ -38,8 +38,10 @@ export const configSchema = z
         allowPrivateFetch: z.boolean().default(false),
         maxBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
         timeoutMs: z.number().int().min(100).default(15_000),
+        /** Fetch and hash media that events give only by URL (profile photos, group photos, shared media). */
+        hashRemote: z.boolean().default(true),
       })
-      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000 }),
+      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, hashRemote: true }),
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),

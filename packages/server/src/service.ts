@@ -40,7 +40,7 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex()): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex)) };
+  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {

@@ -10,6 +10,12 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { DIALECTS, testApp, staffSession, apiKey, type TestApp } from './helpers.ts';
 import { BankIndex } from '../src/media/bank-index.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
+import { Worker } from '../src/queue/worker.ts';
+import { jobHandlers } from '../src/service.ts';
+import { silentLog } from './helpers.ts';
 
 const CONF = fileURLToPath(new URL('../../../../shared/conformance/pdq/images/pdq-data/bridge-mods/', import.meta.url));
 const ORIG = readFileSync(join(CONF, 'aaa-orig.jpg'));
@@ -37,8 +43,16 @@ for (const dialect of DIALECTS) {
     let ta: TestApp;
     let staff: Record<string, string>;
     let key: Record<string, string>;
+    let server: Server;
+    let base = '';
     before(async () => {
-      ta = await testApp(dialect, { media: { maxBytes: 2 * 1024 * 1024 } });
+      server = createServer((req, res) => {
+        if (req.url === '/orig.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(ORIG);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      ta = await testApp(dialect, { media: { allowPrivateFetch: true, maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, hashRemote: true } });
       const lead = await staffSession(ta, 'lead');
       staff = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
       key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
@@ -46,7 +60,10 @@ for (const dialect of DIALECTS) {
       const r = await ta.app.inject({ method: 'POST', url: '/v1/banks/LISTED/entries', headers: { ...staff, 'content-type': 'text/csv' }, payload: `signal_type,signal,external_id,tags,note\npdq,${ORIG_PDQ},ext-1,fixture;benign,our own test image\n` });
       assert.deepEqual(r.json(), { added: 1, duplicates: 0 });
     });
-    after(async () => ta.close());
+    after(async () => {
+      await ta.close();
+      server.close();
+    });
 
     it('hashes an uploaded image exactly as the reference, with dihedrals on request', async () => {
       const up = multipart('file', 'a.jpg', ORIG);
@@ -111,6 +128,22 @@ for (const dialect of DIALECTS) {
       const st = (await ta.app.inject({ method: 'GET', url: '/m/index/status', headers: key })).json();
       assert.equal(st.pdq.present, true);
       assert.equal(st.pdq.size, 1);
+    });
+
+    it('fetches and hashes media given only by URL: /h/hash?url= and profile photos in the pipeline', async () => {
+      const h = await ta.app.inject({ method: 'GET', url: `/h/hash?url=${encodeURIComponent(base + '/orig.jpg')}`, headers: key });
+      assert.equal(h.json().pdq, ORIG_PDQ);
+      const gone = await ta.app.inject({ method: 'GET', url: `/h/hash?url=${encodeURIComponent(base + '/gone.jpg')}`, headers: key });
+      assert.equal(gone.statusCode, 502);
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
+        { id: 'url-1', type: 'account.created', occurred_at: '2026-11-20T10:00:00Z', account: { id: 'acc-url', username: 'maple', avatar: { url: `${base}/orig.jpg` } } },
+        { id: 'url-2', type: 'account.created', occurred_at: '2026-11-20T10:00:00Z', account: { id: 'acc-404', username: 'birch', avatar: { url: `${base}/gone.jpg` } } },
+      ]), ta.clock);
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while (await w.runOnce()) {}
+      const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'kind', 'evidence']).where('kind', 'in', ['media.match', 'media.unhashable']).orderBy('subject_id').execute();
+      assert.deepEqual(sig.map((s) => [s.subject_id, s.kind]), [['acc-404', 'media.unhashable'], ['acc-url', 'media.match']]);
+      assert.equal(JSON.parse(sig[1]!.evidence).subject_hashes.pdq, ORIG_PDQ);
     });
 
     it('exports HMA CSV that imports back to the same entries', async () => {

@@ -11,10 +11,18 @@ export interface JobContext {
   trx: Kysely<Database>;
   job: Job;
   clock: Clock;
+  /** What the handler's `prepare` returned, if it has one. */
+  prepared?: unknown;
 }
 
-/** A handler applies its effects through `trx` only; they commit together with the job's completion. */
-export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
+/**
+ * A handler applies its effects through `trx` only; they commit together with the job's completion.
+ * Slow I/O that writes nothing (fetching and hashing remote media) goes in `prepare`, which runs
+ * before the transaction opens so it never holds a write lock (SQLite has one writer).
+ */
+export type JobHandler = ((payload: any, ctx: JobContext) => Promise<void>) & {
+  prepare?: (payload: any, o: { db: Kysely<Database>; job: Job; clock: Clock }) => Promise<unknown>;
+};
 
 export interface WorkerOptions {
   db: Db;
@@ -77,9 +85,10 @@ export class Worker {
     const { db, clock, workerId } = this.o;
     if (jobs.some((j) => !this.o.handlers[j.kind])) return false;
     try {
+      const prepared = await Promise.all(jobs.map((job) => this.o.handlers[job.kind]!.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock })));
       await db.kysely.transaction().execute(async (trx) => {
-        for (const job of jobs) {
-          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock });
+        for (const [i, job] of jobs.entries()) {
+          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock, prepared: prepared[i] });
           await completeJob(trx, job, workerId, clock);
         }
       });
@@ -95,8 +104,9 @@ export class Worker {
     const handler = this.o.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      const prepared = await handler.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock });
       await db.kysely.transaction().execute(async (trx) => {
-        await handler(fromJson(job.payload), { trx, job, clock });
+        await handler(fromJson(job.payload), { trx, job, clock, prepared });
         await completeJob(trx, job, workerId, clock);
       });
       this.processed++;
