@@ -9,10 +9,30 @@ export interface Chunking {
   len: Uint8Array;
 }
 
-/** Substring width from the entry count: about one entry per bucket, 16 to 22 bits. */
-export function chunkingFor(n: number): Chunking {
-  const bits = Math.min(22, Math.max(16, Math.round(Math.log2(Math.max(n, 2))) - 1));
-  const m = Math.ceil(256 / bits);
+/**
+ * Picks the number of substrings for n entries by the expected work of a d = 31 search: probes
+ * (every flip mask of every substring) plus three times the entries those probes hit (each a random
+ * memory access to verify), with bucket tables limited to 64 bytes per entry and 24-bit substrings.
+ * Small indexes get 16 × 16 bits; ten million entries get 11 × ~23 bits.
+ */
+export function chunkingFor(n: number, d = 31): Chunking {
+  let best: Chunking | null = null, bestCost = Infinity;
+  for (let m = 16; m >= 11; m--) {
+    const c = split(m);
+    const r = Math.floor(d / m);
+    let cost = 0, tableBytes = 0;
+    for (let j = 0; j < m; j++) {
+      const probes = binomialSum(c.len[j]!, r);
+      cost += probes * (1 + (3 * n) / 2 ** c.len[j]!);
+      tableBytes += 4 * 2 ** c.len[j]!;
+    }
+    if (best && tableBytes > Math.max(64 * n, 16 * 2 ** 20)) continue; // m = 16 (4 MB of tables) always qualifies
+    if (cost < bestCost) (best = c), (bestCost = cost);
+  }
+  return best!;
+}
+
+function split(m: number): Chunking {
   const start = new Uint16Array(m), len = new Uint8Array(m);
   for (let j = 0, s = 0; j < m; j++) {
     const e = Math.round(((j + 1) * 256) / m);

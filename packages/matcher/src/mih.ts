@@ -230,9 +230,8 @@ export class MihIndex implements HammingIndex {
         const end = offs[v + 1]!;
         for (let p = offs[v]!; p < end; p++) {
           const s = post[p]!;
-          if (this.dead[s]) continue;
           const dist = distanceAt(q, w, s * 8, d);
-          if (dist > d) continue;
+          if (dist > d || this.dead[s]) continue; // tombstones are rare: check them only for hits
           // A near match sits in several tables; report it once.
           seen ??= new Set();
           if (seen.has(s)) continue;

@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SignalType } from './banks.ts';
-import { createPdqIndex, ExactIndex, type PdqIndex } from './pdq-index.ts';
+import { createExactIndex, createPdqIndex, type PdqIndex } from './pdq-index.ts';
 
 export interface BankMatch {
   bank: string;
@@ -57,7 +57,7 @@ export class BankIndex {
   private maxEntryId = 0;
   private maxChangeId = 0;
   private pdq: PdqIndex = createPdqIndex();
-  private exact = { md5: new ExactIndex(), sha256: new ExactIndex() };
+  private exact = { md5: createExactIndex('md5'), sha256: createExactIndex('sha256') };
   private lastDeltaAt = 0;
   private rebuiltAt: Date | null = null;
   private refreshing: Promise<void> | null = null;
@@ -86,7 +86,7 @@ export class BankIndex {
   private async rebuild(db: Kysely<Database>, banks: BankRow[], changeCursor: number) {
     const enabled = new Set(banks.filter((b) => b.enabled).map((b) => b.id));
     const pdq = createPdqIndex();
-    const exact = { md5: new ExactIndex(), sha256: new ExactIndex() };
+    const exact = { md5: createExactIndex('md5'), sha256: createExactIndex('sha256') };
     let after = 0;
     for (;;) {
       const rows = await db.selectFrom('bank_entries').select(['id', 'bank_id', 'signal_type', 'value', 'disabled']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
