@@ -110,20 +110,24 @@ export class MihIndex implements HammingIndex {
   compact(): void {
     const live = this.size;
     const B = this.baseIds.length;
-    // Sort live entries by id, each id packed with its source position (base slot, or B + delta slot).
-    const keys = new BigUint64Array(live);
-    let k = 0;
-    for (let i = 0; i < B; i++) if (!this.dead[i]) keys[k++] = (BigInt(this.baseIds[i]!) << 32n) | BigInt(i);
-    for (let i = 0; i < this.deltaIds.length; i++) keys[k++] = (BigInt(this.deltaIds[i]!) << 32n) | BigInt(B + i);
-    keys.sort();
+    // The base is sorted by id already; sort the (small) delta and merge the two.
+    const order = this.deltaIds.map((_, i) => i).sort((a, b) => this.deltaIds[a]! - this.deltaIds[b]!);
     const ids = new Uint32Array(live);
     const words = new Uint32Array(live * 8);
-    for (let i = 0; i < live; i++) {
-      const key = keys[i]!;
-      ids[i] = Number(key >> 32n);
-      const src = Number(key & 0xffffffffn);
-      if (src < B) words.set(this.baseWords.subarray(src * 8, src * 8 + 8), i * 8);
-      else words.set(this.deltaWords.subarray((src - B) * 8, (src - B) * 8 + 8), i * 8);
+    let i = 0, j = 0, k = 0;
+    while (k < live) {
+      while (i < B && this.dead[i]) i++;
+      const takeBase = i < B && (j >= order.length || this.baseIds[i]! < this.deltaIds[order[j]!]!);
+      if (takeBase) {
+        ids[k] = this.baseIds[i]!;
+        words.set(this.baseWords.subarray(i * 8, i * 8 + 8), k * 8);
+        i++;
+      } else {
+        const d = order[j++]!;
+        ids[k] = this.deltaIds[d]!;
+        words.set(this.deltaWords.subarray(d * 8, d * 8 + 8), k * 8);
+      }
+      k++;
     }
     this.deltaIds = [];
     this.deltaSlot.clear();
@@ -144,21 +148,8 @@ export class MihIndex implements HammingIndex {
     return b;
   }
 
-  private setBase(ids: Uint32Array, words: Uint32Array, sorted = false) {
-    if (!sorted) {
-      // Callers may hand in any order: sort by id through the same packed keys.
-      const keys = new BigUint64Array(ids.length);
-      for (let i = 0; i < ids.length; i++) keys[i] = (BigInt(ids[i]!) << 32n) | BigInt(i);
-      keys.sort();
-      const sIds = new Uint32Array(ids.length), sWords = new Uint32Array(words.length);
-      for (let i = 0; i < ids.length; i++) {
-        const src = Number(keys[i]! & 0xffffffffn);
-        sIds[i] = ids[src]!;
-        sWords.set(words.subarray(src * 8, src * 8 + 8), i * 8);
-      }
-      ids = sIds;
-      words = sWords;
-    }
+  private setBase(ids: Uint32Array, words: Uint32Array, knownSorted = false) {
+    if (!knownSorted && !ascending(ids)) ({ ids, words } = sortById(ids, words));
     for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) throw new RangeError(`duplicate id ${ids[i]}`);
     this.baseIds = ids;
     this.baseWords = words;
@@ -252,4 +243,23 @@ function distanceAt(q: Uint32Array, w: Uint32Array, o: number, max: number): num
   d += popcount32((q[4]! ^ w[o + 4]!) >>> 0) + popcount32((q[5]! ^ w[o + 5]!) >>> 0);
   if (d > max) return d;
   return d + popcount32((q[6]! ^ w[o + 6]!) >>> 0) + popcount32((q[7]! ^ w[o + 7]!) >>> 0);
+}
+
+function ascending(ids: Uint32Array): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) return false;
+  return true;
+}
+
+/** Sorts parallel arrays by id: each id packed with its position into a 64-bit key, one native sort. */
+function sortById(ids: Uint32Array, words: Uint32Array): { ids: Uint32Array; words: Uint32Array } {
+  const keys = new BigUint64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) keys[i] = (BigInt(ids[i]!) << 32n) | BigInt(i);
+  keys.sort();
+  const sIds = new Uint32Array(ids.length), sWords = new Uint32Array(words.length);
+  for (let i = 0; i < ids.length; i++) {
+    const src = Number(keys[i]! & 0xffffffffn);
+    sIds[i] = ids[src]!;
+    sWords.set(words.subarray(src * 8, src * 8 + 8), i * 8);
+  }
+  return { ids: sIds, words: sWords };
 }

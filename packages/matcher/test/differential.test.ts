@@ -84,3 +84,24 @@ describe('MIH equals brute force', () => {
     assert.throws(() => deserialize(Buffer.from('not a snapshot at all, definitely not one')), /bad magic/);
   });
 });
+
+describe('MihIndex.fromArrays', () => {
+  it('accepts ids in any order and refuses duplicates', () => {
+    const r = prng(5005);
+    const hs = Array.from({ length: 500 }, () => r.hash());
+    const ids = Uint32Array.from(hs.map((_, i) => (i * 7919) % 1000 + 1));
+    const words = new Uint32Array(500 * 8);
+    const oracle = new BruteForceIndex();
+    hs.forEach((h, i) => {
+      for (let k = 0; k < 8; k++) words[i * 8 + k] = ((h[k * 4]! << 24) | (h[k * 4 + 1]! << 16) | (h[k * 4 + 2]! << 8) | h[k * 4 + 3]!) >>> 0;
+      oracle.add(ids[i]!, h);
+    });
+    const mih = MihIndex.fromArrays(ids, words);
+    for (let i = 0; i < 10; i++) {
+      const q = r.flip(hs[r.int(500)]!, r.int(35));
+      assert.deepEqual(mih.search(q), oracle.search(q));
+    }
+    assert.equal(mih.remove(ids[3]!), true);
+    assert.throws(() => MihIndex.fromArrays(Uint32Array.from([4, 4]), new Uint32Array(16)), /duplicate id 4/);
+  });
+});
