@@ -11,6 +11,7 @@ import { textCommand } from './commands/text.ts';
 import { hashCommand } from './commands/hash.ts';
 import { matchCommand } from './commands/match.ts';
 import { bankCommand } from './commands/bank.ts';
+import { exchangeCommand } from './commands/exchange.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -23,4 +24,5 @@ textCommand(program);
 hashCommand(program);
 matchCommand(program);
 bankCommand(program);
+exchangeCommand(program);
 await program.parseAsync(process.argv);

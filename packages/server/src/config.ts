@@ -45,6 +45,17 @@ export const configSchema = z
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),
+    exchanges: z
+      .object({
+        /** Run the fetch loop in this process. */
+        enabled: z.boolean().default(true),
+        /** Allow exchange URLs on private/loopback addresses (a peer on the same network, the demo, tests). */
+        allowPrivateTargets: z.boolean().default(false),
+        maxFetchMs: z.number().int().min(1000).default(240_000),
+        requestTimeoutMs: z.number().int().min(100).default(60_000),
+        maxResponseBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+      })
+      .default({ enabled: true, allowPrivateTargets: false, maxFetchMs: 240_000, requestTimeoutMs: 60_000, maxResponseBytes: 256 * 1024 * 1024 }),
     detection: z
       .object({
         behaviour: z

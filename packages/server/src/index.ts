@@ -22,5 +22,7 @@ export { backtestRule, type BacktestReport } from './detect/backtest.ts';
 export { saveRule, listRules, ensureDefaultRules, DEFAULT_RULES } from './detect/rules-store.ts';
 export { compileRule, RuleSyntaxError } from './detect/rule-language.ts';
 export { createBank, addEntries, bankByName, parsePlainList, BankError, type EntryInput, type SignalType } from './media/banks.ts';
-export { parseHmaCsv, parseJsonEntries, sniffFormat, hmaCsvRow, HMA_CSV_HEADER, LIST_FORMATS, type ListFormat } from './media/bank-formats.ts';
+export { parseList, parseHmaCsv, parseJsonEntries, sniffFormat, hmaCsvRow, HMA_CSV_HEADER, LIST_FORMATS, type ListFormat } from './media/bank-formats.ts';
 export { BankIndex, type BankMatch } from './media/bank-index.ts';
+export { runExchange, type RunResult } from './exchanges/runner.ts';
+export { exchangeJson } from './exchanges/store.ts';

@@ -18,6 +18,7 @@ import type { Analyser } from './detect/signals.ts';
 import { BankIndex } from './media/bank-index.ts';
 import { mediaMatchAnalyser } from './media/match-analyser.ts';
 import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
+import { startExchangeLoop } from './exchanges/runner.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
@@ -75,6 +76,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
 
   workers.forEach((w) => w.start());
   const stopEscalation = startEscalationLoop(db, clock, log);
+  const stopExchanges = cfg.exchanges.enabled ? startExchangeLoop(db.kysely, cfg, clock, log, `${hostname()}:${process.pid}`) : async () => {};
   let url = '';
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.port, host: cfg.host });
@@ -89,6 +91,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
       await Promise.all(workers.map((w) => w.stop()));
       await deliverer;
       await stopEscalation();
+      await stopExchanges();
       await db.close();
     },
   };

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import {
   addEntries, bankByName, BankError, createBank, HMA_CSV_HEADER, hmaCsvRow, LIST_FORMATS, migrateToLatest, openDb,
-  parseHmaCsv, parseJsonEntries, parsePlainList, sniffFormat, systemClock, type Db, type EntryInput, type ListFormat, type SignalType,
+  parseList, systemClock, type Db, type EntryInput, type ListFormat, type SignalType,
 } from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -20,16 +20,6 @@ async function withDb<T>(opts: Record<string, string | undefined>, fn: (db: Db) 
   } finally {
     await db.close();
   }
-}
-
-export function parseList(text: string, format: ListFormat | 'auto', signalType?: SignalType): EntryInput[] {
-  const f = format === 'auto' ? sniffFormat(text) : format;
-  if (f === 'plain') {
-    if (!signalType) throw new BankError(400, 'a plain hash list needs --signal-type pdq|md5|sha256');
-    return parsePlainList(text, signalType);
-  }
-  if (f === 'hma-csv') return parseHmaCsv(text);
-  return parseJsonEntries(text, f === 'jsonl');
 }
 
 export function bankCommand(program: Command) {

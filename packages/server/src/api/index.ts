@@ -49,6 +49,11 @@ import hmaHash from './hma/hash.ts';
 import hmaLookup from './hma/lookup.ts';
 import hmaRawLookup from './hma/raw-lookup.ts';
 import hmaIndexStatus from './hma/index-status.ts';
+import listExchanges from './exchanges/list.ts';
+import createExchange from './exchanges/create.ts';
+import updateExchange from './exchanges/update.ts';
+import fetchExchange from './exchanges/fetch.ts';
+import sharedBanks from './exchanges/shared.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -70,6 +75,7 @@ export const routes: RouteModule[] = [
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
+  listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

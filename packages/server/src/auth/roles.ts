@@ -2,7 +2,7 @@
 export const ROLES = ['admin', 'lead', 'reviewer', 'legal', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['ingest', 'relay', 'read', 'flag'] as const;
+export const SCOPES = ['ingest', 'relay', 'read', 'flag', 'exchange'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type Access =

@@ -300,6 +300,8 @@ export interface BanksTable {
   enabled: number;
   created_at: string;
   updated_at: string;
+  /** 1 when peers may pull this bank (GET /v1/exchange/shared/:bank/entries). */
+  shared: Generated<number>;
 }
 
 export interface BankEntriesTable {
@@ -319,11 +321,34 @@ export interface BankEntriesTable {
   confirmed_by: string | null;
 }
 
+export interface ExchangesTable {
+  id: Id;
+  name: string;
+  type: 'file' | 'peer' | 'ncmec' | 'threatexchange';
+  config: string;
+  bank: string;
+  enabled: number;
+  interval_s: number;
+  checkpoint: string | null;
+  last_fetch_at: string | null;
+  last_success_at: string | null;
+  last_status: 'ok' | 'error' | 'running' | null;
+  last_error: string | null;
+  fetched_total: Generated<number>;
+  locked_by: string | null;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** Written by triggers on every delete or enable/disable of a bank entry (indexes apply deltas). */
 export interface BankEntryChangesTable {
   id: Id;
   entry_id: number;
   op: 'remove' | 'update';
+  bank_id: number;
+  signal_type: 'pdq' | 'md5' | 'sha256';
+  value: string;
 }
 
 export interface EnforcementActionsTable {
@@ -424,6 +449,7 @@ export interface DetectionTables {
   bank_entries: BankEntriesTable;
   bank_generation: { id: number; generation: number };
   bank_entry_changes: BankEntryChangesTable;
+  exchanges: ExchangesTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

@@ -5,6 +5,7 @@ import { InvalidBatchError } from '../ingest/ingest.ts';
 import { LoginError } from '../auth/sessions.ts';
 import { StaffError } from '../auth/staff.ts';
 import { BankError } from '../media/banks.ts';
+import { ExchangeError } from '../exchanges/fetcher.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -32,6 +33,7 @@ export function handleError(err: FastifyError | Error, req: FastifyRequest, repl
   }
   if (err instanceof StaffError) return reply.status(err.status).send(errorBody('staff_error', err.message));
   if (err instanceof BankError) return reply.status(err.status).send(errorBody('bank_error', err.message));
+  if (err instanceof ExchangeError) return reply.status(err.status).send(errorBody('exchange_error', err.message));
   if (hasZodFastifySchemaValidationErrors(err)) {
     const details = err.validation.map((v) => ({ path: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || '(root)', message: v.message }));
     return reply.status(400).send(errorBody('invalid_request', `invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details));

@@ -5,7 +5,7 @@
 //           external_id, tags (separated by `;`), note and source are read too. HMA names a video's
 //           MD5 `video_md5`; it is imported as md5.
 //  json     {"entries": [...]} or an array of entries; jsonl one entry per line
-import { BankError, normaliseHash, type EntryInput, type SignalType } from './banks.ts';
+import { BankError, normaliseHash, parsePlainList, type EntryInput, type SignalType } from './banks.ts';
 import { csvRow, parseCsvRows } from '../util/csv.ts';
 
 const HMA_TYPES: Record<string, SignalType> = { pdq: 'pdq', video_md5: 'md5', md5: 'md5', photo_md5: 'md5', sha256: 'sha256' };
@@ -100,4 +100,15 @@ export const HMA_CSV_HEADER = csvRow(['signal_type', 'signal', 'external_id', 't
 
 export function hmaCsvRow(r: ExportRow): string {
   return csvRow([r.signal_type, r.value, r.external_id, r.tags?.split(',').join(';') ?? '', r.note, r.source, r.confirmed ? 1 : 0, r.disabled ? 1 : 0]);
+}
+
+/** Parses a list in any of the formats above (`auto` sniffs it); plain lists need their signal type. */
+export function parseList(text: string, format: ListFormat | 'auto', signalType?: SignalType): EntryInput[] {
+  const f = format === 'auto' ? sniffFormat(text) : format;
+  if (f === 'plain') {
+    if (!signalType) throw new BankError(400, 'a plain hash list needs a signal type (pdq, md5 or sha256)');
+    return parsePlainList(text, signalType);
+  }
+  if (f === 'hma-csv') return parseHmaCsv(text);
+  return parseJsonEntries(text, f === 'jsonl');
 }

@@ -55,7 +55,7 @@ export async function createBank(db: Kysely<Database>, o: { name: string; kind: 
   });
 }
 
-export async function updateBank(db: Kysely<Database>, name: string, change: { name?: string; enabled?: boolean; description?: string }, actor: string, clock: Clock) {
+export async function updateBank(db: Kysely<Database>, name: string, change: { name?: string; enabled?: boolean; description?: string; shared?: boolean }, actor: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     await bump(trx);
     const b = await bankByName(trx, name);
@@ -67,6 +67,7 @@ export async function updateBank(db: Kysely<Database>, name: string, change: { n
     if (change.name) set.name = change.name;
     if (change.enabled !== undefined) set.enabled = change.enabled ? 1 : 0;
     if (change.description !== undefined) set.description = change.description;
+    if (change.shared !== undefined) set.shared = change.shared ? 1 : 0;
     await trx.updateTable('banks').set(set).where('id', '=', b.id).execute();
     await appendAudit(trx, { actor, action: 'bank.update', subjectType: 'bank', subjectId: name, data: change }, clock);
   });

@@ -9,9 +9,9 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: OPS } },
     schema: {
       tags: ['banks'],
-      summary: 'Rename, enable or disable a bank',
+      summary: 'Rename, enable or disable a bank, or share it with peers',
       params: z.object({ name: z.string() }),
-      body: z.object({ name: z.string().optional(), enabled: z.boolean().optional(), description: z.string().max(1000).optional() }).strict(),
+      body: z.object({ name: z.string().optional(), enabled: z.boolean().optional(), description: z.string().max(1000).optional(), shared: z.boolean().optional().describe('let peers with an `exchange` key pull this bank') }).strict(),
       response: { 200: z.object({ updated: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {

@@ -1,0 +1,37 @@
+// What every exchange fetcher yields: pages of updates, each with the checkpoint to store once the
+// page is committed. A fetch that dies mid-way resumes from the last committed checkpoint.
+import type { SignalType } from '../media/banks.ts';
+
+export interface Update {
+  signal_type: SignalType;
+  value: string;
+  external_id?: string;
+  tags?: string[];
+  note?: string;
+  /** The source withdrew this hash. */
+  deleted?: boolean;
+}
+
+export interface Page {
+  updates: Update[];
+  checkpoint: unknown;
+  /** The page is the whole list: this exchange's entries missing from it are removed. */
+  replaceAll?: boolean;
+}
+
+export interface Fetcher {
+  fetch(checkpoint: unknown, signal: AbortSignal): AsyncIterable<Page>;
+}
+
+export interface FetchEnv {
+  allowPrivate: boolean;
+  maxBytes: number;
+  timeoutMs: number;
+  now: () => Date;
+}
+
+export class ExchangeError extends Error {
+  constructor(readonly status: 400 | 404 | 409 | 502, message: string) {
+    super(message);
+  }
+}

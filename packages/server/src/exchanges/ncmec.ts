@@ -1,0 +1,86 @@
+// NCMEC's hash-sharing API (v2, XML, HTTP Basic): GET /v2/entries?from=&to= returns images and
+// videos (and deletedImage/deletedVideo) with fingerprints, paged by a relative `next` URL.
+// NCMEC does not return entries in time order, so a window [from, to] only counts as done once
+// every page of it is fetched: the checkpoint keeps the window and the next page until then.
+import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
+import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
+import { ExchangeError } from './fetcher.ts';
+import { failIfNotOk, httpGet } from './http.ts';
+
+export const NCMEC_ENVIRONMENTS = {
+  industry: 'https://report.cybertip.org/hashsharing',
+  test_industry: 'https://exttest.cybertip.org/hashsharing',
+  ngo: 'https://hashsharing.ncmec.org/npo',
+  test_ngo: 'https://hashsharing-test.ncmec.org/npo',
+} as const;
+
+export const ncmecConfig = z
+  .object({
+    base_url: z.string().url().default(NCMEC_ENVIRONMENTS.test_industry),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    /** First window start (ISO time); default: everything. */
+    start: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+interface Checkpoint {
+  from: number;
+  to: number | null;
+  next: string | null;
+}
+
+const fmt = (unix: number) => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name) });
+
+export function parseEntries(xml: string): { updates: Update[]; next: string } {
+  let doc: Record<string, any>;
+  try {
+    doc = parser.parse(xml);
+  } catch (e) {
+    throw new ExchangeError(502, `NCMEC: malformed XML: ${(e as Error).message}`);
+  }
+  const root = doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object');
+  if (!root || typeof root !== 'object') throw new ExchangeError(502, 'NCMEC: unexpected response');
+  const updates: Update[] = [];
+  for (const [group, kinds] of [['images', ['image', 'deletedImage']], ['videos', ['video', 'deletedVideo']]] as const) {
+    const g = root[group];
+    if (!g || typeof g !== 'object') continue;
+    for (const kind of kinds) {
+      for (const e of g[kind] ?? []) {
+        const fp = (e.fingerprints ?? {}) as Record<string, unknown>;
+        const base = { external_id: `ncmec:${e.id}`, ...(e.classification ? { tags: [`ncmec:${e.classification}`] } : {}), deleted: kind.startsWith('deleted') };
+        for (const [t, key] of [['md5', 'md5'], ['pdq', 'pdq'], ['sha256', 'sha256']] as const) {
+          const v = fp[key];
+          if (typeof v === 'string' && v.trim()) updates.push({ signal_type: t, value: v.trim().toLowerCase(), ...base });
+        }
+      }
+    }
+  }
+  const next = typeof root.paging?.next === 'string' ? root.paging.next : '';
+  return { updates, next };
+}
+
+export function ncmecFetcher(config: z.infer<typeof ncmecConfig>, env: FetchEnv): Fetcher {
+  const base = config.base_url.replace(/\/+$/, '');
+  const auth = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`;
+  return {
+    async *fetch(cp0, signal) {
+      const saved = cp0 as Checkpoint | null;
+      let cp: Checkpoint = saved?.next
+        ? saved
+        : { from: saved?.to ?? saved?.from ?? (config.start ? Math.floor(Date.parse(config.start) / 1000) : 0), to: Math.floor(env.now().getTime() / 1000), next: null };
+      for (;;) {
+        const url = cp.next ? base + cp.next : `${base}/v2/entries?from=${fmt(cp.from)}&to=${fmt(cp.to!)}`;
+        const r = await httpGet(url, env, { signal, headers: { authorization: auth, accept: 'application/xml' } });
+        failIfNotOk(r, 'NCMEC hash sharing');
+        const page = parseEntries(r.text);
+        // Window finished: the next fetch starts where this one ended.
+        cp = page.next ? { ...cp, next: page.next } : { from: cp.to!, to: null, next: null };
+        yield { updates: page.updates, checkpoint: cp };
+        if (!page.next) return;
+      }
+    },
+  };
+}
