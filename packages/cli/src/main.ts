@@ -12,6 +12,7 @@ import { hashCommand } from './commands/hash.ts';
 import { matchCommand } from './commands/match.ts';
 import { bankCommand } from './commands/bank.ts';
 import { exchangeCommand } from './commands/exchange.ts';
+import { ncmecCommand } from './commands/ncmec.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -25,4 +26,5 @@ hashCommand(program);
 matchCommand(program);
 bankCommand(program);
 exchangeCommand(program);
+ncmecCommand(program);
 await program.parseAsync(process.argv);
