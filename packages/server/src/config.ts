@@ -45,6 +45,21 @@ export const configSchema = z
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),
+    ncmec: z
+      .object({
+        /** CyberTipline API base: NCMEC's test environment unless set (production: https://report.cybertip.org/ispws). */
+        baseUrl: z.string().url().default('https://exttest.cybertip.org/ispws'),
+        username: z.string().default(''),
+        password: z.string().default(''),
+        timeoutMs: z.number().int().min(100).default(60_000),
+        /** Who reports: the provider's reporting person and contact, sent in every report's <reporter>. */
+        reporter: z
+          .object({ firstName: z.string().optional(), lastName: z.string().optional(), email: z.string().optional(), phone: z.string().optional(), termsOfService: z.string().optional(), legalURL: z.string().optional() })
+          .default({}),
+        /** The platform's name, as <platform> and <espService>. */
+        platformName: z.string().default('Messaging service'),
+      })
+      .default({ baseUrl: 'https://exttest.cybertip.org/ispws', username: '', password: '', timeoutMs: 60_000, reporter: {}, platformName: 'Messaging service' }),
     exchanges: z
       .object({
         /** Run the fetch loop in this process. */

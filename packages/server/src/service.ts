@@ -19,6 +19,7 @@ import { BankIndex } from './media/bank-index.ts';
 import { mediaMatchAnalyser } from './media/match-analyser.ts';
 import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
 import { startExchangeLoop } from './exchanges/runner.ts';
+import { fileReportJob } from './legal/reports.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
@@ -41,7 +42,7 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex()): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media) };
+  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {

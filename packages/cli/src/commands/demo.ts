@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { demoMediaRoute, isSeeded, seedDemo, startService, writeDemoImages, DEMO_ADMIN } from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 import { stopOnSignals } from './serve.ts';
+import { findXsd } from '@vigil/ncmec';
+import { startFakeCyberTipline } from '@vigil/ncmec/fake';
+import { randomBytes } from 'node:crypto';
 
 export function demoCommand(program: Command) {
   withServiceOptions(program.command('demo').description('run the service on embedded SQLite with seeded demo data')).action(async (opts) => {
@@ -10,10 +13,27 @@ export function demoCommand(program: Command) {
       // The demo plays the platform too: it hosts the stand-in images its events point at, on this machine.
       cfg.media.allowPrivateFetch = true;
       const mediaDir = await writeDemoImages(cfg.dataDir);
+      // NCMEC cannot be reached from a laptop demo: a local stand-in CyberTipline takes the reports.
+      let fakeNote = '  CyberTipline: not configured (NCMEC schema not found; set VIGIL_NCMEC_XSD)';
+      let stopFake = async () => {};
+      if (!cfg.ncmec.username) {
+        try {
+          const password = randomBytes(12).toString('hex');
+          const fake = await startFakeCyberTipline({ username: 'vigil-demo', password, xsdPath: findXsd() });
+          cfg.ncmec = { ...cfg.ncmec, baseUrl: fake.url, username: 'vigil-demo', password, platformName: 'Vigil demo messenger', reporter: { firstName: 'Demo', lastName: 'Legal team', email: 'legal@example.org', ...cfg.ncmec.reporter } };
+          fakeNote = `  CyberTipline: local stand-in at ${fake.url} (reports are not sent to NCMEC)`;
+          stopFake = fake.close;
+        } catch (e) {
+          fakeNote += ` — ${(e as Error).message}`;
+        }
+      }
       const svc = await startService(cfg, { extraRoutes: [demoMediaRoute(mediaDir)] });
-      stopOnSignals(svc.stop);
+      stopOnSignals(async () => {
+        await svc.stop();
+        await stopFake();
+      });
       const base = svc.url.replace('127.0.0.1', 'localhost');
-      const lines = [`\nVigil demo running at ${base}`, `  Console:   ${base}/console`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`];
+      const lines = [`\nVigil demo running at ${base}`, `  Console:   ${base}/console`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`, fakeNote];
       if (!(await isSeeded(svc.ctx.db))) {
         const seed = await seedDemo(svc.ctx.db, svc.ctx.clock, `${svc.url}/demo-media`);
         svc.ctx.jobsAdded();

@@ -54,6 +54,7 @@ import createExchange from './exchanges/create.ts';
 import updateExchange from './exchanges/update.ts';
 import fetchExchange from './exchanges/fetch.ts';
 import sharedBanks from './exchanges/shared.ts';
+import legalReports from './legal/reports.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -76,6 +77,7 @@ export const routes: RouteModule[] = [
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
+  legalReports,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

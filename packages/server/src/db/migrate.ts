@@ -8,6 +8,7 @@ import { enforcement } from './migrations/0004_enforcement.ts';
 import { flags } from './migrations/0005_flags.ts';
 import { termLists } from './migrations/0006_term_lists.ts';
 import { bankIndex } from './migrations/0007_bank_index.ts';
+import { reports } from './migrations/0008_reports.ts';
 import { exchanges } from './migrations/0009_exchanges.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
@@ -20,6 +21,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0005_flags': flags(dialect),
     '0006_term_lists': termLists(),
     '0007_bank_index': bankIndex(dialect),
+    '0008_reports': reports(dialect),
     '0009_exchanges': exchanges(dialect),
   };
 }

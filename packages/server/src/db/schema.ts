@@ -321,6 +321,24 @@ export interface BankEntriesTable {
   confirmed_by: string | null;
 }
 
+export interface NcmecReportsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  decision_task_id: number | null;
+  legal_task_id: number | null;
+  status: 'draft' | 'queued' | 'filed' | 'retracted' | 'failed';
+  draft: string;
+  journal: string | null;
+  ncmec_report_id: number | null;
+  error: string | null;
+  sent_by: string | null;
+  created_at: string;
+  updated_at: string;
+  filed_at: string | null;
+}
+
 export interface ExchangesTable {
   id: Id;
   name: string;
@@ -450,6 +468,7 @@ export interface DetectionTables {
   bank_generation: { id: number; generation: number };
   bank_entry_changes: BankEntryChangesTable;
   exchanges: ExchangesTable;
+  ncmec_reports: NcmecReportsTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

@@ -7,6 +7,8 @@ import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { bump, confirmEntries, type SignalType } from '../media/banks.ts';
+import { createReportDraft } from '../legal/reports.ts';
+import type { Config } from '../config.ts';
 import { applyActions, type ActionRequest } from './enforcement.ts';
 import { openTask } from './task-store.ts';
 import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
@@ -108,7 +110,7 @@ export const PRESERVATION_DAYS = 365;
  * Decides a task the reviewer holds. Apparent CSAM: enforcement (ban / take down by default), the matched
  * hashes into the confirmed bank, a one-year legal hold and a task for the legal team to file the report.
  */
-export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: DecisionInput, clock: Clock) {
+export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: DecisionInput, clock: Clock, cfg?: Config) {
   return db.transaction().execute(async (trx) => {
     const t = await loadOpenTask(trx, id);
     const now = iso(clock.now());
@@ -135,7 +137,9 @@ export async function decideTask(db: Kysely<Database>, id: number, staffId: numb
       // The entries that matched are now confirmed by a person (shared back to peers, trusted more).
       await confirmEntries(trx, await matchedEntryIds(trx, t), `staff:${staffId}`, `task:${id}`, clock);
       await trx.insertInto('legal_holds').values({ platform: t.platform, subject_type: t.subject_type, subject_id: t.subject_id, reason: 'apparent CSAM confirmed by review', task_id: id, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
-      await openTask(trx, { platform: t.platform, subjectType: t.subject_type, subjectId: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: id } }, clock);
+      const legalTaskId = await openTask(trx, { platform: t.platform, subjectType: t.subject_type, subjectId: t.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: id } }, clock);
+      // The report is drafted now, from what the service knows at the decision; legal reviews and sends it.
+      if (cfg) await createReportDraft(trx, { platform: t.platform, subjectType: t.subject_type, subjectId: t.subject_id, decisionTaskId: id, legalTaskId }, cfg, clock);
     }
     if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
     await closeFlags(trx, id, d.decision, d.reason, clock);

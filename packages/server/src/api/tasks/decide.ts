@@ -19,7 +19,7 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       try {
-        const r = await decideTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body, ctx.clock);
+        const r = await decideTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body, ctx.clock, ctx.cfg);
         return { decided: true as const, action_ids: r.action_ids };
       } catch (e) {
         if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);

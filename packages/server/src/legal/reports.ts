@@ -1,0 +1,127 @@
+// The life of a CyberTipline report: drafted by a decision, edited and sent by the legal role, filed
+// by a job whose network work runs in the worker's prepare phase with its journal in the database
+// (a crash mid-filing resumes; NCMEC never receives a report twice), retractable until finished.
+import type { Kysely } from 'kysely';
+import { CyberTiplineClient, fileReport, reportXml, retractFiling, validateNcmecXml, type FilingJournal, type FilingState, type Report } from '@vigil/ncmec';
+import type { Database } from '../db/schema.ts';
+import type { Config } from '../config.ts';
+import type { JobHandler } from '../queue/worker.ts';
+import { enqueue } from '../queue/jobs.ts';
+import { appendAudit } from '../audit/log.ts';
+import { emitWebhook } from '../webhooks/outbox.ts';
+import { fetchMedia } from '../media/fetch.ts';
+import { fromJson } from '../util/json.ts';
+import { iso, type Clock } from '../util/time.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { draftFromDecision, type Draft } from './report-draft.ts';
+
+export async function createReportDraft(trx: Kysely<Database>, o: { platform: string; subjectType: string; subjectId: string; decisionTaskId: number; legalTaskId: number }, cfg: Config, clock: Clock): Promise<number> {
+  const now = iso(clock.now());
+  const draft = await draftFromDecision(trx, { ...o, decidedAt: now }, cfg);
+  const row = await trx.insertInto('ncmec_reports').values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, decision_task_id: o.decisionTaskId, legal_task_id: o.legalTaskId, status: 'draft', draft: JSON.stringify(draft), journal: null, ncmec_report_id: null, error: null, sent_by: null, created_at: now, updated_at: now, filed_at: null }).returning('id').executeTakeFirstOrThrow();
+  await appendAudit(trx, { actor: 'system', action: 'ncmec.report.draft', subjectType: o.subjectType, subjectId: o.subjectId, data: { report_id: Number(row.id), decision_task_id: o.decisionTaskId, files: draft.files.length } }, clock);
+  return Number(row.id);
+}
+
+export async function loadReport(db: Kysely<Database>, id: number) {
+  const r = await db.selectFrom('ncmec_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound(`report ${id}`);
+  return r;
+}
+
+/** The XML that would be sent, and what the schema says about it. */
+export async function previewReport(draft: Draft): Promise<{ xml: string; problems: string[] }> {
+  const xml = reportXml(draft.report);
+  try {
+    await validateNcmecXml(xml);
+    return { xml, problems: [] };
+  } catch (e) {
+    return { xml, problems: (e as { problems?: string[] }).problems ?? [(e as Error).message] };
+  }
+}
+
+export async function updateReportDraft(db: Kysely<Database>, id: number, change: { report?: Report; files?: Draft['files'] }, actor: string, clock: Clock) {
+  return db.transaction().execute(async (trx) => {
+    const r = await loadReport(trx, id);
+    if (r.status !== 'draft' && r.status !== 'failed') throw new HttpError(409, 'conflict', `report ${id} is ${r.status}; only drafts can be edited`);
+    const draft = { ...fromJson<Draft>(r.draft), ...change };
+    await trx.updateTable('ncmec_reports').set({ draft: JSON.stringify(draft), status: 'draft', error: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
+    await appendAudit(trx, { actor, action: 'ncmec.report.edit', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: id, changed: Object.keys(change) } }, clock);
+  });
+}
+
+export async function sendReport(db: Kysely<Database>, id: number, actor: string, clock: Clock) {
+  const r = await loadReport(db, id);
+  if (r.status !== 'draft' && r.status !== 'failed') throw new HttpError(409, 'conflict', `report ${id} is ${r.status}`);
+  const { problems } = await previewReport(fromJson<Draft>(r.draft));
+  if (problems.length) throw new HttpError(400, 'invalid_report', `the report does not validate against NCMEC's schema: ${problems.slice(0, 5).join('; ')}`, problems);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('ncmec_reports').set({ status: 'queued', sent_by: actor, error: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
+    await enqueue(trx, [{ kind: 'ncmec.file', payload: { reportId: id }, maxAttempts: 12 }], clock);
+    await appendAudit(trx, { actor, action: 'ncmec.report.send', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: id } }, clock);
+  });
+}
+
+class DbJournal implements FilingJournal {
+  constructor(private readonly db: Kysely<Database>, private readonly id: number) {}
+  async load(): Promise<FilingState | null> {
+    const r = await this.db.selectFrom('ncmec_reports').select('journal').where('id', '=', this.id).executeTakeFirst();
+    return r?.journal ? fromJson<FilingState>(r.journal) : null;
+  }
+  async save(state: FilingState): Promise<void> {
+    await this.db.updateTable('ncmec_reports').set({ journal: JSON.stringify(state), ncmec_report_id: state.reportId }).where('id', '=', this.id).execute();
+  }
+}
+
+export function cyberTiplineClient(cfg: Config, log?: ConstructorParameters<typeof CyberTiplineClient>[0]['log']) {
+  if (!cfg.ncmec.username || !cfg.ncmec.password) throw new HttpError(409, 'ncmec_not_configured', 'set ncmec.username and ncmec.password (CyberTipline credentials) in the configuration');
+  return new CyberTiplineClient({ baseUrl: cfg.ncmec.baseUrl, username: cfg.ncmec.username, password: cfg.ncmec.password, timeoutMs: cfg.ncmec.timeoutMs, ...(log ? { log } : {}) });
+}
+
+/** The `ncmec.file` job: files in `prepare` (network, outside any transaction), records the outcome in the handler. */
+export function fileReportJob(cfg: Config): JobHandler {
+  const handler: JobHandler = async ({ reportId }: { reportId: number }, { trx, clock, prepared }) => {
+    const state = prepared as FilingState;
+    const r = await loadReport(trx, reportId);
+    const now = iso(clock.now());
+    await trx.updateTable('ncmec_reports').set({ status: 'filed', filed_at: now, ncmec_report_id: state.reportId, updated_at: now, error: null }).where('id', '=', reportId).execute();
+    if (r.legal_task_id) await trx.updateTable('review_tasks').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', '=', Number(r.legal_task_id)).where('status', '=', 'open').execute();
+    await appendAudit(trx, { actor: r.sent_by ?? 'system', action: 'ncmec.report.filed', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: reportId, ncmec_report_id: state.reportId, files: Object.keys(state.files).length, expired_report_ids: state.expiredReportIds } }, clock);
+    await emitWebhook(trx, 'ncmec.report.filed', { report_id: reportId, ncmec_report_id: state.reportId, subject: { type: r.subject_type, id: r.subject_id, platform: r.platform } }, clock);
+  };
+  handler.prepare = async ({ reportId }: { reportId: number }, { db }) => {
+    const r = await loadReport(db, reportId);
+    if (r.status === 'filed') throw new Error(`report ${reportId} is already filed`);
+    const draft = fromJson<Draft>(r.draft);
+    try {
+      return await fileReport(cyberTiplineClient(cfg), new DbJournal(db, reportId), {
+        localId: `vigil-report-${reportId}`,
+        report: draft.report,
+        files: draft.files.map((f) => ({
+          key: f.mediaId,
+          name: f.details.originalFileName ?? f.mediaId,
+          details: f.details,
+          bytes: async () => {
+            if (!f.url) throw new Error(`no copy of ${f.mediaId} to upload`);
+            return (await fetchMedia(f.url, { allowPrivate: cfg.media.allowPrivateFetch, maxBytes: cfg.media.maxBytes, timeoutMs: cfg.media.timeoutMs })).bytes;
+          },
+        })),
+      });
+    } catch (e) {
+      // Visible to the legal team while the job retries with backoff.
+      await db.updateTable('ncmec_reports').set({ error: (e as Error).message.slice(0, 2000) }).where('id', '=', reportId).execute();
+      throw e;
+    }
+  };
+  return handler;
+}
+
+export async function retractReport(db: Kysely<Database>, id: number, cfg: Config, actor: string, clock: Clock) {
+  const r = await loadReport(db, id);
+  if (r.status === 'filed') throw new HttpError(409, 'conflict', `report ${id} is filed with NCMEC; a filed report cannot be retracted`);
+  const state = await retractFiling(cyberTiplineClient(cfg), new DbJournal(db, id), `vigil-report-${id}`);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('ncmec_reports').set({ status: 'retracted', updated_at: iso(clock.now()) }).where('id', '=', id).execute();
+    await appendAudit(trx, { actor, action: 'ncmec.report.retract', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: id, ncmec_report_id: state?.reportId ?? null } }, clock);
+  });
+}
