@@ -69,9 +69,9 @@ describe('CyberTipline client and filer against the fake', () => {
   it('a submit whose answer is lost is submitted again; the orphan expires unfiled', async () => {
     const j = journal();
     const count = finished().length;
-    fake.delayNext('/submit', 800);
-    await assert.rejects(fileReport(client({ timeoutMs: 300 }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }), /no answer/);
-    await new Promise((r) => setTimeout(r, 900));
+    fake.delayNext('/submit', 4000);
+    await assert.rejects(fileReport(client({ timeoutMs: 2000 }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }), /no answer/);
+    await new Promise((r) => setTimeout(r, 2100));
     const s = await fileReport(client(), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] });
     assert.equal(s.phase, 'finished');
     const orphan = fake.reports.at(-2)!;
@@ -86,10 +86,10 @@ describe('CyberTipline client and filer against the fake', () => {
   it('a finish whose answer is lost is sent again and counts "already finished" as done', async () => {
     const finishes = () => fake.requests.filter((q) => q.path === '/finish').length;
     const before = finishes();
-    fake.delayNext('/finish', 800);
-    const s = await fileReport(client({ timeoutMs: 300 }), journal(), { localId: 'finish-1', report: EXAMPLE_REPORT, files: files(1) });
+    fake.delayNext('/finish', 4000);
+    const s = await fileReport(client({ timeoutMs: 2000 }), journal(), { localId: 'finish-1', report: EXAMPLE_REPORT, files: files(1) });
     assert.equal(s.phase, 'finished');
-    await new Promise((r) => setTimeout(r, 900)); // let the delayed first answer go out
+    await new Promise((r) => setTimeout(r, 2100)); // let the delayed first answer go out
     assert.equal(finishes() - before, 2, 'the first finish timed out and was sent again');
     assert.equal(fake.reports.filter((r) => r.reportId === s.reportId && r.status === 'finished').length, 1);
   });

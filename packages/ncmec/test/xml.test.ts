@@ -69,7 +69,7 @@ describe('CyberTipline XML', () => {
   it('renders the example report and file details, schema-valid', async () => {
     const xml = await renderExampleReport();
     assert.match(xml, /<incidentType>Child Pornography \(possession, manufacture, and distribution\)<\/incidentType>/);
-    assert.match(xml, /<ipCaptureEvent><ipAddress>198\.51\.100\.23<\/ipAddress><eventName>Registration<\/eventName>/);
+    assert.match(xml, /<ipCaptureEvent>\s*<ipAddress>198\.51\.100\.23<\/ipAddress>\s*<eventName>Registration<\/eventName>/);
     assert.match(await renderExampleReport({ fileDetails: true }), /<fileViewedByEsp>true<\/fileViewedByEsp>/);
   });
 });

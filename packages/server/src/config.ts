@@ -60,6 +60,15 @@ export const configSchema = z
         platformName: z.string().default('Messaging service'),
       })
       .default({ baseUrl: 'https://exttest.cybertip.org/ispws', username: '', password: '', timeoutMs: 60_000, reporter: {}, platformName: 'Messaging service' }),
+    vault: z
+      .object({
+        /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */
+        keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), z.string()).default({}),
+        activeKey: z.string().optional(),
+        /** Kept this long from the report (the REPORT Act asks for one year), longer under a legal hold. */
+        retentionDays: z.number().int().min(1).default(365),
+      })
+      .default({ keys: {}, retentionDays: 365 }),
     exchanges: z
       .object({
         /** Run the fetch loop in this process. */

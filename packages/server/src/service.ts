@@ -20,6 +20,8 @@ import { mediaMatchAnalyser } from './media/match-analyser.ts';
 import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
 import { startExchangeLoop } from './exchanges/runner.ts';
 import { fileReportJob } from './legal/reports.ts';
+import { preserveJob } from './legal/preserve-job.ts';
+import { startRetentionLoop } from './legal/retention-loop.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
@@ -42,7 +44,7 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex()): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg) };
+  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg), 'vault.preserve': preserveJob(cfg) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {
@@ -77,6 +79,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
 
   workers.forEach((w) => w.start());
   const stopEscalation = startEscalationLoop(db, clock, log);
+  const stopRetention = startRetentionLoop(db.kysely, clock, log);
   const stopExchanges = cfg.exchanges.enabled ? startExchangeLoop(db.kysely, cfg, clock, log, `${hostname()}:${process.pid}`) : async () => {};
   let url = '';
   if (opts.listen !== false) {
@@ -93,6 +96,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
       await deliverer;
       await stopEscalation();
       await stopExchanges();
+      await stopRetention();
       await db.close();
     },
   };

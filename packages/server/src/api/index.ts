@@ -55,6 +55,7 @@ import updateExchange from './exchanges/update.ts';
 import fetchExchange from './exchanges/fetch.ts';
 import sharedBanks from './exchanges/shared.ts';
 import legalReports from './legal/reports.ts';
+import legalVault from './legal/vault.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -77,7 +78,7 @@ export const routes: RouteModule[] = [
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
-  legalReports,
+  legalReports, legalVault,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

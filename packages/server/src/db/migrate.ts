@@ -10,6 +10,7 @@ import { termLists } from './migrations/0006_term_lists.ts';
 import { bankIndex } from './migrations/0007_bank_index.ts';
 import { reports } from './migrations/0008_reports.ts';
 import { exchanges } from './migrations/0009_exchanges.ts';
+import { vault } from './migrations/0010_vault.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -23,6 +24,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0007_bank_index': bankIndex(dialect),
     '0008_reports': reports(dialect),
     '0009_exchanges': exchanges(dialect),
+    '0010_vault': vault(dialect),
   };
 }
 

@@ -339,6 +339,26 @@ export interface NcmecReportsTable {
   filed_at: string | null;
 }
 
+export interface VaultItemsTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  report_id: number | null;
+  kind: 'media' | 'messages' | 'metadata';
+  label: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  key_id: string;
+  nonce: string;
+  ciphertext: string | null;
+  created_at: string;
+  expires_at: string;
+  destroyed_at: string | null;
+  destroyed_reason: string | null;
+}
+
 export interface ExchangesTable {
   id: Id;
   name: string;
@@ -469,6 +489,7 @@ export interface DetectionTables {
   bank_entry_changes: BankEntryChangesTable;
   exchanges: ExchangesTable;
   ncmec_reports: NcmecReportsTable;
+  vault_items: VaultItemsTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

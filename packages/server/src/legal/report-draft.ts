@@ -106,8 +106,8 @@ export async function draftFromDecision(trx: Kysely<Database>, o: { platform: st
   // The reported conversation, as the reporter chose to reveal it (user reports carry plaintext).
   const reportsRows = await trx.selectFrom('user_reports').select(['payload', 'filed_at']).where('platform', '=', platform).where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).orderBy('filed_at').limit(5).execute();
   const conversation = reportsRows
-    .flatMap((r) => fromJson<{ messages?: { sender?: string; sent_at?: string; text?: string }[] }>(r.payload).messages ?? [])
-    .map((m) => `[${m.sent_at ?? '?'}] ${m.sender ?? '?'}: ${m.text ?? ''}`)
+    .flatMap((r) => fromJson<{ evidence?: { messages?: { sender_id?: string; sent_at?: string; text?: string }[] } }>(r.payload).evidence?.messages ?? [])
+    .map((m) => `[${m.sent_at ?? '?'}] ${m.sender_id ?? '?'}: ${m.text ?? ''}`)
     .join('\n');
 
   const rep = cfg.ncmec.reporter;

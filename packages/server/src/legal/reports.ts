@@ -14,11 +14,15 @@ import { fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { draftFromDecision, type Draft } from './report-draft.ts';
+import { mediaForReport } from './vault.ts';
+import { vaultKeys } from './vault-keys.ts';
 
 export async function createReportDraft(trx: Kysely<Database>, o: { platform: string; subjectType: string; subjectId: string; decisionTaskId: number; legalTaskId: number }, cfg: Config, clock: Clock): Promise<number> {
   const now = iso(clock.now());
   const draft = await draftFromDecision(trx, { ...o, decidedAt: now }, cfg);
   const row = await trx.insertInto('ncmec_reports').values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, decision_task_id: o.decisionTaskId, legal_task_id: o.legalTaskId, status: 'draft', draft: JSON.stringify(draft), journal: null, ncmec_report_id: null, error: null, sent_by: null, created_at: now, updated_at: now, filed_at: null }).returning('id').executeTakeFirstOrThrow();
+  // What is reported is preserved for a year (REPORT Act), starting now, not when legal gets to it.
+  await enqueue(trx, [{ kind: 'vault.preserve', payload: { reportId: Number(row.id) } }], clock);
   await appendAudit(trx, { actor: 'system', action: 'ncmec.report.draft', subjectType: o.subjectType, subjectId: o.subjectId, data: { report_id: Number(row.id), decision_task_id: o.decisionTaskId, files: draft.files.length } }, clock);
   return Number(row.id);
 }
@@ -102,6 +106,9 @@ export function fileReportJob(cfg: Config): JobHandler {
           name: f.details.originalFileName ?? f.mediaId,
           details: f.details,
           bytes: async () => {
+            // The preserved copy first: the platform may have deleted the original since.
+            const kept = await mediaForReport(db, reportId, f.mediaId, vaultKeys(cfg));
+            if (kept) return kept;
             if (!f.url) throw new Error(`no copy of ${f.mediaId} to upload`);
             return (await fetchMedia(f.url, { allowPrivate: cfg.media.allowPrivateFetch, maxBytes: cfg.media.maxBytes, timeoutMs: cfg.media.timeoutMs })).bytes;
           },

@@ -72,23 +72,38 @@ export class Worker {
       leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
-    if (jobs.length > 1 && (await this.runBatch(jobs))) return jobs.length;
-    for (const job of jobs) await this.runJob(job);
+    // Prepare phases (network, CPU) run once per job, outside any transaction; a job whose prepare
+    // fails is failed (and retried later) without holding up the rest of the batch.
+    const ready: { job: Job; prepared: unknown }[] = [];
+    for (const job of jobs) {
+      try {
+        ready.push({ job, prepared: await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }) });
+      } catch (err) {
+        await this.failed(job, err);
+      }
+    }
+    if (ready.length > 1 && (await this.runBatch(ready))) return jobs.length;
+    for (const r of ready) await this.runJob(r.job, r.prepared);
     return jobs.length;
+  }
+
+  private async failed(job: Job, err: unknown) {
+    const { db, clock, log, workerId } = this.o;
+    const outcome = await failJob(db.kysely, job, workerId, err, clock).catch(() => 'unknown');
+    log.warn({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');
   }
 
   /**
    * Runs a whole claimed batch in one transaction (one commit instead of one per job). If any job
    * fails, the batch rolls back and each job runs alone, so one bad job cannot hold up the others.
    */
-  private async runBatch(jobs: Job[]): Promise<boolean> {
+  private async runBatch(jobs: { job: Job; prepared: unknown }[]): Promise<boolean> {
     const { db, clock, workerId } = this.o;
-    if (jobs.some((j) => !this.o.handlers[j.kind])) return false;
+    if (jobs.some((j) => !this.o.handlers[j.job.kind])) return false;
     try {
-      const prepared = await Promise.all(jobs.map((job) => this.o.handlers[job.kind]!.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock })));
       await db.kysely.transaction().execute(async (trx) => {
-        for (const [i, job] of jobs.entries()) {
-          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock, prepared: prepared[i] });
+        for (const { job, prepared } of jobs) {
+          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock, prepared });
           await completeJob(trx, job, workerId, clock);
         }
       });
@@ -99,20 +114,18 @@ export class Worker {
     }
   }
 
-  private async runJob(job: Job): Promise<void> {
-    const { db, clock, log, workerId } = this.o;
+  private async runJob(job: Job, prepared: unknown): Promise<void> {
+    const { db, clock, workerId } = this.o;
     const handler = this.o.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      const prepared = await handler.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock });
       await db.kysely.transaction().execute(async (trx) => {
         await handler(fromJson(job.payload), { trx, job, clock, prepared });
         await completeJob(trx, job, workerId, clock);
       });
       this.processed++;
     } catch (err) {
-      const outcome = await failJob(db.kysely, job, workerId, err, clock).catch(() => 'unknown');
-      log.warn({ err, jobId: job.id, kind: job.kind, attempt: job.attempts, outcome }, 'job failed');
+      await this.failed(job, err);
     }
   }
 
