@@ -13,6 +13,7 @@ import { matchCommand } from './commands/match.ts';
 import { bankCommand } from './commands/bank.ts';
 import { exchangeCommand } from './commands/exchange.ts';
 import { ncmecCommand } from './commands/ncmec.ts';
+import { transparencyCommand } from './commands/transparency.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -27,4 +28,5 @@ matchCommand(program);
 bankCommand(program);
 exchangeCommand(program);
 ncmecCommand(program);
+transparencyCommand(program);
 await program.parseAsync(process.argv);

@@ -4,10 +4,12 @@
 // than stored, which keeps snapshots at 36 bytes per hash.
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { MihIndex, type MihOptions } from './mih.ts';
 
 const MAGIC = Buffer.from('VIGILMIH');
 const VERSION = 1;
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 export class SnapshotError extends Error {
   override name = 'SnapshotError';
@@ -21,8 +23,15 @@ export function serialize(index: MihIndex): Buffer {
   buf.writeUInt32LE(VERSION, 8);
   buf.writeUInt32LE(n, 12);
   let o = 16;
-  for (let i = 0; i < n; i++, o += 4) buf.writeUInt32LE(ids[i]!, o);
-  for (let i = 0; i < n * 8; i++, o += 4) buf.writeUInt32LE(words[i]!, o);
+  if (LITTLE_ENDIAN) {
+    // The file is little-endian, like the machine: copy the arrays' bytes as they are.
+    Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).copy(buf, o);
+    Buffer.from(words.buffer, words.byteOffset, words.byteLength).copy(buf, o + n * 4);
+    o += n * 36;
+  } else {
+    for (let i = 0; i < n; i++, o += 4) buf.writeUInt32LE(ids[i]!, o);
+    for (let i = 0; i < n * 8; i++, o += 4) buf.writeUInt32LE(words[i]!, o);
+  }
   createHash('sha256').update(buf.subarray(0, o)).digest().copy(buf, o);
   return buf;
 }
@@ -37,8 +46,13 @@ export function deserialize(buf: Uint8Array, opts?: MihOptions): MihIndex {
   const body = 16 + n * 36;
   if (!createHash('sha256').update(b.subarray(0, body)).digest().equals(b.subarray(body))) throw new SnapshotError('snapshot checksum mismatch: the file is corrupted');
   const ids = new Uint32Array(n), words = new Uint32Array(n * 8);
-  for (let i = 0; i < n; i++) ids[i] = b.readUInt32LE(16 + i * 4);
-  for (let i = 0; i < n * 8; i++) words[i] = b.readUInt32LE(16 + n * 4 + i * 4);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(ids.buffer).set(b.subarray(16, 16 + n * 4));
+    new Uint8Array(words.buffer).set(b.subarray(16 + n * 4, body));
+  } else {
+    for (let i = 0; i < n; i++) ids[i] = b.readUInt32LE(16 + i * 4);
+    for (let i = 0; i < n * 8; i++) words[i] = b.readUInt32LE(16 + n * 4 + i * 4);
+  }
   return MihIndex.fromArrays(ids, words, opts);
 }
 

@@ -26,3 +26,4 @@ export { parseList, parseHmaCsv, parseJsonEntries, sniffFormat, hmaCsvRow, HMA_C
 export { BankIndex, type BankMatch } from './media/bank-index.ts';
 export { runExchange, type RunResult } from './exchanges/runner.ts';
 export { exchangeJson } from './exchanges/store.ts';
+export { computeTransparency, transparencyCsv, transparencyHtml } from './legal/transparency.ts';

@@ -56,6 +56,8 @@ import fetchExchange from './exchanges/fetch.ts';
 import sharedBanks from './exchanges/shared.ts';
 import legalReports from './legal/reports.ts';
 import legalVault from './legal/vault.ts';
+import leRequests from './legal/le-requests.ts';
+import transparency from './legal/transparency.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -78,7 +80,7 @@ export const routes: RouteModule[] = [
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
-  legalReports, legalVault,
+  legalReports, legalVault, leRequests, transparency,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

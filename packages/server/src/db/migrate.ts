@@ -11,6 +11,7 @@ import { bankIndex } from './migrations/0007_bank_index.ts';
 import { reports } from './migrations/0008_reports.ts';
 import { exchanges } from './migrations/0009_exchanges.ts';
 import { vault } from './migrations/0010_vault.ts';
+import { leRequests } from './migrations/0011_le_requests.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0008_reports': reports(dialect),
     '0009_exchanges': exchanges(dialect),
     '0010_vault': vault(dialect),
+    '0011_le_requests': leRequests(dialect),
   };
 }
 

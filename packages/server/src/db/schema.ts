@@ -359,6 +359,28 @@ export interface VaultItemsTable {
   destroyed_reason: string | null;
 }
 
+export interface LeRequestsTable {
+  id: Id;
+  kind: 'preservation' | 'subpoena' | 'court_order' | 'search_warrant' | 'emergency';
+  agency: string;
+  case_number: string;
+  contact: string | null;
+  received_at: string;
+  due_at: string | null;
+  subjects: string;
+  nondisclosure_until: string | null;
+  status: 'open' | 'produced' | 'rejected' | 'withdrawn' | 'expired';
+  outcome: string | null;
+  productions: string;
+  preservation_until: string | null;
+  renewed: number;
+  reminded_at: string | null;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ExchangesTable {
   id: Id;
   name: string;
@@ -490,6 +512,7 @@ export interface DetectionTables {
   exchanges: ExchangesTable;
   ncmec_reports: NcmecReportsTable;
   vault_items: VaultItemsTable;
+  le_requests: LeRequestsTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

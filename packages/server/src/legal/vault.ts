@@ -116,7 +116,7 @@ export async function rewrap(db: Kysely<Database>, keys: VaultKeys, actor: strin
  * subject, preservation time) and `manifest.hmac` = HMAC-SHA256 over the manifest with a key derived
  * from the active vault key, so the provider can later show the package is the one it produced.
  */
-export async function exportPackage(db: Kysely<Database>, ids: number[], keys: VaultKeys, actor: string, purpose: string, clock: Clock): Promise<{ zip: Uint8Array; manifest: object }> {
+export async function exportPackage(db: Kysely<Database>, ids: number[], keys: VaultKeys, actor: string, purpose: string, clock: Clock): Promise<{ zip: Uint8Array; manifest: object; manifestSha256: string }> {
   const files: Record<string, Uint8Array> = {};
   const items: object[] = [];
   for (const id of ids) {
@@ -130,6 +130,7 @@ export async function exportPackage(db: Kysely<Database>, ids: number[], keys: V
   const exportKey = hmac(sha256, keys.keys.get(keys.active)!, enc.encode('vigil-vault-export-v1'));
   files['manifest.json'] = manifestBytes;
   files['manifest.hmac'] = enc.encode(`${keys.active}:${hex(hmac(sha256, exportKey, manifestBytes))}\n`);
-  await appendAudit(db, { actor, action: 'vault.export', subjectType: 'vault', subjectId: ids.join(','), reason: purpose, data: { items: ids.length, manifest_sha256: hex(sha256(manifestBytes)) } }, clock);
-  return { zip: zipSync(files, { level: 0 }), manifest };
+  const manifestSha256 = hex(sha256(manifestBytes));
+  await appendAudit(db, { actor, action: 'vault.export', subjectType: 'vault', subjectId: ids.join(','), reason: purpose, data: { items: ids.length, manifest_sha256: manifestSha256 } }, clock);
+  return { zip: zipSync(files, { level: 0 }), manifest, manifestSha256 };
 }

@@ -15,6 +15,9 @@ export interface NewTask {
   ref?: Record<string, unknown>;
 }
 
+/** Queues only the legal role works (and reviewers never see). */
+export const LEGAL_QUEUES: readonly string[] = ['legal-reports', 'legal-requests'];
+
 export async function openTask(trx: Kysely<Database>, t: NewTask, clock: Clock): Promise<number> {
   const now = iso(clock.now());
   const row = await trx

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEGAL_QUEUES } from '../../review/task-store.ts';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { fromJson } from '../../util/json.ts';
 import { notFound } from '../../http/errors.ts';
@@ -25,7 +26,8 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const t = await ctx.db.kysely.selectFrom('review_tasks').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       const role = req.principal?.kind === 'staff' ? req.principal.role : null;
-      const hidden = t && ((role === 'legal' && t.queue !== 'legal-reports') || (role === 'reviewer' && t.queue === 'legal-reports'));
+      const legalQueue = !!t && LEGAL_QUEUES.includes(t.queue);
+      const hidden = t && ((role === 'legal' && !legalQueue) || (role === 'reviewer' && legalQueue));
       if (!t || hidden) throw notFound(`task ${req.params.id}`);
       const verdicts = await ctx.db.kysely.selectFrom('verdicts').selectAll().where('task_id', '=', req.params.id).orderBy('id').execute();
       const ruleIds = [...new Set(verdicts.map((v) => Number(v.rule_id)))];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEGAL_QUEUES } from '../../review/task-store.ts';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
 import { fromJson } from '../../util/json.ts';
@@ -24,11 +25,11 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const q = req.query;
       let query = ctx.db.kysely.selectFrom('review_tasks').selectAll().where('status', '=', q.status).orderBy('priority', 'desc').orderBy('created_at').limit(q.limit);
-      // Legal staff see the reports they must file, not the review queues.
-      if (req.principal?.kind === 'staff' && req.principal.role === 'legal') query = query.where('queue', '=', 'legal-reports');
-      else if (q.queue) query = query.where('queue', '=', q.queue);
-      // Reporting to NCMEC is legal's work; reviewers do not see it.
-      if (req.principal?.kind === 'staff' && req.principal.role === 'reviewer') query = query.where('queue', '!=', 'legal-reports');
+      // Legal staff see the reports they must file and law-enforcement deadlines, not the review queues.
+      if (req.principal?.kind === 'staff' && req.principal.role === 'legal') query = query.where('queue', 'in', [...LEGAL_QUEUES]);
+      if (q.queue) query = query.where('queue', '=', q.queue);
+      // Reporting to NCMEC and answering law enforcement are legal's work; reviewers do not see them.
+      if (req.principal?.kind === 'staff' && req.principal.role === 'reviewer') query = query.where('queue', 'not in', [...LEGAL_QUEUES]);
       if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
       // Severity bands over priority: critical ≥ 90, high 70–89, medium 40–69, low < 40.
       if (q.severity) {

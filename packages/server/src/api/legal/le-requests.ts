@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { actorOf } from '../../auth/roles.ts';
+import { createLeRequest, leJson, leRequestInput, loadLeRequest, PRODUCIBLE, recordProduction, renewPreservation, updateLeRequest } from '../../legal/le-requests.ts';
+import { exportPackage } from '../../legal/vault.ts';
+import { vaultKeys } from '../../legal/vault-keys.ts';
+
+const LEGAL = ['admin', 'legal'] as const;
+const id = z.object({ id: z.coerce.number().int().positive() });
+
+/** The law-enforcement request ledger (legal and admin; auditors read). */
+const route: RouteModule = (app, ctx) => {
+  app.get('/v1/legal/le-requests/producible', {
+    config: { access: { roles: [...LEGAL, 'auditor'] } },
+    schema: { tags: ['legal'], summary: 'What this service holds and can produce, stated plainly', response: { 200: z.object({ can_produce: z.array(z.string()), cannot_produce: z.array(z.string()) }), ...authErrors } },
+    handler: async () => ({ can_produce: [...PRODUCIBLE.can_produce], cannot_produce: [...PRODUCIBLE.cannot_produce] }),
+  });
+  app.get('/v1/legal/le-requests', {
+    config: { access: { roles: [...LEGAL, 'auditor'] } },
+    schema: { tags: ['legal'], summary: 'Law-enforcement requests', querystring: z.object({ status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional() }), response: { ...authErrors } },
+    handler: async (req) => {
+      let q = ctx.db.kysely.selectFrom('le_requests').selectAll().orderBy('id', 'desc').limit(1000);
+      if (req.query.status) q = q.where('status', '=', req.query.status);
+      return { requests: (await q.execute()).map((r) => leJson(r, ctx.clock.now())) } as never;
+    },
+  });
+  app.get('/v1/legal/le-requests/:id', {
+    config: { access: { roles: [...LEGAL, 'auditor'] } },
+    schema: { tags: ['legal'], summary: 'One request', params: id, response: { 404: errorSchema, ...authErrors } },
+    handler: async (req) => leJson(await loadLeRequest(ctx.db.kysely, req.params.id), ctx.clock.now()) as never,
+  });
+  app.post('/v1/legal/le-requests', {
+    config: { access: { roles: LEGAL } },
+    schema: { tags: ['legal'], summary: 'Record a request (preservation requests hold the subjects for 90 days)', body: leRequestInput, response: { 201: z.object({ id: z.number() }), 400: errorSchema, ...authErrors } },
+    handler: async (req, reply) => reply.status(201).send({ id: await createLeRequest(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock) }),
+  });
+  app.patch('/v1/legal/le-requests/:id', {
+    config: { access: { roles: LEGAL } },
+    schema: {
+      tags: ['legal'], summary: 'Update status, outcome, deadline, non-disclosure order, notes', params: id,
+      body: z.object({ status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), outcome: z.string().max(5000).optional(), notes: z.string().max(5000).optional(), due_at: z.string().datetime({ offset: true }).nullable().optional(), nondisclosure_until: z.string().datetime({ offset: true }).nullable().optional() }).strict(),
+      response: { 200: z.object({ updated: z.literal(true) }), 404: errorSchema, ...authErrors },
+    },
+    handler: async (req) => {
+      await updateLeRequest(ctx.db.kysely, req.params.id, req.body, actorOf(req.principal), ctx.clock);
+      return { updated: true as const };
+    },
+  });
+  app.post('/v1/legal/le-requests/:id/renew', {
+    config: { access: { roles: LEGAL } },
+    schema: { tags: ['legal'], summary: 'Renew a preservation request once (another 90 days)', params: id, response: { 200: z.object({ renewed: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors } },
+    handler: async (req) => {
+      await renewPreservation(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock);
+      return { renewed: true as const };
+    },
+  });
+  app.post('/v1/legal/le-requests/:id/production', {
+    config: { access: { roles: LEGAL } },
+    schema: { tags: ['legal'], summary: 'Produce preserved items for this request: the sealed ZIP, recorded in the ledger', params: id, body: z.object({ item_ids: z.array(z.number().int().positive()).min(1).max(1000), note: z.string().max(2000).optional() }).strict(), response: { 404: errorSchema, 410: errorSchema, ...authErrors } },
+    handler: async (req, reply) => {
+      const r = await loadLeRequest(ctx.db.kysely, req.params.id);
+      const purpose = `${r.kind} ${r.case_number} (${r.agency})`;
+      const { zip, manifestSha256 } = await exportPackage(ctx.db.kysely, req.body.item_ids, vaultKeys(ctx.cfg), actorOf(req.principal), purpose, ctx.clock);
+      await recordProduction(ctx.db.kysely, req.params.id, { items: req.body.item_ids, manifest_sha256: manifestSha256, ...(req.body.note ? { note: req.body.note } : {}) }, actorOf(req.principal), ctx.clock);
+      return reply.header('content-disposition', `attachment; filename="le-request-${req.params.id}.zip"`).type('application/zip').send(Buffer.from(zip) as never);
+    },
+  });
+};
+export default route;

@@ -1,0 +1,131 @@
+// Transparency figures for a period, computed from the records themselves (reports, the audit log's
+// decisions, enforcement actions, signals, user reports, appeals, the law-enforcement ledger) — never
+// from counters that could drift. JSON, CSV (section,key,value) or HTML with inline SVG charts.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { fromJson } from '../util/json.ts';
+
+export type Counts = Record<string, number>;
+
+export interface Transparency {
+  period: { from: string; to: string };
+  cybertipline_reports_by_incident_type: Counts;
+  decisions_by_outcome: Counts;
+  actions_by_type: Counts;
+  subjects_actioned: { accounts: number; groups: number };
+  hash_matches_by_bank: Counts;
+  user_reports: { received: number; verified: number | null; rejected_as_forged: number | null; note: string };
+  appeals: { filed: number; upheld: number; reversed: number; pending: number };
+  reversals: number;
+  law_enforcement_requests_by_type: Counts;
+  law_enforcement_requests_by_outcome: Counts;
+}
+
+const bump = (c: Counts, k: string, n = 1) => ((c[k] = (c[k] ?? 0) + n), c);
+
+/** `to` as a date (YYYY-MM-DD) includes that whole day. */
+export function periodOf(from: string, to: string): { from: string; to: string } {
+  const f = new Date(from), t = new Date(to);
+  if (Number.isNaN(f.getTime()) || Number.isNaN(t.getTime())) throw new RangeError('from and to must be dates (YYYY-MM-DD) or ISO times');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(to)) t.setUTCDate(t.getUTCDate() + 1);
+  if (t <= f) throw new RangeError('to must be after from');
+  return { from: f.toISOString(), to: t.toISOString() };
+}
+
+export async function computeTransparency(db: Kysely<Database>, fromArg: string, toArg: string): Promise<Transparency> {
+  const { from, to } = periodOf(fromArg, toArg);
+  const reports = await db.selectFrom('ncmec_reports').select('draft').where('status', '=', 'filed').where('filed_at', '>=', from).where('filed_at', '<', to).execute();
+  const byIncident: Counts = {};
+  for (const r of reports) bump(byIncident, fromJson<{ report: { incidentType: string } }>(r.draft).report.incidentType);
+
+  const decisions = await db.selectFrom('audit_log').select('data').where('action', '=', 'task.decide').where('at', '>=', from).where('at', '<', to).execute();
+  const byOutcome: Counts = {};
+  for (const d of decisions) bump(byOutcome, fromJson<{ decision: string }>(d.data).decision);
+
+  const actions = await db.selectFrom('enforcement_actions').select(['action', 'subject_type', 'subject_id', 'status']).where('created_at', '>=', from).where('created_at', '<', to).where('status', '!=', 'rejected').execute();
+  const byAction: Counts = {};
+  const subjects = { accounts: new Set<string>(), groups: new Set<string>() };
+  for (const a of actions) {
+    bump(byAction, a.action);
+    if (a.subject_type === 'account') subjects.accounts.add(a.subject_id);
+    if (a.subject_type === 'group') subjects.groups.add(a.subject_id);
+  }
+
+  const matches = await db.selectFrom('signals').select('evidence').where('kind', '=', 'media.match').where('created_at', '>=', from).where('created_at', '<', to).execute();
+  const byBank: Counts = {};
+  for (const m of matches) bump(byBank, fromJson<{ bank: string }>(m.evidence).bank);
+
+  const userReports = Number((await db.selectFrom('user_reports').select((eb) => eb.fn.countAll<number>().as('n')).where('filed_at', '>=', from).where('filed_at', '<', to).executeTakeFirst())?.n ?? 0);
+
+  const appeals = await db.selectFrom('appeals').select('status').where('created_at', '>=', from).where('created_at', '<', to).execute();
+  const reversals = Number((await db.selectFrom('enforcement_actions').select((eb) => eb.fn.countAll<number>().as('n')).where('reversed_at', '>=', from).where('reversed_at', '<', to).executeTakeFirst())?.n ?? 0);
+
+  const le = await db.selectFrom('le_requests').select(['kind', 'status']).where('received_at', '>=', from).where('received_at', '<', to).execute();
+  const leKind: Counts = {}, leOutcome: Counts = {};
+  for (const r of le) {
+    bump(leKind, r.kind);
+    bump(leOutcome, r.status);
+  }
+
+  return {
+    period: { from, to },
+    cybertipline_reports_by_incident_type: byIncident,
+    decisions_by_outcome: byOutcome,
+    actions_by_type: byAction,
+    subjects_actioned: { accounts: subjects.accounts.size, groups: subjects.groups.size },
+    hash_matches_by_bank: byBank,
+    user_reports: { received: userReports, verified: null, rejected_as_forged: null, note: 'franking verification of reported messages arrives with the reference messenger; until then reports are not classified' },
+    appeals: { filed: appeals.length, upheld: appeals.filter((a) => a.status === 'upheld').length, reversed: appeals.filter((a) => a.status === 'reversed').length, pending: appeals.filter((a) => a.status === 'open').length },
+    reversals,
+    law_enforcement_requests_by_type: leKind,
+    law_enforcement_requests_by_outcome: leOutcome,
+  };
+}
+
+function rows(t: Transparency): [string, string, number | string][] {
+  const out: [string, string, number | string][] = [['period', 'from', t.period.from], ['period', 'to', t.period.to]];
+  for (const [section, v] of Object.entries(t)) {
+    if (section === 'period') continue;
+    if (typeof v === 'number') out.push([section, 'total', v]);
+    else for (const [k, n] of Object.entries(v as Record<string, number | string | null>)) out.push([section, k, n ?? '']);
+  }
+  return out;
+}
+
+export function transparencyCsv(t: Transparency): string {
+  const q = (s: string | number) => (/[",\n]/.test(String(s)) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
+  return ['section,key,value', ...rows(t).map((r) => r.map(q).join(','))].join('\n') + '\n';
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function bars(title: string, c: Counts): string {
+  const entries = Object.entries(c).sort((a, b) => b[1] - a[1]);
+  if (!entries.length) return `<section><h2>${esc(title)}</h2><p class="none">None in this period.</p></section>`;
+  const max = Math.max(...entries.map(([, n]) => n));
+  const h = entries.length * 28 + 8;
+  const svg = entries.map(([k, n], i) => {
+    const w = Math.max(2, Math.round((n / max) * 360));
+    return `<text x="0" y="${i * 28 + 20}" class="k">${esc(k.length > 48 ? k.slice(0, 47) + '…' : k)}</text><rect x="330" y="${i * 28 + 6}" width="${w}" height="18" rx="3"/><text x="${336 + w}" y="${i * 28 + 20}" class="n">${n}</text>`;
+  }).join('');
+  return `<section><h2>${esc(title)}</h2><svg role="img" aria-label="${esc(title)}" viewBox="0 0 760 ${h}" width="760" height="${h}">${svg}</svg></section>`;
+}
+
+export function transparencyHtml(t: Transparency): string {
+  const day = (s: string) => s.slice(0, 10);
+  const to = new Date(Date.parse(t.period.to) - 1).toISOString();
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Transparency report ${day(t.period.from)} to ${day(to)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:820px;margin:2em auto;color:#222}h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.6em}
+svg .k{font-size:13px;fill:#333}svg .n{font-size:13px;fill:#333}svg rect{fill:#3a6ea5}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}.none,.note{color:#666}</style></head><body>
+<h1>Transparency report</h1><p>${day(t.period.from)} to ${day(to)} (UTC). Every figure is counted from the service's records for the period.</p>
+<table><tr><th>Accounts actioned</th><td>${t.subjects_actioned.accounts}</td></tr><tr><th>Groups actioned</th><td>${t.subjects_actioned.groups}</td></tr>
+<tr><th>User reports received</th><td>${t.user_reports.received}</td></tr><tr><th>Appeals filed / upheld / reversed / pending</th><td>${t.appeals.filed} / ${t.appeals.upheld} / ${t.appeals.reversed} / ${t.appeals.pending}</td></tr>
+<tr><th>Actions reversed</th><td>${t.reversals}</td></tr></table><p class="note">${esc(t.user_reports.note)}.</p>
+${bars('CyberTipline reports filed, by incident type', t.cybertipline_reports_by_incident_type)}
+${bars('Review decisions, by outcome', t.decisions_by_outcome)}
+${bars('Enforcement actions, by type', t.actions_by_type)}
+${bars('Hash matches, by bank', t.hash_matches_by_bank)}
+${bars('Law-enforcement requests, by type', t.law_enforcement_requests_by_type)}
+${bars('Law-enforcement requests, by outcome', t.law_enforcement_requests_by_outcome)}
+</body></html>\n`;
+}
