@@ -1,6 +1,6 @@
 // Flags shared by the commands that open the service's configuration.
 import type { Command } from 'commander';
-import { loadConfig, ConfigError, type Config } from '@vigil/server';
+import { loadConfig, ConfigError, migrateToLatest, openDb, type Config, type Db } from '@vigil/server';
 
 export function withServiceOptions(cmd: Command): Command {
   return cmd
@@ -32,4 +32,18 @@ export function fatal(err: unknown): never {
   const msg = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
   process.stderr.write(`vigil: ${msg}\n`);
   process.exit(err instanceof ConfigError ? 2 : 1);
+}
+
+/** Opens the configured database (migrated), runs `fn`, closes it; expected failures end the process clearly. */
+export async function withDb<T>(opts: Record<string, string | undefined>, fn: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+  const db = openDb(cfg);
+  try {
+    await migrateToLatest(db);
+    return await fn(db, cfg);
+  } catch (e) {
+    fatal(e);
+  } finally {
+    await db.close();
+  }
 }

@@ -24,6 +24,7 @@ export { compileRule, RuleSyntaxError } from './detect/rule-language.ts';
 export { createBank, addEntries, bankByName, parsePlainList, BankError, type EntryInput, type SignalType } from './media/banks.ts';
 export { parseList, parseHmaCsv, parseJsonEntries, sniffFormat, hmaCsvRow, HMA_CSV_HEADER, LIST_FORMATS, type ListFormat } from './media/bank-formats.ts';
 export { BankIndex, type BankMatch } from './media/bank-index.ts';
+export { matchMedia } from './media/match-media.ts';
 export { runExchange, type RunResult } from './exchanges/runner.ts';
 export { exchangeJson } from './exchanges/store.ts';
 export { computeTransparency, transparencyCsv, transparencyHtml } from './legal/transparency.ts';

@@ -3,24 +3,11 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import {
-  addEntries, bankByName, BankError, createBank, HMA_CSV_HEADER, hmaCsvRow, LIST_FORMATS, migrateToLatest, openDb,
-  parseList, systemClock, type Db, type EntryInput, type ListFormat, type SignalType,
+  addEntries, bankByName, BankError, createBank, HMA_CSV_HEADER, hmaCsvRow, LIST_FORMATS,
+  parseList, systemClock,
 } from '@vigil/server';
-import { configFrom, fatal, withServiceOptions } from '../options.ts';
+import { fatal, withDb, withServiceOptions } from '../options.ts';
 import { progressBar } from '../progress.ts';
-
-async function withDb<T>(opts: Record<string, string | undefined>, fn: (db: Db) => Promise<T>): Promise<T> {
-  const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
-  const db = openDb(cfg);
-  try {
-    await migrateToLatest(db);
-    return await fn(db);
-  } catch (e) {
-    fatal(e);
-  } finally {
-    await db.close();
-  }
-}
 
 export function bankCommand(program: Command) {
   const bank = program.command('bank').description('hash banks: list, import, export');

@@ -1,7 +1,7 @@
 // `vigil match <files, folders or hashes>`: hash files like `vigil hash` and look them up in the banks.
 import type { Command } from 'commander';
 import { hashMedia } from '@vigil/pdq';
-import { BankIndex, migrateToLatest, openDb, type BankMatch } from '@vigil/server';
+import { BankIndex, matchMedia, migrateToLatest, openDb, type BankMatch } from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 import { progressBar } from '../progress.ts';
 import { expandPaths } from './hash.ts';
@@ -47,16 +47,9 @@ export function matchCommand(program: Command) {
       for (const [i, f] of files.entries()) {
         try {
           const h = await hashMedia(f);
-          const probes = h.kind === 'image' ? [{ pdq: h.pdq, md5: h.md5, sha256: h.sha256 }] : [{ md5: h.md5, sha256: h.sha256 }, ...h.frames.map((fr) => ({ pdq: fr.pdq }))];
-          const matches = new Map<number, BankMatch>(), allowed = new Map<number, BankMatch>();
-          for (const p of probes) {
-            const r = await index.lookup(db.kysely, p, d);
-            for (const m of r.matches) if (!matches.has(m.entryId) || matches.get(m.entryId)!.distance > m.distance) matches.set(m.entryId, m);
-            for (const m of r.allowed) allowed.set(m.entryId, m);
-          }
-          const list = allowed.size ? [] : [...matches.values()].sort((a, b) => a.distance - b.distance);
-          if (list.length) matched++;
-          process.stdout.write(JSON.stringify({ file: f, ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }), md5: h.md5, sha256: h.sha256, matches: list.map(brief), allowed: [...allowed.values()].map(brief) }) + '\n');
+          const r = await matchMedia(db.kysely, index, h, d);
+          if (r.matches.length) matched++;
+          process.stdout.write(JSON.stringify({ file: f, ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }), md5: h.md5, sha256: h.sha256, matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) + '\n');
         } catch (e) {
           process.stdout.write(JSON.stringify({ file: f, error: (e as Error).message }) + '\n');
         }

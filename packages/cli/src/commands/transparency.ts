@@ -1,7 +1,7 @@
 // `vigil transparency --from DATE --to DATE [--format html|csv|json]`: figures counted from the records.
 import type { Command } from 'commander';
-import { computeTransparency, migrateToLatest, openDb, transparencyCsv, transparencyHtml } from '@vigil/server';
-import { configFrom, fatal, withServiceOptions } from '../options.ts';
+import { computeTransparency, transparencyCsv, transparencyHtml } from '@vigil/server';
+import { fatal, withDb, withServiceOptions } from '../options.ts';
 
 export function transparencyCommand(program: Command) {
   withServiceOptions(
@@ -13,16 +13,9 @@ export function transparencyCommand(program: Command) {
       .option('--format <format>', 'html | csv | json', 'json'),
   ).action(async (opts) => {
     if (!['html', 'csv', 'json'].includes(opts.format)) fatal(new Error('--format must be html, csv or json'));
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
-    const db = openDb(cfg);
-    try {
-      await migrateToLatest(db);
+    await withDb(opts, async (db) => {
       const t = await computeTransparency(db.kysely, opts.from, opts.to);
       process.stdout.write(opts.format === 'html' ? transparencyHtml(t) : opts.format === 'csv' ? transparencyCsv(t) : JSON.stringify(t, null, 2) + '\n');
-    } catch (e) {
-      fatal(e);
-    } finally {
-      await db.close();
-    }
+    });
   });
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
 import { ExchangeError } from './fetcher.ts';
 import { failIfNotOk, httpGet } from './http.ts';
+import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';
 
 export const NCMEC_ENVIRONMENTS = {
   industry: 'https://report.cybertip.org/hashsharing',
@@ -24,12 +25,6 @@ export const ncmecConfig = z
     start: z.string().datetime({ offset: true }).optional(),
   })
   .strict();
-
-interface Checkpoint {
-  from: number;
-  to: number | null;
-  next: string | null;
-}
 
 const fmt = (unix: number) => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name) });
@@ -67,17 +62,13 @@ export function ncmecFetcher(config: z.infer<typeof ncmecConfig>, env: FetchEnv)
   const auth = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`;
   return {
     async *fetch(cp0, signal) {
-      const saved = cp0 as Checkpoint | null;
-      let cp: Checkpoint = saved?.next
-        ? saved
-        : { from: saved?.to ?? saved?.from ?? (config.start ? Math.floor(Date.parse(config.start) / 1000) : 0), to: Math.floor(env.now().getTime() / 1000), next: null };
+      let cp = resumeWindow(cp0 as WindowCheckpoint | null, config.start, env.now());
       for (;;) {
         const url = cp.next ? base + cp.next : `${base}/v2/entries?from=${fmt(cp.from)}&to=${fmt(cp.to!)}`;
         const r = await httpGet(url, env, { signal, headers: { authorization: auth, accept: 'application/xml' } });
         failIfNotOk(r, 'NCMEC hash sharing');
         const page = parseEntries(r.text);
-        // Window finished: the next fetch starts where this one ended.
-        cp = page.next ? { ...cp, next: page.next } : { from: cp.to!, to: null, next: null };
+        cp = afterPage(cp, page.next || null);
         yield { updates: page.updates, checkpoint: cp };
         if (!page.next) return;
       }

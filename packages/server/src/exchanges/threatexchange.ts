@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
 import { ExchangeError } from './fetcher.ts';
 import { failIfNotOk, httpGet } from './http.ts';
+import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';
 
 export const threatExchangeConfig = z
   .object({
@@ -18,12 +19,6 @@ export const threatExchangeConfig = z
 
 const TYPES: Record<string, Update['signal_type']> = { HASH_PDQ: 'pdq', HASH_MD5: 'md5', HASH_SHA256: 'sha256' };
 
-interface Checkpoint {
-  from: number;
-  to: number | null;
-  next: string | null;
-}
-
 interface ThreatUpdates {
   data: { id: string; indicator: string; type: string; should_delete?: boolean; tags?: string[]; last_updated?: number }[];
   paging?: { next?: string };
@@ -33,10 +28,7 @@ export function threatExchangeFetcher(config: z.infer<typeof threatExchangeConfi
   const base = config.base_url.replace(/\/+$/, '');
   return {
     async *fetch(cp0, signal) {
-      const saved = cp0 as Checkpoint | null;
-      let cp: Checkpoint = saved?.next
-        ? saved
-        : { from: saved?.to ?? saved?.from ?? (config.start ? Math.floor(Date.parse(config.start) / 1000) : 0), to: Math.floor(env.now().getTime() / 1000), next: null };
+      let cp = resumeWindow(cp0 as WindowCheckpoint | null, config.start, env.now());
       for (;;) {
         const url = cp.next ?? `${base}/${config.privacy_group}/threat_updates?` + new URLSearchParams({ access_token: config.access_token, start_time: String(cp.from), stop_time: String(cp.to), limit: String(config.page_size), fields: 'id,indicator,type,last_updated,should_delete,tags' });
         const r = await httpGet(url, env, { signal });
@@ -56,7 +48,7 @@ export function threatExchangeFetcher(config: z.infer<typeof threatExchangeConfi
         const next = body.paging?.next ?? null;
         // Only follow `next` links on the configured host (the token travels in them).
         if (next && new URL(next).host !== new URL(base).host) throw new ExchangeError(502, `ThreatExchange: paging link to another host (${new URL(next).host})`);
-        cp = next ? { ...cp, next } : { from: cp.to!, to: null, next: null };
+        cp = afterPage(cp, next);
         yield { updates, checkpoint: cp };
         if (!next) return;
       }

@@ -4,6 +4,7 @@ import { HttpError } from '../../http/errors.ts';
 import { isMultipart, readOneUpload } from '../../http/upload.ts';
 import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
 import type { BankMatch } from '../../media/bank-index.ts';
+import { matchMedia } from '../../media/match-media.ts';
 import { mediaHashesSchema } from '../media/hash.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `must be ${n} hex digits`);
@@ -34,17 +35,8 @@ const route: RouteModule = (app, ctx) => {
       if (isMultipart(req)) {
         const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
         const h = await hashBytes(up.bytes);
-        const d = req.query.max_distance ?? ctx.cfg.matching.pdqThreshold;
-        const probes: { q: { pdq?: string; md5?: string; sha256?: string }; frame?: number }[] = h.kind === 'image' ? [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 } }] : [{ q: { md5: h.md5, sha256: h.sha256 } }, ...h.frames.map((f) => ({ q: { pdq: f.pdq }, frame: f.index }))];
-        const matches = new Map<number, ReturnType<typeof asJson>>();
-        const allowed = new Map<number, { bank: string; entry_id: number; distance: number }>();
-        for (const p of probes) {
-          const r = await ctx.bankIndex.lookup(db, p.q, d);
-          for (const m of r.matches) if (!matches.has(m.entryId) || matches.get(m.entryId)!.distance > m.distance) matches.set(m.entryId, asJson(m, p.frame));
-          for (const m of r.allowed) allowed.set(m.entryId, { bank: m.bank, entry_id: m.entryId, distance: m.distance });
-        }
-        // An allow-bank hit anywhere in the file marks the whole file known-benign.
-        return { matches: allowed.size ? [] : [...matches.values()].sort((a, b) => a.distance - b.distance || a.entry_id - b.entry_id), suppressed_by_allowlist: [...allowed.values()], hashes: hashesJson(h) };
+        const r = await matchMedia(db, ctx.bankIndex, h, req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
+        return { matches: r.matches.map((m) => asJson(m, m.frame)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })), hashes: hashesJson(h) };
       }
       const parsed = hashQuery.safeParse(req.body ?? {});
       if (!parsed.success) throw new HttpError(400, 'invalid_request', `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
