@@ -5,6 +5,7 @@ import { Queue } from './Queue.tsx';
 import { Outbox } from './Outbox.tsx';
 import { Flags } from './Flags.tsx';
 import { CaseView } from './CaseView.tsx';
+import { Legal } from './Legal.tsx';
 import { DEFAULT_WELLNESS, exposureMinutes, WellnessSettings, type Wellness } from './Media.tsx';
 
 export function App() {
@@ -12,7 +13,7 @@ export function App() {
   const [openTask, setOpenTask] = useState<number | null>(null);
   const [wellness, setWellness] = useState<Wellness>(DEFAULT_WELLNESS);
   const [showSettings, setShowSettings] = useState(false);
-  const [view, setView] = useState<'queue' | 'outbox' | 'flags'>('queue');
+  const [view, setView] = useState<'queue' | 'outbox' | 'flags' | 'legal'>('queue');
   const [breakDue, setBreakDue] = useState(false);
 
   useEffect(() => {
@@ -26,6 +27,11 @@ export function App() {
   useEffect(() => {
     api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
   }, []);
+  // The legal team starts on its own page.
+  useEffect(() => {
+    if (staff?.role === 'legal') setView('legal');
+  }, [staff?.role]);
+  const views = staff?.role === 'admin' ? (['queue', 'flags', 'outbox', 'legal'] as const) : staff?.role === 'lead' ? (['queue', 'flags', 'outbox'] as const) : staff?.role === 'legal' ? (['legal', 'queue'] as const) : null;
 
   if (staff === undefined) return <p className="muted">Loading…</p>;
   if (!staff) return <Login onSignedIn={setStaff} />;
@@ -37,11 +43,11 @@ export function App() {
         <span className="muted">
           {staff.username} ({staff.role})
         </span>
-        {(staff.role === 'admin' || staff.role === 'lead') && (
+        {views && (
           <nav>
-            {(['queue', 'flags', 'outbox'] as const).map((v) => (
+            {views.map((v) => (
               <button key={v} className={view === v ? 'current' : ''} onClick={() => { setOpenTask(null); setView(v); }}>
-                {{ queue: 'Review queue', flags: 'Flags', outbox: 'Webhook outbox' }[v]}
+                {{ queue: staff.role === 'legal' ? 'Legal tasks' : 'Review queue', flags: 'Flags', outbox: 'Webhook outbox', legal: 'Legal' }[v]}
               </button>
             ))}
           </nav>
@@ -51,7 +57,7 @@ export function App() {
       </header>
       {breakDue && <p className="break" role="status">You have been reviewing media for a while. Consider a short break.</p>}
       {showSettings && <WellnessSettings value={wellness} onSaved={(w) => { setWellness(w); setShowSettings(false); }} />}
-      {view === 'outbox' ? <Outbox /> : view === 'flags' ? <Flags /> : openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
+      {view === 'legal' ? <Legal /> : view === 'outbox' ? <Outbox /> : view === 'flags' ? <Flags /> : openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
     </div>
   );
 }

@@ -43,8 +43,8 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
   return [textAnalyser, behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser];
 }
 
-export function jobHandlers(cfg: Config, bankIndex = new BankIndex()): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg), 'vault.preserve': preserveJob(cfg) };
+export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger): Record<string, JobHandler> {
+  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg, log), 'vault.preserve': preserveJob(cfg) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {
@@ -61,7 +61,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   const bankIndex = new BankIndex();
   const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex };
   for (let i = 0; i < cfg.workers; i++) {
-    workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
+    workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
   const app = await buildApp(ctx, opts.extraRoutes);
 

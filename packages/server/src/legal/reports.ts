@@ -83,7 +83,7 @@ export function cyberTiplineClient(cfg: Config, log?: ConstructorParameters<type
 }
 
 /** The `ncmec.file` job: files in `prepare` (network, outside any transaction), records the outcome in the handler. */
-export function fileReportJob(cfg: Config): JobHandler {
+export function fileReportJob(cfg: Config, log?: ConstructorParameters<typeof CyberTiplineClient>[0]['log']): JobHandler {
   const handler: JobHandler = async ({ reportId }: { reportId: number }, { trx, clock, prepared }) => {
     const state = prepared as FilingState;
     const r = await loadReport(trx, reportId);
@@ -98,7 +98,8 @@ export function fileReportJob(cfg: Config): JobHandler {
     if (r.status === 'filed') throw new Error(`report ${reportId} is already filed`);
     const draft = fromJson<Draft>(r.draft);
     try {
-      return await fileReport(cyberTiplineClient(cfg), new DbJournal(db, reportId), {
+      // Every NCMEC answer's Request-ID goes to the service log (NCMEC support asks for it).
+      return await fileReport(cyberTiplineClient(cfg, log), new DbJournal(db, reportId), {
         localId: `vigil-report-${reportId}`,
         report: draft.report,
         files: draft.files.map((f) => ({
