@@ -60,6 +60,14 @@ export const configSchema = z
         platformName: z.string().default('Messaging service'),
       })
       .default({ baseUrl: 'https://exttest.cybertip.org/ispws', username: '', password: '', timeoutMs: 60_000, reporter: {}, platformName: 'Messaging service' }),
+    relay: z
+      .object({
+        /** Keys the relay tags delivered messages with (key id → 32 bytes base64); reports are checked against them. */
+        frankingKeys: z.record(z.string(), z.string()).default({}),
+        /** Source-tracing keys (key id → {enc: 32 bytes base64, signPublic: Ed25519 public key base64}). */
+        sourceKeys: z.record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() })).default({}),
+      })
+      .default({ frankingKeys: {}, sourceKeys: {} }),
     vault: z
       .object({
         /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */

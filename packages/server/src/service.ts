@@ -21,6 +21,7 @@ import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
 import { startExchangeLoop } from './exchanges/runner.ts';
 import { fileReportJob } from './legal/reports.ts';
 import { preserveJob } from './legal/preserve-job.ts';
+import { verifyReportFollowUp } from './reports/verify.ts';
 import { startRetentionLoop } from './legal/retention-loop.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
@@ -44,7 +45,7 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg, log), 'vault.preserve': preserveJob(cfg) };
+  return { 'event.apply': applyEventHandler([verifyReportFollowUp(cfg), enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg, log), 'vault.preserve': preserveJob(cfg) };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {

@@ -12,6 +12,7 @@ import { reports } from './migrations/0008_reports.ts';
 import { exchanges } from './migrations/0009_exchanges.ts';
 import { vault } from './migrations/0010_vault.ts';
 import { leRequests } from './migrations/0011_le_requests.ts';
+import { reportVerification } from './migrations/0012_report_verification.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -27,6 +28,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0009_exchanges': exchanges(dialect),
     '0010_vault': vault(dialect),
     '0011_le_requests': leRequests(dialect),
+    '0012_report_verification': reportVerification(),
   };
 }
 

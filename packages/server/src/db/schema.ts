@@ -102,6 +102,8 @@ export interface UserReportsTable {
   reason: string | null;
   payload: string; // JSON: messages, franking openings etc.
   filed_at: string;
+  verification: Generated<'unverifiable' | 'verified' | 'forged'>;
+  verification_detail: string | null; // JSON {messages: [{ok, reason?}], source?}
 }
 
 export interface StaffTable {

@@ -104,14 +104,26 @@ export function behaviourAnalyser(th: BehaviourThresholds): Analyser {
     }
     if (event.type === 'report.filed') {
       const s = event.report.subject;
+      const mine = await trx.selectFrom('user_reports').select(['verification', 'verification_detail']).where('platform', '=', platform).where('id', '=', event.report.id).executeTakeFirst();
+      if (mine?.verification === 'forged') {
+        // A report whose messages the relay never delivered: counted against the reporter, never reviewed.
+        out.push({
+          subjectType: 'account', subjectId: event.report.reporter_id, kind: 'report.forged', severity: SEVERITY.low,
+          summary: `filed a report with messages that fail franking verification (report ${event.report.id})`,
+          evidence: { report_id: event.report.id, subject: s, detail: JSON.parse(mine.verification_detail ?? '{}') },
+          key: event.report.id,
+        });
+        return out;
+      }
       const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT reporter_id) AS n FROM user_reports
-        WHERE platform = ${platform} AND subject_type = ${s.type} AND subject_id = ${s.id}`.execute(trx);
+        WHERE platform = ${platform} AND subject_type = ${s.type} AND subject_id = ${s.id} AND verification <> 'forged'`.execute(trx);
       const n = Number(r.rows[0]?.n ?? 0);
+      const detail = mine?.verification_detail ? (JSON.parse(mine.verification_detail) as { source?: { user_id: string } }) : {};
       out.push({
         subjectType: s.type, subjectId: s.id, kind: 'report.user',
         severity: n >= th.distinctReporters ? SEVERITY.high : SEVERITY.medium,
-        summary: `reported by ${n} distinct user${n === 1 ? '' : 's'} (${event.report.reason ?? 'no reason given'})`,
-        evidence: { report_id: event.report.id, reason: event.report.reason ?? null, distinct_reporters: n },
+        summary: `reported by ${n} distinct user${n === 1 ? '' : 's'} (${event.report.reason ?? 'no reason given'})${mine?.verification === 'verified' ? ', messages verified' : ''}`,
+        evidence: { report_id: event.report.id, reason: event.report.reason ?? null, distinct_reporters: n, verification: mine?.verification ?? 'unverifiable', ...(detail.source ? { original_author: detail.source.user_id } : {}) },
         key: event.report.id,
       });
     }

@@ -14,7 +14,7 @@ export interface Transparency {
   actions_by_type: Counts;
   subjects_actioned: { accounts: number; groups: number };
   hash_matches_by_bank: Counts;
-  user_reports: { received: number; verified: number | null; rejected_as_forged: number | null; note: string };
+  user_reports: { received: number; verified: number; rejected_as_forged: number; note: string };
   appeals: { filed: number; upheld: number; reversed: number; pending: number };
   reversals: number;
   law_enforcement_requests_by_type: Counts;
@@ -55,7 +55,7 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
   const byBank: Counts = {};
   for (const m of matches) bump(byBank, fromJson<{ bank: string }>(m.evidence).bank);
 
-  const userReports = Number((await db.selectFrom('user_reports').select((eb) => eb.fn.countAll<number>().as('n')).where('filed_at', '>=', from).where('filed_at', '<', to).executeTakeFirst())?.n ?? 0);
+  const userReports = await db.selectFrom('user_reports').select('verification').where('filed_at', '>=', from).where('filed_at', '<', to).execute();
 
   const appeals = await db.selectFrom('appeals').select('status').where('created_at', '>=', from).where('created_at', '<', to).execute();
   const reversals = Number((await db.selectFrom('enforcement_actions').select((eb) => eb.fn.countAll<number>().as('n')).where('reversed_at', '>=', from).where('reversed_at', '<', to).executeTakeFirst())?.n ?? 0);
@@ -74,7 +74,7 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
     actions_by_type: byAction,
     subjects_actioned: { accounts: subjects.accounts.size, groups: subjects.groups.size },
     hash_matches_by_bank: byBank,
-    user_reports: { received: userReports, verified: null, rejected_as_forged: null, note: 'franking verification of reported messages arrives with the reference messenger; until then reports are not classified' },
+    user_reports: { received: userReports.length, verified: userReports.filter((r) => r.verification === 'verified').length, rejected_as_forged: userReports.filter((r) => r.verification === 'forged').length, note: 'verified: every reported message carried a franking opening that matches the relay’s tag; forged: a reported message did not; the rest came without franking data (platform-supplied)' },
     appeals: { filed: appeals.length, upheld: appeals.filter((a) => a.status === 'upheld').length, reversed: appeals.filter((a) => a.status === 'reversed').length, pending: appeals.filter((a) => a.status === 'open').length },
     reversals,
     law_enforcement_requests_by_type: leKind,

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { authErrors, staffOf, type RouteModule } from '../../http/route.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { fromJson } from '../../util/json.ts';
+import type { Verification } from '../../reports/verify.ts';
 
 /**
  * GET /v1/reports — user reports about a subject, with the content the reporter revealed.
- * Reading it is a view of evidence, so it is audited. `franking_verified` is false for every message
- * today: the server cannot yet check franking openings (that arrives with the E2EE messenger), and a
- * flag supplied by the platform or reporter is never trusted.
+ * Reading it is a view of evidence, so it is audited. `franking_verified` is the service's own check of
+ * the message's franking opening against the relay's tag (see reports/verify.ts); a flag supplied by
+ * the platform or the reporter is never trusted.
  */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/reports', {
@@ -20,7 +21,8 @@ const route: RouteModule = (app, ctx) => {
         200: z.object({
           reports: z.array(z.object({
             id: z.string(), reporter_id: z.string(), reason: z.string().nullable(), comment: z.string().nullable(), filed_at: z.string(),
-            messages: z.array(z.object({ sender: z.string().nullable(), sent_at: z.string().nullable(), text: z.string().nullable(), franking_verified: z.boolean() })),
+            verification: z.enum(['unverifiable', 'verified', 'forged']),
+            messages: z.array(z.object({ sender: z.string().nullable(), sent_at: z.string().nullable(), text: z.string().nullable(), franking_verified: z.boolean(), context_only: z.boolean() })),
           })),
         }),
         ...authErrors,
@@ -36,13 +38,17 @@ const route: RouteModule = (app, ctx) => {
         reports: rows.map((r) => {
           const p = fromJson<{ comment?: string; evidence?: { messages?: Record<string, unknown>[] } }>(r.payload) ?? {};
           const msgs = Array.isArray(p.evidence?.messages) ? p.evidence!.messages! : [];
+          const checked = r.verification_detail ? fromJson<Verification>(r.verification_detail).messages : [];
+          const str = (v: unknown) => (typeof v === 'string' ? v : null);
           return {
-            id: r.id, reporter_id: r.reporter_id, reason: r.reason, comment: p.comment ?? null, filed_at: r.filed_at,
-            messages: msgs.slice(0, 100).map((m) => ({
-              sender: typeof m.sender === 'string' ? m.sender : null,
-              sent_at: typeof m.sent_at === 'string' ? m.sent_at : null,
-              text: typeof m.text === 'string' ? m.text : null,
-              franking_verified: false,
+            id: r.id, reporter_id: r.reporter_id, reason: r.reason, comment: p.comment ?? null, filed_at: r.filed_at, verification: r.verification,
+            messages: msgs.slice(0, 100).map((m, i) => ({
+              // SDK reports (version 1) say sender_id/body/timestamp; platforms without franking say sender/text/sent_at.
+              sender: str(m.sender_id) ?? str(m.sender),
+              sent_at: typeof m.timestamp === 'number' ? new Date(m.timestamp).toISOString() : str(m.sent_at),
+              text: str(m.body) ?? str(m.text),
+              franking_verified: checked[i]?.ok === true,
+              context_only: m.context_only === true,
             })),
           };
         }),
