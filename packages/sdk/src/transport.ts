@@ -1,0 +1,36 @@
+// What a client needs from a relay. The reference relay (server) speaks it over WebSocket; tests use
+// the in-process relay in ./testing.
+import type { ReportingContext } from '@vigil/crypto';
+import type { SourceRecordJson } from './payload.ts';
+
+export type EnvelopeKind = 'welcome' | 'commit' | 'application';
+
+/** Added by the relay to every application message it delivers. */
+export interface RelayStamp {
+  context: ReportingContext;
+  tag: string; // base64 reporting tag
+  src: string; // base64 source record parts (comm and r stay with the sender's payload)
+  sig: string;
+}
+
+export interface Envelope {
+  id: string;
+  conversationId: string;
+  kind: EnvelopeKind;
+  from: string;
+  data: Uint8Array; // an encoded MLS message
+  relay?: RelayStamp;
+  /** When the relay may drop it (disappearing messages), ms since the epoch. */
+  expiresAt?: number;
+}
+
+export interface RelayTransport {
+  publishKeyPackage(userId: string, keyPackage: Uint8Array): Promise<void>;
+  fetchKeyPackage(userId: string): Promise<Uint8Array>;
+  send(e: { id: string; conversationId: string; kind: EnvelopeKind; from: string; to: string[]; data: Uint8Array; expiresAt?: number }): Promise<void>;
+  receive(userId: string): Promise<Envelope[]>;
+  putBlob(blob: Uint8Array): Promise<string>;
+  getBlob(id: string): Promise<Uint8Array>;
+}
+
+export type { SourceRecordJson };
