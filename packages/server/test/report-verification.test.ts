@@ -9,6 +9,7 @@ import { Worker } from '../src/queue/worker.ts';
 import { jobHandlers } from '../src/service.ts';
 import { relayKeys } from '../src/reports/relay-keys.ts';
 import { computeTransparency } from '../src/legal/transparency.ts';
+import { VigilClient, MemoryRelay } from '@vigil/sdk';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
@@ -67,6 +68,27 @@ for (const dialect of DIALECTS) {
 
       const t = await computeTransparency(ta.ctx.db.kysely, ta.clock.now().toISOString().slice(0, 10), ta.clock.now().toISOString().slice(0, 10));
       assert.deepEqual([t.user_reports.received, t.user_reports.verified, t.user_reports.rejected_as_forged], [3, 1, 1]);
+    });
+
+    it('end to end: a report built by the client SDK, relayed with the service\'s keys, is verified', async () => {
+      const keys = relayKeys(ta.ctx.cfg);
+      const src = keys.source.get(keys.activeSource)!;
+      const relay = new MemoryRelay({ franking: { keyId: keys.activeFranking, key: keys.franking.get(keys.activeFranking)! }, source: { keyId: keys.activeSource, encKey: src.encKey, signSecret: src.signSecret! } });
+      const sender = new VigilClient('acc-sdk-sender', relay, { relaySourcePublicKey: src.signPublic });
+      const reporter = new VigilClient('acc-sdk-reporter', relay, { relaySourcePublicKey: src.signPublic });
+      await reporter.publishKeyPackages(2);
+      const chat = await sender.createConversation(['acc-sdk-reporter']);
+      await reporter.sync();
+      await sender.send(chat, 'first');
+      await sender.send(chat, 'the message being reported');
+      const got = await reporter.sync();
+      const evidence = reporter.buildReport(chat, [got.at(-1)!.id]);
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'sdk-r', type: 'report.filed', occurred_at: ta.clock.now().toISOString(), report: { id: 'rep-sdk', reporter_id: 'acc-sdk-reporter', subject: { type: 'account', id: 'acc-sdk-sender' }, reason: 'child_safety', evidence } }]), ta.clock);
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while ((await w.runOnce()) > 0);
+      const row = await ta.ctx.db.kysely.selectFrom('user_reports').select(['verification', 'verification_detail']).where('id', '=', 'rep-sdk').executeTakeFirstOrThrow();
+      assert.equal(row.verification, 'verified');
+      assert.deepEqual(JSON.parse(row.verification_detail!).source.user_id, 'acc-sdk-sender');
     });
   });
 }
