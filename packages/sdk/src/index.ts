@@ -4,3 +4,4 @@ export { relayStamp, type RelayKeysForStamping } from './relay-side.ts';
 export type { RelayTransport, Envelope, EnvelopeKind, RelayStamp } from './transport.ts';
 export { encodeAuthenticatedData, decodeAuthenticatedData, type MessagePayload } from './payload.ts';
 export { MemoryRelay } from './testing/memory-relay.ts';
+export { HttpRelayTransport, RelayHttpError } from './http-transport.ts';

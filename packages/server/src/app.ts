@@ -28,6 +28,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   await app.register(cookie);
   // Text bodies (hash lists, CSV) as strings; each route's bodyLimit applies.
   for (const type of ['text/plain', 'text/csv']) app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // Uploads (hashing, matching): routes read parts themselves with per-route size limits.
   await app.register(multipart, { limits: { fileSize: ctx.cfg.media.maxBytes, files: 2, fields: 20 } });
   registerAuth(app, ctx); // before any plugin adds routes, so every route passes through it

@@ -62,12 +62,16 @@ export const configSchema = z
       .default({ baseUrl: 'https://exttest.cybertip.org/ispws', username: '', password: '', timeoutMs: 60_000, reporter: {}, platformName: 'Messaging service' }),
     relay: z
       .object({
+        /** Platform id under which the relay's own events (profiles, groups, reports) are ingested. */
+        platform: z.string().default('default'),
+        maxBlobBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+        blobTtlDays: z.number().int().min(1).default(30),
         /** Keys the relay tags delivered messages with (key id → 32 bytes base64); reports are checked against them. */
         frankingKeys: z.record(z.string(), z.string()).default({}),
         /** Source-tracing keys (key id → {enc: 32 bytes base64, signPublic: Ed25519 public key base64}). */
         sourceKeys: z.record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() })).default({}),
       })
-      .default({ frankingKeys: {}, sourceKeys: {} }),
+      .default({ platform: 'default', maxBlobBytes: 25 * 1024 * 1024, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {} }),
     vault: z
       .object({
         /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */

@@ -58,6 +58,9 @@ import legalReports from './legal/reports.ts';
 import legalVault from './legal/vault.ts';
 import leRequests from './legal/le-requests.ts';
 import transparency from './legal/transparency.ts';
+import relayAccounts from './relay/accounts.ts';
+import relayMessages from './relay/messages.ts';
+import relayBlobsReports from './relay/blobs-reports.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -81,6 +84,7 @@ export const routes: RouteModule[] = [
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
   legalReports, legalVault, leRequests, transparency,
+  relayAccounts, relayMessages, relayBlobsReports,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

@@ -13,6 +13,7 @@ import { exchanges } from './migrations/0009_exchanges.ts';
 import { vault } from './migrations/0010_vault.ts';
 import { leRequests } from './migrations/0011_le_requests.ts';
 import { reportVerification } from './migrations/0012_report_verification.ts';
+import { relay } from './migrations/0013_relay.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -29,6 +30,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0010_vault': vault(dialect),
     '0011_le_requests': leRequests(dialect),
     '0012_report_verification': reportVerification(),
+    '0013_relay': relay(dialect),
   };
 }
 

@@ -383,6 +383,12 @@ export interface LeRequestsTable {
   updated_at: string;
 }
 
+export interface RelayAccountsTable { id: string; username: string; password_hash: string; created_at: string }
+export interface RelayDevicesTable { token_hash: string; account_id: string; created_at: string; last_seen_at: string }
+export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string }
+export interface RelayQueueTable { id: Id; recipient: string; envelope_id: string; conversation_id: string; kind: string; sender: string; data: string; stamp: string | null; expires_at: string | null; created_at: string }
+export interface RelayBlobsTable { id: string; owner: string; data: string; size: number; created_at: string; expires_at: string }
+
 export interface ExchangesTable {
   id: Id;
   name: string;
@@ -515,6 +521,11 @@ export interface DetectionTables {
   ncmec_reports: NcmecReportsTable;
   vault_items: VaultItemsTable;
   le_requests: LeRequestsTable;
+  relay_accounts: RelayAccountsTable;
+  relay_devices: RelayDevicesTable;
+  relay_key_packages: RelayKeyPackagesTable;
+  relay_queue: RelayQueueTable;
+  relay_blobs: RelayBlobsTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

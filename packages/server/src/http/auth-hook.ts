@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import { allows, type Access, type Principal } from '../auth/roles.ts';
 import { SESSION_COOKIE, sessionPrincipal } from '../auth/sessions.ts';
+import { deviceAccount } from '../relay/accounts.ts';
 import type { AppContext } from '../context.ts';
 import { errorBody } from './errors.ts';
 
@@ -61,6 +62,10 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
 
 async function resolvePrincipal(req: FastifyRequest, ctx: AppContext): Promise<Principal | null> {
   const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer vd_')) {
+    const d = await deviceAccount(ctx.db.kysely, ctx.cfg.relay.platform, auth.slice(7).trim());
+    return d ? { kind: 'relay', accountId: d.accountId, username: d.username } : null;
+  }
   if (auth?.startsWith('Bearer ')) {
     const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim());
     return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes, orgId: key.orgId } : null;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { login, register } from '../../relay/accounts.ts';
+import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
+import { HttpError } from '../../http/errors.ts';
+import type { AppContext } from '../../context.ts';
+import { relayKeys } from '../../reports/relay-keys.ts';
+
+const creds = z.object({ username: z.string(), password: z.string() }).strict();
+const session = z.object({ user_id: z.string(), token: z.string() });
+
+/** Profiles are the unencrypted surfaces: each change goes to Vigil's own ingest as a platform event. */
+async function profileEvent(ctx: AppContext, type: 'account.created' | 'account.updated', account: Record<string, unknown>, id: string) {
+  await ingestEvents(ctx.db.kysely, ctx.cfg.relay.platform, validateEvents([{ id, type, occurred_at: ctx.clock.now().toISOString(), account }]), ctx.clock);
+  ctx.jobsAdded();
+}
+
+/** The reference messenger's accounts: register, sign in (a device token), edit the profile. */
+const route: RouteModule = (app, ctx) => {
+  app.get('/relay/v1/info', {
+    config: { access: { public: true } },
+    schema: { tags: ['relay'], summary: "The relay's public source-record keys (clients verify source records with them)", response: { 200: z.object({ source_keys: z.record(z.string(), z.string()) }) } },
+    handler: async () => {
+      const k = relayKeys(ctx.cfg);
+      return { source_keys: Object.fromEntries([...k.source].map(([id, v]) => [id, Buffer.from(v.signPublic).toString('base64')])) };
+    },
+  });
+  app.post('/relay/v1/accounts', {
+    config: { access: { public: true } },
+    schema: { tags: ['relay'], summary: 'Register (username and password; no phone number)', body: creds, response: { 201: session, 400: errorSchema, 409: errorSchema } },
+    handler: async (req, reply) => {
+      const r = await register(ctx.db.kysely, req.body.username, req.body.password, ctx.clock);
+      await profileEvent(ctx, 'account.created', { id: r.userId, username: req.body.username, ip: req.ip }, `relay:${r.userId}:created`);
+      return reply.status(201).send({ user_id: r.userId, token: r.token });
+    },
+  });
+  app.post('/relay/v1/sessions', {
+    config: { access: { public: true } },
+    schema: { tags: ['relay'], summary: 'Sign in: a new device token (refused for banned accounts)', body: creds, response: { 200: session, 401: errorSchema, 403: errorSchema } },
+    handler: async (req) => {
+      const r = await login(ctx.db.kysely, ctx.cfg.relay.platform, req.body.username, req.body.password, ctx.clock);
+      return { user_id: r.userId, token: r.token };
+    },
+  });
+  app.put('/relay/v1/profile', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: 'Edit the public profile (display name, bio, avatar URL)', body: z.object({ display_name: z.string().max(200).optional(), bio: z.string().max(2000).optional(), avatar_url: z.string().url().optional() }).strict(), response: { 200: z.object({ updated: z.literal(true) }), ...authErrors } },
+    handler: async (req) => {
+      if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
+      const b = req.body;
+      await profileEvent(ctx, 'account.updated', { id: req.principal.accountId, username: req.principal.username, ...(b.display_name !== undefined ? { display_name: b.display_name } : {}), ...(b.bio !== undefined ? { bio: b.bio } : {}), ...(b.avatar_url ? { avatar: { url: b.avatar_url } } : {}), ip: req.ip }, `relay:${req.principal.accountId}:profile:${Date.now()}`);
+      return { updated: true as const };
+    },
+  });
+};
+export default route;

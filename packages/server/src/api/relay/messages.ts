@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { HttpError } from '../../http/errors.ts';
+import { relayStamp } from '@vigil/sdk';
+import { relayKeys } from '../../reports/relay-keys.ts';
+import { iso } from '../../util/time.ts';
+import { fromJson } from '../../util/json.ts';
+import type { FastifyRequest } from 'fastify';
+
+const me = (req: FastifyRequest) => {
+  if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
+  return req.principal;
+};
+
+/**
+ * The relay: a key-package directory, and delivery of MLS ciphertexts through per-recipient queues
+ * kept in the database (a restart loses nothing accepted), at least once, de-duplicated by envelope
+ * id, removed when the recipient acknowledges them. Application messages get the reporting tag and
+ * source stamp; the relay never sees plaintext.
+ */
+const route: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  app.post('/relay/v1/key-packages', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: 'Publish key packages (single use)', body: z.object({ key_packages: z.array(z.string().max(20_000)).min(1).max(100) }).strict(), response: { 200: z.object({ stored: z.number() }), ...authErrors } },
+    handler: async (req) => {
+      const u = me(req);
+      const now = iso(ctx.clock.now());
+      await db.insertInto('relay_key_packages').values(req.body.key_packages.map((data) => ({ account_id: u.accountId, data, created_at: now }))).execute();
+      return { stored: req.body.key_packages.length };
+    },
+  });
+  app.get('/relay/v1/key-packages/:user', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: "Take one of a user's key packages", params: z.object({ user: z.string() }), response: { 200: z.object({ key_package: z.string() }), 404: errorSchema, ...authErrors } },
+    handler: async (req) => {
+      me(req);
+      return db.transaction().execute(async (trx) => {
+        const kp = await trx.selectFrom('relay_key_packages').selectAll().where('account_id', '=', req.params.user).orderBy('id').limit(1).executeTakeFirst();
+        if (!kp) throw new HttpError(404, 'not_found', `no key package for ${req.params.user}`);
+        const gone = await trx.deleteFrom('relay_key_packages').where('id', '=', kp.id).executeTakeFirst();
+        if (Number(gone.numDeletedRows) !== 1) throw new HttpError(409, 'conflict', 'key package taken concurrently; try again');
+        return { key_package: kp.data };
+      });
+    },
+  });
+  app.post('/relay/v1/messages', {
+    config: { access: { relayUsers: true } },
+    bodyLimit: 2 * 1024 * 1024,
+    schema: {
+      tags: ['relay'], summary: 'Send an MLS message to recipients',
+      body: z.object({ id: z.string().min(8).max(100), conversation_id: z.string().min(1).max(200), kind: z.enum(['welcome', 'commit', 'application']), to: z.array(z.string()).min(1).max(5000), data: z.string().max(2_000_000), expires_at: z.number().int().optional() }).strict(),
+      response: { 202: z.object({ queued: z.number() }), 400: errorSchema, ...authErrors },
+    },
+    handler: async (req, reply) => {
+      const u = me(req);
+      const b = req.body;
+      let stamp: string | null = null;
+      if (b.kind === 'application') {
+        const k = relayKeys(ctx.cfg);
+        const src = k.source.get(k.activeSource)!;
+        if (!src.signSecret) throw new HttpError(500, 'relay_keys', 'the relay has no source signing key configured');
+        try {
+          stamp = JSON.stringify(relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret } }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.clock.now().getTime() }));
+        } catch (e) {
+          throw new HttpError(400, 'invalid_request', `not a Vigil application message: ${(e as Error).message}`);
+        }
+      }
+      const now = iso(ctx.clock.now());
+      const rows = b.to.map((recipient) => ({ recipient, envelope_id: b.id, conversation_id: b.conversation_id, kind: b.kind, sender: u.accountId, data: b.data, stamp, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
+      let queued = 0;
+      for (let i = 0; i < rows.length; i += 500) queued += (await db.insertInto('relay_queue').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing()).returning('id').execute()).length;
+      return reply.status(202).send({ queued });
+    },
+  });
+  app.get('/relay/v1/messages', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: 'Waiting messages (long poll up to `wait` seconds); acknowledge them to remove them', querystring: z.object({ wait: z.coerce.number().min(0).max(30).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }), response: { ...authErrors } },
+    handler: async (req) => {
+      const u = me(req);
+      const deadline = Date.now() + req.query.wait * 1000;
+      for (;;) {
+        const now = iso(ctx.clock.now());
+        // Expired disappearing messages are dropped, never delivered.
+        await db.deleteFrom('relay_queue').where('recipient', '=', u.accountId).where('expires_at', '<', now).execute();
+        const rows = await db.selectFrom('relay_queue').selectAll().where('recipient', '=', u.accountId).orderBy('id').limit(req.query.limit).execute();
+        if (rows.length || Date.now() >= deadline) {
+          return { messages: rows.map((r) => ({ id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: fromJson<unknown>(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) })) } as never;
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    },
+  });
+  app.post('/relay/v1/messages/ack', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: 'Acknowledge delivered messages (they are deleted)', body: z.object({ ids: z.array(z.string()).min(1).max(1000) }).strict(), response: { 200: z.object({ removed: z.number() }), ...authErrors } },
+    handler: async (req) => {
+      const u = me(req);
+      const r = await db.deleteFrom('relay_queue').where('recipient', '=', u.accountId).where('envelope_id', 'in', req.body.ids).executeTakeFirst();
+      return { removed: Number(r.numDeletedRows) };
+    },
+  });
+};
+export default route;

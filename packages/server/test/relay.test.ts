@@ -1,0 +1,84 @@
+// The reference relay over real HTTP with the client SDK: accounts, key packages, MLS delivery from
+// database queues (ciphertext only, de-duplicated, acknowledged), blobs, profiles as events, reports
+// verified by the safety service, and enforcement (a banned account can neither sign in nor send).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { VigilClient, HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
+import { DIALECTS, testApp, silentLog, type TestApp } from './helpers.ts';
+import { Worker } from '../src/queue/worker.ts';
+import { jobHandlers } from '../src/service.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`reference relay (${dialect})`, () => {
+    let ta: TestApp;
+    let base = '';
+    let relayPublic: Uint8Array;
+    const work = async () => {
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while ((await w.runOnce()) > 0);
+    };
+    async function user(name: string) {
+      const t = new HttpRelayTransport(base);
+      await t.register(name, `${name} password 123`);
+      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
+      await c.publishKeyPackages(2);
+      return { t, c };
+    }
+
+    before(async () => {
+      ta = await testApp(dialect);
+      base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+      const info = await (await fetch(`${base}/relay/v1/info`)).json();
+      relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+    });
+    after(async () => ta.close());
+
+    it('delivers E2EE messages and attachments; the relay stores only ciphertext', async () => {
+      const alice = await user('alice_r');
+      const bob = await user('bob_r');
+      const chat = await alice.c.createConversation([bob.t.userId]);
+      await bob.c.sync();
+      const bytes = new TextEncoder().encode('generated attachment bytes');
+      await alice.c.send(chat, 'meet at the usual place, codeword marigold', [{ bytes, mime: 'application/octet-stream' }]);
+      const queued = await ta.ctx.db.kysely.selectFrom('relay_queue').select(['data', 'stamp']).where('recipient', '=', bob.t.userId).execute();
+      assert.equal(queued.length, 1);
+      assert.ok(!Buffer.from(queued[0]!.data, 'base64').toString('latin1').includes('marigold'), 'ciphertext only');
+      assert.ok(queued[0]!.stamp, 'tagged and source-stamped');
+      const [m] = await bob.c.sync();
+      assert.equal(m!.body, 'meet at the usual place, codeword marigold');
+      assert.deepEqual(await bob.c.openAttachment(m!), bytes);
+      assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').where('recipient', '=', bob.t.userId).execute()).length, 0, 'acknowledged messages are deleted');
+    });
+
+    it('de-duplicates resent envelopes and refuses non-MLS application data', async () => {
+      const a = await user('carol_r');
+      const send = (id: string, data: string) => fetch(`${base}/relay/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${(a.t as unknown as { token: string }).token}`, 'content-type': 'application/json' }, body: JSON.stringify({ id, conversation_id: 'c1', kind: 'commit', to: ['u-x'], data }) });
+      assert.deepEqual(await (await send('envelope-1', 'AAAA')).json(), { queued: 1 });
+      assert.deepEqual(await (await send('envelope-1', 'AAAA')).json(), { queued: 0 });
+      const bad = await fetch(`${base}/relay/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${(a.t as unknown as { token: string }).token}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'envelope-2', conversation_id: 'c1', kind: 'application', to: ['u-x'], data: 'AAAA' }) });
+      assert.equal(bad.status, 400);
+      assert.equal((await fetch(`${base}/relay/v1/messages`)).status, 401);
+    });
+
+    it('profiles become events; reports are verified; a banned account can neither sign in nor send', async () => {
+      const dave = await user('dave_r');
+      const erin = await user('erin_r');
+      await dave.t.setProfile({ display_name: 'Dave', bio: 'hello' });
+      const chat = await dave.c.createConversation([erin.t.userId]);
+      await erin.c.sync();
+      await dave.c.send(chat, 'first');
+      await dave.c.send(chat, 'the reported one');
+      const got = await erin.c.sync();
+      const r = await erin.t.report({ type: 'account', id: dave.t.userId }, erin.c.buildReport(chat, [got.at(-1)!.id]));
+      await work();
+      const acc = await ta.ctx.db.kysely.selectFrom('accounts').select(['display_name', 'bio']).where('id', '=', dave.t.userId).executeTakeFirstOrThrow();
+      assert.deepEqual(acc, { display_name: 'Dave', bio: 'hello' });
+      const rep = await ta.ctx.db.kysely.selectFrom('user_reports').select(['verification', 'reporter_id']).where('id', '=', r.report_id).executeTakeFirstOrThrow();
+      assert.deepEqual(rep, { verification: 'verified', reporter_id: erin.t.userId });
+      const now = ta.clock.now().toISOString();
+      await ta.ctx.db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'account', subject_id: dave.t.userId, action: 'ban', params: '{}', status: 'active', reason: 'test', task_id: null, decided_by: 1, approved_by: null, created_at: now, expires_at: null, reversed_at: null }).execute();
+      await assert.rejects(dave.c.send(chat, 'still here?'), (e: RelayHttpError) => e.status === 401);
+      await assert.rejects(new HttpRelayTransport(base).login('dave_r', 'dave_r password 123'), (e: RelayHttpError) => e.status === 403 && /banned/.test(e.message));
+    });
+  });
+}
