@@ -176,6 +176,11 @@ export class VigilClient {
   }
 
   private async process(e: Envelope): Promise<StoredMessage | null> {
+    if (e.kind === 'join') {
+      // Someone joined by invite link: the group's owner adds them to the MLS group.
+      if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from)) await this.addMembers(e.conversationId, [e.from]);
+      return null;
+    }
     const cs = await cipherSuite();
     const m = decodeMessage(e.data);
     if (e.kind === 'welcome') {

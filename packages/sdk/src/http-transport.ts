@@ -85,6 +85,19 @@ export class HttpRelayTransport implements RelayTransport {
     return this.call<Uint8Array>('GET', `/relay/v1/blobs/${encodeURIComponent(id)}`);
   }
 
+  createGroup(conversationId: string, meta: { name: string; description?: string; photo_url?: string }) {
+    return this.call<{ group_id: string }>('POST', '/relay/v1/groups', { conversation_id: conversationId, ...meta });
+  }
+
+  invite(groupId: string) {
+    return this.call<{ code: string; link: string }>('POST', `/relay/v1/groups/${encodeURIComponent(groupId)}/invites`);
+  }
+
+  join(codeOrLink: string) {
+    const code = codeOrLink.replace(/^vigil:\/\/join\//, '');
+    return this.call<{ group_id: string; conversation_id: string }>('POST', `/relay/v1/join/${encodeURIComponent(code)}`);
+  }
+
   /** Sends a report built by VigilClient.buildReport to the relay (and on to the safety service). */
   async report(subject: { type: 'account' | 'group'; id: string }, evidence: unknown, reason = 'child_safety') {
     return this.call<{ report_id: string }>('POST', '/relay/v1/reports', { subject, reason, evidence });

@@ -3,7 +3,7 @@
 import type { ReportingContext } from '@vigil/crypto';
 import type { SourceRecordJson } from './payload.ts';
 
-export type EnvelopeKind = 'welcome' | 'commit' | 'application';
+export type EnvelopeKind = 'welcome' | 'commit' | 'application' | 'join';
 
 /** Added by the relay to every application message it delivers. */
 export interface RelayStamp {

@@ -80,5 +80,29 @@ for (const dialect of DIALECTS) {
       await assert.rejects(dave.c.send(chat, 'still here?'), (e: RelayHttpError) => e.status === 401);
       await assert.rejects(new HttpRelayTransport(base).login('dave_r', 'dave_r password 123'), (e: RelayHttpError) => e.status === 403 && /banned/.test(e.message));
     });
+
+    it('groups: public metadata and invite links become events; joining by link; a taken-down group stops relaying', async () => {
+      const owner = await user('frank_r');
+      const joiner = await user('gina_r');
+      const chat = await owner.c.createConversation([]);
+      const { group_id } = await owner.t.createGroup(chat, { name: 'Valencia Bakers', description: 'bread' });
+      const { link } = await owner.t.invite(group_id);
+      const joined = await joiner.t.join(link);
+      assert.equal(joined.conversation_id, chat);
+      await owner.c.sync(); // the join request: the owner's client adds gina to the MLS group
+      await joiner.c.sync(); // the Welcome
+      assert.deepEqual(owner.c.members(chat).sort(), [owner.t.userId, joiner.t.userId].sort());
+      await owner.c.send(chat, 'welcome gina');
+      assert.equal((await joiner.c.sync())[0]!.body, 'welcome gina');
+      await work();
+      const g = await ta.ctx.db.kysely.selectFrom('groups').select(['name', 'invite_link']).where('id', '=', group_id).executeTakeFirstOrThrow();
+      assert.equal(g.name, 'Valencia Bakers');
+      const joins = await ta.ctx.db.kysely.selectFrom('group_members').select('account_id').where('group_id', '=', group_id).execute();
+      assert.ok(joins.some((j) => j.account_id === joiner.t.userId), 'the join reached Vigil as an event');
+      const now = ta.clock.now().toISOString();
+      await ta.ctx.db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'group', subject_id: group_id, action: 'takedown_group', params: '{}', status: 'active', reason: 'test', task_id: null, decided_by: 1, approved_by: null, created_at: now, expires_at: null, reversed_at: null }).execute();
+      await assert.rejects(owner.c.send(chat, 'still up?'), (e: RelayHttpError) => e.status === 410);
+      await assert.rejects(new HttpRelayTransport(base).join(link).catch(async (e) => { throw e; }), (e: RelayHttpError) => e.status === 401, 'no token');
+    });
   });
 }

@@ -61,6 +61,7 @@ import transparency from './legal/transparency.ts';
 import relayAccounts from './relay/accounts.ts';
 import relayMessages from './relay/messages.ts';
 import relayBlobsReports from './relay/blobs-reports.ts';
+import relayGroups from './relay/groups.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -84,7 +85,7 @@ export const routes: RouteModule[] = [
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
   legalReports, legalVault, leRequests, transparency,
-  relayAccounts, relayMessages, relayBlobsReports,
+  relayAccounts, relayMessages, relayBlobsReports, relayGroups,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

@@ -387,6 +387,8 @@ export interface RelayAccountsTable { id: string; username: string; password_has
 export interface RelayDevicesTable { token_hash: string; account_id: string; created_at: string; last_seen_at: string }
 export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string }
 export interface RelayQueueTable { id: Id; recipient: string; envelope_id: string; conversation_id: string; kind: string; sender: string; data: string; stamp: string | null; expires_at: string | null; created_at: string }
+export interface RelayGroupsTable { id: string; conversation_id: string; owner: string; created_at: string }
+export interface RelayInvitesTable { code: string; group_id: string; created_by: string; created_at: string }
 export interface RelayBlobsTable { id: string; owner: string; data: string; size: number; created_at: string; expires_at: string }
 
 export interface ExchangesTable {
@@ -526,6 +528,8 @@ export interface DetectionTables {
   relay_key_packages: RelayKeyPackagesTable;
   relay_queue: RelayQueueTable;
   relay_blobs: RelayBlobsTable;
+  relay_groups: RelayGroupsTable;
+  relay_invites: RelayInvitesTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

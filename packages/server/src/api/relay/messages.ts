@@ -6,6 +6,7 @@ import { relayKeys } from '../../reports/relay-keys.ts';
 import { iso } from '../../util/time.ts';
 import { fromJson } from '../../util/json.ts';
 import type { FastifyRequest } from 'fastify';
+import { groupTakenDown } from './groups.ts';
 
 const me = (req: FastifyRequest) => {
   if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
@@ -50,11 +51,13 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['relay'], summary: 'Send an MLS message to recipients',
       body: z.object({ id: z.string().min(8).max(100), conversation_id: z.string().min(1).max(200), kind: z.enum(['welcome', 'commit', 'application']), to: z.array(z.string()).min(1).max(5000), data: z.string().max(2_000_000), expires_at: z.number().int().optional() }).strict(),
-      response: { 202: z.object({ queued: z.number() }), 400: errorSchema, ...authErrors },
+      response: { 202: z.object({ queued: z.number() }), 400: errorSchema, 410: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const u = me(req);
       const b = req.body;
+      const group = await db.selectFrom('relay_groups').select('id').where('conversation_id', '=', b.conversation_id).executeTakeFirst();
+      if (group && (await groupTakenDown(ctx, group.id))) throw new HttpError(410, 'gone', 'this group was removed; it no longer relays messages');
       let stamp: string | null = null;
       if (b.kind === 'application') {
         const k = relayKeys(ctx.cfg);

@@ -37,6 +37,19 @@ export function relay(dialect: DialectName) {
         .addUniqueConstraint('relay_queue_once', ['recipient', 'envelope_id'])
         .execute();
       await db.schema.createIndex('relay_queue_recipient').on('relay_queue').columns(['recipient', 'id']).execute();
+      // Groups' public metadata (the unencrypted surfaces) and invite links; the MLS group is the members' own.
+      await db.schema.createTable('relay_groups')
+        .addColumn('id', 'text', (c: any) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c: any) => c.notNull().unique())
+        .addColumn('owner', 'text', (c: any) => c.notNull())
+        .addColumn('created_at', 'text', (c: any) => c.notNull())
+        .execute();
+      await db.schema.createTable('relay_invites')
+        .addColumn('code', 'text', (c: any) => c.primaryKey())
+        .addColumn('group_id', 'text', (c: any) => c.notNull())
+        .addColumn('created_by', 'text', (c: any) => c.notNull())
+        .addColumn('created_at', 'text', (c: any) => c.notNull())
+        .execute();
       await db.schema.createTable('relay_blobs')
         .addColumn('id', 'text', (c: any) => c.primaryKey())
         .addColumn('owner', 'text', (c: any) => c.notNull())
