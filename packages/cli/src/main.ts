@@ -14,6 +14,7 @@ import { bankCommand } from './commands/bank.ts';
 import { exchangeCommand } from './commands/exchange.ts';
 import { ncmecCommand } from './commands/ncmec.ts';
 import { transparencyCommand } from './commands/transparency.ts';
+import { chatCommand } from './commands/chat.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
@@ -29,4 +30,5 @@ bankCommand(program);
 exchangeCommand(program);
 ncmecCommand(program);
 transparencyCommand(program);
+chatCommand(program);
 await program.parseAsync(process.argv);

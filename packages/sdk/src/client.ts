@@ -1,7 +1,8 @@
 // The Vigil client: MLS conversations whose relay never sees plaintext, with franking (verifiable
 // reports), source records (a forwarded item can be traced to its author on a verified report),
 // forward counters and limits, committing attachments, disappearing messages and report building.
-import { createApplicationMessage, createCommit, createGroup, emptyPskIndex, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type KeyPackage, type PrivateKeyPackage, type Proposal } from 'ts-mls';
+import { createApplicationMessage, createCommit, createGroup, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type KeyPackage, type PrivateKeyPackage, type Proposal } from 'ts-mls';
+import { defaultClientConfig } from 'ts-mls/clientConfig.js';
 import {
   decryptAttachment, encryptAttachment, encodeSourceRecord, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes,
   type FrankedContent, type ReportingContext,
@@ -59,6 +60,38 @@ export class VigilClient {
 
   private now() {
     return this.o.now ? this.o.now() : Date.now();
+  }
+
+  /**
+   * Everything the client holds, for saving between runs (the CLI keeps it in a file readable by the
+   * user only): MLS group states and private key packages are secrets.
+   */
+  exportState(): string {
+    const enc = (b: Uint8Array) => b64(b);
+    return JSON.stringify({
+      v: 1, userId: this.userId,
+      keyPackages: this.keyPackages.map((k) => ({ pub: enc(encodeMessage({ keyPackage: k.publicPackage, wireformat: 'mls_key_package', version: 'mls10' })), init: enc(k.privatePackage.initPrivateKey), hpke: enc(k.privatePackage.hpkePrivateKey), sig: enc(k.privatePackage.signaturePrivateKey) })),
+      conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
+      messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
+    });
+  }
+
+  static importState(json: string, transport: RelayTransport, o: { relaySourcePublicKey: Uint8Array; now?: () => number }): VigilClient {
+    const s = JSON.parse(json) as { v: number; userId: string; keyPackages: { pub: string; init: string; hpke: string; sig: string }[]; conversations: { id: string; state: string; ttl: number | null }[]; messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[] };
+    if (s.v !== 1) throw new TypeError('unknown client state version');
+    const c = new VigilClient(s.userId, transport, o);
+    c.keyPackages = s.keyPackages.map((k) => {
+      const m = decodeMessage(unb64(k.pub));
+      if (m.wireformat !== 'mls_key_package') throw new TypeError('corrupt saved key package');
+      return { publicPackage: m.keyPackage, privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } };
+    });
+    for (const conv of s.conversations) {
+      const d = decodeGroupState(unb64(conv.state), 0);
+      if (!d) throw new TypeError(`corrupt saved state for conversation ${conv.id}`);
+      c.conversations.set(conv.id, { state: { ...d[0], clientConfig: defaultClientConfig }, ttlSeconds: conv.ttl });
+    }
+    c.messages = s.messages.map((m) => ({ ...m, frankingKey: unb64(m.frankingKey) }));
+    return c;
   }
 
   /** Publishes fresh key packages so others can add this user to conversations. */

@@ -85,6 +85,23 @@ export class HttpRelayTransport implements RelayTransport {
     return this.call<Uint8Array>('GET', `/relay/v1/blobs/${encodeURIComponent(id)}`);
   }
 
+  async lookup(username: string): Promise<string> {
+    return (await this.call<{ user_id: string }>('GET', `/relay/v1/users/${encodeURIComponent(username)}`)).user_id;
+  }
+
+  async whois(userId: string): Promise<string> {
+    return (await this.call<{ username: string }>('GET', `/relay/v1/whois/${encodeURIComponent(userId)}`)).username;
+  }
+
+  async info(): Promise<Uint8Array> {
+    const r = await this.call<{ source_keys: Record<string, string> }>('GET', '/relay/v1/info');
+    return unb64(Object.values(r.source_keys).at(-1)!);
+  }
+
+  get deviceToken() {
+    return this.token;
+  }
+
   createGroup(conversationId: string, meta: { name: string; description?: string; photo_url?: string }) {
     return this.call<{ group_id: string }>('POST', '/relay/v1/groups', { conversation_id: conversationId, ...meta });
   }

@@ -137,3 +137,25 @@ describe('Vigil client SDK', () => {
     assert.deepEqual(await bob.sync(), [], 'the relay dropped the expired ciphertext');
   });
 });
+
+describe('client state', () => {
+  it('survives export and import: the restored client keeps reading and sending in its conversations', async () => {
+    const source = newRelaySourceKeys('src-1');
+    const relay = new MemoryRelay({ franking: { keyId: 'f', key: randomBytes(32) }, source });
+    const opts = { relaySourcePublicKey: source.signPublic };
+    const a = new VigilClient('ann', relay, opts), b = new VigilClient('ben', relay, opts);
+    await a.publishKeyPackages(2);
+    await b.publishKeyPackages(2);
+    const chat = await a.createConversation(['ben']);
+    await b.sync();
+    await a.send(chat, 'before the restart');
+    await b.sync();
+    const b2 = VigilClient.importState(b.exportState(), relay, opts);
+    assert.equal(b2.history(chat)[0]!.body, 'before the restart');
+    await a.send(chat, 'after the restart');
+    assert.equal((await b2.sync())[0]!.body, 'after the restart');
+    await b2.send(chat, 'reply from the restored client');
+    assert.equal((await a.sync())[0]!.body, 'reply from the restored client');
+    assert.throws(() => VigilClient.importState('{"v":2}', relay, opts), /unknown client state version/);
+  });
+});

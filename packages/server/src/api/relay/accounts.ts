@@ -42,6 +42,24 @@ const route: RouteModule = (app, ctx) => {
       return { user_id: r.userId, token: r.token };
     },
   });
+  app.get('/relay/v1/users/:username', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: "A user's id by username", params: z.object({ username: z.string() }), response: { 200: z.object({ user_id: z.string(), username: z.string() }), 404: errorSchema, ...authErrors } },
+    handler: async (req) => {
+      const a = await ctx.db.kysely.selectFrom('relay_accounts').select(['id', 'username']).where('username', '=', req.params.username).executeTakeFirst();
+      if (!a) throw new HttpError(404, 'not_found', `no user "${req.params.username}"`);
+      return { user_id: a.id, username: a.username };
+    },
+  });
+  app.get('/relay/v1/whois/:id', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: "A user's username by id", params: z.object({ id: z.string() }), response: { 200: z.object({ user_id: z.string(), username: z.string() }), 404: errorSchema, ...authErrors } },
+    handler: async (req) => {
+      const a = await ctx.db.kysely.selectFrom('relay_accounts').select(['id', 'username']).where('id', '=', req.params.id).executeTakeFirst();
+      if (!a) throw new HttpError(404, 'not_found', `no user ${req.params.id}`);
+      return { user_id: a.id, username: a.username };
+    },
+  });
   app.put('/relay/v1/profile', {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Edit the public profile (display name, bio, avatar URL)', body: z.object({ display_name: z.string().max(200).optional(), bio: z.string().max(2000).optional(), avatar_url: z.string().url().optional() }).strict(), response: { 200: z.object({ updated: z.literal(true) }), ...authErrors } },

@@ -1,0 +1,55 @@
+// `vigil chat` against a real server: register, 1:1 messages, a report the service verifies,
+// a group with an invite link that a third user joins.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
+import { Worker } from '../../server/src/queue/worker.ts';
+import { jobHandlers } from '../../server/src/service.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const exec = promisify(execFile);
+
+describe('vigil chat', () => {
+  let ta: TestApp;
+  let base = '';
+  const home = mkdtempSync(join(tmpdir(), 'vigil-chat-'));
+  const chat = async (who: string, ...args: string[]) => {
+    const r = await exec(process.execPath, ['--import', 'tsx', MAIN, 'chat', '--server', base, '--home', home, '--as', who, ...args], { env: { ...process.env, VIGIL_CHAT_PASSWORD: `${who} password 123` }, encoding: 'utf8' });
+    return r.stdout;
+  };
+  before(async () => {
+    ta = await testApp('sqlite');
+    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => ta.close());
+
+  it('registers, chats 1:1, reports, and runs a group joined by invite link', { timeout: 120_000 }, async () => {
+    for (const u of ['anna', 'bert', 'cleo']) assert.match(await chat(u, 'register', u), new RegExp(`registered as ${u}`));
+    assert.match(await chat('anna', 'send', '@bert', 'hello bert'), /^sent #/);
+    const read = await chat('bert', 'read');
+    assert.match(read, /anna: hello bert {2}#([0-9a-f]+)/);
+    const id = /#([0-9a-f]+)/.exec(read)![1]!;
+    assert.match(await chat('bert', 'report', id), /reported #/);
+    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+    while ((await w.runOnce()) > 0);
+    const rep = await ta.ctx.db.kysely.selectFrom('user_reports').select('verification').executeTakeFirstOrThrow();
+    assert.equal(rep.verification, 'verified');
+
+    const created = JSON.parse(await chat('anna', '--json', 'group', 'create', 'Book club', '@bert'));
+    const link = (await chat('anna', 'group', 'invite', created.conversation)).trim();
+    assert.match(link, /^vigil:\/\/join\//);
+    assert.match(await chat('cleo', 'group', 'join', link), /asked to join/);
+    await chat('anna', 'read'); // anna's client adds cleo
+    await chat('cleo', 'read'); // cleo's Welcome
+    await chat('anna', 'send', created.conversation, 'welcome to the book club');
+    assert.match(await chat('cleo', 'read'), /anna: welcome to the book club/);
+    assert.match(await chat('bert', 'read'), /anna: welcome to the book club/);
+    await assert.rejects(chat('nobody', 'read'), /no saved session/);
+  });
+});
