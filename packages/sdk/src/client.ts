@@ -50,6 +50,8 @@ export class VigilClient {
   private keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
   private conversations = new Map<string, Conversation>();
   private messages: StoredMessage[] = [];
+  /** Envelope ids already processed (bounded: the most recent 10,000). */
+  private seen = new Set<string>();
   readonly dropped: Dropped[] = [];
 
   constructor(
@@ -73,6 +75,7 @@ export class VigilClient {
       keyPackages: this.keyPackages.map((k) => ({ pub: enc(encodeMessage({ keyPackage: k.publicPackage, wireformat: 'mls_key_package', version: 'mls10' })), init: enc(k.privatePackage.initPrivateKey), hpke: enc(k.privatePackage.hpkePrivateKey), sig: enc(k.privatePackage.signaturePrivateKey) })),
       conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
       messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
+      seen: [...this.seen].slice(-10_000),
     });
   }
 
@@ -91,6 +94,7 @@ export class VigilClient {
       c.conversations.set(conv.id, { state: { ...d[0], clientConfig: defaultClientConfig }, ttlSeconds: conv.ttl });
     }
     c.messages = s.messages.map((m) => ({ ...m, frankingKey: unb64(m.frankingKey) }));
+    c.seen = new Set((s as { seen?: string[] }).seen ?? []);
     return c;
   }
 
@@ -197,7 +201,11 @@ export class VigilClient {
   /** Fetches and processes everything the relay holds for this user. */
   async sync(): Promise<StoredMessage[]> {
     const got: StoredMessage[] = [];
-    for (const e of await this.transport.receive(this.userId)) {
+    const envelopes = await this.transport.receive(this.userId);
+    for (const e of envelopes) {
+      // Delivery is at least once: an envelope seen before (a lost acknowledgement) is skipped.
+      if (this.seen.has(e.id)) continue;
+      this.seen.add(e.id);
       try {
         const m = await this.process(e);
         if (m) got.push(m);
@@ -205,6 +213,7 @@ export class VigilClient {
         this.dropped.push({ envelopeId: e.id, from: e.from, reason: (err as Error).message });
       }
     }
+    if (envelopes.length) await this.transport.ack?.(envelopes.map((e) => e.id));
     return got;
   }
 

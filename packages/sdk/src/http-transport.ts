@@ -70,11 +70,14 @@ export class HttpRelayTransport implements RelayTransport {
     await this.call('POST', '/relay/v1/messages', { id: e.id, conversation_id: e.conversationId, kind: e.kind, to: e.to, data: b64(e.data), ...(e.expiresAt ? { expires_at: e.expiresAt } : {}) });
   }
 
-  /** Waits up to `waitSeconds` for messages; acknowledges them once fetched. */
+  /** Waits up to `waitSeconds` for messages; the client acknowledges them after processing. */
   async receive(_userId: string, waitSeconds = 0): Promise<Envelope[]> {
     const r = await this.call<{ messages: { id: string; conversation_id: string; kind: Envelope['kind']; from: string; data: string; relay?: RelayStamp; expires_at?: number }[] }>('GET', `/relay/v1/messages?wait=${waitSeconds}`);
-    if (r.messages.length) await this.call('POST', '/relay/v1/messages/ack', { ids: r.messages.map((m) => m.id) });
     return r.messages.map((m) => ({ id: m.id, conversationId: m.conversation_id, kind: m.kind, from: m.from, data: unb64(m.data), ...(m.relay ? { relay: m.relay } : {}), ...(m.expires_at ? { expiresAt: m.expires_at } : {}) }));
+  }
+
+  async ack(ids: string[]) {
+    for (let i = 0; i < ids.length; i += 1000) await this.call('POST', '/relay/v1/messages/ack', { ids: ids.slice(i, i + 1000) });
   }
 
   async putBlob(blob: Uint8Array) {

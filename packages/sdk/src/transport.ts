@@ -29,6 +29,8 @@ export interface RelayTransport {
   fetchKeyPackage(userId: string): Promise<Uint8Array>;
   send(e: { id: string; conversationId: string; kind: EnvelopeKind; from: string; to: string[]; data: Uint8Array; expiresAt?: number }): Promise<void>;
   receive(userId: string): Promise<Envelope[]>;
+  /** Lets the relay delete delivered envelopes; called after they are processed (at-least-once). */
+  ack?(ids: string[]): Promise<void>;
   putBlob(blob: Uint8Array): Promise<string>;
   getBlob(id: string): Promise<Uint8Array>;
 }

@@ -104,5 +104,23 @@ for (const dialect of DIALECTS) {
       await assert.rejects(owner.c.send(chat, 'still up?'), (e: RelayHttpError) => e.status === 410);
       await assert.rejects(new HttpRelayTransport(base).join(link).catch(async (e) => { throw e; }), (e: RelayHttpError) => e.status === 401, 'no token');
     });
+
+    it('at least once: envelopes stay queued until the client has processed them; a redelivery is ignored', async () => {
+      const hal = await user('hal_r');
+      const ivy = await user('ivy_r');
+      const chat = await hal.c.createConversation([ivy.t.userId]);
+      await ivy.c.sync();
+      await hal.c.send(chat, 'kept until acknowledged');
+      // A client that fetched but crashed before processing: nothing was acknowledged.
+      const fetched = await ivy.t.receive(ivy.t.userId);
+      assert.equal(fetched.length, 1);
+      assert.equal((await ivy.t.receive(ivy.t.userId)).length, 1, 'still queued');
+      const [m] = await ivy.c.sync();
+      assert.equal(m!.body, 'kept until acknowledged');
+      assert.equal((await ivy.t.receive(ivy.t.userId)).length, 0, 'acknowledged after processing');
+      // The same envelope delivered again (say an ack was lost): ignored, not an error.
+      const again = ivy.c as unknown as { seen: Set<string> };
+      assert.ok(again.seen.has(fetched[0]!.id));
+    });
   });
 }
