@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../http/route.ts';
 import { login, register } from '../../relay/accounts.ts';
 import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
 import { HttpError } from '../../http/errors.ts';
@@ -64,9 +64,9 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Edit the public profile (display name, bio, avatar URL)', body: z.object({ display_name: z.string().max(200).optional(), bio: z.string().max(2000).optional(), avatar_url: z.string().url().optional() }).strict(), response: { 200: z.object({ updated: z.literal(true) }), ...authErrors } },
     handler: async (req) => {
-      if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
+      const me = relayUserOf(req.principal);
       const b = req.body;
-      await profileEvent(ctx, 'account.updated', { id: req.principal.accountId, username: req.principal.username, ...(b.display_name !== undefined ? { display_name: b.display_name } : {}), ...(b.bio !== undefined ? { bio: b.bio } : {}), ...(b.avatar_url ? { avatar: { url: b.avatar_url } } : {}), ip: req.ip }, `relay:${req.principal.accountId}:profile:${Date.now()}`);
+      await profileEvent(ctx, 'account.updated', { id: me.accountId, username: me.username, ...(b.display_name !== undefined ? { display_name: b.display_name } : {}), ...(b.bio !== undefined ? { bio: b.bio } : {}), ...(b.avatar_url ? { avatar: { url: b.avatar_url } } : {}), ip: req.ip }, `relay:${me.accountId}:profile:${Date.now()}`);
       return { updated: true as const };
     },
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../http/route.ts';
 import { HttpError } from '../../http/errors.ts';
 import { addMs, iso } from '../../util/time.ts';
 import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
@@ -13,11 +13,11 @@ const route: RouteModule = (app, ctx) => {
     bodyLimit: ctx.cfg.relay.maxBlobBytes,
     schema: { tags: ['relay'], summary: 'Store an encrypted attachment (application/octet-stream)', response: { 201: z.object({ id: z.string(), expires_at: z.string() }), 413: errorSchema, 415: errorSchema, ...authErrors } },
     handler: async (req, reply) => {
-      if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
+      const me = relayUserOf(req.principal);
       if (!Buffer.isBuffer(req.body) || !req.body.length) throw new HttpError(415, 'unsupported_media_type', 'send the encrypted blob as application/octet-stream');
       const id = randomBytes(16).toString('hex');
       const expires = iso(addMs(ctx.clock.now(), ctx.cfg.relay.blobTtlDays * 86_400_000));
-      await db.insertInto('relay_blobs').values({ id, owner: req.principal.accountId, data: req.body.toString('base64'), size: req.body.length, created_at: iso(ctx.clock.now()), expires_at: expires }).execute();
+      await db.insertInto('relay_blobs').values({ id, owner: me.accountId, data: req.body.toString('base64'), size: req.body.length, created_at: iso(ctx.clock.now()), expires_at: expires }).execute();
       return reply.status(201).send({ id, expires_at: expires });
     },
   });
@@ -39,9 +39,9 @@ const route: RouteModule = (app, ctx) => {
       response: { 202: z.object({ report_id: z.string() }), 400: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
+      const me = relayUserOf(req.principal);
       const id = `relay-${randomBytes(8).toString('hex')}`;
-      await ingestEvents(db, ctx.cfg.relay.platform, validateEvents([{ id, type: 'report.filed', occurred_at: ctx.clock.now().toISOString(), report: { id, reporter_id: req.principal.accountId, subject: req.body.subject, ...(req.body.reason ? { reason: req.body.reason } : {}), ...(req.body.comment ? { comment: req.body.comment } : {}), evidence: req.body.evidence } }]), ctx.clock);
+      await ingestEvents(db, ctx.cfg.relay.platform, validateEvents([{ id, type: 'report.filed', occurred_at: ctx.clock.now().toISOString(), report: { id, reporter_id: me.accountId, subject: req.body.subject, ...(req.body.reason ? { reason: req.body.reason } : {}), ...(req.body.comment ? { comment: req.body.comment } : {}), evidence: req.body.evidence } }]), ctx.clock);
       ctx.jobsAdded();
       return reply.status(202).send({ report_id: id });
     },

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { FastifyRequest } from 'fastify';
-import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../http/route.ts';
 import { HttpError } from '../../http/errors.ts';
 import { iso } from '../../util/time.ts';
 import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
 import type { AppContext } from '../../context.ts';
-
-const me = (req: FastifyRequest) => {
-  if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
-  return req.principal;
-};
 
 async function emit(ctx: AppContext, events: Record<string, unknown>[]) {
   await ingestEvents(ctx.db.kysely, ctx.cfg.relay.platform, validateEvents(events.map((e) => ({ occurred_at: ctx.clock.now().toISOString(), ...e }))), ctx.clock);
@@ -29,7 +23,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Publish a group (its public metadata) for an MLS conversation', body: meta.extend({ conversation_id: z.string().min(1).max(200), name: z.string().min(1).max(200) }).strict(), response: { 201: z.object({ group_id: z.string() }), 409: errorSchema, ...authErrors } },
     handler: async (req, reply) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const id = `g-${randomBytes(8).toString('hex')}`;
       if (await db.selectFrom('relay_groups').select('id').where('conversation_id', '=', req.body.conversation_id).executeTakeFirst()) throw new HttpError(409, 'conflict', 'this conversation already has a group');
       await db.insertInto('relay_groups').values({ id, conversation_id: req.body.conversation_id, owner: u.accountId, created_at: iso(ctx.clock.now()) }).execute();
@@ -41,7 +35,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: "Change a group's name, description or photo (owner)", params: z.object({ id: z.string() }), body: meta, response: { 200: z.object({ updated: z.literal(true) }), 404: errorSchema, ...authErrors } },
     handler: async (req) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const g = await db.selectFrom('relay_groups').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!g) throw new HttpError(404, 'not_found', 'no such group');
       if (g.owner !== u.accountId) throw new HttpError(403, 'forbidden', 'only the owner changes the group');
@@ -54,7 +48,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Create an invite link', params: z.object({ id: z.string() }), response: { 201: z.object({ code: z.string(), link: z.string() }), 404: errorSchema, ...authErrors } },
     handler: async (req, reply) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const g = await db.selectFrom('relay_groups').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!g) throw new HttpError(404, 'not_found', 'no such group');
       const code = randomBytes(9).toString('base64url');
@@ -68,7 +62,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Join a group by invite link (the owner adds you to the MLS group)', params: z.object({ code: z.string() }), response: { 202: z.object({ group_id: z.string(), conversation_id: z.string() }), 404: errorSchema, 410: errorSchema, ...authErrors } },
     handler: async (req, reply) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const inv = await db.selectFrom('relay_invites').innerJoin('relay_groups', 'relay_groups.id', 'relay_invites.group_id').select(['relay_groups.id', 'relay_groups.conversation_id', 'relay_groups.owner']).where('relay_invites.code', '=', req.params.code).executeTakeFirst();
       if (!inv) throw new HttpError(404, 'not_found', 'no such invite link');
       if (await groupTakenDown(ctx, inv.id)) throw new HttpError(410, 'gone', 'this group was removed');

@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
+import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../http/route.ts';
 import { HttpError } from '../../http/errors.ts';
 import { relayStamp } from '@vigil/sdk';
 import { relayKeys } from '../../reports/relay-keys.ts';
 import { iso } from '../../util/time.ts';
 import { fromJson } from '../../util/json.ts';
-import type { FastifyRequest } from 'fastify';
 import { groupTakenDown } from './groups.ts';
-
-const me = (req: FastifyRequest) => {
-  if (req.principal?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in');
-  return req.principal;
-};
 
 /**
  * The relay: a key-package directory, and delivery of MLS ciphertexts through per-recipient queues
@@ -25,7 +19,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Publish key packages (single use)', body: z.object({ key_packages: z.array(z.string().max(20_000)).min(1).max(100) }).strict(), response: { 200: z.object({ stored: z.number() }), ...authErrors } },
     handler: async (req) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const now = iso(ctx.clock.now());
       await db.insertInto('relay_key_packages').values(req.body.key_packages.map((data) => ({ account_id: u.accountId, data, created_at: now }))).execute();
       return { stored: req.body.key_packages.length };
@@ -35,7 +29,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: "Take one of a user's key packages", params: z.object({ user: z.string() }), response: { 200: z.object({ key_package: z.string() }), 404: errorSchema, ...authErrors } },
     handler: async (req) => {
-      me(req);
+      relayUserOf(req.principal);
       return db.transaction().execute(async (trx) => {
         const kp = await trx.selectFrom('relay_key_packages').selectAll().where('account_id', '=', req.params.user).orderBy('id').limit(1).executeTakeFirst();
         if (!kp) throw new HttpError(404, 'not_found', `no key package for ${req.params.user}`);
@@ -54,7 +48,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 202: z.object({ queued: z.number() }), 400: errorSchema, 410: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const b = req.body;
       const group = await db.selectFrom('relay_groups').select('id').where('conversation_id', '=', b.conversation_id).executeTakeFirst();
       if (group && (await groupTakenDown(ctx, group.id))) throw new HttpError(410, 'gone', 'this group was removed; it no longer relays messages');
@@ -80,7 +74,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Waiting messages (long poll up to `wait` seconds); acknowledge them to remove them', querystring: z.object({ wait: z.coerce.number().min(0).max(30).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }), response: { ...authErrors } },
     handler: async (req) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const deadline = Date.now() + req.query.wait * 1000;
       for (;;) {
         const now = iso(ctx.clock.now());
@@ -98,7 +92,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Acknowledge delivered messages (they are deleted)', body: z.object({ ids: z.array(z.string()).min(1).max(1000) }).strict(), response: { 200: z.object({ removed: z.number() }), ...authErrors } },
     handler: async (req) => {
-      const u = me(req);
+      const u = relayUserOf(req.principal);
       const r = await db.deleteFrom('relay_queue').where('recipient', '=', u.accountId).where('envelope_id', 'in', req.body.ids).executeTakeFirst();
       return { removed: Number(r.numDeletedRows) };
     },
