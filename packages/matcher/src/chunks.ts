@@ -10,26 +10,33 @@ export interface Chunking {
 }
 
 /**
- * Picks the number of substrings for n entries by the expected work of a d = 31 search: probes
- * (every flip mask of every substring) plus three times the entries those probes hit (each a random
- * memory access to verify), with bucket tables limited to 64 bytes per entry and 24-bit substrings.
- * Small indexes get 16 × 16 bits; ten million entries get 11 × ~23 bits.
+ * Picks the number of substrings for n entries by the expected work of a d = 31 search: every probe
+ * (one bucket lookup) plus twice the entries the probes hit (a posting and a hash to read, each a
+ * random memory access), among splittings whose bucket starts (1.25 bytes per bucket) stay within
+ * 16 bytes per entry. Small indexes get 16 × 16 bits, 1M entries 13 × ~20, 10M entries 11 × ~23 (r = 2).
  */
-export function chunkingFor(n: number, d = 31): Chunking {
-  let best: Chunking | null = null, bestCost = Infinity;
-  for (let m = 16; m >= 11; m--) {
+export function chunkingFor(n: number, d = 31, substrings?: number): Chunking {
+  if (substrings !== undefined) {
+    if (!Number.isInteger(substrings) || substrings < 10 || substrings > 16) throw new RangeError(`substrings is an integer from 10 to 16, got ${substrings}`);
+    return split(substrings);
+  }
+  let best = split(16), bestCost = Infinity;
+  for (let m = 16; m >= 10; m--) {
     const c = split(m);
     const r = Math.floor(d / m);
-    let cost = 0, tableBytes = 0;
+    let cost = 0, startBytes = 0;
     for (let j = 0; j < m; j++) {
       const probes = binomialSum(c.len[j]!, r);
-      cost += probes * (1 + (3 * n) / 2 ** c.len[j]!);
-      tableBytes += 4 * 2 ** c.len[j]!;
+      // A probe reads a bucket start and, if the bucket is not empty, its postings (one line); every
+      // entry hit is a hash to read.
+      const load = n / 2 ** c.len[j]!;
+      cost += probes * (1 + Math.min(1, load) + load);
+      startBytes += 1.25 * 2 ** c.len[j]!;
     }
-    if (best && tableBytes > Math.max(64 * n, 16 * 2 ** 20)) continue; // m = 16 (4 MB of tables) always qualifies
+    if (startBytes > Math.max(16 * n, 2 ** 21)) continue;
     if (cost < bestCost) (best = c), (bestCost = cost);
   }
-  return best!;
+  return best;
 }
 
 function split(m: number): Chunking {

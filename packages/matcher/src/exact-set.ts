@@ -1,4 +1,5 @@
 // MD5 (16 bytes) and SHA-256 (32 bytes) lists: hex → ids, for byte-identical files.
+import { checkId } from './hash256.ts';
 
 export class ExactHashSet {
   private byValue = new Map<string, number[]>();
@@ -20,7 +21,7 @@ export class ExactHashSet {
   }
 
   add(id: number, hex: string): void {
-    if (!Number.isInteger(id) || id < 0 || id > 0xfffffffe) throw new RangeError(`ids are integers from 0 to 4294967294, got ${id}`);
+    checkId(id);
     const v = this.norm(hex);
     this.remove(id);
     this.valueOf.set(id, v);

@@ -55,7 +55,7 @@ export function hamming(a: Hash256, b: Hash256): number {
 }
 
 export function checkId(id: number): void {
-  if (!Number.isInteger(id) || id < 0 || id > 0xfffffffe) throw new RangeError(`ids are integers from 0 to 4294967294, got ${id}`);
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`ids are integers from 0 to 4294967295 (2^32 - 1), got ${id}`);
 }
 
 export function checkDistance(d: number): void {

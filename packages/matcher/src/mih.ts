@@ -1,265 +1,202 @@
-// Exact multi-index hashing (Norouzi, Punjani & Fleet) for 256-bit hashes, LSM style:
-//  - a static base: entries sorted by id (so removal finds them by binary search, no id map),
-//    and per substring a CSR table (bucket offsets + slot postings) built by counting sort;
-//  - a small dynamic delta for recent additions, scanned linearly;
-//  - removals from the base are tombstones.
-// Searches fold the delta and tombstones into a new base when they grow (amortised rebuilds), so
-// bulk loading many entries costs one build. Results are identical to brute force for every d:
-// when probing would cost more than a scan, the base is scanned instead.
-import { binomialSum, chunkingFor, extract, flipMasks, type Chunking } from './chunks.ts';
-import { checkDistance, checkId, DEFAULT_MAX_DISTANCE, popcount32, writeWords, type Hash256, type HammingIndex, type Hit } from './hash256.ts';
-
-const EMPTY32 = new Uint32Array(0);
+// The exact Hamming index: multi-index hashing in three tiers, LSM style.
+//  - base: a big immutable segment (segment.ts);
+//  - delta: a smaller immutable segment holding recent additions, so they are probed, not scanned;
+//  - buffer: the newest additions (typed arrays + an id map), scanned linearly.
+// Removals are tombstones in the segments and swap-removes in the buffer. A search first folds the
+// tiers when they grow: buffer into delta past `minDelta` entries, everything into a new base when the
+// delta passes base / deltaRatio or tombstones pass a quarter of a segment. Folding is lazy, so a bulk
+// load of many add() calls costs one build at the first search.
+import { checkDistance, checkId, DEFAULT_MAX_DISTANCE, writeWords, popcount32, type Hash256, type HammingIndex, type Hit } from './hash256.ts';
+import { IdMap } from './id-map.ts';
+import { Segment } from './segment.ts';
+import { isAscending, orderById } from './sort-ids.ts';
 
 export interface MihOptions {
-  /** Fold the delta into the base when it holds more than max(minDelta, base / deltaRatio) entries. */
+  /** The buffer is folded into the delta segment past this many entries (default 4096). */
   minDelta?: number;
+  /** The delta is folded into the base past base / deltaRatio entries (default 8). */
   deltaRatio?: number;
+  /** Force the number of substrings (10..16: 26- to 16-bit tables) instead of choosing it from the entry count. */
+  substrings?: number;
 }
 
+const EMPTY = new Uint32Array(0);
+
 export class MihIndex implements HammingIndex {
-  // Base: B entries sorted by id.
-  private baseIds: Uint32Array = EMPTY32;
-  private baseWords: Uint32Array = EMPTY32;
-  private dead: Uint8Array = new Uint8Array(0);
-  private deadCount = 0;
-  private chunking: Chunking = chunkingFor(0);
-  private offsets: Uint32Array[] = [];
-  private postings: Uint32Array[] = [];
-  // Delta: recent additions.
-  private deltaIds: number[] = [];
-  private deltaWords = new Uint32Array(8 * 256);
-  private deltaSlot = new Map<number, number>();
+  private base: Segment;
+  private delta: Segment;
+  private bufIds = new Uint32Array(64);
+  private bufWords = new Uint32Array(64 * 8);
+  private bufN = 0;
+  private bufSlot = new IdMap();
   private readonly q = new Uint32Array(8);
   private readonly minDelta: number;
   private readonly deltaRatio: number;
+  private readonly substrings: number | undefined;
 
   constructor(opts: MihOptions = {}) {
     this.minDelta = opts.minDelta ?? 4096;
-    this.deltaRatio = opts.deltaRatio ?? 16;
+    this.deltaRatio = opts.deltaRatio ?? 8;
+    this.substrings = opts.substrings;
+    this.base = this.segment(EMPTY, EMPTY);
+    this.delta = this.base;
   }
 
-  /** Builds an index from parallel arrays in one pass (ids must be unique). */
+  /** Builds an index from parallel arrays in one pass: ids unique, in any order; 8 big-endian words per hash. */
   static fromArrays(ids: Uint32Array, words: Uint32Array, opts?: MihOptions): MihIndex {
-    if (words.length !== ids.length * 8) throw new RangeError('words must hold 8 words per id');
+    if (words.length !== ids.length * 8) throw new RangeError(`words must hold 8 words per id: ${words.length} words for ${ids.length} ids`);
     const ix = new MihIndex(opts);
-    ix.setBase(ids, words);
+    if (!isAscending(ids)) {
+      const order = orderById(ids);
+      const sIds = new Uint32Array(ids.length), sWords = new Uint32Array(words.length);
+      for (let i = 0; i < order.length; i++) {
+        const o = order[i]!;
+        sIds[i] = ids[o]!;
+        for (let k = 0; k < 8; k++) sWords[i * 8 + k] = words[o * 8 + k]!;
+      }
+      for (let i = 1; i < sIds.length; i++) if (sIds[i] === sIds[i - 1]) throw new RangeError(`duplicate id ${sIds[i]}`);
+      (ids = sIds), (words = sWords);
+    }
+    ix.base = ix.segment(ids, words);
     return ix;
   }
 
   get size(): number {
-    return this.baseIds.length - this.deadCount + this.deltaIds.length;
+    return this.base.live + this.delta.live + this.bufN;
   }
 
   has(id: number): boolean {
-    return this.deltaSlot.has(id) || this.baseSlot(id) >= 0;
+    return this.bufSlot.get(id) >= 0 || this.delta.slotOf(id) >= 0 || this.base.slotOf(id) >= 0;
   }
 
+  /** Adds an entry; an id already present gets the new hash. */
   add(id: number, hash: Hash256): void {
     checkId(id);
-    const words = new Uint32Array(8);
-    writeWords(hash, words); // validates before anything changes
+    writeWords(hash, this.q); // validates before anything changes
     this.remove(id);
-    const n = this.deltaIds.length;
-    if ((n + 1) * 8 > this.deltaWords.length) {
-      const grown = new Uint32Array(this.deltaWords.length * 2);
-      grown.set(this.deltaWords);
-      this.deltaWords = grown;
+    const n = this.bufN;
+    if (n === this.bufIds.length) {
+      const ids = new Uint32Array(n * 2), words = new Uint32Array(n * 16);
+      ids.set(this.bufIds);
+      words.set(this.bufWords);
+      (this.bufIds = ids), (this.bufWords = words);
     }
-    this.deltaWords.set(words, n * 8);
-    this.deltaIds.push(id);
-    this.deltaSlot.set(id, n);
+    this.bufWords.set(this.q, n * 8);
+    this.bufIds[n] = id;
+    this.bufSlot.set(id, n);
+    this.bufN++;
   }
 
   remove(id: number): boolean {
-    const d = this.deltaSlot.get(id);
-    if (d !== undefined) {
-      const last = this.deltaIds.length - 1;
-      if (d !== last) {
-        this.deltaWords.copyWithin(d * 8, last * 8, last * 8 + 8);
-        this.deltaIds[d] = this.deltaIds[last]!;
-        this.deltaSlot.set(this.deltaIds[d]!, d);
+    if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) return false;
+    const b = this.bufSlot.get(id);
+    if (b >= 0) {
+      const last = --this.bufN;
+      if (b !== last) {
+        this.bufWords.copyWithin(b * 8, last * 8, last * 8 + 8);
+        this.bufIds[b] = this.bufIds[last]!;
+        this.bufSlot.set(this.bufIds[b]!, b);
       }
-      this.deltaIds.pop();
-      this.deltaSlot.delete(id);
+      this.bufSlot.delete(id);
       return true;
     }
-    const s = this.baseSlot(id);
-    if (s < 0) return false;
-    this.dead[s] = 1;
-    this.deadCount++;
-    return true;
+    for (const seg of [this.delta, this.base]) {
+      const s = seg.slotOf(id);
+      if (s >= 0) {
+        seg.kill(s);
+        return true;
+      }
+    }
+    return false;
   }
 
   search(query: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
     checkDistance(maxDistance);
     const q = this.q;
     writeWords(query, q);
-    if (this.deltaIds.length > Math.max(this.minDelta, this.baseIds.length / this.deltaRatio) || this.deadCount > Math.max(this.minDelta, this.baseIds.length / 4)) this.compact();
-    const out: Hit[] = [];
-    this.searchBase(q, maxDistance, out);
-    const w = this.deltaWords;
-    for (let i = 0; i < this.deltaIds.length; i++) {
-      const d = distanceAt(q, w, i * 8, maxDistance);
-      if (d <= maxDistance) out.push({ id: this.deltaIds[i]!, distance: d });
+    this.maintain();
+    const ids: number[] = [], dists: number[] = [];
+    this.base.search(q, maxDistance, ids, dists);
+    this.delta.search(q, maxDistance, ids, dists);
+    const w = this.bufWords;
+    for (let i = 0; i < this.bufN; i++) {
+      const o = i * 8;
+      let dist = 0;
+      for (let k = 0; k < 8; k++) dist += popcount32(q[k]! ^ w[o + k]!);
+      if (dist <= maxDistance) {
+        ids.push(this.bufIds[i]!);
+        dists.push(dist);
+      }
     }
+    const out: Hit[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = { id: ids[i]!, distance: dists[i]! };
     return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
   }
 
-  /** Folds the delta and tombstones into a new base now (searches do this when they grow). */
+  /** Folds every tier into one base segment now (searches do it when the tiers grow). */
   compact(): void {
-    const live = this.size;
-    const B = this.baseIds.length;
-    // The base is sorted by id already; sort the (small) delta and merge the two.
-    const order = this.deltaIds.map((_, i) => i).sort((a, b) => this.deltaIds[a]! - this.deltaIds[b]!);
-    const ids = new Uint32Array(live);
-    const words = new Uint32Array(live * 8);
-    let i = 0, j = 0, k = 0;
-    while (k < live) {
-      while (i < B && this.dead[i]) i++;
-      const takeBase = i < B && (j >= order.length || this.baseIds[i]! < this.deltaIds[order[j]!]!);
-      if (takeBase) {
-        ids[k] = this.baseIds[i]!;
-        words.set(this.baseWords.subarray(i * 8, i * 8 + 8), k * 8);
-        i++;
-      } else {
-        const d = order[j++]!;
-        ids[k] = this.deltaIds[d]!;
-        words.set(this.deltaWords.subarray(d * 8, d * 8 + 8), k * 8);
-      }
-      k++;
-    }
-    this.deltaIds = [];
-    this.deltaSlot.clear();
-    this.deltaWords = new Uint32Array(8 * 256);
-    this.setBase(ids, words, true);
+    this.base = this.merge([this.base, this.delta], true);
+    this.delta = this.segment(EMPTY, EMPTY);
   }
 
-  /** Every live entry as parallel arrays sorted by id (for snapshots). */
+  /** Every live entry as parallel arrays sorted by id (for snapshots); compacts first. */
   entries(): { ids: Uint32Array; words: Uint32Array } {
-    if (this.deltaIds.length || this.deadCount) this.compact();
-    return { ids: this.baseIds, words: this.baseWords };
+    if (this.bufN || this.delta.length || this.base.deadCount) this.compact();
+    return { ids: this.base.ids, words: this.base.words };
   }
 
   memoryBytes(): number {
-    let b = this.baseIds.byteLength + this.baseWords.byteLength + this.dead.byteLength + this.deltaWords.byteLength + this.deltaIds.length * 8 + this.deltaSlot.size * 40;
-    for (const o of this.offsets) b += o.byteLength;
-    for (const p of this.postings) b += p.byteLength;
-    return b;
+    return this.base.memoryBytes() + this.delta.memoryBytes() + this.bufIds.byteLength + this.bufWords.byteLength + this.bufSlot.memoryBytes();
   }
 
-  private setBase(ids: Uint32Array, words: Uint32Array, knownSorted = false) {
-    if (!knownSorted && !ascending(ids)) ({ ids, words } = sortById(ids, words));
-    for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) throw new RangeError(`duplicate id ${ids[i]}`);
-    this.baseIds = ids;
-    this.baseWords = words;
-    this.dead = new Uint8Array(ids.length);
-    this.deadCount = 0;
-    this.chunking = chunkingFor(ids.length);
-    this.offsets = [];
-    this.postings = [];
-    const { m, start, len } = this.chunking;
-    const keys = new Uint32Array(ids.length);
-    for (let j = 0; j < m; j++) {
-      // Counting sort of slots by substring value: offsets[v]..offsets[v+1] are the slots with value v.
-      const counts = new Uint32Array((1 << len[j]!) + 1);
-      for (let i = 0; i < ids.length; i++) {
-        const v = extract(words, i * 8, start[j]!, len[j]!);
-        keys[i] = v;
-        counts[v + 1]!++;
+  /** Substrings per segment, for reports: [base, delta]. */
+  substringCounts(): [number, number] {
+    return [this.base.chunking.m, this.delta.chunking.m];
+  }
+
+  private maintain() {
+    const baseLimit = Math.max(this.minDelta, this.base.live / this.deltaRatio);
+    if (this.delta.live + this.bufN > baseLimit || this.base.deadCount > Math.max(this.minDelta, this.base.length / 4)) this.compact();
+    else if (this.bufN > this.minDelta || this.delta.deadCount > Math.max(this.minDelta, this.delta.length / 4)) this.delta = this.merge([this.delta], true);
+  }
+
+  /** One segment with the live entries of `segs` (each sorted by id), plus the buffer if asked. */
+  private merge(segs: Segment[], withBuffer: boolean): Segment {
+    const bn = withBuffer ? this.bufN : 0;
+    const order = orderById(this.bufIds, bn);
+    let total = bn;
+    for (const s of segs) total += s.live;
+    const ids = new Uint32Array(total), words = new Uint32Array(total * 8);
+    // k-way merge by id: the sources are few (at most two segments and the buffer).
+    const pos = segs.map(() => 0);
+    let bi = 0;
+    for (let k = 0; k < total; k++) {
+      let src = -1, best = Infinity;
+      for (let i = 0; i < segs.length; i++) {
+        const s = segs[i]!;
+        while (pos[i]! < s.length && s.isDead(pos[i]!)) pos[i]!++;
+        if (pos[i]! < s.length && s.ids[pos[i]!]! < best) (best = s.ids[pos[i]!]!), (src = i);
       }
-      for (let v = 1; v < counts.length; v++) counts[v]! += counts[v - 1]!;
-      const post = new Uint32Array(ids.length);
-      const cursor = counts.slice(0, counts.length - 1);
-      for (let i = 0; i < ids.length; i++) post[cursor[keys[i]!]!++] = i;
-      this.offsets.push(counts);
-      this.postings.push(post);
-    }
-  }
-
-  private baseSlot(id: number): number {
-    const a = this.baseIds;
-    let lo = 0, hi = a.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = a[mid]!;
-      if (v === id) return this.dead[mid] ? -1 : mid;
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  }
-
-  private searchBase(q: Uint32Array, d: number, out: Hit[]) {
-    const B = this.baseIds.length;
-    if (!B) return;
-    const { m, start, len } = this.chunking;
-    const r = Math.floor(d / m);
-    // Expected work of probing: every flip mask of every substring, and the entries they hit.
-    let probes = 0, expected = 0;
-    for (let j = 0; j < m; j++) {
-      const c = binomialSum(len[j]!, r);
-      probes += c;
-      expected += (c * B) / (1 << len[j]!);
-    }
-    const w = this.baseWords;
-    if (probes + expected * 4 >= B) {
-      for (let i = 0; i < B; i++) {
-        if (this.dead[i]) continue;
-        const dist = distanceAt(q, w, i * 8, d);
-        if (dist <= d) out.push({ id: this.baseIds[i]!, distance: dist });
-      }
-      return;
-    }
-    let seen: Set<number> | null = null;
-    for (let j = 0; j < m; j++) {
-      const key = extract(q, 0, start[j]!, len[j]!);
-      const masks = flipMasks(len[j]!, r);
-      const offs = this.offsets[j]!, post = this.postings[j]!;
-      for (let t = 0; t < masks.length; t++) {
-        const v = key ^ masks[t]!;
-        const end = offs[v + 1]!;
-        for (let p = offs[v]!; p < end; p++) {
-          const s = post[p]!;
-          const dist = distanceAt(q, w, s * 8, d);
-          if (dist > d || this.dead[s]) continue; // tombstones are rare: check them only for hits
-          // A near match sits in several tables; report it once.
-          seen ??= new Set();
-          if (seen.has(s)) continue;
-          seen.add(s);
-          out.push({ id: this.baseIds[s]!, distance: dist });
-        }
+      if (bi < bn && this.bufIds[order[bi]!]! < best) {
+        const o = order[bi++]!;
+        ids[k] = this.bufIds[o]!;
+        for (let x = 0; x < 8; x++) words[k * 8 + x] = this.bufWords[o * 8 + x]!;
+      } else {
+        const s = segs[src]!, p = pos[src]!++;
+        ids[k] = s.ids[p]!;
+        for (let x = 0; x < 8; x++) words[k * 8 + x] = s.words[p * 8 + x]!;
       }
     }
+    if (withBuffer) {
+      this.bufN = 0;
+      this.bufIds = new Uint32Array(64);
+      this.bufWords = new Uint32Array(64 * 8);
+      this.bufSlot.clear();
+    }
+    return this.segment(ids, words);
   }
-}
 
-/** Distance from q to the hash at w[o], stopping early once it exceeds max. */
-function distanceAt(q: Uint32Array, w: Uint32Array, o: number, max: number): number {
-  let d = popcount32((q[0]! ^ w[o]!) >>> 0) + popcount32((q[1]! ^ w[o + 1]!) >>> 0);
-  if (d > max) return d;
-  d += popcount32((q[2]! ^ w[o + 2]!) >>> 0) + popcount32((q[3]! ^ w[o + 3]!) >>> 0);
-  if (d > max) return d;
-  d += popcount32((q[4]! ^ w[o + 4]!) >>> 0) + popcount32((q[5]! ^ w[o + 5]!) >>> 0);
-  if (d > max) return d;
-  return d + popcount32((q[6]! ^ w[o + 6]!) >>> 0) + popcount32((q[7]! ^ w[o + 7]!) >>> 0);
-}
-
-function ascending(ids: Uint32Array): boolean {
-  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) return false;
-  return true;
-}
-
-/** Sorts parallel arrays by id: each id packed with its position into a 64-bit key, one native sort. */
-function sortById(ids: Uint32Array, words: Uint32Array): { ids: Uint32Array; words: Uint32Array } {
-  const keys = new BigUint64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) keys[i] = (BigInt(ids[i]!) << 32n) | BigInt(i);
-  keys.sort();
-  const sIds = new Uint32Array(ids.length), sWords = new Uint32Array(words.length);
-  for (let i = 0; i < ids.length; i++) {
-    const src = Number(keys[i]! & 0xffffffffn);
-    sIds[i] = ids[src]!;
-    sWords.set(words.subarray(src * 8, src * 8 + 8), i * 8);
+  private segment(ids: Uint32Array, words: Uint32Array): Segment {
+    return new Segment(ids, words, this.substrings);
   }
-  return { ids: sIds, words: sWords };
 }

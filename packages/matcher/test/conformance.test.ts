@@ -9,6 +9,7 @@ const impls: [string, () => HammingIndex][] = [
   ['brute force', () => new BruteForceIndex()],
   ['MIH', () => new MihIndex()],
   ['MIH, tiny delta (folds on almost every search)', () => new MihIndex({ minDelta: 2, deltaRatio: 1 })],
+  ['MIH, 12 substrings', () => new MihIndex({ substrings: 12 })],
 ];
 
 for (const [name, make] of impls) {

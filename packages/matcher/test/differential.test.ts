@@ -40,6 +40,27 @@ describe('MIH equals brute force', () => {
     compare(mih, oracle, queries, seed, 'clustered');
   });
 
+  it('heavy duplicates (overfull buckets, the scan fallback) and ids at both ends of the range', () => {
+    const seed = 2525;
+    const r = prng(seed);
+    const mih = new MihIndex(), oracle = new BruteForceIndex();
+    const seeds = Array.from({ length: 3 }, () => r.hash());
+    let id = 0xffffffff;
+    const add = (h: Uint8Array) => (mih.add(id, h), oracle.add(id, h), id--);
+    for (let i = 0; i < 900; i++) add(seeds[i % 3]!); // 300 identical hashes each: wide bucket groups
+    for (let i = 0; i < 2000; i++) add(r.flip(seeds[r.int(3)]!, r.int(12)));
+    for (let i = 0; i < 3000; i++) add(r.hash());
+    mih.add(0, seeds[0]!);
+    oracle.add(0, seeds[0]!);
+    for (let i = 0; i < 400; i++) {
+      const victim = 0xffffffff - r.int(5900);
+      assert.equal(mih.remove(victim), oracle.remove(victim), `seed ${seed}: remove(${victim})`);
+    }
+    const queries = [...seeds, ...Array.from({ length: 6 }, () => r.flip(seeds[r.int(3)]!, r.int(40))), r.hash()];
+    compare(mih, oracle, queries, seed, 'duplicates');
+    assert.equal(mih.search(seeds[0]!, 0)[0]!.id, 0); // id 0 is never removed
+  });
+
   it('interleaved adds, re-adds and removes, with searches between (delta, tombstones and folds)', () => {
     const seed = 3003;
     const r = prng(seed);
