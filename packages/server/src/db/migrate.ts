@@ -14,6 +14,7 @@ import { vault } from './migrations/0010_vault.ts';
 import { leRequests } from './migrations/0011_le_requests.ts';
 import { reportVerification } from './migrations/0012_report_verification.ts';
 import { relay } from './migrations/0013_relay.ts';
+import { exchangeItems } from './migrations/0014_exchange_items.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -31,6 +32,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0011_le_requests': leRequests(dialect),
     '0012_report_verification': reportVerification(),
     '0013_relay': relay(dialect),
+    '0014_exchange_items': exchangeItems(dialect),
   };
 }
 

@@ -409,6 +409,20 @@ export interface ExchangesTable {
   locked_until: string | null;
   created_at: string;
   updated_at: string;
+  sync_gen: Generated<number>;
+  full_sync: Generated<number>;
+  complete_at: string | null;
+  stale_after_s: number | null;
+}
+
+/** Which source item brought which hash into an exchange's bank (0014). */
+export interface ExchangeItemsTable {
+  id: Id;
+  exchange_id: number;
+  item: string;
+  signal_type: 'pdq' | 'md5' | 'sha256';
+  value: string;
+  gen: number;
 }
 
 /** Written by triggers on every delete or enable/disable of a bank entry (indexes apply deltas). */
@@ -520,6 +534,7 @@ export interface DetectionTables {
   bank_generation: { id: number; generation: number };
   bank_entry_changes: BankEntryChangesTable;
   exchanges: ExchangesTable;
+  exchange_items: ExchangeItemsTable;
   ncmec_reports: NcmecReportsTable;
   vault_items: VaultItemsTable;
   le_requests: LeRequestsTable;

@@ -2,15 +2,19 @@
 // page is committed. A fetch that dies mid-way resumes from the last committed checkpoint.
 import type { SignalType } from '../media/banks.ts';
 
-export interface Update {
-  signal_type: SignalType;
-  value: string;
-  external_id?: string;
-  tags?: string[];
-  note?: string;
-  /** The source withdrew this hash. */
-  deleted?: boolean;
-}
+export type Update =
+  | {
+      signal_type: SignalType;
+      value: string;
+      /** The source's id for the item that carries this hash (an NCMEC entry, a ThreatExchange indicator). */
+      external_id?: string;
+      tags?: string[];
+      note?: string;
+      /** The source withdrew this hash (from this item, when external_id is given). */
+      deleted?: boolean;
+    }
+  /** The source withdrew an item by id alone (NCMEC does not repeat a deleted entry's fingerprints). */
+  | { external_id: string; deleted: true; signal_type?: undefined; value?: undefined; tags?: undefined; note?: undefined };
 
 export interface Page {
   updates: Update[];

@@ -1,5 +1,6 @@
 // A hash list in a file or at a URL (plain, HMA CSV, JSON, JSONL). The whole list is one page that
-// replaces this exchange's entries; an unchanged list (same SHA-256) is skipped.
+// replaces this exchange's entries; an unchanged list is skipped (same SHA-256, or HTTP 304 to the
+// ETag of the last list).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -20,20 +21,24 @@ export const fileConfig = z
 export function fileFetcher(config: z.infer<typeof fileConfig>, env: FetchEnv): Fetcher {
   return {
     async *fetch(checkpoint, signal) {
+      const last = checkpoint as { sha256?: string; etag?: string } | null;
       let text: string;
+      let etag: string | undefined;
       if (config.path) {
         text = await readFile(config.path, 'utf8').catch((e: Error) => {
           throw new ExchangeError(502, `cannot read ${config.path}: ${e.message}`);
         });
       } else {
-        const r = await httpGet(config.url!, env, { signal });
+        const r = await httpGet(config.url!, env, { signal, headers: last?.etag ? { 'if-none-match': last.etag } : {} });
+        if (r.status === 304) return;
         failIfNotOk(r, `GET ${config.url}`);
         text = r.text;
+        etag = r.headers.get('etag') ?? undefined;
       }
       const sha256 = createHash('sha256').update(text).digest('hex');
-      if ((checkpoint as { sha256?: string } | null)?.sha256 === sha256) return;
+      if (last?.sha256 === sha256) return;
       const updates = parseList(text, config.format, config.signal_type);
-      yield { updates, checkpoint: { sha256 }, replaceAll: true };
+      yield { updates, checkpoint: { sha256, ...(etag ? { etag } : {}) }, replaceAll: true };
     },
   };
 }

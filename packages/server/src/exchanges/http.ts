@@ -28,5 +28,6 @@ export async function httpGet(url: string, env: FetchEnv, o: { headers?: Record<
 
 export function failIfNotOk(r: { status: number; text: string }, what: string): void {
   if (r.status === 401 || r.status === 403) throw new ExchangeError(502, `${what}: credentials refused (HTTP ${r.status})`);
+  if (r.status >= 300 && r.status < 400) throw new ExchangeError(502, `${what}: HTTP ${r.status} redirect (redirects are not followed)`);
   if (r.status < 200 || r.status >= 300) throw new ExchangeError(502, `${what}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
 }

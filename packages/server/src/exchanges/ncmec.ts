@@ -27,8 +27,14 @@ export const ncmecConfig = z
   .strict();
 
 const fmt = (unix: number) => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name) });
+// Values stay text: a hex fingerprint of digits and an `e` must never turn into a number.
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name) });
 
+/**
+ * One page of /v2/entries. An entry is an item `ncmec:<member>-<id>` (ids are per member, as HMA
+ * keys them) carrying its fingerprints; a deletedImage/deletedVideo withdraws the item by id (NCMEC
+ * sends no fingerprints with it). Fingerprints other than MD5, PDQ and SHA-256 (PhotoDNA) are skipped.
+ */
 export function parseEntries(xml: string): { updates: Update[]; next: string } {
   let doc: Record<string, any>;
   try {
@@ -44,18 +50,27 @@ export function parseEntries(xml: string): { updates: Update[]; next: string } {
     if (!g || typeof g !== 'object') continue;
     for (const kind of kinds) {
       for (const e of g[kind] ?? []) {
+        const id = text(e.id);
+        if (!id) throw new ExchangeError(502, `NCMEC: an ${kind} without an id`);
+        const member = typeof e.member === 'object' ? text(e.member['@id']) : '';
+        const item = `ncmec:${member ? `${member}-` : ''}${id}`;
+        if (kind.startsWith('deleted')) {
+          updates.push({ external_id: item, deleted: true });
+          continue;
+        }
         const fp = (e.fingerprints ?? {}) as Record<string, unknown>;
-        const base = { external_id: `ncmec:${e.id}`, ...(e.classification ? { tags: [`ncmec:${e.classification}`] } : {}), deleted: kind.startsWith('deleted') };
-        for (const [t, key] of [['md5', 'md5'], ['pdq', 'pdq'], ['sha256', 'sha256']] as const) {
-          const v = fp[key];
-          if (typeof v === 'string' && v.trim()) updates.push({ signal_type: t, value: v.trim().toLowerCase(), ...base });
+        const classification = text(e.classification);
+        for (const t of ['md5', 'pdq', 'sha256'] as const) {
+          const v = text(fp[t]);
+          if (v) updates.push({ signal_type: t, value: v.toLowerCase(), external_id: item, ...(classification ? { tags: [`ncmec:${classification}`] } : {}) });
         }
       }
     }
   }
-  const next = typeof root.paging?.next === 'string' ? root.paging.next : '';
-  return { updates, next };
+  return { updates, next: text(root.paging?.next) };
 }
+
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : v && typeof v === 'object' && '#text' in v ? String((v as { '#text': unknown })['#text']).trim() : '');
 
 export function ncmecFetcher(config: z.infer<typeof ncmecConfig>, env: FetchEnv): Fetcher {
   const base = config.base_url.replace(/\/+$/, '');

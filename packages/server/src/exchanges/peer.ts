@@ -2,6 +2,7 @@
 // (GET /v1/exchange/shared/:bank/entries?after=<entry>.<change>): additions, then removals.
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
+import type { SignalType } from '../media/banks.ts';
 import { ExchangeError } from './fetcher.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 
@@ -15,15 +16,16 @@ export const peerConfig = z
     write_back: z.boolean().default(false),
   })
   .strict();
+export type PeerConfig = z.infer<typeof peerConfig>;
 
 export interface PeerFeedPage {
-  entries: { id: number; signal_type: Update['signal_type']; value: string; external_id: string | null; tags: string[]; note: string | null }[];
-  removed: { signal_type: Update['signal_type']; value: string }[];
+  entries: { id: number; signal_type: SignalType; value: string; external_id: string | null; tags: string[]; note: string | null }[];
+  removed: { signal_type: SignalType; value: string }[];
   next: string;
   more: boolean;
 }
 
-export function peerFetcher(config: z.infer<typeof peerConfig>, env: FetchEnv): Fetcher {
+export function peerFetcher(config: PeerConfig, env: FetchEnv): Fetcher {
   const base = config.url.replace(/\/+$/, '');
   return {
     async *fetch(checkpoint, signal) {

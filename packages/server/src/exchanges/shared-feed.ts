@@ -40,10 +40,15 @@ export async function sharedFeed(db: Kysely<Database>, bankName: string, after: 
   });
 }
 
-export async function receiveConfirmations(db: Kysely<Database>, bankName: string, entries: { signal_type: SignalType; value: string }[], actor: string, clock: Clock) {
+/**
+ * A peer's write-back: hashes its review confirmed. An entry already in the bank is marked confirmed;
+ * a new one is added confirmed, with the peer's external id. Sending the same batch again changes
+ * nothing (idempotent by hash within the bank).
+ */
+export async function receiveConfirmations(db: Kysely<Database>, bankName: string, entries: { signal_type: SignalType; value: string; external_id?: string }[], actor: string, clock: Clock) {
   const rows = entries.map((e, i) => {
     try {
-      return { signal_type: e.signal_type, value: normaliseHash(e.signal_type, e.value) };
+      return { signal_type: e.signal_type, value: normaliseHash(e.signal_type, e.value), external_id: e.external_id ?? null };
     } catch (err) {
       throw new ExchangeError(400, `entry ${i + 1}: ${(err as Error).message}`);
     }
@@ -54,15 +59,15 @@ export async function receiveConfirmations(db: Kysely<Database>, bankName: strin
     const now = iso(clock.now());
     let confirmed = 0, added = 0;
     for (const r of rows) {
-      const u = await trx.updateTable('bank_entries').set({ confirmed: 1, confirmed_at: now, confirmed_by: actor }).where('bank_id', '=', b.id).where('signal_type', '=', r.signal_type).where('value', '=', r.value).where('confirmed', '=', 0).executeTakeFirst();
+      const u = await trx.updateTable('bank_entries').set({ confirmed: 1, confirmed_at: now, confirmed_by: actor }).where('bank_id', '=', b.id).where('signal_type', '=', r.signal_type).where('value', '=', r.value).where('confirmed', '=', 0).where('disabled', '=', 0).executeTakeFirst();
       if (Number(u.numUpdatedRows)) {
         confirmed++;
         continue;
       }
-      const ins = await trx.insertInto('bank_entries').values({ bank_id: b.id, signal_type: r.signal_type, value: r.value, source: 'peer-writeback', external_id: null, tags: null, note: null, confirmed: 1, added_at: now, confirmed_at: now, confirmed_by: actor }).onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing()).returning('id').execute();
+      const ins = await trx.insertInto('bank_entries').values({ bank_id: b.id, signal_type: r.signal_type, value: r.value, source: 'peer-writeback', external_id: r.external_id, tags: null, note: null, confirmed: 1, added_at: now, confirmed_at: now, confirmed_by: actor }).onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing()).returning('id').execute();
       added += ins.length;
     }
-    await appendAudit(trx, { actor, action: 'bank.exchange.writeback', subjectType: 'bank', subjectId: b.name, data: { received: rows.length, confirmed, added } }, clock);
+    if (confirmed || added) await appendAudit(trx, { actor, action: 'bank.exchange.writeback', subjectType: 'bank', subjectId: b.name, data: { received: rows.length, confirmed, added } }, clock);
     return { received: rows.length, confirmed, added };
   });
 }

@@ -1,11 +1,15 @@
-// A local stand-in for NCMEC's hash-sharing API v2 (NCMEC cannot be reached from here): HTTP Basic,
-// GET /v2/status, GET /v2/entries?from=&to= with XML pages linked by a relative <next>, entries in
-// no particular time order (as NCMEC's are), deletions as deletedImage. Independent of the client.
+// A local stand-in for NCMEC's hash-sharing API v2 (NCMEC cannot be reached from here): HTTP Basic
+// (401 with an empty body when refused), GET /v2/status, GET /v2/entries?from=&to= with XML pages
+// linked by a relative <next> carrying start/size/max, entries in no particular time order (as
+// NCMEC's are), each with its member; deletions as deletedImage/deletedVideo with no fingerprints
+// (NCMEC withdraws an entry by id). Written from the protocol, independent of the client.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeNcmecEntry {
   id: string;
+  /** The ESP that shared the entry (default 42); ids are unique per member. */
+  member?: number;
   kind: 'image' | 'video';
   deleted?: boolean;
   timestamp: number; // unix seconds
@@ -20,6 +24,8 @@ export interface FakeNcmec {
   requests: string[];
   /** Request numbers (1-based, counting /v2/entries only) that answer HTTP 500. */
   failOn: Set<number>;
+  /** Request numbers that never answer (a hung connection). */
+  stallOn: Set<number>;
   close(): Promise<void>;
 }
 
@@ -27,7 +33,7 @@ const iso = (t: number) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/,
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 export async function startFakeNcmec(o: { username: string; password: string; pageSize: number; entries: FakeNcmecEntry[] }): Promise<FakeNcmec> {
-  const state = { entries: o.entries, requests: [] as string[], failOn: new Set<number>() };
+  const state = { entries: o.entries, requests: [] as string[], failOn: new Set<number>(), stallOn: new Set<number>() };
   let entryRequests = 0;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url!, 'http://x');
@@ -44,6 +50,7 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
     if (url.pathname !== '/v2/entries') return void res.writeHead(404).end();
     entryRequests++;
     if (state.failOn.has(entryRequests)) return void res.writeHead(500).end('internal error');
+    if (state.stallOn.has(entryRequests)) return;
     const from = Date.parse(url.searchParams.get('from') ?? '') / 1000;
     const to = Date.parse(url.searchParams.get('to') ?? '') / 1000;
     if (!Number.isFinite(from) || !Number.isFinite(to)) return void res.writeHead(400).end('from and to are required');
@@ -56,8 +63,13 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
       if (!items.length) return '';
       const max = Math.max(...items.map((e) => e.timestamp));
       const tag = (e: FakeNcmecEntry) => (e.deleted ? `deleted${kind[0]!.toUpperCase()}${kind.slice(1)}` : kind);
+      const member = (e: FakeNcmecEntry) => `<member id="${e.member ?? 42}">ESP ${e.member ?? 42}</member>`;
+      const body = (e: FakeNcmecEntry) =>
+        e.deleted
+          ? '' // a withdrawn entry is named by id only
+          : `${e.classification ? `<classification>${esc(e.classification)}</classification>` : ''}<fingerprints>${e.md5 ? `<md5>${e.md5}</md5>` : ''}${e.pdq ? `<pdq>${e.pdq}</pdq>` : ''}<pdna>${'1,'.repeat(143)}1</pdna></fingerprints>`;
       return `<${kind}s count="${items.length}" maxTimestamp="${iso(max)}">${items
-        .map((e) => `<${tag(e)}><id>${esc(e.id)}</id><member id="42">Example ESP</member><timestamp>${iso(e.timestamp)}</timestamp>${e.classification ? `<classification>${esc(e.classification)}</classification>` : ''}<fingerprints>${e.md5 ? `<md5>${e.md5}</md5>` : ''}${e.pdq ? `<pdq>${e.pdq}</pdq>` : ''}</fingerprints></${tag(e)}>`)
+        .map((e) => `<${tag(e)}><id>${esc(e.id)}</id>${member(e)}<timestamp>${iso(e.timestamp)}</timestamp>${body(e)}</${tag(e)}>`)
         .join('')}</${kind}s>`;
     };
     const more = start + o.pageSize < inWindow.length;
@@ -71,6 +83,10 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
     set entries(v) { state.entries = v; },
     requests: state.requests,
     failOn: state.failOn,
-    close: () => new Promise((r) => server.close(() => r())),
+    stallOn: state.stallOn,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
 }
