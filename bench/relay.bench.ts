@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createCommit, createGroup, zeroOutUint8Array } from 'ts-mls';
 import { HttpRelayTransport, VigilClient, MemoryRelay } from '../packages/sdk/src/index.ts';
-import { cipherSuite, newKeyPackage } from '../packages/sdk/src/mls.ts';
+import { cipherSuite, newIdentity, newKeyPackage } from '../packages/sdk/src/mls.ts';
 import { newRelaySourceKeys, randomBytes } from '../packages/crypto/src/index.ts';
 import { loadConfig, startService } from '../packages/server/src/index.ts';
 import { verifyEvidence } from '../packages/server/src/reports/verify.ts';
@@ -61,18 +61,18 @@ try {
 
   // Adding a member to a group of 1,000 (MLS only, in process).
   const cs = await cipherSuite();
-  const owner = await newKeyPackage('owner');
+  const owner = await newKeyPackage(await newIdentity('owner'));
   let state = await createGroup(new TextEncoder().encode('big'), owner.publicPackage, owner.privatePackage, [], cs);
   const kps = [];
   t0 = performance.now();
-  for (let i = 0; i < 999; i++) kps.push((await newKeyPackage(`m${i}`)).publicPackage);
+  for (let i = 0; i < 999; i++) kps.push((await newKeyPackage(await newIdentity(`m${i}`))).publicPackage);
   const kpTime = (performance.now() - t0) / 1000;
   t0 = performance.now();
   const big = await createCommit({ state, cipherSuite: cs }, { extraProposals: kps.map((keyPackage) => ({ proposalType: 'add' as const, add: { keyPackage } })) });
   big.consumed.forEach(zeroOutUint8Array);
   state = big.newState;
   const buildTime = (performance.now() - t0) / 1000;
-  const one = (await newKeyPackage('late')).publicPackage;
+  const one = (await newKeyPackage(await newIdentity('late'))).publicPackage;
   t0 = performance.now();
   const add = await createCommit({ state, cipherSuite: cs }, { extraProposals: [{ proposalType: 'add', add: { keyPackage: one } }] });
   const addMs = performance.now() - t0;

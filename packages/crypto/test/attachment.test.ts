@@ -24,4 +24,17 @@ describe('committing attachment encryption', () => {
     assert.throws(() => decryptAttachment(spliced, b.key, a.sha256), AttachmentError);
     assert.throws(() => decryptAttachment(spliced, a.key, a.sha256), AttachmentError);
   });
+
+  it('a blob opens under exactly one key: the key commitment fails for every other key tried', () => {
+    const a = encryptAttachment(plain);
+    for (let i = 0; i < 200; i++) assert.throws(() => decryptAttachment(a.blob, randomBytes(32), a.sha256), /commitment mismatch/);
+    // A blob whose inner ciphertext really is key B's still fails under B when it carries A's commitment,
+    // and under A because A's commitment does not cover B's ciphertext.
+    const b = encryptAttachment(plain);
+    const hybrid = Uint8Array.from(b.blob);
+    hybrid.set(a.blob.subarray(0, 57), 0);
+    assert.throws(() => decryptAttachment(hybrid, b.key, b.sha256), /commitment mismatch/);
+    assert.throws(() => decryptAttachment(hybrid, a.key, a.sha256), AttachmentError);
+    assert.throws(() => encryptAttachment(plain, randomBytes(16)), /32 bytes/);
+  });
 });

@@ -49,4 +49,29 @@ describe('message franking', () => {
     assert.match((forged as { reason: string }).reason, /tag does not verify/);
     assert.equal(verifyReportedMessage({ content, frankingKey: kf, context: { ...ctx, keyId: 'nope' }, tag }, relayKeys).ok, false);
   });
+
+  it('every single bit flip of the commitment, franking key, attachment key or hash fails; every sender, conversation and time change fails', () => {
+    const bits = (b: Uint8Array) => Array.from({ length: b.length * 8 }, (_, i) => {
+      const c = Uint8Array.from(b);
+      c[i >> 3]! ^= 1 << (i & 7);
+      return c;
+    });
+    for (const c of bits(commitment)) assert.equal(verifyOpening(c, kf, content), false);
+    for (const k of bits(kf)) assert.equal(verifyOpening(commitment, k, content), false);
+    const att = content.attachments![0]!;
+    for (const key of bits(att.key)) assert.equal(verifyOpening(commitment, kf, { ...content, attachments: [{ ...att, key }] }), false);
+    const hash = Uint8Array.from(Buffer.from(att.sha256, 'hex'));
+    for (const h of bits(hash)) assert.equal(verifyOpening(commitment, kf, { ...content, attachments: [{ ...att, sha256: Buffer.from(h).toString('hex') }] }), false);
+    for (const b of bits(new TextEncoder().encode(content.body))) assert.equal(verifyOpening(commitment, kf, { ...content, body: new TextDecoder().decode(b) }), false);
+    for (const t of bits(tag)) assert.equal(verifyReportingTag(relayKeys, commitment, ctx, t), false);
+    for (const bit of [0, 1, 20, 40]) assert.equal(verifyReportingTag(relayKeys, commitment, { ...ctx, timestamp: Number(BigInt(ctx.timestamp) ^ (1n << BigInt(bit))) }, tag), false);
+    for (const f of ['senderId', 'conversationId', 'messageId'] as const) {
+      for (const b of bits(new TextEncoder().encode(ctx[f]))) assert.equal(verifyReportingTag(relayKeys, commitment, { ...ctx, [f]: new TextDecoder().decode(b) }, tag), false, f);
+    }
+    // A tag cannot be moved to another commitment (another message through the same delivery context).
+    assert.equal(verifyReportingTag(relayKeys, frankingCommitment(newFrankingKey(), content), ctx, tag), false);
+    // Wrong sizes are refused rather than compared.
+    assert.equal(verifyOpening(commitment.subarray(0, 16), kf, content), false);
+    assert.throws(() => frankingCommitment(kf.subarray(0, 16), content), RangeError);
+  });
 });

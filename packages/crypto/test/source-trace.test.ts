@@ -35,4 +35,21 @@ describe('source tracing', () => {
     assert.equal(verifySourceRecord(relay.signPublic, { ...original, r: badR }, content), false);
     assert.throws(() => traceSource(new Map(), original, content), /unknown relay key/);
   });
+
+  it('checks the version byte and the record layout, and decrypts only with the key named in it', () => {
+    const v2 = Uint8Array.from(src);
+    v2[0] = 2;
+    assert.throws(() => traceSource(keys, { ...original, src: v2 }, content), /unknown source record version/);
+    assert.throws(() => traceSource(keys, { ...original, src: src.subarray(0, 20) }, content), SourceTraceError);
+    // A relay key rotation: records stamped under the old key still trace while the old key is kept.
+    const next = newRelaySourceKeys('src-2');
+    const both = new Map([...keys, ['src-2', { encKey: next.encKey, signPublic: next.signPublic }]]);
+    const fresh = sourceCommit(content);
+    const stamped = relayStampSource(next, fresh.comm, { userId: 'dora', timestamp: 5 });
+    assert.deepEqual(traceSource(both, { ...fresh, ...stamped }, content), { userId: 'dora', timestamp: 5, keyId: 'src-2' });
+    assert.deepEqual(traceSource(both, original, content).userId, 'alice');
+    // The encryption key of one relay key id does not open a record made under another.
+    const crossed = new Map([['src-2', { encKey: relay.encKey, signPublic: next.signPublic }]]);
+    assert.throws(() => traceSource(crossed, { ...fresh, ...stamped }, content), /altered/);
+  });
 });

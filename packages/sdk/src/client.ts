@@ -1,23 +1,18 @@
 // The Vigil client: MLS conversations whose relay never sees plaintext, with franking (verifiable
 // reports), source records (a forwarded item can be traced to its author on a verified report),
 // forward counters and limits, committing attachments, disappearing messages and report building.
-import { createApplicationMessage, createCommit, createGroup, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type KeyPackage, type PrivateKeyPackage, type Proposal } from 'ts-mls';
+// Browser-safe: no Node APIs; the relay is whatever RelayTransport the caller injects.
+import { createApplicationMessage, createCommit, createGroup, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type IncomingMessageCallback, type KeyPackage, type Proposal } from 'ts-mls';
 import { defaultClientConfig } from 'ts-mls/clientConfig.js';
 import {
-  decryptAttachment, encryptAttachment, encodeSourceRecord, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes,
+  decryptAttachment, encryptAttachment, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes,
   type FrankedContent, type ReportingContext,
 } from '@vigil/crypto';
-import { cipherSuite, decodeMessage, encodeMessage, membersOf, newKeyPackage } from './mls.ts';
+import { cipherSuite, decodeKeyPackage, decodeMessage, encodeKeyPackage, encodeMessage, keyPackageUser, membersOf, newIdentity, newKeyPackage, userAtLeaf, type Identity, type KeyPackagePair } from './mls.ts';
 import { b64, decodeAuthenticatedData, decodePayload, encodeAuthenticatedData, encodePayload, unb64, type AttachmentPayload, type MessagePayload, type SourceRecordJson } from './payload.ts';
-import type { Envelope, RelayTransport } from './transport.ts';
-
-export const FORWARDED_MANY_TIMES = 5;
-export const MAX_FORWARD_CHATS = 5;
-export const DEFAULT_REPORT_CONTEXT = 5;
-
-export class ForwardLimitError extends Error {
-  override name = 'ForwardLimitError';
-}
+import { checkForward, forwardLabel, type ForwardLabel } from './forwarding.ts';
+import { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, type ReportV1, type RevealedMessageV1 } from './report.ts';
+import type { Envelope, EnvelopeKind, RelayTransport } from './transport.ts';
 
 export interface StoredMessage {
   id: string;
@@ -26,6 +21,7 @@ export interface StoredMessage {
   body: string;
   attachments: AttachmentPayload[];
   frankingKey: Uint8Array;
+  /** The relay's delivery context and reporting tag (base64): what makes the message reportable. */
   context: ReportingContext;
   tag: string;
   /** For an original, its own source record; for a forward, the original's (kept unchanged). */
@@ -41,69 +37,99 @@ export interface Dropped {
   reason: string;
 }
 
+export interface ClientOptions {
+  /** The relay's Ed25519 key that signs source records. */
+  relaySourcePublicKey: Uint8Array;
+  /** Injected clock (ms since the epoch), for tests and for disappearing messages. */
+  now?: () => number;
+  /** An existing MLS identity (signature key pair); a new one is made otherwise. */
+  identity?: Identity;
+}
+
 interface Conversation {
   state: ClientState;
   ttlSeconds: number | null;
 }
 
+const newId = () => bytesToHex(randomBytes(12));
+
 export class VigilClient {
-  private keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
+  private identity: Identity | null;
+  private keyPackages: KeyPackagePair[] = [];
   private conversations = new Map<string, Conversation>();
   private messages: StoredMessage[] = [];
   /** Envelope ids already processed (bounded: the most recent 10,000). */
   private seen = new Set<string>();
+  /** Envelopes that were refused, with the reason (a forged commitment, a bad stamp, not decryptable…). */
   readonly dropped: Dropped[] = [];
 
   constructor(
     readonly userId: string,
     private readonly transport: RelayTransport,
-    private readonly o: { relaySourcePublicKey: Uint8Array; now?: () => number },
-  ) {}
+    private readonly o: ClientOptions,
+  ) {
+    this.identity = o.identity ?? null;
+    if (this.identity && this.identity.userId !== userId) throw new TypeError('the identity belongs to another user');
+  }
 
   private now() {
     return this.o.now ? this.o.now() : Date.now();
   }
 
+  private async ident(): Promise<Identity> {
+    this.identity ??= await newIdentity(this.userId);
+    return this.identity;
+  }
+
+  /** The Ed25519 public key in this user's MLS credential leaves. */
+  async signaturePublicKey(): Promise<Uint8Array> {
+    return (await this.ident()).signaturePublicKey;
+  }
+
   /**
    * Everything the client holds, for saving between runs (the CLI keeps it in a file readable by the
-   * user only): MLS group states and private key packages are secrets.
+   * user only): the identity key, MLS group states and private key packages are secrets.
    */
   exportState(): string {
     const enc = (b: Uint8Array) => b64(b);
     return JSON.stringify({
       v: 1, userId: this.userId,
-      keyPackages: this.keyPackages.map((k) => ({ pub: enc(encodeMessage({ keyPackage: k.publicPackage, wireformat: 'mls_key_package', version: 'mls10' })), init: enc(k.privatePackage.initPrivateKey), hpke: enc(k.privatePackage.hpkePrivateKey), sig: enc(k.privatePackage.signaturePrivateKey) })),
+      ...(this.identity ? { identity: { pub: enc(this.identity.signaturePublicKey), priv: enc(this.identity.signaturePrivateKey) } } : {}),
+      keyPackages: this.keyPackages.map((k) => ({ pub: enc(encodeKeyPackage(k.publicPackage)), init: enc(k.privatePackage.initPrivateKey), hpke: enc(k.privatePackage.hpkePrivateKey), sig: enc(k.privatePackage.signaturePrivateKey) })),
       conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
       messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
       seen: [...this.seen].slice(-10_000),
     });
   }
 
-  static importState(json: string, transport: RelayTransport, o: { relaySourcePublicKey: Uint8Array; now?: () => number }): VigilClient {
-    const s = JSON.parse(json) as { v: number; userId: string; keyPackages: { pub: string; init: string; hpke: string; sig: string }[]; conversations: { id: string; state: string; ttl: number | null }[]; messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[] };
+  static importState(json: string, transport: RelayTransport, o: ClientOptions): VigilClient {
+    const s = JSON.parse(json) as {
+      v: number; userId: string; identity?: { pub: string; priv: string };
+      keyPackages: { pub: string; init: string; hpke: string; sig: string }[]; conversations: { id: string; state: string; ttl: number | null }[];
+      messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[]; seen?: string[];
+    };
     if (s.v !== 1) throw new TypeError('unknown client state version');
-    const c = new VigilClient(s.userId, transport, o);
-    c.keyPackages = s.keyPackages.map((k) => {
-      const m = decodeMessage(unb64(k.pub));
-      if (m.wireformat !== 'mls_key_package') throw new TypeError('corrupt saved key package');
-      return { publicPackage: m.keyPackage, privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } };
-    });
+    // State saved before identities existed has none: a new one signs future key packages.
+    const identity = s.identity ? { userId: s.userId, signaturePublicKey: unb64(s.identity.pub), signaturePrivateKey: unb64(s.identity.priv) } : o.identity;
+    const c = new VigilClient(s.userId, transport, { ...o, ...(identity ? { identity } : {}) });
+    c.keyPackages = s.keyPackages.map((k) => ({ publicPackage: decodeKeyPackage(unb64(k.pub)), privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } }));
     for (const conv of s.conversations) {
       const d = decodeGroupState(unb64(conv.state), 0);
       if (!d) throw new TypeError(`corrupt saved state for conversation ${conv.id}`);
       c.conversations.set(conv.id, { state: { ...d[0], clientConfig: defaultClientConfig }, ttlSeconds: conv.ttl });
     }
     c.messages = s.messages.map((m) => ({ ...m, frankingKey: unb64(m.frankingKey) }));
-    c.seen = new Set((s as { seen?: string[] }).seen ?? []);
+    c.seen = new Set(s.seen ?? []);
     return c;
   }
 
-  /** Publishes fresh key packages so others can add this user to conversations. */
+  /** Publishes fresh single-use key packages (signed by the identity key) so others can add this user. */
   async publishKeyPackages(n = 3): Promise<void> {
+    const id = await this.ident();
     for (let i = 0; i < n; i++) {
-      const kp = await newKeyPackage(this.userId);
+      const kp = await newKeyPackage(id);
       this.keyPackages.push(kp);
-      await this.transport.publishKeyPackage(this.userId, encodeMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' }));
+      await this.transport.publishKeyPackage(this.userId, encodeKeyPackage(kp.publicPackage));
     }
   }
 
@@ -119,6 +145,10 @@ export class VigilClient {
     return Number(this.conv(conversationId).state.groupContext.epoch);
   }
 
+  disappearingTimer(conversationId: string): number | null {
+    return this.conv(conversationId).ttlSeconds;
+  }
+
   private conv(id: string): Conversation {
     const c = this.conversations.get(id);
     if (!c) throw new Error(`not a member of conversation ${id}`);
@@ -126,37 +156,51 @@ export class VigilClient {
   }
 
   private async keyPackageOf(userId: string): Promise<KeyPackage> {
-    const m = decodeMessage(await this.transport.fetchKeyPackage(userId));
-    if (m.wireformat !== 'mls_key_package') throw new TypeError(`the directory returned no key package for ${userId}`);
-    return m.keyPackage;
+    const kp = decodeKeyPackage(await this.transport.fetchKeyPackage(userId));
+    // The directory must not slip in someone else's key package.
+    if (keyPackageUser(kp) !== userId) throw new Error(`the directory returned a key package of "${keyPackageUser(kp)}" for ${userId}`);
+    return kp;
   }
 
-  /** A 1:1 or group conversation with these members (the creator included automatically). */
+  private async post(conversationId: string, kind: EnvelopeKind, to: string[], data: Uint8Array, extra: { id?: string; expiresAt?: number } = {}) {
+    if (!to.length) return;
+    await this.transport.send({ id: extra.id ?? newId(), conversationId, kind, from: this.userId, to, data, ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}) });
+  }
+
+  private others(conversationId: string) {
+    return this.members(conversationId).filter((u) => u !== this.userId);
+  }
+
+  /** A 1:1 (one other member) or group conversation; the creator is included automatically. */
   async createConversation(memberIds: string[], o: { ttlSeconds?: number } = {}): Promise<string> {
-    if (!this.keyPackages.length) await this.publishKeyPackages(1);
-    const cs = await cipherSuite();
+    const own = await newKeyPackage(await this.ident()); // our own leaf: never published, never reused
     const id = bytesToHex(randomBytes(16));
-    const own = this.keyPackages[0]!;
-    let state = await createGroup(new TextEncoder().encode(id), own.publicPackage, own.privatePackage, [], cs);
+    const state = await createGroup(new TextEncoder().encode(id), own.publicPackage, own.privatePackage, [], await cipherSuite());
     this.conversations.set(id, { state, ttlSeconds: o.ttlSeconds ?? null });
     if (memberIds.length) await this.addMembers(id, memberIds);
     return id;
   }
 
+  /** One commit adding everyone: current members get the commit, new ones a Welcome (with the tree). */
   async addMembers(conversationId: string, userIds: string[]): Promise<void> {
     const c = this.conv(conversationId);
-    const cs = await cipherSuite();
-    const existing = this.members(conversationId).filter((u) => u !== this.userId);
+    const existing = this.others(conversationId);
     const proposals: Proposal[] = [];
     for (const u of userIds) proposals.push({ proposalType: 'add', add: { keyPackage: await this.keyPackageOf(u) } });
-    const r = await createCommit({ state: c.state, cipherSuite: cs }, { extraProposals: proposals, ratchetTreeExtension: true });
+    const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() }, { extraProposals: proposals, ratchetTreeExtension: true });
     r.consumed.forEach(zeroOutUint8Array);
     c.state = r.newState;
-    if (existing.length) await this.transport.send({ id: bytesToHex(randomBytes(12)), conversationId, kind: 'commit', from: this.userId, to: existing, data: encodeMessage(r.commit) });
-    await this.transport.send({ id: bytesToHex(randomBytes(12)), conversationId, kind: 'welcome', from: this.userId, to: userIds, data: encodeMessage({ welcome: r.welcome!, wireformat: 'mls_welcome', version: 'mls10' }) });
+    await this.post(conversationId, 'commit', existing, encodeMessage(r.commit));
+    await this.post(conversationId, 'welcome', userIds, encodeMessage({ welcome: r.welcome!, wireformat: 'mls_welcome', version: 'mls10' }));
+    // Newcomers learn the conversation's disappearing timer like everyone else: from a control message.
+    if (c.ttlSeconds) await this.sendPayload(conversationId, { body: '', attachments: [], hops: 0, setTimer: c.ttlSeconds });
   }
 
-  /** Removes a member; the commit moves the group to a new epoch the removed member cannot read. */
+  /**
+   * Removes a member. The commit moves the group to a new epoch with fresh keys along the removed
+   * leaf's path, so the removed member cannot read anything sent afterwards. The removed member gets
+   * the commit too, to learn it is out.
+   */
   async removeMember(conversationId: string, userId: string): Promise<void> {
     const c = this.conv(conversationId);
     const leaf = membersOf(c.state).find((m) => m.userId === userId);
@@ -164,41 +208,58 @@ export class VigilClient {
     const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() }, { extraProposals: [{ proposalType: 'remove', remove: { removed: leaf.leafIndex } }] });
     r.consumed.forEach(zeroOutUint8Array);
     c.state = r.newState;
-    const rest = this.members(conversationId).filter((u) => u !== this.userId);
-    if (rest.length) await this.transport.send({ id: bytesToHex(randomBytes(12)), conversationId, kind: 'commit', from: this.userId, to: rest, data: encodeMessage(r.commit) });
+    await this.post(conversationId, 'commit', [...this.others(conversationId), userId], encodeMessage(r.commit));
   }
 
-  setDisappearing(conversationId: string, ttlSeconds: number | null): void {
-    this.conv(conversationId).ttlSeconds = ttlSeconds;
+  /** An empty commit with a fresh path: new epoch secrets (post-compromise security for this member). */
+  async updateKeys(conversationId: string): Promise<void> {
+    const c = this.conv(conversationId);
+    const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() });
+    r.consumed.forEach(zeroOutUint8Array);
+    c.state = r.newState;
+    await this.post(conversationId, 'commit', this.others(conversationId), encodeMessage(r.commit));
+  }
+
+  /** Sets the conversation's disappearing timer (null: off) for every member, by a control message. */
+  async setDisappearing(conversationId: string, ttlSeconds: number | null): Promise<void> {
+    if (ttlSeconds !== null && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)) throw new RangeError('a disappearing timer is a positive number of seconds');
+    const c = this.conv(conversationId);
+    c.ttlSeconds = ttlSeconds;
+    await this.sendPayload(conversationId, { body: '', attachments: [], hops: 0, setTimer: ttlSeconds ?? 0 });
   }
 
   /** Sends text and attachments; attachments are encrypted (committing) and uploaded as blobs. */
   async send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[] = []): Promise<string> {
+    this.conv(conversationId);
     const refs: AttachmentPayload[] = [];
     for (const a of attachments) {
-      const enc = encryptAttachment(a.bytes);
+      const enc = encryptAttachment(a.bytes); // a fresh key per attachment: blobs are never shared across keys
       refs.push({ blob_id: await this.transport.putBlob(enc.blob), key: b64(enc.key), sha256: enc.sha256, size: a.bytes.length, mime: a.mime });
     }
     return this.sendPayload(conversationId, { body, attachments: refs, hops: 0 });
   }
 
-  private async sendPayload(conversationId: string, m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson }): Promise<string> {
+  private async sendPayload(conversationId: string, m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson; setTimer?: number }): Promise<string> {
     const c = this.conv(conversationId);
-    const cs = await cipherSuite();
     const kf = newFrankingKey();
     const content = contentOf(m.body, m.attachments);
     const { comm, r } = sourceCommit(content);
     const now = this.now();
-    const payload: MessagePayload = { v: 1, id: bytesToHex(randomBytes(12)), body: m.body, attachments: m.attachments, kf: b64(kf), r: b64(r), hops: m.hops, ...(m.original ? { original: m.original } : {}), sent_at: now, ...(c.ttlSeconds ? { ttl_s: c.ttlSeconds } : {}) };
-    const res = await createApplicationMessage(c.state, encodePayload(payload), cs, encodeAuthenticatedData(frankingCommitment(kf, content), comm));
+    const ttl = m.setTimer === undefined ? c.ttlSeconds : null;
+    const payload: MessagePayload = {
+      v: 1, id: newId(), body: m.body, attachments: m.attachments, kf: b64(kf), r: b64(r), hops: m.hops, sent_at: now,
+      ...(m.original ? { original: m.original } : {}), ...(ttl ? { ttl_s: ttl } : {}), ...(m.setTimer !== undefined ? { set_timer_s: m.setTimer } : {}),
+    };
+    // The franking commitment rides in MLS authenticated_data: the relay sees it, and it is bound to the ciphertext.
+    const res = await createApplicationMessage(c.state, encodePayload(payload), await cipherSuite(), encodeAuthenticatedData(frankingCommitment(kf, content), comm));
     res.consumed.forEach(zeroOutUint8Array);
     c.state = res.newState;
-    const to = this.members(conversationId).filter((u) => u !== this.userId);
-    await this.transport.send({ id: payload.id, conversationId, kind: 'application', from: this.userId, to, data: encodeMessage({ privateMessage: res.privateMessage, wireformat: 'mls_private_message', version: 'mls10' }), ...(c.ttlSeconds ? { expiresAt: now + c.ttlSeconds * 1000 } : {}) });
+    const data = encodeMessage({ privateMessage: res.privateMessage, wireformat: 'mls_private_message', version: 'mls10' });
+    await this.post(conversationId, 'application', this.others(conversationId), data, { id: payload.id, ...(ttl ? { expiresAt: now + ttl * 1000 } : {}) });
     return payload.id;
   }
 
-  /** Fetches and processes everything the relay holds for this user. */
+  /** Fetches and processes everything the relay holds for this user; returns the new messages. */
   async sync(): Promise<StoredMessage[]> {
     const got: StoredMessage[] = [];
     const envelopes = await this.transport.receive(this.userId);
@@ -213,7 +274,9 @@ export class VigilClient {
         this.dropped.push({ envelopeId: e.id, from: e.from, reason: (err as Error).message });
       }
     }
+    if (this.seen.size > 20_000) this.seen = new Set([...this.seen].slice(-10_000));
     if (envelopes.length) await this.transport.ack?.(envelopes.map((e) => e.id));
+    this.purgeExpired();
     return got;
   }
 
@@ -223,35 +286,55 @@ export class VigilClient {
       if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from)) await this.addMembers(e.conversationId, [e.from]);
       return null;
     }
-    const cs = await cipherSuite();
     const m = decodeMessage(e.data);
-    if (e.kind === 'welcome') {
-      if (m.wireformat !== 'mls_welcome') throw new TypeError('expected a Welcome');
-      for (const kp of this.keyPackages) {
-        try {
-          const state = await joinGroup(m.welcome, kp.publicPackage, kp.privatePackage, emptyPskIndex, cs);
-          this.conversations.set(e.conversationId, { state, ttlSeconds: null });
-          this.keyPackages = this.keyPackages.filter((k) => k !== kp);
-          if (this.keyPackages.length < 2) await this.publishKeyPackages(2); // key packages are single-use
-          return null;
-        } catch {
-          // not encrypted to this key package: try the next
-        }
+    if (e.kind === 'welcome') return this.processWelcome(e, m);
+    if (e.kind === 'commit') return this.processCommit(e, m);
+    return this.processApplication(e, m);
+  }
+
+  private async processWelcome(e: Envelope, m: ReturnType<typeof decodeMessage>): Promise<null> {
+    if (m.wireformat !== 'mls_welcome') throw new TypeError('expected a Welcome');
+    const cs = await cipherSuite();
+    for (const kp of this.keyPackages) {
+      let state: ClientState;
+      try {
+        state = await joinGroup(m.welcome, kp.publicPackage, kp.privatePackage, emptyPskIndex, cs);
+      } catch {
+        continue; // not encrypted to this key package: try the next
       }
-      throw new Error('no key package of mine opens this Welcome');
-    }
-    const c = this.conv(e.conversationId);
-    if (e.kind === 'commit') {
-      const r = m.wireformat === 'mls_private_message' ? await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, cs) : m.wireformat === 'mls_public_message' ? await processPublicMessage(c.state, m.publicMessage, emptyPskIndex, cs) : null;
-      if (!r) throw new TypeError('expected a commit');
-      c.state = r.newState;
-      r.consumed.forEach(zeroOutUint8Array);
-      // A member that removed us leaves us with a group we can no longer read: forget it.
-      if (!this.members(e.conversationId).includes(this.userId)) this.conversations.delete(e.conversationId);
+      this.keyPackages = this.keyPackages.filter((k) => k !== kp); // single use
+      if (!membersOf(state).some((x) => x.userId === e.from)) throw new Error(`a Welcome from ${e.from}, who is not in the group`);
+      this.conversations.set(e.conversationId, { state, ttlSeconds: null });
+      if (this.keyPackages.length < 2) await this.publishKeyPackages(2);
       return null;
     }
+    throw new Error('no key package of mine opens this Welcome');
+  }
+
+  private async processCommit(e: Envelope, m: ReturnType<typeof decodeMessage>): Promise<null> {
+    const c = this.conv(e.conversationId);
+    const cs = await cipherSuite();
+    // The member who signed the commit must be the account the relay says sent it.
+    let signer = null as string | null;
+    const check: IncomingMessageCallback = (i) => {
+      if (i.kind !== 'commit') return 'accept';
+      signer = i.senderLeafIndex === undefined ? null : userAtLeaf(c.state, i.senderLeafIndex);
+      return signer === e.from ? 'accept' : 'reject';
+    };
+    const r = m.wireformat === 'mls_private_message' ? await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, cs, check) : m.wireformat === 'mls_public_message' ? await processPublicMessage(c.state, m.publicMessage, emptyPskIndex, cs, check) : null;
+    if (!r || !('actionTaken' in r)) throw new TypeError('expected a commit');
+    if (r.actionTaken === 'reject') throw new Error(`a commit signed by ${signer ?? 'a non-member'} arrived as from ${e.from}`);
+    c.state = r.newState;
+    r.consumed.forEach(zeroOutUint8Array);
+    // A commit that removed us leaves a group we can no longer read: forget it.
+    if (!this.members(e.conversationId).includes(this.userId)) this.conversations.delete(e.conversationId);
+    return null;
+  }
+
+  private async processApplication(e: Envelope, m: ReturnType<typeof decodeMessage>): Promise<StoredMessage | null> {
     if (m.wireformat !== 'mls_private_message') throw new TypeError('expected an application message');
-    const r = await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, cs);
+    const c = this.conv(e.conversationId);
+    const r = await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, await cipherSuite());
     c.state = r.newState;
     r.consumed.forEach(zeroOutUint8Array);
     if (r.kind !== 'applicationMessage') throw new TypeError('expected an application message');
@@ -259,25 +342,40 @@ export class VigilClient {
     const ad = decodeAuthenticatedData(m.privateMessage.authenticatedData);
     const content = contentOf(p.body, p.attachments);
     const kf = unb64(p.kf);
-    // A message whose commitment does not open could not be reported: drop it.
+    // A message whose commitment does not open could not be reported: drop it (receiver binding).
     if (!verifyOpening(ad.frankingCommitment, kf, content)) throw new Error('franking commitment does not open: message dropped');
     if (!e.relay) throw new Error('no relay stamp: message dropped');
+    const ctx = e.relay.context;
+    // The tag is only useful in a report if its context is this very delivery.
+    if (ctx.conversationId !== e.conversationId || ctx.senderId !== e.from || ctx.messageId !== p.id || ctx.epoch !== Number(m.privateMessage.epoch)) throw new Error('relay stamp is for another delivery: message dropped');
     const own: SourceRecordJson = { comm: b64(ad.sourceComm), r: p.r, src: e.relay.src, sig: e.relay.sig };
     if (!equalBytes(sourceCommit(content, unb64(p.r)).comm, ad.sourceComm) || !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(own), content)) throw new Error('source record does not verify: message dropped');
     if (p.original && !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(p.original), content)) throw new Error("forward's original source record does not verify: message dropped");
+    if (p.set_timer_s !== undefined) {
+      c.ttlSeconds = p.set_timer_s || null;
+      return null;
+    }
+    // Expiry counts from the relay's clock (shared by all members), with the sender's or our own timer.
+    const ttl = p.ttl_s ?? c.ttlSeconds;
+    const expiresAt = ttl ? ctx.timestamp + ttl * 1000 : null;
+    if (expiresAt !== null && expiresAt <= this.now()) throw new Error('expired before it was read: message dropped');
     const stored: StoredMessage = {
-      id: p.id, conversationId: e.conversationId, senderId: e.from, body: p.body, attachments: p.attachments, frankingKey: kf, context: e.relay.context, tag: e.relay.tag,
-      source: p.original ?? own, hops: p.hops, sentAt: p.sent_at, expiresAt: p.ttl_s ? p.sent_at + p.ttl_s * 1000 : null,
+      id: p.id, conversationId: e.conversationId, senderId: e.from, body: p.body, attachments: p.attachments, frankingKey: kf, context: ctx, tag: e.relay.tag,
+      source: p.original ?? own, hops: p.hops, sentAt: p.sent_at, expiresAt,
     };
     this.messages.push(stored);
     return stored;
   }
 
-  /** Messages of a conversation, oldest first; expired disappearing messages are deleted here. */
-  history(conversationId: string): (StoredMessage & { label: '' | 'forwarded' | 'forwarded many times' })[] {
+  private purgeExpired() {
     const now = this.now();
     this.messages = this.messages.filter((m) => m.expiresAt === null || m.expiresAt > now);
-    return this.messages.filter((m) => m.conversationId === conversationId).map((m) => ({ ...m, label: m.hops >= FORWARDED_MANY_TIMES ? 'forwarded many times' : m.hops >= 1 ? 'forwarded' : '' }));
+  }
+
+  /** Received messages of a conversation, oldest first; expired disappearing messages are deleted here. */
+  history(conversationId: string): (StoredMessage & { label: ForwardLabel })[] {
+    this.purgeExpired();
+    return this.messages.filter((m) => m.conversationId === conversationId).map((m) => ({ ...m, label: forwardLabel(m.hops) }));
   }
 
   async openAttachment(m: StoredMessage, index = 0): Promise<Uint8Array> {
@@ -286,37 +384,38 @@ export class VigilClient {
     return decryptAttachment(await this.transport.getBlob(a.blob_id), unb64(a.key), a.sha256);
   }
 
-  /** Forwards a received message: to at most 5 chats, and to 1 once it has been forwarded many times. */
+  /**
+   * Forwards a received message with its hop count raised and the original's source record inside:
+   * to at most 5 chats, and to 1 once it has been forwarded many times (ForwardLimitError otherwise).
+   */
   async forward(m: StoredMessage, toConversations: string[]): Promise<string[]> {
-    const hops = m.hops + 1;
-    const limit = m.hops >= FORWARDED_MANY_TIMES - 1 ? 1 : MAX_FORWARD_CHATS;
-    if (toConversations.length > limit) throw new ForwardLimitError(`a message ${hops >= FORWARDED_MANY_TIMES ? 'forwarded many times' : 'forward'} goes to at most ${limit} chat${limit === 1 ? '' : 's'} at once`);
+    checkForward(m.hops, toConversations.length);
+    for (const c of toConversations) this.conv(c);
     const ids: string[] = [];
-    for (const c of toConversations) ids.push(await this.sendPayload(c, { body: m.body, attachments: m.attachments, hops, original: m.source }));
+    for (const c of toConversations) ids.push(await this.sendPayload(c, { body: m.body, attachments: m.attachments, hops: m.hops + 1, original: m.source }));
     return ids;
   }
 
   /**
-   * A report of chosen messages, with the previous `context` messages of the conversation, shaped as
-   * `report.filed` evidence (version 1): plaintext, franking openings, relay tags, source records.
+   * A report of chosen messages with the `context` (default 5) messages before the first of them,
+   * shaped as `report.filed` evidence: plaintext, franking openings, relay tags, source records.
    */
-  buildReport(conversationId: string, messageIds: string[], o: { context?: number } = {}) {
+  buildReport(conversationId: string, messageIds: string[], o: { context?: number } = {}): ReportV1 {
+    if (!messageIds.length) throw new RangeError('pick at least one message to report');
     const all = this.history(conversationId);
     const chosen = all.filter((m) => messageIds.includes(m.id));
-    if (chosen.length !== messageIds.length) throw new Error('some reported messages are not in this conversation (or have expired)');
+    if (chosen.length !== new Set(messageIds).size) throw new Error('some reported messages are not in this conversation (or have expired)');
     const first = all.indexOf(chosen[0]!);
     const context = all.slice(Math.max(0, first - (o.context ?? DEFAULT_REPORT_CONTEXT)), first);
-    const reveal = (m: StoredMessage, contextOnly: boolean) => ({
+    const reveal = (m: StoredMessage, contextOnly: boolean): RevealedMessageV1 => ({
       message_id: m.id, conversation_id: m.conversationId, sender_id: m.context.senderId, epoch: m.context.epoch, timestamp: m.context.timestamp, key_id: m.context.keyId,
-      body: m.body, attachments: m.attachments.map((a) => ({ blob_id: a.blob_id, key: a.key, sha256: a.sha256, size: a.size, mime: a.mime })),
-      franking_key: b64(m.frankingKey), tag: m.tag, source: m.source, ...(contextOnly ? { context_only: true } : {}),
+      body: m.body, attachments: m.attachments.map((a) => ({ ...a })), franking_key: b64(m.frankingKey), tag: m.tag, source: m.source, hops: m.hops, sent_at: m.sentAt,
+      ...(contextOnly ? { context_only: true as const } : {}),
     });
-    return { version: 1 as const, messages: [...context.map((m) => reveal(m, true)), ...chosen.map((m) => reveal(m, false))] };
+    return { version: REPORT_VERSION, reporter_id: this.userId, conversation_id: conversationId, built_at: this.now(), messages: [...context.map((m) => reveal(m, true)), ...chosen.map((m) => reveal(m, false))] };
   }
 }
 
 function contentOf(body: string, attachments: AttachmentPayload[]): FrankedContent {
   return { body, attachments: attachments.map((a) => ({ blobId: a.blob_id, key: unb64(a.key), sha256: a.sha256 })) };
 }
-
-export { encodeSourceRecord };

@@ -1,7 +1,12 @@
-// @vigil/sdk: the E2EE client (MLS via ts-mls) with Vigil's safety mechanisms built in.
-export { VigilClient, ForwardLimitError, FORWARDED_MANY_TIMES, MAX_FORWARD_CHATS, DEFAULT_REPORT_CONTEXT, type StoredMessage, type Dropped } from './client.ts';
-export { relayStamp, type RelayKeysForStamping } from './relay-side.ts';
+// @vigil/sdk: the E2EE client (MLS via ts-mls) with Vigil's safety mechanisms built in, plus the
+// relay-side functions (stamping deliveries, verifying reports) the relay and safety service share.
+export { VigilClient, type StoredMessage, type Dropped, type ClientOptions } from './client.ts';
+export { FORWARDED_MANY_TIMES, MAX_FORWARD_CHATS, ForwardLimitError, forwardLabel, forwardLimit, checkForward, type ForwardLabel } from './forwarding.ts';
+export { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, revealedContent, revealedContext, type ReportV1, type RevealedMessageV1 } from './report.ts';
+export { relayStamp, verifyReport, type RelayKeysForStamping, type RelayKeysForVerifying, type ReportVerification, type MessageVerification } from './relay-side.ts';
 export type { RelayTransport, Envelope, EnvelopeKind, RelayStamp } from './transport.ts';
-export { encodeAuthenticatedData, decodeAuthenticatedData, type MessagePayload } from './payload.ts';
+export { encodeAuthenticatedData, decodeAuthenticatedData, encodePayload, decodePayload, type MessagePayload, type AttachmentPayload, type SourceRecordJson } from './payload.ts';
+export { canonicalJson } from './canonical-json.ts';
+export { newIdentity, type Identity } from './mls.ts';
 export { MemoryRelay } from './testing/memory-relay.ts';
 export { HttpRelayTransport, RelayHttpError } from './http-transport.ts';

@@ -1,7 +1,7 @@
-// The MLS parts the client uses (ts-mls, RFC 9420), behind a few small functions. Ciphersuite 1:
-// X25519, AES-128-GCM, SHA-256, Ed25519 — no extra dependencies, the RFC's mandatory suite.
+// The MLS parts the client uses (ts-mls 1.6.4, RFC 9420), behind a few small functions. Ciphersuite 1:
+// X25519, AES-128-GCM, SHA-256, Ed25519 — the RFC's mandatory suite, needing no extra dependencies.
 import {
-  decodeMlsMessage, defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl,
+  decodeMlsMessage, defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey, getCiphersuiteFromName, getCiphersuiteImpl,
   type CiphersuiteImpl, type ClientState, type KeyPackage, type MLSMessage, type PrivateKeyPackage,
 } from 'ts-mls';
 
@@ -11,8 +11,32 @@ export function cipherSuite(): Promise<CiphersuiteImpl> {
   return suite;
 }
 
-export async function newKeyPackage(userId: string): Promise<{ publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }> {
-  return generateKeyPackage({ credentialType: 'basic', identity: new TextEncoder().encode(userId) }, defaultCapabilities(), defaultLifetime, [], await cipherSuite());
+/** A user's MLS identity: a basic credential (the user id) and one Ed25519 signature key pair. */
+export interface Identity {
+  userId: string;
+  signaturePublicKey: Uint8Array;
+  signaturePrivateKey: Uint8Array;
+}
+
+export async function newIdentity(userId: string): Promise<Identity> {
+  const k = await (await cipherSuite()).signature.keygen();
+  return { userId, signaturePublicKey: k.publicKey, signaturePrivateKey: k.signKey };
+}
+
+export type KeyPackagePair = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage };
+
+/** A single-use key package signed by the identity key (fresh HPKE init and leaf keys each time). */
+export async function newKeyPackage(id: Identity): Promise<KeyPackagePair> {
+  const credential = { credentialType: 'basic' as const, identity: new TextEncoder().encode(id.userId) };
+  return generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, [], { signKey: id.signaturePrivateKey, publicKey: id.signaturePublicKey }, await cipherSuite());
+}
+
+export const encodeKeyPackage = (kp: KeyPackage): Uint8Array => encodeMlsMessage({ keyPackage: kp, wireformat: 'mls_key_package', version: 'mls10' });
+
+export function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
+  const m = decodeMessage(bytes);
+  if (m.wireformat !== 'mls_key_package') throw new TypeError('not an MLS key package');
+  return m.keyPackage;
 }
 
 export const encodeMessage = (m: MLSMessage): Uint8Array => encodeMlsMessage(m);
@@ -27,6 +51,8 @@ function identityOf(leaf: { credential: { credentialType: string; identity?: Uin
   return leaf.credential.credentialType === 'basic' && leaf.credential.identity ? new TextDecoder().decode(leaf.credential.identity) : null;
 }
 
+export const keyPackageUser = (kp: KeyPackage): string | null => identityOf(kp.leafNode as never);
+
 /** Members' user ids with their leaf indexes (leaves sit at even node indexes of the ratchet tree). */
 export function membersOf(state: ClientState): { userId: string; leafIndex: number }[] {
   const out: { userId: string; leafIndex: number }[] = [];
@@ -38,3 +64,5 @@ export function membersOf(state: ClientState): { userId: string; leafIndex: numb
   });
   return out;
 }
+
+export const userAtLeaf = (state: ClientState, leafIndex: number): string | null => membersOf(state).find((m) => m.leafIndex === leafIndex)?.userId ?? null;

@@ -1,8 +1,13 @@
-// The relay's part of the safety protocol, shared by the reference relay and the in-process one:
-// read the commitments from the MLS authenticated data, tag the delivery, stamp the source.
-import { relayStampSource, reportingTag, type RelaySourceKeys, type ReportingContext } from '@vigil/crypto';
+// The relay's and the safety service's part of the protocol, shared by the reference relay
+// (packages/server) and the in-process relay (./testing). Pure functions over keys the caller holds:
+//   relayStamp   — on every application message: read the two commitments from the MLS authenticated
+//                  data, compute the reporting tag for this delivery, attach a signed source record
+//   verifyReport — on a user report: check each revealed message's franking opening against the
+//                  relay's tag, and trace each reported message's source record to its original author
+import { relayStampSource, reportingTag, traceSource, verifyReportedMessage, decodeSourceRecord, type RelaySourceKeys, type ReportingContext } from '@vigil/crypto';
 import { decodeMessage } from './mls.ts';
-import { b64, decodeAuthenticatedData } from './payload.ts';
+import { b64, decodeAuthenticatedData, isSourceRecordJson } from './payload.ts';
+import { revealedContent, revealedContext, type RevealedMessageV1 } from './report.ts';
 import type { RelayStamp } from './transport.ts';
 
 export interface RelayKeysForStamping {
@@ -10,7 +15,18 @@ export interface RelayKeysForStamping {
   source: RelaySourceKeys;
 }
 
-/** Throws for anything that is not an application message carrying Vigil's authenticated data. */
+/** What verifying a report needs: franking MAC keys and source keys by key id (old ones kept for rotation). */
+export interface RelayKeysForVerifying {
+  franking: ReadonlyMap<string, Uint8Array>;
+  source: ReadonlyMap<string, { encKey: Uint8Array; signPublic: Uint8Array }>;
+}
+
+/**
+ * Stamps one application message for delivery. `senderId` must be the account the relay
+ * authenticated, and `now` the relay's clock. Throws for anything that is not an MLS application
+ * message carrying Vigil's authenticated data (the relay refuses it: such a message could not be
+ * reported). Stores nothing.
+ */
 export function relayStamp(keys: RelayKeysForStamping, o: { conversationId: string; senderId: string; messageId: string; data: Uint8Array; now: number }): RelayStamp {
   const m = decodeMessage(o.data);
   if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application') throw new TypeError('application messages must be MLS private messages');
@@ -19,4 +35,68 @@ export function relayStamp(keys: RelayKeysForStamping, o: { conversationId: stri
   const tag = reportingTag(keys.franking.key, frankingCommitment, context);
   const { src, sig } = relayStampSource(keys.source, sourceComm, { userId: o.senderId, timestamp: o.now });
   return { context, tag: b64(tag), src: b64(src), sig: b64(sig) };
+}
+
+export interface MessageVerification {
+  message_id: string | null;
+  ok: boolean;
+  reason?: string;
+  context_only: boolean;
+  /** For a verified message: who first sent this content, and when (the relay's clock). */
+  source?: { user_id: string; timestamp: number };
+}
+
+export interface ReportVerification {
+  /** verified: every reported message checks out; forged: one does not; unverifiable: nothing to check. */
+  status: 'verified' | 'forged' | 'unverifiable';
+  messages: MessageVerification[];
+  /** The original author of the first reported message. */
+  source?: { user_id: string; timestamp: number };
+}
+
+function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying): Omit<MessageVerification, 'message_id' | 'context_only'> {
+  if (!m || typeof m !== 'object') return { ok: false, reason: 'not a message' };
+  if (typeof conversationId === 'string' && m.conversation_id !== conversationId) return { ok: false, reason: 'message from another conversation' };
+  const content = revealedContent(m);
+  const franked = verifyReportedMessage({ content, frankingKey: fromB64(m.franking_key), context: revealedContext(m), tag: fromB64(m.tag) }, keys.franking);
+  if (!franked.ok) return franked;
+  if (!isSourceRecordJson(m.source)) return { ok: false, reason: 'no well-formed source record' };
+  const s = traceSource(keys.source, decodeSourceRecord(m.source), content);
+  // An original's record names its sender; only a forward's may name someone else.
+  if (m.hops === 0 && s.userId !== m.sender_id) return { ok: false, reason: 'the source record of an original names someone other than its sender' };
+  return { ok: true, source: { user_id: s.userId, timestamp: s.timestamp } };
+}
+
+function fromB64(s: unknown): Uint8Array {
+  if (typeof s !== 'string') return new Uint8Array(0);
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+}
+
+/**
+ * Checks a report built by VigilClient.buildReport (untrusted JSON). A reported message that fails
+ * makes the report forged; a context message that fails is only marked. Never throws.
+ */
+export function verifyReport(report: unknown, keys: RelayKeysForVerifying): ReportVerification {
+  const r = report as { version?: unknown; conversation_id?: unknown; messages?: unknown } | null;
+  const msgs = r && r.version === 1 && Array.isArray(r.messages) ? (r.messages as RevealedMessageV1[]) : [];
+  if (!msgs.length) return { status: 'unverifiable', messages: [] };
+  const out: ReportVerification = { status: 'verified', messages: [] };
+  let reported = 0;
+  for (const m of msgs) {
+    const contextOnly = m?.context_only === true;
+    let v: Omit<MessageVerification, 'message_id' | 'context_only'>;
+    try {
+      v = verifyOne(m, r!.conversation_id, keys);
+    } catch (e) {
+      v = { ok: false, reason: (e as Error).message };
+    }
+    out.messages.push({ message_id: typeof m?.message_id === 'string' ? m.message_id : null, context_only: contextOnly, ...v });
+    if (contextOnly) continue;
+    reported++;
+    if (!v.ok) out.status = 'forged';
+    else out.source ??= v.source;
+  }
+  if (!reported) return { status: 'unverifiable', messages: out.messages };
+  if (out.status === 'forged') delete out.source; // nothing in a forged report is attributed
+  return out;
 }
