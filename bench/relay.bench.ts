@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createCommit, createGroup, zeroOutUint8Array } from 'ts-mls';
-import { HttpRelayTransport, VigilClient, MemoryRelay } from '../packages/sdk/src/index.ts';
+import { HttpRelayTransport, VigilClient, MemoryRelay, verifyReport } from '../packages/sdk/src/index.ts';
 import { cipherSuite, newIdentity, newKeyPackage } from '../packages/sdk/src/mls.ts';
 import { newRelaySourceKeys, randomBytes } from '../packages/crypto/src/index.ts';
 import { loadConfig, startService } from '../packages/server/src/index.ts';
-import { verifyEvidence } from '../packages/server/src/reports/verify.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-relay-bench-'));
 const cfg = loadConfig({ env: {}, flags: { dataDir: dir, port: '0' } });
@@ -93,7 +92,7 @@ try {
   const keys = { franking: new Map([['f', franking.key]]), activeFranking: 'f', source: new Map([['s', { encKey: source.encKey, signPublic: source.signPublic }]]), activeSource: 's' };
   const R = 500;
   t0 = performance.now();
-  for (let i = 0; i < R; i++) if (verifyEvidence(evidence, keys).status !== 'verified') throw new Error('verification failed');
+  for (let i = 0; i < R; i++) if (verifyReport(evidence, keys).status !== 'verified') throw new Error('verification failed');
   console.log(`report verification (6 messages, 1 source record): ${(R / ((performance.now() - t0) / 1000)).toFixed(0)} reports/s`);
 } finally {
   await svc.stop();
