@@ -2,7 +2,7 @@
 // a group with an invite link that a third user joins.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,27 @@ describe('vigil chat', () => {
     assert.match(await chat('cleo', 'read'), /anna: welcome to the book club/);
     assert.match(await chat('bert', 'read'), /anna: welcome to the book club/);
     await assert.rejects(chat('nobody', 'read'), /no saved session/);
+  });
+
+  it('read --follow shows messages as they are pushed, and saves them before acknowledging', { timeout: 120_000 }, async () => {
+    for (const u of ['dina', 'emil']) await chat(u, 'register', u);
+    await chat('dina', 'send', '@emil', 'before following');
+    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'chat', '--server', base, '--home', home, '--as', 'emil', 'read', '--follow'], { env: { ...process.env, VIGIL_CHAT_PASSWORD: 'x' } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    const until = async (re: RegExp) => {
+      for (let i = 0; i < 300 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, re, `stdout: ${out}\nstderr: ${err}`);
+    };
+    await until(/dina: before following/);
+    await chat('dina', 'send', '@emil', 'while following');
+    await until(/dina: while following/);
+    p.kill('SIGINT');
+    assert.equal(await new Promise((r) => p.once('exit', r)), 0);
+    // Both were saved and acknowledged: a later read shows nothing new, and the queue is empty.
+    assert.equal(await chat('emil', 'read'), '');
+    assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').execute()).length, 0);
   });
 });

@@ -12,7 +12,7 @@ import { cipherSuite, decodeKeyPackage, decodeMessage, encodeKeyPackage, encodeM
 import { b64, decodeAuthenticatedData, decodePayload, encodeAuthenticatedData, encodePayload, unb64, type AttachmentPayload, type MessagePayload, type SourceRecordJson } from './payload.ts';
 import { checkForward, forwardLabel, type ForwardLabel } from './forwarding.ts';
 import { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, type ReportV1, type RevealedMessageV1 } from './report.ts';
-import type { Envelope, EnvelopeKind, RelayTransport } from './transport.ts';
+import type { Envelope, EnvelopeKind, RelayTransport, Subscription } from './transport.ts';
 
 export interface StoredMessage {
   id: string;
@@ -60,6 +60,7 @@ export class VigilClient {
   private messages: StoredMessage[] = [];
   /** Envelope ids already processed (bounded: the most recent 10,000). */
   private seen = new Set<string>();
+  private busy: Promise<unknown> = Promise.resolve();
   /** Envelopes that were refused, with the reason (a forged commitment, a bad stamp, not decryptable…). */
   readonly dropped: Dropped[] = [];
 
@@ -172,17 +173,25 @@ export class VigilClient {
   }
 
   /** A 1:1 (one other member) or group conversation; the creator is included automatically. */
-  async createConversation(memberIds: string[], o: { ttlSeconds?: number } = {}): Promise<string> {
+  createConversation(memberIds: string[], o: { ttlSeconds?: number } = {}): Promise<string> {
+    return this.serially(() => this.createConversationNow(memberIds, o));
+  }
+
+  private async createConversationNow(memberIds: string[], o: { ttlSeconds?: number }): Promise<string> {
     const own = await newKeyPackage(await this.ident()); // our own leaf: never published, never reused
     const id = bytesToHex(randomBytes(16));
     const state = await createGroup(new TextEncoder().encode(id), own.publicPackage, own.privatePackage, [], await cipherSuite());
     this.conversations.set(id, { state, ttlSeconds: o.ttlSeconds ?? null });
-    if (memberIds.length) await this.addMembers(id, memberIds);
+    if (memberIds.length) await this.addMembersNow(id, memberIds);
     return id;
   }
 
   /** One commit adding everyone: current members get the commit, new ones a Welcome (with the tree). */
-  async addMembers(conversationId: string, userIds: string[]): Promise<void> {
+  addMembers(conversationId: string, userIds: string[]): Promise<void> {
+    return this.serially(() => this.addMembersNow(conversationId, userIds));
+  }
+
+  private async addMembersNow(conversationId: string, userIds: string[]): Promise<void> {
     const c = this.conv(conversationId);
     const existing = this.others(conversationId);
     const proposals: Proposal[] = [];
@@ -201,7 +210,11 @@ export class VigilClient {
    * leaf's path, so the removed member cannot read anything sent afterwards. The removed member gets
    * the commit too, to learn it is out.
    */
-  async removeMember(conversationId: string, userId: string): Promise<void> {
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.serially(() => this.removeMemberNow(conversationId, userId));
+  }
+
+  private async removeMemberNow(conversationId: string, userId: string): Promise<void> {
     const c = this.conv(conversationId);
     const leaf = membersOf(c.state).find((m) => m.userId === userId);
     if (!leaf) throw new Error(`${userId} is not in conversation ${conversationId}`);
@@ -212,7 +225,11 @@ export class VigilClient {
   }
 
   /** An empty commit with a fresh path: new epoch secrets (post-compromise security for this member). */
-  async updateKeys(conversationId: string): Promise<void> {
+  updateKeys(conversationId: string): Promise<void> {
+    return this.serially(() => this.updateKeysNow(conversationId));
+  }
+
+  private async updateKeysNow(conversationId: string): Promise<void> {
     const c = this.conv(conversationId);
     const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() });
     r.consumed.forEach(zeroOutUint8Array);
@@ -221,7 +238,11 @@ export class VigilClient {
   }
 
   /** Sets the conversation's disappearing timer (null: off) for every member, by a control message. */
-  async setDisappearing(conversationId: string, ttlSeconds: number | null): Promise<void> {
+  setDisappearing(conversationId: string, ttlSeconds: number | null): Promise<void> {
+    return this.serially(() => this.setDisappearingNow(conversationId, ttlSeconds));
+  }
+
+  private async setDisappearingNow(conversationId: string, ttlSeconds: number | null): Promise<void> {
     if (ttlSeconds !== null && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)) throw new RangeError('a disappearing timer is a positive number of seconds');
     const c = this.conv(conversationId);
     c.ttlSeconds = ttlSeconds;
@@ -229,7 +250,11 @@ export class VigilClient {
   }
 
   /** Sends text and attachments; attachments are encrypted (committing) and uploaded as blobs. */
-  async send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[] = []): Promise<string> {
+  send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[] = []): Promise<string> {
+    return this.serially(() => this.sendNow(conversationId, body, attachments));
+  }
+
+  private async sendNow(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[]): Promise<string> {
     this.conv(conversationId);
     const refs: AttachmentPayload[] = [];
     for (const a of attachments) {
@@ -261,8 +286,34 @@ export class VigilClient {
 
   /** Fetches and processes everything the relay holds for this user; returns the new messages. */
   async sync(): Promise<StoredMessage[]> {
+    return this.serially(async () => this.handle(await this.transport.receive(this.userId)));
+  }
+
+  /**
+   * Push delivery: processes envelopes as the relay pushes them (a WebSocket with the reference
+   * relay) and hands the new messages to `onMessages`; the batch is acknowledged only after it
+   * returns (or its promise resolves), so saving state there makes a crash cost a redelivery, never
+   * a message. Close the subscription to stop.
+   */
+  listen(onMessages: (m: StoredMessage[]) => void | Promise<void>, onError?: (e: Error) => void): Subscription {
+    if (!this.transport.subscribe) throw new TypeError('this transport has no push delivery: call sync()');
+    return this.transport.subscribe(this.userId, (envelopes) => this.serially(() => this.handle(envelopes, async (got) => {
+      if (got.length) await onMessages(got);
+    })).then(() => undefined), onError);
+  }
+
+  /**
+   * One operation at a time: each moves MLS state forward (epochs, ratchets), so a pushed batch must
+   * not interleave with a send or a commit. Public methods queue here; their *Now bodies do the work.
+   */
+  private serially<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(f);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async handle(envelopes: Envelope[], beforeAck?: (got: StoredMessage[]) => Promise<void>): Promise<StoredMessage[]> {
     const got: StoredMessage[] = [];
-    const envelopes = await this.transport.receive(this.userId);
     for (const e of envelopes) {
       // Delivery is at least once: an envelope seen before (a lost acknowledgement) is skipped.
       if (this.seen.has(e.id)) continue;
@@ -275,6 +326,7 @@ export class VigilClient {
       }
     }
     if (this.seen.size > 20_000) this.seen = new Set([...this.seen].slice(-10_000));
+    await beforeAck?.(got);
     if (envelopes.length) await this.transport.ack?.(envelopes.map((e) => e.id));
     this.purgeExpired();
     return got;
@@ -283,7 +335,7 @@ export class VigilClient {
   private async process(e: Envelope): Promise<StoredMessage | null> {
     if (e.kind === 'join') {
       // Someone joined by invite link: the group's owner adds them to the MLS group.
-      if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from)) await this.addMembers(e.conversationId, [e.from]);
+      if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from)) await this.addMembersNow(e.conversationId, [e.from]);
       return null;
     }
     const m = decodeMessage(e.data);
@@ -388,7 +440,11 @@ export class VigilClient {
    * Forwards a received message with its hop count raised and the original's source record inside:
    * to at most 5 chats, and to 1 once it has been forwarded many times (ForwardLimitError otherwise).
    */
-  async forward(m: StoredMessage, toConversations: string[]): Promise<string[]> {
+  forward(m: StoredMessage, toConversations: string[]): Promise<string[]> {
+    return this.serially(() => this.forwardNow(m, toConversations));
+  }
+
+  private async forwardNow(m: StoredMessage, toConversations: string[]): Promise<string[]> {
     checkForward(m.hops, toConversations.length);
     for (const c of toConversations) this.conv(c);
     const ids: string[] = [];

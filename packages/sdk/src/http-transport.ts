@@ -1,6 +1,7 @@
-// The reference relay over HTTP (fetch: Node ≥ 20 and browsers). Receiving long-polls, and
-// acknowledges what it returns only after the caller has it (at-least-once; the client de-duplicates).
-import type { Envelope, RelayStamp, RelayTransport } from './transport.ts';
+// The reference relay over HTTP (fetch: Node ≥ 20 and browsers), with push delivery over a WebSocket
+// (browsers' own, or any class with the same API such as the `ws` package on Node 20). Envelopes are
+// acknowledged only after the caller has processed them (at-least-once; the client de-duplicates).
+import type { Envelope, RelayStamp, RelayTransport, Subscription } from './transport.ts';
 import { b64, unb64 } from './payload.ts';
 
 export class RelayHttpError extends Error {
@@ -9,11 +10,28 @@ export class RelayHttpError extends Error {
   }
 }
 
+/** The part of the WHATWG WebSocket API the transport uses. */
+interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => SocketLike;
+
+type EnvelopeJson = { id: string; conversation_id: string; kind: Envelope['kind']; from: string; data: string; relay?: RelayStamp; expires_at?: number };
+const toEnvelope = (m: EnvelopeJson): Envelope => ({ id: m.id, conversationId: m.conversation_id, kind: m.kind, from: m.from, data: unb64(m.data), ...(m.relay ? { relay: m.relay } : {}), ...(m.expires_at ? { expiresAt: m.expires_at } : {}) });
+const OPEN = 1;
+
 export class HttpRelayTransport implements RelayTransport {
   private token = '';
+  private socket: SocketLike | null = null;
   userId = '';
 
-  constructor(private readonly base: string) {}
+  constructor(private readonly base: string, private readonly o: { WebSocket?: WebSocketConstructor } = {}) {}
 
   private async call<T>(method: string, path: string, body?: unknown, raw?: Uint8Array): Promise<T> {
     const res = await fetch(this.base.replace(/\/+$/, '') + path, {
@@ -72,12 +90,78 @@ export class HttpRelayTransport implements RelayTransport {
 
   /** Waits up to `waitSeconds` for messages; the client acknowledges them after processing. */
   async receive(_userId: string, waitSeconds = 0): Promise<Envelope[]> {
-    const r = await this.call<{ messages: { id: string; conversation_id: string; kind: Envelope['kind']; from: string; data: string; relay?: RelayStamp; expires_at?: number }[] }>('GET', `/relay/v1/messages?wait=${waitSeconds}`);
-    return r.messages.map((m) => ({ id: m.id, conversationId: m.conversation_id, kind: m.kind, from: m.from, data: unb64(m.data), ...(m.relay ? { relay: m.relay } : {}), ...(m.expires_at ? { expiresAt: m.expires_at } : {}) }));
+    const r = await this.call<{ messages: EnvelopeJson[] }>('GET', `/relay/v1/messages?wait=${waitSeconds}`);
+    return r.messages.map(toEnvelope);
   }
 
+  /** Over the open socket when there is one (an ack lost with it only means a redelivery), else HTTP. */
   async ack(ids: string[]) {
-    for (let i = 0; i < ids.length; i += 1000) await this.call('POST', '/relay/v1/messages/ack', { ids: ids.slice(i, i + 1000) });
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ type: 'ack', ids: chunk }));
+      else await this.call('POST', '/relay/v1/messages/ack', { ids: chunk });
+    }
+  }
+
+  /**
+   * Opens the relay's WebSocket and hands each pushed batch to `onEnvelopes`, one batch at a time.
+   * Reconnects with backoff (up to 30 s) after an open connection drops; stops for good when the
+   * first connection cannot be opened or the relay refuses the device (banned or signed out: close
+   * code 4401), rejecting `ready` or reporting it to `onError`.
+   */
+  subscribe(_userId: string, onEnvelopes: (e: Envelope[]) => Promise<void>, onError: (e: Error) => void = () => {}): Subscription {
+    const Ctor = this.o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) throw new TypeError('no WebSocket implementation here: pass one in the options (on Node 20, the ws package)');
+    if (!this.token) throw new TypeError('sign in before subscribing');
+    const url = `${this.base.replace(/\/+$/, '').replace(/^http/, 'ws')}/relay/v1/socket`;
+    let ws: SocketLike, stopped = false, opened = false, failures = 0, chain = Promise.resolve(), timer: ReturnType<typeof setTimeout> | undefined;
+    let settle!: { resolve: () => void; reject: (e: Error) => void };
+    const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    const open = () => {
+      ws = new Ctor(url, ['vigil.relay.v1', `vigil.token.${this.token}`]);
+      ws.onopen = () => {
+        failures = 0;
+        opened = true;
+        this.socket = ws;
+        settle.resolve();
+      };
+      ws.onmessage = (ev) => {
+        let m: { type?: string; messages?: EnvelopeJson[]; message?: string };
+        try {
+          m = JSON.parse(String(ev.data));
+        } catch {
+          return onError(new RelayHttpError(0, 'the relay sent a frame that is not JSON'));
+        }
+        if (m.type === 'messages' && Array.isArray(m.messages)) {
+          const batch = m.messages.map(toEnvelope);
+          chain = chain.then(() => onEnvelopes(batch)).catch((e: Error) => onError(e));
+        } else if (m.type === 'error') onError(new RelayHttpError(0, `relay: ${m.message}`));
+      };
+      ws.onerror = () => {}; // a close event follows
+      ws.onclose = (ev) => {
+        if (this.socket === ws) this.socket = null;
+        if (stopped) return;
+        // Refused outright (a bad token gets an HTTP 401 before any upgrade) or later signed out: stop.
+        if (ev.code === 4401 || !opened) {
+          stopped = true;
+          const e = ev.code === 4401 ? new RelayHttpError(401, `relay closed the socket: ${ev.reason || 'signed out or banned'}`) : new RelayHttpError(0, `could not open the relay's WebSocket at ${url}`);
+          settle.reject(e);
+          return onError(e);
+        }
+        timer = setTimeout(open, Math.min(30_000, 250 * 2 ** failures++));
+      };
+    };
+    open();
+    ready.catch(() => {}); // callers that never await it must not see an unhandled rejection
+    return {
+      ready,
+      close: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        ws.close();
+        await chain;
+      },
+    };
   }
 
   async putBlob(blob: Uint8Array) {

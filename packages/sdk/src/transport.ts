@@ -1,5 +1,5 @@
-// What a client needs from a relay. The reference relay (server) speaks it over WebSocket; tests use
-// the in-process relay in ./testing.
+// What a client needs from a relay. The reference relay (server) speaks it over HTTP with WebSocket
+// push (./http-transport.ts); tests use the in-process relay in ./testing.
 import type { ReportingContext } from '@vigil/crypto';
 import type { SourceRecordJson } from './payload.ts';
 
@@ -31,8 +31,20 @@ export interface RelayTransport {
   receive(userId: string): Promise<Envelope[]>;
   /** Lets the relay delete delivered envelopes; called after they are processed (at-least-once). */
   ack?(ids: string[]): Promise<void>;
+  /**
+   * Push delivery (the reference relay: a WebSocket). `onEnvelopes` is called for each batch, one at a
+   * time; the transport redelivers unacknowledged envelopes after a reconnect.
+   */
+  subscribe?(userId: string, onEnvelopes: (e: Envelope[]) => Promise<void>, onError?: (e: Error) => void): Subscription;
   putBlob(blob: Uint8Array): Promise<string>;
   getBlob(id: string): Promise<Uint8Array>;
+}
+
+export interface Subscription {
+  /** Resolves when the connection is open (and rejects if it cannot be opened at all). */
+  readonly ready: Promise<void>;
+  /** Stops delivery; resolves after the batch being processed (if any) is done. */
+  close(): Promise<void>;
 }
 
 export type { SourceRecordJson };

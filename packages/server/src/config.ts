@@ -70,8 +70,10 @@ export const configSchema = z
         frankingKeys: z.record(z.string(), z.string()).default({}),
         /** Source-tracing keys (key id → {enc: 32 bytes base64, signPublic: Ed25519 public key base64}). */
         sourceKeys: z.record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() })).default({}),
+        /** How often WebSocket delivery looks for messages queued by other server processes (same-process sends wake it at once). */
+        socketPollMs: z.number().int().min(50).default(1000),
       })
-      .default({ platform: 'default', maxBlobBytes: 25 * 1024 * 1024, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {} }),
+      .default({ platform: 'default', maxBlobBytes: 25 * 1024 * 1024, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {}, socketPollMs: 1000 }),
     vault: z
       .object({
         /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */

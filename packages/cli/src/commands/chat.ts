@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { HttpRelayTransport, VigilClient, type StoredMessage } from '@vigil/sdk';
 import { fatal } from '../options.ts';
 
@@ -43,7 +44,7 @@ async function open(o: Opts): Promise<{ s: Saved; t: HttpRelayTransport; c: Vigi
   } catch {
     throw new Error(`no saved session for "${o.as}" in ${o.home}: run \`vigil chat register\` or \`vigil chat login\` first`);
   }
-  const t = new HttpRelayTransport(s.server);
+  const t = new HttpRelayTransport(s.server, { WebSocket: WebSocket as never });
   t.useToken(s.userId, s.token);
   const c = VigilClient.importState(s.client, t, { relaySourcePublicKey: await t.info() });
   return { s, t, c };
@@ -105,23 +106,44 @@ export function chatCommand(program: Command) {
     await save(o, s, c);
     process.stdout.write(o.json ? JSON.stringify({ id, conversation: conv }) + '\n' : `sent #${id} to ${conv}\n`);
   }));
-  chat.command('read').description('fetch and show new messages').option('--wait <seconds>', 'wait this long for messages', '0').action(run(async (o) => {
-    const { s, t, c } = await open(o);
-    const wait = Number((chat.commands.find((x) => x.name() === 'read')!.opts() as { wait: string }).wait);
-    const got: StoredMessage[] = [];
-    const deadline = Date.now() + wait * 1000;
-    do {
-      got.push(...(await c.sync()));
-      if (got.length || Date.now() >= deadline) break;
-      await new Promise((r) => setTimeout(r, 300));
-    } while (Date.now() < deadline);
-    for (const m of got) {
-      s.names[m.senderId] ??= await t.whois(m.senderId).catch(() => m.senderId);
-      print(o, s, m);
-    }
-    for (const d of c.dropped) process.stderr.write(`dropped ${d.envelopeId} from ${d.from}: ${d.reason}\n`);
-    await save(o, s, c);
-  }));
+  chat
+    .command('read')
+    .description('fetch and show new messages; --follow keeps a WebSocket open and shows them as they arrive')
+    .option('--wait <seconds>', 'wait this long for messages', '0')
+    .option('--follow', 'stay connected until interrupted (Ctrl-C)')
+    .action(run(async (o) => {
+      const { s, t, c } = await open(o);
+      const ro = chat.commands.find((x) => x.name() === 'read')!.opts() as { wait: string; follow?: boolean };
+      const show = async (got: StoredMessage[]) => {
+        for (const m of got) {
+          s.names[m.senderId] ??= await t.whois(m.senderId).catch(() => m.senderId);
+          print(o, s, m);
+        }
+        for (const d of c.dropped.splice(0)) process.stderr.write(`dropped ${d.envelopeId} from ${d.from}: ${d.reason}\n`);
+        await save(o, s, c);
+      };
+      if (ro.follow) {
+        // Each batch is shown and saved before the relay gets its acknowledgement.
+        const sub = c.listen((got) => show(got), (e) => process.stderr.write(`${e.message}\n`));
+        await sub.ready;
+        process.stderr.write('connected; waiting for messages (Ctrl-C to stop)\n');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await sub.close();
+        await show([]);
+        return;
+      }
+      const got: StoredMessage[] = [];
+      const deadline = Date.now() + Number(ro.wait) * 1000;
+      do {
+        got.push(...(await c.sync()));
+        if (got.length || Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, 300));
+      } while (Date.now() < deadline);
+      await show(got);
+    }));
   chat.command('list').description('conversations').action(run(async (o) => {
     const { s, c } = await open(o);
     await c.sync();

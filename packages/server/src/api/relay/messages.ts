@@ -4,14 +4,16 @@ import { HttpError } from '../../http/errors.ts';
 import { relayStamp } from '@vigil/sdk';
 import { relayKeys } from '../../reports/relay-keys.ts';
 import { iso } from '../../util/time.ts';
-import { fromJson } from '../../util/json.ts';
 import { groupTakenDown } from './groups.ts';
+import { acknowledge, pending } from '../../relay/delivery.ts';
+import { attachRelaySocket, relayHub, SOCKET_PATH, SUBPROTOCOL } from '../../relay/socket.ts';
 
 /**
  * The relay: a key-package directory, and delivery of MLS ciphertexts through per-recipient queues
  * kept in the database (a restart loses nothing accepted), at least once, de-duplicated by envelope
- * id, removed when the recipient acknowledges them. Application messages get the reporting tag and
- * source stamp; the relay never sees plaintext.
+ * id, removed when the recipient acknowledges them: pushed over a WebSocket (relay/socket.ts) or
+ * long-polled. Application messages get the reporting tag and source stamp; the relay never sees
+ * plaintext.
  */
 const route: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
@@ -67,6 +69,7 @@ const route: RouteModule = (app, ctx) => {
       const rows = b.to.map((recipient) => ({ recipient, envelope_id: b.id, conversation_id: b.conversation_id, kind: b.kind, sender: u.accountId, data: b.data, stamp, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
       let queued = 0;
       for (let i = 0; i < rows.length; i += 500) queued += (await db.insertInto('relay_queue').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing()).returning('id').execute()).length;
+      relayHub(ctx).notify(b.to);
       return reply.status(202).send({ queued });
     },
   });
@@ -77,24 +80,29 @@ const route: RouteModule = (app, ctx) => {
       const u = relayUserOf(req.principal);
       const deadline = Date.now() + req.query.wait * 1000;
       for (;;) {
-        const now = iso(ctx.clock.now());
-        // Expired disappearing messages are dropped, never delivered.
-        await db.deleteFrom('relay_queue').where('recipient', '=', u.accountId).where('expires_at', '<', now).execute();
-        const rows = await db.selectFrom('relay_queue').selectAll().where('recipient', '=', u.accountId).orderBy('id').limit(req.query.limit).execute();
-        if (rows.length || Date.now() >= deadline) {
-          return { messages: rows.map((r) => ({ id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: fromJson<unknown>(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) })) } as never;
-        }
+        const { messages } = await pending(db, ctx.clock, u.accountId, { limit: req.query.limit });
+        if (messages.length || Date.now() >= deadline) return { messages } as never;
         await new Promise((r) => setTimeout(r, 150));
       }
     },
   });
+  app.get(SOCKET_PATH, {
+    config: { access: { relayUsers: true } },
+    schema: {
+      tags: ['relay'],
+      summary: 'WebSocket delivery (upgrade only)',
+      description: `Open a WebSocket here (subprotocol \`${SUBPROTOCOL}\`; the device token as \`Authorization: Bearer vd_…\` or as a second subprotocol \`vigil.token.vd_…\`). The relay pushes \`{"type":"messages","messages":[…]}\` (envelopes as in GET /relay/v1/messages) as they arrive; send \`{"type":"ack","ids":[…]}\` after processing. Unacknowledged envelopes are pushed again on the next connection. A plain GET gets 426.`,
+      response: { 426: errorSchema, ...authErrors },
+    },
+    handler: async (_req, reply) => reply.status(426).header('upgrade', 'websocket').send({ error: { code: 'upgrade_required', message: `open a WebSocket (subprotocol ${SUBPROTOCOL})` } }),
+  });
+  attachRelaySocket(app, ctx);
   app.post('/relay/v1/messages/ack', {
     config: { access: { relayUsers: true } },
     schema: { tags: ['relay'], summary: 'Acknowledge delivered messages (they are deleted)', body: z.object({ ids: z.array(z.string()).min(1).max(1000) }).strict(), response: { 200: z.object({ removed: z.number() }), ...authErrors } },
     handler: async (req) => {
       const u = relayUserOf(req.principal);
-      const r = await db.deleteFrom('relay_queue').where('recipient', '=', u.accountId).where('envelope_id', 'in', req.body.ids).executeTakeFirst();
-      return { removed: Number(r.numDeletedRows) };
+      return { removed: await acknowledge(db, u.accountId, req.body.ids) };
     },
   });
 };

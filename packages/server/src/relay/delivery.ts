@@ -1,0 +1,34 @@
+// Reading a recipient's queue: what both delivery paths (long poll and WebSocket) hand out.
+// Expired disappearing messages are deleted first, so they are never delivered.
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, RelayQueueTable } from '../db/schema.ts';
+import { fromJson } from '../util/json.ts';
+import { iso, type Clock } from '../util/time.ts';
+
+export interface EnvelopeJson {
+  id: string;
+  conversation_id: string;
+  kind: string;
+  from: string;
+  data: string;
+  relay?: unknown;
+  expires_at?: number;
+}
+
+export function envelopeJson(r: Selectable<RelayQueueTable>): EnvelopeJson {
+  return { id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: fromJson<unknown>(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) };
+}
+
+/** Queued envelopes for `recipient` after queue row `afterId`, oldest first, with the last row id. */
+export async function pending(db: Kysely<Database>, clock: Clock, recipient: string, o: { afterId?: number; limit: number }): Promise<{ messages: EnvelopeJson[]; lastId: number }> {
+  await db.deleteFrom('relay_queue').where('recipient', '=', recipient).where('expires_at', '<', iso(clock.now())).execute();
+  const rows = await db.selectFrom('relay_queue').selectAll().where('recipient', '=', recipient).where('id', '>', o.afterId ?? 0).orderBy('id').limit(o.limit).execute();
+  return { messages: rows.map(envelopeJson), lastId: rows.length ? Number(rows.at(-1)!.id) : (o.afterId ?? 0) };
+}
+
+/** Removes acknowledged envelopes (only the recipient's own). */
+export async function acknowledge(db: Kysely<Database>, recipient: string, ids: string[]): Promise<number> {
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += 1000) removed += Number((await db.deleteFrom('relay_queue').where('recipient', '=', recipient).where('envelope_id', 'in', ids.slice(i, i + 1000)).executeTakeFirst()).numDeletedRows);
+  return removed;
+}

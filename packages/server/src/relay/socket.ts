@@ -1,0 +1,197 @@
+// WebSocket delivery: a signed-in device keeps one socket open and the relay pushes its queued
+// envelopes as they arrive. The queue in the database stays the only truth: an envelope leaves it
+// only when the device acknowledges it, so a dropped socket or a relay restart loses nothing and the
+// next connection gets everything unacknowledged again (at least once; clients skip ids they saw).
+//
+// Protocol (JSON text frames, subprotocol `vigil.relay.v1`):
+//   relay → device  {"type":"messages","messages":[envelope…]}   same shape as GET /relay/v1/messages
+//   device → relay  {"type":"ack","ids":["…"]}                   → {"type":"acked","removed":n}
+//   relay → device  {"type":"error","code","message"}            bad frame; the socket stays open
+// The device token goes in `Authorization: Bearer vd_…`, or, from a browser (which cannot set
+// headers on a WebSocket), as a second subprotocol `vigil.token.vd_…`. Close code 4401: the token
+// is unknown or the account was banned.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppContext } from '../context.ts';
+import type { VigilApp } from '../http/route.ts';
+import { deviceAccount } from './accounts.ts';
+import { acknowledge, pending } from './delivery.ts';
+import { iso } from '../util/time.ts';
+
+export const SOCKET_PATH = '/relay/v1/socket';
+export const SUBPROTOCOL = 'vigil.relay.v1';
+const TOKEN_PROTOCOL = 'vigil.token.';
+/** Pushed but unacknowledged envelopes per socket before the relay waits for acknowledgements. */
+const MAX_IN_FLIGHT = 2000;
+const HEARTBEAT_MS = 30_000;
+
+type Wake = () => void;
+
+/** Wakes the sockets of accounts that have new messages. */
+export class RelayHub {
+  private subs = new Map<string, Set<Wake>>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Called by the send route after its insert commits: same-process sockets wake at once. */
+  notify(recipients: Iterable<string>) {
+    for (const r of new Set(recipients)) for (const wake of this.subs.get(r) ?? []) wake();
+  }
+
+  subscribe(accountId: string, wake: Wake): () => void {
+    const set = this.subs.get(accountId) ?? new Set();
+    set.add(wake);
+    this.subs.set(accountId, set);
+    // Messages queued by another server process reach this one only through the database.
+    this.timer ??= setInterval(() => void this.poll(), this.ctx.cfg.relay.socketPollMs).unref();
+    return () => {
+      set.delete(wake);
+      if (!set.size) this.subs.delete(accountId);
+      if (!this.subs.size) this.stop();
+    };
+  }
+
+  private async poll() {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      // Recent rows by time, not by id: ids of concurrent inserts may commit out of order.
+      const since = iso(new Date(this.ctx.clock.now().getTime() - 2 * this.ctx.cfg.relay.socketPollMs - 2000));
+      const rows = await this.ctx.db.kysely.selectFrom('relay_queue').select('recipient').distinct().where('created_at', '>=', since).execute();
+      this.notify(rows.map((r) => r.recipient).filter((r) => this.subs.has(r)));
+    } catch (e) {
+      this.ctx.log.warn({ err: e }, 'relay socket poll failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+const hubs = new WeakMap<AppContext, RelayHub>();
+export function relayHub(ctx: AppContext): RelayHub {
+  let h = hubs.get(ctx);
+  if (!h) hubs.set(ctx, (h = new RelayHub(ctx)));
+  return h;
+}
+
+function tokenOf(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer vd_')) return auth.slice(7).trim();
+  for (const p of (req.headers['sec-websocket-protocol'] ?? '').split(',')) {
+    const t = p.trim();
+    if (t.startsWith(TOKEN_PROTOCOL)) return t.slice(TOKEN_PROTOCOL.length);
+  }
+  return null;
+}
+
+function refuse(socket: Duplex, status: number, reason: string) {
+  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthenticated' : 'invalid_request', message: reason } });
+  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** Serves SOCKET_PATH on the app's HTTP server; sockets are closed before the app closes. */
+export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
+  const hub = relayHub(ctx);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+  const db = ctx.db.kysely;
+  const platform = ctx.cfg.relay.platform;
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH) return refuse(socket, 400, `no WebSocket at ${req.url}`);
+    const token = tokenOf(req);
+    if (!token) return refuse(socket, 401, 'send the device token: Authorization: Bearer vd_… or subprotocol vigil.token.vd_…');
+    deviceAccount(db, platform, token).then(
+      (account) => {
+        if (!account) return refuse(socket, 401, 'unknown device token, or the account is banned');
+        wss.handleUpgrade(req, socket, head, (ws) => serve(ws, account.accountId, token));
+      },
+      (e) => {
+        ctx.log.error({ err: e }, 'relay socket authentication failed');
+        socket.destroy();
+      },
+    );
+  });
+
+  function serve(ws: WebSocket, accountId: string, token: string) {
+    const sent = new Set<string>(); // envelope ids pushed and not yet acknowledged
+    let pumping = false, again = false, alive = true;
+    const send = (m: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
+
+    const pump = async (): Promise<void> => {
+      if (pumping) return void (again = true);
+      pumping = true;
+      try {
+        do {
+          again = false;
+          // A ban (or a revoked device) ends the session at the next delivery.
+          if (!(await deviceAccount(db, platform, token))) return ws.close(4401, 'signed out or banned');
+          if (sent.size >= MAX_IN_FLIGHT) return;
+          const { messages } = await pending(db, ctx.clock, accountId, { limit: 500 + sent.size });
+          const fresh = messages.filter((m) => !sent.has(m.id)).slice(0, MAX_IN_FLIGHT - sent.size);
+          if (!fresh.length) continue;
+          for (const m of fresh) sent.add(m.id);
+          send({ type: 'messages', messages: fresh });
+          if (fresh.length === 500) again = true;
+        } while (again && ws.readyState === ws.OPEN);
+      } catch (e) {
+        ctx.log.warn({ err: e, accountId }, 'relay socket delivery failed');
+        send({ type: 'error', code: 'internal', message: 'delivery failed; reconnect to receive again' });
+      } finally {
+        pumping = false;
+      }
+    };
+    const unsubscribe = hub.subscribe(accountId, () => void pump());
+    const heartbeat = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+      void pump(); // also catches anything a missed wake-up left behind
+    }, HEARTBEAT_MS).unref();
+    ws.on('pong', () => (alive = true));
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+    ws.on('error', (e) => ctx.log.debug({ err: e, accountId }, 'relay socket error'));
+    ws.on('message', (raw, isBinary) => {
+      let m: { type?: unknown; ids?: unknown };
+      try {
+        if (isBinary) throw new Error('binary frame');
+        m = JSON.parse(raw.toString());
+      } catch {
+        return send({ type: 'error', code: 'invalid_request', message: 'frames are JSON text' });
+      }
+      if (m?.type !== 'ack' || !Array.isArray(m.ids) || m.ids.length > 1000 || !m.ids.every((i) => typeof i === 'string' && i.length <= 100)) {
+        return send({ type: 'error', code: 'invalid_request', message: 'expected {"type":"ack","ids":[up to 1,000 envelope ids]}' });
+      }
+      const ids = m.ids as string[];
+      acknowledge(db, accountId, ids).then(
+        (removed) => {
+          for (const id of ids) sent.delete(id);
+          send({ type: 'acked', removed });
+          void pump();
+        },
+        (e) => {
+          ctx.log.warn({ err: e, accountId }, 'relay socket ack failed');
+          send({ type: 'error', code: 'internal', message: 'acknowledgement failed; send it again' });
+        },
+      );
+    });
+    void pump();
+  }
+
+  // Open sockets would keep the HTTP server from closing: end them first.
+  app.addHook('preClose', (done) => {
+    hub.stop();
+    for (const ws of wss.clients) ws.terminate();
+    wss.close(() => done());
+  });
+}
