@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { connect, type Db, type DialectName } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -105,10 +105,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(dialect: DialectName, extra: Partial<Config> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
+export async function testApp(dialect: DialectName, extra: Partial<Config> = {}, extraRoutes: RouteModule[] = [], o: { log?: Logger } = {}): Promise<TestApp> {
   const t = await openTestDb(dialect);
   const clock = new TestClock(new Date());
-  const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: silentLog, jobsAdded: () => {}, bankIndex: new BankIndex() };
+  const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: o.log ?? silentLog, jobsAdded: () => {}, bankIndex: new BankIndex() };
   const app = await buildApp(ctx, extraRoutes);
   await app.ready();
   return {
