@@ -1,7 +1,7 @@
 // `vigil chat …`: the reference messenger from a terminal. State (device token, MLS group states,
 // private key packages, received messages) lives in one file per user under --home, readable by
 // the user only, saved after every command.
-import type { Command } from 'commander';
+import { Command as CommanderCommand, type Command } from 'commander';
 import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -50,19 +50,30 @@ async function open(o: Opts): Promise<{ s: Saved; t: HttpRelayTransport; c: Vigi
   return { s, t, c };
 }
 
-function password(): string {
-  const p = process.env.VIGIL_CHAT_PASSWORD;
-  if (!p) throw new Error('set the password in VIGIL_CHAT_PASSWORD (never on the command line)');
-  return p;
+/** Where a command's output goes, how it fails, and its password: a terminal's, or a caller's in process (the demo). */
+export interface ChatIo {
+  out: (s: string) => void;
+  fail: (e: unknown) => void;
+  password: () => string;
 }
 
-function print(o: Opts, s: Saved, m: StoredMessage & { label?: string }) {
+const terminal: ChatIo = {
+  out: (s) => void process.stdout.write(s),
+  fail: fatal,
+  password: () => {
+    const p = process.env.VIGIL_CHAT_PASSWORD;
+    if (!p) throw new Error('set the password in VIGIL_CHAT_PASSWORD (never on the command line)');
+    return p;
+  },
+};
+
+function print(io: ChatIo, o: Opts, s: Saved, m: StoredMessage & { label?: string }) {
   const who = s.names[m.senderId] ?? m.senderId;
-  if (o.json) process.stdout.write(JSON.stringify({ id: m.id, conversation: m.conversationId, from: who, body: m.body, attachments: m.attachments.length, hops: m.hops, sent_at: new Date(m.sentAt).toISOString() }) + '\n');
-  else process.stdout.write(`[${m.conversationId.slice(0, 8)}] ${who}${m.hops >= 5 ? ' (forwarded many times)' : m.hops ? ' (forwarded)' : ''}: ${m.body}${m.attachments.length ? ` [${m.attachments.length} attachment(s)]` : ''}  #${m.id}\n`);
+  if (o.json) io.out(JSON.stringify({ id: m.id, conversation: m.conversationId, from: who, body: m.body, attachments: m.attachments.length, hops: m.hops, sent_at: new Date(m.sentAt).toISOString() }) + '\n');
+  else io.out(`[${m.conversationId.slice(0, 8)}] ${who}${m.hops >= 5 ? ' (forwarded many times)' : m.hops ? ' (forwarded)' : ''}: ${m.body}${m.attachments.length ? ` [${m.attachments.length} attachment(s)]` : ''}  #${m.id}\n`);
 }
 
-export function chatCommand(program: Command) {
+export function chatCommand(program: Command, io: ChatIo = terminal) {
   const chat = program
     .command('chat')
     .description('the reference E2EE messenger from a terminal (password in VIGIL_CHAT_PASSWORD)')
@@ -75,16 +86,16 @@ export function chatCommand(program: Command) {
       // Commander passes positional arguments (variadic ones as arrays), then options and the command.
       await fn(chat.opts() as Opts, ...(args.flat().filter((a) => typeof a === 'string') as string[]));
     } catch (e) {
-      fatal(e);
+      io.fail(e);
     }
   };
   const start = async (o: Opts, username: string, how: 'register' | 'login') => {
     const t = new HttpRelayTransport(o.server);
-    await (how === 'register' ? t.register(username, password()) : t.login(username, password()));
+    await (how === 'register' ? t.register(username, io.password()) : t.login(username, io.password()));
     const c = new VigilClient(t.userId, t, { relaySourcePublicKey: await t.info() });
     await c.publishKeyPackages(3);
     await save(o, { server: o.server, username, userId: t.userId, token: t.deviceToken, client: '', names: { [t.userId]: username }, groups: {} }, c);
-    process.stdout.write(`${how === 'register' ? 'registered' : 'signed in'} as ${username} (${t.userId})\n`);
+    io.out(`${how === 'register' ? 'registered' : 'signed in'} as ${username} (${t.userId})\n`);
   };
   chat.command('register <username>').description('create an account (no phone number)').action(run((o, u) => start(o, u!, 'register')));
   chat.command('login <username>').description('sign in on this device').action(run((o, u) => start(o, u!, 'login')));
@@ -104,7 +115,7 @@ export function chatCommand(program: Command) {
     const attach = (chat.commands.find((x) => x.name() === 'send')!.opts() as { attach?: string }).attach;
     const id = await c.send(conv, text!, attach ? [{ bytes: new Uint8Array(await readFile(attach)), mime: 'application/octet-stream' }] : []);
     await save(o, s, c);
-    process.stdout.write(o.json ? JSON.stringify({ id, conversation: conv }) + '\n' : `sent #${id} to ${conv}\n`);
+    io.out(o.json ? JSON.stringify({ id, conversation: conv }) + '\n' : `sent #${id} to ${conv}\n`);
   }));
   chat
     .command('read')
@@ -117,7 +128,7 @@ export function chatCommand(program: Command) {
       const show = async (got: StoredMessage[]) => {
         for (const m of got) {
           s.names[m.senderId] ??= await t.whois(m.senderId).catch(() => m.senderId);
-          print(o, s, m);
+          print(io, o, s, m);
         }
         for (const d of c.dropped.splice(0)) process.stderr.write(`dropped ${d.envelopeId} from ${d.from}: ${d.reason}\n`);
         await save(o, s, c);
@@ -147,7 +158,7 @@ export function chatCommand(program: Command) {
   chat.command('list').description('conversations').action(run(async (o) => {
     const { s, c } = await open(o);
     await c.sync();
-    for (const id of c.conversationIds()) process.stdout.write(`${id}  ${s.groups[id] ? `group ${s.groups[id]}` : '1:1'}  members: ${c.members(id).map((m) => s.names[m] ?? m).join(', ')}\n`);
+    for (const id of c.conversationIds()) io.out(`${id}  ${s.groups[id] ? `group ${s.groups[id]}` : '1:1'}  members: ${c.members(id).map((m) => s.names[m] ?? m).join(', ')}\n`);
     await save(o, s, c);
   }));
   const group = chat.command('group').description('groups');
@@ -163,7 +174,7 @@ export function chatCommand(program: Command) {
     const { group_id } = await t.createGroup(conv, { name: name! });
     s.groups[conv] = group_id;
     await save(o, s, c);
-    process.stdout.write(o.json ? JSON.stringify({ conversation: conv, group: group_id }) + '\n' : `group ${group_id} (conversation ${conv})\n`);
+    io.out(o.json ? JSON.stringify({ conversation: conv, group: group_id }) + '\n' : `group ${group_id} (conversation ${conv})\n`);
   }));
   group.command('add <conversation> <member>').description('add @member').action(run(async (o, conv, member) => {
     const { s, t, c } = await open(o);
@@ -172,21 +183,21 @@ export function chatCommand(program: Command) {
     s.names[id] = member!.replace(/^@/, '');
     await c.addMembers(conv!, [id]);
     await save(o, s, c);
-    process.stdout.write(`added ${member} to ${conv}\n`);
+    io.out(`added ${member} to ${conv}\n`);
   }));
   group.command('invite <conversation>').description('an invite link').action(run(async (o, conv) => {
     const { s, t, c } = await open(o);
     if (!s.groups[conv!]) throw new Error(`${conv} is not a group you created here`);
     const { link } = await t.invite(s.groups[conv!]!);
     await save(o, s, c);
-    process.stdout.write(`${link}\n`);
+    io.out(`${link}\n`);
   }));
   group.command('join <link>').description('join by invite link (the owner adds you when their client syncs)').action(run(async (o, link) => {
     const { s, t, c } = await open(o);
     const r = await t.join(link!);
     s.groups[r.conversation_id] = r.group_id;
     await save(o, s, c);
-    process.stdout.write(`asked to join group ${r.group_id}; read again after the owner's client syncs\n`);
+    io.out(`asked to join group ${r.group_id}; read again after the owner's client syncs\n`);
   }));
   chat.command('forward <message-id> <conversations...>').description('forward a received message (at most 5 chats; 1 once forwarded many times)').action(run(async (o, id, ...convs) => {
     const { s, t, c } = await open(o);
@@ -197,7 +208,7 @@ export function chatCommand(program: Command) {
     for (const x of convs) targets.push(await resolveConversation(s, t, c, x));
     await c.forward(m, targets);
     await save(o, s, c);
-    process.stdout.write(`forwarded #${id} to ${targets.length} chat(s)\n`);
+    io.out(`forwarded #${id} to ${targets.length} chat(s)\n`);
   }));
   chat.command('report <message-id>').description('report a message (with the 5 previous messages as context)').option('--reason <reason>', 'reason', 'child_safety').action(run(async (o, id) => {
     const { s, t, c } = await open(o);
@@ -207,6 +218,27 @@ export function chatCommand(program: Command) {
     const reason = (chat.commands.find((x) => x.name() === 'report')!.opts() as { reason: string }).reason;
     const r = await t.report({ type: 'account', id: m.senderId }, c.buildReport(m.conversationId, [m.id]), reason);
     await save(o, s, c);
-    process.stdout.write(o.json ? JSON.stringify(r) + '\n' : `reported #${id} (report ${r.report_id})\n`);
+    io.out(o.json ? JSON.stringify(r) + '\n' : `reported #${id} (report ${r.report_id})\n`);
   }));
+}
+
+/**
+ * Runs one `vigil chat …` command in this process (arguments as after `vigil chat`) and returns
+ * what it printed; failures throw. The demo seeds its conversations this way.
+ */
+export async function runChat(args: string[], o: { password?: string } = {}): Promise<string> {
+  let printed = '';
+  const program = new CommanderCommand().exitOverride();
+  chatCommand(program, {
+    out: (x) => void (printed += x),
+    fail: (e) => {
+      throw e;
+    },
+    password: () => {
+      if (!o.password) throw new Error('this command needs a password');
+      return o.password;
+    },
+  });
+  await program.parseAsync(['chat', ...args], { from: 'user' });
+  return printed;
 }

@@ -5,6 +5,8 @@ import { stopOnSignals } from './serve.ts';
 import { findXsd } from '@vigil/ncmec';
 import { startFakeCyberTipline } from '@vigil/ncmec/fake';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { seedConversations } from './demo-chat.ts';
 
 export function demoCommand(program: Command) {
   withServiceOptions(program.command('demo').description('run the service on embedded SQLite with seeded demo data')).action(async (opts) => {
@@ -42,6 +44,18 @@ export function demoCommand(program: Command) {
           `  Staff login (shown once):  ${seed.adminUsername} / ${seed.adminPassword}`,
           `  Platform API key (shown once, scopes ingest+read): ${seed.ingestKey}`,
         );
+        // The messenger side: encrypted conversations made with `vigil chat`, one of them reported.
+        try {
+          const c = await seedConversations(base, join(cfg.dataDir, 'demo-chat'));
+          svc.ctx.jobsAdded();
+          lines.push(
+            `  Messenger: ${c.messages} end-to-end encrypted messages between ${Object.keys(c.passwords).join(', ')} (one reported).`,
+            `    Passwords (shown once): ${Object.entries(c.passwords).map(([u, p]) => `${u} / ${p}`).join(',  ')}`,
+            `    Try:  vigil chat --server ${base} --home ${c.home} --as ben.demo read --follow`,
+          );
+        } catch (e) {
+          lines.push(`  Messenger: seeding conversations failed: ${(e as Error).message}`);
+        }
       } else {
         lines.push(`  Demo data already seeded; staff login "${DEMO_ADMIN}" (its password was printed on the first run; reset it with \`vigil admin password ${DEMO_ADMIN}\`).`);
       }
