@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { WebSocket } from 'ws';
 import { createCommit, createGroup, zeroOutUint8Array } from 'ts-mls';
 import { HttpRelayTransport, VigilClient, MemoryRelay, verifyReport } from '../packages/sdk/src/index.ts';
 import { cipherSuite, newIdentity, newKeyPackage } from '../packages/sdk/src/mls.ts';
@@ -20,7 +21,7 @@ try {
   const info = await (await fetch(`${svc.url}/relay/v1/info`)).json();
   const pub = new Uint8Array(Buffer.from(Object.values(info.source_keys as Record<string, string>)[0]!, 'base64'));
   const user = async (name: string) => {
-    const t = new HttpRelayTransport(svc.url);
+    const t = new HttpRelayTransport(svc.url, { WebSocket: WebSocket as never });
     await t.register(name, `${name} password 123`);
     const c = new VigilClient(t.userId, t, { relaySourcePublicKey: pub });
     await c.publishKeyPackages(2);
@@ -46,6 +47,26 @@ try {
   while (got < N) got += (await b.c.sync()).length;
   const recvRate = N / ((performance.now() - t0) / 1000);
   console.log(`1:1: send ${sendRate.toFixed(0)} msg/s (p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms per send), receive+verify ${recvRate.toFixed(0)} msg/s`);
+
+  // WebSocket push: time from calling send until the receiver's listen() callback has the decrypted message.
+  {
+    const pushLat: number[] = [];
+    let resolveOne: (() => void) | null = null;
+    const sub = b.c.listen(() => resolveOne?.());
+    await sub.ready;
+    const M = 200;
+    t0 = performance.now();
+    for (let i = 0; i < M; i++) {
+      const arrived = new Promise<void>((r) => (resolveOne = r));
+      const s = performance.now();
+      await a.c.send(chat, `pushed ${i}`);
+      await arrived;
+      pushLat.push(performance.now() - s);
+    }
+    const pushRate = M / ((performance.now() - t0) / 1000);
+    await sub.close();
+    console.log(`1:1 over WebSocket push, one at a time: ${pushRate.toFixed(0)} msg/s; send → delivered and decrypted p50 ${pct(pushLat, 0.5).toFixed(1)} ms, p99 ${pct(pushLat, 0.99).toFixed(1)} ms`);
+  }
 
   // Group fan-out: one sender, 20 members.
   const members = [];
