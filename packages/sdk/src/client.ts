@@ -13,6 +13,7 @@ import { b64, decodeAuthenticatedData, decodePayload, encodeAuthenticatedData, e
 import { checkForward, forwardLabel, type ForwardLabel } from './forwarding.ts';
 import { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, type ReportV1, type RevealedMessageV1 } from './report.ts';
 import type { Envelope, EnvelopeKind, RelayTransport, Subscription } from './transport.ts';
+import { accountSecretFor, type PrivateMatching, type VoucherUpload } from './private-matching.ts';
 
 export interface StoredMessage {
   id: string;
@@ -61,6 +62,10 @@ export class VigilClient {
   /** Envelope ids already processed (bounded: the most recent 10,000). */
   private seen = new Set<string>();
   private busy: Promise<unknown> = Promise.resolve();
+  private matching: PrivateMatching | null = null;
+  /** This account's private-matching threshold secret (encoded), kept across runs. */
+  private psiAccount: string | null = null;
+  private publicConversations = new Set<string>();
   /** Envelopes that were refused, with the reason (a forged commitment, a bad stamp, not decryptable…). */
   readonly dropped: Dropped[] = [];
 
@@ -100,6 +105,8 @@ export class VigilClient {
       conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
       messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
       seen: [...this.seen].slice(-10_000),
+      ...(this.psiAccount ? { psiAccount: this.psiAccount } : {}),
+      ...(this.publicConversations.size ? { publicConversations: [...this.publicConversations] } : {}),
     });
   }
 
@@ -107,7 +114,7 @@ export class VigilClient {
     const s = JSON.parse(json) as {
       v: number; userId: string; identity?: { pub: string; priv: string };
       keyPackages: { pub: string; init: string; hpke: string; sig: string }[]; conversations: { id: string; state: string; ttl: number | null }[];
-      messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[]; seen?: string[];
+      messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[]; seen?: string[]; psiAccount?: string; publicConversations?: string[];
     };
     if (s.v !== 1) throw new TypeError('unknown client state version');
     // State saved before identities existed has none: a new one signs future key packages.
@@ -121,6 +128,8 @@ export class VigilClient {
     }
     c.messages = s.messages.map((m) => ({ ...m, frankingKey: unb64(m.frankingKey) }));
     c.seen = new Set(s.seen ?? []);
+    c.psiAccount = s.psiAccount ?? null;
+    c.publicConversations = new Set(s.publicConversations ?? []);
     return c;
   }
 
@@ -148,6 +157,22 @@ export class VigilClient {
 
   disappearingTimer(conversationId: string): number | null {
     return this.conv(conversationId).ttlSeconds;
+  }
+
+  /**
+   * Turns private matching on (or off, with null) under the operator's policy and a verified table:
+   * attachments sent into conversations in scope then carry vouchers (see private-matching.ts).
+   */
+  setPrivateMatching(pm: PrivateMatching | null): void {
+    if (pm?.table && !this.transport.putVouchers) throw new TypeError('this transport cannot submit vouchers');
+    this.matching = pm;
+    if (pm?.table) this.psiAccount = accountSecretFor(this.psiAccount, pm.table.threshold).saved;
+  }
+
+  /** Marks a conversation as public (joinable by an invite link): "large groups" scope covers it whatever its size. */
+  markPublic(conversationId: string, isPublic = true): void {
+    if (isPublic) this.publicConversations.add(conversationId);
+    else this.publicConversations.delete(conversationId);
   }
 
   private conv(id: string): Conversation {
@@ -250,21 +275,36 @@ export class VigilClient {
   }
 
   /** Sends text and attachments; attachments are encrypted (committing) and uploaded as blobs. */
-  send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[] = []): Promise<string> {
+  send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string; pdq?: string }[] = []): Promise<string> {
     return this.serially(() => this.sendNow(conversationId, body, attachments));
   }
 
-  private async sendNow(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string }[]): Promise<string> {
+  private async sendNow(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string; pdq?: string }[]): Promise<string> {
     this.conv(conversationId);
     const refs: AttachmentPayload[] = [];
+    const pdqs = new Map<string, string>();
     for (const a of attachments) {
       const enc = encryptAttachment(a.bytes); // a fresh key per attachment: blobs are never shared across keys
       refs.push({ blob_id: await this.transport.putBlob(enc.blob), key: b64(enc.key), sha256: enc.sha256, size: a.bytes.length, mime: a.mime });
+      if (a.pdq) pdqs.set(refs.at(-1)!.blob_id, a.pdq);
     }
-    return this.sendPayload(conversationId, { body, attachments: refs, hops: 0 });
+    return this.sendPayload(conversationId, { body, attachments: refs, hops: 0 }, pdqs);
   }
 
-  private async sendPayload(conversationId: string, m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson; setTimer?: number }): Promise<string> {
+  /** Vouchers for the attachments of a message just sent, when the conversation is in the operator's scope. */
+  private async submitVouchers(conversationId: string, attachments: AttachmentPayload[], pdqs: Map<string, string>) {
+    const pm = this.matching;
+    if (!attachments.length || !pm?.table || !pm.applies(this.members(conversationId).length, this.publicConversations.has(conversationId))) return;
+    const { secret } = accountSecretFor(this.psiAccount, pm.table.threshold);
+    const vouchers: VoucherUpload[] = [];
+    for (const a of attachments) {
+      const v = pm.voucherFor(secret, a, pdqs.get(a.blob_id));
+      if (v) vouchers.push({ conversationId, blobId: a.blob_id, tableVersion: pm.table.version, voucher: v });
+    }
+    if (vouchers.length) await this.transport.putVouchers!(vouchers);
+  }
+
+  private async sendPayload(conversationId: string, m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson; setTimer?: number }, pdqs = new Map<string, string>()): Promise<string> {
     const c = this.conv(conversationId);
     const kf = newFrankingKey();
     const content = contentOf(m.body, m.attachments);
@@ -281,6 +321,7 @@ export class VigilClient {
     c.state = res.newState;
     const data = encodeMessage({ privateMessage: res.privateMessage, wireformat: 'mls_private_message', version: 'mls10' });
     await this.post(conversationId, 'application', this.others(conversationId), data, { id: payload.id, ...(ttl ? { expiresAt: now + ttl * 1000 } : {}) });
+    await this.submitVouchers(conversationId, m.attachments, pdqs); // forwards too: a forwarded known file is byte-identical
     return payload.id;
   }
 

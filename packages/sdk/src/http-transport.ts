@@ -3,6 +3,7 @@
 // acknowledged only after the caller has processed them (at-least-once; the client de-duplicates).
 import type { Envelope, RelayStamp, RelayTransport, Subscription } from './transport.ts';
 import { b64, unb64 } from './payload.ts';
+import { PrivateMatching, type MatchingScope } from './private-matching.ts';
 
 export class RelayHttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -166,6 +167,27 @@ export class HttpRelayTransport implements RelayTransport {
 
   async putBlob(blob: Uint8Array) {
     return (await this.call<{ id: string }>('POST', '/relay/v1/blobs', undefined, blob)).id;
+  }
+
+  async putVouchers(vouchers: { conversationId: string; blobId: string; tableVersion: number; voucher: Uint8Array }[]) {
+    for (let i = 0; i < vouchers.length; i += 50) {
+      await this.call('POST', '/relay/v1/vouchers', { vouchers: vouchers.slice(i, i + 50).map((v) => ({ conversation_id: v.conversationId, blob_id: v.blobId, table_version: v.tableVersion, voucher: b64(v.voucher) })) });
+    }
+  }
+
+  /**
+   * The operator's private-matching policy and current table. The table is verified under
+   * `pinnedKey` when given (the key this client saw first), else under the key the relay names now,
+   * which the caller should then pin; `minVersion` refuses rollbacks.
+   */
+  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array }> {
+    const r = await this.call<{ scope: MatchingScope; large_group_members: number; synthetic_probability: number; signing_public_key: string; table: { version: number; url: string } | null }>('GET', '/relay/v1/psi');
+    const announced = unb64(r.signing_public_key);
+    const key = o.pinnedKey ?? announced;
+    if (o.pinnedKey && b64(o.pinnedKey) !== r.signing_public_key) throw new RelayHttpError(0, 'the relay names a different private-matching signing key than the one pinned');
+    const policy = { scope: r.scope, largeGroupMembers: r.large_group_members, syntheticProbability: r.synthetic_probability };
+    const table = r.table ? { bytes: await this.call<Uint8Array>('GET', r.table.url), signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}) } : null;
+    return { matching: PrivateMatching.create(policy, table), signingPublicKey: key };
   }
 
   async getBlob(id: string) {

@@ -10,3 +10,4 @@ export { canonicalJson } from './canonical-json.ts';
 export { newIdentity, type Identity } from './mls.ts';
 export { MemoryRelay } from './testing/memory-relay.ts';
 export { HttpRelayTransport, RelayHttpError } from './http-transport.ts';
+export { PrivateMatching, type MatchingPolicy, type MatchingScope, type VoucherUpload } from './private-matching.ts';

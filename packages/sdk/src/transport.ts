@@ -37,6 +37,8 @@ export interface RelayTransport {
    */
   subscribe?(userId: string, onEnvelopes: (e: Envelope[]) => Promise<void>, onError?: (e: Error) => void): Subscription;
   putBlob(blob: Uint8Array): Promise<string>;
+  /** Private-matching vouchers for attachments just sent (only when the operator turned matching on). */
+  putVouchers?(vouchers: { conversationId: string; blobId: string; tableVersion: number; voucher: Uint8Array }[]): Promise<void>;
   getBlob(id: string): Promise<Uint8Array>;
 }
 

@@ -74,6 +74,26 @@ export const configSchema = z
         socketPollMs: z.number().int().min(50).default(1000),
       })
       .default({ platform: 'default', maxBlobBytes: 25 * 1024 * 1024, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {}, socketPollMs: 1000 }),
+    psi: z
+      .object({
+        /** Which conversations' attachments carry private-matching vouchers: off (default), large groups only, or all. */
+        scope: z.enum(['off', 'large_groups', 'everywhere']).default('off'),
+        /** A group counts as large from this many members (clients also treat groups they know are public as large). */
+        largeGroupMembers: z.number().int().min(2).default(256),
+        mode: z.enum(['exact', 'perceptual']).default('exact'),
+        /** Matching vouchers one account needs before any payload can be read (Apple announced 30). */
+        threshold: z.number().int().min(1).max(1000).default(30),
+        /** Banks that must list a hash before it enters the table (2: the rule against list poisoning). */
+        minBanks: z.number().int().min(1).max(10).default(1),
+        /** Probability that a client sends a synthetic voucher instead of a real one (hides match counts below t). */
+        syntheticProbability: z.number().min(0).max(0.5).default(0.02),
+        /** Pad the table to this many hashes so its size does not reveal the list's. */
+        capacity: z.number().int().min(0).default(0),
+        /** Server key α (32 bytes base64) and the table-signing Ed25519 secret key; a demo gets `<data>/psi-keys.json`. */
+        serverKey: z.string().optional(),
+        signingKey: z.string().optional(),
+      })
+      .default({ scope: 'off', largeGroupMembers: 256, mode: 'exact', threshold: 30, minBanks: 1, syntheticProbability: 0.02, capacity: 0 }),
     vault: z
       .object({
         /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */

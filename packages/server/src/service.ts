@@ -22,6 +22,7 @@ import { startExchangeLoop } from './exchanges/runner.ts';
 import { fileReportJob } from './legal/reports.ts';
 import { preserveJob } from './legal/preserve-job.ts';
 import { verifyReportFollowUp } from './reports/verify.ts';
+import { voucherAnalyser } from './psi/voucher-analyser.ts';
 import { startRetentionLoop } from './legal/retention-loop.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
@@ -41,7 +42,7 @@ export function openDb(cfg: Config): Db {
 
 /** The analysers every event passes through (later capabilities add text and media here). */
 export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] {
-  return [textAnalyser, behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser];
+  return [textAnalyser, behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser, voucherAnalyser(cfg)];
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger): Record<string, JobHandler> {

@@ -4,7 +4,7 @@
 export { PsiError, type PsiErrorCode } from './errors.ts';
 export type { RandomSource } from './group.ts';
 export {
-  createServerKey, encodeServerKey, decodeServerKey, createTableSigningKey, selectListed, verifyTable,
+  createServerKey, encodeServerKey, decodeServerKey, createTableSigningKey, tableSigningPublicKey, selectListed, verifyTable,
   type PsiTable, type ServerKey, type ListEntry, type BuildOptions, type VerifyOptions, type LshParams, type Mode,
 } from './table.ts';
 export { buildExactTable, makeExactVoucher, type ExactInput } from './exact.ts';

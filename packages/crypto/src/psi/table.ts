@@ -75,6 +75,9 @@ export function decodeServerKey(b: Uint8Array): ServerKey {
 }
 
 /** An Ed25519 key pair for signing tables; clients pin `publicKey`. */
+/** The public key clients pin, for a table-signing secret key. */
+export const tableSigningPublicKey = (secretKey: Uint8Array): Uint8Array => ed25519.getPublicKey(secretKey);
+
 export function createTableSigningKey(): { secretKey: Uint8Array; publicKey: Uint8Array } {
   const secretKey = ed25519.utils.randomSecretKey();
   return { secretKey, publicKey: ed25519.getPublicKey(secretKey) };

@@ -62,6 +62,9 @@ import relayAccounts from './relay/accounts.ts';
 import relayMessages from './relay/messages.ts';
 import relayBlobsReports from './relay/blobs-reports.ts';
 import relayGroups from './relay/groups.ts';
+import relayPsi from './relay/psi.ts';
+import psiTables from './psi/tables.ts';
+import psiOpenings from './psi/openings.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -85,7 +88,8 @@ export const routes: RouteModule[] = [
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
   legalReports, legalVault, leRequests, transparency,
-  relayAccounts, relayMessages, relayBlobsReports, relayGroups,
+  relayAccounts, relayMessages, relayBlobsReports, relayGroups, relayPsi,
+  psiTables, psiOpenings,
   actions, appeals, settings, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,

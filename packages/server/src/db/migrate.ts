@@ -15,6 +15,7 @@ import { leRequests } from './migrations/0011_le_requests.ts';
 import { reportVerification } from './migrations/0012_report_verification.ts';
 import { relay } from './migrations/0013_relay.ts';
 import { exchangeItems } from './migrations/0014_exchange_items.ts';
+import { psi } from './migrations/0015_psi.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -33,6 +34,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0012_report_verification': reportVerification(),
     '0013_relay': relay(dialect),
     '0014_exchange_items': exchangeItems(dialect),
+    '0015_psi': psi(dialect),
   };
 }
 

@@ -386,6 +386,9 @@ export interface LeRequestsTable {
 export interface RelayAccountsTable { id: string; username: string; password_hash: string; created_at: string }
 export interface RelayDevicesTable { token_hash: string; account_id: string; created_at: string; last_seen_at: string }
 export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string }
+export interface PsiTablesTable { version: number; mode: string; root: string; threshold: number; listed: number; slots: number; data: string; created_by: string; created_at: string }
+export interface PsiMatchesTable { id: Id; platform: string; account_id: string; account_secret_id: string; voucher_id: string; table_version: number; conversation_id: string | null; voucher: string; event_id: number; created_at: string }
+export interface PsiOpeningsTable { id: Id; platform: string; account_id: string; voucher_id: string; conversation_id: string | null; blob_id: string; sha256: string; vault_item_id: number; opened_at: string }
 export interface RelayQueueTable { id: Id; recipient: string; envelope_id: string; conversation_id: string; kind: string; sender: string; data: string; stamp: string | null; expires_at: string | null; created_at: string }
 export interface RelayGroupsTable { id: string; conversation_id: string; owner: string; created_at: string }
 export interface RelayInvitesTable { code: string; group_id: string; created_by: string; created_at: string }
@@ -542,6 +545,9 @@ export interface DetectionTables {
   relay_devices: RelayDevicesTable;
   relay_key_packages: RelayKeyPackagesTable;
   relay_queue: RelayQueueTable;
+  psi_tables: PsiTablesTable;
+  psi_matches: PsiMatchesTable;
+  psi_openings: PsiOpeningsTable;
   relay_blobs: RelayBlobsTable;
   relay_groups: RelayGroupsTable;
   relay_invites: RelayInvitesTable;

@@ -69,6 +69,12 @@ export const DEFAULT_RULES: RuleInput[] = [
     outcome: { type: 'review', queue: 'known-media', priority: 100, reason: 'matches a listed hash' },
   },
   {
+    name: 'private-match',
+    description: 'An account crossed the private-matching threshold: its matched encrypted attachments can be opened for review.',
+    expression: "signals.exists(s, s.kind == 'voucher.match')",
+    outcome: { type: 'review', queue: 'known-media', priority: 100, reason: 'private matching: listed attachments reached the threshold' },
+  },
+  {
     name: 'coded-terms-public-group',
     description: 'Coded terms in a group name or description, and the group has a public invite link.',
     expression: "subject.type == 'group' && subject.invite_link != '' && signals.exists(s, s.kind == 'text.term' && (s.surface == 'group_name' || s.surface == 'group_description'))",

@@ -118,6 +118,8 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
         .execute();
       return;
     }
+    case 'voucher.submitted':
+      return; // no current state: the voucher analyser evaluates it (psi/voucher-analyser.ts)
     case 'report.filed': {
       const r = e.report;
       await trx

@@ -86,6 +86,23 @@ export const platformEvent = z.discriminatedUnion('type', [
         .strict(),
     })
     .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('voucher.submitted'),
+      /** A private-matching voucher for one attachment (@vigil/crypto/psi), made for table `table_version`. */
+      voucher: z
+        .object({
+          id,
+          account_id: id,
+          conversation_id: id.optional(),
+          blob_id: id.optional(),
+          table_version: z.number().int().positive(),
+          data: z.string().min(1).max(200_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+        })
+        .strict(),
+    })
+    .strict(),
 ]);
 
 export type PlatformEvent = z.infer<typeof platformEvent>;
@@ -115,5 +132,7 @@ export function subjectOf(e: PlatformEvent): { type: string; id: string } {
       return { type: 'media', id: e.media.id };
     case 'report.filed':
       return { type: e.report.subject.type, id: e.report.subject.id };
+    case 'voucher.submitted':
+      return { type: 'account', id: e.voucher.account_id };
   }
 }

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { decryptAttachment } from '@vigil/crypto';
+import { decodeEvidence } from '@vigil/crypto/psi';
+import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
+import { HttpError, notFound } from '../../http/errors.ts';
+import { readItem } from '../../legal/vault.ts';
+import { vaultKeys } from '../../legal/vault-keys.ts';
+import { appendAudit } from '../../audit/log.ts';
+
+const REVIEW = ['admin', 'lead', 'reviewer', 'legal'] as const;
+
+/**
+ * Attachments opened by private matching (an account crossed the threshold). A reviewer lists them
+ * and views one: the sealed payload is read from the vault (audited), the encrypted blob is fetched
+ * from the relay's store and decrypted, and its hash re-checked. Nothing else of the account's media
+ * can be opened: only vouchers that matched carried a readable key.
+ */
+const route: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  app.get('/v1/psi/openings', {
+    config: { access: { roles: [...REVIEW] } },
+    schema: {
+      tags: ['private matching'], summary: "An account's opened attachments",
+      querystring: z.object({ platform: z.string().default('default'), account_id: z.string().min(1) }),
+      response: { 200: z.object({ openings: z.array(z.object({ id: z.number(), voucher_id: z.string(), conversation_id: z.string().nullable(), blob_id: z.string(), sha256: z.string(), opened_at: z.string() })) }), ...authErrors },
+    },
+    handler: async (req) => {
+      const rows = await db.selectFrom('psi_openings').selectAll().where('platform', '=', req.query.platform).where('account_id', '=', req.query.account_id).orderBy('id').execute();
+      return { openings: rows.map((r) => ({ id: Number(r.id), voucher_id: r.voucher_id, conversation_id: r.conversation_id, blob_id: r.blob_id, sha256: r.sha256, opened_at: r.opened_at })) };
+    },
+  });
+  app.get('/v1/psi/openings/:id/content', {
+    config: { access: { roles: [...REVIEW] } },
+    schema: {
+      tags: ['private matching'], summary: 'View an opened attachment (decrypted; audited)',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      querystring: z.object({ task_id: z.coerce.number().int().positive().optional() }),
+      response: { 404: errorSchema, 410: errorSchema, 500: errorSchema, ...authErrors },
+    },
+    handler: async (req, reply) => {
+      const o = await db.selectFrom('psi_openings').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      if (!o) throw notFound(`opening ${req.params.id}`);
+      const actor = `staff:${staffOf(req.principal).staffId}`;
+      const { bytes: payload } = await readItem(db, Number(o.vault_item_id), vaultKeys(ctx.cfg), actor, `review of private-matching opening ${o.id}${req.query.task_id ? ` (task ${req.query.task_id})` : ''}`, ctx.clock);
+      const evidence = decodeEvidence(payload);
+      const blob = await db.selectFrom('relay_blobs').select('data').where('id', '=', evidence.blobId).executeTakeFirst();
+      if (!blob) throw new HttpError(410, 'gone', `the encrypted attachment ${evidence.blobId} is no longer stored (blobs expire)`);
+      let plain: Uint8Array;
+      try {
+        plain = decryptAttachment(new Uint8Array(Buffer.from(blob.data, 'base64')), evidence.attachmentKey, evidence.sha256);
+      } catch (e) {
+        throw new HttpError(500, 'decrypt_failed', `the attachment does not open with the key its voucher carried: ${(e as Error).message}`);
+      }
+      await appendAudit(db, { actor, action: 'evidence.view', subjectType: 'account', subjectId: o.account_id, data: { opening_id: Number(o.id), blob_id: o.blob_id, sha256: o.sha256, task_id: req.query.task_id ?? null, bytes: plain.length } }, ctx.clock);
+      return reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').type('application/octet-stream').send(Buffer.from(plain) as never);
+    },
+  });
+};
+export default route;
