@@ -178,15 +178,15 @@ export class HttpRelayTransport implements RelayTransport {
   /**
    * The operator's private-matching policy and current table. The table is verified under
    * `pinnedKey` when given (the key this client saw first), else under the key the relay names now,
-   * which the caller should then pin; `minVersion` refuses rollbacks.
+   * which the caller should then pin; `minVersion` refuses rollbacks, `minThreshold` a lowered `t`.
    */
-  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array }> {
+  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number; minThreshold?: number } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array }> {
     const r = await this.call<{ scope: MatchingScope; large_group_members: number; synthetic_probability: number; signing_public_key: string; table: { version: number; url: string } | null }>('GET', '/relay/v1/psi');
     const announced = unb64(r.signing_public_key);
     const key = o.pinnedKey ?? announced;
     if (o.pinnedKey && b64(o.pinnedKey) !== r.signing_public_key) throw new RelayHttpError(0, 'the relay names a different private-matching signing key than the one pinned');
     const policy = { scope: r.scope, largeGroupMembers: r.large_group_members, syntheticProbability: r.synthetic_probability };
-    const table = r.table ? { bytes: await this.call<Uint8Array>('GET', r.table.url), signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}) } : null;
+    const table = r.table ? { bytes: await this.call<Uint8Array>('GET', r.table.url), signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}), ...(o.minThreshold !== undefined ? { minThreshold: o.minThreshold } : {}) } : null;
     return { matching: PrivateMatching.create(policy, table), signingPublicKey: key };
   }
 

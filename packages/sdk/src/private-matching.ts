@@ -11,6 +11,9 @@ import { b64, unb64 } from './payload.ts';
 
 export type MatchingScope = 'off' | 'large_groups' | 'everywhere';
 
+/** The lowest per-account threshold a client accepts unless told otherwise. */
+export const DEFAULT_MIN_THRESHOLD = 10;
+
 export interface MatchingPolicy {
   scope: MatchingScope;
   /** A group is "large" from this many members. */
@@ -32,11 +35,15 @@ export class PrivateMatching {
 
   /**
    * Verifies `tableBytes` under `signingPublicKey` (which the caller pinned on first use) and refuses a
-   * table older than `minVersion` (the last one this client accepted: no rollback).
+   * table older than `minVersion` (the last one this client accepted: no rollback) or with a threshold
+   * below `minThreshold` (a server lowering `t` to open accounts sooner; default 10).
    */
-  static create(policy: MatchingPolicy, table: { bytes: Uint8Array; signingPublicKey: Uint8Array; minVersion?: number } | null): PrivateMatching {
+  static create(policy: MatchingPolicy, table: { bytes: Uint8Array; signingPublicKey: Uint8Array; minVersion?: number; minThreshold?: number } | null): PrivateMatching {
     if (policy.scope !== 'off' && !table) throw new TypeError('private matching is on but no table was given');
-    return new PrivateMatching(policy, table ? verifyTable(table.bytes, table.signingPublicKey, table.minVersion ? { minVersion: table.minVersion } : {}) : null);
+    const t = table ? verifyTable(table.bytes, table.signingPublicKey, table.minVersion ? { minVersion: table.minVersion } : {}) : null;
+    const floor = table?.minThreshold ?? DEFAULT_MIN_THRESHOLD;
+    if (t && t.threshold < floor) throw new RangeError(`the table's threshold ${t.threshold} is below the minimum this client accepts (${floor})`);
+    return new PrivateMatching(policy, t);
   }
 
   /** Whether attachments sent into a conversation of this size (or known to be public) carry vouchers. */

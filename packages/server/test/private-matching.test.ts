@@ -59,11 +59,12 @@ for (const dialect of DIALECTS) {
       assert.equal(published.tables[0]!.root, built.json().root, 'the root is public');
 
       const [alice, bob, carol, dave] = [await user('alice_pm'), await user('bob_pm'), await user('carol_pm'), await user('dave_pm')];
-      const { matching, signingPublicKey } = await alice.t.privateMatching();
+      await assert.rejects(alice.t.privateMatching(), /threshold 3 is below the minimum this client accepts \(10\)/, 'a client refuses a low t by default');
+      const { matching, signingPublicKey } = await alice.t.privateMatching({ minThreshold: 3 });
       assert.equal(Buffer.from(signingPublicKey).toString('base64'), published.signing_public_key);
       alice.c.setPrivateMatching(matching);
       // A pinned key that is not the relay's: the client refuses the table.
-      await assert.rejects(bob.t.privateMatching({ pinnedKey: new Uint8Array(32).fill(7) }), /different private-matching signing key/);
+      await assert.rejects(bob.t.privateMatching({ pinnedKey: new Uint8Array(32).fill(7), minThreshold: 3 }), /different private-matching signing key/);
 
       const group = await alice.c.createConversation([bob.t.userId, carol.t.userId, dave.t.userId]); // 4 members: large here
       const oneToOne = await alice.c.createConversation([bob.t.userId]); // 2 members: out of scope

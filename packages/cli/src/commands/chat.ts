@@ -17,6 +17,9 @@ interface Saved {
   client: string;
   names: Record<string, string>; // user id → username, for display
   groups: Record<string, string>; // conversation id → relay group id
+  /** Private matching: the table-signing key pinned on first use, and the newest table version accepted. */
+  psiKey?: string;
+  psiVersion?: number;
 }
 
 interface Opts {
@@ -67,6 +70,14 @@ const terminal: ChatIo = {
   },
 };
 
+/** Before sending: follow the relay's private-matching policy (off unless the operator turned it on). */
+async function followMatchingPolicy(s: Saved, t: HttpRelayTransport, c: VigilClient) {
+  const { matching, signingPublicKey } = await t.privateMatching({ ...(s.psiKey ? { pinnedKey: new Uint8Array(Buffer.from(s.psiKey, 'base64')) } : {}), ...(s.psiVersion ? { minVersion: s.psiVersion } : {}) });
+  c.setPrivateMatching(matching.table ? matching : null);
+  s.psiKey ??= Buffer.from(signingPublicKey).toString('base64');
+  if (matching.table) s.psiVersion = matching.table.version;
+}
+
 function print(io: ChatIo, o: Opts, s: Saved, m: StoredMessage & { label?: string }) {
   const who = s.names[m.senderId] ?? m.senderId;
   if (o.json) io.out(JSON.stringify({ id: m.id, conversation: m.conversationId, from: who, body: m.body, attachments: m.attachments.length, hops: m.hops, sent_at: new Date(m.sentAt).toISOString() }) + '\n');
@@ -112,6 +123,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     const { s, t, c } = await open(o);
     await c.sync();
     const conv = await resolveConversation(s, t, c, to!);
+    await followMatchingPolicy(s, t, c);
     const attach = (chat.commands.find((x) => x.name() === 'send')!.opts() as { attach?: string }).attach;
     const id = await c.send(conv, text!, attach ? [{ bytes: new Uint8Array(await readFile(attach)), mime: 'application/octet-stream' }] : []);
     await save(o, s, c);
@@ -206,6 +218,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     if (!m) throw new Error(`no message #${id} here`);
     const targets: string[] = [];
     for (const x of convs) targets.push(await resolveConversation(s, t, c, x));
+    await followMatchingPolicy(s, t, c);
     await c.forward(m, targets);
     await save(o, s, c);
     io.out(`forwarded #${id} to ${targets.length} chat(s)\n`);
