@@ -104,6 +104,10 @@ export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; 
   for (const s of signals) {
     const id = s.evidence.media_id as string | undefined;
     if (id && !media.some((m) => m.kind === 'media' && m.id === id)) media.push({ kind: 'media', id, platform: task.platform, label: `shared media ${id}` });
+    // Private matching: the encrypted attachments this account's vouchers opened.
+    for (const o of (s.evidence.openings as { opening_id: number; sha256: string }[] | undefined) ?? []) {
+      if (!media.some((m) => m.kind === 'psi_opening' && m.id === String(o.opening_id))) media.push({ kind: 'psi_opening', id: String(o.opening_id), platform: task.platform, label: `matched attachment ${o.sha256.slice(0, 12)}…` });
+    }
   }
 
   const decide = (e: FormEvent) => {

@@ -8,7 +8,7 @@ export const DEFAULT_WELLNESS: Wellness = { blur_px: 24, greyscale: true, media_
 let exposureStart: number | null = null;
 export const exposureMinutes = () => (exposureStart === null ? 0 : (Date.now() - exposureStart) / 60_000);
 
-export interface MediaRef { kind: 'media' | 'account_avatar' | 'group_avatar'; id: string; platform: string; label: string; mime?: string }
+export interface MediaRef { kind: 'media' | 'account_avatar' | 'group_avatar' | 'psi_opening'; id: string; platform: string; label: string; mime?: string }
 
 /**
  * One media item, hidden until the reviewer reveals it; then shown small, blurred and greyscale per
@@ -17,7 +17,10 @@ export interface MediaRef { kind: 'media' | 'account_avatar' | 'group_avatar'; i
 export function MediaItem({ item, taskId, wellness }: { item: MediaRef; taskId: number; wellness: Wellness }) {
   const [revealed, setRevealed] = useState(false);
   const [clear, setClear] = useState(false);
-  const src = `/v1/media/content?kind=${item.kind}&id=${encodeURIComponent(item.id)}&platform=${encodeURIComponent(item.platform)}&task_id=${taskId}`;
+  // An attachment opened by private matching is decrypted by the service; the rest is fetched from the platform.
+  const src = item.kind === 'psi_opening'
+    ? `/v1/psi/openings/${encodeURIComponent(item.id)}/content?task_id=${taskId}`
+    : `/v1/media/content?kind=${item.kind}&id=${encodeURIComponent(item.id)}&platform=${encodeURIComponent(item.platform)}&task_id=${taskId}`;
   const filter = [clear ? '' : `blur(${wellness.blur_px}px)`, wellness.greyscale ? 'grayscale(1)' : ''].join(' ').trim() || 'none';
   const style = { width: wellness.media_size_px, maxHeight: wellness.media_size_px, objectFit: 'contain' as const, filter };
   return (

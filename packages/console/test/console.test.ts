@@ -18,6 +18,11 @@ import { Worker } from '../../server/src/queue/worker.ts';
 import { jobHandlers } from '../../server/src/service.ts';
 import { demoMediaRoute, writeDemoImages } from '../../server/src/demo/images.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { VigilClient, HttpRelayTransport } from '@vigil/sdk';
+import { buildPsiTable } from '../../server/src/psi/tables.ts';
+import { psiKeys } from '../../server/src/psi/keys.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = join(ROOT, '.tmp', 'screenshots');
@@ -139,6 +144,47 @@ describe('review console in Chromium', () => {
     assert.match(await page.locator('ul.history').innerText(), /ban — reversed/);
     const reversed = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select('payload').where('event_type', '=', 'enforcement.reversed').execute();
     assert.equal(reversed.length, 1);
+  });
+
+  it('private matching: the case shows exactly the opened attachments, revealed through the audited route', { timeout: 120_000 }, async () => {
+    // Turn matching on for this server (every conversation, t = 2) and list two generated images.
+    ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 2, syntheticProbability: 0 };
+    const png = async (i: number) => new Uint8Array(await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 40 * i, g: 200 - 30 * i, b: 90 } } }).png().toBuffer());
+    const listed = [await png(1), await png(2)];
+    await createBank(ta.ctx.db.kysely, { name: 'PSI_TEST', kind: 'block' }, 'test', ta.clock);
+    await addEntries(ta.ctx.db.kysely, 'PSI_TEST', listed.map((b) => ({ signal_type: 'sha256' as const, value: createHash('sha256').update(b).digest('hex') })), 'test', ta.clock);
+    await buildPsiTable(ta.ctx.db.kysely, ta.ctx.cfg, psiKeys(ta.ctx.cfg), 'test', ta.clock);
+    const info = await (await fetch(`${base}/relay/v1/info`)).json();
+    const relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+    const user = async (name: string) => {
+      const t = new HttpRelayTransport(base);
+      await t.register(name, `${name} password 123`);
+      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
+      await c.publishKeyPackages(2);
+      return { t, c };
+    };
+    const ann = await user('ann_pm'), ben = await user('ben_pm');
+    ann.c.setPrivateMatching((await ann.t.privateMatching({ minThreshold: 2 })).matching);
+    const chat = await ann.c.createConversation([ben.t.userId]);
+    await ann.c.send(chat, 'pictures', listed.map((bytes) => ({ bytes, mime: 'image/png' })));
+    await ann.c.send(chat, 'and another', [{ bytes: await png(5), mime: 'image/png' }]); // not listed
+    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+    while ((await w.runOnce()) > 0);
+
+    const page = await browser.newPage();
+    await signIn(page, 'rita', 'rita password 123');
+    await page.locator('table.tasks tbody tr', { hasText: ann.t.userId }).click();
+    await page.getByText('voucher.match').waitFor();
+    const reveal = page.locator('button:has-text("Reveal matched attachment")');
+    assert.equal(await reveal.count(), 2, 'exactly the two listed attachments');
+    const views = async () => (await ta.ctx.db.kysely.selectFrom('audit_log').select('subject_id').where('action', '=', 'evidence.view').where('subject_id', '=', ann.t.userId).execute()).length;
+    assert.equal(await views(), 0);
+    await reveal.first().click();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=revealed-media]')).some((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
+    const natural = await page.getByTestId('revealed-media').first().evaluate((el) => (el as HTMLImageElement).naturalWidth);
+    assert.equal(natural, 96, 'decrypted by the service and shown');
+    assert.equal(await views(), 1);
+    await shot(page, '06-private-match-revealed');
   });
 
   it('shows nothing to a signed-out visitor and the API refuses them', async () => {

@@ -98,6 +98,7 @@ for (const dialect of DIALECTS) {
         const r = await ta.app.inject({ method: 'GET', url: `/v1/psi/openings/${o.id}/content?task_id=${task.id}`, headers: { cookie: reviewer.cookie } });
         assert.equal(r.statusCode, 200, r.body);
         assert.equal(sha(r.rawPayload), o.sha256);
+        assert.equal(r.headers['content-type'], 'image/png', 'typed from its bytes, so the console shows it');
       }
       const audits = await ta.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', 'in', ['vault.access', 'evidence.view']).execute();
       assert.equal(audits.filter((a) => a.action === 'evidence.view').length, 3);

@@ -9,6 +9,17 @@ import { appendAudit } from '../../audit/log.ts';
 
 const REVIEW = ['admin', 'lead', 'reviewer', 'legal'] as const;
 
+/** The media type from the first bytes (the voucher carries no type): the console shows images and video. */
+function sniff(b: Uint8Array): string {
+  const ascii = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('latin1');
+  if (b[0] === 0x89 && ascii(1, 4) === 'PNG') return 'image/png';
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (ascii(0, 4) === 'GIF8') return 'image/gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  if (ascii(4, 8) === 'ftyp') return 'video/mp4';
+  return 'application/octet-stream';
+}
+
 /**
  * Attachments opened by private matching (an account crossed the threshold). A reviewer lists them
  * and views one: the sealed payload is read from the vault (audited), the encrypted blob is fetched
@@ -52,7 +63,7 @@ const route: RouteModule = (app, ctx) => {
         throw new HttpError(500, 'decrypt_failed', `the attachment does not open with the key its voucher carried: ${(e as Error).message}`);
       }
       await appendAudit(db, { actor, action: 'evidence.view', subjectType: 'account', subjectId: o.account_id, data: { opening_id: Number(o.id), blob_id: o.blob_id, sha256: o.sha256, task_id: req.query.task_id ?? null, bytes: plain.length } }, ctx.clock);
-      return reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').type('application/octet-stream').send(Buffer.from(plain) as never);
+      return reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').type(sniff(plain)).send(Buffer.from(plain) as never);
     },
   });
 };
