@@ -6,10 +6,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { VigilClient, HttpRelayTransport } from '@vigil/sdk';
-import { DIALECTS, testApp, staffSession, silentLog, type TestApp } from './helpers.ts';
-import { Worker } from '../src/queue/worker.ts';
-import { jobHandlers } from '../src/service.ts';
+import { DIALECTS, testApp, staffSession, type TestApp } from './helpers.ts';
+import { messenger, runJobs, type Messenger } from './relay-helpers.ts';
 import { ensureDefaultRules } from '../src/detect/rules-store.ts';
 import { addEntries, createBank } from '../src/media/banks.ts';
 
@@ -23,26 +21,16 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 for (const dialect of DIALECTS) {
   describe(`private matching end to end (${dialect})`, () => {
     let ta: TestApp;
+    let m: Messenger;
     let base = '';
-    let relayPublic: Uint8Array;
-    const work = async () => {
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-      while ((await w.runOnce()) > 0);
-    };
-    async function user(name: string) {
-      const t = new HttpRelayTransport(base);
-      await t.register(name, `${name} password 123`);
-      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
-      await c.publishKeyPackages(3);
-      return { t, c };
-    }
+    const work = () => runJobs(ta);
+    const user = (name: string) => m.user(name);
 
     before(async () => {
       ta = await testApp(dialect, { psi: { scope: 'large_groups', largeGroupMembers: 4, mode: 'exact', threshold: 3, minBanks: 1, syntheticProbability: 0, capacity: 0 } });
       await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
-      base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-      const info = await (await fetch(`${base}/relay/v1/info`)).json();
-      relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+      m = await messenger(ta);
+      base = m.base;
     });
     after(async () => ta.close());
 

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { sql } from 'kysely';
-import { VigilClient, HttpRelayTransport } from '@vigil/sdk';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
-import { Worker } from '../src/queue/worker.ts';
-import { jobHandlers } from '../src/service.ts';
+import { messenger, runJobs, type Messenger } from './relay-helpers.ts';
 
 /** The ways a canary could sit in storage: as text, or inside base64/base64url/hex of bytes around it. */
 function encodings(canary: string): string[] {
@@ -37,30 +35,19 @@ function filesUnder(dir: string): string[] {
 for (const dialect of DIALECTS) {
   describe(`no plaintext on the server (${dialect})`, () => {
     let ta: TestApp;
-    let base = '';
-    let relayPublic: Uint8Array;
+    let net: Messenger;
     const logs: string[] = [];
 
     before(async () => {
       const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
       ta = await testApp(dialect, {}, [], { log: pino({ level: 'trace' }, sink) });
-      base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-      const info = await (await fetch(`${base}/relay/v1/info`)).json();
-      relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+      net = await messenger(ta);
     });
     after(async () => ta.close());
 
-    async function user(name: string) {
-      const t = new HttpRelayTransport(base);
-      await t.register(name, `${name} password 123`);
-      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
-      await c.publishKeyPackages(3);
-      return { t, c };
-    }
-
     it('finds only the reported canary, anywhere', { timeout: 120_000 }, async () => {
       const canary = { reported: 'canary-reported-7f3a9c', text: 'canary-unreported-text-51be02', attachment: 'canary-attachment-bytes-c4d81e', group: 'canary-group-message-9e27aa', forwarded: 'canary-forwarded-0b6d4f' };
-      const [alice, bob, carol] = [await user('alice_np'), await user('bob_np'), await user('carol_np')];
+      const [alice, bob, carol] = [await net.user('alice_np'), await net.user('bob_np'), await net.user('carol_np')];
       const chat = await alice.c.createConversation([bob.t.userId]);
       await bob.c.sync();
       await alice.c.send(chat, `please look: ${canary.reported}`);
@@ -83,8 +70,7 @@ for (const dialect of DIALECTS) {
       await bob.c.forward(fw, [chat]);
       await alice.c.sync();
       await carol.c.sync();
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: ta.ctx.log, workerId: 'w' });
-      while ((await w.runOnce()) > 0);
+      await runJobs(ta);
       const verified = await ta.ctx.db.kysely.selectFrom('user_reports').select('verification').executeTakeFirstOrThrow();
       assert.equal(verified.verification, 'verified');
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { VigilClient, HttpRelayTransport, type StoredMessage } from '@vigil/sdk';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
+import { messenger, type Messenger } from './relay-helpers.ts';
 import { buildApp } from '../src/app.ts';
 
 /** Resolves with the first value `poll` returns that is not undefined, or rejects after `ms`. */
@@ -24,21 +25,15 @@ for (const dialect of DIALECTS) {
     let ta: TestApp;
     let base = '';
     let relayPublic: Uint8Array;
-    async function user(name: string) {
-      const t = new HttpRelayTransport(base, { WebSocket: WebSocket as never });
-      await t.register(name, `${name} password 123`);
-      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
-      await c.publishKeyPackages(2);
-      return { t, c, token: t.deviceToken };
-    }
+    let m: Messenger;
+    const user = (name: string) => m.user(name, { keyPackages: 2 });
     const queued = async (userId: string) => (await ta.ctx.db.kysely.selectFrom('relay_queue').select('envelope_id').where('recipient', '=', userId).execute()).length;
     const rawSocket = (token: string) => new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, ['vigil.relay.v1'], { headers: { authorization: `Bearer ${token}` } });
 
     before(async () => {
       ta = await testApp(dialect, { relay: { platform: 'default', maxBlobBytes: 1 << 20, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {}, socketPollMs: 100 } });
-      base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-      const info = await (await fetch(`${base}/relay/v1/info`)).json();
-      relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+      m = await messenger(ta);
+      ({ base, relayPublic } = m);
     });
     after(async () => ta.close());
 

@@ -3,33 +3,23 @@
 // verified by the safety service, and enforcement (a banned account can neither sign in nor send).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { VigilClient, HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
-import { DIALECTS, testApp, silentLog, type TestApp } from './helpers.ts';
-import { Worker } from '../src/queue/worker.ts';
-import { jobHandlers } from '../src/service.ts';
+import { HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
+import { DIALECTS, testApp, type TestApp } from './helpers.ts';
+import { messenger, runJobs, type Messenger } from './relay-helpers.ts';
 
 for (const dialect of DIALECTS) {
   describe(`reference relay (${dialect})`, () => {
     let ta: TestApp;
     let base = '';
     let relayPublic: Uint8Array;
-    const work = async () => {
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-      while ((await w.runOnce()) > 0);
-    };
-    async function user(name: string) {
-      const t = new HttpRelayTransport(base);
-      await t.register(name, `${name} password 123`);
-      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
-      await c.publishKeyPackages(2);
-      return { t, c };
-    }
+    let m: Messenger;
+    const work = () => runJobs(ta);
+    const user = (name: string) => m.user(name, { keyPackages: 2 });
 
     before(async () => {
       ta = await testApp(dialect);
-      base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-      const info = await (await fetch(`${base}/relay/v1/info`)).json();
-      relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+      m = await messenger(ta);
+      ({ base, relayPublic } = m);
     });
     after(async () => ta.close());
 
