@@ -201,6 +201,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     const { s, t, c } = await open(o);
     if (!s.groups[conv!]) throw new Error(`${conv} is not a group you created here`);
     const { link } = await t.invite(s.groups[conv!]!);
+    c.markPublic(conv!); // joinable by link: in scope for private matching's "large groups"
     await save(o, s, c);
     io.out(`${link}\n`);
   }));
@@ -208,6 +209,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     const { s, t, c } = await open(o);
     const r = await t.join(link!);
     s.groups[r.conversation_id] = r.group_id;
+    c.markPublic(r.conversation_id);
     await save(o, s, c);
     io.out(`asked to join group ${r.group_id}; read again after the owner's client syncs\n`);
   }));
