@@ -3,7 +3,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
 import { Worker } from '../../server/src/queue/worker.ts';
 import { jobHandlers } from '../../server/src/service.ts';
+import { addEntries, createBank } from '../../server/src/media/banks.ts';
+import { buildPsiTable } from '../../server/src/psi/tables.ts';
+import { psiKeys } from '../../server/src/psi/keys.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const exec = promisify(execFile);
@@ -73,5 +77,25 @@ describe('vigil chat', () => {
     // Both were saved and acknowledged: a later read shows nothing new, and the queue is empty.
     assert.equal(await chat('emil', 'read'), '');
     assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').execute()).length, 0);
+  });
+
+  it('follows the relay\'s private-matching policy: vouchers for attachments, the table pinned and kept', { timeout: 120_000 }, async () => {
+    ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 10, syntheticProbability: 0 };
+    const file = join(home, 'generated.bin');
+    const bytes = Buffer.from('generated test bytes, listed for this test only');
+    writeFileSync(file, bytes);
+    await createBank(ta.ctx.db.kysely, { name: 'chat-psi', kind: 'block' }, 'test', ta.clock);
+    await addEntries(ta.ctx.db.kysely, 'chat-psi', [{ signal_type: 'sha256', value: createHash('sha256').update(bytes).digest('hex') }], 'test', ta.clock);
+    await buildPsiTable(ta.ctx.db.kysely, ta.ctx.cfg, psiKeys(ta.ctx.cfg), 'test', ta.clock);
+    for (const u of ['fern', 'gus']) await chat(u, 'register', u);
+    await chat('fern', 'send', '@gus', 'one', '--attach', file);
+    await chat('fern', 'send', '@gus', 'two', '--attach', file);
+    const vouchers = await ta.ctx.db.kysely.selectFrom('events').select('payload').where('type', '=', 'voucher.submitted').execute();
+    assert.equal(vouchers.length, 2, 'one voucher per attachment');
+    const saved = JSON.parse(readFileSync(join(home, 'fern.json'), 'utf8'));
+    assert.equal(saved.psiVersion, 1);
+    assert.ok(saved.psiKey, 'the signing key is pinned');
+    assert.ok(readFileSync(join(home, 'fern.psi-table')).length > 100, 'the table is kept between commands');
+    ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'off' };
   });
 });

@@ -178,16 +178,19 @@ export class HttpRelayTransport implements RelayTransport {
   /**
    * The operator's private-matching policy and current table. The table is verified under
    * `pinnedKey` when given (the key this client saw first), else under the key the relay names now,
-   * which the caller should then pin; `minVersion` refuses rollbacks, `minThreshold` a lowered `t`.
+   * which the caller should then pin; `minVersion` refuses rollbacks, `minThreshold` a lowered `t`;
+   * `cached` is a table the caller kept (used when the relay's current version is the same).
    */
-  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number; minThreshold?: number } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array }> {
+  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number; minThreshold?: number; cached?: { version: number; bytes: Uint8Array } } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array; tableBytes: Uint8Array | null }> {
     const r = await this.call<{ scope: MatchingScope; large_group_members: number; synthetic_probability: number; signing_public_key: string; table: { version: number; url: string } | null }>('GET', '/relay/v1/psi');
     const announced = unb64(r.signing_public_key);
     const key = o.pinnedKey ?? announced;
     if (o.pinnedKey && b64(o.pinnedKey) !== r.signing_public_key) throw new RelayHttpError(0, 'the relay names a different private-matching signing key than the one pinned');
     const policy = { scope: r.scope, largeGroupMembers: r.large_group_members, syntheticProbability: r.synthetic_probability };
-    const table = r.table ? { bytes: await this.call<Uint8Array>('GET', r.table.url), signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}), ...(o.minThreshold !== undefined ? { minThreshold: o.minThreshold } : {}) } : null;
-    return { matching: PrivateMatching.create(policy, table), signingPublicKey: key };
+    // A table already held for this version is verified again, not downloaded again.
+    const bytes = !r.table ? null : o.cached?.version === r.table.version ? o.cached.bytes : await this.call<Uint8Array>('GET', r.table.url);
+    const table = bytes ? { bytes, signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}), ...(o.minThreshold !== undefined ? { minThreshold: o.minThreshold } : {}) } : null;
+    return { matching: PrivateMatching.create(policy, table), signingPublicKey: key, tableBytes: bytes };
   }
 
   async getBlob(id: string) {

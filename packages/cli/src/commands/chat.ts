@@ -71,11 +71,16 @@ const terminal: ChatIo = {
 };
 
 /** Before sending: follow the relay's private-matching policy (off unless the operator turned it on). */
-async function followMatchingPolicy(s: Saved, t: HttpRelayTransport, c: VigilClient) {
-  const { matching, signingPublicKey } = await t.privateMatching({ ...(s.psiKey ? { pinnedKey: new Uint8Array(Buffer.from(s.psiKey, 'base64')) } : {}), ...(s.psiVersion ? { minVersion: s.psiVersion } : {}) });
+async function followMatchingPolicy(o: Opts, s: Saved, t: HttpRelayTransport, c: VigilClient) {
+  const cacheFile = join(o.home, `${s.username}.psi-table`); // the signed table, kept between commands
+  const cached = s.psiVersion ? await readFile(cacheFile).then((b) => ({ version: s.psiVersion!, bytes: new Uint8Array(b) }), () => undefined) : undefined;
+  const { matching, signingPublicKey, tableBytes } = await t.privateMatching({ ...(s.psiKey ? { pinnedKey: new Uint8Array(Buffer.from(s.psiKey, 'base64')) } : {}), ...(s.psiVersion ? { minVersion: s.psiVersion } : {}), ...(cached ? { cached } : {}) });
   c.setPrivateMatching(matching.table ? matching : null);
   s.psiKey ??= Buffer.from(signingPublicKey).toString('base64');
-  if (matching.table) s.psiVersion = matching.table.version;
+  if (matching.table && tableBytes && matching.table.version !== cached?.version) {
+    await writeFile(cacheFile, tableBytes, { mode: 0o600 });
+    s.psiVersion = matching.table.version;
+  }
 }
 
 function print(io: ChatIo, o: Opts, s: Saved, m: StoredMessage & { label?: string }) {
@@ -123,7 +128,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     const { s, t, c } = await open(o);
     await c.sync();
     const conv = await resolveConversation(s, t, c, to!);
-    await followMatchingPolicy(s, t, c);
+    await followMatchingPolicy(o, s, t, c);
     const attach = (chat.commands.find((x) => x.name() === 'send')!.opts() as { attach?: string }).attach;
     const id = await c.send(conv, text!, attach ? [{ bytes: new Uint8Array(await readFile(attach)), mime: 'application/octet-stream' }] : []);
     await save(o, s, c);
@@ -220,7 +225,7 @@ export function chatCommand(program: Command, io: ChatIo = terminal) {
     if (!m) throw new Error(`no message #${id} here`);
     const targets: string[] = [];
     for (const x of convs) targets.push(await resolveConversation(s, t, c, x));
-    await followMatchingPolicy(s, t, c);
+    await followMatchingPolicy(o, s, t, c);
     await c.forward(m, targets);
     await save(o, s, c);
     io.out(`forwarded #${id} to ${targets.length} chat(s)\n`);
