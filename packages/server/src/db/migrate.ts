@@ -16,6 +16,7 @@ import { reportVerification } from './migrations/0012_report_verification.ts';
 import { relay } from './migrations/0013_relay.ts';
 import { exchangeItems } from './migrations/0014_exchange_items.ts';
 import { psi } from './migrations/0015_psi.ts';
+import { relayQueueCreated } from './migrations/0016_relay_queue_created.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -35,6 +36,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0013_relay': relay(dialect),
     '0014_exchange_items': exchangeItems(dialect),
     '0015_psi': psi(dialect),
+    '0016_relay_queue_created': relayQueueCreated(),
   };
 }
 
