@@ -10,7 +10,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   PERCEPTUAL_DEFAULTS, ThresholdAccumulator, buildExactTable, buildPerceptualTable, createAccountSecret,
   createServerKey, createTableSigningKey, encodeEvidence, lshKeys, makeExactVoucher, makePerceptualVoucher,
-  perceptualModel, serverEvaluate, verifyTable, type PsiTable,
+  perceptualModel, serverEvaluate, useLibsodium, verifyTable, type PsiTable,
 } from '../packages/crypto/src/psi/index.ts';
 
 const N_EXACT = Number(process.env.PSI_BENCH_N ?? 100_000);
@@ -33,7 +33,9 @@ function flip(h: Uint8Array, d: number): Uint8Array {
   return out;
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
+// The server's hot operations run on libsodium (as `vigil serve` does when matching is on); PSI_BENCH_NOBLE=1 for pure JS.
+const sodium = process.env.PSI_BENCH_NOBLE ? false : await useLibsodium();
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}; group operations: ${sodium ? 'libsodium (WASM) for tables and server, @noble for clients' : '@noble (pure JS)'}`);
 const serverKey = createServerKey();
 const signer = createTableSigningKey();
 const evidence = (pdq?: Uint8Array) => encodeEvidence({ blobId: 'blob-0123456789abcdef', attachmentKey: rnd(32), sha256: bytesToHex(sha256(rnd(8))), ...(pdq ? { pdq: bytesToHex(pdq) } : {}) });

@@ -18,3 +18,4 @@ export {
   type AccountSecret, type Evaluation, type MatchedVoucher, type OpenedMatch,
 } from './threshold.ts';
 export { encodeEvidence, decodeEvidence, type Evidence } from './evidence.ts';
+export { useLibsodium, usingLibsodium } from './group.ts';

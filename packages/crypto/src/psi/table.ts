@@ -9,7 +9,7 @@ import { equalBytes } from '@noble/ciphers/utils.js';
 import { placeKeys, slotCount } from './cuckoo.ts';
 import { Reader, Writer, u16be } from './encoding.ts';
 import { PsiError } from './errors.ts';
-import { DST, Fn, Point, decodePoint, decodeScalar, defaultRandom, hashToPoint, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
+import { DST, Fn, Point, baseMulBytes, decodePoint, decodeScalar, defaultRandom, hashToPoint, hashToPointBytes, mulBytes, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
 
 export const MAGIC = utf8ToBytes('VPSI');
 export const KIND = { table: 1, voucher: 2, accountSecret: 3, serverKey: 4 } as const;
@@ -136,6 +136,11 @@ export function keyPoint(mode: Mode, table: number, key: Uint8Array): Point {
   return hashToPoint(mode === 'exact' ? DST.exact : DST.perceptual, concatBytes(u16be(table), key));
 }
 
+/** keyPoint, encoded (through libsodium when the server enabled it). */
+function keyPointBytes(mode: Mode, table: number, key: Uint8Array): Uint8Array {
+  return hashToPointBytes(mode === 'exact' ? DST.exact : DST.perceptual, concatBytes(u16be(table), key));
+}
+
 /** Builds and signs a table from per-table key lists (keys[i] = the keys of LSH table i). */
 export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[], lsh: LshParams, o: BuildOptions): PsiTable {
   const random = o.random ?? defaultRandom;
@@ -150,7 +155,7 @@ export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[],
   const slots = slotCount(Math.max(0, ...distinct.map((d) => d.length)), o.capacity);
   if (slots > 0xffffffff / 32) throw new PsiError('bad-params', 'table too large');
   // The expensive part (α·H(x)) does not depend on the cuckoo seed, so a retry only re-places.
-  const blinded = distinct.map((ks, i) => ks.map((k) => keyPoint(mode, i, k).multiply(o.serverKey.alpha).toBytes()));
+  const blinded = distinct.map((ks, i) => ks.map((k) => mulBytes(keyPointBytes(mode, i, k), o.serverKey.alpha, 'listed key')));
   let cuckooSeed = random(32);
   let owners: Int32Array[] | null = null;
   for (let attempt = 0; attempt < 16 && !owners; attempt++) {
@@ -164,7 +169,7 @@ export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[],
     for (let s = 0; s < slots; s++) {
       const owner = owners[i]![s]!;
       // Empty slots get ρ·G for a fresh ρ: uniform points, indistinguishable from α·H(x) without α.
-      const p = owner >= 0 ? blinded[i]![owner]! : Point.BASE.multiply(randomScalar(random)).toBytes();
+      const p = owner >= 0 ? blinded[i]![owner]! : baseMulBytes(randomScalar(random));
       data.set(p, (i * slots + s) * 32);
     }
   }

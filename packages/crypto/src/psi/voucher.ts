@@ -12,7 +12,7 @@ import { equalBytes } from '@noble/ciphers/utils.js';
 import { candidateSlots } from './cuckoo.ts';
 import { Writer } from './encoding.ts';
 import { PsiError } from './errors.ts';
-import { DST, Fn, Point, decodePoint, decodeScalar, defaultRandom, hashToScalar, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
+import { DST, Fn, Point, decodePoint, decodeScalar, defaultRandom, hashToScalar, mulBytes, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
 import { evalPoly, lagrangeAt, randomPolynomial } from './shamir.ts';
 import { accountShare, paddedLength, sealPayload, type AccountSecret, type Evaluation } from './threshold.ts';
 import { FORMAT_VERSION, KIND, MAGIC, MODE_BYTE, keyPoint, readHeader, slotPoint, type PsiTable, type ServerKey } from './table.ts';
@@ -193,8 +193,8 @@ export function serverEvaluate(serverKey: ServerKey, table: PsiTable, voucher: U
   // Unmask every part: a matching part yields its table's share of vk, the others random scalars.
   const u: bigint[] = [];
   for (let j = 0; j < 2 * L; j++) {
-    const S = decodePoint(v.Q[j]!, 'voucher part').multiply(serverKey.alpha);
-    u.push(Fn.sub(v.masked[j]!, mask(S.toBytes(), table.root, j >> 1, j & 1)));
+    const S = mulBytes(v.Q[j]!, serverKey.alpha, 'voucher part');
+    u.push(Fn.sub(v.masked[j]!, mask(S, table.root, j >> 1, j & 1)));
   }
   for (const subset of combinations(L, m)) {
     const xs = subset.map((i) => BigInt(i + 1));

@@ -3,7 +3,7 @@
 // file in the data directory created once with owner-only permissions. α must never leave the server.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServerKey, createTableSigningKey, decodeServerKey, encodeServerKey, tableSigningPublicKey, type ServerKey } from '@vigil/crypto/psi';
+import { createServerKey, createTableSigningKey, decodeServerKey, encodeServerKey, tableSigningPublicKey, useLibsodium, type ServerKey } from '@vigil/crypto/psi';
 import type { Config } from '../config.ts';
 
 export interface PsiKeys {
@@ -28,3 +28,7 @@ export function psiKeys(cfg: Config): PsiKeys {
   if (sk.length !== 32) throw new Error('psi.signingKey must be an Ed25519 secret key: 32 bytes in base64');
   return { serverKey: decodeServerKey(b64(serverKey)), signingKey: sk, signingPublic: tableSigningPublicKey(sk) };
 }
+
+let sodium: Promise<boolean> | null = null;
+/** The server's table builds and voucher evaluations run on libsodium's WASM build (loaded once, on first use). */
+export const fastGroup = (): Promise<boolean> => (sodium ??= useLibsodium());

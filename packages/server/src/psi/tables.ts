@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { HttpError } from '../http/errors.ts';
-import type { PsiKeys } from './keys.ts';
+import { fastGroup, type PsiKeys } from './keys.ts';
 
 export interface TableInfo {
   version: number;
@@ -33,6 +33,7 @@ export async function buildPsiTable(db: Kysely<Database>, cfg: Config, keys: Psi
     .where('bank_entries.signal_type', '=', signal)
     .execute();
   const entries: ListEntry[] = rows.map((r) => ({ hash: r.value, bankId: r.name }));
+  await fastGroup();
   const last = await db.selectFrom('psi_tables').select(({ fn }) => fn.max('version').as('v')).executeTakeFirst();
   const version = Number(last?.v ?? 0) + 1;
   const opts = { serverKey: keys.serverKey, signingKey: keys.signingKey, version, threshold: cfg.psi.threshold, minBanks: cfg.psi.minBanks, ...(cfg.psi.capacity ? { capacity: cfg.psi.capacity } : {}) };

@@ -11,7 +11,7 @@ import { SEVERITY } from '../detect/signals.ts';
 import { preserve } from '../legal/vault.ts';
 import { vaultKeys } from '../legal/vault-keys.ts';
 import { iso } from '../util/time.ts';
-import { psiKeys, type PsiKeys } from './keys.ts';
+import { fastGroup, psiKeys, type PsiKeys } from './keys.ts';
 import { loadTable } from './tables.ts';
 
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
@@ -21,6 +21,7 @@ export function voucherAnalyser(cfg: Config): Analyser {
   return async ({ trx, platform, event, eventId, clock }) => {
     if (event.type !== 'voucher.submitted') return [];
     keys ??= psiKeys(cfg);
+    await fastGroup();
     const v = event.voucher;
     const invalid = (why: string): Finding[] => [{ subjectType: 'account', subjectId: v.account_id, kind: 'voucher.invalid', severity: SEVERITY.info, summary: `a private-matching voucher could not be evaluated: ${why}`, evidence: { voucher_id: v.id, table_version: v.table_version }, key: v.id }];
     const table = await loadTable(trx, v.table_version, keys.signingPublic);
