@@ -33,7 +33,7 @@ describe('vigil chat', () => {
   });
   after(async () => ta.close());
 
-  it('registers, chats 1:1, reports, and runs a group joined by invite link', { timeout: 120_000 }, async () => {
+  it('registers, chats 1:1, reports, and runs a group joined by invite link', { timeout: 300_000 }, async () => {
     for (const u of ['anna', 'bert', 'cleo']) assert.match(await chat(u, 'register', u), new RegExp(`registered as ${u}`));
     assert.match(await chat('anna', 'send', '@bert', 'hello bert'), /^sent #/);
     const read = await chat('bert', 'read');
@@ -57,7 +57,7 @@ describe('vigil chat', () => {
     await assert.rejects(chat('nobody', 'read'), /no saved session/);
   });
 
-  it('read --follow shows messages as they are pushed, and saves them before acknowledging', { timeout: 120_000 }, async () => {
+  it('read --follow shows messages as they are pushed, and saves them before acknowledging', { timeout: 300_000 }, async () => {
     for (const u of ['dina', 'emil']) await chat(u, 'register', u);
     await chat('dina', 'send', '@emil', 'before following');
     const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'chat', '--server', base, '--home', home, '--as', 'emil', 'read', '--follow'], { env: { ...process.env, VIGIL_CHAT_PASSWORD: 'x' } });
@@ -66,7 +66,7 @@ describe('vigil chat', () => {
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     const until = async (re: RegExp) => {
-      for (let i = 0; i < 300 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 900 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100));
       assert.match(out, re, `stdout: ${out}\nstderr: ${err}`);
     };
     await until(/dina: before following/);
@@ -79,7 +79,7 @@ describe('vigil chat', () => {
     assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').execute()).length, 0);
   });
 
-  it('follows the relay\'s private-matching policy: vouchers for attachments, the table pinned and kept', { timeout: 120_000 }, async () => {
+  it('follows the relay\'s private-matching policy: vouchers for attachments, the table pinned and kept', { timeout: 300_000 }, async () => {
     ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 10, syntheticProbability: 0 };
     const file = join(home, 'generated.bin');
     const bytes = Buffer.from('generated test bytes, listed for this test only');

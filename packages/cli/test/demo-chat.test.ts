@@ -20,7 +20,7 @@ describe('demo conversations', () => {
   });
   after(async () => ta.close());
 
-  it('seeds 1:1 chats, a group joined by link, a forward and a verified report', { timeout: 120_000 }, async () => {
+  it('seeds 1:1 chats, a group joined by link, a forward and a verified report', { timeout: 300_000 }, async () => {
     const home = mkdtempSync(join(tmpdir(), 'vigil-demo-chat-'));
     const seeded = await seedConversations(base, home);
     assert.deepEqual(readdirSync(home).sort(), ['ana.demo.json', 'ben.demo.json', 'cai.demo.json']);

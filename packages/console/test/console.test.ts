@@ -146,7 +146,7 @@ describe('review console in Chromium', () => {
     assert.equal(reversed.length, 1);
   });
 
-  it('private matching: the case shows exactly the opened attachments, revealed through the audited route', { timeout: 120_000 }, async () => {
+  it('private matching: the case shows exactly the opened attachments, revealed through the audited route', { timeout: 300_000 }, async () => {
     // Turn matching on for this server (every conversation, t = 2) and list two generated images.
     ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 2, syntheticProbability: 0 };
     const png = async (i: number) => new Uint8Array(await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 40 * i, g: 200 - 30 * i, b: 90 } } }).png().toBuffer());

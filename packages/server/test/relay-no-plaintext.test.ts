@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
     });
     after(async () => ta.close());
 
-    it('finds only the reported canary, anywhere', { timeout: 120_000 }, async () => {
+    it('finds only the reported canary, anywhere', { timeout: 300_000 }, async () => {
       const canary = { reported: 'canary-reported-7f3a9c', text: 'canary-unreported-text-51be02', attachment: 'canary-attachment-bytes-c4d81e', group: 'canary-group-message-9e27aa', forwarded: 'canary-forwarded-0b6d4f' };
       const [alice, bob, carol] = [await net.user('alice_np'), await net.user('bob_np'), await net.user('carol_np')];
       const chat = await alice.c.createConversation([bob.t.userId]);

@@ -10,7 +10,7 @@ import { messenger, type Messenger } from './relay-helpers.ts';
 import { buildApp } from '../src/app.ts';
 
 /** Resolves with the first value `poll` returns that is not undefined, or rejects after `ms`. */
-async function eventually<T>(poll: () => T | undefined | Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+async function eventually<T>(poll: () => T | undefined | Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await poll();
