@@ -19,11 +19,11 @@ export function envelopeJson(r: Selectable<RelayQueueTable>): EnvelopeJson {
   return { id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: fromJson<unknown>(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) };
 }
 
-/** Queued envelopes for `recipient` after queue row `afterId`, oldest first, with the last row id. */
-export async function pending(db: Kysely<Database>, clock: Clock, recipient: string, o: { afterId?: number; limit: number }): Promise<{ messages: EnvelopeJson[]; lastId: number }> {
+/** Queued envelopes for `recipient`, oldest first. */
+export async function pending(db: Kysely<Database>, clock: Clock, recipient: string, o: { limit: number }): Promise<{ messages: EnvelopeJson[] }> {
   await db.deleteFrom('relay_queue').where('recipient', '=', recipient).where('expires_at', '<', iso(clock.now())).execute();
-  const rows = await db.selectFrom('relay_queue').selectAll().where('recipient', '=', recipient).where('id', '>', o.afterId ?? 0).orderBy('id').limit(o.limit).execute();
-  return { messages: rows.map(envelopeJson), lastId: rows.length ? Number(rows.at(-1)!.id) : (o.afterId ?? 0) };
+  const rows = await db.selectFrom('relay_queue').selectAll().where('recipient', '=', recipient).orderBy('id').limit(o.limit).execute();
+  return { messages: rows.map(envelopeJson) };
 }
 
 /** Removes acknowledged envelopes (only the recipient's own). */
