@@ -3,24 +3,14 @@
 // non-matches, perceptual hit counts), and bad or degenerate points are treated alike.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chacha20 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   PsiError, buildExactTable, buildPerceptualTable, createAccountSecret, createServerKey, createTableSigningKey, encodeEvidence,
   makeExactVoucher, makePerceptualVoucher, serverEvaluate, useLibsodium, usingLibsodium, type RandomSource,
 } from '../src/psi/index.ts';
+import { seeded } from './seeded.ts';
 import { mulBytes } from '../src/psi/group.ts';
-
-function seeded(label: string): RandomSource {
-  const key = sha256(utf8ToBytes(label));
-  let calls = 0;
-  return (n) => {
-    const nonce = new Uint8Array(12);
-    new DataView(nonce.buffer).setUint32(8, calls++);
-    return chacha20(key, nonce, new Uint8Array(n));
-  };
-}
 
 /** Runs `f` with @noble only, then with libsodium, and returns both results. */
 async function both<T>(f: () => T): Promise<[T, T]> {

@@ -3,7 +3,6 @@
 // near-duplicates are made by flipping bits, as a re-encode would.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chacha20 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import {
@@ -11,16 +10,7 @@ import {
   createTableSigningKey, decodeEvidence, encodeEvidence, lshKeys, makeExactVoucher, makePerceptualVoucher,
   perceptualModel, samplePositions, serverEvaluate, verifyTable, voucherSize, type RandomSource,
 } from '../src/psi/index.ts';
-
-function seeded(label: string): RandomSource {
-  const key = sha256(utf8ToBytes(label));
-  let calls = 0;
-  return (n) => {
-    const nonce = new Uint8Array(12);
-    new DataView(nonce.buffer).setUint32(8, calls++);
-    return chacha20(key, nonce, new Uint8Array(n));
-  };
-}
+import { seeded } from './seeded.ts';
 
 /** Flips `d` distinct random bits. */
 function flipBits(h: Uint8Array, d: number, rng: RandomSource): Uint8Array {

@@ -2,7 +2,6 @@
 // the two-bank rule. All listed "hashes" are SHA-256 digests of seeded random bytes generated here.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chacha20 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
@@ -10,19 +9,9 @@ import {
   decodeAccountSecret, decodeEvidence, decodeServerKey, encodeAccountSecret, encodeEvidence, encodeServerKey,
   makeExactVoucher, selectListed, serverEvaluate, verifyTable, type RandomSource,
 } from '../src/psi/index.ts';
+import { seeded } from './seeded.ts';
 import { decodeShares, evalPoly, randomPolynomial } from '../src/psi/shamir.ts';
 import { Fn, randomScalar } from '../src/psi/group.ts';
-
-/** Deterministic randomness: the ChaCha20 keystream of SHA-256(label). */
-function seeded(label: string): RandomSource {
-  const key = sha256(utf8ToBytes(label));
-  let calls = 0;
-  return (n) => {
-    const nonce = new Uint8Array(12);
-    new DataView(nonce.buffer).setUint32(8, calls++);
-    return chacha20(key, nonce, new Uint8Array(n));
-  };
-}
 
 /** SHA-256 of generated benign bytes: the only kind of hash these tests list. */
 function fileHashes(rng: RandomSource, n: number): Uint8Array[] {
