@@ -74,6 +74,11 @@ async function withDdlLock<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs schema DDL (a migration) under the same lock as creating and dropping test schemas. */
+export async function migrateLocked(t: TestDb): Promise<string[]> {
+  return t.dialect === 'postgres' ? withDdlLock(() => migrateToLatest(t.db)) : migrateToLatest(t.db);
+}
+
 /** A URL that puts a separate process into the test's schema (libpq `options`). */
 export function pgUrlWithSchema(schema: string): string {
   const u = new URL(PG_URL);

@@ -2,8 +2,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { DIALECTS, openTestDb, TestClock, silentLog, accountEvent, type TestDb } from './helpers.ts';
-import { migrateToLatest, migrations } from '../src/db/migrate.ts';
+import { DIALECTS, openTestDb, migrateLocked, TestClock, silentLog, accountEvent, type TestDb } from './helpers.ts';
+import { migrations } from '../src/db/migrate.ts';
 import { ingestEvents, validateEvents, InvalidBatchError } from '../src/ingest/ingest.ts';
 import { claimJobs, completeJob, enqueue, failJob, releaseExpiredLeases, retryDeadJob } from '../src/queue/jobs.ts';
 import { Worker } from '../src/queue/worker.ts';
@@ -27,7 +27,7 @@ for (const dialect of DIALECTS) {
     after(async () => t.cleanup());
 
     it('migrates an empty database to the latest schema, and again is a no-op', async () => {
-      const applied = await migrateToLatest(t.db);
+      const applied = await migrateLocked(t);
       assert.deepEqual(applied, Object.keys(migrations(dialect)));
       // PostgreSQL introspection lists every schema; other test files may hold schemas of their own.
       const tables = (await t.db.kysely.introspection.getTables())
@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
         .filter((n) => !n.startsWith('kysely_'))
         .sort();
       assert.deepEqual(tables, [...EXPECTED_TABLES].sort());
-      assert.deepEqual(await migrateToLatest(t.db), []);
+      assert.deepEqual(await migrateLocked(t), []);
     });
 
     it('stores a batch with its jobs, and ignores replays of the same ids', async () => {
