@@ -6,9 +6,10 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BRIDGE_MODS } from '../../pdq/test/shared.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const IMG = fileURLToPath(new URL('../../../../shared/conformance/pdq/images/pdq-data/bridge-mods/', import.meta.url));
+const IMG = BRIDGE_MODS;
 const ORIG_PDQ = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 
 describe('vigil bank and vigil match', () => {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { PDQ_DIR } from '../../pdq/test/shared.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const CONF = fileURLToPath(new URL('../../../../shared/conformance/pdq/', import.meta.url));
+const CONF = PDQ_DIR;
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'hash', ...args], { encoding: 'utf8' });
 
 const reference = new Map<string, Record<string, string>>();

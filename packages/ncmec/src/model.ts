@@ -1,5 +1,5 @@
 // The parts of NCMEC's CyberTipline report that Vigil fills, typed. Element names follow the XSD
-// (../shared/spec/ncmec/cyber_tipline.xsd); the XML builder emits them in the schema's order.
+// (packages/ncmec/schema/cyber_tipline.xsd); the XML builder emits them in the schema's order.
 
 export const INCIDENT_TYPES = [
   'Child Pornography (possession, manufacture, and distribution)',

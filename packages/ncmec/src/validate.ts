@@ -1,6 +1,6 @@
 // XSD validation with libxml2 (xmllint compiled to WASM): every document is checked before it is sent.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 
@@ -11,16 +11,14 @@ export class NcmecValidationError extends Error {
   }
 }
 
-/** The XSD: VIGIL_NCMEC_XSD, else shared/spec/ncmec/cyber_tipline.xsd found by walking up from here. */
+/** The schema shipped with this package (schema/README.md says where it came from). */
+export const BUNDLED_XSD = fileURLToPath(new URL('../schema/cyber_tipline.xsd', import.meta.url));
+
+/** The XSD: VIGIL_NCMEC_XSD when set (a newer schema fetched from NCMEC), else the bundled copy. */
 export function findXsd(): string {
-  const env = process.env.VIGIL_NCMEC_XSD;
-  if (env) return resolve(env);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    for (const candidate of [join(dir, 'shared/spec/ncmec/cyber_tipline.xsd'), join(dir, 'spec/ncmec/cyber_tipline.xsd')]) if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("NCMEC's schema not found: set VIGIL_NCMEC_XSD to cyber_tipline.xsd");
+  const path = process.env.VIGIL_NCMEC_XSD ? resolve(process.env.VIGIL_NCMEC_XSD) : BUNDLED_XSD;
+  if (!existsSync(path)) throw new Error(`NCMEC's schema not found at ${path}${process.env.VIGIL_NCMEC_XSD ? ' (VIGIL_NCMEC_XSD)' : ''}`);
+  return path;
 }
 
 let cached: { path: string; contents: string } | null = null;

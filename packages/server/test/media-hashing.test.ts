@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { DIALECTS, testApp, staffSession, apiKey, type TestApp } from './helpers.ts';
 import { BankIndex } from '../src/media/bank-index.ts';
@@ -16,8 +15,9 @@ import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
 import { Worker } from '../src/queue/worker.ts';
 import { jobHandlers } from '../src/service.ts';
 import { silentLog } from './helpers.ts';
+import { BRIDGE_MODS } from '../../pdq/test/shared.ts';
 
-const CONF = fileURLToPath(new URL('../../../../shared/conformance/pdq/images/pdq-data/bridge-mods/', import.meta.url));
+const CONF = BRIDGE_MODS;
 const ORIG = readFileSync(join(CONF, 'aaa-orig.jpg'));
 const ORIG_PDQ = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 const BLURRED = readFileSync(join(CONF, 'blur-a-lot.jpg'));

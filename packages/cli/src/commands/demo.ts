@@ -12,11 +12,14 @@ export function demoCommand(program: Command) {
   withServiceOptions(program.command('demo').description('run the service on embedded SQLite with seeded demo data')).action(async (opts) => {
     try {
       const cfg = configFrom(opts);
+      // The banner below carries one-time credentials: unless a level was asked for, keep the per-request log
+      // out of the terminal so they do not scroll away (warnings and errors still show).
+      if (!opts.logLevel && !process.env.LOG_LEVEL) cfg.logLevel = 'warn';
       // The demo plays the platform too: it hosts the stand-in images its events point at, on this machine.
       cfg.media.allowPrivateFetch = true;
       const mediaDir = await writeDemoImages(cfg.dataDir);
       // NCMEC cannot be reached from a laptop demo: a local stand-in CyberTipline takes the reports.
-      let fakeNote = '  CyberTipline: not configured (NCMEC schema not found; set VIGIL_NCMEC_XSD)';
+      let fakeNote = `  CyberTipline: ${cfg.ncmec.baseUrl} as ${cfg.ncmec.username}`;
       let stopFake = async () => {};
       if (!cfg.ncmec.username) {
         try {
@@ -26,7 +29,7 @@ export function demoCommand(program: Command) {
           fakeNote = `  CyberTipline: local stand-in at ${fake.url} (reports are not sent to NCMEC)`;
           stopFake = fake.close;
         } catch (e) {
-          fakeNote += ` — ${(e as Error).message}`;
+          fakeNote = `  CyberTipline: not configured — ${(e as Error).message}`;
         }
       }
       const svc = await startService(cfg, { extraRoutes: [demoMediaRoute(mediaDir)] });
