@@ -26,6 +26,7 @@ import { voucherAnalyser } from './psi/voucher-analyser.ts';
 import { startRetentionLoop } from './legal/retention-loop.ts';
 import { deliverDue } from './webhooks/outbox.ts';
 import { systemClock, type Clock } from './util/time.ts';
+import { loosePermissions, sensitivePaths } from './util/file-perms.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
 import type { AppContext } from './context.ts';
 
@@ -53,6 +54,10 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   const log = opts.log ?? pino({ level: cfg.logLevel });
   const clock = opts.clock ?? systemClock;
   const db = openDb(cfg);
+  // Files created by older versions (or by hand) may be readable by other local users.
+  for (const p of loosePermissions(sensitivePaths(cfg.dataDir, cfg.databaseUrl ? undefined : sqlitePathOf(cfg)))) {
+    log.warn({ path: p.path, mode: p.mode }, `${p.path} is readable by other users (mode ${p.mode}); it holds reported content or keys: ${p.fix}`);
+  }
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database migrated');
   const installed = await ensureDefaultRules(db.kysely, clock);

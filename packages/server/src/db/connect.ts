@@ -1,10 +1,10 @@
 // Opens the database: embedded SQLite by default, PostgreSQL when a URL is given.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync } from 'node:fs';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
+import { createPrivateFile, PRIVATE_FILE_MODE } from '../util/file-perms.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -44,8 +44,12 @@ export function connect(opts: ConnectOptions): Db {
     return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
   }
   const path = opts.sqlitePath ?? './data/vigil.db';
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // The database holds reported plaintext and credential hashes: a new one is created owner-only
+  // (0600, in a 0700 directory) before SQLite opens it. SQLite gives -wal/-shm the database file's
+  // mode; they are tightened again after opening in case they were left over from an earlier run.
+  const created = path !== ':memory:' && createPrivateFile(path);
   const sqlite = openSqlite(path);
+  if (created) for (const f of [`${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, PRIVATE_FILE_MODE);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
 }

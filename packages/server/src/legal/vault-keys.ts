@@ -1,9 +1,10 @@
 // Vault keys come from configuration (vault.keys, vault.activeKey). A laptop demo with none gets a
 // key file in its data directory, created once with owner-only permissions.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { Config } from '../config.ts';
+import { writeSecretFileOnce } from '../util/file-perms.ts';
 
 export interface VaultKeys {
   active: string;
@@ -21,7 +22,7 @@ export function vaultKeys(cfg: Config): VaultKeys {
   let active = cfg.vault.activeKey;
   if (!entries.length) {
     const file = join(cfg.dataDir, 'vault-keys.json');
-    if (!existsSync(file)) writeFileSync(file, JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.from(randomBytes(32)).toString('base64') } }, null, 2), { mode: 0o600 });
+    if (!existsSync(file)) writeSecretFileOnce(file, JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.from(randomBytes(32)).toString('base64') } }, null, 2));
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { active: string; keys: Record<string, string> };
     entries = Object.entries(stored.keys);
     active ??= stored.active;

@@ -1,11 +1,12 @@
 // The relay's franking and source-tracing keys, shared with the safety service that checks reports.
 // From configuration (relay.frankingKeys, relay.sourceKeys); a laptop demo with none gets a key file
 // in its data directory, created once with owner-only permissions.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { newRelaySourceKeys } from '@vigil/crypto';
 import type { Config } from '../config.ts';
+import { writeSecretFileOnce } from '../util/file-perms.ts';
 
 export interface RelayKeys {
   franking: Map<string, Uint8Array>;
@@ -24,7 +25,7 @@ export function relayKeys(cfg: Config): RelayKeys {
     const file = join(cfg.dataDir, 'relay-keys.json');
     if (!existsSync(file)) {
       const s = newRelaySourceKeys('src-local-1');
-      writeFileSync(file, JSON.stringify({ frankingKeys: { 'frank-local-1': s64(randomBytes(32)) }, sourceKeys: { 'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) } } }, null, 2), { mode: 0o600 });
+      writeSecretFileOnce(file, JSON.stringify({ frankingKeys: { 'frank-local-1': s64(randomBytes(32)) }, sourceKeys: { 'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) } } }, null, 2));
     }
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { frankingKeys: Record<string, string>; sourceKeys: Config['relay']['sourceKeys'] };
     if (!Object.keys(franking).length) franking = stored.frankingKeys;
