@@ -27,6 +27,12 @@ export interface DecodeOptions {
   fast?: boolean;
   /** Shortest side kept in fast mode. Default 256 (4× PDQ's 64): measured median 2, max 6 bits from the reference. */
   fastMinSide?: number;
+  /**
+   * Bound on the pixels returned (and so on the float32 buffers the PDQ core allocates and walks):
+   * a larger image is shrunk by libvips (lanczos3, aspect kept) while it decodes. Not bit-exact with
+   * the reference for such images; a server sets it so one huge upload cannot take gigabytes.
+   */
+  maxHashPixels?: number;
 }
 
 export interface DecodedLuma {
@@ -98,10 +104,17 @@ export async function decodeLuma(input: string | Buffer | Uint8Array, opts: Deco
   }
   try {
     let img = sharp(buf, base).keepIccProfile();
+    let fastShrunk = false;
     const grey = GREY_SPACES.has(meta.space ?? '');
     if (opts.fast && meta.format === 'jpeg') {
       const s = jpegShrinkFactor(w0, h0, opts.fastMinSide ?? 256);
       if (s > 1) img = img.resize(Math.round(w0 / s), Math.round(h0 / s), { fit: 'fill', fastShrinkOnLoad: true, kernel: 'lanczos3' });
+      fastShrunk = s > 1;
+    }
+    const bound = opts.maxHashPixels;
+    if (bound && bound > 0 && !fastShrunk && w0 * h0 > bound) {
+      const f = Math.sqrt((w0 * h0) / bound);
+      img = img.resize(Math.max(1, Math.floor(w0 / f)), Math.max(1, Math.floor(h0 / f)), { fit: 'fill', kernel: 'lanczos3' });
     }
     if (grey) img = img.toColourspace(meta.depth === 'ushort' && opts.sixteenBit === 'low-byte' ? 'grey16' : 'b-w');
     const wantLowByte = meta.depth === 'ushort' && opts.sixteenBit === 'low-byte';

@@ -11,10 +11,12 @@ import { registerAuth } from './http/auth-hook.ts';
 import { handleError } from './http/errors.ts';
 import { registerConsole } from './http/console.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
+import { decodeLimiter } from './media/decode-limit.ts';
 
 export const VERSION = '0.1.0';
 
 export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<VigilApp> {
+  decodeLimiter.configure(ctx.cfg.decode); // process-wide: one decode budget for the whole server
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: ctx.cfg.bodyLimitBytes,

@@ -42,6 +42,20 @@ export const configSchema = z
         hashRemote: z.boolean().default(true),
       })
       .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, hashRemote: true }),
+    /** Bounded work for media decoding (see media/decode-limit.ts). */
+    decode: z
+      .object({
+        /** Decodes (images, videos) running at once, each in a worker thread. */
+        concurrency: z.number().int().min(1).max(64).default(2),
+        /** Decodes waiting for a slot; when full, uploads get 503 with retry-after. */
+        queue: z.number().int().min(0).max(10_000).default(8),
+        /** Images with more pixels are refused (413) before decoding: the decompression-bomb guard. */
+        maxPixels: z.number().int().min(1).default(64_000_000),
+        /** Images with more pixels are shrunk while decoding, larger video frames refused: about 15 bytes of memory per pixel per decode. */
+        hashPixels: z.number().int().min(4096).default(3840 * 2160),
+        retryAfterSec: z.number().int().min(1).max(3600).default(5),
+      })
+      .default({ concurrency: 2, queue: 8, maxPixels: 64_000_000, hashPixels: 3840 * 2160, retryAfterSec: 5 }),
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),

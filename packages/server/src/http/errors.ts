@@ -13,6 +13,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Extra response headers (retry-after on 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -25,7 +27,10 @@ export function errorBody(code: string, message: string, details?: unknown) {
 }
 
 export function handleError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof HttpError) return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
+  if (err instanceof HttpError) {
+    if (err.headers) reply.headers(err.headers);
+    return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
+  }
   if (err instanceof InvalidBatchError) return reply.status(400).send(errorBody('invalid_events', err.message, err.problems));
   if (err instanceof LoginError) {
     if (err.retryAfterSec) reply.header('retry-after', String(err.retryAfterSec));

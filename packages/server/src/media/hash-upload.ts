@@ -1,10 +1,12 @@
 // Hashing media the service receives (uploads, URLs), with decoder errors mapped to HTTP errors.
-import { hashMedia, ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq';
+import { ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq';
 import { HttpError } from '../http/errors.ts';
+import { decodeLimiter } from './decode-limit.ts';
 
 export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean } = {}): Promise<MediaHashes> {
   try {
-    return await hashMedia(bytes, { dihedral: !!opts.dihedral });
+    // Bounded: a worker thread under the process-wide decode limits; 503 + retry-after when full.
+    return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral });
   } catch (e) {
     if (e instanceof ImageDecodeError || e instanceof VideoDecodeError) {
       if (e.code === 'TOO_LARGE') throw new HttpError(413, 'media_too_large', e.message);

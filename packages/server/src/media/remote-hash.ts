@@ -1,7 +1,7 @@
 // Media that an event gives only by URL (a profile photo, a group photo, a shared image) is fetched
 // and hashed before analysis, so it can be matched like media the platform hashed itself.
 // Runs in the analysis job's prepare phase: network and CPU work outside any transaction.
-import { hashMedia } from '@vigil/pdq';
+import { decodeLimiter } from './decode-limit.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import type { Config } from '../config.ts';
 import { fetchMedia } from './fetch.ts';
@@ -23,7 +23,8 @@ export async function hashRemoteRefs(event: PlatformEvent, cfg: Config['media'])
   for (const url of unhashedRefs(event)) {
     try {
       const m = await fetchMedia(url, { allowPrivate: cfg.allowPrivateFetch, maxBytes: cfg.maxBytes, timeoutMs: cfg.timeoutMs });
-      const h = await hashMedia(m.bytes);
+      // Under the same decode limits as uploads; a job waits for a slot rather than failing.
+      const h = await decodeLimiter.hash(m.bytes, {}, { wait: true });
       // A video's frames are not one PDQ; its MD5/SHA-256 still match exact lists.
       out[url] = h.kind === 'image' ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256 } : { md5: h.md5, sha256: h.sha256 };
     } catch (e) {
