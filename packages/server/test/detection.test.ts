@@ -14,7 +14,7 @@ async function drain(ta: TestApp) {
   assert.deepEqual(dead, [], 'every job succeeded');
 }
 
-const tasks = (ta: TestApp) => ta.ctx.db.kysely.selectFrom('review_tasks').selectAll().orderBy('id').execute();
+const tasks = (ta: TestApp) => ta.ctx.db.kysely.selectFrom('case_items').selectAll().orderBy('id').execute();
 
 for (const dialect of DIALECTS) {
   describe(`detection pipeline (${dialect})`, () => {

@@ -2,6 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, testApp, staffSession, apiKey, silentLog, type TestApp, type StaffSession } from './helpers.ts';
+import { openTask } from '../src/review/task-store.ts';
 import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
 import { Worker } from '../src/queue/worker.ts';
 import { jobHandlers } from '../src/service.ts';
@@ -126,10 +127,10 @@ describe('review roles and races', () => {
       try {
         const [a, b] = [await staffSession(ta, 'reviewer'), await staffSession(ta, 'reviewer')];
         const now = ta.clock.now().toISOString();
-        const { id } = await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: 'x', queue: 'q', priority: 50, reason: 'r', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).returning('id').executeTakeFirstOrThrow();
+        const id = await openTask(ta.ctx.db.kysely, { platform: 'default', subjectType: 'account', subjectId: 'x', queue: 'q', priority: 50, reason: 'r' }, ta.clock);
         const claim = (s: StaffSession) => ta.app.inject({ method: 'POST', url: `/v1/tasks/${id}/claim`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
         const codes = (await Promise.all([claim(a), claim(b), claim(a), claim(b)])).map((r) => r.statusCode);
-        const owner = (await ta.ctx.db.kysely.selectFrom('review_tasks').select('claimed_by').where('id', '=', Number(id)).executeTakeFirstOrThrow()).claimed_by;
+        const owner = (await ta.ctx.db.kysely.selectFrom('cases').select('claimed_by').where('subject_id', '=', 'x').executeTakeFirstOrThrow()).claimed_by;
         assert.ok([a.id, b.id].includes(Number(owner)));
         assert.equal(codes.filter((c) => c === 200).length, 2, 'the winner may re-claim, the other never gets it');
         assert.equal(codes.filter((c) => c === 409).length, 2);
@@ -148,7 +149,7 @@ describe('review roles and races', () => {
       const req = (s: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
         ta.app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload } : {}) }).then((r) => r.statusCode);
       const now = ta.clock.now().toISOString();
-      const { id } = await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: 'x', queue: 'legal-reports', priority: 100, reason: 'file', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).returning('id').executeTakeFirstOrThrow();
+      const id = await openTask(ta.ctx.db.kysely, { platform: 'default', subjectType: 'account', subjectId: 'x', queue: 'legal-reports', priority: 100, reason: 'file' }, ta.clock);
       assert.equal(await req(rev, 'GET', `/v1/tasks/${id}`), 404, 'legal work is hidden from reviewers');
       assert.equal((await ta.app.inject({ method: 'GET', url: '/v1/tasks', headers: { cookie: rev.cookie } })).json().tasks.length, 0);
       assert.equal(await req(lead, 'GET', `/v1/tasks/${id}`), 200);
@@ -178,7 +179,7 @@ describe('review roles and races', () => {
       assert.deepEqual(audit, [{ action: 'enforcement.reverse', reason: 'mistaken identity' }]);
 
       for (const [p, q] of [[95, 'a'], [75, 'b'], [50, 'c'], [10, 'd']] as const) {
-        await ta.ctx.db.kysely.insertInto('review_tasks').values({ platform: 'default', subject_type: 'account', subject_id: q, queue: 'q', priority: p, reason: 'r', status: 'open', claimed_by: null, claim_expires_at: null, created_at: now, updated_at: now, closed_at: null }).execute();
+        await openTask(ta.ctx.db.kysely, { platform: 'default', subjectType: 'account', subjectId: q, queue: 'q', priority: p, reason: 'r' }, ta.clock);
       }
       const sev = async (s: string) => (await ta.app.inject({ method: 'GET', url: `/v1/tasks?severity=${s}`, headers: { cookie: lead.cookie } })).json().tasks.map((t: { subject_id: string }) => t.subject_id);
       assert.deepEqual([await sev('critical'), await sev('high'), await sev('medium'), await sev('low')], [['a'], ['b'], ['c'], ['d']]);

@@ -66,7 +66,7 @@ for (const dialect of DIALECTS) {
       assert.equal(vouchers.length, 3, 'one voucher per attachment sent into the large group, none for the 1:1');
       assert.equal((await ta.ctx.db.kysely.selectFrom('psi_matches').select('id').execute()).length, 2, 'two vouchers matched');
       assert.equal((await ta.ctx.db.kysely.selectFrom('psi_openings').select('id').execute()).length, 0, 'below the threshold nothing opens');
-      assert.equal((await ta.ctx.db.kysely.selectFrom('review_tasks').select('id').where('subject_id', '=', alice.t.userId).execute()).length, 0);
+      assert.equal((await ta.ctx.db.kysely.selectFrom('case_items').select('id').where('subject_id', '=', alice.t.userId).execute()).length, 0);
 
       await alice.c.send(group, 'three', [png(unlisted[1]!), png(listed[2]!)]);
       await work();
@@ -75,7 +75,7 @@ for (const dialect of DIALECTS) {
       assert.ok(openings.every((o) => o.account_id === alice.t.userId && o.conversation_id === group));
       const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['kind', 'evidence']).where('kind', '=', 'voucher.match').execute();
       assert.equal(sig.length, 1);
-      const task = await ta.ctx.db.kysely.selectFrom('review_tasks').selectAll().where('subject_id', '=', alice.t.userId).executeTakeFirstOrThrow();
+      const task = await ta.ctx.db.kysely.selectFrom('case_items').selectAll().where('subject_id', '=', alice.t.userId).executeTakeFirstOrThrow();
       assert.equal(task.queue, 'known-media');
 
       // A reviewer opens each: the bytes are the image alice sent; each view is audited.

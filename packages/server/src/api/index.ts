@@ -33,6 +33,13 @@ import listTasks from './tasks/list.ts';
 import getTask from './tasks/get.ts';
 import claimTask from './tasks/claim.ts';
 import decideTask from './tasks/decide.ts';
+import listCases from './cases/list.ts';
+import getCase from './cases/get.ts';
+import claimCase from './cases/claim.ts';
+import releaseCase from './cases/release.ts';
+import caseNotes from './cases/notes.ts';
+import decideCase from './cases/decision.ts';
+import bulkCases from './cases/bulk.ts';
 import listSignals from './signals/list.ts';
 import importExternal from './external/import.ts';
 import listBanks from './banks/list.ts';
@@ -83,6 +90,7 @@ export const routes: RouteModule[] = [
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
   account, group,
   listRules, saveRule, ruleVersions, backtest,
+  listCases, bulkCases, getCase, claimCase, releaseCase, caseNotes, decideCase,
   listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,

@@ -17,6 +17,7 @@ import { relay } from './migrations/0013_relay.ts';
 import { exchangeItems } from './migrations/0014_exchange_items.ts';
 import { psi } from './migrations/0015_psi.ts';
 import { relayQueueCreated } from './migrations/0016_relay_queue_created.ts';
+import { cases } from './migrations/0017_cases.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -37,6 +38,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0014_exchange_items': exchangeItems(dialect),
     '0015_psi': psi(dialect),
     '0016_relay_queue_created': relayQueueCreated(),
+    '0017_cases': cases(dialect),
   };
 }
 

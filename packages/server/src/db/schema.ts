@@ -265,8 +265,11 @@ export interface VerdictsTable {
   created_at: string;
 }
 
-export interface ReviewTasksTable {
+/** One piece of review work inside a case (a rule's verdicts, flags, an appeal, an approval, a legal filing). */
+export interface CaseItemsTable {
   id: Id;
+  /** The case it belongs to; null only for legal work about no subject (law-enforcement requests). */
+  case_id: number | null;
   platform: string;
   subject_type: string;
   subject_id: string;
@@ -281,6 +284,35 @@ export interface ReviewTasksTable {
   closed_at: string | null;
   /** JSON: what the task is about beyond its subject, e.g. {"appeal_id": 3} or {"action_id": 9}. */
   ref: string | null;
+}
+
+/** The one unit of work about a subject; at most one open per (platform, subject) (partial unique index). */
+export interface CasesTable {
+  id: Id;
+  platform: string;
+  subject_type: string;
+  subject_id: string;
+  status: 'open' | 'closed';
+  /** From the highest-priority open item. */
+  queue: string;
+  priority: number;
+  claimed_by: number | null;
+  claim_expires_at: string | null;
+  resolution: string | null;
+  opened_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+/** Append-only history of a case (the database refuses updates and deletes). */
+export interface CaseLogTable {
+  id: Id;
+  case_id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  item_id: number | null;
+  data: string; // JSON
 }
 
 export interface ExternalSignalsTable {
@@ -448,6 +480,9 @@ export interface EnforcementActionsTable {
   status: 'pending_approval' | 'active' | 'reversed' | 'rejected';
   reason: string;
   task_id: number | null;
+  case_id: number | null;
+  /** A member's ban carried out by a group-wide action (ban_members): that action's id. */
+  via_action_id: number | null;
   decided_by: number;
   approved_by: number | null;
   created_at: string;
@@ -555,6 +590,8 @@ export interface DetectionTables {
   rules: RulesTable;
   rule_versions: RuleVersionsTable;
   verdicts: VerdictsTable;
-  review_tasks: ReviewTasksTable;
+  case_items: CaseItemsTable;
+  cases: CasesTable;
+  case_log: CaseLogTable;
   external_signals: ExternalSignalsTable;
 }

@@ -1,4 +1,4 @@
-// Rules → verdicts → review tasks. Runs inside the analysis job's transaction, so a verdict, its task
+// Rules → verdicts → case items. Runs inside the analysis job's transaction, so a verdict, its task
 // and the signals it cites commit together, once per (rule version, event).
 import type { Kysely } from 'kysely';
 import type { CelInput } from '@bufbuild/cel';
@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { toJson, fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
-import { openTask } from '../review/task-store.ts';
+import { attachToCase, logCase, openItemIn, raiseItem } from '../review/task-store.ts';
 import { compileRule, outcomeSchema, type CompiledRule, type Outcome } from './rule-language.ts';
 import type { SignalView } from './signals.ts';
 
@@ -57,7 +57,7 @@ export function evaluateRules(rules: LoadedRule[], ctx: { event: unknown; subjec
   return rules.map((rule) => ({ rule, ...rule.run(bindings as Record<string, CelInput>) }));
 }
 
-/** Records a verdict and, for active rules, opens (or raises) the subject's review task. */
+/** Records a verdict and, for active rules, adds it to the subject's case (opening or raising its item). */
 export async function recordVerdict(
   trx: Kysely<Database>,
   o: { platform: string; subjectType: string; subjectId: string; eventId: number; rule: LoadedRule; signalIds: number[]; clock: Clock },
@@ -69,22 +69,17 @@ export async function recordVerdict(
   let taskId: number | null = null;
   const out = o.rule.outcome;
   if (!shadow && (out.type === 'review' || out.type === 'action')) {
-    const reason = out.reason;
-    const open = await trx
-      .selectFrom('review_tasks')
-      .select(['id', 'priority'])
-      .where('platform', '=', o.platform)
-      .where('subject_type', '=', o.subjectType)
-      .where('subject_id', '=', o.subjectId)
-      .where('queue', '=', out.queue)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
+    // The subject's case gathers every rule's verdicts: one open item per queue, raised by later verdicts.
+    const subject = { platform: o.platform, type: o.subjectType, id: o.subjectId };
+    const open = await openItemIn(trx, subject, out.queue);
     if (open) {
       taskId = Number(open.id);
-      await trx.updateTable('review_tasks').set({ priority: Math.max(open.priority, out.priority), updated_at: now }).where('id', '=', taskId).execute();
+      await raiseItem(trx, taskId, out.priority, o.clock);
     } else {
-      taskId = await openTask(trx, { platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason }, o.clock);
+      taskId = (await attachToCase(trx, { platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason: out.reason }, o.clock)).itemId;
     }
+    const caseId = (await trx.selectFrom('case_items').select('case_id').where('id', '=', taskId).executeTakeFirstOrThrow()).case_id;
+    if (caseId != null) await logCase(trx, Number(caseId), { actor: 'system', kind: 'verdict', itemId: taskId, data: { rule: o.rule.name, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, signal_ids: o.signalIds, reason: out.reason } }, o.clock);
   }
   await trx
     .insertInto('verdicts')

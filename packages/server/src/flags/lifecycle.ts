@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import type { Analyser } from '../detect/signals.ts';
 import { caseKey, flagSignal, upsertCase } from './intake.ts';
+import { closeItems, raiseItem } from '../review/task-store.ts';
 
 export async function flagsUnderReview(trx: Kysely<Database>, taskId: number, clock: Clock) {
   await trx.updateTable('flags').set({ status: 'under_review', updated_at: iso(clock.now()) }).where('task_id', '=', taskId).where('status', '=', 'received').execute();
@@ -30,7 +31,10 @@ export async function escalateOverdue(db: Kysely<Database>, clock: Clock): Promi
   for (const f of overdue) {
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('flags').set({ escalated_at: now, updated_at: now }).where('id', '=', Number(f.id)).execute();
-      if (f.task_id) await trx.updateTable('review_tasks').set({ priority: 99, updated_at: now }).where('id', '=', Number(f.task_id)).where('status', '=', 'open').execute();
+      if (f.task_id) {
+        const open = await trx.selectFrom('case_items').select('id').where('id', '=', Number(f.task_id)).where('status', '=', 'open').executeTakeFirst();
+        if (open) await raiseItem(trx, Number(open.id), 99, clock);
+      }
       await appendAudit(trx, { actor: 'system', action: 'flag.escalate', subjectType: 'flag', subjectId: f.reference, reason: `deadline passed (${f.category})` }, clock);
     });
   }
@@ -71,7 +75,8 @@ export const flagMatchAnalyser: Analyser = async ({ trx, platform, event, clock 
     if (!waiting.length) continue;
     await trx.updateTable('flags').set({ resolved_type: p.subject.type, resolved_id: p.subject.id, updated_at: iso(clock.now()) }).where('platform', '=', platform).where('case_key', '=', p.key).where('resolved_id', 'is', null).execute();
     // The placeholder case for the unknown subject closes; the flags move to the real subject's case.
-    await trx.updateTable('review_tasks').set({ status: 'closed', closed_at: iso(clock.now()), updated_at: iso(clock.now()) }).where('platform', '=', platform).where('subject_type', '=', 'flagged').where('subject_id', '=', p.key).where('status', '=', 'open').execute();
+    const placeholders = await trx.selectFrom('case_items').select('id').where('platform', '=', platform).where('subject_type', '=', 'flagged').where('subject_id', '=', p.key).where('status', '=', 'open').execute();
+    await closeItems(trx, placeholders.map((t) => Number(t.id)), clock, { resolution: `flags moved to ${p.subject.type} ${p.subject.id}` });
     for (const f of waiting) await flagSignal(trx, platform, p.subject, f.reference, { category: f.category as never, subject: { kind: f.subject_kind as never, value: f.subject_value }, found_at_url: f.found_at_url ?? undefined }, { source: f.source, orgId: f.org_id == null ? null : Number(f.org_id) }, clock);
     await upsertCase(trx, platform, p.key, p.subject, clock);
   }

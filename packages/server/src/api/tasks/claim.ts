@@ -5,7 +5,7 @@ import { HttpError } from '../../http/errors.ts';
 
 const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
 export const taskErrors = (e: unknown): never => {
-  if (e instanceof TaskError) throw new HttpError(e.status, e.status === 404 ? 'not_found' : 'conflict', e.message);
+  if (e instanceof TaskError) throw new HttpError(e.status, e.status === 404 ? 'not_found' : e.status === 403 ? 'forbidden' : 'conflict', e.message);
   throw e;
 };
 

@@ -24,7 +24,7 @@ const route: RouteModule = (app, ctx) => {
       },
     },
     handler: async (req) => {
-      const t = await ctx.db.kysely.selectFrom('review_tasks').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      const t = await ctx.db.kysely.selectFrom('case_items').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       const role = req.principal?.kind === 'staff' ? req.principal.role : null;
       const legalQueue = !!t && LEGAL_QUEUES.includes(t.queue);
       const hidden = t && ((role === 'legal' && !legalQueue) || (role === 'reviewer' && legalQueue));

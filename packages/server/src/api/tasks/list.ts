@@ -24,7 +24,7 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       const q = req.query;
-      let query = ctx.db.kysely.selectFrom('review_tasks').selectAll().where('status', '=', q.status).orderBy('priority', 'desc').orderBy('created_at').limit(q.limit);
+      let query = ctx.db.kysely.selectFrom('case_items').selectAll().where('status', '=', q.status).orderBy('priority', 'desc').orderBy('created_at').limit(q.limit);
       // Legal staff see the reports they must file and law-enforcement deadlines, not the review queues.
       if (req.principal?.kind === 'staff' && req.principal.role === 'legal') query = query.where('queue', 'in', [...LEGAL_QUEUES]);
       if (q.queue) query = query.where('queue', '=', q.queue);
