@@ -14,6 +14,8 @@ import { loadConfig, startService } from '../packages/server/src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-relay-bench-'));
 const cfg = loadConfig({ env: {}, flags: { dataDir: dir, port: '0' } });
+// The benchmark is one client machine registering a thousand users and sending as fast as it can.
+cfg.relay.limits = { ...cfg.relay.limits, registrationsPerAddressPerHour: 0, sendsPerAccountPerMinute: 0, keyPackageFetchesPerAccountPerMinute: 0 };
 cfg.exchanges.enabled = false;
 const svc = await startService(cfg, { log: pino({ level: 'silent' }) });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;

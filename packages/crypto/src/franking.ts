@@ -2,7 +2,8 @@
 //   sender:    kf ← random 32 bytes per message; commitment = HMAC-SHA256(kf, "vigil-frank-v1" ‖ content)
 //              kf travels inside the E2EE payload; the commitment in MLS authenticated_data (relay-visible)
 //   relay:     tag = HMAC-SHA256(K_relay[kid], "vigil-report-tag-v1" ‖ commitment ‖ context), context =
-//              conversation, sender, epoch, message id, time, key id — so a tag cannot be moved elsewhere
+//              conversation, sender, recipient, epoch, message id, time, key id — one tag per delivery, so a
+//              tag cannot be moved elsewhere, nor reported by anyone but the recipient it was delivered to
 //   receiver:  drops a message whose commitment does not open with (kf, content)
 //   report:    (content, kf, context, tag) → the service recomputes both MACs
 // MACs, not signatures: a leaked report convinces no one but the relay (deniability is kept).
@@ -27,6 +28,8 @@ export interface FrankedContent {
 export interface ReportingContext {
   conversationId: string;
   senderId: string;
+  /** The account this copy was delivered to: only it can report the message with this tag. */
+  recipientId: string;
   epoch: number;
   messageId: string;
   /** Relay's receive time, ms since the epoch. */
@@ -56,7 +59,7 @@ export function verifyOpening(commitment: Uint8Array, kf: Uint8Array, content: F
 }
 
 function contextBytes(ctx: ReportingContext): Uint8Array {
-  return lp('vigil-report-ctx-v1', ctx.conversationId, ctx.senderId, ctx.epoch, ctx.messageId, ctx.timestamp, ctx.keyId);
+  return lp('vigil-report-ctx-v2', ctx.conversationId, ctx.senderId, ctx.recipientId, ctx.epoch, ctx.messageId, ctx.timestamp, ctx.keyId);
 }
 
 export function reportingTag(relayKey: Uint8Array, commitment: Uint8Array, ctx: ReportingContext): Uint8Array {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { frankingCommitment, newFrankingKey, reportingTag, verifyOpening, verifyReportedMessage, verifyReportingTag, randomBytes, type FrankedContent, type ReportingContext } from '../src/index.ts';
 
 const content: FrankedContent = { body: 'hello there', attachments: [{ blobId: 'blob-1', key: new Uint8Array(32).fill(7), sha256: 'ab'.repeat(32) }] };
-const ctx: ReportingContext = { conversationId: 'conv-1', senderId: 'alice', epoch: 3, messageId: 'm-9', timestamp: 1_790_000_000_000, keyId: 'k1' };
+const ctx: ReportingContext = { conversationId: 'conv-1', senderId: 'alice', recipientId: 'bob', epoch: 3, messageId: 'm-9', timestamp: 1_790_000_000_000, keyId: 'k1' };
 
 function flipByte(b: Uint8Array, i = 0): Uint8Array {
   const c = Uint8Array.from(b);
@@ -39,8 +39,8 @@ describe('message franking', () => {
     assert.notDeepEqual(a, b);
   });
 
-  it('a tag fails for another sender, conversation, epoch, message, time, key id or relay key', () => {
-    for (const change of [{ senderId: 'mallory' }, { conversationId: 'conv-2' }, { epoch: 4 }, { messageId: 'm-10' }, { timestamp: ctx.timestamp + 1 }, { keyId: 'k2' }]) {
+  it('a tag fails for another sender, recipient, conversation, epoch, message, time, key id or relay key', () => {
+    for (const change of [{ senderId: 'mallory' }, { recipientId: 'carol' }, { recipientId: 'alice' }, { conversationId: 'conv-2' }, { epoch: 4 }, { messageId: 'm-10' }, { timestamp: ctx.timestamp + 1 }, { keyId: 'k2' }]) {
       assert.equal(verifyReportingTag(new Map([['k1', relayKey], ['k2', relayKey]]), commitment, { ...ctx, ...change }, tag), false, JSON.stringify(change));
     }
     assert.equal(verifyReportingTag(new Map([['k1', randomBytes(32)]]), commitment, ctx, tag), false);
@@ -65,7 +65,7 @@ describe('message franking', () => {
     for (const b of bits(new TextEncoder().encode(content.body))) assert.equal(verifyOpening(commitment, kf, { ...content, body: new TextDecoder().decode(b) }), false);
     for (const t of bits(tag)) assert.equal(verifyReportingTag(relayKeys, commitment, ctx, t), false);
     for (const bit of [0, 1, 20, 40]) assert.equal(verifyReportingTag(relayKeys, commitment, { ...ctx, timestamp: Number(BigInt(ctx.timestamp) ^ (1n << BigInt(bit))) }, tag), false);
-    for (const f of ['senderId', 'conversationId', 'messageId'] as const) {
+    for (const f of ['senderId', 'recipientId', 'conversationId', 'messageId'] as const) {
       for (const b of bits(new TextEncoder().encode(ctx[f]))) assert.equal(verifyReportingTag(relayKeys, commitment, { ...ctx, [f]: new TextDecoder().decode(b) }, tag), false, f);
     }
     // A tag cannot be moved to another commitment (another message through the same delivery context).

@@ -52,11 +52,18 @@ interface Conversation {
   ttlSeconds: number | null;
 }
 
+type SavedKeyPackage = { pub: string; init: string; hpke: string; sig: string };
+const encPair = (k: KeyPackagePair): SavedKeyPackage => ({ pub: b64(encodeKeyPackage(k.publicPackage)), init: b64(k.privatePackage.initPrivateKey), hpke: b64(k.privatePackage.hpkePrivateKey), sig: b64(k.privatePackage.signaturePrivateKey) });
+const decPair = (k: SavedKeyPackage): KeyPackagePair => ({ publicPackage: decodeKeyPackage(unb64(k.pub)), privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } });
+
 const newId = () => bytesToHex(randomBytes(12));
 
 export class VigilClient {
   private identity: Identity | null;
   private keyPackages: KeyPackagePair[] = [];
+  /** The last-resort key package (RFC 9420 §16.8): opens Welcomes after the one-time ones ran out; kept after use. */
+  private lastResort: KeyPackagePair | null = null;
+  private lastTopUpCheck = 0;
   private conversations = new Map<string, Conversation>();
   private messages: StoredMessage[] = [];
   /** Envelope ids already processed (bounded: the most recent 10,000). */
@@ -101,7 +108,8 @@ export class VigilClient {
     return JSON.stringify({
       v: 1, userId: this.userId,
       ...(this.identity ? { identity: { pub: enc(this.identity.signaturePublicKey), priv: enc(this.identity.signaturePrivateKey) } } : {}),
-      keyPackages: this.keyPackages.map((k) => ({ pub: enc(encodeKeyPackage(k.publicPackage)), init: enc(k.privatePackage.initPrivateKey), hpke: enc(k.privatePackage.hpkePrivateKey), sig: enc(k.privatePackage.signaturePrivateKey) })),
+      keyPackages: this.keyPackages.map(encPair),
+      ...(this.lastResort ? { lastResort: encPair(this.lastResort) } : {}),
       conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
       messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
       seen: [...this.seen].slice(-10_000),
@@ -113,14 +121,15 @@ export class VigilClient {
   static importState(json: string, transport: RelayTransport, o: ClientOptions): VigilClient {
     const s = JSON.parse(json) as {
       v: number; userId: string; identity?: { pub: string; priv: string };
-      keyPackages: { pub: string; init: string; hpke: string; sig: string }[]; conversations: { id: string; state: string; ttl: number | null }[];
+      keyPackages: SavedKeyPackage[]; lastResort?: SavedKeyPackage; conversations: { id: string; state: string; ttl: number | null }[];
       messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[]; seen?: string[]; psiAccount?: string; publicConversations?: string[];
     };
     if (s.v !== 1) throw new TypeError('unknown client state version');
     // State saved before identities existed has none: a new one signs future key packages.
     const identity = s.identity ? { userId: s.userId, signaturePublicKey: unb64(s.identity.pub), signaturePrivateKey: unb64(s.identity.priv) } : o.identity;
     const c = new VigilClient(s.userId, transport, { ...o, ...(identity ? { identity } : {}) });
-    c.keyPackages = s.keyPackages.map((k) => ({ publicPackage: decodeKeyPackage(unb64(k.pub)), privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } }));
+    c.keyPackages = s.keyPackages.map(decPair);
+    c.lastResort = s.lastResort ? decPair(s.lastResort) : null;
     for (const conv of s.conversations) {
       const d = decodeGroupState(unb64(conv.state), 0);
       if (!d) throw new TypeError(`corrupt saved state for conversation ${conv.id}`);
@@ -133,14 +142,40 @@ export class VigilClient {
     return c;
   }
 
-  /** Publishes fresh single-use key packages (signed by the identity key) so others can add this user. */
+  /**
+   * Publishes fresh single-use key packages (signed by the identity key) so others can add this user, and a
+   * last-resort package the first time, so that draining the one-time packages never locks the user out.
+   */
   async publishKeyPackages(n = 3): Promise<void> {
     const id = await this.ident();
+    if (!this.lastResort) {
+      const kp = await newKeyPackage(id, { lastResort: true });
+      await this.transport.publishKeyPackage(this.userId, encodeKeyPackage(kp.publicPackage), { lastResort: true });
+      this.lastResort = kp;
+    }
     for (let i = 0; i < n; i++) {
       const kp = await newKeyPackage(id);
       this.keyPackages.push(kp);
       await this.transport.publishKeyPackage(this.userId, encodeKeyPackage(kp.publicPackage));
     }
+  }
+
+  /**
+   * Tops the directory up to `target` one-time packages when fewer than `min` are left (others may have
+   * taken them without inviting us anywhere). Asks the relay at most once a minute; sync() calls it.
+   */
+  async topUpKeyPackages(o: { min?: number; target?: number; force?: boolean } = {}): Promise<number> {
+    if (!this.transport.keyPackageStatus || !this.identity) return 0;
+    if (!o.force && this.now() - this.lastTopUpCheck < 60_000) return 0;
+    this.lastTopUpCheck = this.now();
+    const s = await this.transport.keyPackageStatus(this.userId);
+    const min = o.min ?? 2;
+    const target = o.target ?? 5;
+    const n = s.oneTime < min ? target - s.oneTime : 0;
+    if (!s.lastResort) this.lastResort = null; // the directory lost it: publish a new one
+    if (n > 0 || !s.lastResort) await this.publishKeyPackages(Math.max(0, n));
+    // Packages the directory no longer holds were taken; their private halves stay until a Welcome uses them.
+    return n;
   }
 
   conversationIds(): string[] {
@@ -327,7 +362,11 @@ export class VigilClient {
 
   /** Fetches and processes everything the relay holds for this user; returns the new messages. */
   async sync(): Promise<StoredMessage[]> {
-    return this.serially(async () => this.handle(await this.transport.receive(this.userId)));
+    return this.serially(async () => {
+      const got = await this.handle(await this.transport.receive(this.userId));
+      await this.topUpKeyPackages();
+      return got;
+    });
   }
 
   /**
@@ -388,14 +427,14 @@ export class VigilClient {
   private async processWelcome(e: Envelope, m: ReturnType<typeof decodeMessage>): Promise<null> {
     if (m.wireformat !== 'mls_welcome') throw new TypeError('expected a Welcome');
     const cs = await cipherSuite();
-    for (const kp of this.keyPackages) {
+    for (const kp of this.lastResort ? [...this.keyPackages, this.lastResort] : this.keyPackages) {
       let state: ClientState;
       try {
         state = await joinGroup(m.welcome, kp.publicPackage, kp.privatePackage, emptyPskIndex, cs);
       } catch {
         continue; // not encrypted to this key package: try the next
       }
-      this.keyPackages = this.keyPackages.filter((k) => k !== kp); // single use
+      this.keyPackages = this.keyPackages.filter((k) => k !== kp); // single use (the last-resort one stays)
       if (!membersOf(state).some((x) => x.userId === e.from)) throw new Error(`a Welcome from ${e.from}, who is not in the group`);
       this.conversations.set(e.conversationId, { state, ttlSeconds: null });
       if (this.keyPackages.length < 2) await this.publishKeyPackages(2);
@@ -440,7 +479,7 @@ export class VigilClient {
     if (!e.relay) throw new Error('no relay stamp: message dropped');
     const ctx = e.relay.context;
     // The tag is only useful in a report if its context is this very delivery.
-    if (ctx.conversationId !== e.conversationId || ctx.senderId !== e.from || ctx.messageId !== p.id || ctx.epoch !== Number(m.privateMessage.epoch)) throw new Error('relay stamp is for another delivery: message dropped');
+    if (ctx.conversationId !== e.conversationId || ctx.senderId !== e.from || ctx.recipientId !== this.userId || ctx.messageId !== p.id || ctx.epoch !== Number(m.privateMessage.epoch)) throw new Error('relay stamp is for another delivery: message dropped');
     const own: SourceRecordJson = { comm: b64(ad.sourceComm), r: p.r, src: e.relay.src, sig: e.relay.sig };
     if (!equalBytes(sourceCommit(content, unb64(p.r)).comm, ad.sourceComm) || !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(own), content)) throw new Error('source record does not verify: message dropped');
     if (p.original && !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(p.original), content)) throw new Error("forward's original source record does not verify: message dropped");
@@ -505,7 +544,7 @@ export class VigilClient {
     const first = all.indexOf(chosen[0]!);
     const context = all.slice(Math.max(0, first - (o.context ?? DEFAULT_REPORT_CONTEXT)), first);
     const reveal = (m: StoredMessage, contextOnly: boolean): RevealedMessageV1 => ({
-      message_id: m.id, conversation_id: m.conversationId, sender_id: m.context.senderId, epoch: m.context.epoch, timestamp: m.context.timestamp, key_id: m.context.keyId,
+      message_id: m.id, conversation_id: m.conversationId, sender_id: m.context.senderId, recipient_id: m.context.recipientId, epoch: m.context.epoch, timestamp: m.context.timestamp, key_id: m.context.keyId,
       body: m.body, attachments: m.attachments.map((a) => ({ ...a })), franking_key: b64(m.frankingKey), tag: m.tag, source: m.source, hops: m.hops, sent_at: m.sentAt,
       ...(contextOnly ? { context_only: true as const } : {}),
     });

@@ -77,8 +77,13 @@ export class HttpRelayTransport implements RelayTransport {
     return this.call('PUT', '/relay/v1/profile', p);
   }
 
-  async publishKeyPackage(_userId: string, keyPackage: Uint8Array) {
-    await this.call('POST', '/relay/v1/key-packages', { key_packages: [b64(keyPackage)] });
+  async publishKeyPackage(_userId: string, keyPackage: Uint8Array, o: { lastResort?: boolean } = {}) {
+    await this.call('POST', '/relay/v1/key-packages', o.lastResort ? { key_packages: [], last_resort: b64(keyPackage) } : { key_packages: [b64(keyPackage)] });
+  }
+
+  async keyPackageStatus(_userId: string) {
+    const r = await this.call<{ one_time: number; last_resort: boolean }>('GET', '/relay/v1/key-packages');
+    return { oneTime: r.one_time, lastResort: r.last_resort };
   }
 
   async fetchKeyPackage(userId: string) {
@@ -227,8 +232,12 @@ export class HttpRelayTransport implements RelayTransport {
     return this.call<{ group_id: string; conversation_id: string }>('POST', `/relay/v1/join/${encodeURIComponent(code)}`);
   }
 
-  /** Sends a report built by VigilClient.buildReport to the relay (and on to the safety service). */
-  async report(subject: { type: 'account' | 'group'; id: string }, evidence: unknown, reason = 'child_safety') {
-    return this.call<{ report_id: string }>('POST', '/relay/v1/reports', { subject, reason, evidence });
+  /**
+   * Sends a report built by VigilClient.buildReport to the relay (and on to the safety service). The relay
+   * derives the subject from the evidence (the sender); pass `subject` to report the group instead, or to name
+   * one sender when messages of several were reported.
+   */
+  async report(subject: { type: 'account' | 'group'; id: string } | undefined, evidence: unknown, reason = 'child_safety') {
+    return this.call<{ report_id: string; status: 'verified' | 'forged'; subject: { type: string; id: string }; duplicate: boolean }>('POST', '/relay/v1/reports', { ...(subject ? { subject } : {}), reason, evidence });
   }
 }

@@ -25,11 +25,21 @@ export async function newIdentity(userId: string): Promise<Identity> {
 
 export type KeyPackagePair = { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage };
 
-/** A single-use key package signed by the identity key (fresh HPKE init and leaf keys each time). */
-export async function newKeyPackage(id: Identity): Promise<KeyPackagePair> {
+/**
+ * The `last_resort` KeyPackage extension (RFC 9420 §16.8; type 0x000A in the IANA MLS registry): a package the
+ * directory may hand out more than once, when the owner's one-time packages have run out, so a user whose
+ * packages were drained can still be added to conversations.
+ */
+export const LAST_RESORT_EXTENSION = 0x000a;
+
+/** A key package signed by the identity key (fresh HPKE init and leaf keys each time); single use unless `lastResort`. */
+export async function newKeyPackage(id: Identity, o: { lastResort?: boolean } = {}): Promise<KeyPackagePair> {
   const credential = { credentialType: 'basic' as const, identity: new TextEncoder().encode(id.userId) };
-  return generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, [], { signKey: id.signaturePrivateKey, publicKey: id.signaturePublicKey }, await cipherSuite());
+  const extensions = o.lastResort ? [{ extensionType: LAST_RESORT_EXTENSION, extensionData: new Uint8Array(0) }] : [];
+  return generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, extensions, { signKey: id.signaturePrivateKey, publicKey: id.signaturePublicKey }, await cipherSuite());
 }
+
+export const isLastResort = (kp: KeyPackage): boolean => kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
 
 export const encodeKeyPackage = (kp: KeyPackage): Uint8Array => encodeMlsMessage({ keyPackage: kp, wireformat: 'mls_key_package', version: 'mls10' });
 

@@ -22,19 +22,29 @@ export interface RelayKeysForVerifying {
 }
 
 /**
- * Stamps one application message for delivery. `senderId` must be the account the relay
- * authenticated, and `now` the relay's clock. Throws for anything that is not an MLS application
- * message carrying Vigil's authenticated data (the relay refuses it: such a message could not be
- * reported). Stores nothing.
+ * Stamps one application message for delivery to each recipient. `senderId` must be the account the
+ * relay authenticated, `recipients` the accounts it queues the message for, and `now` the relay's clock.
+ * The source record is signed once per message; the reporting tag is one HMAC per recipient, because it
+ * binds the recipient: only the account a copy was delivered to can report it. Throws for anything that
+ * is not an MLS application message carrying Vigil's authenticated data (the relay refuses it: such a
+ * message could not be reported). Stores nothing.
  */
-export function relayStamp(keys: RelayKeysForStamping, o: { conversationId: string; senderId: string; messageId: string; data: Uint8Array; now: number }): RelayStamp {
+export function relayStamp(
+  keys: RelayKeysForStamping,
+  o: { conversationId: string; senderId: string; messageId: string; data: Uint8Array; now: number; recipients: Iterable<string> },
+): Map<string, RelayStamp> {
   const m = decodeMessage(o.data);
   if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application') throw new TypeError('application messages must be MLS private messages');
   const { frankingCommitment, sourceComm } = decodeAuthenticatedData(m.privateMessage.authenticatedData);
-  const context: ReportingContext = { conversationId: o.conversationId, senderId: o.senderId, epoch: Number(m.privateMessage.epoch), messageId: o.messageId, timestamp: o.now, keyId: keys.franking.keyId };
-  const tag = reportingTag(keys.franking.key, frankingCommitment, context);
   const { src, sig } = relayStampSource(keys.source, sourceComm, { userId: o.senderId, timestamp: o.now });
-  return { context, tag: b64(tag), src: b64(src), sig: b64(sig) };
+  const source = { src: b64(src), sig: b64(sig) };
+  const out = new Map<string, RelayStamp>();
+  for (const recipientId of o.recipients) {
+    if (out.has(recipientId)) continue;
+    const context: ReportingContext = { conversationId: o.conversationId, senderId: o.senderId, recipientId, epoch: Number(m.privateMessage.epoch), messageId: o.messageId, timestamp: o.now, keyId: keys.franking.keyId };
+    out.set(recipientId, { context, tag: b64(reportingTag(keys.franking.key, frankingCommitment, context)), ...source });
+  }
+  return out;
 }
 
 export interface MessageVerification {
@@ -47,16 +57,35 @@ export interface MessageVerification {
 }
 
 export interface ReportVerification {
-  /** verified: every reported message checks out; forged: one does not; unverifiable: nothing to check. */
+  /**
+   * verified: every reported message checks out and was delivered to the reporter; forged: evidence in the
+   * SDK's format that does not (a failing or misdelivered reported message, or no reported message at all);
+   * unverifiable: no franked evidence to check (a platform's report without the SDK's evidence).
+   */
   status: 'verified' | 'forged' | 'unverifiable';
   messages: MessageVerification[];
+  /** Why the report is forged, when it is not one message's fault. */
+  reason?: string;
+  /** Verified reports: the conversation and the sender of the reported messages, as the relay's tags bind them. */
+  conversation_id?: string;
+  /** Every distinct verified sender of a reported message (one, unless several people's messages were reported). */
+  senders?: string[];
   /** The original author of the first reported message. */
   source?: { user_id: string; timestamp: number };
 }
 
-function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying, contextOnly: boolean): Omit<MessageVerification, 'message_id' | 'context_only'> {
+export interface VerifyReportOptions {
+  /**
+   * The account that filed the report, as the relay or platform authenticated it. Each reported message's
+   * tag must bind it as the recipient: evidence can be reported only by the person it was delivered to.
+   */
+  reporterId?: string;
+}
+
+function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying, contextOnly: boolean, reporterId: string | undefined): Omit<MessageVerification, 'message_id' | 'context_only'> {
   if (!m || typeof m !== 'object') return { ok: false, reason: 'not a message' };
   if (typeof conversationId === 'string' && m.conversation_id !== conversationId) return { ok: false, reason: 'message from another conversation' };
+  if (reporterId !== undefined && m.recipient_id !== reporterId) return { ok: false, reason: 'the message was delivered to someone other than the reporter' };
   const content = revealedContent(m);
   const franked = verifyReportedMessage({ content, frankingKey: fromB64(m.franking_key), context: revealedContext(m), tag: fromB64(m.tag) }, keys.franking);
   if (!franked.ok) return franked;
@@ -74,21 +103,27 @@ function fromB64(s: unknown): Uint8Array {
   return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 }
 
+/** Evidence in the SDK's format (`report.filed` evidence version 1), whether or not it verifies. */
+export function isSdkEvidence(report: unknown): boolean {
+  return !!report && typeof report === 'object' && (report as { version?: unknown }).version === 1 && Array.isArray((report as { messages?: unknown }).messages);
+}
+
 /**
  * Checks a report built by VigilClient.buildReport (untrusted JSON). A reported message that fails
- * makes the report forged; a context message that fails is only marked. Never throws.
+ * makes the report forged, and so does SDK evidence with no reported message (context alone proves
+ * nothing was reported); a context message that fails is only marked. Never throws.
  */
-export function verifyReport(report: unknown, keys: RelayKeysForVerifying): ReportVerification {
-  const r = report as { version?: unknown; conversation_id?: unknown; messages?: unknown } | null;
-  const msgs = r && r.version === 1 && Array.isArray(r.messages) ? (r.messages as RevealedMessageV1[]) : [];
-  if (!msgs.length) return { status: 'unverifiable', messages: [] };
+export function verifyReport(report: unknown, keys: RelayKeysForVerifying, o: VerifyReportOptions = {}): ReportVerification {
+  if (!isSdkEvidence(report)) return { status: 'unverifiable', messages: [] };
+  const r = report as { conversation_id?: unknown; messages: RevealedMessageV1[] };
   const out: ReportVerification = { status: 'verified', messages: [] };
+  const senders = new Set<string>();
   let reported = 0;
-  for (const m of msgs) {
+  for (const m of r.messages) {
     const contextOnly = m?.context_only === true;
     let v: Omit<MessageVerification, 'message_id' | 'context_only'>;
     try {
-      v = verifyOne(m, r!.conversation_id, keys, contextOnly);
+      v = verifyOne(m, r.conversation_id, keys, contextOnly, o.reporterId);
     } catch (e) {
       v = { ok: false, reason: (e as Error).message };
     }
@@ -96,9 +131,15 @@ export function verifyReport(report: unknown, keys: RelayKeysForVerifying): Repo
     if (contextOnly) continue;
     reported++;
     if (!v.ok) out.status = 'forged';
-    else out.source ??= v.source;
+    else {
+      out.source ??= v.source;
+      senders.add(m.sender_id);
+    }
   }
-  if (!reported) return { status: 'unverifiable', messages: out.messages };
-  if (out.status === 'forged') delete out.source; // nothing in a forged report is attributed
-  return out;
+  if (!reported) return { status: 'forged', reason: 'the evidence reports no message (only context, or nothing)', messages: out.messages };
+  if (out.status === 'forged') {
+    delete out.source; // nothing in a forged report is attributed
+    return out;
+  }
+  return { ...out, conversation_id: r.conversation_id as string, senders: [...senders] };
 }

@@ -13,6 +13,8 @@ export interface RevealedMessageV1 {
   message_id: string;
   conversation_id: string;
   sender_id: string;
+  /** The account this copy was delivered to (bound by the relay's tag): only it can report the message. */
+  recipient_id: string;
   epoch: number;
   /** The relay's delivery time, ms since the epoch (part of the tag's context). */
   timestamp: number;
@@ -44,5 +46,5 @@ export function revealedContent(m: Pick<RevealedMessageV1, 'body' | 'attachments
 }
 
 export function revealedContext(m: RevealedMessageV1): ReportingContext {
-  return { conversationId: m.conversation_id, senderId: m.sender_id, epoch: m.epoch, messageId: m.message_id, timestamp: m.timestamp, keyId: m.key_id };
+  return { conversationId: m.conversation_id, senderId: m.sender_id, recipientId: m.recipient_id, epoch: m.epoch, messageId: m.message_id, timestamp: m.timestamp, keyId: m.key_id };
 }

@@ -25,8 +25,11 @@ export interface Envelope {
 }
 
 export interface RelayTransport {
-  publishKeyPackage(userId: string, keyPackage: Uint8Array): Promise<void>;
+  /** A one-time key package, or (`lastResort`) the one the directory falls back to, replacing the previous one. */
+  publishKeyPackage(userId: string, keyPackage: Uint8Array, o?: { lastResort?: boolean }): Promise<void>;
   fetchKeyPackage(userId: string): Promise<Uint8Array>;
+  /** How many of this user's one-time packages the directory still holds, and whether it has a last-resort one. */
+  keyPackageStatus?(userId: string): Promise<{ oneTime: number; lastResort: boolean }>;
   send(e: { id: string; conversationId: string; kind: EnvelopeKind; from: string; to: string[]; data: Uint8Array; expiresAt?: number }): Promise<void>;
   receive(userId: string): Promise<Envelope[]>;
   /** Lets the relay delete delivered envelopes; called after they are processed (at-least-once). */

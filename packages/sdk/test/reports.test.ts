@@ -33,7 +33,7 @@ describe('reports', async () => {
     assert.equal(report.messages.length, 6);
     assert.deepEqual(report.messages.map((m) => m.context_only ?? false), [true, true, true, true, true, false]);
     assert.deepEqual(report.messages.map((m) => m.body), ['message 2', 'message 3', 'message 4', 'message 5', 'message 6', 'the reported message']);
-    assert.deepEqual(Object.keys(last(report)).sort(), ['attachments', 'body', 'conversation_id', 'epoch', 'franking_key', 'hops', 'key_id', 'message_id', 'sender_id', 'sent_at', 'source', 'tag', 'timestamp'].sort());
+    assert.deepEqual(Object.keys(last(report)).sort(), ['attachments', 'body', 'conversation_id', 'epoch', 'franking_key', 'hops', 'key_id', 'message_id', 'recipient_id', 'sender_id', 'sent_at', 'source', 'tag', 'timestamp'].sort());
     assert.equal(bob!.buildReport(g, [target.id], { context: 2 }).messages.length, 3);
     assert.equal(JSON.stringify(JSON.parse(JSON.stringify(report))), JSON.stringify(report), 'plain JSON');
   });

@@ -40,8 +40,10 @@ export const configSchema = z
         timeoutMs: z.number().int().min(100).default(15_000),
         /** Fetch and hash media that events give only by URL (profile photos, group photos, shared media). */
         hashRemote: z.boolean().default(true),
+        /** Images Vigil hashes itself are also matched through robust views (bars trimmed, crops, small derotations); on unless false. */
+        robust: z.boolean().optional(),
       })
-      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, hashRemote: true }),
+      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, hashRemote: true, robust: true }),
     /** Bounded work for media decoding (see media/decode-limit.ts). */
     decode: z
       .object({
@@ -86,8 +88,30 @@ export const configSchema = z
         sourceKeys: z.record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() })).default({}),
         /** How often WebSocket delivery looks for messages queued by other server processes (same-process sends wake it at once). */
         socketPollMs: z.number().int().min(50).default(1000),
+        /**
+         * Abuse limits, per process (a deployment with several relay processes behind a load balancer multiplies the
+         * per-process counts by their number; blob quotas are counted in the database and hold exactly). Every refusal is
+         * a 429 with retry-after. 0 turns a limit off.
+         */
+        limits: z
+          .object({
+            registrationsPerAddressPerHour: z.number().int().min(0).default(30),
+            sendsPerAccountPerMinute: z.number().int().min(0).default(600),
+            reportsPerAccountPerMinute: z.number().int().min(0).default(10),
+            /** Key packages one account may take from the directory per minute (adding members to a large group takes many). */
+            keyPackageFetchesPerAccountPerMinute: z.number().int().min(0).default(1200),
+            /** Key packages of one user that one account may take per hour: adding someone needs one; draining needs many. */
+            keyPackageFetchesPerTargetPerHour: z.number().int().min(0).default(5),
+            /** One-time key packages one account may hold in the directory. */
+            keyPackagesPerAccount: z.number().int().min(1).default(100),
+            blobBytesPerAccountPerDay: z.number().int().min(0).default(200 * 1024 * 1024),
+            /** All live blobs together (until they expire). */
+            blobBytesTotal: z.number().int().min(0).default(20 * 1024 * 1024 * 1024),
+            socketsPerAccount: z.number().int().min(0).default(5),
+          })
+          .prefault({}),
       })
-      .default({ platform: 'default', maxBlobBytes: 25 * 1024 * 1024, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {}, socketPollMs: 1000 }),
+      .prefault({}),
     psi: z
       .object({
         /** Which conversations' attachments carry private-matching vouchers: off (default), large groups only, or all. */

@@ -8,6 +8,7 @@ import { VigilClient, HttpRelayTransport, type StoredMessage } from '@vigil/sdk'
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
 import { messenger, type Messenger } from './relay-helpers.ts';
 import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 
 /** Resolves with the first value `poll` returns that is not undefined, or rejects after `ms`. */
 async function eventually<T>(poll: () => T | undefined | Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
@@ -31,7 +32,8 @@ for (const dialect of DIALECTS) {
     const rawSocket = (token: string) => new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, ['vigil.relay.v1'], { headers: { authorization: `Bearer ${token}` } });
 
     before(async () => {
-      ta = await testApp(dialect, { relay: { platform: 'default', maxBlobBytes: 1 << 20, blobTtlDays: 30, frankingKeys: {}, sourceKeys: {}, socketPollMs: 100 } });
+      const relay = loadConfig({ env: {}, flags: {} }).relay;
+      ta = await testApp(dialect, { relay: { ...relay, maxBlobBytes: 1 << 20, socketPollMs: 100, limits: { ...relay.limits, registrationsPerAddressPerHour: 0 } } });
       m = await messenger(ta);
       ({ base, relayPublic } = m);
     });

@@ -22,22 +22,22 @@ for (const dialect of DIALECTS) {
     after(async () => ta.close());
 
     /** What a client SDK reveals for one delivered message, the relay having tagged (and source-stamped) it. */
-    function revealed(body: string, o: { sender: string; messageId: string; forwardedFrom?: string }) {
+    function revealed(body: string, o: { sender: string; recipient: string; messageId: string; forwardedFrom?: string }) {
       const keys = relayKeys(ta.ctx.cfg);
       const content: FrankedContent = { body };
       const kf = newFrankingKey();
-      const ctx = { conversationId: 'conv-1', senderId: o.sender, epoch: 2, messageId: o.messageId, timestamp: 1_790_000_000_000, keyId: keys.activeFranking };
+      const ctx = { conversationId: 'conv-1', senderId: o.sender, recipientId: o.recipient, epoch: 2, messageId: o.messageId, timestamp: 1_790_000_000_000, keyId: keys.activeFranking };
       const tag = reportingTag(keys.franking.get(keys.activeFranking)!, frankingCommitment(kf, content), ctx);
       const src = keys.source.get(keys.activeSource)!;
       const { comm, r } = sourceCommit(content);
       const stamp = relayStampSource({ keyId: keys.activeSource, encKey: src.encKey, signSecret: src.signSecret! }, comm, { userId: o.forwardedFrom ?? o.sender, timestamp: 1_789_000_000_000 });
-      return { message_id: o.messageId, conversation_id: 'conv-1', sender_id: o.sender, epoch: 2, timestamp: ctx.timestamp, key_id: ctx.keyId, body, franking_key: b64(kf), tag: b64(tag), source: encodeSourceRecord({ comm, r, ...stamp }) };
+      return { message_id: o.messageId, conversation_id: 'conv-1', sender_id: o.sender, recipient_id: o.recipient, epoch: 2, timestamp: ctx.timestamp, key_id: ctx.keyId, body, franking_key: b64(kf), tag: b64(tag), source: encodeSourceRecord({ comm, r, ...stamp }) };
     }
 
     it('verifies a genuine report, traces the forwarded item to its author, rejects a forged one', async () => {
-      const genuine = revealed('a message I was sent', { sender: 'acc-bad', messageId: 'm1', forwardedFrom: 'acc-origin' });
-      const context = { ...revealed('earlier message', { sender: 'acc-bad', messageId: 'm0' }), context_only: true, body: 'edited context' };
-      const forged = { ...revealed('what was really sent', { sender: 'acc-bad', messageId: 'm2' }), body: 'words the sender never wrote' };
+      const genuine = revealed('a message I was sent', { sender: 'acc-bad', recipient: 'acc-rep1', messageId: 'm1', forwardedFrom: 'acc-origin' });
+      const context = { ...revealed('earlier message', { sender: 'acc-bad', recipient: 'acc-rep1', messageId: 'm0' }), context_only: true, body: 'edited context' };
+      const forged = { ...revealed('what was really sent', { sender: 'acc-bad', recipient: 'acc-rep2', messageId: 'm2' }), body: 'words the sender never wrote' };
       const now = ta.clock.now().toISOString();
       await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
         { id: 'r1', type: 'report.filed', occurred_at: now, report: { id: 'rep-ok', reporter_id: 'acc-rep1', subject: { type: 'account', id: 'acc-bad' }, reason: 'child_safety', evidence: { version: 1, messages: [context, genuine] } } },

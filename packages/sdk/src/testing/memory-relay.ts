@@ -26,22 +26,31 @@ export class MemoryRelay implements RelayTransport {
     };
   }
 
-  async publishKeyPackage(userId: string, kp: Uint8Array) {
-    this.keyPackages.set(userId, [...(this.keyPackages.get(userId) ?? []), kp]);
+  private lastResort = new Map<string, Uint8Array>();
+
+  async publishKeyPackage(userId: string, kp: Uint8Array, o: { lastResort?: boolean } = {}) {
+    if (o.lastResort) this.lastResort.set(userId, kp);
+    else this.keyPackages.set(userId, [...(this.keyPackages.get(userId) ?? []), kp]);
   }
 
   async fetchKeyPackage(userId: string) {
-    const kp = (this.keyPackages.get(userId) ?? []).shift(); // single use
+    // One-time packages first (single use); then the last-resort one, which stays.
+    const kp = (this.keyPackages.get(userId) ?? []).shift() ?? this.lastResort.get(userId);
     if (!kp) throw new Error(`no key package for ${userId}`);
     return kp;
   }
 
+  async keyPackageStatus(userId: string) {
+    return { oneTime: this.keyPackages.get(userId)?.length ?? 0, lastResort: this.lastResort.has(userId) };
+  }
+
   async send(e: { id: string; conversationId: string; kind: Envelope['kind']; from: string; to: string[]; data: Uint8Array; expiresAt?: number }) {
     this.seen.push(e.data);
-    // Application messages are stamped once and the same stamp goes to every recipient.
-    const stamp = e.kind === 'application' ? relayStamp(this.keys, { conversationId: e.conversationId, senderId: e.from, messageId: e.id, data: e.data, now: this.now() }) : undefined;
-    for (const u of new Set(e.to)) {
-      if (u === e.from) continue;
+    const to = [...new Set(e.to)].filter((u) => u !== e.from);
+    // Application messages get one stamp per recipient (the tag binds who it was delivered to).
+    const stamps = e.kind === 'application' ? relayStamp(this.keys, { conversationId: e.conversationId, senderId: e.from, messageId: e.id, data: e.data, now: this.now(), recipients: to }) : undefined;
+    for (const u of to) {
+      const stamp = stamps?.get(u);
       this.push(u, { id: e.id, conversationId: e.conversationId, kind: e.kind, from: e.from, data: e.data, ...(stamp ? { relay: stamp } : {}), ...(e.expiresAt ? { expiresAt: e.expiresAt } : {}) });
     }
   }

@@ -417,7 +417,7 @@ export interface LeRequestsTable {
 
 export interface RelayAccountsTable { id: string; username: string; password_hash: string; created_at: string }
 export interface RelayDevicesTable { token_hash: string; account_id: string; created_at: string; last_seen_at: string }
-export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string }
+export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string; /** 1: the account's last-resort package, handed out when no one-time package is left and never deleted. */ last_resort: Generated<number> }
 export interface PsiTablesTable { version: number; mode: string; root: string; threshold: number; listed: number; slots: number; data: string; created_by: string; created_at: string }
 export interface PsiMatchesTable { id: Id; platform: string; account_id: string; account_secret_id: string; voucher_id: string; table_version: number; conversation_id: string | null; voucher: string; event_id: number; created_at: string }
 export interface PsiOpeningsTable { id: Id; platform: string; account_id: string; voucher_id: string; conversation_id: string | null; blob_id: string; sha256: string; vault_item_id: number; opened_at: string }

@@ -27,13 +27,46 @@ export interface IngestResult {
   results: { id: string; status: 'accepted' | 'duplicate' }[];
 }
 
+/**
+ * Strings that both storage dialects keep exactly: PostgreSQL refuses NUL in text and jsonb, and its UTF-8
+ * encoding replaces lone UTF-16 surrogates (two different ids could collapse into one). Checked everywhere in
+ * the event, keys and free-form evidence included, so both dialects accept and refuse the same batches.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (s: string) => !s.includes('\0') && !LONE_SURROGATE.test(s);
+
+function unicodeProblems(value: unknown, path: string, out: { path: string; message: string }[], depth = 0): void {
+  if (out.length >= 20) return;
+  if (depth > 64) {
+    out.push({ path, message: 'nested more than 64 levels deep' });
+    return;
+  }
+  if (typeof value === 'string') {
+    if (value.includes('\0')) out.push({ path, message: 'contains a NUL character (U+0000), which cannot be stored' });
+    else if (LONE_SURROGATE.test(value)) out.push({ path, message: 'is not valid Unicode (an unpaired UTF-16 surrogate)' });
+  } else if (Array.isArray(value)) value.forEach((v, i) => unicodeProblems(v, path ? `${path}.${i}` : String(i), out, depth + 1));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      if (!storable(k)) out.push({ path: p, message: 'a field name that is not valid Unicode or contains NUL' });
+      else unicodeProblems(v, p, out, depth + 1);
+    }
+  }
+}
+
 export function validateEvents(raw: unknown[]): PlatformEvent[] {
   const problems: EventProblem[] = [];
   const events: PlatformEvent[] = [];
   const seen = new Set<string>();
   raw.forEach((r, index) => {
-    const parsed = platformEvent.safeParse(r);
     const rid = typeof (r as { id?: unknown })?.id === 'string' ? (r as { id: string }).id : undefined;
+    const bad: { path: string; message: string }[] = [];
+    unicodeProblems(r, '', bad);
+    if (bad.length) {
+      for (const b of bad) problems.push({ index, id: rid !== undefined && storable(rid) ? rid : undefined, path: b.path || '(event)', message: b.message });
+      return;
+    }
+    const parsed = platformEvent.safeParse(r);
     if (!parsed.success) {
       for (const issue of (parsed.error as ZodError).issues) {
         problems.push({ index, id: rid, path: issue.path.join('.') || '(event)', message: issue.message });

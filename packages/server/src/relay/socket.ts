@@ -92,9 +92,13 @@ function tokenOf(req: IncomingMessage): string | null {
   return null;
 }
 
-function refuse(socket: Duplex, status: number, reason: string) {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthenticated' : 'invalid_request', message: reason } });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+const REFUSALS: Record<number, [code: string, text: string]> = { 400: ['invalid_request', 'Bad Request'], 401: ['unauthenticated', 'Unauthorized'], 429: ['rate_limited', 'Too Many Requests'] };
+
+function refuse(socket: Duplex, status: 400 | 401 | 429, reason: string, retryAfterS?: number) {
+  const [code, text] = REFUSALS[status]!;
+  const body = JSON.stringify({ error: { code, message: reason } });
+  const retry = retryAfterS ? `retry-after: ${retryAfterS}\r\n` : '';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retry}connection: close\r\n\r\n${body}`);
 }
 
 /** Serves SOCKET_PATH on the app's HTTP server; sockets are closed before the app closes. */
@@ -103,6 +107,8 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
   const db = ctx.db.kysely;
   const platform = ctx.cfg.relay.platform;
+  const maxSockets = ctx.cfg.relay.limits.socketsPerAccount;
+  const open = new Map<string, number>(); // account → sockets open in this process
 
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH) return refuse(socket, 400, `no WebSocket at ${req.url}`);
@@ -111,6 +117,7 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
     deviceAccount(db, platform, token).then(
       (account) => {
         if (!account) return refuse(socket, 401, 'unknown device token, or the account is banned');
+        if (maxSockets && (open.get(account.accountId) ?? 0) >= maxSockets) return refuse(socket, 429, `at most ${maxSockets} open connections per account: close one first`, 30);
         wss.handleUpgrade(req, socket, head, (ws) => serve(ws, account.accountId, token));
       },
       (e) => {
@@ -149,6 +156,7 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
       }
     };
     const unsubscribe = hub.subscribe(accountId, () => void pump());
+    open.set(accountId, (open.get(accountId) ?? 0) + 1);
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
@@ -159,6 +167,9 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
     ws.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      const n = (open.get(accountId) ?? 1) - 1;
+      if (n > 0) open.set(accountId, n);
+      else open.delete(accountId);
     });
     ws.on('error', (e) => ctx.log.debug({ err: e, accountId }, 'relay socket error'));
     ws.on('message', (raw, isBinary) => {

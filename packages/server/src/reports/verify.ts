@@ -1,15 +1,16 @@
 // Checking a user report: each revealed message must carry a franking opening that matches the
-// relay's reporting tag for that delivery (so a reporter cannot invent or alter a message), and its
-// source record traces it to its original author (for a forward, someone other than the sender).
+// relay's reporting tag for that delivery to the reporter (so a reporter cannot invent or alter a
+// message, nor report one delivered to someone else), and its source record traces it to its original
+// author (for a forward, someone other than the sender).
 // The check itself is the SDK's verifyReport, shared with the in-process relay, so client and
 // server agree on what a genuine report is. Context messages that fail are only marked; a reported
 // message that fails makes the report forged: it is counted, and raises no review task.
 import type { Kysely } from 'kysely';
-import { verifyReport, type ReportVerification } from '@vigil/sdk';
+import type { ReportVerification } from '@vigil/sdk';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import type { EventFollowUp } from '../ingest/apply.ts';
-import { relayKeys } from './relay-keys.ts';
+import { verifyReportEvidence } from './subject.ts';
 
 export type Verification = ReportVerification;
 
@@ -17,7 +18,7 @@ export type Verification = ReportVerification;
 export function verifyReportFollowUp(cfg: Config): EventFollowUp {
   return async (trx: Kysely<Database>, platform, e) => {
     if (e.type !== 'report.filed') return;
-    const v = verifyReport(e.report.evidence, relayKeys(cfg));
+    const v = verifyReportEvidence(cfg, e.report.reporter_id, e.report.evidence);
     await trx.updateTable('user_reports').set({ verification: v.status, verification_detail: JSON.stringify(v) }).where('platform', '=', platform).where('id', '=', e.report.id).execute();
   };
 }

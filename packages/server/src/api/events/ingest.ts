@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { eventBatch, EVENT_TYPES } from '../../ingest/events.ts';
 import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
+import { checkReportSubjects } from '../../reports/subject.ts';
 
 /** POST /v1/events — a batch of platform events; replays (same id) are accepted and ignored. */
 const route: RouteModule = (app, ctx) => {
@@ -29,6 +30,7 @@ const route: RouteModule = (app, ctx) => {
       const p = req.principal;
       if (p?.kind !== 'key') throw new Error('unreachable: ingest needs an API key');
       const events = validateEvents(req.body.events);
+      checkReportSubjects(ctx.cfg, events);
       const result = await ingestEvents(ctx.db.kysely, p.platform, events, ctx.clock, p.keyId);
       if (result.accepted) ctx.jobsAdded();
       return result;

@@ -5,6 +5,7 @@ import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { AppContext } from '../../context.ts';
 import { relayKeys } from '../../reports/relay-keys.ts';
+import { relayLimiters } from '../../relay/rate-limit.ts';
 
 const creds = z.object({ username: z.string(), password: z.string() }).strict();
 const session = z.object({ user_id: z.string(), token: z.string() });
@@ -27,8 +28,9 @@ const route: RouteModule = (app, ctx) => {
   });
   app.post('/relay/v1/accounts', {
     config: { access: { public: true } },
-    schema: { tags: ['relay'], summary: 'Register (username and password; no phone number)', body: creds, response: { 201: session, 400: errorSchema, 409: errorSchema } },
+    schema: { tags: ['relay'], summary: 'Register (username and password; no phone number)', body: creds, response: { 201: session, 400: errorSchema, 409: errorSchema, 429: errorSchema } },
     handler: async (req, reply) => {
+      relayLimiters(ctx).perHour.take(`register:${req.ip}`, ctx.cfg.relay.limits.registrationsPerAddressPerHour, 'registrations from this address');
       const r = await register(ctx.db.kysely, req.body.username, req.body.password, ctx.clock);
       await profileEvent(ctx, 'account.created', { id: r.userId, username: req.body.username, ip: req.ip }, `relay:${r.userId}:created`);
       return reply.status(201).send({ user_id: r.userId, token: r.token });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../http/route.ts';
 import { HttpError } from '../../http/errors.ts';
-import { relayStamp } from '@vigil/sdk';
+import { decodeKeyPackage, isLastResort, keyPackageUser, relayStamp } from '@vigil/sdk';
+import { relayLimiters } from '../../relay/rate-limit.ts';
 import { relayKeys } from '../../reports/relay-keys.ts';
 import { iso } from '../../util/time.ts';
 import { groupTakenDown } from './groups.ts';
@@ -17,27 +18,74 @@ import { attachRelaySocket, relayHub, SOCKET_PATH, SUBPROTOCOL } from '../../rel
  */
 const route: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
+  const limits = ctx.cfg.relay.limits;
+  const limiters = relayLimiters(ctx);
+  /** A published key package must be an MLS key package of the publishing account (and say whether it is last-resort). */
+  function checkKeyPackage(data: string, accountId: string, lastResort: boolean) {
+    let kp;
+    try {
+      kp = decodeKeyPackage(Buffer.from(data, 'base64'));
+    } catch {
+      throw new HttpError(400, 'invalid_key_package', 'not an MLS key package (base64 of an MLSMessage with wire format mls_key_package)');
+    }
+    if (keyPackageUser(kp) !== accountId) throw new HttpError(400, 'invalid_key_package', "a key package's credential must name the account publishing it");
+    if (isLastResort(kp) !== lastResort) throw new HttpError(400, 'invalid_key_package', lastResort ? 'the last-resort package must carry the last_resort extension' : 'a one-time package must not carry the last_resort extension');
+  }
   app.post('/relay/v1/key-packages', {
     config: { access: { relayUsers: true } },
-    schema: { tags: ['relay'], summary: 'Publish key packages (single use)', body: z.object({ key_packages: z.array(z.string().max(20_000)).min(1).max(100) }).strict(), response: { 200: z.object({ stored: z.number() }), ...authErrors } },
+    schema: {
+      tags: ['relay'], summary: 'Publish key packages: one-time ones, and the last-resort one (RFC 9420 §16.8) that replaces the previous',
+      body: z.object({ key_packages: z.array(z.string().max(20_000)).max(100), last_resort: z.string().max(20_000).optional() }).strict(),
+      response: { 200: z.object({ stored: z.number() }), 400: errorSchema, 429: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
       const u = relayUserOf(req.principal);
+      const b = req.body;
+      if (!b.key_packages.length && !b.last_resort) throw new HttpError(400, 'invalid_request', 'send key_packages, last_resort, or both');
+      for (const kp of b.key_packages) checkKeyPackage(kp, u.accountId, false);
+      if (b.last_resort) checkKeyPackage(b.last_resort, u.accountId, true);
       const now = iso(ctx.clock.now());
-      await db.insertInto('relay_key_packages').values(req.body.key_packages.map((data) => ({ account_id: u.accountId, data, created_at: now }))).execute();
-      return { stored: req.body.key_packages.length };
+      return db.transaction().execute(async (trx) => {
+        const held = await trx.selectFrom('relay_key_packages').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', u.accountId).where('last_resort', '=', 0).executeTakeFirstOrThrow();
+        if (Number(held.n) + b.key_packages.length > limits.keyPackagesPerAccount)
+          throw new HttpError(429, 'quota_exceeded', `the directory holds at most ${limits.keyPackagesPerAccount} one-time key packages per account (${Number(held.n)} held); publish more when they are used`, { retry_after_s: 3600 }, { 'retry-after': '3600' });
+        if (b.key_packages.length) await trx.insertInto('relay_key_packages').values(b.key_packages.map((data) => ({ account_id: u.accountId, data, created_at: now }))).execute();
+        if (b.last_resort) {
+          await trx.deleteFrom('relay_key_packages').where('account_id', '=', u.accountId).where('last_resort', '=', 1).execute();
+          await trx.insertInto('relay_key_packages').values({ account_id: u.accountId, data: b.last_resort, created_at: now, last_resort: 1 }).execute();
+        }
+        return { stored: b.key_packages.length + (b.last_resort ? 1 : 0) };
+      });
+    },
+  });
+  app.get('/relay/v1/key-packages', {
+    config: { access: { relayUsers: true } },
+    schema: { tags: ['relay'], summary: 'How many of my one-time key packages the directory still holds (top up when low)', response: { 200: z.object({ one_time: z.number(), last_resort: z.boolean() }), ...authErrors } },
+    handler: async (req) => {
+      const u = relayUserOf(req.principal);
+      const rows = await db.selectFrom('relay_key_packages').select(['last_resort', (eb) => eb.fn.countAll<number>().as('n')]).where('account_id', '=', u.accountId).groupBy('last_resort').execute();
+      return { one_time: Number(rows.find((r) => Number(r.last_resort) === 0)?.n ?? 0), last_resort: rows.some((r) => Number(r.last_resort) === 1) };
     },
   });
   app.get('/relay/v1/key-packages/:user', {
     config: { access: { relayUsers: true } },
-    schema: { tags: ['relay'], summary: "Take one of a user's key packages", params: z.object({ user: z.string() }), response: { 200: z.object({ key_package: z.string() }), 404: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['relay'], summary: "Take one of a user's key packages: a one-time one while any is left, else their last-resort one (which stays)",
+      params: z.object({ user: z.string() }),
+      response: { 200: z.object({ key_package: z.string(), last_resort: z.boolean() }), 404: errorSchema, 429: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
-      relayUserOf(req.principal);
+      const me = relayUserOf(req.principal);
+      // Adding someone takes one package; draining someone takes many: limit both the requester and the pair.
+      limiters.perMinute.take(`kp:${me.accountId}`, limits.keyPackageFetchesPerAccountPerMinute, 'key package requests from this account');
+      limiters.perHour.take(`kp:${me.accountId}:${req.params.user}`, limits.keyPackageFetchesPerTargetPerHour, "requests for this user's key packages");
       return db.transaction().execute(async (trx) => {
-        const kp = await trx.selectFrom('relay_key_packages').selectAll().where('account_id', '=', req.params.user).orderBy('id').limit(1).executeTakeFirst();
+        const kp = await trx.selectFrom('relay_key_packages').selectAll().where('account_id', '=', req.params.user).orderBy('last_resort').orderBy('id').limit(1).executeTakeFirst();
         if (!kp) throw new HttpError(404, 'not_found', `no key package for ${req.params.user}`);
+        if (Number(kp.last_resort)) return { key_package: kp.data, last_resort: true };
         const gone = await trx.deleteFrom('relay_key_packages').where('id', '=', kp.id).executeTakeFirst();
         if (Number(gone.numDeletedRows) !== 1) throw new HttpError(409, 'conflict', 'key package taken concurrently; try again');
-        return { key_package: kp.data };
+        return { key_package: kp.data, last_resort: false };
       });
     },
   });
@@ -47,26 +95,28 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['relay'], summary: 'Send an MLS message to recipients',
       body: z.object({ id: z.string().min(8).max(100), conversation_id: z.string().min(1).max(200), kind: z.enum(['welcome', 'commit', 'application']), to: z.array(z.string()).min(1).max(5000), data: z.string().max(2_000_000), expires_at: z.number().int().optional() }).strict(),
-      response: { 202: z.object({ queued: z.number() }), 400: errorSchema, 410: errorSchema, ...authErrors },
+      response: { 202: z.object({ queued: z.number() }), 400: errorSchema, 410: errorSchema, 429: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const u = relayUserOf(req.principal);
+      limiters.perMinute.take(`send:${u.accountId}`, limits.sendsPerAccountPerMinute, 'messages from this account');
       const b = req.body;
       const group = await db.selectFrom('relay_groups').select('id').where('conversation_id', '=', b.conversation_id).executeTakeFirst();
       if (group && (await groupTakenDown(ctx, group.id))) throw new HttpError(410, 'gone', 'this group was removed; it no longer relays messages');
-      let stamp: string | null = null;
+      let stamps: Map<string, unknown> | null = null;
       if (b.kind === 'application') {
         const k = relayKeys(ctx.cfg);
         const src = k.source.get(k.activeSource)!;
         if (!src.signSecret) throw new HttpError(500, 'relay_keys', 'the relay has no source signing key configured');
         try {
-          stamp = JSON.stringify(relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret } }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.clock.now().getTime() }));
+          stamps = relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret } }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.clock.now().getTime(), recipients: b.to });
         } catch (e) {
           throw new HttpError(400, 'invalid_request', `not a Vigil application message: ${(e as Error).message}`);
         }
       }
       const now = iso(ctx.clock.now());
-      const rows = b.to.map((recipient) => ({ recipient, envelope_id: b.id, conversation_id: b.conversation_id, kind: b.kind, sender: u.accountId, data: b.data, stamp, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
+      // Each recipient's copy carries its own stamp: the reporting tag binds who it was delivered to.
+      const rows = b.to.map((recipient) => ({ recipient, envelope_id: b.id, conversation_id: b.conversation_id, kind: b.kind, sender: u.accountId, data: b.data, stamp: stamps ? JSON.stringify(stamps.get(recipient)) : null, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
       let queued = 0;
       for (let i = 0; i < rows.length; i += 500) queued += (await db.insertInto('relay_queue').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing()).returning('id').execute()).length;
       relayHub(ctx).notify(b.to);
