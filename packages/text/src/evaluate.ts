@@ -7,6 +7,8 @@ export interface EvalRow {
   text: string;
   surface: Surface;
   expected: 'flag' | 'clean';
+  /** Optional fourth column: the category of a positive row, or the kind of a negative one. */
+  note?: string;
 }
 
 export interface EvalReport {
@@ -16,12 +18,14 @@ export interface EvalReport {
   fp: number;
   fn: number;
   tn: number;
+  /** Every row's outcome, for figures by note. */
+  outcomes: { row: EvalRow; flagged: boolean }[];
   misses: { line: number; kind: 'false_positive' | 'false_negative'; text: string; surface: Surface; hits: Hit[] }[];
 }
 
 export class TsvError extends Error {}
 
-/** Reads a TSV with a header naming the columns text, surface and expected (any order). */
+/** Reads a TSV with a header naming the columns text, surface and expected (any order), and optionally note. */
 export function parseTsv(content: string): EvalRow[] {
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
@@ -31,6 +35,7 @@ export function parseTsv(content: string): EvalRow[] {
     return i;
   };
   const [ti, si, ei] = [col('text'), col('surface'), col('expected')];
+  const ni = header.indexOf('note');
   const rows: EvalRow[] = [];
   lines.slice(1).forEach((l, k) => {
     const line = k + 2;
@@ -41,16 +46,18 @@ export function parseTsv(content: string): EvalRow[] {
     const expected = cells[ei]!.trim();
     if (!(SURFACES as readonly string[]).includes(surface)) throw new TsvError(`line ${line}: surface "${surface}" is not one of ${SURFACES.join(', ')}`);
     if (expected !== 'flag' && expected !== 'clean') throw new TsvError(`line ${line}: expected must be "flag" or "clean", not "${expected}"`);
-    rows.push({ line, text: cells[ti]!, surface: surface as Surface, expected });
+    const note = ni >= 0 ? cells[ni]!.trim() || undefined : undefined;
+    rows.push({ line, text: cells[ti]!, surface: surface as Surface, expected, ...(note ? { note } : {}) });
   });
   if (!rows.length) throw new TsvError('the file has no rows after the header');
   return rows;
 }
 
 export function evaluate(rows: EvalRow[], list: TermList): EvalReport {
-  const r: EvalReport = { precision: 0, recall: 0, tp: 0, fp: 0, fn: 0, tn: 0, misses: [] };
+  const r: EvalReport = { precision: 0, recall: 0, tp: 0, fp: 0, fn: 0, tn: 0, outcomes: [], misses: [] };
   for (const row of rows) {
     const d = detect(row.text, row.surface, list);
+    r.outcomes.push({ row, flagged: d.flagged });
     if (d.flagged && row.expected === 'flag') r.tp++;
     else if (!d.flagged && row.expected === 'clean') r.tn++;
     else if (d.flagged) {
@@ -73,8 +80,44 @@ export function formatReport(r: EvalReport): string {
     `precision ${pct(r.precision)}  recall ${pct(r.recall)}  (tp ${r.tp}, fp ${r.fp}, fn ${r.fn}, tn ${r.tn}; ${r.tp + r.fp + r.fn + r.tn} rows)`,
   ];
   for (const m of r.misses) {
-    const why = m.hits.map((h) => `${h.term} "${h.original}" + ${h.context.map((c) => c.term).join(', ') || 'alone'}`).join('; ');
+    const why = m.hits.map((h) => h.explanation).join('; ');
     lines.push(`  line ${m.line} ${m.kind === 'false_positive' ? 'FALSE POSITIVE' : 'FALSE NEGATIVE'} [${m.surface}] ${JSON.stringify(m.text)}${why ? ` — ${why}` : ''}`);
   }
   return lines.join('\n');
+}
+
+export interface NoteFigures {
+  note: string;
+  expected: 'flag' | 'clean';
+  rows: number;
+  flagged: number;
+  /** Recall for positive notes; the share left clean for negative ones. */
+  rate: number;
+}
+
+/** Recall per note among rows expected to flag, and the share kept clean per note among the others. */
+export function recallByNote(r: EvalReport): NoteFigures[] {
+  const by = new Map<string, NoteFigures>();
+  for (const { row, flagged } of r.outcomes) {
+    const note = row.note ?? '(none)';
+    const k = `${row.expected}\t${note}`;
+    const f = by.get(k) ?? { note, expected: row.expected, rows: 0, flagged: 0, rate: 0 };
+    f.rows++;
+    if (flagged) f.flagged++;
+    by.set(k, f);
+  }
+  const out = [...by.values()].map((f) => ({ ...f, rate: f.expected === 'flag' ? f.flagged / f.rows : (f.rows - f.flagged) / f.rows }));
+  return out.sort((a, b) => (a.expected === b.expected ? a.note.localeCompare(b.note) : a.expected === 'flag' ? -1 : 1));
+}
+
+export function formatByNote(r: EvalReport): string {
+  const figures = recallByNote(r);
+  const w = Math.max(4, ...figures.map((f) => f.note.length));
+  const line = (f: NoteFigures) => `  ${f.note.padEnd(w)}  ${String(f.rows).padStart(5)}  ${pct(f.rate).padStart(6)}`;
+  return [
+    `recall by note (rows expected to flag):`,
+    ...figures.filter((f) => f.expected === 'flag').map(line),
+    `kept clean by note (rows expected clean):`,
+    ...figures.filter((f) => f.expected === 'clean').map(line),
+  ].join('\n');
 }

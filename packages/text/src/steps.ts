@@ -3,12 +3,23 @@
 import unhomoglyph from 'unhomoglyph';
 import { mark, type Step, type Unit } from './units.ts';
 
-const isLetter = (c: string) => /\p{L}/u.test(c);
+// ASCII fast paths: these run for every character of every name.
+const isLetter = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? (k >= 97 && k <= 122) || (k >= 65 && k <= 90) : /\p{L}/u.test(c);
+};
 const isAsciiLetter = (c: string) => c >= 'a' && c <= 'z';
+/** Letters, combining marks (Devanagari vowel signs, Arabic diacritics) and digits make words. */
+export const isWordChar = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) : /[\p{L}\p{M}\p{N}]/u.test(c);
+};
+const isDigit = (c: string) => c.length === 1 && c >= '0' && c <= '9';
 
 /** Unicode NFKC: full-width, circled, mathematical and other compatibility forms become plain letters. */
 export const nfkc: Step = (units) =>
   units.flatMap((u) => {
+    if (u.ch.charCodeAt(0) < 128) return [u];
     const n = u.ch.normalize('NFKC');
     return n === u.ch ? [u] : [...n].map((c) => mark(u, 'nfkc', c));
   });
@@ -18,60 +29,119 @@ const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u20
 
 export const invisible: Step = (units, removed) =>
   units.filter((u) => {
-    if (!INVISIBLE.test(u.ch)) return true;
+    if (u.ch.charCodeAt(0) < 128 || !INVISIBLE.test(u.ch)) return true;
     removed.push({ step: 'invisible', start: u.start, end: u.end });
     return false;
   });
 
+/** Latin letters with diacritics lose them ("vídeos" → "videos", "échange" → "echange"); other scripts' marks stay. */
+export const accents: Step = (units) =>
+  units.map((u) => {
+    if (u.ch.charCodeAt(0) < 128 || !/\p{Script=Latin}/u.test(u.ch)) return u;
+    const base = u.ch.normalize('NFD').replace(/\p{M}+/gu, '');
+    return base !== u.ch && /^[A-Za-z]+$/.test(base) ? mark(u, 'accents', base) : u;
+  });
+
+const foldOne = (ch: string): string | null => {
+  const ascii = (x: string) => /^[\x20-\x7e]+$/.test(x);
+  let f = unhomoglyph(ch);
+  // Some lower-case letters' prototypes are small capitals (Cyrillic т → ᴛ); their capitals fold to ASCII.
+  if (!ascii(f)) f = unhomoglyph(ch.toUpperCase()).toLowerCase();
+  return f !== ch && ascii(f) ? f : null;
+};
+const foldCache = new Map<string, string | null>();
+
 /**
  * Homoglyphs (Cyrillic, Greek, and others) fold to their Latin look-alikes using the Unicode
  * confusables data (the unhomoglyph package). Only non-ASCII letters are folded: the table's own
- * ASCII entries (m → rn, I → l) would damage ordinary text.
+ * ASCII entries (m → rn, I → l) would damage ordinary text. A word is folded only when every one of its
+ * non-ASCII letters has a Latin look-alike ("ср", "реdо"): a Russian or Arabic word with letters that have
+ * none ("детское", "фото") stays in its own script, so term lists can hold words in those languages.
  */
-export const confusables: Step = (units) =>
-  units.flatMap((u) => {
-    if (u.ch.charCodeAt(0) < 128 || !isLetter(u.ch)) return [u];
-    const ascii = (x: string) => /^[\x20-\x7e]+$/.test(x);
-    let f = unhomoglyph(u.ch);
-    // Some lower-case letters' prototypes are small capitals (Cyrillic т → ᴛ); their capitals fold to ASCII.
-    if (!ascii(f)) f = unhomoglyph(u.ch.toUpperCase()).toLowerCase();
-    if (f === u.ch || !ascii(f)) return [u];
-    return [...f].map((c) => mark(u, 'confusables', c));
-  });
+export const confusables: Step = (units) => {
+  const out: Unit[] = [];
+  let i = 0;
+  while (i < units.length) {
+    if (!isWordChar(units[i]!.ch)) {
+      out.push(units[i++]!);
+      continue;
+    }
+    let j = i;
+    while (j < units.length && isWordChar(units[j]!.ch)) j++;
+    const word = units.slice(i, j);
+    const folds = word.map((u) => {
+      if (u.ch.charCodeAt(0) < 128 || !isLetter(u.ch)) return undefined;
+      if (!foldCache.has(u.ch)) foldCache.set(u.ch, foldOne(u.ch));
+      return foldCache.get(u.ch);
+    });
+    const foldable = folds.every((f) => f !== null);
+    word.forEach((u, k) => {
+      const f = folds[k];
+      if (foldable && f) out.push(...[...f.toLowerCase()].map((c) => mark(u, 'confusables', c)));
+      else out.push(u);
+    });
+    i = j;
+  }
+  return out;
+};
 
 export const lowercase: Step = (units) => units.map((u) => (u.ch.toLowerCase() === u.ch ? u : mark(u, 'case', u.ch.toLowerCase())));
 
 const EMOJI = /^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u20E3]$/u;
 
 /** Emoji used as separators ("c🍕p", "cp🔥trade") become spaces. */
-export const emoji: Step = (units) => units.map((u) => (EMOJI.test(u.ch) ? mark(u, 'emoji', ' ') : u));
+export const emoji: Step = (units) => units.map((u) => (u.ch.charCodeAt(0) >= 128 && EMOJI.test(u.ch) ? mark(u, 'emoji', ' ') : u));
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e', '£': 'l' };
 
-/** Leetspeak inside words ("n0l1m1ts", "t@boo"); digits standing alone ("24/7", "2024") stay digits. */
+// Separators people put inside one word ("t4b_00", "n.0.l.1.m.1.t.s"); a space is not one.
+const IN_WORD_SEP = /^[._\-*~]$/;
+
+/**
+ * Leetspeak inside words ("n0l1m1ts", "t@boo"); digits standing alone ("24/7", "2024") stay digits. A
+ * word may be split by single in-word separators ("t4b_00", "p.3.d.0"): the pieces count as one run, so
+ * "00" after "t4b_" is read as letters, while "maria_12" keeps its number (no piece of it is leetspeak).
+ */
 export const leetspeak: Step = (units) => {
   const out = units.slice();
+  const isRunChar = (c: string) => isAsciiLetter(c) || LEET[c] !== undefined;
   for (let i = 0; i < out.length; i++) {
     const r = LEET[out[i]!.ch];
     if (!r) continue;
-    // A word character next to it on either side, and at least one real letter in the same run.
+    // The piece: letters and leet symbols around it.
     let j = i, k = i;
-    while (j > 0 && (isAsciiLetter(out[j - 1]!.ch) || LEET[out[j - 1]!.ch])) j--;
-    while (k < out.length - 1 && (isAsciiLetter(out[k + 1]!.ch) || LEET[out[k + 1]!.ch])) k++;
-    const run = out.slice(j, k + 1);
+    while (j > 0 && isRunChar(out[j - 1]!.ch)) j--;
+    while (k < out.length - 1 && isRunChar(out[k + 1]!.ch)) k++;
+    const piece = out.slice(j, k + 1);
     // Three or more digits in a row ("2024", "cpvids2024") are a number, not leetspeak ("tab00").
-    if (/\d/.test(out[i]!.ch)) {
+    if (isDigit(out[i]!.ch)) {
       let a = i, b = i;
-      while (a > 0 && /\d/.test(out[a - 1]!.ch)) a--;
-      while (b < out.length - 1 && /\d/.test(out[b + 1]!.ch)) b++;
+      while (a > 0 && isDigit(out[a - 1]!.ch)) a--;
+      while (b < out.length - 1 && isDigit(out[b + 1]!.ch)) b++;
       if (b - a + 1 >= 3) continue;
     }
-    if (run.length >= 2 && run.some((u) => isAsciiLetter(u.ch))) out[i] = mark(out[i]!, 'leetspeak', r);
+    if (piece.length >= 2 && piece.some((u) => isAsciiLetter(u.ch))) {
+      out[i] = mark(out[i]!, 'leetspeak', r);
+      continue;
+    }
+    // A piece without letters ("00", "0") joined by one in-word separator to a neighbouring piece that
+    // mixes letters with leetspeak ("t4b_00") or is a single spelled letter ("p.3.d.0").
+    const neighbour = (from: number, dir: -1 | 1) => {
+      const sep = out[from];
+      if (!sep || !IN_WORD_SEP.test(sep.ch)) return null;
+      let a = from + dir;
+      const n: Unit[] = [];
+      while (a >= 0 && a < out.length && isRunChar(out[a]!.ch)) {
+        n.push(out[a]!);
+        a += dir;
+      }
+      return n.length ? n : null;
+    };
+    const leety = (n: Unit[] | null) => !!n && n.some((u) => isAsciiLetter(u.ch)) && (n.length === 1 || n.some((u) => LEET[u.ch] !== undefined || u.steps.includes('leetspeak')));
+    if (leety(neighbour(j - 1, -1)) || leety(neighbour(k + 1, 1))) out[i] = mark(out[i]!, 'leetspeak', r);
   }
   return out;
 };
-
-const SEP = /^[\s.\-_*·•|/\\,+~=:;'"`^]$/u;
 
 /**
  * Letters spaced out with separators ("c.p", "t a b o o", "c-p") are joined; other separators become
@@ -82,10 +152,9 @@ export const separators: Step = (units, removed) => {
   type Tok = { units: Unit[]; gapAfter: Unit[] };
   const toks: Tok[] = [];
   let cur: Unit[] = [];
-  let gap: Unit[] = [];
   const lead: Unit[] = [];
   for (const u of units) {
-    if (SEP.test(u.ch) || !/[\p{L}\p{N}]/u.test(u.ch)) {
+    if (!isWordChar(u.ch)) {
       if (cur.length) {
         toks.push({ units: cur, gapAfter: [] });
         cur = [];
@@ -94,16 +163,34 @@ export const separators: Step = (units, removed) => {
     } else cur.push(u);
   }
   if (cur.length) toks.push({ units: cur, gapAfter: [] });
-  void gap;
+  // Spelled-out letters are joined; within a chain of single letters, a gap unlike the chain's usual
+  // one ends the word ("just a j_a_i_l" keeps "a" apart).
+  const gapText = (t: Tok) => t.gapAfter.map((u) => u.ch).join('');
+  const spelledAt = (i: number) => {
+    const t = toks[i]!;
+    const next = toks[i + 1];
+    return !!next && t.units.length === 1 && next.units.length === 1 && t.gapAfter.length <= 2 && !t.gapAfter.some((u) => u.ch === '\n');
+  };
+  const join: boolean[] = toks.map((_, i) => spelledAt(i));
+  for (let i = 0; i < toks.length; ) {
+    if (!join[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < toks.length && join[j]) j++;
+    const counts = new Map<string, number>();
+    for (let k = i; k < j; k++) counts.set(gapText(toks[k]!), (counts.get(gapText(toks[k]!)) ?? 0) + 1);
+    const usual = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    if (counts.size > 1) for (let k = i; k < j; k++) if (gapText(toks[k]!) !== usual) join[k] = false;
+    i = j;
+  }
   const out: Unit[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     out.push(...t.units);
     if (i === toks.length - 1) break;
-    const next = toks[i + 1]!;
-    const shortGap = t.gapAfter.length <= 2 && !t.gapAfter.some((u) => u.ch === '\n');
-    const spelled = t.units.length === 1 && next.units.length === 1 && shortGap;
-    if (spelled) {
+    if (join[i]) {
       for (const g of t.gapAfter) removed.push({ step: 'separators', start: g.start, end: g.end });
       continue; // join: no space between spelled-out letters
     }
@@ -128,14 +215,19 @@ export const repeats: Step = (units, removed) => {
   return out;
 };
 
+/** Steps that never change plain ASCII text: skipped for it. */
+export const ASCII_IDENTITY: ReadonlySet<string> = new Set(['nfkc', 'invisible', 'accents', 'emoji', 'confusables']);
+
 /** The pipeline, in order. */
 export const PIPELINE: [string, Step][] = [
   ['nfkc', nfkc],
   ['invisible', invisible],
-  ['confusables', confusables],
+  ['accents', accents],
   ['case', lowercase],
   ['emoji', emoji],
   ['leetspeak', leetspeak],
   ['separators', separators],
+  // After separators, so a word spelled out letter by letter is folded as one word ("ق🍕ا🍕ص").
+  ['confusables', confusables],
   ['repeats', repeats],
 ];
