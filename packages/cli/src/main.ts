@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from '@vigil/server';
 import { serveCommand } from './commands/serve.ts';
+import { workerCommand } from './commands/worker.ts';
 import { demoCommand } from './commands/demo.ts';
 import { adminCommand } from './commands/admin.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -18,6 +19,7 @@ import { chatCommand } from './commands/chat.ts';
 
 const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
 serveCommand(program);
+workerCommand(program);
 demoCommand(program);
 adminCommand(program);
 keysCommand(program);

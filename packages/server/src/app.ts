@@ -12,6 +12,7 @@ import { handleError } from './http/errors.ts';
 import { registerConsole } from './http/console.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
 import { decodeLimiter } from './media/decode-limit.ts';
+import { registerHttpMetrics } from './metrics/http.ts';
 
 export const VERSION = '0.1.0';
 
@@ -34,6 +35,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   // Uploads (hashing, matching): routes read parts themselves with per-route size limits.
   await app.register(multipart, { limits: { fileSize: ctx.cfg.media.maxBytes, files: 2, fields: 20 } });
   registerAuth(app, ctx); // before any plugin adds routes, so every route passes through it
+  registerHttpMetrics(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -175,6 +175,11 @@ export const configSchema = z
         windowMinutes: z.number().int().min(1).default(15),
       })
       .default({ maxFailures: 5, lockoutMinutes: 15, perIpPerWindow: 30, windowMinutes: 15 }),
+    /** Who may read GET /metrics (Prometheus text): nobody, loopback callers only (default), or callers sending `Authorization: Bearer <token>`. */
+    metrics: z
+      .object({ access: z.enum(['off', 'loopback', 'token']).default('loopback'), token: z.string().min(16).optional() })
+      .refine((m) => m.access !== 'token' || !!m.token, { message: 'metrics.access "token" needs metrics.token (at least 16 characters)' })
+      .prefault({}),
     webhooks: z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(10),

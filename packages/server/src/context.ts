@@ -14,4 +14,6 @@ export interface AppContext {
   jobsAdded: () => void;
   /** This process's in-memory view of the hash banks, shared by routes and analysers. */
   bankIndex: BankIndex;
+  /** The event stream (NATS JetStream) when `--stream` is configured; /readyz checks it answers. */
+  stream?: { url: string; ping(): Promise<void> };
 }

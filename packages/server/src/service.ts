@@ -29,6 +29,7 @@ import { systemClock, type Clock } from './util/time.ts';
 import { loosePermissions, sensitivePaths } from './util/file-perms.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
 import type { AppContext } from './context.ts';
+import { timedAnalyser } from './metrics/timed.ts';
 
 export interface Service {
   app: VigilApp;
@@ -43,7 +44,14 @@ export function openDb(cfg: Config): Db {
 
 /** The analysers every event passes through (later capabilities add text and media here). */
 export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] {
-  return [textAnalyser, behaviourAnalyser(cfg.detection.behaviour), externalAnalyser, mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), flagMatchAnalyser, voucherAnalyser(cfg)];
+  return [
+    timedAnalyser('text', textAnalyser),
+    timedAnalyser('behaviour', behaviourAnalyser(cfg.detection.behaviour)),
+    timedAnalyser('external', externalAnalyser),
+    timedAnalyser('media', mediaMatchAnalyser(bankIndex, cfg.matching.pdqThreshold), { matcher: true }),
+    timedAnalyser('flags', flagMatchAnalyser),
+    timedAnalyser('voucher', voucherAnalyser(cfg)),
+  ];
 }
 
 export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger): Record<string, JobHandler> {

@@ -2,6 +2,7 @@
 import type { RouteModule } from '../http/route.ts';
 import healthz from './health/healthz.ts';
 import readyz from './health/readyz.ts';
+import metricsRoute from './metrics/metrics.ts';
 import ingestEvents from './events/ingest.ts';
 import listEvents from './events/list.ts';
 import jobStats from './jobs/stats.ts';
@@ -80,7 +81,7 @@ import publicReport from './flags/public.ts';
 import termList from './terms/routes.ts';
 
 export const routes: RouteModule[] = [
-  healthz, readyz,
+  healthz, readyz, metricsRoute,
   ingestEvents, listEvents,
   jobStats, deadJobs, retryJob,
   login, currentSession, logout,

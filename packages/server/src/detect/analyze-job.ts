@@ -12,9 +12,11 @@ import type { Config } from '../config.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Clock } from '../util/time.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export function analyzeEventHandler(analysers: Analyser[], media?: Config['media']): JobHandler {
   const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, clock, prepared }) => {
+    const started = performance.now();
     const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!row) throw new Error(`event ${eventId} not found`);
     const remote = (prepared ?? {}) as RemoteHashes;
@@ -30,15 +32,18 @@ export function analyzeEventHandler(analysers: Analyser[], media?: Config['media
     subjects.set(`${own.type}:${own.id}`, own);
     for (const f of findings) subjects.set(`${f.subjectType}:${f.subjectId}`, { type: f.subjectType, id: f.subjectId });
     const rules = await loadRules(trx);
-    if (!rules.length) return;
-    for (const s of subjects.values()) {
+    for (const s of rules.length ? subjects.values() : []) {
       const signals = await subjectSignals(trx, row.platform, s.type, s.id);
       const subject = await subjectContext(trx, row.platform, s.type, s.id, clock.now());
       for (const ev of evaluateRules(rules, { event, subject, signals, now: clock.now() })) {
         if (!ev.matched) continue;
         await recordVerdict(trx, { platform: row.platform, subjectType: s.type, subjectId: s.id, eventId, rule: ev.rule, signalIds: signals.map((x) => x.id), clock });
+        metrics.verdicts.inc({ outcome: ev.rule.outcome.type, mode: ev.rule.mode });
       }
     }
+    metrics.analysisDuration.observe((performance.now() - started) / 1000);
+    const accepted = Date.parse(row.received_at);
+    if (Date.now() >= accepted) metrics.acceptedToAnalysed.observe((Date.now() - accepted) / 1000);
   };
   if (media?.hashRemote) {
     handler.prepare = async ({ eventId }: { eventId: number }, { db }) => {

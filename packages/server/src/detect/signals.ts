@@ -5,6 +5,7 @@ import type { PlatformEvent } from '../ingest/events.ts';
 import type { Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso } from '../util/time.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export const SEVERITY = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
@@ -37,14 +38,15 @@ export async function storeFindings(trx: Kysely<Database>, platform: string, eve
   const ids: number[] = [];
   for (const f of findings) {
     const dedupe_key = f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
-    await trx
+    const ins = await trx
       .insertInto('signals')
       .values({
         platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity,
         summary: f.summary, evidence: toJson(f.evidence), event_id: eventId, dedupe_key, created_at: iso(clock.now()),
       })
       .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    if (Number(ins.numInsertedOrUpdatedRows ?? 0) > 0) metrics.signals.inc({ kind: f.kind });
     const row = await trx.selectFrom('signals').select('id').where('platform', '=', platform).where('dedupe_key', '=', dedupe_key).executeTakeFirstOrThrow();
     ids.push(Number(row.id));
   }

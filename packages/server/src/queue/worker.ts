@@ -6,6 +6,7 @@ import type { Db } from '../db/connect.ts';
 import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
 import { claimJobs, completeJob, failJob, releaseExpiredLeases } from './jobs.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export interface JobContext {
   trx: Kysely<Database>;
@@ -72,6 +73,7 @@ export class Worker {
       leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
+    if (jobs.length) metrics.jobBatchSize.observe(jobs.length);
     // Prepare phases (network, CPU) run once per job, outside any transaction; a job whose prepare
     // fails is failed (and retried later) without holding up the rest of the batch.
     const ready: { job: Job; prepared: unknown }[] = [];
@@ -100,13 +102,17 @@ export class Worker {
   private async runBatch(jobs: { job: Job; prepared: unknown }[]): Promise<boolean> {
     const { db, clock, workerId } = this.o;
     if (jobs.some((j) => !this.o.handlers[j.job.kind])) return false;
+    const took: { kind: string; s: number }[] = [];
     try {
       await db.kysely.transaction().execute(async (trx) => {
         for (const { job, prepared } of jobs) {
+          const t0 = performance.now();
           await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock, prepared });
           await completeJob(trx, job, workerId, clock);
+          took.push({ kind: job.kind, s: (performance.now() - t0) / 1000 });
         }
       });
+      for (const t of took) metrics.jobDuration.observe({ kind: t.kind, outcome: 'done' }, t.s);
       this.processed += jobs.length;
       return true;
     } catch {
@@ -117,14 +123,17 @@ export class Worker {
   private async runJob(job: Job, prepared: unknown): Promise<void> {
     const { db, clock, workerId } = this.o;
     const handler = this.o.handlers[job.kind];
+    const t0 = performance.now();
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       await db.kysely.transaction().execute(async (trx) => {
         await handler(fromJson(job.payload), { trx, job, clock, prepared });
         await completeJob(trx, job, workerId, clock);
       });
+      metrics.jobDuration.observe({ kind: job.kind, outcome: 'done' }, (performance.now() - t0) / 1000);
       this.processed++;
     } catch (err) {
+      metrics.jobDuration.observe({ kind: job.kind, outcome: 'failed' }, (performance.now() - t0) / 1000);
       await this.failed(job, err);
     }
   }

@@ -8,6 +8,7 @@ import type { Db } from '../db/connect.ts';
 import { backoffMs } from '../queue/jobs.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { signPayload } from './sign.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
@@ -90,6 +91,7 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
     error = (e as Error).message;
   }
   const now = clock.now();
+  metrics.webhookDeliveries.inc({ outcome: !error ? 'delivered' : m.attempts + 1 >= o.maxAttempts ? 'dead' : 'retry' });
   if (!error) {
     await db.kysely.updateTable('webhook_outbox').set({ status: 'delivered', attempts, last_status: status, last_error: null, delivered_at: iso(now), locked_until: null }).where('id', '=', m.id).execute();
     return;

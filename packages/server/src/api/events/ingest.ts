@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { eventBatch, EVENT_TYPES } from '../../ingest/events.ts';
-import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
+import { ingestEvents, InvalidBatchError, validateEvents } from '../../ingest/ingest.ts';
 import { checkReportSubjects } from '../../reports/subject.ts';
+import { metrics } from '../../metrics/metrics.ts';
 
 /** POST /v1/events — a batch of platform events; replays (same id) are accepted and ignored. */
 const route: RouteModule = (app, ctx) => {
@@ -29,12 +30,27 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const p = req.principal;
       if (p?.kind !== 'key') throw new Error('unreachable: ingest needs an API key');
-      const events = validateEvents(req.body.events);
-      checkReportSubjects(ctx.cfg, events);
+      let events;
+      try {
+        events = validateEvents(req.body.events);
+        checkReportSubjects(ctx.cfg, events);
+      } catch (e) {
+        if (e instanceof InvalidBatchError) countRefused(req.body.events);
+        throw e;
+      }
       const result = await ingestEvents(ctx.db.kysely, p.platform, events, ctx.clock, p.keyId);
+      result.results.forEach((r, i) => (r.status === 'accepted' ? metrics.eventsAccepted : metrics.eventsDuplicate).inc({ type: events[i]!.type }));
       if (result.accepted) ctx.jobsAdded();
       return result;
     },
   });
 };
+
+/** A refused batch refuses every event in it; counted by the type each one claims. */
+function countRefused(raw: unknown[]) {
+  for (const r of raw) {
+    const t = (r as { type?: unknown })?.type;
+    metrics.eventsRefused.inc({ type: typeof t === 'string' && (EVENT_TYPES as readonly string[]).includes(t) ? t : 'unknown' });
+  }
+}
 export default route;
