@@ -62,8 +62,12 @@ function contextBytes(ctx: ReportingContext): Uint8Array {
   return lp('vigil-report-ctx-v2', ctx.conversationId, ctx.senderId, ctx.recipientId, ctx.epoch, ctx.messageId, ctx.timestamp, ctx.keyId);
 }
 
-export function reportingTag(relayKey: Uint8Array, commitment: Uint8Array, ctx: ReportingContext): Uint8Array {
-  return hmac(sha256, relayKey, lp('vigil-report-tag-v1', commitment, contextBytes(ctx)));
+/** HMAC-SHA256; the relay's server passes node's (OpenSSL) implementation, browsers keep @noble's. */
+export type HmacSha256 = (key: Uint8Array, message: Uint8Array) => Uint8Array;
+export const nobleHmacSha256: HmacSha256 = (key, message) => hmac(sha256, key, message);
+
+export function reportingTag(relayKey: Uint8Array, commitment: Uint8Array, ctx: ReportingContext, mac: HmacSha256 = nobleHmacSha256): Uint8Array {
+  return mac(relayKey, lp('vigil-report-tag-v1', commitment, contextBytes(ctx)));
 }
 
 export function verifyReportingTag(relayKeys: ReadonlyMap<string, Uint8Array>, commitment: Uint8Array, ctx: ReportingContext, tag: Uint8Array): boolean {

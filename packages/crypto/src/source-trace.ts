@@ -45,13 +45,17 @@ export function sourceCommit(content: FrankedContent, r: Uint8Array = randomByte
 
 const sigInput = (comm: Uint8Array, src: Uint8Array) => lp('vigil-src-sig-v1', comm, src);
 
+/** Ed25519 signing (RFC 8032, deterministic); the relay's server passes node's (OpenSSL), browsers keep @noble's. */
+export type Ed25519Sign = (message: Uint8Array, secretKey: Uint8Array) => Uint8Array;
+export const nobleEd25519Sign: Ed25519Sign = (message, secretKey) => ed25519.sign(message, secretKey);
+
 /** The relay, on every send: an encrypted, signed record of who sent `comm` and when. */
-export function relayStampSource(keys: RelaySourceKeys, comm: Uint8Array, who: { userId: string; timestamp: number }): { src: Uint8Array; sig: Uint8Array } {
+export function relayStampSource(keys: RelaySourceKeys, comm: Uint8Array, who: { userId: string; timestamp: number }, sign: Ed25519Sign = nobleEd25519Sign): { src: Uint8Array; sig: Uint8Array } {
   const nonce = randomBytes(24);
   const kid = new TextEncoder().encode(keys.keyId);
   const ct = xchacha20poly1305(keys.encKey, nonce, lp('vigil-src-v1', kid)).encrypt(lp(who.userId, who.timestamp));
   const src = concatBytes(Uint8Array.of(VERSION), lp(kid, nonce, ct));
-  return { src, sig: ed25519.sign(sigInput(comm, src), keys.signSecret) };
+  return { src, sig: sign(sigInput(comm, src), keys.signSecret) };
 }
 
 /** Receivers: the record belongs to this content and the relay signed it. */

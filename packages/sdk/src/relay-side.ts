@@ -4,7 +4,7 @@
 //                  data, compute the reporting tag for this delivery, attach a signed source record
 //   verifyReport — on a user report: check each revealed message's franking opening against the
 //                  relay's tag, and trace each reported message's source record to its original author
-import { relayStampSource, reportingTag, traceSource, verifyReportedMessage, decodeSourceRecord, type RelaySourceKeys, type ReportingContext } from '@vigil/crypto';
+import { relayStampSource, reportingTag, traceSource, verifyReportedMessage, decodeSourceRecord, type Ed25519Sign, type HmacSha256, type RelaySourceKeys, type ReportingContext } from '@vigil/crypto';
 import { decodeMessage } from './mls.ts';
 import { b64, decodeAuthenticatedData, isSourceRecordJson } from './payload.ts';
 import { revealedContent, revealedContext, type RevealedMessageV1 } from './report.ts';
@@ -13,6 +13,8 @@ import type { RelayStamp } from './transport.ts';
 export interface RelayKeysForStamping {
   franking: { keyId: string; key: Uint8Array };
   source: RelaySourceKeys;
+  /** Faster native primitives where the relay runs (node's OpenSSL); the same bytes as the @noble defaults. */
+  primitives?: { hmacSha256?: HmacSha256; ed25519Sign?: Ed25519Sign };
 }
 
 /** What verifying a report needs: franking MAC keys and source keys by key id (old ones kept for rotation). */
@@ -36,13 +38,13 @@ export function relayStamp(
   const m = decodeMessage(o.data);
   if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application') throw new TypeError('application messages must be MLS private messages');
   const { frankingCommitment, sourceComm } = decodeAuthenticatedData(m.privateMessage.authenticatedData);
-  const { src, sig } = relayStampSource(keys.source, sourceComm, { userId: o.senderId, timestamp: o.now });
+  const { src, sig } = relayStampSource(keys.source, sourceComm, { userId: o.senderId, timestamp: o.now }, keys.primitives?.ed25519Sign);
   const source = { src: b64(src), sig: b64(sig) };
   const out = new Map<string, RelayStamp>();
   for (const recipientId of o.recipients) {
     if (out.has(recipientId)) continue;
     const context: ReportingContext = { conversationId: o.conversationId, senderId: o.senderId, recipientId, epoch: Number(m.privateMessage.epoch), messageId: o.messageId, timestamp: o.now, keyId: keys.franking.keyId };
-    out.set(recipientId, { context, tag: b64(reportingTag(keys.franking.key, frankingCommitment, context)), ...source });
+    out.set(recipientId, { context, tag: b64(reportingTag(keys.franking.key, frankingCommitment, context, keys.primitives?.hmacSha256)), ...source });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { authErrors, errorSchema, relayUserOf, type RouteModule } from '../../ht
 import { HttpError } from '../../http/errors.ts';
 import { decodeKeyPackage, isLastResort, keyPackageUser, relayStamp } from '@vigil/sdk';
 import { relayLimiters } from '../../relay/rate-limit.ts';
+import { nativeRelayPrimitives } from '../../relay/native-crypto.ts';
 import { relayKeys } from '../../reports/relay-keys.ts';
 import { iso } from '../../util/time.ts';
 import { groupTakenDown } from './groups.ts';
@@ -109,7 +110,7 @@ const route: RouteModule = (app, ctx) => {
         const src = k.source.get(k.activeSource)!;
         if (!src.signSecret) throw new HttpError(500, 'relay_keys', 'the relay has no source signing key configured');
         try {
-          stamps = relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret } }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.clock.now().getTime(), recipients: b.to });
+          stamps = relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret }, primitives: nativeRelayPrimitives }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.clock.now().getTime(), recipients: b.to });
         } catch (e) {
           throw new HttpError(400, 'invalid_request', `not a Vigil application message: ${(e as Error).message}`);
         }
