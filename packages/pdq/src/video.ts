@@ -20,6 +20,8 @@ export interface HashVideoOptions {
   dedupeConsecutive?: boolean;
   /** Refuse frames larger than this many pixels. */
   maxPixels?: number;
+  /** Frames larger than this are scaled down by ffmpeg before hashing (bounds memory; not bit-exact then). */
+  maxHashPixels?: number;
   /** ffmpeg / ffprobe executables (default from PATH). */
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -125,7 +127,14 @@ async function decodeAndHash(
   every: number,
   opts: HashVideoOptions,
 ): Promise<{ frames: VideoFrameFeature[]; sampledFrames: number }> {
-  const { width, height, frameRate } = info;
+  const { frameRate } = info;
+  let { width, height } = info;
+  const bound = opts.maxHashPixels;
+  if (bound && bound > 0 && width * height > bound) {
+    const f = Math.sqrt((width * height) / bound);
+    width = Math.max(1, Math.floor(width / f));
+    height = Math.max(1, Math.floor(height / f));
+  }
   const frameBytes = width * height * 3;
   // -noautorotate: hash stored pixels, like images (EXIF orientation is not applied either).
   // select keeps decoded frames 0, N, 2N…; passthrough stops ffmpeg duplicating or dropping frames.

@@ -2,6 +2,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { availableParallelism } from 'node:os';
+
+/** Media decoding limits (media/decode-limit.ts): one decode per core, less one for the event loop. */
+export const DECODE_DEFAULTS = { concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 8, maxPixels: 64_000_000, hashPixels: 2048 * 2048, retryAfterSec: 5 };
 
 export const configSchema = z
   .object({
@@ -47,17 +51,17 @@ export const configSchema = z
     /** Bounded work for media decoding (see media/decode-limit.ts). */
     decode: z
       .object({
-        /** Decodes (images, videos) running at once, each in a worker thread. */
-        concurrency: z.number().int().min(1).max(64).default(2),
+        /** Decodes (images, videos) running at once, each in a worker thread using about one core. Default: cores − 1 (1–4). */
+        concurrency: z.number().int().min(1).max(64).default(DECODE_DEFAULTS.concurrency),
         /** Decodes waiting for a slot; when full, uploads get 503 with retry-after. */
-        queue: z.number().int().min(0).max(10_000).default(8),
+        queue: z.number().int().min(0).max(10_000).default(DECODE_DEFAULTS.queue),
         /** Images with more pixels are refused (413) before decoding: the decompression-bomb guard. */
-        maxPixels: z.number().int().min(1).default(64_000_000),
-        /** Images with more pixels are shrunk while decoding, larger video frames refused: about 15 bytes of memory per pixel per decode. */
-        hashPixels: z.number().int().min(4096).default(3840 * 2160),
-        retryAfterSec: z.number().int().min(1).max(3600).default(5),
+        maxPixels: z.number().int().min(1).default(DECODE_DEFAULTS.maxPixels),
+        /** Larger images (and video frames) are shrunk while decoding, before PDQ: memory per decode is about 15 bytes × this. */
+        hashPixels: z.number().int().min(4096).default(DECODE_DEFAULTS.hashPixels),
+        retryAfterSec: z.number().int().min(1).max(3600).default(DECODE_DEFAULTS.retryAfterSec),
       })
-      .default({ concurrency: 2, queue: 8, maxPixels: 64_000_000, hashPixels: 3840 * 2160, retryAfterSec: 5 }),
+      .default({ ...DECODE_DEFAULTS }),
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
       .default({ pdqThreshold: 31 }),

@@ -5,11 +5,14 @@
 //   nor the PDQ core (synchronous float32 work over every pixel) runs on the event loop;
 // - up to `queue` more wait for a slot; beyond that an upload gets 503 with retry-after;
 // - images over `maxPixels` are refused (413) before decoding; images over `hashPixels` are shrunk
-//   by libvips while decoding, and video frames over it are refused, so one decode's memory is
-//   bounded (about 15 bytes per hashed pixel: RGB, float32 luma, two float32 filter buffers).
+//   by libvips while decoding (video frames by ffmpeg), so one decode's memory is bounded (about
+//   15 bytes per hashed pixel: RGB, float32 luma, two float32 filter buffers, plus libvips' lines).
+// Each worker runs libvips on one thread at a lowered CPU priority, so a slot is about one core;
+// the default leaves one core to the event loop.
 import { Worker } from 'node:worker_threads';
 import { ImageDecodeError, VideoDecodeError, type HashMediaOptions, type MediaHashes } from '@vigil/pdq';
 import { HttpError } from '../http/errors.ts';
+import { DECODE_DEFAULTS } from '../config.ts';
 
 export interface DecodeLimits {
   concurrency: number;
@@ -19,7 +22,7 @@ export interface DecodeLimits {
   retryAfterSec: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { concurrency: 2, queue: 8, maxPixels: 64_000_000, hashPixels: 3840 * 2160, retryAfterSec: 5 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
 
 export class DecodeBusyError extends HttpError {
   constructor(retryAfterSec: number, queued: number) {
@@ -130,7 +133,7 @@ export class DecodeLimiter {
   hash(bytes: Uint8Array, opts: HashMediaOptions = {}, o: { wait?: boolean } = {}): Promise<MediaHashes> {
     return this.run(() => {
       const { maxPixels, hashPixels } = this.limits;
-      return this.pool.hash(bytes, { ...opts, maxPixels, maxHashPixels: hashPixels, video: { ...opts.video, maxPixels: Math.min(opts.video?.maxPixels ?? Infinity, hashPixels) } });
+      return this.pool.hash(bytes, { ...opts, maxPixels, maxHashPixels: hashPixels, video: { ...opts.video, maxPixels, maxHashPixels: hashPixels } });
     }, o);
   }
 
