@@ -82,9 +82,15 @@ export interface VerifyReportOptions {
    * tag must bind it as the recipient: evidence can be reported only by the person it was delivered to.
    */
   reporterId?: string;
+  /**
+   * false: check franking and tags only (one HMAC per message), not source records (an Ed25519 verification
+   * each). Enough to know who sent what to whom — the report's subject — at ingest; the full check runs later.
+   */
+  sourceRecords?: boolean;
 }
 
-function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying, contextOnly: boolean, reporterId: string | undefined): Omit<MessageVerification, 'message_id' | 'context_only'> {
+function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying, contextOnly: boolean, o: VerifyReportOptions): Omit<MessageVerification, 'message_id' | 'context_only'> {
+  const reporterId = o.reporterId;
   if (!m || typeof m !== 'object') return { ok: false, reason: 'not a message' };
   if (typeof conversationId === 'string' && m.conversation_id !== conversationId) return { ok: false, reason: 'message from another conversation' };
   if (reporterId !== undefined && m.recipient_id !== reporterId) return { ok: false, reason: 'the message was delivered to someone other than the reporter' };
@@ -92,7 +98,7 @@ function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKey
   const franked = verifyReportedMessage({ content, frankingKey: fromB64(m.franking_key), context: revealedContext(m), tag: fromB64(m.tag) }, keys.franking);
   if (!franked.ok) return franked;
   // Context is shown, never attributed: its franking opening is enough (and source checks cost a signature each).
-  if (contextOnly) return { ok: true };
+  if (contextOnly || o.sourceRecords === false) return { ok: true };
   if (!isSourceRecordJson(m.source)) return { ok: false, reason: 'no well-formed source record' };
   const s = traceSource(keys.source, decodeSourceRecord(m.source), content);
   // An original's record names its sender; only a forward's may name someone else.
@@ -125,7 +131,7 @@ export function verifyReport(report: unknown, keys: RelayKeysForVerifying, o: Ve
     const contextOnly = m?.context_only === true;
     let v: Omit<MessageVerification, 'message_id' | 'context_only'>;
     try {
-      v = verifyOne(m, r.conversation_id, keys, contextOnly, o.reporterId);
+      v = verifyOne(m, r.conversation_id, keys, contextOnly, o);
     } catch (e) {
       v = { ok: false, reason: (e as Error).message };
     }
