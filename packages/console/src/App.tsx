@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import { api, type Staff } from './api.ts';
 import { Login } from './Login.tsx';
 import { Queue } from './Queue.tsx';
@@ -6,58 +6,94 @@ import { Outbox } from './Outbox.tsx';
 import { Flags } from './Flags.tsx';
 import { CaseView } from './CaseView.tsx';
 import { Legal } from './Legal.tsx';
-import { DEFAULT_WELLNESS, exposureMinutes, WellnessSettings, type Wellness } from './Media.tsx';
+import { DEFAULT_WELLNESS, WellnessSettings, type Wellness } from './Media.tsx';
+import { BASE, lastQueue, navigate, useRoute } from './router.ts';
+import { ShortcutOverlay, useShortcut } from './Shortcuts.tsx';
+
+/** A link that moves within the console without reloading it (and still works as a plain link). */
+export function Link({ to, children, className, title, onClick }: { to: string; children: ReactNode; className?: string; title?: string; onClick?: () => void }) {
+  const go = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    onClick?.();
+    navigate(to);
+  };
+  return <a href={`${BASE}${to}`} className={className} title={title} onClick={go}>{children}</a>;
+}
+
+const PAGES = { queue: 'Review queue', flags: 'Flags', outbox: 'Webhook outbox', legal: 'Legal', settings: 'Wellness settings' } as const;
+type Page = keyof typeof PAGES;
 
 export function App() {
   const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
-  const [openTask, setOpenTask] = useState<number | null>(null);
   const [wellness, setWellness] = useState<Wellness>(DEFAULT_WELLNESS);
-  const [showSettings, setShowSettings] = useState(false);
-  const [view, setView] = useState<'queue' | 'outbox' | 'flags' | 'legal'>('queue');
-  const [breakDue, setBreakDue] = useState(false);
-
-  useEffect(() => {
-    if (staff) api<Wellness>('GET', '/v1/me/settings').then(setWellness, () => {});
-  }, [staff]);
-  useEffect(() => {
-    const t = setInterval(() => setBreakDue(exposureMinutes() >= wellness.break_after_minutes), 30_000);
-    return () => clearInterval(t);
-  }, [wellness.break_after_minutes]);
+  const [help, setHelp] = useState(false);
+  const route = useRoute();
 
   useEffect(() => {
     api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
   }, []);
-  // The legal team starts on its own page.
   useEffect(() => {
-    if (staff?.role === 'legal') setView('legal');
-  }, [staff?.role]);
-  const views = staff?.role === 'admin' ? (['queue', 'flags', 'outbox', 'legal'] as const) : staff?.role === 'lead' ? (['queue', 'flags', 'outbox'] as const) : staff?.role === 'legal' ? (['legal', 'queue'] as const) : null;
+    if (staff) api<Wellness>('GET', '/v1/me/settings').then(setWellness, () => {});
+  }, [staff]);
+  useShortcut('?', () => setHelp((h) => !h), !!staff);
 
-  if (staff === undefined) return <p className="muted">Loading…</p>;
+  const signOut = useCallback(async () => {
+    await api('DELETE', '/v1/session').catch(() => {});
+    // Nothing of the last reviewer's work survives: views, filters, the open case.
+    lastQueue.clear();
+    sessionStorage.clear();
+    setWellness(DEFAULT_WELLNESS);
+    setHelp(false);
+    navigate('/queue', { replace: true });
+    setStaff(null);
+  }, []);
+
+  if (staff === undefined) return <p className="muted" role="status">Loading…</p>;
   if (!staff) return <Login onSignedIn={setStaff} />;
+
+  const pages: Page[] = staff.role === 'admin' ? ['queue', 'flags', 'outbox', 'legal', 'settings'] : staff.role === 'lead' ? ['queue', 'flags', 'outbox', 'settings'] : staff.role === 'legal' ? ['legal', 'settings'] : ['queue', 'settings'];
+  const path = route.path.slice(BASE.length) || '/';
+  const caseMatch = /^\/cases\/(\d+)$/.exec(path);
+  const page = (caseMatch ? 'queue' : (path.split('/')[1] as Page)) || pages[0]!;
+  if (path === '/' || (!caseMatch && !pages.includes(page))) {
+    queueMicrotask(() => navigate(`/${pages[0]}`, { replace: true }));
+    return null;
+  }
+
   return (
     <div className="app">
+      <a className="skip" href="#main">Skip to content</a>
       <header>
-        <strong>Vigil</strong>&nbsp;review console
+        <strong>Vigil</strong>
+        <nav aria-label="Console pages">
+          {pages.map((p) => (
+            <Link key={p} to={p === 'queue' ? lastQueue.get() : `/${p}`} className={page === p ? 'current' : ''}>
+              {p === 'queue' && staff.role === 'legal' ? 'Cases' : PAGES[p]}
+            </Link>
+          ))}
+        </nav>
         <span className="grow" />
-        <span className="muted">
-          {staff.username} ({staff.role})
-        </span>
-        {views && (
-          <nav>
-            {views.map((v) => (
-              <button key={v} className={view === v ? 'current' : ''} onClick={() => { setOpenTask(null); setView(v); }}>
-                {{ queue: staff.role === 'legal' ? 'Legal tasks' : 'Review queue', flags: 'Flags', outbox: 'Webhook outbox', legal: 'Legal' }[v]}
-              </button>
-            ))}
-          </nav>
-        )}
-        <button onClick={() => setShowSettings(!showSettings)}>Wellness settings</button>
-        <button onClick={() => api('DELETE', '/v1/session').finally(() => setStaff(null))}>Sign out</button>
+        <span className="who">{staff.username} ({staff.role})</span>
+        <button className="ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">Shortcuts (?)</button>
+        <button className="ghost" onClick={signOut}>Sign out</button>
       </header>
-      {breakDue && <p className="break" role="status">You have been reviewing media for a while. Consider a short break.</p>}
-      {showSettings && <WellnessSettings value={wellness} onSaved={(w) => { setWellness(w); setShowSettings(false); }} />}
-      {view === 'legal' ? <Legal /> : view === 'outbox' ? <Outbox /> : view === 'flags' ? <Flags /> : openTask === null ? <Queue onOpen={setOpenTask} /> : <CaseView taskId={openTask} staff={staff} wellness={wellness} onBack={() => setOpenTask(null)} />}
+      {help && <ShortcutOverlay onClose={() => setHelp(false)} />}
+      <div id="main">
+        {caseMatch ? (
+          <CaseView key={caseMatch[1]} caseId={Number(caseMatch[1])} staff={staff} wellness={wellness} />
+        ) : page === 'queue' ? (
+          <Queue search={route.search} />
+        ) : page === 'flags' ? (
+          <Flags />
+        ) : page === 'outbox' ? (
+          <Outbox />
+        ) : page === 'legal' ? (
+          <Legal />
+        ) : (
+          <main><h1>Wellness settings</h1><WellnessSettings value={wellness} onSaved={setWellness} /></main>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,337 +1,352 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type Signal, type Staff, type Task, type TimelineEvent } from './api.ts';
-import { age } from './Queue.tsx';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, type CaseDetail, type Signal, type Staff, type TimelineEvent } from './api.ts';
+import { age, claimNext } from './Queue.tsx';
 import { MediaItem, type MediaRef, type Wellness } from './Media.tsx';
+import { Evidence } from './Evidence.tsx';
+import { Link } from './App.tsx';
+import { lastQueue, navigate } from './router.ts';
+import { useShortcut } from './Shortcuts.tsx';
 
-type TaskDetail = Task & { rules: { id: number; name: string; version: number }[]; ref: { action_id?: number; appeal_id?: number } | null };
-interface Action { id: number; action: string; status: string; reason: string; params: Record<string, unknown>; created_at: string; decided_by: number }
-interface Appeal { id: number; action_id: number; status: string; statement: string; reason: string | null }
 interface Member { account_id: string; joined_at: string }
 interface Report { id: string; reporter_id: string; reason: string | null; comment: string | null; filed_at: string; messages: { sender: string | null; sent_at: string | null; text: string | null; franking_verified: boolean }[] }
 
-const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
-const DECISIONS: [string, string][] = [
-  ['apparent_csam', 'Apparent child sexual abuse material'],
-  ['policy_violation', 'Other policy violation'],
-  ['not_violating', 'Not violating'],
-  ['escalate', 'Escalate to a lead'],
-];
+const DECISION_LABELS: Record<string, string> = {
+  apparent_csam: 'Apparent child sexual abuse material',
+  policy_violation: 'Other policy violation',
+  not_violating: 'Not violating',
+  escalate: 'Escalate to a lead',
+  uphold: 'Uphold the action (refuse the appeal)',
+  reverse: 'Reverse the action (grant the appeal)',
+  approve: 'Approve the group-wide action',
+  reject: 'Reject the group-wide action',
+};
 const ACTIONS: Record<string, [string, string][]> = {
   account: [['ban', 'Ban'], ['suspend', 'Suspend'], ['restrict', 'Restrict (forwarding, groups)'], ['remove_avatar', 'Remove profile photo'], ['reset_name', 'Reset name'], ['strike', 'Strike only']],
   group: [['takedown_group', 'Take the group down (second approval)'], ['ban_members', 'Ban all members (second approval)'], ['revoke_invites', 'Revoke invite links'], ['remove_avatar', 'Remove group photo'], ['reset_name', 'Reset name']],
 };
+const WITH_ACTIONS = new Set(['apparent_csam', 'policy_violation']);
+const LOG_LABELS: Record<string, string> = {
+  opened: 'opened the case', reopened: 'reopened the case', 'item.added': 'added', 'item.migrated': 'carried over', verdict: 'rule fired', claim: 'claimed', release: 'released', view: 'viewed',
+  note: 'noted', decision: 'decided', action: 'acted', closed: 'closed', 'group.action': 'group action', 'legal.linked': 'legal work linked', 'appeal.uphold': 'upheld the appeal', 'appeal.reverse': 'reversed on appeal',
+  'action.approved': 'approved', 'action.rejected': 'rejected',
+};
 
-export function CaseView({ taskId, staff, wellness, onBack }: { taskId: number; staff: Staff; wellness: Wellness; onBack: () => void }) {
-  const [task, setTask] = useState<TaskDetail | null>(null);
+function logText(l: CaseDetail['log'][number]): string {
+  const d = l.data as Record<string, any>;
+  switch (l.kind) {
+    case 'item.added': case 'item.migrated': case 'legal.linked': return `${d.queue}: ${d.reason}`;
+    case 'verdict': return `${d.rule} v${d.rule_version} (${d.reason})`;
+    case 'note': return d.text;
+    case 'decision': return `${DECISION_LABELS[d.decision] ?? d.decision}: ${d.reason}`;
+    case 'action': return `${d.action} (action ${d.action_id})`;
+    case 'closed': return String(d.resolution ?? '');
+    case 'group.action': return `${d.action} on group ${d.group_id} (action ${d.action_id}): ${d.reason}`;
+    default: return d.reason ? String(d.reason) : '';
+  }
+}
+
+export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: Staff; wellness: Wellness }) {
+  const [c, setCase] = useState<CaseDetail | null>(null);
   const [subject, setSubject] = useState<Record<string, any> | null>(null);
   const [signals, setSignals] = useState<Signal[]>([]);
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
-  const [history, setHistory] = useState<{ actions: Action[]; strikes: number }>({ actions: [], strikes: 0 });
-  const [appeal, setAppeal] = useState<Appeal | null>(null);
   const [reports, setReports] = useState<Report[] | null>(null);
-  const [memberSignals, setMemberSignals] = useState<Record<string, Signal[]>>({});
   const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
   const [decision, setDecision] = useState('');
   const [reason, setReason] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [days, setDays] = useState(7);
   const [allowlist, setAllowlist] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [appeals, setAppeals] = useState<{ id: number; action_id: number; status: string; statement: string; reason: string | null }[]>([]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const panel = useRef<HTMLElement>(null);
 
   const load = useCallback(async () => {
-    const t = await api<TaskDetail>('GET', `/v1/tasks/${taskId}`);
-    setTask(t);
-    const q = `subject_type=${encodeURIComponent(t.subject_type)}&subject_id=${encodeURIComponent(t.subject_id)}&platform=${encodeURIComponent(t.platform)}`;
-    const [sig, tl, hist] = await Promise.all([
-      api<{ signals: Signal[] }>('GET', `/v1/signals?${q}`),
-      api<{ events: TimelineEvent[] }>('GET', `/v1/events?${q}`),
-      api<{ actions: Action[]; strikes: number }>('GET', `/v1/actions?${q}`),
-    ]);
+    const d = await api<CaseDetail>('GET', `/v1/cases/${caseId}`);
+    setCase(d);
+    const q = `subject_type=${encodeURIComponent(d.subject.type)}&subject_id=${encodeURIComponent(d.subject.id)}&platform=${encodeURIComponent(d.platform)}`;
+    const [sig, tl] = await Promise.all([api<{ signals: Signal[] }>('GET', `/v1/signals?${q}`), api<{ events: TimelineEvent[] }>('GET', `/v1/events?${q}`)]);
     setSignals(sig.signals);
     setTimeline(tl.events);
-    setHistory(hist);
-    setAppeal(t.ref?.appeal_id ? await api<Appeal>('GET', `/v1/appeals/${t.ref.appeal_id}`) : null);
-    setReports(null); // reported content is evidence: loaded (and audited) only when the reviewer asks
-    const path = t.subject_type === 'account' ? 'accounts' : t.subject_type === 'group' ? 'groups' : null;
-    const subj = path ? await api<Record<string, any>>('GET', `/v1/${path}/${encodeURIComponent(t.subject_id)}?platform=${encodeURIComponent(t.platform)}`).catch(() => null) : null;
-    setSubject(subj);
-    if (subj?.members) {
-      // For a group, each member's own signals (the first 50 members).
-      const entries = await Promise.all(
-        (subj.members as Member[]).slice(0, 50).map(async (m) => [m.account_id, (await api<{ signals: Signal[] }>('GET', `/v1/signals?subject_type=account&subject_id=${encodeURIComponent(m.account_id)}&platform=${encodeURIComponent(t.platform)}`)).signals] as const),
-      );
-      setMemberSignals(Object.fromEntries(entries));
-    }
-  }, [taskId]);
+    const path = d.subject.type === 'account' ? 'accounts' : d.subject.type === 'group' ? 'groups' : null;
+    // Appeals in the case: the platform's statement is part of what the reviewer decides on.
+    const appealIds = d.items.map((i) => Number((i.ref as { appeal_id?: number } | null)?.appeal_id)).filter((n) => n > 0);
+    setAppeals(await Promise.all(appealIds.map((id) => api<{ id: number; action_id: number; status: string; statement: string; reason: string | null }>('GET', `/v1/appeals/${id}`))));
+    setSubject(path ? await api<Record<string, any>>('GET', `/v1/${path}/${encodeURIComponent(d.subject.id)}?platform=${encodeURIComponent(d.platform)}`).catch(() => null) : null);
+    return d;
+  }, [caseId]);
 
   useEffect(() => {
-    load().catch((e) => setMessage(e.message));
+    load().then(() => heading.current?.focus(), (e) => setError(e.message));
   }, [load]);
 
-  const act = useCallback(
-    async (what: string, f: () => Promise<unknown>) => {
-      setMessage('');
-      try {
-        await f();
-        await load();
-        setMessage(what);
-      } catch (e) {
-        setMessage((e as Error).message);
-      }
-    },
-    [load],
-  );
-
-  // Keyboard shortcuts for the common path: c claims, n picks "not violating", Escape goes back.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const tag = (e.target as HTMLElement).tagName;
-      if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
-      if (e.key === 'c') act('Claimed', () => api('POST', `/v1/tasks/${taskId}/claim`));
-      if (e.key === 'n') setDecision('not_violating');
-      if (e.key === 'Escape') onBack();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [act, taskId, onBack]);
-
-  if (!task) return <p className="muted">{message || 'Loading case…'}</p>;
-  const mine = task.claimed_by === staff.id;
-  const pendingAction = task.queue === 'approvals' && task.ref?.action_id ? history.actions.find((a) => a.id === task.ref!.action_id && a.status === 'pending_approval') : undefined;
-
-  // Media the reviewer may reveal: profile or group photo, and media named by the signals.
-  const media: MediaRef[] = [];
-  if (subject?.avatar?.url) media.push({ kind: task.subject_type === 'group' ? 'group_avatar' : 'account_avatar', id: task.subject_id, platform: task.platform, label: task.subject_type === 'group' ? 'group photo' : 'profile photo', mime: subject.avatar.mime });
-  for (const s of signals) {
-    const id = s.evidence.media_id as string | undefined;
-    if (id && !media.some((m) => m.kind === 'media' && m.id === id)) media.push({ kind: 'media', id, platform: task.platform, label: `shared media ${id}` });
-    // Private matching: the encrypted attachments this account's vouchers opened.
-    for (const o of (s.evidence.openings as { opening_id: number; sha256: string }[] | undefined) ?? []) {
-      if (!media.some((m) => m.kind === 'psi_opening' && m.id === String(o.opening_id))) media.push({ kind: 'psi_opening', id: String(o.opening_id), platform: task.platform, label: `matched attachment ${o.sha256.slice(0, 12)}…` });
-    }
-  }
-
-  const decide = (e: FormEvent) => {
-    e.preventDefault();
-    const actions = chosen.map((a) => (a === 'suspend' ? { action: a, days } : a === 'ban_members' ? { action: a, member_ids: (subject?.members ?? []).map((m: Member) => m.account_id) } : { action: a }));
-    act('Decision recorded', () => api('POST', `/v1/tasks/${taskId}/decision`, { decision, reason, ...(actions.length ? { actions } : {}), ...(decision === 'not_violating' && allowlist ? { allowlist: true } : {}) }));
+  // The default actions are shown ticked (and can be changed) as soon as apparent CSAM is chosen.
+  const choose = (d: string) => {
+    setDecision(d);
+    setChosen(d === 'apparent_csam' ? (c?.default_actions ?? []).map((a) => a.action) : []);
   };
 
+  const act = async (what: string, f: () => Promise<unknown>) => {
+    setMessage('');
+    setBusy(true);
+    try {
+      await f();
+      await load();
+      setMessage(what);
+    } catch (e) {
+      setMessage((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const back = () => {
+    sessionStorage.setItem('vigil.focusCase', String(caseId));
+    navigate(lastQueue.get());
+  };
+  const mine = c?.claimed_by?.id === staff.id;
+  const claim = () => act('Claimed: the case is yours for 15 minutes.', () => api('POST', `/v1/cases/${caseId}/claim`));
+  const release = () => act('Released back to the queue.', () => api('POST', `/v1/cases/${caseId}/release`));
+
+  useShortcut('Escape', back);
+  useShortcut('c', () => { if (c?.allowed.claim) void claim(); else if (c?.allowed.release) void release(); });
+  useShortcut('d', () => (panel.current?.querySelector('input,button,select,textarea') as HTMLElement | null)?.focus());
+  useShortcut('r', () => (document.querySelector('[data-reveal]') as HTMLElement | null)?.click());
+  useShortcut('n', () => void claimNext(new URLSearchParams(lastQueue.get().split('?')[1] ?? '')).then((m) => m && setMessage(m), (e) => setMessage(e.message)));
+
+  const submit = (andNext: boolean) => async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!c) return;
+    const members: string[] = (subject?.members ?? []).map((m: Member) => m.account_id);
+    const actions = chosen.map((a) => (a === 'suspend' ? { action: a, days } : a === 'ban_members' ? { action: a, member_ids: members } : { action: a }));
+    const body = { decision, reason, ...(WITH_ACTIONS.has(decision) ? { actions } : {}), ...(decision === 'not_violating' && allowlist ? { allowlist: true } : {}) };
+    setBusy(true);
+    setMessage('');
+    try {
+      await api('POST', `/v1/cases/${caseId}/decision`, body);
+      setDecision('');
+      setReason('');
+      setChosen([]);
+      if (andNext) {
+        const m = await claimNext(new URLSearchParams(lastQueue.get().split('?')[1] ?? ''));
+        if (m) { setMessage(`Decision recorded. ${m}`); await load(); }
+      } else {
+        await load();
+        setMessage('Decision recorded.');
+      }
+    } catch (err) {
+      setMessage((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error) return <main><p className="error" role="alert">{error}</p><Link to={lastQueue.get()}>Back to the queue</Link></main>;
+  if (!c) return <main><p className="muted" role="status">Loading case…</p></main>;
+
+  const reviewItem = c.items.find((i) => i.status === 'open') ?? c.items[0];
+  const media: MediaRef[] = [];
+  if (subject?.avatar?.url) media.push({ kind: c.subject.type === 'group' ? 'group_avatar' : 'account_avatar', id: c.subject.id, platform: c.platform, label: c.subject.type === 'group' ? 'group photo' : 'profile photo', mime: subject.avatar.mime });
+  for (const s of signals) {
+    const id = s.evidence.media_id as string | undefined;
+    if (id && !media.some((m) => m.kind === 'media' && m.id === id)) media.push({ kind: 'media', id, platform: c.platform, label: `shared media ${id}` });
+    for (const o of (s.evidence.openings as { opening_id: number; sha256: string }[] | undefined) ?? []) {
+      if (!media.some((m) => m.kind === 'psi_opening' && m.id === String(o.opening_id))) media.push({ kind: 'psi_opening', id: String(o.opening_id), platform: c.platform, label: `matched attachment ${o.sha256.slice(0, 12)}…` });
+    }
+  }
+  const notes = c.log.filter((l) => l.kind === 'note');
+  const decisions = c.allowed.decisions;
+
   return (
-    <main className="case">
-      <button onClick={onBack}>← Queue</button>
-      <h2>
-        {task.subject_type} {task.subject_id} <span className={`prio p${Math.min(3, Math.floor(task.priority / 25))}`}>{task.priority}</span>
-      </h2>
-      <p>
-        Queue <b>{task.queue}</b> · {task.reason} · opened {age(task.created_at)} ago · status <b data-testid="status">{task.status}</b>
-        {task.claimed_by && <> · claimed by {mine ? 'you' : `staff ${task.claimed_by}`}</>}
-      </p>
-      {message && <p className="notice" role="status">{message}</p>}
+    <div className="case-page">
+      <main className="case-main" aria-labelledby="case-title">
+        <p><Link to={lastQueue.get()} onClick={() => sessionStorage.setItem('vigil.focusCase', String(caseId))}>← Back to the queue</Link> <span className="muted small">(Escape)</span></p>
+        <h1 id="case-title" ref={heading} tabIndex={-1}>
+          <span title={`${c.subject.type} ${c.subject.id} on ${c.platform}`}>{c.subject.label}</span> <span className={`sev sev-${c.severity}`}>{c.severity}</span>
+        </h1>
+        <p className="case-meta">
+          Case {c.id} · {c.subject.type} · queue <b>{c.queue}</b> · opened {age(c.opened_at)} ago · <b data-testid="status">{c.status}</b>
+          {c.resolution && ` (${c.resolution.replace(/_/g, ' ')})`}
+          {c.claimed_by && <> · being reviewed by <b title={`staff ${c.claimed_by.id}`}>{c.claimed_by.id === staff.id ? 'you' : c.claimed_by.username}</b></>}
+        </p>
 
-      {task.verdicts.length > 0 && (
-        <section>
-          <h3>Why it is here</h3>
-          <ul className="verdicts">
-            {task.verdicts.map((v, i) => {
-              const rule = task.rules.find((r) => r.id === v.rule_id);
-              return (
-                <li key={i}>
-                  rule <b>{rule?.name ?? v.rule_id}</b> v{v.rule_version}: {v.outcome.reason ?? v.outcome.type} (event {v.event_id})
-                </li>
-              );
-            })}
-          </ul>
+        <section aria-labelledby="why">
+          <h2 id="why">Why it is here</h2>
+          {c.reasons.length === 0 ? <p className="muted">Nothing open.</p> : (
+            <ul className="reasons">
+              {c.reasons.map((r) => <li key={r.rule}><b>{r.rule}</b>{r.count > 1 && <span className="count"> ×{r.count}</span>}</li>)}
+            </ul>
+          )}
+          <details>
+            <summary>{c.items.length} item{c.items.length === 1 ? '' : 's'} in this case</summary>
+            <ul className="items">
+              {c.items.map((i) => <li key={i.id}>{i.queue}: {i.reason} — {i.status}{i.verdicts.length > 0 && ` (${[...new Set(i.verdicts.map((v) => `${v.rule.name} v${v.rule.version}`))].join(', ')})`}</li>)}
+            </ul>
+          </details>
         </section>
-      )}
 
-      {appeal && (
-        <section className="appeal">
-          <h3>Appeal against action {appeal.action_id}</h3>
-          <blockquote>{appeal.statement}</blockquote>
-          <p>Status: <b>{appeal.status}</b> {appeal.reason && `(${appeal.reason})`}</p>
+        {appeals.map((a) => {
+          const act = c.enforcement.find((e) => e.id === a.action_id);
+          return (
+            <section key={a.id} aria-label={`Appeal ${a.id}`} className="appeal">
+              <h2>Appeal against {act ? act.action.replace(/_/g, ' ') : `action ${a.action_id}`}</h2>
+              <blockquote>{a.statement}</blockquote>
+              <p>Status: <b>{a.status}</b>{a.reason && ` (${a.reason})`}{act && <> · the action was decided by <span title={`staff ${act.decided_by.id}`}>{act.decided_by.username}</span>{act.approved_by && <> and approved by {act.approved_by.username}</>}</>}</p>
+            </section>
+          );
+        })}
+        {c.enforcement.filter((e) => e.status === 'pending_approval').map((e) => (
+          <section key={e.id} aria-label={`Pending action ${e.id}`} className="appeal">
+            <h2>Waiting for a second approval</h2>
+            <p><b>{e.action.replace(/_/g, ' ')}</b> proposed by <span title={`staff ${e.decided_by.id}`}>{e.decided_by.username}</span>: {e.reason}</p>
+          </section>
+        ))}
+
+        <section aria-labelledby="evidence">
+          <h2 id="evidence">Evidence</h2>
+          <Evidence signals={signals} />
         </section>
-      )}
 
-      <section>
-        <h3>Signals</h3>
-        {signals.length === 0 && <p className="muted">No signals.</p>}
-        <ul className="signals">
-          {signals.map((s) => (
-            <li key={s.id} className={`sev${s.severity}`}>
-              <b>{s.kind}</b> <span className="badge">{SEVERITY[s.severity]}</span> {s.summary}
-              <dl>
-                {Object.entries(s.evidence)
-                  .filter(([, v]) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0))
-                  .map(([k, v]) => (
-                    <div key={k}>
-                      <dt>{k}</dt>
-                      <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-                    </div>
-                  ))}
-              </dl>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      {subject && (
-        <section>
-          <h3>Profile (unencrypted surfaces)</h3>
-          <dl className="profile">
-            {['username', 'display_name', 'bio', 'name', 'description', 'invite_link', 'member_count', 'created_at', 'first_seen_at']
-              .filter((k) => subject[k] !== undefined && subject[k] !== null)
-              .map((k) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd>{String(subject[k])}</dd>
-                </div>
-              ))}
-          </dl>
-          {Array.isArray(subject.members) && (
-            <>
-              <h4>{subject.members.length} current member(s)</h4>
-              <ul className="members">
-                {(subject.members as Member[]).slice(0, 50).map((m) => (
-                  <li key={m.account_id}>
-                    {m.account_id}{' '}
-                    {(memberSignals[m.account_id] ?? []).map((s) => (
-                      <span key={s.id} className={`badge sev${s.severity}`} title={s.summary}>
-                        {s.kind}
-                      </span>
-                    ))}
+        {timeline.some((e) => e.type === 'report.filed') && (
+          <section aria-labelledby="reports">
+            <h2 id="reports">User reports</h2>
+            {reports === null ? (
+              <button onClick={() => api<{ reports: Report[] }>('GET', `/v1/reports?subject_type=${encodeURIComponent(c.subject.type)}&subject_id=${encodeURIComponent(c.subject.id)}&platform=${encodeURIComponent(c.platform)}&task_id=${reviewItem?.id ?? ''}`).then((r) => setReports(r.reports), (e) => setMessage(e.message))}>
+                Show reported content
+              </button>
+            ) : (
+              <ul className="reports">
+                {reports.map((r) => (
+                  <li key={r.id}>
+                    Report {r.id} by <span title={r.reporter_id}>{r.reporter_id}</span> ({r.reason?.replace(/_/g, ' ') ?? 'no reason'}){r.comment && `: ${r.comment}`}
+                    <ol>
+                      {r.messages.map((m, i) => <li key={i}><b>{m.sender ?? '?'}</b> {m.text} {m.franking_verified ? <span className="tag ok">verified</span> : <span className="tag">not verified</span>}</li>)}
+                    </ol>
                   </li>
                 ))}
               </ul>
-            </>
-          )}
-        </section>
-      )}
+            )}
+          </section>
+        )}
 
-      {timeline.some((e) => e.type === 'report.filed') && (
-        <section>
-          <h3>User reports</h3>
-          {reports === null ? (
-            <button onClick={() => api<{ reports: Report[] }>('GET', `/v1/reports?subject_type=${encodeURIComponent(task.subject_type)}&subject_id=${encodeURIComponent(task.subject_id)}&platform=${encodeURIComponent(task.platform)}&task_id=${taskId}`).then((r) => setReports(r.reports), (e) => setMessage(e.message))}>
-              Show reported content
-            </button>
-          ) : (
-            <ul className="reports">
-              {reports.map((r) => (
-                <li key={r.id}>
-                  Report {r.id} by {r.reporter_id} ({r.reason ?? 'no reason'}){r.comment && `: ${r.comment}`}
-                  <ol>
-                    {r.messages.map((m, i) => (
-                      <li key={i}>
-                        <b>{m.sender ?? '?'}</b> {m.text} {m.franking_verified ? <span className="badge verified">verified</span> : <span className="badge">not verified</span>}
-                      </li>
-                    ))}
-                  </ol>
+        {media.length > 0 && (
+          <section aria-labelledby="media">
+            <h2 id="media">Media</h2>
+            <p className="muted">Read the context above first. Each item stays hidden until you reveal it (r); every view is logged.</p>
+            <div className="media-grid">
+              {media.map((m) => <MediaItem key={`${m.kind}:${m.id}`} item={m} taskId={reviewItem?.id ?? 0} wellness={wellness} />)}
+            </div>
+          </section>
+        )}
+
+        {subject && (
+          <section aria-labelledby="profile">
+            <h2 id="profile">Profile</h2>
+            <dl className="profile">
+              {([['username', 'Username'], ['display_name', 'Display name'], ['bio', 'Bio'], ['name', 'Name'], ['description', 'Description'], ['invite_link', 'Invite link'], ['member_count', 'Members'], ['created_at', 'Created'], ['first_seen_at', 'First seen']] as const)
+                .filter(([k]) => subject[k] !== undefined && subject[k] !== null)
+                .map(([k, label]) => <div key={k}><dt>{label}</dt><dd>{String(subject[k])}</dd></div>)}
+            </dl>
+            {Array.isArray(subject.members) && <p>{subject.members.length} current member{subject.members.length === 1 ? '' : 's'}: {(subject.members as Member[]).slice(0, 30).map((m) => m.account_id).join(', ')}{subject.members.length > 30 ? ' …' : ''}</p>}
+          </section>
+        )}
+
+        <section aria-labelledby="history">
+          <h2 id="history">Enforcement history</h2>
+          {c.enforcement.length === 0 ? <p className="muted">No actions so far.</p> : (
+            <ul className="history">
+              {c.enforcement.map((a) => (
+                <li key={`${a.id}-${a.via?.action_id ?? ''}`}>
+                  <b>{a.action.replace(/_/g, ' ')}</b> — {a.status.replace(/_/g, ' ')} — {a.reason} ({age(a.created_at)} ago, by <span title={`staff ${a.decided_by.id}`}>{a.decided_by.username}</span>)
+                  {a.via && <> · through group <span title={a.via.group_id}>{a.via.group_label}</span></>}
+                  {a.case_id && a.case_id !== c.id && <> · <Link to={`/cases/${a.case_id}`}>case {a.case_id}</Link></>}
                 </li>
               ))}
             </ul>
           )}
-        </section>
-      )}
-
-      {media.length > 0 && (
-        <section>
-          <h3>Media</h3>
-          <p className="muted">Read the context above first. Each item stays hidden until you reveal it; every view is logged.</p>
-          <div className="media-grid">
-            {media.map((m) => (
-              <MediaItem key={`${m.kind}:${m.id}`} item={m} taskId={taskId} wellness={wellness} />
-            ))}
-          </div>
-        </section>
-      )}
-
-      <section>
-        <h3>Enforcement history</h3>
-        {history.actions.length === 0 ? <p className="muted">None.</p> : (
-          <ul className="history">
-            {history.actions.map((a) => (
-              <li key={a.id}>
-                #{a.id} <b>{a.action}</b> — {a.status} — {a.reason} ({age(a.created_at)} ago)
-              </li>
-            ))}
-          </ul>
-        )}
-        {task.subject_type === 'account' && <p>Strikes: {history.strikes}</p>}
-      </section>
-
-      <section>
-        <h3>Timeline</h3>
-        <ol className="timeline">
-          {timeline.map((e) => (
-            <li key={e.seq}>
-              <time>{e.occurred_at}</time> {e.type}
-            </li>
-          ))}
-        </ol>
-      </section>
-
-      {task.status === 'open' && pendingAction && (
-        <section className="actions">
-          <span>
-            Second approval for <b>{pendingAction.action}</b> proposed by staff {pendingAction.decided_by}: {pendingAction.reason}
-          </span>
-          <input aria-label="reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button onClick={() => act('Approved', () => api('POST', `/v1/actions/${pendingAction.id}/approval`, { approve: true, reason }))}>Approve</button>
-          <button onClick={() => act('Rejected', () => api('POST', `/v1/actions/${pendingAction.id}/approval`, { approve: false, reason }))}>Reject</button>
-        </section>
-      )}
-
-      {task.status === 'open' && appeal?.status === 'open' && (
-        <section className="actions">
-          <input aria-label="reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button onClick={() => act('Appeal upheld', () => api('POST', `/v1/appeals/${appeal.id}/decision`, { outcome: 'uphold', reason }))}>Uphold the action</button>
-          <button onClick={() => act('Action reversed', () => api('POST', `/v1/appeals/${appeal.id}/decision`, { outcome: 'reverse', reason }))}>Reverse the action</button>
-        </section>
-      )}
-
-      {task.status === 'open' && !pendingAction && !appeal && (
-        <section className="actions">
-          {!mine ? (
-            <button onClick={() => act('Claimed', () => api('POST', `/v1/tasks/${taskId}/claim`))}>Claim (c)</button>
-          ) : (
+          {c.other_cases.length > 0 && (
             <>
-              <button onClick={() => act('Released', () => api('POST', `/v1/tasks/${taskId}/release`))}>Release</button>
-              <form onSubmit={decide} className="decide">
-                <select aria-label="decision" value={decision} onChange={(e) => setDecision(e.target.value)} required>
-                  <option value="">Decision…</option>
-                  {DECISIONS.map(([v, label]) => (
-                    <option key={v} value={v}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-                {decision && decision !== 'not_violating' && decision !== 'escalate' && (
-                  <fieldset>
-                    <legend>Actions {decision === 'apparent_csam' && '(default: ban or take down)'}</legend>
-                    {(ACTIONS[task.subject_type] ?? []).map(([a, label]) => (
-                      <label key={a}>
-                        <input type="checkbox" name={`action-${a}`} checked={chosen.includes(a)} onChange={(e) => setChosen(e.target.checked ? [...chosen, a] : chosen.filter((x) => x !== a))} /> {label}
-                      </label>
-                    ))}
-                    {chosen.includes('suspend') && (
-                      <label>
-                        Days <input type="number" min={1} value={days} onChange={(e) => setDays(Number(e.target.value))} />
-                      </label>
-                    )}
-                  </fieldset>
-                )}
-                {decision === 'not_violating' && (
-                  <label>
-                    <input type="checkbox" checked={allowlist} onChange={(e) => setAllowlist(e.target.checked)} /> Add the matched hash to the false-positive allowlist
-                  </label>
-                )}
-                <input aria-label="reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} required />
-                <button type="submit">Decide</button>
-              </form>
+              <h3>Other cases about this {c.subject.type}</h3>
+              <ul>
+                {c.other_cases.map((o) => <li key={o.id}><Link to={`/cases/${o.id}`}>Case {o.id}</Link> — {o.status}{o.resolution ? ` (${o.resolution.replace(/_/g, ' ')})` : ''}, opened {age(o.opened_at)} ago</li>)}
+              </ul>
             </>
           )}
         </section>
-      )}
-    </main>
+
+        <section aria-labelledby="notes">
+          <h2 id="notes">Notes</h2>
+          {notes.length === 0 ? <p className="muted">No notes yet.</p> : (
+            <ul className="notes">{notes.map((n) => <li key={n.id}><b title={n.actor.id ? `staff ${n.actor.id}` : undefined}>{n.actor.label}</b>, {age(n.at)} ago: {String((n.data as { text?: string }).text ?? '')}</li>)}</ul>
+          )}
+          {c.allowed.note && (
+            <form className="note-form" onSubmit={(e) => { e.preventDefault(); void act('Note added.', () => api('POST', `/v1/cases/${caseId}/notes`, { text: note })).then(() => setNote('')); }}>
+              <label htmlFor="note">Add a note</label>
+              <textarea id="note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} required />
+              <button type="submit" disabled={busy}>Add note</button>
+            </form>
+          )}
+        </section>
+
+        <section aria-labelledby="log">
+          <h2 id="log">Case history</h2>
+          <ol className="log">
+            {[...c.log].reverse().map((l) => (
+              <li key={l.id}><time dateTime={l.at} title={l.at}>{age(l.at)} ago</time> <b title={l.actor.id ? `${l.actor.kind} ${l.actor.id}` : undefined}>{l.actor.label}</b> {LOG_LABELS[l.kind] ?? l.kind} {logText(l)}</li>
+            ))}
+          </ol>
+          <details>
+            <summary>Event timeline ({timeline.length})</summary>
+            <ol className="timeline">{timeline.map((e) => <li key={e.seq}><time>{e.occurred_at}</time> {e.type}</li>)}</ol>
+          </details>
+        </section>
+      </main>
+
+      <aside className="decision-panel" ref={panel} aria-labelledby="decide-title">
+        <h2 id="decide-title">Decision</h2>
+        {message && <p className="notice" role="status">{message}</p>}
+        {c.status !== 'open' ? <p>This case is closed{c.resolution ? `: ${c.resolution.replace(/_/g, ' ')}` : ''}.</p> : (
+          <>
+            {c.allowed.claim && <button className="primary" onClick={claim} disabled={busy}>Claim this case (c)</button>}
+            {c.claimed_by && !mine && <p>{c.claimed_by.username} is reviewing this case.</p>}
+            {c.allowed.release && <button className="secondary" onClick={release} disabled={busy}>Release</button>}
+            {mine && decisions.length === 0 && <p>There is nothing in this case you may decide: {c.queue === 'appeals' ? 'appeals go to a reviewer who did not decide the action.' : c.queue === 'approvals' ? 'a second reviewer must approve your own proposal.' : 'ask a lead.'}</p>}
+            {!mine && !c.claimed_by && decisions.length === 0 && !c.allowed.claim && <p>You cannot decide this case.</p>}
+            {mine && decisions.length > 0 && (
+              <form onSubmit={submit(false)} className="decide">
+                <fieldset>
+                  <legend>Decision</legend>
+                  {decisions.map((d) => (
+                    <label key={d} className="choice"><input type="radio" name="decision" value={d} checked={decision === d} onChange={() => choose(d)} required /> {DECISION_LABELS[d] ?? d}</label>
+                  ))}
+                </fieldset>
+                {WITH_ACTIONS.has(decision) && (
+                  <fieldset>
+                    <legend>Actions{decision === 'apparent_csam' && c.default_actions.length > 0 ? ' (the default is ticked; change it if needed)' : ''}</legend>
+                    {(ACTIONS[c.subject.type] ?? []).map(([a, label]) => (
+                      <label key={a} className="choice"><input type="checkbox" name={`action-${a}`} checked={chosen.includes(a)} onChange={(e) => setChosen(e.target.checked ? [...chosen, a] : chosen.filter((x) => x !== a))} /> {label}</label>
+                    ))}
+                    {chosen.includes('suspend') && <label>Days <input type="number" min={1} value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>}
+                    {chosen.length === 0 && <p className="muted small">No action will be taken.</p>}
+                  </fieldset>
+                )}
+                {decision === 'not_violating' && (
+                  <label className="choice"><input type="checkbox" checked={allowlist} onChange={(e) => setAllowlist(e.target.checked)} /> Add the matched hash to the false-positive allowlist</label>
+                )}
+                <label htmlFor="reason">Reason (the flagger and the audit log see it)</label>
+                <textarea id="reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} required />
+                <div className="buttons">
+                  <button type="submit" className="secondary" disabled={busy}>Decide</button>
+                  <button type="button" className="primary" disabled={busy} onClick={() => { const f = panel.current?.querySelector('form'); if (f?.reportValidity()) void submit(true)(); }}>Decide and next</button>
+                </div>
+              </form>
+            )}
+          </>
+        )}
+      </aside>
+    </div>
   );
 }

@@ -29,6 +29,7 @@ export function MediaItem({ item, taskId, wellness }: { item: MediaRef; taskId: 
         <div className="hidden-media" style={{ width: wellness.media_size_px, height: wellness.media_size_px }}>
           <span>Hidden</span>
           <button
+            data-reveal
             onClick={() => {
               exposureStart ??= Date.now();
               setRevealed(true);

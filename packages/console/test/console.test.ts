@@ -68,7 +68,7 @@ describe('review console in Chromium', () => {
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', password);
     await page.click('button[type=submit]');
-    await page.locator('table.tasks').waitFor();
+    await page.locator('table.cases').waitFor();
   }
 
   it('claims, reveals blurred media, decides; the action reaches the outbox', { timeout: 60_000 }, async () => {
@@ -78,22 +78,22 @@ describe('review console in Chromium', () => {
     await page.fill('input[name=password]', 'wrong password!!');
     await page.click('button[type=submit]');
     await page.getByRole('alert').waitFor();
-    assert.match(await page.getByRole('alert').innerText(), /invalid username or password/);
+    assert.match(await page.getByRole('alert').innerText(), /invalid username or password/i);
     await shot(page, '01-login-error');
     await signIn(page, 'rita', 'rita password 123');
 
-    const row = page.locator('table.tasks tbody tr');
+    const row = page.locator('table.cases tbody tr');
     await row.first().waitFor();
     assert.equal(await row.count(), 1);
-    assert.match(await row.first().innerText(), /known-media[\s\S]*account acc-1[\s\S]*matches a listed hash/);
+    assert.match(await row.first().innerText(), /critical[\s\S]*@sunny[\s\S]*listed-media[\s\S]*known-media/i);
     await shot(page, '02-queue');
     await row.first().click();
 
     await page.getByText('media.match').waitFor();
     const signals = await page.locator('ul.signals').innerText();
-    assert.match(signals, /avatar is 0 bits from an entry of bank KNOWN_TEST/);
-    assert.match(signals, /entry_source\s+test-fixture/);
-    assert.match(await page.locator('ul.verdicts').innerText(), /rule listed-media v1/);
+    assert.match(signals, /profile photo is 0 bits from an entry of bank KNOWN_TEST \(PDQ\); listed by test-fixture/);
+    assert.match(await page.locator('ul.reasons').innerText(), /listed-media/);
+    assert.match((await page.locator('ul.items').textContent()) ?? '', /listed-media v1/);
 
     // Media stays hidden (and unlogged) until revealed; then it is small, blurred and greyscale.
     assert.equal(await page.getByTestId('revealed-media').count(), 0);
@@ -111,12 +111,12 @@ describe('review console in Chromium', () => {
     await shot(page, '03-case-revealed-blurred');
 
     await page.keyboard.press('c');
-    await page.getByText('claimed by you').waitFor();
-    await page.selectOption('select[aria-label=decision]', 'apparent_csam');
-    await page.check('input[name=action-ban]');
-    await page.fill('input[aria-label=reason]', 'matches listed material');
+    await page.getByText('being reviewed by you').waitFor();
+    await page.getByLabel('Apparent child sexual abuse material').check();
+    assert.ok(await page.isChecked('input[name=action-ban]'), 'the default action is shown ticked');
+    await page.fill('#reason', 'matches listed material');
     await shot(page, '04-decision-form');
-    await page.click('button:has-text("Decide")');
+    await page.getByRole('button', { name: 'Decide', exact: true }).click();
     await page.getByText('Decision recorded').waitFor();
     assert.equal(await page.getByTestId('status').innerText(), 'closed');
     assert.match(await page.locator('ul.history').innerText(), /ban — active — matches listed material/);
@@ -133,14 +133,16 @@ describe('review console in Chromium', () => {
 
     const page = await browser.newPage();
     await signIn(page, 'sam', 'sam password 1234');
-    await page.selectOption('select[aria-label=queue]', 'appeals');
-    await page.locator('table.tasks tbody tr', { hasText: 'appeal against ban' }).click();
+    await page.selectOption('select[name=queue]', 'appeals');
+    await page.locator('table.cases tbody tr', { hasText: 'appeal against ban' }).click();
     await page.getByText('That is a picture I painted.').waitFor();
-    assert.equal(await page.getByText('Second approval').count(), 0, 'an appeal is not an approval');
-    await page.fill('input[aria-label=reason]', 'painting confirmed');
+    assert.equal(await page.getByText('Waiting for a second approval').count(), 0, 'an appeal is not an approval');
+    await page.getByRole('button', { name: /Claim this case/ }).click();
+    await page.getByLabel('Reverse the action (grant the appeal)').check();
+    await page.fill('#reason', 'painting confirmed');
     await shot(page, '05-appeal');
-    await page.click('button:has-text("Reverse the action")');
-    await page.getByText('Action reversed').waitFor();
+    await page.getByRole('button', { name: 'Decide', exact: true }).click();
+    await page.getByText('Decision recorded').waitFor();
     assert.match(await page.locator('ul.history').innerText(), /ban — reversed/);
     const reversed = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select('payload').where('event_type', '=', 'enforcement.reversed').execute();
     assert.equal(reversed.length, 1);
@@ -173,7 +175,7 @@ describe('review console in Chromium', () => {
 
     const page = await browser.newPage();
     await signIn(page, 'rita', 'rita password 123');
-    await page.locator('table.tasks tbody tr', { hasText: ann.t.userId }).click();
+    await page.locator('table.cases tbody tr', { hasText: 'private-match' }).click();
     await page.getByText('voucher.match').waitFor();
     const reveal = page.locator('button:has-text("Reveal matched attachment")');
     assert.equal(await reveal.count(), 2, 'exactly the two listed attachments');
