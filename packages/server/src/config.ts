@@ -12,6 +12,11 @@ export const configSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * 32 bytes in base64, the same for every process: seals the vault, private-matching and relay keys kept in the
+     * shared database when configuration does not give them (keys/keyring.ts). Required with PostgreSQL unless every key is configured.
+     */
+    keyEncryptionKey: z.string().optional(),
     /** postgres://… ; without it the embedded SQLite file <dataDir>/vigil.db is used. */
     databaseUrl: z
       .string()
@@ -208,6 +213,7 @@ const ENV_MAP: Record<string, keyof Config> = {
   VIGIL_COOKIE_SECURE: 'cookieSecure',
   VIGIL_WORKERS: 'workers',
   VIGIL_JOB_LEASE_MS: 'jobLeaseMs',
+  VIGIL_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
 };
 
 export interface ConfigSources {

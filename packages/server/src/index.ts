@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './service.ts';
 export { startWorkerService, type WorkerService } from './worker-service.ts';
+export { loadKeyring, KeyConfigError } from './keys/keyring.ts';
 export { buildApp, VERSION } from './app.ts';
 export { connect, type Db, type DialectName } from './db/connect.ts';
 export { migrateToLatest, migrations } from './db/migrate.ts';

@@ -30,6 +30,7 @@ import { loosePermissions, sensitivePaths } from './util/file-perms.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
 import type { AppContext } from './context.ts';
 import { timedAnalyser } from './metrics/timed.ts';
+import { loadKeyring } from './keys/keyring.ts';
 
 export interface Service {
   app: VigilApp;
@@ -68,6 +69,11 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   }
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database migrated');
+  // Keys every process shares, resolved before any work (refuses to start rather than make a second key).
+  await loadKeyring(db, cfg, { log, clock, who: `${hostname()}:${process.pid}` }).catch(async (e) => {
+    await db.close();
+    throw e;
+  });
   const installed = await ensureDefaultRules(db.kysely, clock);
   if (installed) log.info({ rules: installed }, 'default rule pack installed');
   if (await ensureDefaultTermList(db.kysely, clock)) log.info('default coded-term list installed');

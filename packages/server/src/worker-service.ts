@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './util/time.ts';
 import type { Db } from './db/connect.ts';
 import { METRICS_CONTENT_TYPE, metricsAllowed, scrape } from './metrics/metrics.ts';
 import { readiness } from './metrics/ready.ts';
+import { loadKeyring } from './keys/keyring.ts';
 
 export interface WorkerService {
   db: Db;
@@ -36,6 +37,7 @@ export async function startWorkerService(cfg: Config, o: WorkerServiceOptions = 
   try {
     // The same migrations a server runs (Kysely's migrator takes a lock), so workers may start first.
     await migrateToLatest(db);
+    await loadKeyring(db, cfg, { log, clock, who: `${hostname()}:${process.pid}` });
     const bankIndex = new BankIndex();
     const workers: Worker[] = [];
     for (let i = 0; i < Math.max(1, cfg.workers); i++) {

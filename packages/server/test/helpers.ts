@@ -19,12 +19,14 @@ import type { VigilApp, RouteModule } from '../src/http/route.ts';
 
 export const PG_URL = process.env.VIGIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
+/** The key-encryption key test processes on PostgreSQL share (32 bytes, base64). */
+export const TEST_KEK = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestDb {
   db: Db;
   dialect: DialectName;
   /** What a second process would use to open the same database. */
-  env: { DATABASE_URL?: string; VIGIL_DATA: string; PGOPTIONS?: string };
+  env: { DATABASE_URL?: string; VIGIL_DATA: string; PGOPTIONS?: string; VIGIL_KEY_ENCRYPTION_KEY?: string };
   pgSchema?: string;
   dataDir: string;
   cleanup(): Promise<void>;
@@ -53,7 +55,8 @@ export async function openTestDb(dialect: DialectName, migrate = true): Promise<
   });
   return {
     db, dialect, dataDir, pgSchema: schema,
-    env: { DATABASE_URL: pgUrlWithSchema(schema), VIGIL_DATA: dataDir },
+    // Processes sharing a PostgreSQL database share their keys through it (keys/keyring.ts).
+    env: { DATABASE_URL: pgUrlWithSchema(schema), VIGIL_DATA: dataDir, VIGIL_KEY_ENCRYPTION_KEY: TEST_KEK },
     async cleanup() {
       await db.close();
       await withDdlLock((c) => c.query(`DROP SCHEMA ${schema} CASCADE`));

@@ -19,6 +19,7 @@ import { psi } from './migrations/0015_psi.ts';
 import { relayQueueCreated } from './migrations/0016_relay_queue_created.ts';
 import { cases } from './migrations/0017_cases.ts';
 import { relayAbuseLimits } from './migrations/0019_relay_abuse_limits.ts';
+import { keyMaterial } from './migrations/0020_key_material.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -41,6 +42,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0016_relay_queue_created': relayQueueCreated(),
     '0017_cases': cases(dialect),
     '0019_relay_abuse_limits': relayAbuseLimits(),
+    '0020_key_material': keyMaterial(),
   };
 }
 

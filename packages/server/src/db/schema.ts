@@ -595,3 +595,7 @@ export interface DetectionTables {
   case_log: CaseLogTable;
   external_signals: ExternalSignalsTable;
 }
+
+/** Shared key sets (keys/keyring.ts), sealed with the configured key-encryption key. */
+export interface KeyMaterialTable { name: string; sealed: string; created_by: string; created_at: string }
+export interface DetectionTables { key_material: KeyMaterialTable }
