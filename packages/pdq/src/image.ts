@@ -5,11 +5,24 @@ import { exactHashes } from './file-hash.ts';
 import { PdqHasher } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
 import { ImageDecodeError } from './errors.ts';
+import { robustViews } from './core/views.ts';
 
 export interface HashImageOptions extends DecodeOptions {
   /** Also return the 7 DCT-domain dihedral variants. */
   dihedral?: boolean;
+  /** Also hash the robust views (bars trimmed, crops, derotations; see core/views.ts). */
+  robust?: boolean;
 }
+
+/** One robust view's hash. Views with quality below {@link VIEW_MIN_QUALITY} are left out. */
+export interface ViewHash {
+  view: string;
+  pdq: string;
+  quality: number;
+}
+
+/** Upstream's floor for usable hashes: a flat view (a trimmed bar, a blank margin) hashes noise. */
+export const VIEW_MIN_QUALITY = 50;
 
 export interface ImageHashes {
   pdq: string;
@@ -20,6 +33,7 @@ export interface ImageHashes {
   height: number;
   format: string;
   dihedral?: Record<DihedralName, string>;
+  views?: ViewHash[];
 }
 
 const hasher = new PdqHasher();
@@ -45,5 +59,12 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     format: decoded.format,
   };
   if ('dihedrals' in r) out.dihedral = r.dihedrals;
+  if (opts.robust) {
+    out.views = [];
+    for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width)) {
+      const h = hasher.hash(v.grid, 64, 64);
+      if (h.quality >= VIEW_MIN_QUALITY) out.views.push({ view: v.name, pdq: h.hash, quality: h.quality });
+    }
+  }
   return out;
 }

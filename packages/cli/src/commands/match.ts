@@ -16,16 +16,20 @@ function hashArg(a: string, sha256: boolean) {
   return null;
 }
 
-const brief = (m: BankMatch) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, external_id: m.externalId, tags: m.tags, confirmed: m.confirmed });
+const brief = (m: BankMatch) => ({
+  bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, external_id: m.externalId, tags: m.tags, confirmed: m.confirmed,
+  ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}),
+});
 
 export function matchCommand(program: Command) {
   withServiceOptions(
     program
       .command('match')
-      .description('match files (hashed locally) or hashes against the banks; one JSON line per input')
+      .description('match files (hashed locally, in all 8 orientations) or hashes against the banks; one JSON line per input')
       .argument('<inputs...>', 'files, folders, PDQ hashes (64 hex) or MD5 hashes (32 hex)')
       .option('--max-distance <n>', 'PDQ Hamming distance threshold (default: the configured one, 31)')
-      .option('--sha256', 'treat 64-hex arguments as SHA-256 instead of PDQ'),
+      .option('--sha256', 'treat 64-hex arguments as SHA-256 instead of PDQ')
+      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops, small derotations (each within a stricter distance; see bench/RESULTS.md)'),
   ).action(async (inputs: string[], opts) => {
     const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
     const d = opts.maxDistance === undefined ? cfg.matching.pdqThreshold : Number(opts.maxDistance);
@@ -46,7 +50,8 @@ export function matchCommand(program: Command) {
       const bar = progressBar('matching');
       for (const [i, f] of files.entries()) {
         try {
-          const h = await hashMedia(f);
+          // Images are always looked up in all 8 orientations (mirrored, rotated by quarter turns); the match says which.
+          const h = await hashMedia(f, { dihedral: true, robust: !!opts.robust });
           const r = await matchMedia(db.kysely, index, h, d);
           if (r.matches.length) matched++;
           process.stdout.write(JSON.stringify({ file: f, ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }), md5: h.md5, sha256: h.sha256, matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) + '\n');

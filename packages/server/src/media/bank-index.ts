@@ -23,6 +23,10 @@ export interface BankMatch {
   tags: string[];
   note: string | null;
   confirmed: boolean;
+  /** PDQ matches of media Vigil hashed itself: the dihedral variant of the query that matched ('identity' for none). */
+  transform?: string;
+  /** Robust matching: the normalised view of the query that matched (absent for the image itself). */
+  view?: string;
 }
 
 export interface LookupResult {

@@ -3,10 +3,11 @@ import { ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq
 import { HttpError } from '../http/errors.ts';
 import { decodeLimiter } from './decode-limit.ts';
 
-export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean } = {}): Promise<MediaHashes> {
+/** `dihedral`: also the 7 rotated/mirrored hashes; `robust`: also the robust views' hashes (see @vigil/pdq's core/views.ts). */
+export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean; robust?: boolean } = {}): Promise<MediaHashes> {
   try {
     // Bounded: a worker thread under the process-wide decode limits; 503 + retry-after when full.
-    return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral });
+    return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral, robust: !!opts.robust });
   } catch (e) {
     if (e instanceof ImageDecodeError || e instanceof VideoDecodeError) {
       if (e.code === 'TOO_LARGE') throw new HttpError(413, 'media_too_large', e.message);
@@ -21,5 +22,5 @@ export function hashesJson(h: MediaHashes) {
   if (h.kind === 'video') {
     return { kind: 'video' as const, md5: h.md5, sha256: h.sha256, width: h.width, height: h.height, vpdq: h.frames.map((f) => ({ frame: f.index, timestamp: f.timestampSec, pdq: f.pdq, quality: f.quality })) };
   }
-  return { kind: 'image' as const, pdq: h.pdq, quality: h.quality, md5: h.md5, sha256: h.sha256, width: h.width, height: h.height, ...(h.dihedral ? { dihedral: h.dihedral } : {}) };
+  return { kind: 'image' as const, pdq: h.pdq, quality: h.quality, md5: h.md5, sha256: h.sha256, width: h.width, height: h.height, ...(h.dihedral ? { dihedral: h.dihedral } : {}), ...(h.views ? { views: h.views } : {}) };
 }

@@ -1,22 +1,54 @@
-// Matching a hashed file: an image by its PDQ and exact hashes, a video by its exact hashes and every
-// frame's PDQ. One allow-bank hit anywhere marks the whole file known-benign.
+// Matching a hashed file: an image by its PDQ (and, when Vigil hashed it, its 7 dihedral variants
+// and its robust views) and exact hashes, a video by its exact hashes and every frame's PDQ.
+// One allow-bank hit anywhere marks the whole file known-benign.
 import type { Kysely } from 'kysely';
-import type { MediaHashes } from '@vigil/pdq';
+import { viewThreshold, type MediaHashes } from '@vigil/pdq';
 import type { Database } from '../db/schema.ts';
 import type { BankIndex, BankMatch } from './bank-index.ts';
 
 export type FileMatch = BankMatch & { frame?: number };
 
-export async function matchMedia(db: Kysely<Database>, index: BankIndex, h: MediaHashes, maxDistance: number): Promise<{ matches: FileMatch[]; allowed: BankMatch[] }> {
-  const probes: { q: { pdq?: string; md5?: string; sha256?: string }; frame?: number }[] =
-    h.kind === 'image' ? [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 } }] : [{ q: { md5: h.md5, sha256: h.sha256 } }, ...h.frames.map((f) => ({ q: { pdq: f.pdq }, frame: f.index }))];
+/** An image's hashes as a lookup needs them; `dihedral` and `views` only when Vigil hashed the pixels. */
+export interface ImageQuery {
+  pdq?: string | null;
+  md5?: string | null;
+  sha256?: string | null;
+  dihedral?: Record<string, string> | null;
+  views?: { view: string; pdq: string }[] | null;
+}
+
+type Probe = { q: { pdq?: string | null; md5?: string | null; sha256?: string | null }; threshold: number; transform?: string; view?: string; frame?: number };
+
+/** Every lookup an image needs: exact hashes and PDQ as is, then its dihedral variants, then its views. */
+export function imageProbes(h: ImageQuery, threshold: number): Probe[] {
+  const probes: Probe[] = [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 }, threshold, ...(h.pdq && (h.dihedral || h.views) ? { transform: 'identity' } : {}) }];
+  for (const [name, pdq] of Object.entries(h.dihedral ?? {})) probes.push({ q: { pdq }, threshold, transform: name });
+  for (const v of h.views ?? []) probes.push({ q: { pdq: v.pdq }, threshold: viewThreshold(v.view, threshold), transform: 'identity', view: v.view });
+  return probes;
+}
+
+/** Looks every probe up; per entry the closest probe wins (the earlier probe on a tie, so the image itself before its variants). */
+export async function lookupProbes(db: Kysely<Database>, index: BankIndex, probes: Probe[]): Promise<{ matches: FileMatch[]; allowed: BankMatch[] }> {
   const matches = new Map<number, FileMatch>();
   const allowed = new Map<number, BankMatch>();
   for (const p of probes) {
-    const r = await index.lookup(db, p.q, maxDistance);
-    // Per entry, the closest frame.
-    for (const m of r.matches) if (!matches.has(m.entryId) || matches.get(m.entryId)!.distance > m.distance) matches.set(m.entryId, p.frame === undefined ? m : { ...m, frame: p.frame });
-    for (const m of r.allowed) allowed.set(m.entryId, m);
+    const r = await index.lookup(db, p.q, p.threshold);
+    const tag = (m: BankMatch): FileMatch => ({
+      ...m,
+      ...(m.signalType === 'pdq' && p.transform ? { transform: p.transform } : {}),
+      ...(m.signalType === 'pdq' && p.view ? { view: p.view } : {}),
+      ...(p.frame === undefined ? {} : { frame: p.frame }),
+    });
+    for (const m of r.matches) if (!matches.has(m.entryId) || matches.get(m.entryId)!.distance > m.distance) matches.set(m.entryId, tag(m));
+    for (const m of r.allowed) if (!allowed.has(m.entryId)) allowed.set(m.entryId, tag(m));
   }
   return { matches: allowed.size ? [] : [...matches.values()].sort((a, b) => a.distance - b.distance || a.entryId - b.entryId), allowed: [...allowed.values()] };
+}
+
+export async function matchMedia(db: Kysely<Database>, index: BankIndex, h: MediaHashes, maxDistance: number): Promise<{ matches: FileMatch[]; allowed: BankMatch[] }> {
+  const probes: Probe[] =
+    h.kind === 'image'
+      ? imageProbes(h, maxDistance)
+      : [{ q: { md5: h.md5, sha256: h.sha256 }, threshold: maxDistance }, ...h.frames.map((f) => ({ q: { pdq: f.pdq }, threshold: maxDistance, frame: f.index }))];
+  return lookupProbes(db, index, probes);
 }

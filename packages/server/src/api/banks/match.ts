@@ -10,9 +10,9 @@ import { mediaHashesSchema } from '../media/hash.ts';
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `must be ${n} hex digits`);
 const hashQuery = z.object({ pdq: hex(64).optional(), md5: hex(32).optional(), sha256: hex(64).optional(), max_distance: z.number().int().min(0).max(256).optional() }).strict();
 
-const matchSchema = z.object({ bank: z.string(), signal_type: z.string(), distance: z.number(), entry_id: z.number(), value: z.string(), source: z.string().nullable(), external_id: z.string().nullable(), tags: z.array(z.string()), note: z.string().nullable(), confirmed: z.boolean(), frame: z.number().optional() });
+const matchSchema = z.object({ bank: z.string(), signal_type: z.string(), distance: z.number(), entry_id: z.number(), value: z.string(), source: z.string().nullable(), external_id: z.string().nullable(), tags: z.array(z.string()), note: z.string().nullable(), confirmed: z.boolean(), frame: z.number().optional(), transform: z.string().optional(), view: z.string().optional() });
 
-const asJson = (m: BankMatch, frame?: number) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, value: m.value, source: m.source, external_id: m.externalId, tags: m.tags, note: m.note, confirmed: m.confirmed, ...(frame === undefined ? {} : { frame }) });
+const asJson = (m: BankMatch, frame?: number) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, value: m.value, source: m.source, external_id: m.externalId, tags: m.tags, note: m.note, confirmed: m.confirmed, ...(frame === undefined ? {} : { frame }), ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}) });
 
 /** POST /v1/match — look hashes (JSON) or an uploaded file (multipart) up in every enabled bank. */
 const route: RouteModule = (app, ctx) => {
@@ -23,8 +23,9 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Match hashes or an upload against the banks',
       description:
         'JSON `{"pdq"?, "md5"?, "sha256"?, "max_distance"?}`, or multipart/form-data with one image or video (`?max_distance=` in the query). ' +
-        'Allow-bank hits suppress block-bank hits (they are listed under `suppressed_by_allowlist`). Videos are matched frame by frame (vPDQ) and by their MD5/SHA-256.',
-      querystring: z.object({ max_distance: z.coerce.number().int().min(0).max(256).optional() }),
+        'Allow-bank hits suppress block-bank hits (they are listed under `suppressed_by_allowlist`). Videos are matched frame by frame (vPDQ) and by their MD5/SHA-256. ' +
+        'An uploaded image is also looked up by its 7 rotated/mirrored PDQ variants and, unless `media.robust` is off or `?robust=false`, by its robust views (bars trimmed, crops, small derotations, each within a stricter distance); a PDQ match says which `transform` and `view` matched.',
+      querystring: z.object({ max_distance: z.coerce.number().int().min(0).max(256).optional(), robust: z.enum(['true', 'false']).optional() }),
       response: {
         200: z.object({ matches: z.array(matchSchema), suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })), hashes: mediaHashesSchema.optional() }),
         400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors,
@@ -34,7 +35,7 @@ const route: RouteModule = (app, ctx) => {
       const db = ctx.db.kysely;
       if (isMultipart(req)) {
         const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
-        const h = await hashBytes(up.bytes);
+        const h = await hashBytes(up.bytes, { dihedral: true, robust: req.query.robust ? req.query.robust === 'true' : ctx.cfg.media.robust !== false });
         const r = await matchMedia(db, ctx.bankIndex, h, req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
         return { matches: r.matches.map((m) => asJson(m, m.frame)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })), hashes: hashesJson(h) };
       }

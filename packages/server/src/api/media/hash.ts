@@ -13,6 +13,7 @@ export const mediaHashesSchema = z.object({
   width: z.number(),
   height: z.number(),
   dihedral: z.record(z.string(), hex).optional(),
+  views: z.array(z.object({ view: z.string(), pdq: hex, quality: z.number() })).optional(),
   vpdq: z.array(z.object({ frame: z.number(), timestamp: z.number(), pdq: hex, quality: z.number() })).optional(),
 });
 
@@ -23,13 +24,13 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['media'],
       summary: 'Hash an uploaded image or video',
-      description: 'multipart/form-data with one file (any field name). Images: PDQ (reference-exact), quality, MD5, SHA-256, and with `?dihedral=true` the 7 rotated/mirrored PDQ variants. Videos: vPDQ (one PDQ per second) plus MD5 and SHA-256. Nothing is stored.',
-      querystring: z.object({ dihedral: z.enum(['true', 'false']).optional() }),
+      description: 'multipart/form-data with one file (any field name). Images: PDQ (reference-exact), quality, MD5, SHA-256, the 7 rotated/mirrored PDQ variants (`?dihedral=false` leaves them out) and with `?robust=true` the hashes of the robust views (bars trimmed, crops, small derotations) that robust matching looks up. Videos: vPDQ (one PDQ per second) plus MD5 and SHA-256. Nothing is stored.',
+      querystring: z.object({ dihedral: z.enum(['true', 'false']).optional(), robust: z.enum(['true', 'false']).optional() }),
       response: { 200: mediaHashesSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors },
     },
     handler: async (req) => {
       const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
-      return hashesJson(await hashBytes(up.bytes, { dihedral: req.query.dihedral === 'true' }));
+      return hashesJson(await hashBytes(up.bytes, { dihedral: req.query.dihedral !== 'false', robust: req.query.robust === 'true' }));
     },
   });
 };

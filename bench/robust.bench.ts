@@ -1,0 +1,159 @@
+// Robust matching: false matches between distinct images, recall per transform through the real
+// `vigil match --robust`, and cost per query image. Run: npm run bench robust
+// (sections: `-- false`, `-- recall`, `-- cost`; all three by default). Benign generated images only.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { hashImageFile, decodeLuma, PdqHasher } from '../packages/pdq/src/index.ts';
+import { DIHEDRAL_NAMES, viewFamily, viewThreshold } from '../packages/pdq/src/core.ts';
+import { generate, nth, KINDS } from '../packages/pdq/test/generated.ts';
+import { writeTransformSet } from './transforms.ts';
+
+const args = process.argv.slice(2);
+const want = (s: string) => !args.length || args.includes(s);
+const THRESHOLD = 31;
+sharp.concurrency(1);
+
+const words = (hex: string) => Uint32Array.from({ length: 8 }, (_, i) => parseInt(hex.slice(i * 8, i * 8 + 8), 16) >>> 0);
+function popcnt(x: number) {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+if (want('false')) {
+  // Distinct images: listed side = plain PDQ of each; query side = each image's every probe (itself,
+  // 7 dihedrals, robust views). Every (query i, listed j ≠ i) pair is compared.
+  const N = Number(process.env.N ?? 2100);
+  const t0 = performance.now();
+  const listed = new Uint32Array(N * 8);
+  const quality: number[] = [];
+  const probes: { family: string; w: Uint32Array }[][] = [];
+  for (let i = 0; i < N; i++) {
+    const { kind, seed } = nth(i);
+    const jpg = await sharp(await generate(kind, seed, 400, 300)).jpeg({ quality: 85 }).toBuffer();
+    const h = await hashImageFile(jpg, { dihedral: true, robust: true });
+    listed.set(words(h.pdq), i * 8);
+    quality.push(h.quality);
+    probes.push([
+      { family: 'image', w: words(h.pdq) },
+      ...DIHEDRAL_NAMES.map((n) => ({ family: 'dihedral', w: words(h.dihedral![n]) })),
+      ...h.views!.map((v) => ({ family: v.view, w: words(v.pdq) })),
+    ]);
+  }
+  const genSec = (performance.now() - t0) / 1000;
+  // Per probe family: how many comparisons, a histogram of distances, and the closest pairs.
+  const stats = new Map<string, { n: number; hist: Float64Array; min: number; pair: string }>();
+  const minQ = Number(process.env.MIN_QUALITY ?? 0);
+  for (let i = 0; i < N; i++) {
+    for (const p of probes[i]!) {
+      const fam = viewFamily(p.family);
+      let s = stats.get(fam);
+      if (!s) stats.set(fam, (s = { n: 0, hist: new Float64Array(257), min: 257, pair: '' }));
+      const q = p.w;
+      for (let j = 0; j < N; j++) {
+        if (j === i || quality[j]! < minQ) continue;
+        let d = 0;
+        for (let k = 0; k < 8; k++) d += popcnt(q[k]! ^ listed[j * 8 + k]!);
+        s.n++;
+        s.hist[d]!++;
+        if (d < s.min) (s.min = d), (s.pair = `${nth(i).kind}#${i} (${p.family}) vs ${nth(j).kind}#${j}`);
+      }
+    }
+  }
+  console.log(`distinct set: ${N} images (${KINDS.join(', ')}; 400×300 JPEG q85), hashed in ${genSec.toFixed(0)} s; listed side: quality ≥ ${minQ}`);
+  console.log(`quality < 50: ${quality.filter((q) => q < 50).length} of ${N}`);
+  console.log('family        comparisons   closest  ≤31  ≤40  ≤50  ≤60  threshold  projected false matches per query at 10^6 listed');
+  let total = 0;
+  for (const [fam, s] of [...stats.entries()].sort((a, b) => a[1].min - b[1].min)) {
+    const cum = (d: number) => s.hist.slice(0, d + 1).reduce((a, b) => a + b, 0);
+    const t = viewThreshold(fam === 'image' || fam === 'dihedral' ? 'image' : `${fam}`, THRESHOLD);
+    // Tail extrapolation: a log-linear fit of the cumulative fraction between its first non-zero
+    // distance and 70 bits, evaluated at the family's threshold (real PDQ tails fall at least this fast).
+    const xs: number[] = [], ys: number[] = [];
+    for (let d = Math.max(t + 1, s.min); d <= Math.max(s.min + 12, 70); d++) if (cum(d) > 0) (xs.push(d), ys.push(Math.log(cum(d) / s.n)));
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    const pAtT = cum(t) > 0 ? cum(t) / s.n : Math.exp(my + slope * (t - mx));
+    const perQuery = (pAtT * 1e6 * s.n) / (N * (N - 1)); // probes of this family per query × 10^6 × rate
+    total += perQuery;
+    console.log(`${fam.padEnd(13)} ${String(s.n).padStart(11)}   ${String(s.min).padStart(7)}  ${[31, 40, 50, 60].map((d) => String(cum(d)).padStart(4)).join(' ')}  ${String(t).padStart(9)}  ${perQuery.toExponential(1)}   closest: ${s.pair}`);
+  }
+  console.log(`all probes together: projected ${total.toExponential(1)} false matches per query image against 10^6 listed hashes`);
+}
+
+if (want('recall')) {
+  // The transform set through the real CLI: a bank from a plain hash list of the originals, then
+  // `vigil match` and `vigil match --robust` on every transformed file.
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-robust-'));
+  try {
+    const set = await writeTransformSet(dir, Number(process.env.ORIGINALS ?? 20));
+    const main = resolve('packages/cli/src/main.ts');
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    const cli = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...a, '--data', data, '--log-level', 'silent'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const imp = cli('bank', 'import', 'LIST', set.list, '--create', 'block', '--signal-type', 'pdq');
+    if (imp.status !== 0) throw new Error(imp.stderr);
+    const tally = (out: string) => {
+      const per = new Map<string, { hit: number; n: number; views: Map<string, number> }>();
+      for (const line of out.trim().split('\n')) {
+        const r = JSON.parse(line) as { file: string; matches?: { external_id: string | null; view?: string; transform?: string }[] };
+        const [name, idx] = r.file.split('/').slice(-2) as [string, string];
+        const t = per.get(name) ?? { hit: 0, n: 0, views: new Map() };
+        per.set(name, t);
+        t.n++;
+        const m = r.matches?.find((x) => x.external_id === idx.replace(/\.jpg$/, ''));
+        if (m) {
+          t.hit++;
+          const how = m.view ?? (m.transform && m.transform !== 'identity' ? m.transform : 'image');
+          t.views.set(how, (t.views.get(how) ?? 0) + 1);
+        }
+        // A match to any other original is a false match.
+        if (r.matches?.some((x) => x.external_id !== idx.replace(/\.jpg$/, ''))) console.log(`FALSE MATCH: ${r.file} → ${JSON.stringify(r.matches)}`);
+      }
+      return per;
+    };
+    const plain = tally(cli('match', join(dir, 'transformed')).stdout);
+    const t0 = performance.now();
+    const robust = tally(cli('match', '--robust', join(dir, 'transformed')).stdout);
+    const sec = (performance.now() - t0) / 1000;
+    console.log(`${set.originals} originals (quality ≥ 50, kinds cycling), ${set.transforms.length} transforms; bank from a plain PDQ list; threshold ${THRESHOLD}`);
+    console.log('| transform | family | plain `vigil match` | `vigil match --robust` | matched through |');
+    console.log('|---|---|---|---|---|');
+    for (const t of set.transforms) {
+      const p = plain.get(t.name)!, r = robust.get(t.name)!;
+      console.log(`| ${t.name} | ${t.family} | ${p.hit}/${p.n} | ${r.hit}/${r.n} | ${[...r.views].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+    }
+    console.log(`robust match run: ${sec.toFixed(1)} s for ${set.transforms.length * set.originals} files (CLI start and bank load included)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (want('cost')) {
+  // Per query image: plain decode + PDQ, + dihedrals, + robust views; 1024×768 photo-like JPEGs, one core.
+  const N = 60;
+  const jpgs: Buffer[] = [];
+  for (let i = 0; i < N; i++) jpgs.push(await sharp(await generate('photo', 5000 + i, 1024, 768)).jpeg({ quality: 85 }).toBuffer());
+  const hasher = new PdqHasher();
+  const run = async (mode: 'plain' | 'dihedral' | 'robust') => {
+    const t0 = performance.now();
+    for (const j of jpgs) {
+      if (mode === 'plain') {
+        const d = await decodeLuma(j);
+        hasher.hash(d.luma, d.width, d.height);
+      } else await hashImageFile(j, { dihedral: true, robust: mode === 'robust' });
+    }
+    return (performance.now() - t0) / N;
+  };
+  for (const m of ['plain', 'dihedral', 'robust'] as const) await run(m); // warm-up
+  const res: Record<string, number[]> = { plain: [], dihedral: [], robust: [] };
+  for (let k = 0; k < 3; k++) for (const m of ['plain', 'dihedral', 'robust'] as const) res[m]!.push(await run(m));
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${N} × 1024×768 photo-like JPEG q85, one core, median of 3`);
+  console.log(`plain decode + PDQ:                       ${med(res.plain!).toFixed(1)} ms/image`);
+  console.log(`+ MD5/SHA-256 + 7 dihedrals (hashImageFile): ${med(res.dihedral!).toFixed(1)} ms/image`);
+  console.log(`+ robust views (hashImageFile robust):    ${med(res.robust!).toFixed(1)} ms/image = ${(med(res.robust!) / med(res.plain!)).toFixed(2)}× plain`);
+}

@@ -1,0 +1,295 @@
+// Normalised views of a query image for robust matching. Each view is derived luminance that is
+// then hashed with ordinary PDQ, so it is compared with any PDQ list as it is: the listed side
+// never changes. A view undoes one common edit — bars added, a crop, a small rotation — which
+// PDQ's global DCT does not tolerate. The views work on a reduced copy of the image (area
+// averaging): they serve matching, not reference-exact hashes, and this keeps them cheap.
+
+export interface LumaImage {
+  luma: Float32Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Area-average down to `w × h` (each output pixel is the mean of the input area it covers, with
+ * fractional weights at cell edges), separably: along rows, then down columns.
+ */
+export function areaResize(img: LumaImage, w: number, h: number): LumaImage {
+  if (w >= img.width && h >= img.height) return img;
+  const sw = img.width, sh = img.height, src = img.luma;
+  const weights = (n: number, m: number) => {
+    // For output i: first input index and the weights of the inputs its cell [i·n/m, (i+1)·n/m) covers.
+    const f = n / m;
+    const first = new Int32Array(m), len = new Int32Array(m), ws: number[][] = [];
+    for (let i = 0; i < m; i++) {
+      const a = i * f, b = (i + 1) * f;
+      const lo = Math.floor(a), hi = Math.min(n, Math.ceil(b));
+      const row: number[] = [];
+      for (let k = lo; k < hi; k++) row.push((Math.min(b, k + 1) - Math.max(a, k)) / f);
+      first[i] = lo;
+      len[i] = hi - lo;
+      ws.push(row);
+    }
+    return { first, len, ws };
+  };
+  const cx = weights(sw, w), cy = weights(sh, h);
+  const tmp = new Float32Array(w * sh);
+  for (let y = 0; y < sh; y++) {
+    const base = y * sw;
+    for (let x = 0; x < w; x++) {
+      const wr = cx.ws[x]!, f0 = base + cx.first[x]!;
+      let s = 0;
+      for (let k = 0; k < wr.length; k++) s += wr[k]! * src[f0 + k]!;
+      tmp[y * w + x] = s;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const wr = cy.ws[y]!, f0 = cy.first[y]!;
+    for (let k = 0; k < wr.length; k++) {
+      const wk = wr[k]!, rb = (f0 + k) * w;
+      for (let x = 0; x < w; x++) out[y * w + x]! += wk * tmp[rb + x]!;
+    }
+  }
+  return { luma: out, width: w, height: h };
+}
+
+/**
+ * Undo a rotation of `deg` degrees clockwise made with an expanded canvas (the usual editor and
+ * libvips behaviour): rotate back and keep the original's rectangle, whose size follows from the
+ * query's. The filled corners of the query fall outside that rectangle. Returns null when the
+ * original size cannot be recovered (the query is too small for the angle).
+ */
+export function derotate(img: LumaImage, deg: number): LumaImage | null {
+  const t = (deg * Math.PI) / 180;
+  const c = Math.abs(Math.cos(t)), s = Math.abs(Math.sin(t));
+  const det = c * c - s * s;
+  const W = Math.round((img.width * c - img.height * s) / det);
+  const H = Math.round((img.height * c - img.width * s) / det);
+  if (!(W >= 16 && H >= 16)) return null;
+  const out = new Float32Array(W * H);
+  const cos = Math.cos(t), sin = Math.sin(t);
+  const cxq = img.width / 2, cyq = img.height / 2, cx = W / 2, cy = H / 2;
+  const sw = img.width, sh = img.height, src = img.luma;
+  for (let y = 0; y < H; y++) {
+    const v = y + 0.5 - cy;
+    for (let x = 0; x < W; x++) {
+      const u = x + 0.5 - cx;
+      // Where this pixel of the original landed in the query (clockwise on screen, y down).
+      let qx = u * cos - v * sin + cxq - 0.5;
+      let qy = u * sin + v * cos + cyq - 0.5;
+      qx = qx < 0 ? 0 : qx > sw - 1 ? sw - 1 : qx;
+      qy = qy < 0 ? 0 : qy > sh - 1 ? sh - 1 : qy;
+      const x0 = Math.floor(qx), y0 = Math.floor(qy);
+      const x1 = x0 + 1 < sw ? x0 + 1 : x0, y1 = y0 + 1 < sh ? y0 + 1 : y0;
+      const fx = qx - x0, fy = qy - y0;
+      const a = src[y0 * sw + x0]! + (src[y0 * sw + x1]! - src[y0 * sw + x0]!) * fx;
+      const b = src[y1 * sw + x0]! + (src[y1 * sw + x1]! - src[y1 * sw + x0]!) * fx;
+      out[y * W + x] = a + (b - a) * fy;
+    }
+  }
+  return { luma: out, width: W, height: H };
+}
+
+export interface Bars {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** Luma levels a bar pixel may differ from the bar's colour (JPEG ringing around caption text). */
+const BAR_TOLERANCE = 14;
+
+/**
+ * Bars along one edge: lines (rows or columns, walking inwards) that are mostly the colour of the
+ * outermost line. The outermost line must be blank (≥ 97 % that colour); lines with text keep at
+ * least 15 % of it. The bar ends at the last blank line before the first line that is neither, so
+ * a caption's text is inside the bar and the picture starts where the blank margin ends.
+ */
+function barExtent(n: number, len: number, at: (line: number, i: number) => number, maxFrac: number): number {
+  const sample = new Float32Array(len);
+  for (let i = 0; i < len; i++) sample[i] = at(0, i);
+  const sorted = Float32Array.from(sample).sort();
+  const colour = sorted[len >> 1]!;
+  const frac = (line: number) => {
+    let k = 0;
+    for (let i = 0; i < len; i++) if (Math.abs(at(line, i) - colour) <= BAR_TOLERANCE) k++;
+    return k / len;
+  };
+  if (frac(0) < 0.97) return 0;
+  const limit = Math.floor(n * maxFrac);
+  let lastBlank = 0;
+  for (let line = 0; line < limit; line++) {
+    const f = frac(line);
+    if (f >= 0.97) lastBlank = line;
+    else if (f < 0.15) break;
+  }
+  const extent = lastBlank + 1;
+  return extent >= Math.max(2, Math.round(n * 0.02)) ? extent : 0;
+}
+
+/** Borders, letterbox or pillarbox bars and caption bars along each edge, in pixels. */
+export function detectBars(img: LumaImage, maxFrac = 0.4): Bars {
+  const { width: w, height: h, luma } = img;
+  const top = barExtent(h, w, (l, i) => luma[l * w + i]!, maxFrac);
+  const bottom = barExtent(h, w, (l, i) => luma[(h - 1 - l) * w + i]!, maxFrac);
+  const left = barExtent(w, h, (l, i) => luma[i * w + l]!, maxFrac);
+  const right = barExtent(w, h, (l, i) => luma[i * w + (w - 1 - l)]!, maxFrac);
+  return { top, bottom, left, right };
+}
+
+/**
+ * Shorter side of the reduced copy the views are cut from: 4 samples per 64-grid cell. Hashed
+ * through {@link gridTo64} with the reference's weights, the copy itself is a median 0, max 4 bits
+ * from the full-resolution hash (23 generated 640×480 images).
+ */
+export const VIEW_MIN_SIDE = 256;
+
+/** Angles (degrees clockwise) the derotation views undo; steps of 1.5° leave at most 0.75° of error. */
+export const DEROTATIONS = [-4.5, -3, -1.5, 1.5, 3, 4.5] as const;
+/** Edge-extended margins (fraction of each side) for centred crops of about 5 % and 8–10 %. */
+export const UNCROPS = [0.025, 0.045] as const;
+
+export interface NamedView {
+  /** `trim`, `trim-top`…, `crop-90`, `uncrop-2.5`, `derotate+3`… */
+  name: string;
+  /** The 64×64 grid PDQ hashes (hash it with `PdqHasher.hash(grid, 64, 64)`). */
+  grid: Float32Array;
+}
+
+/**
+ * The derived views of a query image (the untouched image is not among them): bars trimmed (all
+ * detected edges, and each edge alone when several are found, since a uniform edge of the picture
+ * itself can look like a bar), a centred 90 % crop (frames that are not one colour), edge-extended
+ * margins undoing centred crops, and derotations. Each is reduced to PDQ's 64×64 grid with the
+ * reference's filter weights for the size the view would have at full resolution.
+ * `sourceScale`: original pixels per pixel of `full`, when the decoder reduced it (fast mode, size bounds).
+ */
+export function robustViews(full: LumaImage, sourceScale = 1): NamedView[] {
+  const f = Math.max(1, Math.min(full.width, full.height) / VIEW_MIN_SIDE);
+  const img = areaResize(full, Math.max(1, Math.round(full.width / f)), Math.max(1, Math.round(full.height / f)));
+  // Original pixels per pixel of the copy (`sourceScale`: the decoder already reduced the image).
+  const scale = (sourceScale * full.width) / img.width;
+  const out: NamedView[] = [];
+  const span = (name: string, x0: number, y0: number, w: number, h: number) => {
+    if (w >= 16 && h >= 16) out.push({ name, grid: gridTo64(img, undefined, x0, y0, w, h, scale) });
+  };
+  const bars = detectBars(img);
+  const trim = (b: Bars) => [b.left, b.top, img.width - b.left - b.right, img.height - b.top - b.bottom] as const;
+  if (bars.top + bars.bottom + bars.left + bars.right > 0) span('trim', ...trim(bars));
+  const sides = (['top', 'bottom', 'left', 'right'] as const).filter((s) => bars[s] > 0);
+  if (sides.length > 1) for (const s of sides) span(`trim-${s}`, ...trim({ top: 0, bottom: 0, left: 0, right: 0, [s]: bars[s] }));
+  span('crop-90', img.width * 0.05, img.height * 0.05, img.width * 0.9, img.height * 0.9);
+  // A margin undoing a centred crop: an estimate of what the crop removed. PDQ's lowest frequencies
+  // depend on the whole frame; the margin puts the content back at about its original scale and
+  // place. Edge extension measured closer than mirroring (crop 5 %: 14 of 20 within 31 bits, against 10).
+  for (const u of UNCROPS) span(`uncrop-${u * 100}`, -img.width * u, -img.height * u, img.width * (1 + 2 * u), img.height * (1 + 2 * u));
+  for (const a of DEROTATIONS) {
+    const r = derotate(img, a);
+    if (r) out.push({ name: `derotate${a > 0 ? '+' : ''}${a}`, grid: gridTo64(r, undefined, 0, 0, r.width, r.height, scale) });
+  }
+  return out;
+}
+
+/**
+ * Per-view distance caps, measured on the benign distinct set (bench/robust.bench.ts): a derived
+ * view is a guess at an edit, and the more views a query has the more chances that an unrelated
+ * listed hash comes close, so a view family may match only within a stricter bound than the image
+ * itself. A lower configured threshold still wins.
+ */
+export const VIEW_MAX_DISTANCE: Readonly<Record<string, number>> = { trim: 31, crop: 31, uncrop: 31, derotate: 31 };
+
+/** The family of a view name: `derotate+1.5` → `derotate`, `trim-top` → `trim`, `crop-90` → `crop`. */
+export function viewFamily(view: string): string {
+  return view.replace(/[-+][\d.]+$|-(top|bottom|left|right)$/, '');
+}
+
+/** The distance within which a view may match, given the configured threshold. */
+export function viewThreshold(view: string, threshold: number): number {
+  return Math.min(threshold, VIEW_MAX_DISTANCE[viewFamily(view)] ?? threshold);
+}
+
+/**
+ * For the 64 outputs along one axis of a span [start, start + len) of an axis of n pixels: which
+ * pixels each output reads and with what weight. The weights are the reference's own linear
+ * operator — two running box filters of ⌈N/128⌉ with its alignment and shrinking edge windows,
+ * sampled at its cell centres — for the axis length N = len × scale the reference would have seen
+ * (`scale`: original pixels per pixel of this image, > 1 for a reduced copy), spread over this
+ * image's pixels by how much of each it covers (as if each pixel were uniform over its area).
+ * Positions outside the axis read its edge pixel (a span wider than the image is an edge-extended margin).
+ */
+function refTaps(n: number, start: number, len: number, scale: number): { first: Int32Array; count: Int32Array; weights: Float64Array; stride: number } {
+  const N = Math.max(1, Math.round(len * scale));
+  const win = Math.floor((N + 127) / 128);
+  const lead = ((win + 2) >> 1) - 1;
+  const lo = (p: number) => Math.max(0, p + lead - win + 1), hi = (p: number) => Math.min(N - 1, p + lead);
+  const unit = len / N; // one reference pixel, in this image's pixels
+  const stride = Math.ceil((2 * win + 1) * unit) + 3;
+  const first = new Int32Array(64), count = new Int32Array(64), weights = new Float64Array(64 * stride);
+  const wX = new Float64Array(2 * win + 2);
+  for (let i = 0; i < 64; i++) {
+    const si = Math.trunc(((i + 0.5) * N) / 64);
+    const x0 = lo(lo(si));
+    wX.fill(0);
+    const outer = hi(si) - lo(si) + 1;
+    for (let p = lo(si); p <= hi(si); p++) {
+      const inner = hi(p) - lo(p) + 1;
+      for (let X = lo(p); X <= hi(p); X++) wX[X - x0]! += 1 / (outer * inner);
+    }
+    const x1 = hi(hi(si));
+    const f = Math.floor(start + x0 * unit);
+    first[i] = f;
+    let c = 0;
+    for (let X = x0; X <= x1; X++) {
+      const a = start + X * unit, b = a + unit;
+      for (let x = Math.floor(a); x < b; x++) {
+        const ov = Math.min(b, x + 1) - Math.max(a, x);
+        if (ov > 0) {
+          weights[i * stride + (x - f)]! += (wX[X - x0]! * ov) / unit;
+          c = Math.max(c, x - f + 1);
+        }
+      }
+    }
+    count[i] = c;
+  }
+  return { first, count, weights, stride };
+}
+
+/**
+ * The 64×64 grid PDQ hashes, straight from an image of any resolution: the span given (in pixels,
+ * fractional allowed; beyond the image = edge extension) filtered by {@link refTaps} along rows,
+ * then down columns. Close to the reference's filter (a few bits), at any scale of the same picture,
+ * and it reads each pixel about twice, against the reference's four full passes.
+ */
+export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1): Float32Array {
+  const tx = refTaps(img.width, x0, w, scale), ty = refTaps(img.height, y0, h, scale);
+  const W = img.width, H = img.height, src = img.luma;
+  // Rows the column taps touch, filtered along x once each.
+  const rlo = Math.max(0, ty.first[0]!), rhi = Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1);
+  const rows = new Float64Array((rhi - rlo + 1) * 64);
+  for (let y = rlo; y <= rhi; y++) {
+    const base = y * W, ob = (y - rlo) * 64;
+    for (let i = 0; i < 64; i++) {
+      const f = tx.first[i]!, n = tx.count[i]!, wo = i * tx.stride;
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        const x = f + k;
+        s += tx.weights[wo + k]! * src[base + (x < 0 ? 0 : x >= W ? W - 1 : x)]!;
+      }
+      rows[ob + i] = s;
+    }
+  }
+  for (let j = 0; j < 64; j++) {
+    const f = ty.first[j]!, n = ty.count[j]!, wo = j * ty.stride;
+    for (let i = 0; i < 64; i++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        const y = f + k;
+        s += ty.weights[wo + k]! * rows[((y < rlo ? rlo : y > rhi ? rhi : y) - rlo) * 64 + i]!;
+      }
+      out[j * 64 + i] = s;
+    }
+  }
+  return out;
+}

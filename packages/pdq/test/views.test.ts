@@ -1,0 +1,85 @@
+// Robust views: bar detection, derotation, and minimum recall per transform family on generated
+// originals, with no view of an unrelated image coming close. The measured figures are in
+// bench/RESULTS.md (npm run bench robust); these bounds only catch regressions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { hashImageFile, hammingDistance, decodeLuma, DIHEDRAL_NAMES, type ImageHashes } from '../src/index.ts';
+import { detectBars, derotate, viewThreshold, robustViews } from '../src/core.ts';
+import { generate, nth } from './generated.ts';
+import { transformSet } from './transforms.ts';
+
+const T = 31;
+
+/** The closest a query gets to `listed` the way matching looks it up: itself, its dihedrals, its views under their caps. */
+function closest(q: ImageHashes, listed: string): { d: number; via: string } {
+  let best = { d: hammingDistance(q.pdq, listed), via: 'image' };
+  for (const n of DIHEDRAL_NAMES) {
+    const d = hammingDistance(q.dihedral![n], listed);
+    if (d < best.d) best = { d, via: n };
+  }
+  for (const v of q.views ?? []) {
+    const d = hammingDistance(v.pdq, listed);
+    if (d <= viewThreshold(v.view, T) && d < best.d) best = { d, via: v.view };
+  }
+  return best;
+}
+
+test('bars: a caption bar and a letterbox are found, a picture without bars has none', async () => {
+  const png = await generate('photo', 11, 480, 360);
+  const plain = await decodeLuma(png);
+  assert.deepEqual(detectBars(plain), { top: 0, bottom: 0, left: 0, right: 0 });
+  const t = transformSet();
+  const cap = await decodeLuma(await t.find((x) => x.name === 'caption-top-25')!.apply(png, 1));
+  const bars = detectBars(cap);
+  // The bar is 90 px of 450; the blank margin under the text ends at the picture's first row.
+  assert.ok(bars.top >= 85 && bars.top <= 92, `top bar ${bars.top}`);
+  assert.equal(bars.bottom, 0);
+  const lb = await decodeLuma(await t.find((x) => x.name === 'letterbox')!.apply(png, 1));
+  const b2 = detectBars(lb);
+  assert.ok(Math.abs(b2.top - 43) <= 2 && Math.abs(b2.bottom - 43) <= 2, JSON.stringify(b2));
+});
+
+test('derotate undoes an expanded-canvas rotation: the right angle is close, the plain hash is not', async () => {
+  const png = await generate('shapes', 12, 480, 360);
+  const orig = await hashImageFile(png);
+  const rotated = await decodeLuma(await sharp(png).rotate(3, { background: '#000' }).jpeg({ quality: 90 }).toBuffer());
+  const { pdqFromLuma } = await import('../src/core.ts');
+  assert.ok(hammingDistance(pdqFromLuma(rotated.luma, rotated.width, rotated.height).hash, orig.pdq) > T);
+  const back = derotate(rotated, 3)!;
+  assert.ok(Math.abs(back.width - 480) <= 2 && Math.abs(back.height - 360) <= 2, `${back.width}×${back.height}`);
+  assert.ok(hammingDistance(pdqFromLuma(back.luma, back.width, back.height).hash, orig.pdq) <= 20);
+  assert.ok(hammingDistance(pdqFromLuma(derotate(rotated, -3)!.luma, back.width, back.height).hash, orig.pdq) > T, 'the wrong direction does not match');
+});
+
+test('hashImageFile robust: named views, each with quality ≥ 50', async () => {
+  const h = await hashImageFile(await generate('text', 3, 400, 300), { robust: true });
+  const names = h.views!.map((v) => v.view);
+  for (const n of ['crop-90', 'uncrop-2.5', 'derotate+3', 'derotate-1.5']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
+  assert.ok(h.views!.every((v) => v.quality >= 50 && /^[0-9a-f]{64}$/.test(v.pdq)));
+  assert.equal(robustViews((await decodeLuma(await generate('text', 3, 400, 300)))).length >= names.length, true);
+});
+
+test('minimum recall per transform family on 8 originals, and no cross matches', { timeout: 600_000 }, async () => {
+  const originals: { png: Buffer; pdq: string }[] = [];
+  for (let i = 0; originals.length < 8; i++) {
+    const png = await generate(nth(i).kind, nth(i).seed, 480, 360);
+    const h = await hashImageFile(png);
+    if (h.quality >= 50) originals.push({ png, pdq: h.pdq });
+  }
+  // Bounds well under the benchmark's figures (bench/RESULTS.md), so only a real regression fails.
+  const min: Record<string, number> = {
+    'blur-3': 7, 'brightness+20': 7, 'brightness-20': 7, 'caption-top-12': 6, 'caption-bottom-12': 6, mirror: 7, greyscale: 5,
+    'jpeg-q30': 7, 'resize-50': 7, 'rotate+3': 6, 'rotate-3': 6, 'rotate-90': 7, letterbox: 7, 'crop-5': 3,
+  };
+  const t = transformSet().filter((x) => x.name in min);
+  for (const tr of t) {
+    let hits = 0;
+    for (const [i, o] of originals.entries()) {
+      const q = await hashImageFile(await tr.apply(o.png, i), { dihedral: true, robust: true });
+      if (closest(q, o.pdq).d <= T) hits++;
+      for (const [j, other] of originals.entries()) if (j !== i) assert.ok(closest(q, other.pdq).d > T, `${tr.name} of #${i} matched #${j}`);
+    }
+    assert.ok(hits >= min[tr.name]!, `${tr.name}: ${hits} of ${originals.length}, want ≥ ${min[tr.name]}`);
+  }
+});
