@@ -90,7 +90,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   let stopping = false;
   const deliverer = (async () => {
     while (!stopping) {
-      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs }).catch((err) => {
+      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs, allowPrivate: cfg.webhooks.allowPrivateTargets }).catch((err) => {
         log.error({ err }, 'webhook loop error');
         return 0;
       });

@@ -39,7 +39,7 @@ describe('webhooks', () => {
     await ta.close();
   });
 
-  const deliver = () => deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 3, timeoutMs: 2000 });
+  const deliver = () => deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 3, timeoutMs: 2000, allowPrivate: true });
   const outbox = () => ta.ctx.db.kysely.selectFrom('webhook_outbox').selectAll().orderBy('id').execute();
 
   it('signs with HMAC-SHA256 over timestamp and body, and rejects tampering and replays', () => {

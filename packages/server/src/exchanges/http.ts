@@ -1,27 +1,32 @@
 // Outbound requests of exchanges: SSRF guard (unless private targets are allowed, for local peers),
 // no redirects, a size cap and a deadline, and errors that say which exchange call failed.
-import { assertPublicUrl } from '../util/ssrf.ts';
+import { UnsafeUrlError } from '../util/ssrf.ts';
+import { pinnedRequest, type PinnedResponse } from '../util/pinned-fetch.ts';
 import { ExchangeError, type FetchEnv } from './fetcher.ts';
 
 export async function httpGet(url: string, env: FetchEnv, o: { headers?: Record<string, string>; signal?: AbortSignal; method?: string; body?: string } = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  // Checked and connected to the checked address in one step (no second DNS answer; see pinned-fetch.ts).
+  let res: PinnedResponse;
   try {
-    await assertPublicUrl(url, env.allowPrivate);
+    res = await pinnedRequest(url, { allowPrivate: env.allowPrivate, method: o.method ?? 'GET', headers: o.headers, body: o.body, signal: o.signal, timeoutMs: env.timeoutMs });
   } catch (e) {
-    throw new ExchangeError(400, (e as Error).message);
-  }
-  const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(env.timeoutMs)]) : AbortSignal.timeout(env.timeoutMs);
-  let res: Response;
-  try {
-    res = await fetch(url, { method: o.method ?? 'GET', headers: o.headers, body: o.body, redirect: 'manual', signal });
-  } catch (e) {
+    if (e instanceof UnsafeUrlError) throw new ExchangeError(400, e.message);
     throw new ExchangeError(502, `${new URL(url).host}: ${(e as Error).message}`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const c of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
-    size += c.length;
-    if (size > env.maxBytes) throw new ExchangeError(502, `${new URL(url).host}: response larger than ${env.maxBytes} bytes`);
-    chunks.push(c);
+  try {
+    for await (const c of res.body) {
+      size += c.length;
+      if (size > env.maxBytes) {
+        res.cancel();
+        throw new ExchangeError(502, `${new URL(url).host}: response larger than ${env.maxBytes} bytes`);
+      }
+      chunks.push(c);
+    }
+  } catch (e) {
+    if (e instanceof ExchangeError) throw e;
+    throw new ExchangeError(502, `${new URL(url).host}: ${(e as Error).message}`);
   }
   return { status: res.status, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
 }

@@ -1,6 +1,8 @@
 // Fetches media from a platform URL for a reviewer: http(s) only, no private addresses unless
-// allowed, no redirects followed, a size cap and a time limit.
-import { assertPublicUrl } from '../util/ssrf.ts';
+// allowed, connected to the address that was checked (pinned-fetch.ts), no redirects followed,
+// a size cap and a time limit.
+import { UnsafeUrlError, type Resolver } from '../util/ssrf.ts';
+import { pinnedRequest, type PinnedResponse } from '../util/pinned-fetch.ts';
 
 export class MediaFetchError extends Error {
   constructor(readonly status: 400 | 413 | 502, message: string) {
@@ -8,28 +10,33 @@ export class MediaFetchError extends Error {
   }
 }
 
-export async function fetchMedia(url: string, o: { allowPrivate: boolean; maxBytes: number; timeoutMs: number }): Promise<{ bytes: Buffer; type: string }> {
+export async function fetchMedia(url: string, o: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; resolve?: Resolver }): Promise<{ bytes: Buffer; type: string }> {
+  let res: PinnedResponse;
   try {
-    await assertPublicUrl(url, o.allowPrivate);
+    res = await pinnedRequest(url, { allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs, resolve: o.resolve });
   } catch (e) {
-    throw new MediaFetchError(400, (e as Error).message);
-  }
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs) });
-  } catch (e) {
+    if (e instanceof UnsafeUrlError) throw new MediaFetchError(400, e.message);
     throw new MediaFetchError(502, `could not fetch the media: ${(e as Error).message}`);
   }
-  if (res.status >= 300 && res.status < 400) throw new MediaFetchError(502, 'the media URL redirects; redirects are not followed');
-  if (!res.ok || !res.body) throw new MediaFetchError(502, `the media host answered HTTP ${res.status}`);
+  const fail = (e: MediaFetchError) => {
+    res.cancel();
+    return e;
+  };
+  if (res.status >= 300 && res.status < 400) throw fail(new MediaFetchError(502, 'the media URL redirects; redirects are not followed'));
+  if (res.status < 200 || res.status >= 300) throw fail(new MediaFetchError(502, `the media host answered HTTP ${res.status}`));
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > o.maxBytes) throw new MediaFetchError(413, `media larger than ${o.maxBytes} bytes`);
+  if (declared > o.maxBytes) throw fail(new MediaFetchError(413, `media larger than ${o.maxBytes} bytes`));
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > o.maxBytes) throw new MediaFetchError(413, `media larger than ${o.maxBytes} bytes`);
-    chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > o.maxBytes) throw fail(new MediaFetchError(413, `media larger than ${o.maxBytes} bytes`));
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof MediaFetchError) throw e;
+    throw new MediaFetchError(502, `could not fetch the media: ${(e as Error).message}`);
   }
   const type = res.headers.get('content-type') ?? 'application/octet-stream';
   if (!/^(image|video)\//.test(type)) throw new MediaFetchError(502, `not an image or video (${type})`);

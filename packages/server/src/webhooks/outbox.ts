@@ -8,6 +8,8 @@ import type { Db } from '../db/connect.ts';
 import { backoffMs } from '../queue/jobs.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { signPayload } from './sign.ts';
+import { pinnedRequest } from '../util/pinned-fetch.ts';
+import type { Resolver } from '../util/ssrf.ts';
 import { metrics } from '../metrics/metrics.ts';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
@@ -33,6 +35,10 @@ export interface DeliveryOptions {
   log: Logger;
   maxAttempts: number;
   timeoutMs: number;
+  /** Deliver to loopback/private addresses (config webhooks.allowPrivateTargets); default false. */
+  allowPrivate?: boolean;
+  /** Name resolution (tests inject a stub). */
+  resolve?: Resolver;
   batch?: number;
 }
 
@@ -72,7 +78,11 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(m.url, {
+    // The target is checked again now (its name may resolve elsewhere than when it was saved) and
+    // the connection goes to the address that was checked.
+    const res = await pinnedRequest(m.url, {
+      allowPrivate: !!o.allowPrivate,
+      resolve: o.resolve,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -81,11 +91,10 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
         'vigil-delivery': String(m.id),
       },
       body: m.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(o.timeoutMs),
+      timeoutMs: o.timeoutMs,
     });
     status = res.status;
-    await res.body?.cancel();
+    res.cancel();
     if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
   } catch (e) {
     error = (e as Error).message;
