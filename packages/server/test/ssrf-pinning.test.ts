@@ -5,6 +5,7 @@ import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import dns from 'node:dns';
 import http from 'node:http';
+import tls from 'node:tls';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { testApp, staffSession, silentLog, type TestApp } from './helpers.ts';
@@ -96,6 +97,20 @@ describe('SSRF: the request connects to the address that was checked', () => {
     const r = await fetchMedia(`http://${LOCAL}:${port}/b.png`, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 });
     assert.equal(r.type, 'image/png');
     assert.deepEqual(hits, [{ url: '/b.png', host: `${LOCAL}:${port}` }]);
+  });
+
+  it('keeps the URL\'s TLS server name (SNI, certificate check) while connecting to the pinned address', async () => {
+    let sni: string | undefined;
+    // No certificate needed: the server reads the name from the ClientHello and ends the handshake.
+    const tlsServer = tls.createServer({ SNICallback: (name, cb) => ((sni = name), cb(new Error('seen'))) });
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://${LOCAL}:${(tlsServer.address() as AddressInfo).port}/c.png`;
+      await assert.rejects(fetchMedia(url, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 }), MediaFetchError);
+      assert.equal(sni, LOCAL);
+    } finally {
+      tlsServer.close();
+    }
   });
 
   describe('webhooks', () => {
