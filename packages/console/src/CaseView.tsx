@@ -8,7 +8,14 @@ import { lastQueue, navigate } from './router.ts';
 import { useShortcut } from './Shortcuts.tsx';
 
 interface Member { account_id: string; joined_at: string }
-interface Report { id: string; reporter_id: string; reason: string | null; comment: string | null; filed_at: string; messages: { sender: string | null; sent_at: string | null; text: string | null; franking_verified: boolean }[] }
+/** What the report-level verdict means, in words a reviewer can act on. */
+const REPORT_VERDICT: Record<Report['verification'], string> = {
+  verified: 'The relay delivered exactly these messages from their sender to this reporter.',
+  unverifiable: 'Sent by the platform without franking evidence: the text cannot be checked against what was delivered.',
+  forged: 'The evidence does not match what the relay delivered to this reporter: counted against the reporter.',
+};
+
+interface Report { id: string; reporter_id: string; reason: string | null; comment: string | null; filed_at: string; verification: 'verified' | 'unverifiable' | 'forged'; messages: { sender: string | null; sent_at: string | null; text: string | null; franking_verified: boolean }[] }
 
 const DECISION_LABELS: Record<string, string> = {
   apparent_csam: 'Apparent child sexual abuse material',
@@ -222,6 +229,9 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
                 {reports.map((r) => (
                   <li key={r.id}>
                     Report {r.id} by <span title={r.reporter_id}>{r.reporter_id}</span> ({r.reason?.replace(/_/g, ' ') ?? 'no reason'}){r.comment && `: ${r.comment}`}
+                    <p className="report-verdict">
+                      <span className={`tag${r.verification === 'verified' ? ' ok' : ''}`}>{r.verification}</span> {REPORT_VERDICT[r.verification]}
+                    </p>
                     <ol>
                       {r.messages.map((m, i) => <li key={i}><b>{m.sender ?? '?'}</b> {m.text} {m.franking_verified ? <span className="tag ok">verified</span> : <span className="tag">not verified</span>}</li>)}
                     </ol>
