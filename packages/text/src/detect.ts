@@ -3,6 +3,7 @@
 // parenting, protection work) lowers a combination's score, so "Minecraft map trade" stays clean while
 // "baby abuse vids trade" in a game server's name does not.
 import { normalise, type Token } from './normalise.ts';
+import { skeleton } from './skeleton.ts';
 import { LEGACY_COMBINATIONS, type Combination, type Kind, type Surface, type Term, type TermList } from './list.ts';
 
 export interface Place {
@@ -60,11 +61,13 @@ interface Form {
   parts: string[];
   term: Term;
   kinds: Kind[];
+  mask: number;
 }
 
 interface Occ {
   term: Term;
   kinds: Kind[];
+  mask: number;
   from: number; // token indexes
   to: number; // exclusive
   span: { start: number; end: number };
@@ -77,26 +80,31 @@ type Combo = Omit<Combination, 'weight'> & { weight?: number };
 const KIND_BIT: Record<Kind, number> = { coded: 1, phrase: 2, minor: 4, abuse: 8, media: 16, exchange: 32, trading: 32, domain: 64 };
 const maskOf = (kinds: Kind[]) => kinds.reduce((m, k) => m | KIND_BIT[k], 0);
 
-const LEET_CODES: Record<number, string> = { 48: 'o', 49: 'i', 51: 'e', 52: 'a', 53: 's', 55: 't', 56: 'b', 64: 'a', 36: 's', 33: 'i', 124: 'l' };
+/** The token a position of a joined string falls in: [its offset in the string, its index]. */
+function boundAt(bounds: [number, number][], pos: number): [number, number] {
+  let r = bounds[0]!;
+  for (const b of bounds) if (b[0] <= pos) r = b;
+  return r;
+}
 
-/**
- * For plain ASCII text, a superset of what the pipeline can make of it: lower case, every leet symbol
- * mapped, everything else dropped, repeats squeezed. Returns null for non-ASCII text (full pipeline).
- */
-function asciiSkeleton(text: string): string | null {
-  let out = '';
-  let last = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 126) return null;
-    let ch = '';
-    if (c >= 97 && c <= 122) ch = text[i]!;
-    else if (c >= 65 && c <= 90) ch = String.fromCharCode(c + 32);
-    else ch = LEET_CODES[c] ?? '';
-    if (ch && ch !== last) out += ch;
-    if (ch) last = ch;
+function addForms(cands: Form[], fs: Form[] | undefined): void {
+  if (fs) for (const f of fs) if (!cands.includes(f)) cands.push(f);
+}
+
+interface PrecheckState {
+  mask: number;
+  alone: number;
+  twice: number;
+  first: (Term | undefined)[];
+}
+function found(st: PrecheckState, e: { mask: number; alone: number; term: Term }): void {
+  for (let b = 0; b < 8; b++) {
+    if (!(e.mask & (1 << b))) continue;
+    if (!st.first[b]) st.first[b] = e.term;
+    else if (st.first[b] !== e.term) st.twice |= 1 << b;
   }
-  return out;
+  st.mask |= e.mask;
+  st.alone |= e.alone;
 }
 
 /** Pre-computed matching tables for one list (cache it per list version). */
@@ -111,7 +119,7 @@ export class Matcher {
   private maxLen = 0;
   private fillers: string[];
   readonly combinations: Combo[];
-  /** Quick ASCII pre-check: skeletons bucketed by their first two letters. */
+  /** Quick pre-check: term skeletons (see skeleton.ts) bucketed by their first two letters. */
   private buckets = new Map<number, { skel: string; mask: number; alone: number; term: Term }[]>();
   private singles: { skel: string; mask: number; alone: number; term: Term }[] = [];
   /** Pattern terms, searched in the lower-cased letters and digits of ASCII text. */
@@ -119,11 +127,14 @@ export class Matcher {
   private patternMask = 0;
   private patternAlone = 0;
   private comboMasks: { mask: number; twice: number; single: boolean; surfaces?: Surface[] }[];
+  /** Each combination's kinds (trading read as exchange) and their mask. */
+  readonly comboKinds: { kinds: Kind[]; mask: number }[];
   private alwaysMask = 0;
   private alwaysAlone = 0;
 
   constructor(readonly list: TermList) {
     this.combinations = list.combinations ?? LEGACY_COMBINATIONS;
+    this.comboKinds = this.combinations.map((c) => ({ kinds: c.kinds.map(kindOf), mask: maskOf(c.kinds.map(kindOf)) }));
     this.comboMasks = this.combinations.map((c) => {
       const kinds = c.kinds.map(kindOf);
       const twice = kinds.filter((k, i) => kinds.indexOf(k) !== i);
@@ -133,7 +144,7 @@ export class Matcher {
     for (const term of list.terms) {
       const kinds = [...new Set([term.kind, ...term.also].map(kindOf))];
       if (term.pattern) {
-        const form: Form = { parts: [term.term], term, kinds };
+        const form: Form = { parts: [term.term], term, kinds, mask: maskOf(kinds) };
         this.patterns.push({ re: new RegExp(`^(?:${term.pattern})$`, 'u'), prefix: new RegExp(`^(?:${term.pattern})`, 'u'), form });
         this.patternChecks.push({ re: new RegExp(term.pattern, 'u'), mask: maskOf(kinds), alone: term.alone ? maskOf(kinds) : 0 });
         this.patternMask |= maskOf(kinds);
@@ -145,7 +156,7 @@ export class Matcher {
         // what the pipeline makes of the text.
         const parts = normalise(f).tokens.map((t) => t.text);
         if (!parts.length) continue;
-        const form: Form = { parts, term, kinds };
+        const form: Form = { parts, term, kinds, mask: maskOf(kinds) };
         const first = parts[0]!;
         const push = (m: Map<string, Form[]>, k: string) => m.set(k, [...(m.get(k) ?? []), form]);
         push(this.byFirst, first);
@@ -156,8 +167,7 @@ export class Matcher {
         if (joined.length >= 4 && !this.wordsSqueezed.has(squeeze(joined))) this.wordsSqueezed.set(squeeze(joined), form);
         this.maxLen = Math.max(this.maxLen, joined.length);
         if (kinds.includes('domain')) continue;
-        const skel = asciiSkeleton(joined);
-        if (skel === null) continue; // never in ASCII text
+        const skel = skeleton(joined).letters;
         if (!skel.length) {
           this.alwaysMask |= maskOf(kinds);
           if (term.alone) this.alwaysAlone |= maskOf(kinds);
@@ -168,7 +178,7 @@ export class Matcher {
           this.singles.push({ skel, mask: maskOf(kinds), alone: term.alone ? maskOf(kinds) : 0, term });
           continue;
         }
-        const key = skel.charCodeAt(0) * 128 + skel.charCodeAt(1);
+        const key = skel.charCodeAt(0) * 65536 + skel.charCodeAt(1);
         const b = this.buckets.get(key) ?? [];
         b.push({ skel, mask: maskOf(kinds), alone: term.alone ? maskOf(kinds) : 0, term });
         this.buckets.set(key, b);
@@ -176,41 +186,41 @@ export class Matcher {
     }
   }
 
-  private unless = new Map<Term, string[][]>();
-  /** A term's benign companions, normalised like the text. */
-  unlessOf(t: Term): string[][] {
+  private unless = new Map<Term, { spaced: string; joined: string | null }[]>();
+  /** A term's benign companions, normalised like the text: " rail " to find among spaced tokens, and
+   * "boardgame" (several words) to find in the tokens written together. */
+  unlessOf(t: Term): { spaced: string; joined: string | null }[] {
     let u = this.unless.get(t);
-    if (!u) this.unless.set(t, (u = t.unless.map((w) => normalise(w).tokens.map((x) => x.text)).filter((w) => w.length)));
+    if (!u) {
+      u = [];
+      for (const w of t.unless) {
+        const parts = normalise(w).tokens.map((x) => x.text);
+        if (parts.length) u.push({ spaced: ` ${parts.join(' ')} `, joined: parts.length > 1 ? parts.join('') : null });
+      }
+      this.unless.set(t, u);
+    }
     return u;
   }
 
-  /** False when no combination can possibly match this plain-ASCII text (most names). */
-  mayMatch(text: string, skeleton: string, surface: Surface): boolean {
+  /** False when no combination can possibly match a text with this skeleton (most names). */
+  mayMatch(squashed: string, skeleton: string, surface: Surface): boolean {
     let mask = this.alwaysMask;
     let alone = this.alwaysAlone;
     // Kinds found from two different terms, for combinations that name a kind twice.
-    let twice = 0;
-    const firstTerm: (Term | undefined)[] = [];
-    const found = (e: { mask: number; alone: number; term: Term }) => {
-      for (let b = 0; b < 8; b++) {
-        if (!(e.mask & (1 << b))) continue;
-        if (!firstTerm[b]) firstTerm[b] = e.term;
-        else if (firstTerm[b] !== e.term) twice |= 1 << b;
-      }
-      mask |= e.mask;
-      alone |= e.alone;
-    };
-    for (const e of this.singles) if (skeleton.includes(e.skel)) found(e);
+    const st: PrecheckState = { mask, alone, twice: 0, first: [] };
+    for (const e of this.singles) if (skeleton.includes(e.skel)) found(st, e);
     for (let i = 0; i + 1 < skeleton.length; i++) {
-      const b = this.buckets.get(skeleton.charCodeAt(i) * 128 + skeleton.charCodeAt(i + 1));
+      const b = this.buckets.get(skeleton.charCodeAt(i) * 65536 + skeleton.charCodeAt(i + 1));
       if (!b) continue;
-      for (const e of b) if (skeleton.startsWith(e.skel, i)) found(e);
+      for (const e of b) if (skeleton.startsWith(e.skel, i)) found(st, e);
     }
+    mask = st.mask;
+    alone = st.alone;
+    const twice = st.twice;
     if (this.satisfiable(mask, alone, twice, surface)) return true;
     if (!this.patternMask) return false;
     if (!this.satisfiable(mask | this.patternMask, alone | this.patternAlone, twice, surface)) return false;
     // Only a pattern term (an age) could complete a combination: look for it.
-    const squashed = text.toLowerCase().replace(/[^a-z0-9]+/g, '');
     for (const p of this.patternChecks) {
       if (p.re.test(squashed)) {
         mask |= p.mask;
@@ -305,7 +315,7 @@ export class Matcher {
     const normalised = to - from === 1 && b !== undefined ? first.text.slice(a, b) : tokens.slice(from, to).map((t) => t.text).join(to - from > 1 && tokens.slice(from + 1, to).every((t) => t.tight) && form.parts.length === 1 ? '' : ' ');
     const steps: string[] = [];
     for (let q = from; q < to; q++) for (const st of tokens[q]!.steps) if (!steps.includes(st)) steps.push(st);
-    return { term: form.term, kinds: form.kinds, from, to, span: { start, end }, normalised, steps };
+    return { term: form.term, kinds: form.kinds, mask: form.mask, from, to, span: { start, end }, normalised, steps };
   }
 
   matches(tokens: Token[]): Occ[] {
@@ -314,16 +324,13 @@ export class Matcher {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       const cands: Form[] = [];
-      const add = (fs: Form[] | undefined) => {
-        if (fs) for (const f of fs) if (!cands.includes(f)) cands.push(f);
-      };
-      add(this.byFirst.get(t.text));
-      if (t.alt) add(this.byFirst.get(t.alt));
+      addForms(cands, this.byFirst.get(t.text));
+      if (t.alt) addForms(cands, this.byFirst.get(t.alt));
       if (t.text.length >= 4 && hasDouble(t.text)) {
         const sq = squeeze(t.text);
-        add(this.byFirstSqueezed.get(sq));
-        if (uniformlyRepeated(t.text)) add(this.shortSqueezed.get(sq));
-      } else if (t.text.length >= 4) add(this.byFirstSqueezed.get(t.text));
+        addForms(cands, this.byFirstSqueezed.get(sq));
+        if (uniformlyRepeated(t.text)) addForms(cands, this.shortSqueezed.get(sq));
+      } else if (t.text.length >= 4) addForms(cands, this.byFirstSqueezed.get(t.text));
       for (const f of cands) {
         if (i + f.parts.length > tokens.length) continue;
         if (f.parts.every((p, k) => this.partMatches(tokens[i + k]!, p))) {
@@ -354,12 +361,12 @@ export class Matcher {
       }
       // A word written apart with in-word separators or emoji ("t4b_00", "k_i_d_sxxx", "p🔥e🔥r🔥vvideos"), or
       // a number and its unit ("12 tahunnudes"): join it with up to three tokens around it.
-      const joinable = (k: number) => tokens[k]!.tight || (k === i + 1 && /^\d+$/.test(t.text));
+      const numberFirst = /^\d+$/.test(t.text);
       let done = false;
       for (let s = i; s >= Math.max(0, i - 3) && !done; s--) {
         if (s < i && !tokens[s + 1]!.tight) break;
         for (let e = i; e < Math.min(tokens.length, s + 4) && !done; e++) {
-          if (e > i && !joinable(e)) break;
+          if (e > i && !(tokens[e]!.tight || (e === i + 1 && numberFirst))) break;
           if (e === s) continue;
           let joined = '';
           let joinedAlt = '';
@@ -377,10 +384,9 @@ export class Matcher {
             if (pieces) joined = joinedAlt;
           }
           if (!pieces) continue;
-          const at = (pos: number) => bounds.filter(([o]) => o <= pos).at(-1)!;
           for (const p of pieces) {
-            const [o1, q1] = at(p.start);
-            const [o2, q2] = at(p.end - 1);
+            const [o1, q1] = boundAt(bounds, p.start);
+            const [o2, q2] = boundAt(bounds, p.end - 1);
             const o = this.occ(tokens, p.form, q1, q2 + 1, p.start - o1, p.end - o2);
             out.push({ ...o, normalised: joined.slice(p.start, p.end), steps: [...new Set([...o.steps, 'separators'])] });
           }
@@ -412,74 +418,119 @@ export function matcherFor(list: TermList): Matcher {
 
 const CLEAN: Detection = Object.freeze({ flagged: false, score: 0, hits: Object.freeze([]) as unknown as Hit[], cleared: Object.freeze([]) as unknown as Hit[] }) as Detection;
 
-export function detect(text: string, surface: Surface, list: TermList): Detection {
+/** Where a word is in the original text and how it was normalised. */
+function place(text: string, removed: { step: string; start: number; end: number }[], o: Occ, kind: Kind): Place {
+  const steps = o.steps.slice();
+  for (const r of removed) if (r.start >= o.span.start && r.end <= o.span.end && !steps.includes(r.step)) steps.push(r.step);
+  return { term: o.term.term, kind, category: o.term.category, span: o.span, original: text.slice(o.span.start, o.span.end), normalised: o.normalised, steps };
+}
+
+export interface DetectOptions {
+  /** Skip the skeleton pre-check (tests use this to show the pre-check never changes a result). */
+  precheck?: boolean;
+}
+
+interface Candidate {
+  c: Combo;
+  kinds: Kind[];
+  a: Occ;
+  context: Occ[];
+  domain: Occ[];
+  weight: number;
+  score: number;
+}
+
+export function detect(text: string, surface: Surface, list: TermList, opts: DetectOptions = {}): Detection {
   const matcher = matcherFor(list);
-  const skeleton = asciiSkeleton(text);
-  if (skeleton !== null && !matcher.mayMatch(text, skeleton, surface)) return CLEAN;
+  if (opts.precheck !== false) {
+    const sk = skeleton(text);
+    if (!matcher.mayMatch(sk.squashed, sk.letters, surface)) return CLEAN;
+  }
   const n = normalise(text);
   const all = matcher.matches(n.tokens);
   if (!all.length) return { flagged: false, score: 0, hits: [], cleared: [] };
-  const padded = ` ${n.tokens.map((t) => t.text).join(' ')} `;
-  const joinedText = n.tokens.map((t) => t.text).join('');
+  let padded = ' ';
+  let joinedText = '';
+  for (const t of n.tokens) {
+    padded += t.text + ' ';
+    joinedText += t.text;
+  }
   // Benign companions: the ordinary reading wins ("CP Rail", "Taboo board game").
-  const benign = (t: Term) =>
-    matcher.unlessOf(t).some((w) => padded.includes(` ${w.join(' ')} `) || (w.length > 1 && joinedText.includes(w.join(''))));
-  const occs = all.filter((o) => !benign(o.term));
+  const occs: Occ[] = [];
+  let present = 0;
+  for (const o of all) {
+    let benign = false;
+    for (const w of matcher.unlessOf(o.term)) if (padded.includes(w.spaced) || (w.joined !== null && joinedText.includes(w.joined))) benign = true;
+    if (benign) continue;
+    occs.push(o);
+    present |= o.mask;
+  }
   const window = LONG_SURFACES.has(surface) ? list.contextWindow : Infinity;
-  const near = (a: Occ, b: Occ) => Math.abs(a.from - b.from) <= window;
-  const domains = occs.filter((o) => o.kinds.includes('domain'));
-  const place = (o: Occ, kind: Kind): Place => ({ term: o.term.term, kind, category: o.term.category, span: o.span, original: text.slice(o.span.start, o.span.end), normalised: o.normalised, steps: stepsOf(o) });
-  const stepsOf = (o: Occ) => {
-    const steps = new Set(o.steps);
-    for (const r of n.removed) if (r.start >= o.span.start && r.end <= o.span.end) steps.add(r.step);
-    return [...steps];
-  };
+  const domains = occs.filter((o) => o.mask & KIND_BIT.domain);
 
-  const best = new Map<Occ, Hit>();
-  for (const c of matcher.combinations) {
+  // The best combination for each anchoring word.
+  const best = new Map<Occ, Candidate>();
+  for (let ci = 0; ci < matcher.combinations.length; ci++) {
+    const c = matcher.combinations[ci]!;
     if (c.surfaces && !c.surfaces.includes(surface)) continue;
-    const kinds = c.kinds.map(kindOf);
-    const [anchorKind, ...rest] = kinds;
+    const { kinds, mask } = matcher.comboKinds[ci]!;
+    // Every kind of the combination among the words at all?
+    if ((present & mask) !== mask) continue;
+    const anchorKind = kinds[0]!;
     for (const a of occs) {
-      if (!a.kinds.includes(anchorKind!)) continue;
-      if (!rest.length && !a.term.alone) continue;
+      if (!(a.mask & KIND_BIT[anchorKind])) continue;
+      if (kinds.length === 1 && !a.term.alone) continue;
       // Fill each remaining kind with a word near the anchor; a kind listed twice needs different terms.
       const used: Occ[] = [a];
       let ok = true;
-      for (const k of rest) {
-        const same = used.filter((u, idx) => (idx === 0 ? anchorKind : rest[idx - 1]) === k);
-        const cand = occs.filter((o) => o.kinds.includes(k) && near(a, o) && !same.some((s) => s === o || s.term === o.term));
-        const pick = cand.find((o) => !used.includes(o)) ?? cand[0];
-        if (!pick) {
-          ok = false;
-          break;
+      for (let r = 1; r < kinds.length && ok; r++) {
+        const k = kinds[r]!;
+        let pick: Occ | undefined;
+        for (const o of occs) {
+          if (!o.kinds.includes(k) || Math.abs(a.from - o.from) > window) continue;
+          let clash = false;
+          for (let u = 0; u < used.length; u++) if (kinds[u] === k && (used[u] === o || used[u]!.term === o.term)) clash = true;
+          if (clash) continue;
+          if (!used.includes(o)) {
+            pick = o;
+            break;
+          }
+          pick ??= o;
         }
-        used.push(pick);
+        if (pick) used.push(pick);
+        else ok = false;
       }
-      if (!ok || (rest.length && new Set(used).size < 2)) continue;
-      const contextOccs = occs.filter((o) => o !== a && near(a, o) && rest.some((k) => o.kinds.includes(k)) && !(rest.every((k) => k === anchorKind) && o.term === a.term));
-      const context = contextOccs.map((o) => place(o, rest.find((k) => o.kinds.includes(k))!));
-      const weight = c.weight ?? a.term.weight + Math.max(0, ...contextOccs.map((o) => o.term.weight));
+      if (!ok || (kinds.length > 1 && new Set(used).size < 2)) continue;
+      const context = occs.filter((o) => o !== a && Math.abs(a.from - o.from) <= window && kinds.some((k, i) => i > 0 && o.kinds.includes(k)) && !(kinds.every((k) => k === anchorKind) && o.term === a.term));
+      const weight = c.weight ?? a.term.weight + Math.max(0, ...context.map((o) => o.term.weight));
       // Domain context: each domain counts once, with its heaviest word.
       const byDomain = new Map<string, Occ>();
-      for (const d of domains) if (near(a, d) && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight) byDomain.set(d.term.category, d);
-      const dom = [...byDomain.values()].map((d) => ({ ...place(d, 'domain'), weight: d.term.weight }));
-      const score = weight - dom.reduce((s, d) => s + d.weight, 0);
+      for (const d of domains) if (Math.abs(a.from - d.from) <= window && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight) byDomain.set(d.term.category, d);
+      const domain = [...byDomain.values()];
+      const score = weight - domain.reduce((s, d) => s + d.term.weight, 0);
       const prev = best.get(a);
       if (prev && (prev.score > score || (prev.score === score && prev.weight >= weight))) continue;
-      const anchor = place(a, anchorKind!);
-      const parts = [`${anchorKind} "${anchor.original}"`, ...context.map((x) => `${x.kind} "${x.original}"`)];
-      const lowered = dom.length ? `; lowered by ${dom.map((d) => `${d.category} context "${d.original}" (−${d.weight})`).join(', ')}` : '';
-      best.set(a, {
-        term: a.term.term, kind: anchorKind!, category: a.term.category, weight, score, severity: c.severity, combination: c.name, surface,
-        span: anchor.span, original: anchor.original, normalised: anchor.normalised, steps: anchor.steps, context, domain: dom,
-        explanation: `${c.name}: ${parts.join(' + ')}${lowered}; score ${score} ${score >= list.threshold ? '≥' : '<'} ${list.threshold}`,
-      });
+      best.set(a, { c, kinds, a, context, domain, weight, score });
     }
   }
+  if (!best.size) return { flagged: false, score: 0, hits: [], cleared: [] };
+
   const hits: Hit[] = [];
   const cleared: Hit[] = [];
-  for (const h of best.values()) (h.score >= list.threshold ? hits : cleared).push(h);
+  for (const { c, kinds, a, context: ctx, domain: doms, weight, score } of best.values()) {
+    const anchorKind = kinds[0]!;
+    const anchor = place(text, n.removed, a, anchorKind);
+    const context = ctx.map((o) => place(text, n.removed, o, kinds.find((k, i) => i > 0 && o.kinds.includes(k))!));
+    const domain = doms.map((d) => ({ ...place(text, n.removed, d, 'domain'), weight: d.term.weight }));
+    const parts = [`${anchorKind} "${anchor.original}"`, ...context.map((x) => `${x.kind} "${x.original}"`)];
+    const lowered = domain.length ? `; lowered by ${domain.map((d) => `${d.category} context "${d.original}" (−${d.weight})`).join(', ')}` : '';
+    const h: Hit = {
+      term: a.term.term, kind: anchorKind, category: a.term.category, weight, score, severity: c.severity, combination: c.name, surface,
+      span: anchor.span, original: anchor.original, normalised: anchor.normalised, steps: anchor.steps, context, domain,
+      explanation: `${c.name}: ${parts.join(' + ')}${lowered}; score ${score} ${score >= list.threshold ? '≥' : '<'} ${list.threshold}`,
+    };
+    (score >= list.threshold ? hits : cleared).push(h);
+  }
   hits.sort((x, y) => x.span.start - y.span.start);
   return { flagged: hits.length > 0, score: Math.max(0, ...hits.map((h) => h.score)), hits, cleared };
 }

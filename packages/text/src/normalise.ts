@@ -30,6 +30,42 @@ const wasDigit = (input: string, u: Unit) => u.end - u.start === 1 && input.char
 const isLeetDigit = (input: string, u: Unit) => wasDigit(input, u) && u.steps.includes('leetspeak');
 const ASCII = /^[\x00-\x7f]*$/;
 
+// Module-level functions, not closures: the test and bench runner (tsx) names every closure it creates,
+// which costs more than the work in these hot paths.
+function makeToken(input: string, cur: Unit[], gap: Unit[], prev: Token | undefined): Token {
+  let text = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const u of cur) {
+    text += u.ch;
+    for (let k = 0; k < u.ch.length; k++) {
+      starts.push(u.start);
+      ends.push(u.end);
+    }
+  }
+  // Leetspeak digits at either end restored, when there are any.
+  let alt: string | undefined;
+  let a = 0;
+  let b = cur.length;
+  while (a < b && wasDigit(input, cur[a]!)) a++;
+  while (b > a && wasDigit(input, cur[b - 1]!)) b--;
+  let leet = false;
+  for (let k = 0; k < cur.length; k++) if ((k < a || k >= b) && isLeetDigit(input, cur[k]!)) leet = true;
+  if (leet) {
+    let chars = '';
+    for (let k = 0; k < cur.length; k++) chars += k < a || k >= b ? input.slice(cur[k]!.start, cur[k]!.end) : cur[k]!.ch;
+    if (chars.length === text.length) alt = chars;
+  }
+  // In the original text: what lay between the previous token and this one.
+  const between = prev ? input.slice(prev.end, cur[0]!.start) : '';
+  let emojiGap = gap.length > 0;
+  for (const g of gap) if (!g.steps.includes('emoji')) emojiGap = false;
+  const tight = !!prev && gap.length <= 1 && (between.length === 0 || TIGHT_GAP.test(between) || emojiGap);
+  const steps: string[] = [];
+  for (const u of cur) for (const st of u.steps) if (!steps.includes(st)) steps.push(st);
+  return { text, start: cur[0]!.start, end: cur[cur.length - 1]!.end, steps, starts, ends, alt, tight };
+}
+
 export function normalise(input: string): Normalised {
   let units: Unit[] = toUnits(input);
   const removed: Normalised['removed'] = [];
@@ -38,46 +74,17 @@ export function normalise(input: string): Normalised {
   const tokens: Token[] = [];
   let cur: Unit[] = [];
   let gap: Unit[] = [];
-  const flush = () => {
-    if (!cur.length) return;
-    let text = '';
-    const starts: number[] = [];
-    const ends: number[] = [];
-    for (const u of cur) {
-      text += u.ch;
-      for (let k = 0; k < u.ch.length; k++) {
-        starts.push(u.start);
-        ends.push(u.end);
-      }
-    }
-    // Leetspeak digits at either end restored, when there are any.
-    let alt: string | undefined;
-    let a = 0;
-    let b = cur.length;
-    while (a < b && wasDigit(input, cur[a]!)) a++;
-    while (b > a && wasDigit(input, cur[b - 1]!)) b--;
-    if (cur.slice(0, a).some((u) => isLeetDigit(input, u)) || cur.slice(b).some((u) => isLeetDigit(input, u))) {
-      const chars = cur.map((u, k) => (k < a || k >= b ? input.slice(u.start, u.end) : u.ch));
-      alt = chars.join('');
-      if (alt.length !== text.length) alt = undefined;
-    }
-    const prev = tokens[tokens.length - 1];
-    // In the original text: what lay between the previous token and this one.
-    const between = prev ? input.slice(prev.end, cur[0]!.start) : '';
-    const tight = !!prev && gap.length <= 1 && (between.length === 0 || TIGHT_GAP.test(between) || gap.every((g) => g.steps.includes('emoji')));
-    const steps: string[] = [];
-    for (const u of cur) for (const st of u.steps) if (!steps.includes(st)) steps.push(st);
-    tokens.push({ text, start: cur[0]!.start, end: cur[cur.length - 1]!.end, steps, starts, ends, alt, tight });
-    cur = [];
-    gap = [];
-  };
   for (const u of units) {
     if (isWordChar(u.ch)) cur.push(u);
     else {
-      flush();
+      if (cur.length) {
+        tokens.push(makeToken(input, cur, gap, tokens[tokens.length - 1]));
+        cur = [];
+        gap = [];
+      }
       gap.push(u);
     }
   }
-  flush();
+  if (cur.length) tokens.push(makeToken(input, cur, gap, tokens[tokens.length - 1]));
   return { text: units.map((u) => u.ch).join(''), tokens, removed };
 }

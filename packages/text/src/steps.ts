@@ -25,7 +25,7 @@ export const nfkc: Step = (units) =>
   });
 
 // Zero-width and format characters, bidi controls, variation selectors, tag characters, soft hyphen.
-const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
+export const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
 
 export const invisible: Step = (units, removed) =>
   units.filter((u) => {
@@ -42,12 +42,13 @@ export const accents: Step = (units) =>
     return base !== u.ch && /^[A-Za-z]+$/.test(base) ? mark(u, 'accents', base) : u;
   });
 
-const foldOne = (ch: string): string | null => {
-  const ascii = (x: string) => /^[\x20-\x7e]+$/.test(x);
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+/** The Latin look-alike of one letter, or null. */
+export const foldOne = (ch: string): string | null => {
   let f = unhomoglyph(ch);
   // Some lower-case letters' prototypes are small capitals (Cyrillic т → ᴛ); their capitals fold to ASCII.
-  if (!ascii(f)) f = unhomoglyph(ch.toUpperCase()).toLowerCase();
-  return f !== ch && ascii(f) ? f : null;
+  if (!PRINTABLE_ASCII.test(f)) f = unhomoglyph(ch.toUpperCase()).toLowerCase();
+  return f !== ch && PRINTABLE_ASCII.test(f) ? f : null;
 };
 const foldCache = new Map<string, string | null>();
 
@@ -102,9 +103,29 @@ const IN_WORD_SEP = /^[._\-*~]$/;
  * word may be split by single in-word separators ("t4b_00", "p.3.d.0"): the pieces count as one run, so
  * "00" after "t4b_" is read as letters, while "maria_12" keeps its number (no piece of it is leetspeak).
  */
+function isRunChar(c: string): boolean {
+  return isAsciiLetter(c) || LEET[c] !== undefined;
+}
+/** The letters and leet symbols on one side of an in-word separator at `from`, or null. */
+function neighbour(out: Unit[], from: number, dir: -1 | 1): Unit[] | null {
+  const sep = out[from];
+  if (!sep || !IN_WORD_SEP.test(sep.ch)) return null;
+  let a = from + dir;
+  const n: Unit[] = [];
+  while (a >= 0 && a < out.length && isRunChar(out[a]!.ch)) {
+    n.push(out[a]!);
+    a += dir;
+  }
+  return n.length ? n : null;
+}
+/** Letters mixed with leetspeak, or one spelled letter. */
+function leety(n: Unit[] | null): boolean {
+  if (!n || !n.some((u) => isAsciiLetter(u.ch))) return false;
+  return n.length === 1 || n.some((u) => LEET[u.ch] !== undefined || u.steps.includes('leetspeak'));
+}
+
 export const leetspeak: Step = (units) => {
   const out = units.slice();
-  const isRunChar = (c: string) => isAsciiLetter(c) || LEET[c] !== undefined;
   for (let i = 0; i < out.length; i++) {
     const r = LEET[out[i]!.ch];
     if (!r) continue;
@@ -126,19 +147,7 @@ export const leetspeak: Step = (units) => {
     }
     // A piece without letters ("00", "0") joined by one in-word separator to a neighbouring piece that
     // mixes letters with leetspeak ("t4b_00") or is a single spelled letter ("p.3.d.0").
-    const neighbour = (from: number, dir: -1 | 1) => {
-      const sep = out[from];
-      if (!sep || !IN_WORD_SEP.test(sep.ch)) return null;
-      let a = from + dir;
-      const n: Unit[] = [];
-      while (a >= 0 && a < out.length && isRunChar(out[a]!.ch)) {
-        n.push(out[a]!);
-        a += dir;
-      }
-      return n.length ? n : null;
-    };
-    const leety = (n: Unit[] | null) => !!n && n.some((u) => isAsciiLetter(u.ch)) && (n.length === 1 || n.some((u) => LEET[u.ch] !== undefined || u.steps.includes('leetspeak')));
-    if (leety(neighbour(j - 1, -1)) || leety(neighbour(k + 1, 1))) out[i] = mark(out[i]!, 'leetspeak', r);
+    if (leety(neighbour(out, j - 1, -1)) || leety(neighbour(out, k + 1, 1))) out[i] = mark(out[i]!, 'leetspeak', r);
   }
   return out;
 };
@@ -147,9 +156,15 @@ export const leetspeak: Step = (units) => {
  * Letters spaced out with separators ("c.p", "t a b o o", "c-p") are joined; other separators become
  * single spaces. Only runs of at least two single letters are joined, so ordinary words keep their spaces.
  */
+type Tok = { units: Unit[]; gapAfter: Unit[] };
+function gapText(t: Tok): string {
+  let s = '';
+  for (const u of t.gapAfter) s += u.ch;
+  return s;
+}
+
 export const separators: Step = (units, removed) => {
   // Tokens of word characters, with the separator units between them.
-  type Tok = { units: Unit[]; gapAfter: Unit[] };
   const toks: Tok[] = [];
   let cur: Unit[] = [];
   const lead: Unit[] = [];
@@ -165,13 +180,12 @@ export const separators: Step = (units, removed) => {
   if (cur.length) toks.push({ units: cur, gapAfter: [] });
   // Spelled-out letters are joined; within a chain of single letters, a gap unlike the chain's usual
   // one ends the word ("just a j_a_i_l" keeps "a" apart).
-  const gapText = (t: Tok) => t.gapAfter.map((u) => u.ch).join('');
-  const spelledAt = (i: number) => {
+  const join: boolean[] = [];
+  for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const next = toks[i + 1];
-    return !!next && t.units.length === 1 && next.units.length === 1 && t.gapAfter.length <= 2 && !t.gapAfter.some((u) => u.ch === '\n');
-  };
-  const join: boolean[] = toks.map((_, i) => spelledAt(i));
+    join.push(!!next && t.units.length === 1 && next.units.length === 1 && t.gapAfter.length <= 2 && !t.gapAfter.some((u) => u.ch === '\n'));
+  }
   for (let i = 0; i < toks.length; ) {
     if (!join[i]) {
       i++;

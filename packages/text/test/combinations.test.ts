@@ -133,6 +133,12 @@ describe('evaluation set written apart from the rules', () => {
     const devKeys = new Set(dev.map(key));
     assert.ok(!test.some((r) => devKeys.has(key(r))), 'no row is in both');
   });
+  it('never changes a result through the skeleton pre-check', () => {
+    const seed = parseTsv(readFileSync(fileURLToPath(new URL('../eval/dev.tsv', import.meta.url)), 'utf8'));
+    for (const r of [...dev, ...test, ...seed]) {
+      assert.equal(detect(r.text, r.surface, L).flagged, detect(r.text, r.surface, L, { precheck: false }).flagged, r.text);
+    }
+  });
   it('reaches precision and recall of at least 95% on dev and on test, in every category', () => {
     for (const [name, rows] of [['dev', dev], ['test', test]] as const) {
       const r = evaluate(rows, L);
