@@ -9,6 +9,7 @@ import { Legal } from './Legal.tsx';
 import { DEFAULT_WELLNESS, WellnessSettings, type Wellness } from './Media.tsx';
 import { BASE, lastQueue, navigate, useRoute } from './router.ts';
 import { ShortcutOverlay, useShortcut } from './Shortcuts.tsx';
+import { BreakPrompt, ExposureMeter, TeamExposure, useExposure } from './Wellness.tsx';
 
 /** A link that moves within the console without reloading it (and still works as a plain link). */
 export function Link({ to, children, className, title, onClick }: { to: string; children: ReactNode; className?: string; title?: string; onClick?: () => void }) {
@@ -29,6 +30,7 @@ export function App() {
   const [wellness, setWellness] = useState<Wellness>(DEFAULT_WELLNESS);
   const [help, setHelp] = useState(false);
   const route = useRoute();
+  const [exposure, setExposure] = useExposure(!!staff);
 
   useEffect(() => {
     api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
@@ -45,9 +47,10 @@ export function App() {
     sessionStorage.clear();
     setWellness(DEFAULT_WELLNESS);
     setHelp(false);
+    setExposure(null);
     navigate('/queue', { replace: true });
     setStaff(null);
-  }, []);
+  }, [setExposure]);
 
   if (staff === undefined) return <p className="muted" role="status">Loading…</p>;
   if (!staff) return <Login onSignedIn={setStaff} />;
@@ -74,11 +77,13 @@ export function App() {
           ))}
         </nav>
         <span className="grow" />
+        {exposure && <ExposureMeter e={exposure} />}
         <span className="who">{staff.username} ({staff.role})</span>
         <button className="ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">Shortcuts (?)</button>
         <button className="ghost" onClick={signOut}>Sign out</button>
       </header>
       {help && <ShortcutOverlay onClose={() => setHelp(false)} />}
+      {exposure && <BreakPrompt e={exposure} onBreak={setExposure} />}
       <div id="main">
         {caseMatch ? (
           <CaseView key={caseMatch[1]} caseId={Number(caseMatch[1])} staff={staff} wellness={wellness} />
@@ -91,7 +96,11 @@ export function App() {
         ) : page === 'legal' ? (
           <Legal />
         ) : (
-          <main><h1>Wellness settings</h1><WellnessSettings value={wellness} onSaved={setWellness} /></main>
+          <main>
+            <h1>Wellness settings</h1>
+            <WellnessSettings value={wellness} onSaved={setWellness} />
+            {(staff.role === 'lead' || staff.role === 'admin') && <TeamExposure />}
+          </main>
         )}
       </div>
     </div>

@@ -18,6 +18,10 @@ import { Worker } from '../../server/src/queue/worker.ts';
 import { jobHandlers } from '../../server/src/service.ts';
 import { attachToCase } from '../../server/src/review/task-store.ts';
 import { ensureDefaultTermList } from '../../server/src/detect/term-lists.ts';
+import { demoMediaRoute, writeDemoImages } from '../../server/src/demo/images.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = process.env.VIGIL_SHOTS ?? '/tmp/shots';
@@ -50,7 +54,8 @@ describe('the reviewer path in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
-    ta = await testApp('sqlite');
+    const mediaDir = await writeDemoImages(mkdtempSync(join(tmpdir(), 'vigil-media-')));
+    ta = await testApp('sqlite', { media: { ...loadConfig({ env: {} }).media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
     await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
     await ensureDefaultTermList(ta.ctx.db.kysely, ta.clock);
     await createStaff(ta.ctx.db.kysely, { username: 'rita', role: 'reviewer', password: 'rita password 123' }, 'test', ta.clock);
@@ -77,6 +82,10 @@ describe('the reviewer path in Chromium', () => {
     const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
     while ((await w.runOnce()) > 0);
     base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+    await createStaff(ta.ctx.db.kysely, { username: 'lena', role: 'lead', password: 'lena password 123' }, 'test', ta.clock);
+    // A subject with a (benign, generated) profile photo, for the exposure limits.
+    await db.insertInto('accounts').values({ platform: 'default', id: 'acc-photo', username: 'photo_person', display_name: 'Photo Person', bio: null, avatar: JSON.stringify({ url: `${base}/demo-media/avatar-stand-in.png`, mime: 'image/png' }), created_at: now, first_seen_at: now, updated_at: now, event_count: 1 }).execute();
+    await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'acc-photo', queue: 'accounts', priority: 30, reason: 'profile photo reported' }, ta.clock));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
   after(async () => {
@@ -95,7 +104,7 @@ describe('the reviewer path in Chromium', () => {
     await signIn(page);
     await page.waitForURL(/\/console\/queue$/);
     await page.locator('table.cases tbody tr').first().waitFor();
-    assert.equal(await total(page), CASES + 2, 'the true total, not the first page');
+    assert.equal(await total(page), CASES + 3, 'the true total, not the first page');
     assert.equal(await page.locator('table.cases tbody tr').count(), 50);
     await axe(page, 'queue');
     await shot(page, 'queue');
@@ -290,5 +299,55 @@ describe('the reviewer path in Chromium', () => {
     // The decided case has left the open queue: focus lands on the row that took its place.
     await p.waitForFunction((id) => { const el = document.activeElement as HTMLElement | null; return !!el?.dataset.case && el.dataset.case !== id; }, rowId);
     await kb.close();
+  });
+
+  it('counts media reveals on the server: a meter, a break prompt that survives reloads, a daily limit; leads see the team', { timeout: 90_000 }, async () => {
+    ta.ctx.cfg.wellness = { softRevealsPerDay: 2, hardRevealsPerDay: 3 };
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await ctx.newPage();
+    await p.goto(`${base}/console/queue?q=photo_person`);
+    await signIn(p, 'sam', 'sam password 1234');
+    await p.locator('table.cases tbody tr').first().click();
+    await p.locator('#case-title').waitFor();
+    const meter = () => p.locator('#exposure-meter').getAttribute('value');
+    const revealAndHide = async () => {
+      await p.getByRole('button', { name: 'Reveal profile photo' }).click();
+      await p.getByTestId('revealed-media').waitFor();
+      await p.getByRole('button', { name: 'Hide' }).click();
+    };
+    await revealAndHide();
+    await p.waitForFunction(() => document.querySelector('#exposure-meter')?.getAttribute('value') === '1');
+    await revealAndHide();
+    const prompt = p.getByRole('alert').filter({ hasText: 'since your last break' });
+    await prompt.waitFor();
+    await p.getByRole('button', { name: 'Reveal profile photo' }).click();
+    await p.getByRole('alert').filter({ hasText: 'Take a break, then confirm it to continue' }).waitFor();
+    assert.equal(await p.getByTestId('revealed-media').count(), 0, 'nothing shown while a break is due');
+    await p.reload();
+    await prompt.waitFor(); // the server keeps it
+    assert.equal(await meter(), '2');
+    await p.getByRole('button', { name: 'I have taken a break' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    await revealAndHide();
+    await p.getByRole('button', { name: 'Reveal profile photo' }).click();
+    await p.getByRole('alert').filter({ hasText: 'the daily limit' }).first().waitFor();
+    assert.equal(await meter(), '3');
+    await ctx.close();
+
+    const leadCtx = await browser.newContext();
+    const l = await leadCtx.newPage();
+    await l.goto(`${base}/console/settings`);
+    await signIn(l, 'lena', 'lena password 123');
+    await l.getByRole('heading', { name: /Team exposure today/ }).waitFor();
+    assert.match(await l.locator('section[aria-labelledby=team-exposure] table').innerText(), /sam\s+3\s+1\s+daily limit reached/);
+    // The preview follows the settings as they change, before saving.
+    const before = await l.getByTestId('preview').evaluate((el) => getComputedStyle(el).filter);
+    await l.getByLabel('Greyscale').uncheck();
+    const after = await l.getByTestId('preview').evaluate((el) => getComputedStyle(el).filter);
+    assert.notEqual(before, after);
+    assert.doesNotMatch(after, /grayscale/);
+    await shot(l, 'settings');
+    await axe(l, 'settings with team exposure');
+    await leadCtx.close();
   });
 });

@@ -189,6 +189,12 @@ export const configSchema = z
       .object({ access: z.enum(['off', 'loopback', 'token']).default('loopback'), token: z.string().min(16).optional() })
       .refine((m) => m.access !== 'token' || !!m.token, { message: 'metrics.access "token" needs metrics.token (at least 16 characters)' })
       .prefault({}),
+    /** Reviewer wellness, enforced by the server: media reveals per reviewer per UTC day. At the soft limit (counted
+     *  since the last break) reveals wait until the reviewer confirms a break; at the hard limit they are refused for the day. */
+    wellness: z
+      .object({ softRevealsPerDay: z.number().int().min(1).default(50), hardRevealsPerDay: z.number().int().min(1).default(150) })
+      .refine((w) => w.hardRevealsPerDay >= w.softRevealsPerDay, { message: 'wellness.hardRevealsPerDay must be at least softRevealsPerDay' })
+      .prefault({}),
     webhooks: z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(10),

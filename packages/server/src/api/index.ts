@@ -51,6 +51,8 @@ import match from './banks/match.ts';
 import actions from './actions/routes.ts';
 import appeals from './appeals/routes.ts';
 import settings from './me/settings.ts';
+import myExposure from './me/exposure.ts';
+import teamExposure from './wellness/team.ts';
 import mediaContent from './media/content.ts';
 import hashMedia from './media/hash.ts';
 import hmaHash from './hma/hash.ts';
@@ -99,7 +101,7 @@ export const routes: RouteModule[] = [
   legalReports, legalVault, leRequests, transparency,
   relayAccounts, relayMessages, relayBlobsReports, relayGroups, relayPsi,
   psiTables, psiOpenings,
-  actions, appeals, settings, mediaContent, reports,
+  actions, appeals, settings, myExposure, teamExposure, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList,
 ];

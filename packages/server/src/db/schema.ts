@@ -304,6 +304,15 @@ export interface CasesTable {
   closed_at: string | null;
 }
 
+/** Media reveals per reviewer per UTC day; `break_at` is the count at the last acknowledged break. */
+export interface ReviewerExposureTable {
+  staff_id: number;
+  day: string;
+  reveals: number;
+  break_at: number;
+  updated_at: string;
+}
+
 /** Append-only history of a case (the database refuses updates and deletes). */
 export interface CaseLogTable {
   id: Id;
@@ -593,6 +602,7 @@ export interface DetectionTables {
   case_items: CaseItemsTable;
   cases: CasesTable;
   case_log: CaseLogTable;
+  reviewer_exposure: ReviewerExposureTable;
   external_signals: ExternalSignalsTable;
 }
 

@@ -4,6 +4,7 @@ import { appendAudit } from '../../audit/log.ts';
 import { fetchMedia, MediaFetchError } from '../../media/fetch.ts';
 import { fromJson } from '../../util/json.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
+import { recordReveal } from '../../review/exposure.ts';
 
 /**
  * GET /v1/media/content — a reviewer views one media item (shared media, or a profile/group photo).
@@ -21,7 +22,7 @@ const route: RouteModule = (app, ctx) => {
         id: z.string().min(1),
         task_id: z.coerce.number().int().positive().optional(),
       }),
-      response: { 400: errorSchema, 404: errorSchema, 413: errorSchema, 502: errorSchema, ...authErrors },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 429: errorSchema, 502: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const q = req.query;
@@ -34,6 +35,8 @@ const route: RouteModule = (app, ctx) => {
         ref = row ? fromJson(row.avatar) : null;
       }
       if (!ref?.url) throw notFound(`media for ${q.kind} ${q.id}`);
+      // Counted before the fetch: past a wellness limit the bytes are never sent.
+      await recordReveal(db, staffOf(req.principal).staffId, ctx.cfg, ctx.clock);
       let media;
       try {
         media = await fetchMedia(ref.url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordReveal } from '../../review/exposure.ts';
 import { decryptAttachment } from '@vigil/crypto';
 import { decodeEvidence } from '@vigil/crypto/psi';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
@@ -46,12 +47,14 @@ const route: RouteModule = (app, ctx) => {
       tags: ['private matching'], summary: 'View an opened attachment (decrypted; audited)',
       params: z.object({ id: z.coerce.number().int().positive() }),
       querystring: z.object({ task_id: z.coerce.number().int().positive().optional() }),
-      response: { 404: errorSchema, 410: errorSchema, 500: errorSchema, ...authErrors },
+      response: { 404: errorSchema, 409: errorSchema, 410: errorSchema, 429: errorSchema, 500: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const o = await db.selectFrom('psi_openings').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!o) throw notFound(`opening ${req.params.id}`);
       const actor = `staff:${staffOf(req.principal).staffId}`;
+      // A reveal counts towards the reviewer's daily exposure; past a limit nothing is decrypted.
+      await recordReveal(db, staffOf(req.principal).staffId, ctx.cfg, ctx.clock);
       const { bytes: payload } = await readItem(db, Number(o.vault_item_id), vaultKeys(ctx.cfg), actor, `review of private-matching opening ${o.id}${req.query.task_id ? ` (task ${req.query.task_id})` : ''}`, ctx.clock);
       const evidence = decodeEvidence(payload);
       const blob = await db.selectFrom('relay_blobs').select('data').where('id', '=', evidence.blobId).executeTakeFirst();
