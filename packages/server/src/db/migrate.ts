@@ -18,9 +18,9 @@ import { exchangeItems } from './migrations/0014_exchange_items.ts';
 import { psi } from './migrations/0015_psi.ts';
 import { relayQueueCreated } from './migrations/0016_relay_queue_created.ts';
 import { cases } from './migrations/0017_cases.ts';
-import { reviewerExposure } from './migrations/0021_reviewer_exposure.ts';
 import { relayAbuseLimits } from './migrations/0019_relay_abuse_limits.ts';
 import { keyMaterial } from './migrations/0020_key_material.ts';
+import { reviewerExposure } from './migrations/0021_reviewer_exposure.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -42,9 +42,9 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0015_psi': psi(dialect),
     '0016_relay_queue_created': relayQueueCreated(),
     '0017_cases': cases(dialect),
-    '0021_reviewer_exposure': reviewerExposure(dialect),
     '0019_relay_abuse_limits': relayAbuseLimits(),
     '0020_key_material': keyMaterial(),
+    '0021_reviewer_exposure': reviewerExposure(dialect),
   };
 }
 
