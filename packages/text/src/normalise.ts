@@ -66,7 +66,36 @@ function makeToken(input: string, cur: Unit[], gap: Unit[], prev: Token | undefi
   return { text, start: cur[0]!.start, end: cur[cur.length - 1]!.end, steps, starts, ends, alt, tight };
 }
 
+// Plain words of ASCII letters and digits with single spaces: no step but lower case can change them,
+// unless letters repeat three times, digits touch letters (leetspeak) or single characters stand next to
+// each other (spelled out).
+const SIMPLE = /^[A-Za-z0-9]+(?: [A-Za-z0-9]+)*$/;
+const NOT_SIMPLE = /(.)\1\1|[A-Za-z][0-9]|[0-9][A-Za-z]|(?:^| )[A-Za-z0-9] [A-Za-z0-9](?: |$)/;
+
+function simple(input: string): Normalised {
+  const tokens: Token[] = [];
+  let start = 0;
+  for (const word of input.split(' ')) {
+    const text = word.toLowerCase();
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let k = 0; k < word.length; k++) {
+      starts.push(start + k);
+      ends.push(start + k + 1);
+    }
+    tokens.push({ text, start, end: start + word.length, steps: text === word ? [] : ['case'], starts, ends, alt: undefined, tight: false });
+    start += word.length + 1;
+  }
+  return { text: input.toLowerCase(), tokens, removed: [] };
+}
+
 export function normalise(input: string): Normalised {
+  if (SIMPLE.test(input) && !NOT_SIMPLE.test(input)) return simple(input);
+  return pipeline(input);
+}
+
+/** The full pipeline (exported for tests: `normalise` takes a shortcut for plain words). */
+export function pipeline(input: string): Normalised {
   let units: Unit[] = toUnits(input);
   const removed: Normalised['removed'] = [];
   const ascii = ASCII.test(input);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { detect, evaluate, normalise, parseTermList, parseTsv, recallByNote, DEFAULT_TERM_LIST as L, type Surface } from '../src/index.ts';
+import { pipeline } from '../src/normalise.ts';
 
 const flagged = (text: string, surface: Surface = 'group_name') => detect(text, surface, L).flagged;
 
@@ -133,10 +134,11 @@ describe('evaluation set written apart from the rules', () => {
     const devKeys = new Set(dev.map(key));
     assert.ok(!test.some((r) => devKeys.has(key(r))), 'no row is in both');
   });
-  it('never changes a result through the skeleton pre-check', () => {
+  it('never changes a result through the skeleton pre-check or the plain-words shortcut', () => {
     const seed = parseTsv(readFileSync(fileURLToPath(new URL('../eval/dev.tsv', import.meta.url)), 'utf8'));
-    for (const r of [...dev, ...test, ...seed]) {
+    for (const r of [...dev, ...test, ...seed, { text: 'a b c', surface: 'group_name' as const }, { text: 'Road Map Club 2024', surface: 'group_name' as const }]) {
       assert.equal(detect(r.text, r.surface, L).flagged, detect(r.text, r.surface, L, { precheck: false }).flagged, r.text);
+      assert.deepEqual(normalise(r.text), pipeline(r.text), r.text);
     }
   });
   it('reaches precision and recall of at least 95% on dev and on test, in every category', () => {
