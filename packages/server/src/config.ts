@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { availableParallelism } from 'node:os';
 
 /** Media decoding limits (media/decode-limit.ts): one decode per core, less one for the event loop. */
-export const DECODE_DEFAULTS = { concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 8, maxPixels: 64_000_000, hashPixels: 2048 * 2048, retryAfterSec: 5 };
+export const DECODE_DEFAULTS = { concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 8, maxPixels: 64_000_000, hashPixels: 2048 * 2048, retryAfterSec: 5, timeoutMs: 120_000 };
 
 export const configSchema = z
   .object({
@@ -65,6 +65,8 @@ export const configSchema = z
         /** Larger images (and video frames) are shrunk while decoding, before PDQ: memory per decode is about 15 bytes × this. */
         hashPixels: z.number().int().min(4096).default(DECODE_DEFAULTS.hashPixels),
         retryAfterSec: z.number().int().min(1).max(3600).default(DECODE_DEFAULTS.retryAfterSec),
+        /** A decode running longer is stopped (422 decode_timeout). */
+        timeoutMs: z.number().int().min(1).default(DECODE_DEFAULTS.timeoutMs),
       })
       .default({ ...DECODE_DEFAULTS }),
     matching: z

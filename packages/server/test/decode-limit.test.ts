@@ -62,7 +62,7 @@ describe('decode limits', () => {
 
   before(async () => {
     ta = await testApp('sqlite', {
-      decode: { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7 },
+      decode: { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7, timeoutMs: 60_000 },
       media: { allowPrivateFetch: true, maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, hashRemote: true },
     });
     key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
@@ -80,7 +80,7 @@ describe('decode limits', () => {
   });
 
   it('takes its limits from the configuration', () => {
-    assert.deepEqual(decodeLimiter.settings, { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7 });
+    assert.deepEqual(decodeLimiter.settings, { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7, timeoutMs: 60_000 });
   });
 
   it('queues a decode while the slots are busy, then answers 503 with retry-after when the queue is full', async () => {
@@ -131,6 +131,22 @@ describe('decode limits', () => {
     // Not bit-exact (libvips resamples first), but far inside the match threshold of 31 bits.
     assert.ok(d <= 16, `PDQ of the shrunk image is ${d} bits from the full-size hash`);
     assert.equal(b.md5, full.md5, 'exact hashes are of the uploaded bytes');
+  });
+
+  it('stops a decode that overruns its time limit (422) and frees its slot', async () => {
+    decodeLimiter.configure({ timeoutMs: 1 }); // shorter than any decode, even of a tiny image
+    try {
+      const up = multipart(img);
+      const r = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+      assert.equal(r.statusCode, 422, r.body);
+      assert.equal(r.json().error.code, 'decode_timeout');
+      assert.deepEqual(decodeLimiter.stats(), { active: 0, queued: 0 });
+    } finally {
+      decodeLimiter.configure({ timeoutMs: 60_000 });
+    }
+    const up = multipart(img);
+    const again = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+    assert.equal(again.statusCode, 200, 'a fresh worker takes the next decode: ' + again.body);
   });
 
   it('lets the analysis job wait for a slot instead of failing when the queue is full', async () => {

@@ -20,9 +20,17 @@ export interface DecodeLimits {
   maxPixels: number;
   hashPixels: number;
   retryAfterSec: number;
+  timeoutMs: number;
 }
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
+
+/** A decode that overran `timeoutMs`: its worker is stopped (the input is the likely cause, hence 422). */
+export class DecodeTimeoutError extends HttpError {
+  constructor(ms: number) {
+    super(422, 'decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
+  }
+}
 
 export class DecodeBusyError extends HttpError {
   constructor(retryAfterSec: number, queued: number) {
@@ -37,11 +45,18 @@ class DecodePool {
   private idle: Worker[] = [];
   private seq = 0;
 
-  async hash(bytes: Uint8Array, opts: HashMediaOptions): Promise<MediaHashes> {
+  async hash(bytes: Uint8Array, opts: HashMediaOptions, timeoutMs: number): Promise<MediaHashes> {
     const w = this.idle.pop() ?? this.spawn();
     const id = ++this.seq;
     return new Promise<MediaHashes>((resolve, reject) => {
+      // A decode that runs too long holds a slot; stopping its worker frees the slot and the memory.
+      const timer = setTimeout(() => {
+        done();
+        void w.terminate();
+        reject(new DecodeTimeoutError(timeoutMs));
+      }, timeoutMs);
       const done = () => {
+        clearTimeout(timer);
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
@@ -73,6 +88,10 @@ class DecodePool {
   private spawn(): Worker {
     const w = new Worker(new URL('./decode-worker.mjs', import.meta.url));
     w.unref();
+    // An idle worker that dies leaves the pool (a busy one is handled by its decode's listeners);
+    // the no-op error listener keeps such a death from becoming an uncaught 'error' event.
+    w.on('error', () => {});
+    w.once('exit', () => (this.idle = this.idle.filter((x) => x !== w)));
     return w;
   }
 
@@ -133,7 +152,7 @@ export class DecodeLimiter {
   hash(bytes: Uint8Array, opts: HashMediaOptions = {}, o: { wait?: boolean } = {}): Promise<MediaHashes> {
     return this.run(() => {
       const { maxPixels, hashPixels } = this.limits;
-      return this.pool.hash(bytes, { ...opts, maxPixels, maxHashPixels: hashPixels, video: { ...opts.video, maxPixels, maxHashPixels: hashPixels } });
+      return this.pool.hash(bytes, { ...opts, maxPixels, maxHashPixels: hashPixels, video: { ...opts.video, maxPixels, maxHashPixels: hashPixels } }, this.limits.timeoutMs);
     }, o);
   }
 
