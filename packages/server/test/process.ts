@@ -59,6 +59,31 @@ export async function startServerProcess(env: Record<string, string | undefined>
   throw new Error(`server did not become ready:\n${out}`);
 }
 
+/** Runs `vigil worker` as a real child process; ready once its metrics port answers /readyz. */
+export async function startWorkerProcess(env: Record<string, string | undefined>, metricsPort: number, args: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'worker', '--metrics-port', String(metricsPort), ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${metricsPort}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${out}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { child, url, output: () => out };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`worker did not become ready:\n${out}`);
+}
+
 export function waitExit(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
 }

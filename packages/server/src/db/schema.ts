@@ -31,6 +31,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   finished_at: string | null;
+  /** The subject partition of event jobs (queue/partition.ts): one worker at a time per partition. Null: unordered. */
+  partition: number | null;
 }
 
 export interface AccountsTable {
@@ -609,3 +611,6 @@ export interface DetectionTables {
 /** Shared key sets (keys/keyring.ts), sealed with the configured key-encryption key. */
 export interface KeyMaterialTable { name: string; sealed: string; created_by: string; created_at: string }
 export interface DetectionTables { key_material: KeyMaterialTable }
+/** One row per committed analysis, in commit order (0022_partitions.ts). */
+export interface EventAnalysesTable { id: Id; event_id: number; worker: string; analysed_at: string }
+export interface DetectionTables { event_analyses: EventAnalysesTable }

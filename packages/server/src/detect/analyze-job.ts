@@ -15,8 +15,10 @@ import type { Clock } from '../util/time.ts';
 import { metrics } from '../metrics/metrics.ts';
 
 export function analyzeEventHandler(analysers: Analyser[], media?: Config['media']): JobHandler {
-  const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, clock, prepared }) => {
+  const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, clock, prepared, job }) => {
     const started = performance.now();
+    // Effects are idempotent by event id: an event analysed by a run that committed is not analysed again.
+    if (await trx.selectFrom('event_analyses').select('id').where('event_id', '=', eventId).executeTakeFirst()) return;
     const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!row) throw new Error(`event ${eventId} not found`);
     const remote = (prepared ?? {}) as RemoteHashes;
@@ -41,6 +43,7 @@ export function analyzeEventHandler(analysers: Analyser[], media?: Config['media
         metrics.verdicts.inc({ outcome: ev.rule.outcome.type, mode: ev.rule.mode });
       }
     }
+    await trx.insertInto('event_analyses').values({ event_id: eventId, worker: job.locked_by ?? '', analysed_at: new Date().toISOString() }).execute();
     metrics.analysisDuration.observe((performance.now() - started) / 1000);
     const accepted = Date.parse(row.received_at);
     if (Date.now() >= accepted) metrics.acceptedToAnalysed.observe((Date.now() - accepted) / 1000);

@@ -6,14 +6,16 @@ import type { JobHandler } from '../queue/worker.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { enqueue } from '../queue/jobs.ts';
-import type { PlatformEvent } from './events.ts';
+import { subjectOf, type PlatformEvent } from './events.ts';
+import { partitionOf } from '../queue/partition.ts';
 
 /** Other capabilities (text scan, media match, rules) hook in here: they enqueue follow-up jobs. */
 export type EventFollowUp = (trx: Kysely<Database>, platform: string, e: PlatformEvent, eventId: number, clock: Clock) => Promise<void>;
 
 /** Follow-up: analyse the event once its state is applied (a separate job, retried on its own). */
-export const enqueueAnalysis: EventFollowUp = async (trx, _platform, _e, eventId, clock) => {
-  await enqueue(trx, [{ kind: 'event.analyze', payload: { eventId } }], clock);
+export const enqueueAnalysis: EventFollowUp = async (trx, platform, e, eventId, clock) => {
+  const s = subjectOf(e);
+  await enqueue(trx, [{ kind: 'event.analyze', payload: { eventId }, partition: partitionOf(platform, s.type, s.id) }], clock);
 };
 
 const defined = <T extends object>(o: T) =>

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ZodError } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { enqueue } from '../queue/jobs.ts';
+import { partitionOf } from '../queue/partition.ts';
 import { toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { platformEvent, subjectOf, type PlatformEvent } from './events.ts';
@@ -114,10 +115,11 @@ export async function ingestEvents(
         .insertInto('events')
         .values(rows)
         .onConflict((oc) => oc.columns(['platform', 'external_id']).doNothing())
-        .returning(['id', 'external_id'])
+        .returning(['id', 'external_id', 'subject_type', 'subject_id'])
         .execute();
       for (const r of ids) inserted.add(r.external_id);
-      await enqueue(trx, ids.map((r) => ({ kind: 'event.apply', payload: { eventId: Number(r.id) } })), clock);
+      // Partitioned by subject: a subject's events are applied (and then analysed) in the order accepted.
+      await enqueue(trx, ids.map((r) => ({ kind: 'event.apply', payload: { eventId: Number(r.id) }, partition: partitionOf(platform, r.subject_type, r.subject_id) })), clock);
     }
   });
   const results = events.map((e) => ({ id: e.id, status: inserted.has(e.id) ? ('accepted' as const) : ('duplicate' as const) }));

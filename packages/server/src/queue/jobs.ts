@@ -12,6 +12,8 @@ export interface EnqueueInput {
   payload: unknown;
   runAt?: Date;
   maxAttempts?: number;
+  /** Jobs with a partition run one at a time per partition, in id order (queue/partition.ts). */
+  partition?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -32,6 +34,7 @@ export async function enqueue(trx: Kysely<Database>, jobs: EnqueueInput[], clock
           max_attempts: j.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
           run_at: j.runAt ? iso(j.runAt) : now,
           created_at: now,
+          partition: j.partition ?? null,
         })),
       )
       .execute();
@@ -45,19 +48,46 @@ export interface ClaimOptions {
   clock: Clock;
 }
 
-/** Takes up to `limit` due jobs under a lease. Safe with many workers on PostgreSQL. */
+/**
+ * Takes up to `limit` due jobs under a lease. Safe with many workers on PostgreSQL. A job with a partition is
+ * taken only when no job of its partition is running elsewhere and no earlier job of it is waiting for a retry,
+ * so a partition's jobs run one at a time in id order (a worker may take several of them, and runs them in order).
+ */
 export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: ClaimOptions): Promise<Job[]> {
   const now = o.clock.now();
-  const lockClause = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-  const res = await sql<Job>`
+  const claim = (q: Kysely<Database>) => sql<Job>`
     UPDATE jobs SET status = 'running', attempts = attempts + 1,
       locked_until = ${iso(addMs(now, o.leaseMs))}, locked_by = ${o.workerId}
     WHERE id IN (
-      SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ${iso(now)}
-      ORDER BY run_at, id LIMIT ${o.limit} ${lockClause}
+      SELECT j.id FROM jobs j WHERE j.status = 'pending' AND j.run_at <= ${iso(now)}
+        AND (j.partition IS NULL OR (
+          NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status = 'running' AND r.partition = j.partition)
+          AND NOT EXISTS (SELECT 1 FROM jobs w WHERE w.status = 'pending' AND w.partition = j.partition AND w.id < j.id AND w.run_at > ${iso(now)})))
+      ORDER BY j.id LIMIT ${o.limit}
     )
-    RETURNING *`.execute(db);
-  return res.rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+    RETURNING *`.execute(q);
+  // PostgreSQL: claims are serialised (a transaction-scoped advisory lock), or two workers could each see a
+  // partition idle and take different jobs of it. SQLite has one writer, so the statement alone is atomic.
+  const res =
+    dialect === 'postgres'
+      ? await db.transaction().execute(async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(7669676902)`.execute(trx);
+          return claim(trx);
+        })
+      : await claim(db);
+  return res.rows.map((r) => ({ ...r, id: Number(r.id), partition: r.partition == null ? null : Number(r.partition) })).sort((a, b) => a.id - b.id);
+}
+
+/** Gives back claimed jobs that were not run (an earlier job of their partition failed): no attempt is used up. */
+export async function releaseJobs(db: Kysely<Database>, jobs: Job[], workerId: string): Promise<void> {
+  if (!jobs.length) return;
+  await db
+    .updateTable('jobs')
+    .set({ status: 'pending', attempts: sql`attempts - 1`, locked_by: null, locked_until: null })
+    .where('id', 'in', jobs.map((j) => j.id))
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .execute();
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Database, Job } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
-import { claimJobs, completeJob, failJob, releaseExpiredLeases } from './jobs.ts';
+import { claimJobs, completeJob, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
 import { metrics } from '../metrics/metrics.ts';
 
 export interface JobContext {
@@ -75,17 +75,33 @@ export class Worker {
     });
     if (jobs.length) metrics.jobBatchSize.observe(jobs.length);
     // Prepare phases (network, CPU) run once per job, outside any transaction; a job whose prepare
-    // fails is failed (and retried later) without holding up the rest of the batch.
+    // fails is failed (and retried later) without holding up the rest of the batch, except the later
+    // jobs of its partition, which go back to the queue unrun so their subject's order is kept.
+    const blocked = new Set<number>();
+    const unrun: Job[] = [];
     const ready: { job: Job; prepared: unknown }[] = [];
     for (const job of jobs) {
+      if (job.partition != null && blocked.has(job.partition)) {
+        unrun.push(job);
+        continue;
+      }
       try {
         ready.push({ job, prepared: await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }) });
       } catch (err) {
         await this.failed(job, err);
+        if (job.partition != null) blocked.add(job.partition);
       }
     }
-    if (ready.length > 1 && (await this.runBatch(ready))) return jobs.length;
-    for (const r of ready) await this.runJob(r.job, r.prepared);
+    if (!(ready.length > 1 && (await this.runBatch(ready)))) {
+      for (const r of ready) {
+        if (r.job.partition != null && blocked.has(r.job.partition)) {
+          unrun.push(r.job);
+          continue;
+        }
+        if (!(await this.runJob(r.job, r.prepared)) && r.job.partition != null) blocked.add(r.job.partition);
+      }
+    }
+    await releaseJobs(db.kysely, unrun, this.o.workerId);
     return jobs.length;
   }
 
@@ -120,7 +136,8 @@ export class Worker {
     }
   }
 
-  private async runJob(job: Job, prepared: unknown): Promise<void> {
+  /** Runs one job in its own transaction; false when it failed. */
+  private async runJob(job: Job, prepared: unknown): Promise<boolean> {
     const { db, clock, workerId } = this.o;
     const handler = this.o.handlers[job.kind];
     const t0 = performance.now();
@@ -132,9 +149,11 @@ export class Worker {
       });
       metrics.jobDuration.observe({ kind: job.kind, outcome: 'done' }, (performance.now() - t0) / 1000);
       this.processed++;
+      return true;
     } catch (err) {
       metrics.jobDuration.observe({ kind: job.kind, outcome: 'failed' }, (performance.now() - t0) / 1000);
       await this.failed(job, err);
+      return false;
     }
   }
 
