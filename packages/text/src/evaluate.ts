@@ -20,6 +20,7 @@ export interface EvalReport {
   tn: number;
   /** Every row's outcome, for figures by note. */
   outcomes: { row: EvalRow; flagged: boolean }[];
+  /** For a false negative, `hits` holds the combinations that matched but were cleared by domain context. */
   misses: { line: number; kind: 'false_positive' | 'false_negative'; text: string; surface: Surface; hits: Hit[] }[];
 }
 
@@ -65,7 +66,8 @@ export function evaluate(rows: EvalRow[], list: TermList): EvalReport {
       r.misses.push({ line: row.line, kind: 'false_positive', text: row.text, surface: row.surface, hits: d.hits });
     } else {
       r.fn++;
-      r.misses.push({ line: row.line, kind: 'false_negative', text: row.text, surface: row.surface, hits: [] });
+      // What matched but was lowered below the threshold, if anything: the reason for the miss.
+      r.misses.push({ line: row.line, kind: 'false_negative', text: row.text, surface: row.surface, hits: d.cleared });
     }
   }
   r.precision = r.tp + r.fp ? r.tp / (r.tp + r.fp) : 1;
@@ -80,7 +82,7 @@ export function formatReport(r: EvalReport): string {
     `precision ${pct(r.precision)}  recall ${pct(r.recall)}  (tp ${r.tp}, fp ${r.fp}, fn ${r.fn}, tn ${r.tn}; ${r.tp + r.fp + r.fn + r.tn} rows)`,
   ];
   for (const m of r.misses) {
-    const why = m.hits.map((h) => h.explanation).join('; ');
+    const why = m.hits.map((h) => (m.kind === 'false_negative' ? `cleared: ${h.explanation}` : h.explanation)).join('; ');
     lines.push(`  line ${m.line} ${m.kind === 'false_positive' ? 'FALSE POSITIVE' : 'FALSE NEGATIVE'} [${m.surface}] ${JSON.stringify(m.text)}${why ? ` — ${why}` : ''}`);
   }
   return lines.join('\n');

@@ -7,7 +7,7 @@ export function textCommand(program: Command) {
   const text = program.command('text').description('coded-term detection on names and descriptions');
   text
     .command('eval <file>')
-    .description('evaluate detection on a TSV with columns text, surface, expected (flag|clean)')
+    .description('evaluate detection on a TSV with columns text, surface, expected (flag|clean) and optionally note')
     .option('--json', 'print {"precision","recall","tp","fp","fn","tn"} as the last line')
     .option('--list <file>', 'a term list JSON (default: the built-in seed list)')
     .option('--by-note', 'also print recall per value of the optional "note" column (and the share kept clean for clean rows)')
