@@ -416,7 +416,6 @@ export function matcherFor(list: TermList): Matcher {
   return m;
 }
 
-const CLEAN: Detection = Object.freeze({ flagged: false, score: 0, hits: Object.freeze([]) as unknown as Hit[], cleared: Object.freeze([]) as unknown as Hit[] }) as Detection;
 
 /** Where a word is in the original text and how it was normalised. */
 function place(text: string, removed: { step: string; start: number; end: number }[], o: Occ, kind: Kind): Place {
@@ -444,7 +443,7 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
   const matcher = matcherFor(list);
   if (opts.precheck !== false) {
     const sk = skeleton(text);
-    if (!matcher.mayMatch(sk.squashed, sk.letters, surface)) return CLEAN;
+    if (!matcher.mayMatch(sk.squashed, sk.letters, surface)) return { flagged: false, score: 0, hits: [], cleared: [] };
   }
   const n = normalise(text);
   const all = matcher.matches(n.tokens);
