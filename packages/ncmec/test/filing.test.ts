@@ -11,7 +11,7 @@ import { startFakeCyberTipline, type FakeCyberTipline } from '../src/fake/server
 
 describe('CyberTipline client and filer against the fake', () => {
   let fake: FakeCyberTipline;
-  const client = (o: { password?: string; timeoutMs?: number } = {}) => new CyberTiplineClient({ baseUrl: fake.url, username: 'esp-test', password: o.password ?? 'test-secret', timeoutMs: o.timeoutMs ?? 5000, retries: 2 });
+  const client = (o: { password?: string; timeoutMs?: number } = {}) => new CyberTiplineClient({ baseUrl: fake.url, username: 'esp-test', password: o.password ?? 'test-secret', timeoutMs: o.timeoutMs ?? 15_000, retries: 2 });
   const journal = () => new FileJournal(mkdtempSync(join(tmpdir(), 'vigil-filing-')));
   const files = (n: number): FilingFile[] => Array.from({ length: n }, (_, i) => ({
     key: `vault-${i}`, name: `IMG_000${i}.png`, bytes: async () => new TextEncoder().encode(`generated test bytes ${i}`),
@@ -66,12 +66,16 @@ describe('CyberTipline client and filer against the fake', () => {
     assert.equal((await fileReport(client(), j, { localId: 'crash-1', report: EXAMPLE_REPORT, files: files(2) })).phase, 'finished', 'a finished filing is left alone');
   });
 
+  // A lost answer is a delay longer than the client's timeout. The timeout is generous so that the calls that are
+  // not delayed answer in time on a loaded CI machine (libxml2 validates every document the fake receives).
+  const TIMEOUT = 6000;
+
   it('a submit whose answer is lost is submitted again; the orphan expires unfiled', async () => {
     const j = journal();
     const count = finished().length;
-    fake.delayNext('/submit', 4000);
-    await assert.rejects(fileReport(client({ timeoutMs: 2000 }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }), /no answer/);
-    await new Promise((r) => setTimeout(r, 2100));
+    fake.delayNext('/submit', 2 * TIMEOUT);
+    await assert.rejects(fileReport(client({ timeoutMs: TIMEOUT }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }), /no answer/);
+    await new Promise((r) => setTimeout(r, TIMEOUT + 100));
     const s = await fileReport(client(), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] });
     assert.equal(s.phase, 'finished');
     const orphan = fake.reports.at(-2)!;
@@ -86,10 +90,10 @@ describe('CyberTipline client and filer against the fake', () => {
   it('a finish whose answer is lost is sent again and counts "already finished" as done', async () => {
     const finishes = () => fake.requests.filter((q) => q.path === '/finish').length;
     const before = finishes();
-    fake.delayNext('/finish', 4000);
-    const s = await fileReport(client({ timeoutMs: 2000 }), journal(), { localId: 'finish-1', report: EXAMPLE_REPORT, files: files(1) });
+    fake.delayNext('/finish', 2 * TIMEOUT);
+    const s = await fileReport(client({ timeoutMs: TIMEOUT }), journal(), { localId: 'finish-1', report: EXAMPLE_REPORT, files: files(1) });
     assert.equal(s.phase, 'finished');
-    await new Promise((r) => setTimeout(r, 2100)); // let the delayed first answer go out
+    await new Promise((r) => setTimeout(r, TIMEOUT + 100)); // let the delayed first answer go out
     assert.equal(finishes() - before, 2, 'the first finish timed out and was sent again');
     assert.equal(fake.reports.filter((r) => r.reportId === s.reportId && r.status === 'finished').length, 1);
   });
