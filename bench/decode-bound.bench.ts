@@ -2,7 +2,7 @@
 // 64-megapixel PNG (the default pixel limit) to a real `vigil serve` process, while /healthz is
 // polled. Reports the server's peak RSS (VmHWM) and healthz latency, then a burst of 2N uploads to
 // show the queue answering 503 + retry-after. Run: npm run bench decode-bound
-// (BENCH_DECODE_UPLOADS to change N; VIGIL_CONFIG to try other `decode` limits).
+// (BENCH_DECODE_UPLOADS to change N, BENCH_DECODE_BURST=0 to skip the burst; VIGIL_CONFIG to try other `decode` limits).
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -95,6 +95,12 @@ const statuses = (xs: { status: number }[]) => Object.entries(xs.reduce<Record<n
 const h = wave.health;
 console.log(`${N} at once:   RSS ${mb(before)} before, peak ${mb(peak)} (VmHWM; sampled max ${mb(wave.rssMax)});  healthz p50 ${pct(h, 50).toFixed(1)} ms, max ${h.at(-1)!.toFixed(1)} ms over ${h.length} probes;  ${statuses(wave.result)} in ${(Math.max(...wave.result.map((r) => r.ms)) / 1000).toFixed(1)} s`);
 
+if (process.env.BENCH_DECODE_BURST === '0') {
+  server.child.kill('SIGTERM');
+  await waitExit(server.child);
+  await t.cleanup();
+  process.exit(0);
+}
 const burst = await watch(Promise.all(Array.from({ length: 2 * N }, upload)));
 const b = burst.health;
 const ra = [...new Set(burst.result.filter((r) => r.status === 503).map((r) => r.retryAfter))].join(',');
