@@ -29,7 +29,7 @@ async function runDemo(dataDir: string, port: number) {
 }
 
 describe('vigil demo', () => {
-  it('starts on embedded SQLite with seeded data and working credentials', { timeout: 90_000 }, async () => {
+  it('starts on embedded SQLite with seeded data and working credentials', { timeout: 180_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -52,14 +52,24 @@ describe('vigil demo', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(group.members.length, 3);
-      // The default rules turned the seeded signals into review tasks.
+      // The default rules turned the seeded signals into review work (the generated crowd aside).
       let queues: string[] = [];
-      for (let i = 0; i < 100 && queues.length < 7; i++) {
-        const tasks = (await (await fetch(`${base}/v1/tasks`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
-        queues = tasks.map((t) => `${t.queue}:${t.subject_id}`).sort();
+      for (let i = 0; i < 300 && queues.length < 7; i++) {
+        const tasks = (await (await fetch(`${base}/v1/tasks?limit=500`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
+        queues = tasks.filter((t) => !/^[ug]-c\d/.test(t.subject_id)).map((t) => `${t.queue}:${t.subject_id}`).sort();
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.deepEqual(queues, ['accounts:u-1005', 'accounts:u-1006', 'external:u-1009', 'groups:g-2003', 'known-media:u-1005', 'known-media:u-1008', 'user-reports:g-2003']);
+      // ... gathered into one case per subject, with a few hundred generated cases beside them.
+      let cases = { total: 0, cases: [] as { subject: { id: string }; reasons: { rule: string }[] }[] };
+      for (let i = 0; i < 600 && cases.total < 250; i++) {
+        cases = await (await fetch(`${base}/v1/cases?limit=500`, { headers: { cookie } })).json();
+        if (cases.total < 250) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(cases.total >= 250, `${cases.total} cases`);
+      const u1005 = cases.cases.filter((c) => c.subject.id === 'u-1005');
+      assert.equal(u1005.length, 1, 'coded terms and a listed photo: one case');
+      assert.deepEqual(u1005[0]!.reasons.map((r) => r.rule).sort(), ['coded-terms-account', 'listed-media']);
       assert.equal(group.invite_link, 'https://chat.example/join/x7Hq2');
 
       // A reviewer views the stand-in avatar through Vigil: the bytes arrive and the view is audited.

@@ -78,6 +78,48 @@ export function demoEvents(now: Date, mediaBase = 'http://localhost:8080/demo-me
   return events;
 }
 
+/**
+ * A crowd of ordinary, generated accounts and groups with user reports about them (and, for some, a profile
+ * photo that is the benign stand-in image with a near-copy of the demo's listed hash), so the console shows
+ * a few hundred cases at once: paging, search and bulk decisions all have something to work on.
+ */
+export const CROWD = 400;
+
+/** The generated handle of crowd member i (accounts only: every tenth member is a group). */
+export function crowdHandle(i: number): string {
+  const first = ['river', 'maple', 'sunny', 'quiet', 'harbor', 'copper', 'meadow', 'cedar', 'lunar', 'amber', 'willow', 'pebble'];
+  const second = ['runner', 'baker', 'reader', 'gardener', 'painter', 'cyclist', 'climber', 'knitter', 'birder', 'sailor'];
+  return `${first[i % first.length]}_${second[Math.floor(i / first.length) % second.length]}_${i}`;
+}
+
+export function crowdEvents(now: Date, mediaBase = 'http://localhost:8080/demo-media', n = CROWD): unknown[] {
+  const t = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+  const first = ['river', 'maple', 'sunny', 'quiet', 'harbor', 'copper', 'meadow', 'cedar', 'lunar', 'amber', 'willow', 'pebble'];
+  const second = ['runner', 'baker', 'reader', 'gardener', 'painter', 'cyclist', 'climber', 'knitter', 'birder', 'sailor'];
+  const events: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = first[i % first.length]!;
+    const b = second[Math.floor(i / first.length) % second.length]!;
+    const group = i % 10 === 9;
+    const id = group ? `g-c${i}` : `u-c${i}`;
+    const ago = 3000 - i * 9;
+    if (group) {
+      events.push({ id: `crowd-${id}`, type: 'group.created', occurred_at: t(ago), group: { id, name: `${a[0]!.toUpperCase()}${a.slice(1)} ${b}s ${i}`, description: 'A generated demo group', member_count: 5 + (i % 40), invite_link: `https://chat.example/join/crowd${i}` } });
+    } else {
+      const photo = i % 15 === 0;
+      events.push({
+        id: `crowd-${id}`, type: 'account.created', occurred_at: t(ago),
+        account: { id, username: crowdHandle(i), display_name: `${a[0]!.toUpperCase()}${a.slice(1)} ${b[0]!.toUpperCase()}${b.slice(1)} ${i}`, created_at: t(ago), ...(photo ? { avatar: { pdq: DEMO_COPY_PDQ, url: `${mediaBase}/avatar-stand-in.png`, mime: 'image/png' } } : {}) },
+      });
+    }
+    // One to three distinct reporters, so cases carry different counts.
+    for (let r = 0; r <= i % 3; r++) {
+      events.push({ id: `crowd-rep-${id}-${r}`, type: 'report.filed', occurred_at: t(ago - 5 - r), report: { id: `cr-${i}-${r}`, reporter_id: `u-c${(i + 7 * (r + 1)) % n}`, subject: { type: group ? 'group' : 'account', id }, reason: i % 4 === 3 ? 'spam' : 'child_safety' } });
+    }
+  }
+  return events;
+}
+
 export async function seedDemo(db: Db, clock: Clock, mediaBase?: string): Promise<DemoSeed> {
   const adminPassword = generatePassword();
   await createStaff(db.kysely, { username: DEMO_ADMIN, role: 'admin', password: adminPassword, displayName: 'Demo admin' }, 'system:demo', clock);
@@ -86,10 +128,15 @@ export async function seedDemo(db: Db, clock: Clock, mediaBase?: string): Promis
   await addEntries(db.kysely, 'DEMO_KNOWN', [{ signal_type: 'pdq', value: DEMO_LISTED_PDQ, source: 'demo', note: 'made-up demo hash' }], 'system:demo', clock);
   await db.kysely.transaction().execute(async (trx) => {
     await trx.insertInto('external_signals').values({ kind: 'handle', value: normaliseExternal('handle', '@promo_handle_77'), source: 'demo-ngo-list', category: 'advertised elsewhere', note: null, expires_at: null, created_at: iso(clock.now()) }).execute();
-    await appendAudit(trx, { actor: 'system:demo', action: 'external_signals.import', subjectType: 'external_list', subjectId: 'demo-ngo-list', data: { entries: 1 } }, clock);
+    // Some generated handles are "advertised elsewhere" too, so the crowd spans several queues and severities.
+    const listed = Array.from({ length: CROWD }, (_, i) => i).filter((i) => i % 7 === 0 && i % 10 !== 9);
+    for (const i of listed) await trx.insertInto('external_signals').values({ kind: 'handle', value: normaliseExternal('handle', `@${crowdHandle(i)}`), source: 'demo-ngo-list', category: 'advertised elsewhere', note: 'generated demo entry', expires_at: null, created_at: iso(clock.now()) }).execute();
+    await appendAudit(trx, { actor: 'system:demo', action: 'external_signals.import', subjectType: 'external_list', subjectId: 'demo-ngo-list', data: { entries: 1 + listed.length } }, clock);
   });
   const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
   const events = validateEvents(demoEvents(clock.now(), mediaBase));
   await ingestEvents(db.kysely, 'default', events, clock, key.id);
-  return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length };
+  const crowd = crowdEvents(clock.now(), mediaBase);
+  for (let i = 0; i < crowd.length; i += 500) await ingestEvents(db.kysely, 'default', validateEvents(crowd.slice(i, i + 500)), clock, key.id);
+  return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length + crowd.length };
 }
