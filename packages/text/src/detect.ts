@@ -54,7 +54,18 @@ function hasDouble(s: string): boolean {
   return false;
 }
 /** Every letter doubled or more ("ccpp", "cccppp" after the repeats step): an obviously stretched word. */
-const uniformlyRepeated = (s: string) => s.length >= 4 && /^(?:(\p{L})\1+)+$/u.test(s);
+function uniformlyRepeated(s: string): boolean {
+  if (s.length < 4) return false;
+  // A loop, not a regular expression: /^(?:(\p{L})\1+)+$/ backtracks exponentially on long runs.
+  let i = 0;
+  while (i < s.length) {
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) === s.charCodeAt(i)) j++;
+    if (j - i < 2 || !/\p{L}/u.test(s[i]!)) return false;
+    i = j;
+  }
+  return true;
+}
 const kindOf = (k: Kind): Kind => (k === 'trading' ? 'exchange' : k);
 
 interface Form {
@@ -399,8 +410,14 @@ export class Matcher {
     // The longest form wins where forms overlap on the same term ("no limits" over "no limit"); one word
     // listed in two terms of the same kinds ("fotos" in Spanish and German) counts once.
     const seen = new Set<string>();
+    const byTerm = new Map<Term, Occ[]>();
+    for (const m of out) {
+      const g = byTerm.get(m.term);
+      if (g) g.push(m);
+      else byTerm.set(m.term, [m]);
+    }
     return out.filter((m) => {
-      if (out.some((o) => o !== m && o.term === m.term && o.span.start <= m.span.start && o.span.end >= m.span.end && o.span.end - o.span.start > m.span.end - m.span.start)) return false;
+      if (byTerm.get(m.term)!.some((o) => o !== m && o.span.start <= m.span.start && o.span.end >= m.span.end && o.span.end - o.span.start > m.span.end - m.span.start)) return false;
       const key = `${m.span.start}:${m.span.end}:${m.kinds.join(',')}`;
       if (seen.has(key)) return false;
       seen.add(key);
@@ -465,7 +482,28 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
     present |= o.mask;
   }
   const window = LONG_SURFACES.has(surface) ? list.contextWindow : Infinity;
-  const domains = occs.filter((o) => o.mask & KIND_BIT.domain);
+  occs.sort((x, y) => x.from - y.from);
+  // The words within the window of each anchor, found once (long descriptions have hundreds of words).
+  const nearCache = new Map<Occ, Occ[]>();
+  const nearOf = (a: Occ): Occ[] => {
+    let r = nearCache.get(a);
+    if (!r) {
+      if (window === Infinity) r = occs;
+      else {
+        let lo = 0;
+        let hi = occs.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (occs[mid]!.from < a.from - window) lo = mid + 1;
+          else hi = mid;
+        }
+        r = [];
+        for (let q = lo; q < occs.length && occs[q]!.from <= a.from + window; q++) r.push(occs[q]!);
+      }
+      nearCache.set(a, r);
+    }
+    return r;
+  };
 
   // The best combination for each anchoring word.
   const best = new Map<Occ, Candidate>();
@@ -480,13 +518,17 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
       if (!(a.mask & KIND_BIT[anchorKind])) continue;
       if (kinds.length === 1 && !a.term.alone) continue;
       // Fill each remaining kind with a word near the anchor; a kind listed twice needs different terms.
+      const near = nearOf(a);
+      let nearMask = 0;
+      for (const o of near) nearMask |= o.mask;
+      if ((nearMask & mask) !== mask) continue;
       const used: Occ[] = [a];
       let ok = true;
       for (let r = 1; r < kinds.length && ok; r++) {
         const k = kinds[r]!;
         let pick: Occ | undefined;
-        for (const o of occs) {
-          if (!o.kinds.includes(k) || Math.abs(a.from - o.from) > window) continue;
+        for (const o of near) {
+          if (!o.kinds.includes(k)) continue;
           let clash = false;
           for (let u = 0; u < used.length; u++) if (kinds[u] === k && (used[u] === o || used[u]!.term === o.term)) clash = true;
           if (clash) continue;
@@ -500,11 +542,11 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
         else ok = false;
       }
       if (!ok || (kinds.length > 1 && new Set(used).size < 2)) continue;
-      const context = occs.filter((o) => o !== a && Math.abs(a.from - o.from) <= window && kinds.some((k, i) => i > 0 && o.kinds.includes(k)) && !(kinds.every((k) => k === anchorKind) && o.term === a.term));
+      const context = near.filter((o) => o !== a && kinds.some((k, i) => i > 0 && o.kinds.includes(k)) && !(kinds.every((k) => k === anchorKind) && o.term === a.term));
       const weight = c.weight ?? a.term.weight + Math.max(0, ...context.map((o) => o.term.weight));
       // Domain context: each domain counts once, with its heaviest word.
       const byDomain = new Map<string, Occ>();
-      for (const d of domains) if (Math.abs(a.from - d.from) <= window && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight) byDomain.set(d.term.category, d);
+      for (const d of near) if (d.mask & KIND_BIT.domain && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight) byDomain.set(d.term.category, d);
       const domain = [...byDomain.values()];
       const score = weight - domain.reduce((s, d) => s + d.term.weight, 0);
       const prev = best.get(a);
