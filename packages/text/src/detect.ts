@@ -542,6 +542,16 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
         else ok = false;
       }
       if (!ok || (kinds.length > 1 && new Set(used).size < 2)) continue;
+      if (c.minTermWeight !== undefined) {
+        // The heaviest words of each kind count, not just the first found.
+        let sum = 0;
+        for (let u = 0; u < kinds.length; u++) {
+          let w = used[u]!.term.weight;
+          for (const o of near) if (o.kinds.includes(kinds[u]!) && o.term.weight > w && !(u > 0 && o === a)) w = o.term.weight;
+          sum += u === 0 ? a.term.weight : w;
+        }
+        if (sum < c.minTermWeight) continue;
+      }
       const context = near.filter((o) => o !== a && kinds.some((k, i) => i > 0 && o.kinds.includes(k)) && !(kinds.every((k) => k === anchorKind) && o.term === a.term));
       const weight = c.weight ?? a.term.weight + Math.max(0, ...context.map((o) => o.term.weight));
       // Domain context: each domain counts once, with its heaviest word.

@@ -72,6 +72,9 @@ export const combinationSchema = z
     surfaces: z.array(z.enum(SURFACES)).optional(),
     weight: z.number().min(0).max(10),
     severity: z.enum(SEVERITIES).default('medium'),
+    /** The words that fill the combination must weigh at least this together (explicit minor words weigh more
+     * than ambiguous ones such as "baby" or "young"). */
+    minTermWeight: z.number().min(0).max(50).optional(),
     note: z.string().max(1000).optional(),
   })
   .strict();
