@@ -70,7 +70,7 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     const l = lines(r.stdout);
     assert.match(l.get('2-caption.jpg')!.matches[0]?.view ?? '', /^trim/);
     assert.match(l.get('1-letterbox.jpg')!.matches[0]?.view ?? '', /^trim/);
-    assert.match(l.get('3-rotate+3.jpg')!.matches[0]?.view ?? '', /^derotate\+(3|4\.5|1\.5)$/);
+    assert.match(l.get('3-rotate+3.jpg')!.matches[0]?.view ?? '', /^derotate\+[234]$/);
     assert.equal(l.get('0-mirror.jpg')!.matches[0]!.transform, 'flipy');
     assert.match(r.stderr, /6 of 6 input\(s\) matched/);
   });

@@ -6,8 +6,11 @@
 //   CImg's truncation instead (what the reference table holds for I16.png).
 // - Palette images are expanded to RGB; CMYK is converted to sRGB by libvips; animated images: first frame.
 // - More than `maxPixels` pixels is refused before decoding (decompression-bomb guard).
-import { readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import { ImageDecodeError } from './errors.ts';
 import { lumaFromPixels } from './core/luma.ts';
 
@@ -20,12 +23,13 @@ export interface DecodeOptions {
   /** How 16-bit samples become 8-bit. Default 'scale'. */
   sixteenBit?: 'scale' | 'low-byte';
   /**
-   * Fast mode for JPEG: reduce by an integer factor ≥ 3 while the shorter side stays ≥ `fastMinSide`,
-   * so libjpeg decodes at 1/2, 1/4 or 1/8 scale (shrink-on-load) and libvips finishes with lanczos3.
-   * Not bit-exact with the reference. Other formats, and JPEGs too small for a factor of 3, are unchanged.
+   * Fast mode for JPEG: libjpeg decodes at 1/2, 1/4 or 1/8 scale (DCT scaling, the largest that keeps
+   * the shorter side ≥ `fastMinSide`) and nothing else resamples; the hash then applies the
+   * reference's filter weights spread over the reduced pixels (`gridTo64`). Not bit-exact with the
+   * reference. Other formats, and JPEGs under twice `fastMinSide`, decode at full size.
    */
   fast?: boolean;
-  /** Shortest side kept in fast mode. Default 256 (4× PDQ's 64): measured median 2, max 6 bits from the reference. */
+  /** Shortest side kept in fast mode. Default 384 (6 pixels per 64-grid cell); see README "Fast mode" for its accuracy. */
   fastMinSide?: number;
   /**
    * Bound on the pixels returned (and so on the float32 buffers the PDQ core allocates and walks):
@@ -74,14 +78,36 @@ async function readInput(input: string | Buffer | Uint8Array): Promise<Buffer> {
   }
 }
 
-/**
- * Fast mode's reduction factor: the largest integer keeping the shorter side ≥ minSide, or 1 when
- * that is below 3. Why 3: sharp halves its JPEG shrink-on-load when the requested factor is exactly
- * 2 (or 4, 8), so a factor of 2 still decodes every pixel; from 3 up libjpeg really decodes less.
- */
+/** Fast mode's JPEG scale denominator: the largest of 8, 4, 2 keeping the shorter side ≥ minSide, else 1. */
 export function jpegShrinkFactor(width: number, height: number, minSide: number): number {
-  const s = Math.floor(Math.min(width, height) / minSide);
-  return s >= 3 ? s : 1;
+  for (const s of [8, 4, 2]) if (Math.min(width, height) / s >= minSide) return s;
+  return 1;
+}
+
+let scratchDir: string | undefined;
+let scratchSeq = 0;
+
+/**
+ * A JPEG decoded by libjpeg at 1/`shrink` scale and nothing more. sharp requests libjpeg's scaling
+ * only as part of a resize, and then always resamples the rest of the way with a kernel (it also
+ * halves the scale when the factor is exactly 2, 4 or 8); libvips' own `[shrink=N]` load option
+ * is reachable only through a file name, so the bytes go to a private temporary file.
+ */
+async function jpegAtScale(buf: Buffer, shrink: number, base: SharpOptions): Promise<Sharp> {
+  if (!scratchDir) {
+    scratchDir = mkdtempSync(join(tmpdir(), 'vigil-fast-'));
+    const dir = scratchDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = join(scratchDir, `${process.pid}-${++scratchSeq}.jpg`);
+  await writeFile(file, buf, { mode: 0o600 });
+  try {
+    // Decoded now, into memory, so the file can go.
+    const { data, info } = await sharp(`${file}[shrink=${shrink}]`, base).keepIccProfile().raw().toBuffer({ resolveWithObject: true });
+    return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  } finally {
+    await unlink(file).catch(() => {});
+  }
 }
 
 /** Decode an image file or buffer to float32 luminance under the policy above. */
@@ -90,8 +116,10 @@ export async function decodeLuma(input: string | Buffer | Uint8Array, opts: Deco
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const base = { limitInputPixels: maxPixels, failOn: 'error' as const, page: 0, pages: 1 };
   let meta: Metadata;
+  // One sharp instance reads the header and then decodes (the header is parsed once).
+  const reader = sharp(buf, base);
   try {
-    meta = await sharp(buf, base).metadata();
+    meta = await reader.metadata();
   } catch (e) {
     throw classify(e);
   }
@@ -103,12 +131,12 @@ export async function decodeLuma(input: string | Buffer | Uint8Array, opts: Deco
     throw new ImageDecodeError('TOO_LARGE', `image is ${w0}×${h0} = ${w0 * h0} pixels, over the limit of ${maxPixels}`);
   }
   try {
-    let img = sharp(buf, base).keepIccProfile();
+    let img = reader.keepIccProfile();
     let fastShrunk = false;
     const grey = GREY_SPACES.has(meta.space ?? '');
     if (opts.fast && meta.format === 'jpeg') {
-      const s = jpegShrinkFactor(w0, h0, opts.fastMinSide ?? 256);
-      if (s > 1) img = img.resize(Math.round(w0 / s), Math.round(h0 / s), { fit: 'fill', fastShrinkOnLoad: true, kernel: 'lanczos3' });
+      const s = jpegShrinkFactor(w0, h0, opts.fastMinSide ?? 384);
+      if (s > 1) img = await jpegAtScale(buf, s, base);
       fastShrunk = s > 1;
     }
     const bound = opts.maxHashPixels;

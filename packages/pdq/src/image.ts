@@ -1,11 +1,11 @@
 // High-level image hashing for the CLI and server: PDQ (+ optional dihedrals) and exact hashes.
 import { readFile } from 'node:fs/promises';
-import { decodeLuma, type DecodeOptions } from './decode.ts';
+import { decodeLuma, type DecodedLuma, type DecodeOptions } from './decode.ts';
 import { exactHashes } from './file-hash.ts';
-import { PdqHasher } from './core/pdq.ts';
+import { MIN_HASHABLE_DIM, PdqHasher, type PdqDihedralResult, type PdqResult } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
 import { ImageDecodeError } from './errors.ts';
-import { robustViews } from './core/views.ts';
+import { gridTo64, robustViews } from './core/views.ts';
 
 export interface HashImageOptions extends DecodeOptions {
   /** Also return the 7 DCT-domain dihedral variants. */
@@ -38,6 +38,22 @@ export interface ImageHashes {
 
 const hasher = new PdqHasher();
 
+/**
+ * PDQ (and dihedrals) of a decoded image. A reduced decode (fast mode, a server's pixel bound) is
+ * hashed with the reference's filter weights for the stored size spread over the reduced pixels
+ * (`gridTo64`), not with the reference's filter for the reduced size, which would differ by many
+ * bits; fast mode does so at full size too (the same operator, float64 sums, faster).
+ */
+export function pdqOfDecoded(decoded: DecodedLuma, opts: { dihedral?: boolean; fast?: boolean } = {}): PdqResult | PdqDihedralResult {
+  const { luma, width: w, height: h } = decoded;
+  const reduced = w !== decoded.originalWidth || h !== decoded.originalHeight;
+  if ((opts.fast || reduced) && w >= MIN_HASHABLE_DIM && h >= MIN_HASHABLE_DIM) {
+    const grid = gridTo64({ luma, width: w, height: h }, undefined, 0, 0, w, h, decoded.originalWidth / w, decoded.originalHeight / h);
+    return hasher.hash(grid, 64, 64, { dihedrals: !!opts.dihedral });
+  }
+  return hasher.hash(luma, w, h, { dihedrals: !!opts.dihedral });
+}
+
 /** Decode and hash an image; path or bytes. Throws {@link ImageDecodeError} for bad input. */
 export async function hashImageFile(input: string | Buffer | Uint8Array, opts: HashImageOptions = {}): Promise<ImageHashes> {
   let bytes: Buffer | Uint8Array;
@@ -49,7 +65,7 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     }
   } else bytes = input;
   const [decoded, exact] = await Promise.all([decodeLuma(bytes, opts), exactHashes(bytes)]);
-  const r = hasher.hash(decoded.luma, decoded.width, decoded.height, { dihedrals: !!opts.dihedral });
+  const r = pdqOfDecoded(decoded, opts);
   const out: ImageHashes = {
     pdq: r.hash,
     quality: r.quality,

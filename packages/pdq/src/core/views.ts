@@ -146,10 +146,13 @@ export function detectBars(img: LumaImage, maxFrac = 0.4): Bars {
  */
 export const VIEW_MIN_SIDE = 256;
 
-/** Angles (degrees clockwise) the derotation views undo; steps of 1.5° leave at most 0.75° of error. */
-export const DEROTATIONS = [-4.5, -3, -1.5, 1.5, 3, 4.5] as const;
-/** Edge-extended margins (fraction of each side) for centred crops of about 5 % and 8–10 %. */
-export const UNCROPS = [0.025, 0.045] as const;
+/**
+ * Angles (degrees clockwise) the derotation views undo. Steps of 1° leave at most 0.5° of error;
+ * steps of 1.5° (0.75°) measured 18 of 20 at 2° and 5° (bench/RESULTS.md).
+ */
+export const DEROTATIONS = [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5] as const;
+/** Edge-extended margins (fraction of each side) for centred crops of about 5 %, 8 % and 10–12 %. */
+export const UNCROPS = [0.025, 0.045, 0.065] as const;
 
 export interface NamedView {
   /** `trim`, `trim-top`…, `crop-90`, `uncrop-2.5`, `derotate+3`… */
@@ -259,11 +262,13 @@ function refTaps(n: number, start: number, len: number, scale: number): { first:
 /**
  * The 64×64 grid PDQ hashes, straight from an image of any resolution: the span given (in pixels,
  * fractional allowed; beyond the image = edge extension) filtered by {@link refTaps} along rows,
- * then down columns. Close to the reference's filter (a few bits), at any scale of the same picture,
- * and it reads each pixel about twice, against the reference's four full passes.
+ * then down columns. `scale` (and `scaleY`): original pixels per pixel of `img`, for a reduced copy.
+ * At scale 1 this is the reference's operator up to float rounding (float64 sums here, float32
+ * there); from a reduced copy it is what the reference would compute if each reduced pixel were
+ * uniform. It reads each pixel about once, against the reference's four full passes.
  */
-export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1): Float32Array {
-  const tx = refTaps(img.width, x0, w, scale), ty = refTaps(img.height, y0, h, scale);
+export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale): Float32Array {
+  const tx = refTaps(img.width, x0, w, scale), ty = refTaps(img.height, y0, h, scaleY);
   const W = img.width, H = img.height, src = img.luma;
   // Rows the column taps touch, filtered along x once each.
   const rlo = Math.max(0, ty.first[0]!), rhi = Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1);
