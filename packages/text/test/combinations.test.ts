@@ -41,6 +41,15 @@ describe('combinations declared in the list', () => {
       ['Fotos de niños del cole, intercambio de cromos', 'group_name'], ['foto anak TK, link drive', 'group_description'], ['बच्चों के फोटो स्कूल फंक्शन link', 'group_description'],
       ['MAP trading for collectors (minimum advertised price)', 'group_name'], ['Kid Cudi fan pics trade', 'group_name'], ['Selling kids clothes and toys, pics on request', 'bio'],
     ] as const) assert.ok(!flagged(text, surface), text);
+    for (const [text, surface] of [
+      ['Grupo de mães: fotos das crianças na festa junina, link do álbum', 'group_description'], ['Kinder Flohmarkt: Fotos und Tausch', 'group_name'],
+      ['Обмен детской одеждой, фото в альбоме', 'group_name'], ['kids yoga videos, link below', 'bio'], ['Minors league baseball pics trade', 'group_name'],
+      ['Young farmers trade livestock pics', 'group_name'], ['CP24 news links', 'group_name'], ['No Limit Soldiers fan vids', 'group_name'], ['Anti-pedo activists UK, report links', 'group_name'],
+    ] as const) assert.ok(!flagged(text, surface), text);
+    for (const [text, surface] of [
+      ['preteen pics trade dm', 'group_name'], ['underage_nudes', 'username'], ['selling novinhas packs chama pv', 'bio'], ['12yo pics swap telegram', 'group_name'],
+      ['trading young pics, hmu', 'bio'], ['p3d0 links', 'username'], ['малолетки фото обмен', 'group_name'], ['13 y/o content dm', 'bio'], ['boylover here, dm', 'bio'], ['MAP | pro-c | 18', 'bio'],
+    ] as const) assert.ok(flagged(text, surface), text);
     // Explicit minor words still make a username of a minor word and a media word.
     assert.ok(flagged('underagevids', 'username'));
     assert.ok(flagged('novinhasfotos', 'username'));
