@@ -45,6 +45,9 @@ describe('combinations declared in the list', () => {
       ['Grupo de mães: fotos das crianças na festa junina, link do álbum', 'group_description'], ['Kinder Flohmarkt: Fotos und Tausch', 'group_name'],
       ['Обмен детской одеждой, фото в альбоме', 'group_name'], ['kids yoga videos, link below', 'bio'], ['Minors league baseball pics trade', 'group_name'],
       ['Young farmers trade livestock pics', 'group_name'], ['CP24 news links', 'group_name'], ['No Limit Soldiers fan vids', 'group_name'], ['Anti-pedo activists UK, report links', 'group_name'],
+      ['Grup jual beli perlengkapan bayi, kirim foto dulu', 'group_name'], ['Vídeos da apresentação das crianças, link', 'group_name'], ['صور حفلة تخرج الأطفال، رابط', 'group_name'],
+      ['Kids party photos, link to gallery', 'group_name'], ['Teen driver ed videos links', 'group_name'], ['Venta de ropa de niña, fotos reales, escribe al mp', 'group_description'],
+      ['Продам детскую коляску, фото в лс', 'bio'], ['बच्चों के खिलौने बेचना, फोटो के लिए dm karo', 'bio'],
     ] as const) assert.ok(!flagged(text, surface), text);
     for (const [text, surface] of [
       ['preteen pics trade dm', 'group_name'], ['underage_nudes', 'username'], ['selling novinhas packs chama pv', 'bio'], ['12yo pics swap telegram', 'group_name'],
