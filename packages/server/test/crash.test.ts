@@ -20,7 +20,7 @@ function batch(b: number) {
 
 for (const dialect of DIALECTS) {
   describe(`crash safety (${dialect})`, () => {
-    it('processes every accepted event exactly once across a kill -9', { timeout: 240_000 }, async () => {
+    it('processes every accepted event exactly once across a kill -9', { timeout: 900_000 }, async () => {
       const t = await openTestDb(dialect);
       try {
         const key = (await createApiKey(t.db.kysely, { name: 'crash', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'test' }, new TestClock())).key;
@@ -71,7 +71,8 @@ for (const dialect of DIALECTS) {
         const replay = await (await post(server.url, [...acked][0]!)).json();
         assert.equal(replay.duplicates, BATCH);
 
-        const deadline = Date.now() + 180_000;
+        // Correctness, not speed: a loaded CI machine may take minutes to drain 10,000 events on PostgreSQL.
+        const deadline = Date.now() + 600_000;
         let c = await counts(t);
         while (c.processed < TOTAL && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 250));
