@@ -348,6 +348,14 @@ describe('the reviewer path in Chromium', () => {
     assert.doesNotMatch(after, /grayscale/);
     await shot(l, 'settings');
     await axe(l, 'settings with team exposure');
+    // The lead's other pages, reached by their own URLs.
+    for (const [path, heading] of [['/console/flags', 'Only overdue'], ['/console/outbox', '']] as const) {
+      await l.goto(`${base}${path}`);
+      await l.locator('main').first().waitFor();
+      if (heading) await l.getByText(heading).waitFor();
+      await l.waitForLoadState('networkidle');
+      await axe(l, path);
+    }
     await leadCtx.close();
   });
 });

@@ -12,7 +12,7 @@ import { fromJson } from '../util/json.ts';
 import { confirmEntries } from '../media/banks.ts';
 import { createReportDraft } from '../legal/reports.ts';
 import { applyActions, approveActionTx, decideAppealTx, mayDecideAppeal, standingAction, type ActionRequest } from './enforcement.ts';
-import { attachToCase, FOUR_EYES_QUEUES, logCase, openItems, routeCase } from './task-store.ts';
+import { attachToCase, FOUR_EYES_QUEUES, lockCase, logCase, openItems, routeCase } from './task-store.ts';
 import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
 import { addToBank, CONFIRMED_BANK, FALSE_POSITIVE_BANK, matchedEntryIds, matchedHashes, PRESERVATION_DAYS } from './banking.ts';
 
@@ -140,6 +140,7 @@ export async function defaultActions(trx: Kysely<Database>, s: { platform: strin
  * item with a drafted report, linked to the case.
  */
 export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config): Promise<{ action_ids: number[] }> {
+  await lockCase(trx, id); // work attached meanwhile waits, then reopens or re-routes the case
   const c = await loadOpenCase(trx, id);
   const now = iso(clock.now());
   if (liveClaim(c, now) !== staffId) throw new CaseError(409, `claim case ${id} before deciding it`);

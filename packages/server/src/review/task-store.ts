@@ -33,6 +33,14 @@ export async function logCase(trx: Kysely<Database>, caseId: number, e: { actor:
   await trx.insertInto('case_log').values({ case_id: caseId, at: iso(clock.now()), actor: e.actor, kind: e.kind, item_id: e.itemId ?? null, data: toJson(e.data ?? {}) }).execute();
 }
 
+/**
+ * Serialises writers of one case until commit (a row lock on PostgreSQL; SQLite writers are serial anyway), so
+ * routing after a change sees every item committed before it: no case is left routed by a stale item.
+ */
+export async function lockCase(trx: Kysely<Database>, caseId: number) {
+  await trx.updateTable('cases').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', caseId).execute();
+}
+
 const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
   (await trx.selectFrom('cases').select('id').where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).where('status', '=', 'open').executeTakeFirst())?.id;
 
@@ -80,6 +88,7 @@ export async function attachToCase(trx: Kysely<Database>, t: NewTask, clock: Clo
   const s = { platform: t.platform, type: t.subjectType, id: t.subjectId };
   const legal = LEGAL_QUEUES.includes(t.queue);
   const caseId = legal ? await linkedCaseFor(trx, s) : await openCaseFor(trx, s, actor, clock);
+  if (caseId != null && !legal) await lockCase(trx, caseId);
   const now = iso(clock.now());
   const row = await trx
     .insertInto('case_items')
@@ -112,6 +121,8 @@ export async function openItemIn(trx: Kysely<Database>, s: Subject, queue: strin
 /** Raises an open item (and so perhaps its case). */
 export async function raiseItem(trx: Kysely<Database>, itemId: number, priority: number, clock: Clock, reason?: string) {
   const now = iso(clock.now());
+  const first = await trx.selectFrom('case_items').select('case_id').where('id', '=', itemId).executeTakeFirstOrThrow();
+  if (first.case_id != null) await lockCase(trx, Number(first.case_id));
   const it = await trx.selectFrom('case_items').select(['case_id', 'priority']).where('id', '=', itemId).executeTakeFirstOrThrow();
   await trx.updateTable('case_items').set({ priority: Math.max(it.priority, priority), ...(reason ? { reason } : {}), updated_at: now }).where('id', '=', itemId).execute();
   if (it.case_id != null) await routeCase(trx, Number(it.case_id), clock);
@@ -121,6 +132,8 @@ export async function raiseItem(trx: Kysely<Database>, itemId: number, priority:
 export async function closeItems(trx: Kysely<Database>, itemIds: number[], clock: Clock, o: { actor?: string; resolution?: string } = {}) {
   if (!itemIds.length) return;
   const now = iso(clock.now());
+  const touched = await trx.selectFrom('case_items').select('case_id').distinct().where('id', 'in', itemIds).where('case_id', 'is not', null).orderBy('case_id').execute();
+  for (const c of touched) await lockCase(trx, Number(c.case_id));
   await trx.updateTable('case_items').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', 'in', itemIds).where('status', '=', 'open').execute();
   const cases = await trx.selectFrom('case_items').select('case_id').distinct().where('id', 'in', itemIds).where('case_id', 'is not', null).execute();
   for (const c of cases) await routeCase(trx, Number(c.case_id), clock, o);
