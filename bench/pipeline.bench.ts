@@ -1,49 +1,151 @@
-// End to end: events → apply → analysers → rules → verdicts, through a real `vigil serve` process.
-// Throughput (events/s until every analysis job is done) and latency per event (accepted → analysed),
-// on SQLite and PostgreSQL. Run: npm run bench pipeline   (BENCH_PIPELINE_EVENTS to change the size)
+// End to end: events → apply → analysers → rules → verdicts → review cases, through real `vigil` processes.
+//   sqlite    one `vigil serve` with its embedded SQLite database (workers in the server process)
+//   postgres  one `vigil serve --workers 0` and one `vigil worker`, on PostgreSQL
+// Two runs per store: as fast as accepted (N events POSTed in batches of 100, throughput until every event is
+// analysed), and open loop (a steady R events/s for D seconds, sent on schedule whatever the responses).
+// Latency is per event, accepted (events.received_at) → analysed (event_analyses.analysed_at). Lost, duplicated
+// and out-of-order analyses are counted from the database after each run (test/analysis-audit.ts).
+//
+//   npm run bench pipeline -- [--events N] [--rate R] [--duration S] [--store sqlite|postgres[,…]] [--json]
+// Without --rate: both runs, the open loop at 1,000 events/s for 60 s. With --rate: only the open loop at R.
+// --json makes the last line {"results":[…],"open_loop":[…]}.
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
-import { openTestDb, TestClock } from '../packages/server/test/helpers.ts';
-import { freePort, startServerProcess, waitExit } from '../packages/server/test/process.ts';
+import { openTestDb, TestClock, type TestDb } from '../packages/server/test/helpers.ts';
+import { freePort, startServerProcess, startWorkerProcess, waitExit, type ServerProcess } from '../packages/server/test/process.ts';
+import { analysisAudit } from '../packages/server/test/analysis-audit.ts';
 import { createApiKey } from '../packages/server/src/auth/api-keys.ts';
 
-const TOTAL = Number(process.env.BENCH_PIPELINE_EVENTS ?? 5000);
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+}
+const JSON_OUT = process.argv.includes('--json');
+const EVENTS = Number(flag('events') ?? process.env.BENCH_PIPELINE_EVENTS ?? 5000);
+const RATE = flag('rate') === undefined ? undefined : Number(flag('rate'));
+const DURATION = Number(flag('duration') ?? 60);
+const STORES = (flag('store') ?? 'sqlite,postgres,jetstream').split(',').map((s) => s.trim());
 const BATCH = 100;
-const WORKERS = process.env.VIGIL_WORKERS ?? '1';
-const names = ['Valencia Bakers', 'Lyon Cyclists', 'family group', 'CP Rail fans', 'c.p trade 🔞 links', 'Road Map Club', 't a b o o vids swap', 'book club'];
+const log = (...a: unknown[]) => (JSON_OUT ? console.error(...a) : console.log(...a));
 
-function event(i: number) {
+for (const s of STORES) if (!['sqlite', 'postgres', 'jetstream'].includes(s)) throw new Error(`--store: unknown store "${s}" (sqlite, postgres, jetstream)`);
+if (!(EVENTS > 0) || (RATE !== undefined && !(RATE > 0)) || !(DURATION > 0)) throw new Error('--events, --rate and --duration must be positive numbers');
+
+const names = ['Valencia Bakers', 'Lyon Cyclists', 'family group', 'CP Rail fans', 'c.p trade 🔞 links', 'Road Map Club', 't a b o o vids swap', 'book club'];
+/** Groups created then joined, and accounts created then updated several times: subjects with several events each. */
+function event(run: string, i: number) {
   const at = new Date(Date.parse('2026-11-20T10:00:00Z') + i * 1000).toISOString();
-  if (i % 4 === 0) return { id: `p-${i}`, type: 'group.created', occurred_at: at, group: { id: `g-${i}`, name: names[i % names.length], invite_link: `https://chat.example/j/${i}` } };
-  if (i % 4 === 1) return { id: `p-${i}`, type: 'group.member_joined', occurred_at: at, group_id: `g-${i - 1}`, account_id: `u-${i}`, invite_link: `https://chat.example/j/${i - 1}` };
-  return { id: `p-${i}`, type: 'account.created', occurred_at: at, account: { id: `u-${i}`, username: i % 50 === 2 ? 'cp_links_dm' : `user_${i}`, display_name: `User ${i}`, bio: 'Cycling and bread.' } };
+  const id = `${run}-${i}`;
+  if (i % 4 === 0) return { id, type: 'group.created', occurred_at: at, group: { id: `${run}-g-${i}`, name: names[i % names.length], invite_link: `https://chat.example/j/${run}-${i}` } };
+  if (i % 4 === 1) return { id, type: 'group.member_joined', occurred_at: at, group_id: `${run}-g-${i - 1}`, account_id: `${run}-u-${i % 997}`, invite_link: `https://chat.example/j/${run}-${i - 1}` };
+  return { id, type: i < 4000 ? 'account.created' : 'account.updated', occurred_at: at, account: { id: `${run}-u-${i % 997}`, username: i % 50 === 2 ? 'cp_links_dm' : `user_${i}`, display_name: `User ${i}`, bio: 'Cycling and bread.' } };
 }
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${TOTAL} events (groups, joins, accounts) in batches of ${BATCH}, ${WORKERS} worker(s)`);
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  const t = await openTestDb(dialect);
+interface Deployment {
+  t: TestDb;
+  key: string;
+  server: ServerProcess;
+  processes: ServerProcess[];
+  stop(): Promise<void>;
+}
+
+async function deploy(store: string): Promise<Deployment> {
+  const t = await openTestDb(store === 'sqlite' ? 'sqlite' : 'postgres');
   const key = (await createApiKey(t.db.kysely, { name: 'bench', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'bench' }, new TestClock())).key;
-  const server = await startServerProcess({ ...t.env, VIGIL_WORKERS: WORKERS }, await freePort());
-  const t0 = performance.now();
-  for (let b = 0; b < TOTAL / BATCH; b++) {
-    const r = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: Array.from({ length: BATCH }, (_, k) => event(b * BATCH + k)) }) });
-    if (r.status !== 200) throw new Error(await r.text());
+  const processes: ServerProcess[] = [];
+  if (store === 'sqlite') {
+    processes.push(await startServerProcess({ ...t.env, VIGIL_WORKERS: '1' }, await freePort()));
+  } else {
+    processes.push(await startServerProcess({ ...t.env, VIGIL_WORKERS: '0' }, await freePort()));
+    processes.push(await startWorkerProcess({ ...t.env, VIGIL_WORKERS: '1' }, await freePort()));
   }
+  return {
+    t, key, server: processes[0]!, processes,
+    async stop() {
+      for (const p of processes) {
+        p.child.kill('SIGTERM');
+        await waitExit(p.child);
+      }
+      await t.cleanup();
+    },
+  };
+}
+
+const post = async (d: Deployment, events: unknown[]) => {
+  const r = await fetch(`${d.server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${d.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  if (r.status !== 200) throw new Error(`ingest: ${r.status} ${await r.text()}`);
+};
+
+/** Waits until every event of the run is analysed, or nothing has moved for 60 s (what is left is lost). */
+async function settle(d: Deployment, run: string, total: number): Promise<void> {
+  let last = -1;
+  let since = Date.now();
   for (;;) {
-    const left = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM jobs WHERE kind IN ('event.apply', 'event.analyze') AND status <> 'done'`.execute(t.db.kysely)).rows[0]!.n);
-    const analysed = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM jobs WHERE kind = 'event.analyze' AND status = 'done'`.execute(t.db.kysely)).rows[0]!.n);
-    if (!left && analysed === TOTAL) break;
+    const n = Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
+    if (n >= total) return;
+    if (n !== last) [last, since] = [n, Date.now()];
+    if (Date.now() - since > 60_000) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const secs = (performance.now() - t0) / 1000;
-  // Latency: accepted (events.received_at) → its analysis job finished.
-  const jobs = await t.db.kysely.selectFrom('jobs').select(['payload', 'finished_at']).where('kind', '=', 'event.analyze').execute();
-  const received = new Map((await t.db.kysely.selectFrom('events').select(['id', 'received_at']).execute()).map((e) => [Number(e.id), Date.parse(e.received_at)]));
-  const lat = jobs.map((j) => Date.parse(j.finished_at!) - received.get(JSON.parse(j.payload).eventId)!).sort((a, b) => a - b);
-  const verdicts = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM verdicts`.execute(t.db.kysely)).rows[0]!.n);
-  server.child.kill('SIGTERM');
-  await waitExit(server.child);
-  await t.cleanup();
-  console.log(`${dialect.padEnd(8)}  ${Math.round(TOTAL / secs).toLocaleString('en')} events/s end to end (${secs.toFixed(1)} s, ${verdicts} verdicts)   latency p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  max ${lat.at(-1)} ms`);
+}
+
+async function latencies(d: Deployment, run: string): Promise<number[]> {
+  const rows = await sql<{ received_at: string; analysed_at: string }>`
+    SELECT e.received_at, MIN(a.analysed_at) AS analysed_at FROM events e JOIN event_analyses a ON a.event_id = e.id
+    WHERE e.external_id LIKE ${`${run}-%`} GROUP BY e.id, e.received_at`.execute(d.t.db.kysely);
+  return rows.rows.map((r) => Date.parse(r.analysed_at) - Date.parse(r.received_at)).sort((a, b) => a - b);
+}
+
+const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+
+const results: { store: string; processes: number; events: number; events_per_s: number; p50_ms: number; p99_ms: number; max_ms: number; lost: number; duplicates: number; out_of_order: number }[] = [];
+const openLoop: { store: string; rate: number; p50_ms: number; p99_ms: number; lost: number; duplicates: number; out_of_order: number }[] = [];
+
+log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; stores ${STORES.join(', ')}; ${RATE === undefined ? `${EVENTS} events as fast as accepted, then ` : ''}open loop ${RATE ?? 1000} events/s for ${DURATION} s`);
+for (const store of STORES) {
+  if (store === 'jetstream') {
+    log('jetstream: not measured — the JetStream transport is not built yet (issue #19, part 4)');
+    continue;
+  }
+  const d = await deploy(store);
+  try {
+    if (RATE === undefined) {
+      const run = 'fast';
+      const t0 = performance.now();
+      for (let b = 0; b < Math.ceil(EVENTS / BATCH); b++) await post(d, Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, k) => event(run, b * BATCH + k)));
+      await settle(d, run, EVENTS);
+      const secs = (performance.now() - t0) / 1000;
+      const lat = await latencies(d, run);
+      const a = await analysisAudit(d.t.db.kysely, `${run}-`);
+      const r = { store, processes: d.processes.length, events: EVENTS, events_per_s: Math.round((EVENTS - a.lost) / secs), p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), max_ms: lat.at(-1) ?? NaN, lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
+      results.push(r);
+      log(`${store.padEnd(9)} ${r.processes} process(es)  ${r.events_per_s.toLocaleString('en')} events/s end to end (${secs.toFixed(1)} s)  latency p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  lost ${r.lost}  duplicates ${r.duplicates}  out of order ${r.out_of_order}`);
+    }
+    // Open loop: a batch every 50 ms on a fixed schedule; requests are not awaited before the next is due.
+    const rate = RATE ?? 1000;
+    const run = 'open';
+    const perTick = Math.max(1, Math.round(rate / 20));
+    const ticks = Math.round((DURATION * rate) / perTick);
+    const start = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let k = 0; k < ticks; k++) {
+      const due = start + k * 50;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(post(d, Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j))));
+    }
+    await Promise.all(pending);
+    await settle(d, run, ticks * perTick);
+    const lat = await latencies(d, run);
+    const a = await analysisAudit(d.t.db.kysely, `${run}-`);
+    const o = { store, rate, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
+    openLoop.push(o);
+    log(`${store.padEnd(9)} open loop ${rate.toLocaleString('en')} events/s for ${DURATION} s: latency p50 ${o.p50_ms} ms  p99 ${o.p99_ms} ms  lost ${o.lost}  duplicates ${o.duplicates}  out of order ${o.out_of_order}`);
+  } finally {
+    await d.stop();
+  }
+}
+if (JSON_OUT) {
+  console.log(JSON.stringify({ results, open_loop: openLoop.map(({ store, rate, p50_ms, p99_ms }) => ({ store, rate, p50_ms, p99_ms })) }));
 }
