@@ -33,7 +33,7 @@ const ACTIONS: Record<string, [string, string][]> = {
 };
 const WITH_ACTIONS = new Set(['apparent_csam', 'policy_violation']);
 const LOG_LABELS: Record<string, string> = {
-  opened: 'opened the case', reopened: 'reopened the case', 'item.added': 'added', 'item.migrated': 'carried over', verdict: 'rule fired', claim: 'claimed', release: 'released', view: 'viewed',
+  opened: 'opened the case', reopened: 'reopened the case', 'item.added': 'added', 'item.migrated': 'carried over', verdict: 'rule fired', signal: 'new signal', claim: 'claimed', release: 'released', view: 'viewed',
   note: 'noted', decision: 'decided', action: 'acted', closed: 'closed', 'group.action': 'group action', 'legal.linked': 'legal work linked', 'appeal.uphold': 'upheld the appeal', 'appeal.reverse': 'reversed on appeal',
   'action.approved': 'approved', 'action.rejected': 'rejected',
 };
@@ -43,6 +43,7 @@ function logText(l: CaseDetail['log'][number]): string {
   switch (l.kind) {
     case 'item.added': case 'item.migrated': case 'legal.linked': return `${d.queue}: ${d.reason}`;
     case 'verdict': return `${d.rule} v${d.rule_version} (${d.reason})`;
+    case 'signal': return `${d.kind}: ${d.summary}`;
     case 'note': return d.text;
     case 'decision': return `${DECISION_LABELS[d.decision] ?? d.decision}: ${d.reason}`;
     case 'action': return `${d.action} (action ${d.action_id})`;

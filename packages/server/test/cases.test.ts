@@ -106,6 +106,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(detail.allowed, { claim: true, release: false, note: true, decisions: ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'] });
       assert.deepEqual(detail.default_actions, [{ action: 'ban' }]);
       assert.ok(detail.log.some((l: { kind: string }) => l.kind === 'verdict'));
+      assert.ok(detail.log.some((l: { kind: string; data: { kind?: string } }) => l.kind === 'signal' && l.data.kind === 'report.user'), 'a signal about a subject under review joins its history');
 
       // Deciding the case resolves everything open in it: both items, and the flag gets its statement.
       assert.equal((await A.post(`/v1/cases/${c.id}/decision`, { decision: 'policy_violation', reason: 'x' })).statusCode, 409, 'claim first');

@@ -1,5 +1,6 @@
 // A signal is one finding about one subject, with the evidence that explains it.
 import type { Kysely } from 'kysely';
+import { logCase } from '../review/task-store.ts';
 import type { Database } from '../db/schema.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import type { Clock } from '../util/time.ts';
@@ -46,9 +47,15 @@ export async function storeFindings(trx: Kysely<Database>, platform: string, eve
       })
       .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
       .executeTakeFirst();
-    if (Number(ins.numInsertedOrUpdatedRows ?? 0) > 0) metrics.signals.inc({ kind: f.kind });
+    const fresh = Number(ins.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (fresh) metrics.signals.inc({ kind: f.kind });
     const row = await trx.selectFrom('signals').select('id').where('platform', '=', platform).where('dedupe_key', '=', dedupe_key).executeTakeFirstOrThrow();
     ids.push(Number(row.id));
+    // A new signal about a subject under review goes into its open case's history (a rule's verdict may add more).
+    if (fresh) {
+      const open = await trx.selectFrom('cases').select('id').where('platform', '=', platform).where('subject_type', '=', f.subjectType).where('subject_id', '=', f.subjectId).where('status', '=', 'open').executeTakeFirst();
+      if (open) await logCase(trx, Number(open.id), { actor: 'system', kind: 'signal', data: { signal_id: Number(row.id), kind: f.kind, severity: f.severity, summary: f.summary, event_id: eventId } }, clock);
+    }
   }
   return ids;
 }
