@@ -43,8 +43,12 @@ export const accents: Step = (units) =>
   });
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+// Small capitals, a common "font" in names (ᴄᴘ ʟɪɴᴋꜱ); the confusables data has no ASCII prototype for most.
+const SMALL_CAPS: Record<string, string> = { ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z' };
+
 /** The Latin look-alike of one letter, or null. */
 export const foldOne = (ch: string): string | null => {
+  if (SMALL_CAPS[ch]) return SMALL_CAPS[ch]!;
   let f = unhomoglyph(ch);
   // Some lower-case letters' prototypes are small capitals (Cyrillic т → ᴛ); their capitals fold to ASCII.
   if (!PRINTABLE_ASCII.test(f)) f = unhomoglyph(ch.toUpperCase()).toLowerCase();

@@ -52,6 +52,8 @@ describe('combinations declared in the list', () => {
     for (const [text, surface] of [
       ['preteen pics trade dm', 'group_name'], ['underage_nudes', 'username'], ['selling novinhas packs chama pv', 'bio'], ['12yo pics swap telegram', 'group_name'],
       ['trading young pics, hmu', 'bio'], ['p3d0 links', 'username'], ['малолетки фото обмен', 'group_name'], ['13 y/o content dm', 'bio'], ['boylover here, dm', 'bio'], ['MAP | pro-c | 18', 'bio'],
+      ['troco vídeos de novinhas', 'group_name'], ['Tausche Videos von Minderjährigen', 'group_name'], ['обмен видео школьниц', 'group_name'], ['ᴄᴘ ʟɪɴᴋꜱ', 'group_name'],
+      ['preteen_modelz', 'username'], ['بيع فيديوهات قاصرات', 'group_name'], ['नाबालिग वीडियो बेचना', 'group_name'], ['jual video bocil, pm', 'bio'], ['𝖈𝖕 𝖙𝖗𝖆𝖉𝖊', 'group_name'],
     ] as const) assert.ok(flagged(text, surface), text);
     // Explicit minor words still make a username of a minor word and a media word.
     assert.ok(flagged('underagevids', 'username'));
