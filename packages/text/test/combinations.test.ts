@@ -48,6 +48,9 @@ describe('combinations declared in the list', () => {
       ['Grup jual beli perlengkapan bayi, kirim foto dulu', 'group_name'], ['Vídeos da apresentação das crianças, link', 'group_name'], ['صور حفلة تخرج الأطفال، رابط', 'group_name'],
       ['Kids party photos, link to gallery', 'group_name'], ['Teen driver ed videos links', 'group_name'], ['Venta de ropa de niña, fotos reales, escribe al mp', 'group_description'],
       ['Продам детскую коляску, фото в лс', 'bio'], ['बच्चों के खिलौने बेचना, फोटो के लिए dm karo', 'bio'],
+      ['news: child abuse case in court, links to coverage', 'group_description'], ['Investigative journalist covering child exploitation', 'bio'],
+      ['Enfrentamento ao abuso sexual infantil — materiais', 'group_name'], ['Teens in tech: links & videos', 'group_name'], ['baby nursery photos swap ideas', 'group_name'],
+      ['Trust & Safety engineer — CSAM detection, links in profile', 'bio'], ['cpdev_links', 'username'], ['mapmaker_trade', 'username'], ['Taboo trading card game', 'group_name'],
     ] as const) assert.ok(!flagged(text, surface), text);
     for (const [text, surface] of [
       ['preteen pics trade dm', 'group_name'], ['underage_nudes', 'username'], ['selling novinhas packs chama pv', 'bio'], ['12yo pics swap telegram', 'group_name'],
