@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
+import { Link } from './App.tsx';
 
-interface ReportSummary { id: number; status: string; subject: { platform: string; type: string; id: string }; ncmec_report_id: number | null; files: number; error: string | null; created_at: string; filed_at: string | null }
+interface ReportSummary { id: number; status: string; subject: { platform: string; type: string; id: string }; case_id?: number | null; ncmec_report_id: number | null; files: number; error: string | null; created_at: string; filed_at: string | null }
 interface ReportDetail extends ReportSummary {
   xml: string;
   problems: string[];
@@ -45,11 +46,11 @@ function Reports() {
         {message && <span className="notice" role="status">{message}</span>}
       </div>
       <table className="tasks reports">
-        <thead><tr><th>#</th><th>Subject</th><th>Status</th><th>Files</th><th>NCMEC report</th><th>Drafted</th><th>Problem</th></tr></thead>
+        <thead><tr><th>#</th><th>Subject</th><th>Case</th><th>Status</th><th>Files</th><th>NCMEC report</th><th>Drafted</th><th>Problem</th></tr></thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} tabIndex={0} onClick={() => show(r.id)} onKeyDown={(e) => e.key === 'Enter' && show(r.id)}>
-              <td>{r.id}</td><td>{r.subject.type} {r.subject.id}</td><td>{r.status}</td><td>{r.files}</td><td>{r.ncmec_report_id ?? ''}</td><td>{r.created_at.slice(0, 16).replace('T', ' ')}</td><td className="error">{r.error ?? ''}</td>
+              <td>{r.id}</td><td>{r.subject.type} {r.subject.id}</td><td onClick={(e) => e.stopPropagation()}>{r.case_id ? <Link to={`/cases/${r.case_id}`}>case {r.case_id}</Link> : ''}</td><td>{r.status}</td><td>{r.files}</td><td>{r.ncmec_report_id ?? ''}</td><td>{r.created_at.slice(0, 16).replace('T', ' ')}</td><td className="error">{r.error ?? ''}</td>
             </tr>
           ))}
         </tbody>

@@ -16,6 +16,7 @@ async function drain(ta: TestApp) {
 }
 
 const client = (ta: TestApp, s: StaffSession) => ({
+  cookie: s.cookie,
   get: async (url: string) => {
     const r = await ta.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
     assert.equal(r.statusCode, 200, r.body);
@@ -216,6 +217,13 @@ for (const dialect of DIALECTS) {
       const ap = await B.post(`/v1/cases/${g.caseId}/decision`, { decision: 'approve', reason: 'confirmed' });
       assert.equal(ap.statusCode, 200, ap.body);
       assert.equal((await A.get(`/v1/cases/${g.caseId}`)).status, 'closed');
+
+      // Legal's filing is its own queue's work, linked to the group's case; legal reads that case and no other.
+      const legal = client(ta, await staffSession(ta, 'legal'));
+      const reports = (await legal.get('/v1/legal/reports')).reports;
+      assert.deepEqual(reports.map((r: { case_id: number }) => r.case_id), [g.caseId]);
+      assert.equal((await legal.get(`/v1/cases/${g.caseId}`)).allowed.decisions.length, 0);
+      assert.equal((await ta.app.inject({ method: 'GET', url: `/v1/cases/${m1.caseId}`, headers: { cookie: legal.cookie } })).statusCode, 404);
 
       const member = await A.get(`/v1/cases/${m1.caseId}`);
       assert.equal(member.status, 'closed', "the member's own review work is answered by the group ban");

@@ -7,10 +7,10 @@ import type { Draft } from '../../legal/report-draft.ts';
 
 const LEGAL = ['admin', 'legal'] as const;
 const LEGAL_READ = ['admin', 'legal', 'auditor'] as const;
-const summary = z.object({ id: z.number(), status: z.string(), subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }), decision_task_id: z.number().nullable(), ncmec_report_id: z.number().nullable(), files: z.number(), error: z.string().nullable(), created_at: z.string(), filed_at: z.string().nullable() });
+const summary = z.object({ id: z.number(), status: z.string(), subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }), decision_task_id: z.number().nullable(), case_id: z.number().nullable(), ncmec_report_id: z.number().nullable(), files: z.number(), error: z.string().nullable(), created_at: z.string(), filed_at: z.string().nullable() });
 
 type Row = Awaited<ReturnType<typeof loadReport>>;
-const asSummary = (r: Row) => ({ id: Number(r.id), status: r.status, subject: { platform: r.platform, type: r.subject_type, id: r.subject_id }, decision_task_id: r.decision_task_id === null ? null : Number(r.decision_task_id), ncmec_report_id: r.ncmec_report_id === null ? null : Number(r.ncmec_report_id), files: fromJson<Draft>(r.draft).files.length, error: r.error, created_at: r.created_at, filed_at: r.filed_at });
+const asSummary = (r: Row) => ({ id: Number(r.id), status: r.status, subject: { platform: r.platform, type: r.subject_type, id: r.subject_id }, decision_task_id: r.decision_task_id === null ? null : Number(r.decision_task_id), case_id: null as number | null, ncmec_report_id: r.ncmec_report_id === null ? null : Number(r.ncmec_report_id), files: fromJson<Draft>(r.draft).files.length, error: r.error, created_at: r.created_at, filed_at: r.filed_at });
 
 /** CyberTipline reports: drafted by decisions; the legal role reviews, edits, sends and (before filing) retracts them. */
 const route: RouteModule = (app, ctx) => {
@@ -20,7 +20,11 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       let q = ctx.db.kysely.selectFrom('ncmec_reports').selectAll().orderBy('id', 'desc').limit(500);
       if (req.query.status) q = q.where('status', '=', req.query.status);
-      return { reports: (await q.execute()).map(asSummary) };
+      const reports = (await q.execute()).map(asSummary);
+      // The review case each report came from (legal work is its own queue, linked to the case).
+      const items = [...new Set(reports.map((r) => r.decision_task_id).filter((x): x is number => x !== null))];
+      const cases = new Map((items.length ? await ctx.db.kysely.selectFrom('case_items').select(['id', 'case_id']).where('id', 'in', items).execute() : []).map((i) => [Number(i.id), i.case_id == null ? null : Number(i.case_id)]));
+      return { reports: reports.map((r) => ({ ...r, case_id: r.decision_task_id === null ? null : cases.get(r.decision_task_id) ?? null })) };
     },
   });
   app.get('/v1/legal/reports/:id', {
