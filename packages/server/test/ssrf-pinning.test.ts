@@ -105,8 +105,12 @@ describe('SSRF: the request connects to the address that was checked', () => {
     const tlsServer = tls.createServer({ SNICallback: (name, cb) => ((sni = name), cb(new Error('seen'))) });
     await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
     try {
-      const url = `https://${LOCAL}:${(tlsServer.address() as AddressInfo).port}/c.png`;
-      await assert.rejects(fetchMedia(url, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 }), MediaFetchError);
+      const tlsPort = (tlsServer.address() as AddressInfo).port;
+      // Over HTTPS too, a rebinding name never reaches the loopback server.
+      await assert.rejects(fetchMedia(`https://${REBIND}:${tlsPort}/c.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), MediaFetchError);
+      assert.equal(sni, undefined, 'no TLS handshake reached the loopback server');
+      assert.equal(lookups, 1);
+      await assert.rejects(fetchMedia(`https://${LOCAL}:${tlsPort}/c.png`, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 }), MediaFetchError);
       assert.equal(sni, LOCAL);
     } finally {
       tlsServer.close();
