@@ -10,13 +10,17 @@ import { gridTo64, robustViews } from './core/views.ts';
 export interface HashImageOptions extends DecodeOptions {
   /** Also return the 7 DCT-domain dihedral variants. */
   dihedral?: boolean;
-  /** Also hash the robust views (bars trimmed, crops, derotations; see core/views.ts). */
+  /** Also hash the robust views (bars trimmed, crops, derotations, reoriented pixels; see core/views.ts). */
   robust?: boolean;
+  /** Of the views, only the 7 `reoriented` ones (what matching uses by default besides the DCT-domain dihedrals). */
+  reoriented?: boolean;
 }
 
 /** One robust view's hash. Views with quality below {@link VIEW_MIN_QUALITY} are left out. */
 export interface ViewHash {
   view: string;
+  /** For `reoriented` views: the dihedral variant the view stands for. */
+  transform?: DihedralName;
   pdq: string;
   quality: number;
 }
@@ -75,11 +79,12 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     format: decoded.format,
   };
   if ('dihedrals' in r) out.dihedral = r.dihedrals;
-  if (opts.robust) {
+  if (opts.robust || opts.reoriented) {
     out.views = [];
-    for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width)) {
+    const only = opts.robust ? {} : { only: 'reoriented' as const };
+    for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width, only)) {
       const h = hasher.hash(v.grid, 64, 64);
-      if (h.quality >= VIEW_MIN_QUALITY) out.views.push({ view: v.name, pdq: h.hash, quality: h.quality });
+      if (h.quality >= VIEW_MIN_QUALITY) out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq: h.hash, quality: h.quality });
     }
   }
   return out;

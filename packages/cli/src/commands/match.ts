@@ -50,8 +50,9 @@ export function matchCommand(program: Command) {
       const bar = progressBar('matching');
       for (const [i, f] of files.entries()) {
         try {
-          // Images are always looked up in all 8 orientations (mirrored, rotated by quarter turns); the match says which.
-          const h = await hashMedia(f, { dihedral: true, robust: !!opts.robust });
+          // Images are always looked up in all 8 orientations (mirrored, rotated by quarter turns: DCT-domain
+          // variants and turned pixels); the match says which.
+          const h = await hashMedia(f, { dihedral: true, reoriented: true, robust: !!opts.robust });
           const r = await matchMedia(db.kysely, index, h, d);
           if (r.matches.length) matched++;
           process.stdout.write(JSON.stringify({ file: f, ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }), md5: h.md5, sha256: h.sha256, matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) + '\n');

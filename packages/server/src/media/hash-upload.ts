@@ -3,11 +3,11 @@ import { ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq
 import { HttpError } from '../http/errors.ts';
 import { decodeLimiter } from './decode-limit.ts';
 
-/** `dihedral`: also the 7 rotated/mirrored hashes; `robust`: also the robust views' hashes (see @vigil/pdq's core/views.ts). */
-export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean; robust?: boolean } = {}): Promise<MediaHashes> {
+/** `dihedral`: also the 7 rotated/mirrored hashes; `robust`: also the robust views' hashes, `reoriented`: only the turned-pixel ones (see @vigil/pdq's core/views.ts). */
+export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean; robust?: boolean; reoriented?: boolean } = {}): Promise<MediaHashes> {
   try {
     // Bounded: a worker thread under the process-wide decode limits; 503 + retry-after when full.
-    return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral, robust: !!opts.robust });
+    return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral, robust: !!opts.robust, reoriented: !!opts.reoriented });
   } catch (e) {
     if (e instanceof ImageDecodeError || e instanceof VideoDecodeError) {
       if (e.code === 'TOO_LARGE') throw new HttpError(413, 'media_too_large', e.message);

@@ -14,7 +14,7 @@ export interface ImageQuery {
   md5?: string | null;
   sha256?: string | null;
   dihedral?: Record<string, string> | null;
-  views?: { view: string; pdq: string }[] | null;
+  views?: { view: string; pdq: string; transform?: string }[] | null;
 }
 
 type Probe = { q: { pdq?: string | null; md5?: string | null; sha256?: string | null }; threshold: number; transform?: string; view?: string; frame?: number };
@@ -23,7 +23,7 @@ type Probe = { q: { pdq?: string | null; md5?: string | null; sha256?: string | 
 export function imageProbes(h: ImageQuery, threshold: number): Probe[] {
   const probes: Probe[] = [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 }, threshold, ...(h.pdq && (h.dihedral || h.views) ? { transform: 'identity' } : {}) }];
   for (const [name, pdq] of Object.entries(h.dihedral ?? {})) probes.push({ q: { pdq }, threshold, transform: name });
-  for (const v of h.views ?? []) probes.push({ q: { pdq: v.pdq }, threshold: viewThreshold(v.view, threshold), transform: 'identity', view: v.view });
+  for (const v of h.views ?? []) probes.push({ q: { pdq: v.pdq }, threshold: viewThreshold(v.view, threshold), transform: v.transform ?? 'identity', view: v.view });
   return probes;
 }
 

@@ -35,7 +35,7 @@ const route: RouteModule = (app, ctx) => {
       const db = ctx.db.kysely;
       if (isMultipart(req)) {
         const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
-        const h = await hashBytes(up.bytes, { dihedral: true, robust: req.query.robust ? req.query.robust === 'true' : ctx.cfg.media.robust !== false });
+        const h = await hashBytes(up.bytes, { dihedral: true, reoriented: true, robust: req.query.robust ? req.query.robust === 'true' : ctx.cfg.media.robust !== false });
         const r = await matchMedia(db, ctx.bankIndex, h, req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
         return { matches: r.matches.map((m) => asJson(m, m.frame)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })), hashes: hashesJson(h) };
       }

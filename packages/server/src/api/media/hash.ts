@@ -13,7 +13,7 @@ export const mediaHashesSchema = z.object({
   width: z.number(),
   height: z.number(),
   dihedral: z.record(z.string(), hex).optional(),
-  views: z.array(z.object({ view: z.string(), pdq: hex, quality: z.number() })).optional(),
+  views: z.array(z.object({ view: z.string(), transform: z.string().optional(), pdq: hex, quality: z.number() })).optional(),
   vpdq: z.array(z.object({ frame: z.number(), timestamp: z.number(), pdq: hex, quality: z.number() })).optional(),
 });
 
