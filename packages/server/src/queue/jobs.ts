@@ -78,6 +78,18 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: C
   return res.rows.map((r) => ({ ...r, id: Number(r.id), partition: r.partition == null ? null : Number(r.partition) })).sort((a, b) => a.id - b.id);
 }
 
+/** Keeps a worker's leases on jobs it is still working on (a batch may take longer than one lease). */
+export async function extendLeases(db: Kysely<Database>, ids: number[], workerId: string, leaseMs: number, clock: Clock): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .updateTable('jobs')
+    .set({ locked_until: iso(addMs(clock.now(), leaseMs)) })
+    .where('id', 'in', ids)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
 /** Gives back claimed jobs that were not run (an earlier job of their partition failed): no attempt is used up. */
 export async function releaseJobs(db: Kysely<Database>, jobs: Job[], workerId: string): Promise<void> {
   if (!jobs.length) return;

@@ -5,7 +5,7 @@ import type { Database, Job } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
-import { claimJobs, completeJob, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
+import { claimJobs, completeJob, extendLeases, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
 import { metrics } from '../metrics/metrics.ts';
 
 export interface JobContext {
@@ -73,7 +73,24 @@ export class Worker {
       leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
-    if (jobs.length) metrics.jobBatchSize.observe(jobs.length);
+    if (!jobs.length) return 0;
+    metrics.jobBatchSize.observe(jobs.length);
+    // Leases are renewed while the batch runs, so a slow batch (remote fetches, a loaded machine) is not taken
+    // over by another worker halfway; only a worker that stops (crash, kill) lets its leases run out.
+    const leaseMs = this.o.leaseMs ?? 30_000;
+    const heartbeat = setInterval(() => {
+      extendLeases(db.kysely, jobs.map((j) => j.id), this.o.workerId, leaseMs, clock).catch(() => {});
+    }, Math.max(100, leaseMs / 3));
+    try {
+      await this.runClaimed(jobs);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return jobs.length;
+  }
+
+  private async runClaimed(jobs: Job[]): Promise<void> {
+    const { db, clock } = this.o;
     // Prepare phases (network, CPU) run once per job, outside any transaction; a job whose prepare
     // fails is failed (and retried later) without holding up the rest of the batch, except the later
     // jobs of its partition, which go back to the queue unrun so their subject's order is kept.
@@ -102,7 +119,6 @@ export class Worker {
       }
     }
     await releaseJobs(db.kysely, unrun, this.o.workerId);
-    return jobs.length;
   }
 
   private async failed(job: Job, err: unknown) {
