@@ -14,7 +14,7 @@ import { verifyAudit } from '../src/audit/verify.ts';
 const EXPECTED_TABLES = [
   'accounts', 'api_keys', 'appeals', 'audit_head', 'audit_log', 'bank_entries', 'bank_entry_changes', 'bank_generation', 'banks', 'enforcement_actions', 'events', 'exchanges', 'exchange_items', 'flagger_orgs', 'flags', 'external_signals', 'group_members', 'groups', 'invites', 'jobs', 'le_requests', 'ncmec_reports', 'psi_matches', 'psi_openings', 'psi_tables', 'relay_accounts', 'relay_blobs', 'relay_devices', 'relay_groups', 'relay_invites', 'relay_key_packages', 'relay_queue',
   'legal_holds', 'login_attempts', 'term_lists', 'media', 'case_items', 'cases', 'case_log', 'reviewer_exposure', 'key_material', 'rule_versions', 'rules', 'sessions', 'signals', 'staff', 'staff_settings', 'strikes', 'user_reports', 'vault_items', 'verdicts',
-  'webhook_endpoints', 'webhook_outbox',
+  'webhook_endpoints', 'webhook_outbox', 'event_analyses',
 ];
 
 for (const dialect of DIALECTS) {
@@ -29,12 +29,12 @@ for (const dialect of DIALECTS) {
     it('migrates an empty database to the latest schema, and again is a no-op', async () => {
       const applied = await migrateLocked(t);
       assert.deepEqual(applied, Object.keys(migrations(dialect)));
-      // PostgreSQL introspection lists every schema; other test files may hold schemas of their own.
-      const tables = (await t.db.kysely.introspection.getTables())
-        .filter((x) => !t.pgSchema || x.schema === t.pgSchema)
-        .map((x) => x.name)
-        .filter((n) => !n.startsWith('kysely_'))
-        .sort();
+      // On PostgreSQL only this file's schema is read: Kysely's introspection reads every schema, and fails when another
+      // test file drops its own at that moment ("schema … does not exist").
+      const names = t.pgSchema
+        ? (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${t.pgSchema}`.execute(t.db.kysely)).rows.map((r) => r.name)
+        : (await t.db.kysely.introspection.getTables()).map((x) => x.name);
+      const tables = names.filter((n) => !n.startsWith('kysely_')).sort();
       assert.deepEqual(tables, [...EXPECTED_TABLES].sort());
       assert.deepEqual(await migrateLocked(t), []);
     });
