@@ -324,7 +324,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
             {c.allowed.claim && <button className="primary" onClick={claim} disabled={busy}>Claim this case (c)</button>}
             {c.claimed_by && !mine && <p>{c.claimed_by.username} is reviewing this case.</p>}
             {c.allowed.release && <button className="secondary" onClick={release} disabled={busy}>Release</button>}
-            {mine && decisions.length === 0 && <p>There is nothing in this case you may decide: {c.queue === 'appeals' ? 'appeals go to a reviewer who did not decide the action.' : c.queue === 'approvals' ? 'a second reviewer must approve your own proposal.' : 'ask a lead.'}</p>}
+            {mine && decisions.length === 0 && <p>There is nothing in this case you may decide: {c.queue === 'appeals' ? 'appeals go to a reviewer who did not decide the action.' : c.queue === 'approvals' ? 'a second reviewer must approve your own proposal.' : c.queue === 'escalated' ? 'it was escalated, so a lead decides it.' : 'ask a lead.'}</p>}
             {!mine && !c.claimed_by && decisions.length === 0 && !c.allowed.claim && <p>You cannot decide this case.</p>}
             {mine && decisions.length > 0 && (
               <form onSubmit={submit(false)} className="decide">

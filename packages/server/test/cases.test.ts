@@ -190,6 +190,24 @@ for (const dialect of DIALECTS) {
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal((await A.get('/v1/cases?q=acc-list-&limit=1')).total, 117 - 60);
       assert.equal((await A.get('/v1/cases?q=acc-list-&status=closed&limit=1')).total, 60);
+      // Escalating hands the case to the leads: the reviewer is no longer offered (or allowed) a decision.
+      const esc = ids[0]!;
+      await A.post(`/v1/cases/${esc}/claim`);
+      assert.equal((await ta.app.inject({ method: 'POST', url: `/v1/cases/${esc}/decision`, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf }, payload: { decision: 'not_violating', reason: 'x' } })).statusCode, 409, 'already decided in the bulk');
+      const open = (await A.get('/v1/cases?q=acc-list-&limit=1')).cases[0].id;
+      await A.post(`/v1/cases/${open}/claim`);
+      assert.equal((await A.post(`/v1/cases/${open}/decision`, { decision: 'escalate', reason: 'unsure' })).statusCode, 200);
+      assert.equal((await A.get(`/v1/cases/${open}`)).queue, 'escalated');
+      assert.deepEqual((await A.get(`/v1/cases/${open}`)).allowed.decisions, []);
+      await A.post(`/v1/cases/${open}/claim`);
+      const mine = await A.post(`/v1/cases/${open}/decision`, { decision: 'not_violating', reason: 'x' });
+      assert.equal(mine.statusCode, 403);
+      assert.match(mine.json().error.message, /escalated: a lead decides it/);
+      await A.post(`/v1/cases/${open}/release`);
+      assert.deepEqual((await B.get(`/v1/cases/${open}`)).allowed.decisions, ['apparent_csam', 'not_violating', 'policy_violation']);
+      await B.post(`/v1/cases/${open}/claim`);
+      assert.equal((await B.post(`/v1/cases/${open}/decision`, { decision: 'not_violating', reason: 'checked' })).statusCode, 200);
+
       const tooMany = await A.post('/v1/cases/bulk', { ids: Array.from({ length: 1001 }, (_, i) => i + 1), claim: true });
       assert.equal(tooMany.statusCode, 400);
     });

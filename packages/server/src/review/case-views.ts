@@ -199,7 +199,7 @@ export async function caseDetail(db: Kysely<Database>, id: number, staff: { staf
   const now = iso(clock.now());
   const holder = c.claimed_by != null && c.claim_expires_at && c.claim_expires_at >= now ? Number(c.claimed_by) : null;
   const reviewer = ['admin', 'lead', 'reviewer'].includes(staff.role);
-  const decisions = reviewer && c.status === 'open' ? await allowedDecisions(db, id, staff.staffId) : [];
+  const decisions = reviewer && c.status === 'open' ? await allowedDecisions(db, id, staff.staffId, staff.role) : [];
   return {
     ...summary!,
     closed_at: c.closed_at, resolution: c.resolution, claim_expires_at: holder === null ? null : c.claim_expires_at,

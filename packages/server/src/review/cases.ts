@@ -109,13 +109,15 @@ export async function addNote(db: Kysely<Database>, id: number, staffId: number,
 
 const reviewWork = <T extends { queue: string }>(items: T[]) => items.filter((i) => !FOUR_EYES_QUEUES.includes(i.queue));
 
-/** What this reviewer may decide on the case now (the console shows exactly these). */
-export async function allowedDecisions(trx: Kysely<Database>, caseId: number, staffId: number): Promise<CaseDecision[]> {
+/** What this reviewer may decide on the case now (the console shows exactly these). An escalated case is a lead's. */
+export async function allowedDecisions(trx: Kysely<Database>, caseId: number, staffId: number, role?: string): Promise<CaseDecision[]> {
   const c = await loadCase(trx, caseId);
   if (c.status !== 'open') return [];
   const items = await openItems(trx, caseId);
   const out = new Set<CaseDecision>();
-  if (reviewWork(items).length) DECISIONS.forEach((d) => out.add(d));
+  const work = reviewWork(items);
+  const escalated = work.some((i) => i.queue === 'escalated');
+  if (work.length && !(escalated && role === 'reviewer')) DECISIONS.filter((d) => !(escalated && d === 'escalate')).forEach((d) => out.add(d));
   for (const it of items) {
     const ref = fromJson<{ appeal_id?: number; action_id?: number }>(it.ref) ?? {};
     if (it.queue === 'appeals' && ref.appeal_id && (await mayDecideAppeal(trx, ref.appeal_id, staffId))) (['uphold', 'reverse'] as const).forEach((d) => out.add(d));
@@ -139,15 +141,16 @@ export async function defaultActions(trx: Kysely<Database>, s: { platform: strin
  * down by default), the matched hashes into the confirmed bank, a one-year legal hold and a legal-reports
  * item with a drafted report, linked to the case.
  */
-export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config): Promise<{ action_ids: number[] }> {
+export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string): Promise<{ action_ids: number[] }> {
   await lockCase(trx, id); // work attached meanwhile waits, then reopens or re-routes the case
   const c = await loadOpenCase(trx, id);
   const now = iso(clock.now());
   if (liveClaim(c, now) !== staffId) throw new CaseError(409, `claim case ${id} before deciding it`);
-  const allowed = await allowedDecisions(trx, id, staffId);
+  const allowed = await allowedDecisions(trx, id, staffId, role);
   const items = await openItems(trx, id);
   const actor = `staff:${staffId}`;
   if (!allowed.includes(d.decision)) {
+    if (role === 'reviewer' && items.some((i) => i.queue === 'escalated')) throw new CaseError(403, 'this case was escalated: a lead decides it');
     if ((d.decision === 'uphold' || d.decision === 'reverse') && items.some((i) => i.queue === 'appeals')) throw new CaseError(403, 'an appeal must be decided by a reviewer who did not decide the action');
     if ((d.decision === 'approve' || d.decision === 'reject') && items.some((i) => i.queue === 'approvals')) throw new CaseError(403, 'the second approval must come from a different reviewer');
     throw new CaseError(409, `case ${id} has nothing open that a "${d.decision}" decision answers`);
@@ -207,8 +210,8 @@ async function afterDecision(trx: Kysely<Database>, id: number, clock: Clock) {
   await routeCase(trx, id, clock);
 }
 
-export async function decideCase(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config) {
-  return db.transaction().execute((trx) => decideCaseTx(trx, id, staffId, d, clock, cfg));
+export async function decideCase(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string) {
+  return db.transaction().execute((trx) => decideCaseTx(trx, id, staffId, d, clock, cfg, role));
 }
 
 export interface BulkError {
@@ -229,7 +232,7 @@ export type BulkOp = { kind: 'claim' } | { kind: 'release' } | { kind: 'decision
  * case that cannot be changed; then all are changed in one transaction (any failure rolls back every one).
  * A bulk decision claims each case for the caller, so it cannot take a case from another reviewer.
  */
-export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: number, op: BulkOp, clock: Clock, cfg?: Config) {
+export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: number, op: BulkOp, clock: Clock, cfg?: Config, role?: string) {
   const unique = [...new Set(ids)];
   return db.transaction().execute(async (trx) => {
     const now = iso(clock.now());
@@ -243,7 +246,7 @@ export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: nu
       const holder = liveClaim(c, now);
       if (holder !== null && holder !== staffId) { errors.push({ id, message: 'another reviewer is working on it' }); continue; }
       if (op.kind === 'decision') {
-        const allowed = await allowedDecisions(trx, id, staffId);
+        const allowed = await allowedDecisions(trx, id, staffId, role);
         if (!allowed.includes(op.input.decision)) errors.push({ id, message: `a "${op.input.decision}" decision does not apply to it` });
       }
     }
@@ -255,7 +258,7 @@ export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: nu
         else if (op.kind === 'release') await releaseCaseTx(trx, id, staffId, clock);
         else {
           await claimCaseTx(trx, id, staffId, clock);
-          results.push({ id, ...(await decideCaseTx(trx, id, staffId, op.input, clock, cfg)) });
+          results.push({ id, ...(await decideCaseTx(trx, id, staffId, op.input, clock, cfg, role)) });
         }
       } catch (e) {
         if (e instanceof CaseError || (e as { status?: number }).status) throw new BulkRefused([{ id, message: (e as Error).message }]);

@@ -64,9 +64,9 @@ export async function releaseTask(db: Kysely<Database>, id: number, staffId: num
 }
 
 /** Decides the task's case. */
-export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config) {
+export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string) {
   const t = await loadItem(db, id);
   const c = caseOf(t);
   if (c == null) throw new TaskError(409, `task ${id} is legal work; it is completed from the legal pages`);
-  return decideCase(db, c, staffId, d, clock, cfg).catch(asTaskError);
+  return decideCase(db, c, staffId, d, clock, cfg, role).catch(asTaskError);
 }

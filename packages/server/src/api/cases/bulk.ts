@@ -24,7 +24,8 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const b = req.body;
       const op = 'claim' in b ? { kind: 'claim' as const } : 'release' in b ? { kind: 'release' as const } : { kind: 'decision' as const, input: { decision: b.decision, reason: b.reason, note: b.note, actions: b.actions, allowlist: b.allowlist } };
-      return bulkCases(ctx.db.kysely, b.ids, staffOf(req.principal).staffId, op, ctx.clock, ctx.cfg).catch(caseErrors);
+      const s = staffOf(req.principal);
+      return bulkCases(ctx.db.kysely, b.ids, s.staffId, op, ctx.clock, ctx.cfg, s.role).catch(caseErrors);
     },
   });
 };

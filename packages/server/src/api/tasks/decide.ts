@@ -19,7 +19,8 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       try {
-        const r = await decideTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body, ctx.clock, ctx.cfg);
+        const s = staffOf(req.principal);
+        const r = await decideTask(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, ctx.cfg, s.role);
         return { decided: true as const, action_ids: r.action_ids };
       } catch (e) {
         if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);
