@@ -3,6 +3,7 @@ import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RouteModule } from '../http/route.ts';
+import { ensurePrivateDir } from '../util/file-perms.ts';
 
 export const DEMO_IMAGES = ['avatar-stand-in', 'group-photo-stand-in', 'shared-stand-in'] as const;
 
@@ -19,6 +20,7 @@ function svg(name: string, hue: number): string {
 
 /** Writes the stand-in PNGs into <data>/demo-media once. */
 export async function writeDemoImages(dataDir: string): Promise<string> {
+  ensurePrivateDir(dataDir); // the demo may be the first to create the data directory: owner-only, as the service would
   const dir = join(dataDir, 'demo-media');
   mkdirSync(dir, { recursive: true });
   let hue = 20;
