@@ -34,6 +34,9 @@ export function App() {
 
   useEffect(() => {
     api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
+    const ended = () => setStaff(null);
+    window.addEventListener('vigil:unauthenticated', ended);
+    return () => window.removeEventListener('vigil:unauthenticated', ended);
   }, []);
   useEffect(() => {
     if (staff) api<Wellness>('GET', '/v1/me/settings').then(setWellness, () => {});

@@ -16,6 +16,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   });
   const text = await res.text();
   const data = text ? JSON.parse(text) : {};
+  // A session that ended mid-work: back to the sign-in form, on the same URL, so signing in resumes the view.
+  if (res.status === 401 && path !== '/v1/session') window.dispatchEvent(new Event('vigil:unauthenticated'));
   if (!res.ok) throw new ApiError(res.status, sentence(res.status, data?.error), data?.error?.details);
   if (data?.csrf_token) csrf = data.csrf_token;
   return data as T;

@@ -206,6 +206,13 @@ describe('the reviewer path in Chromium', () => {
     await p.locator('#case-title').waitFor();
     assert.equal(p.url(), deepLink);
     assert.match(await p.locator('#case-title').innerText(), /trade vids \(@cp_links_dm\)/);
+    // A session that ends mid-work returns to the sign-in form on the same view.
+    await fresh.clearCookies();
+    await p.getByRole('link', { name: 'Review queue' }).click();
+    await p.locator('form.login').waitFor();
+    await signIn(p, 'sam', 'sam password 1234');
+    await p.locator('table.cases').waitFor();
+    assert.match(p.url(), /\/console\/queue$/);
     await p.goto(`${base}/console/settings`);
     await p.getByRole('heading', { name: 'Wellness settings' }).waitFor();
     await axe(p, 'settings');
