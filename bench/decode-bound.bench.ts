@@ -31,6 +31,14 @@ async function bigPng(): Promise<Buffer> {
 
 const kb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))![1]);
 const mb = (k: number) => `${Math.round(k / 1024)} MB`;
+/** CPU time (ms) of the whole process and of its main thread (the event loop), from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): { all: number; main: number } {
+  const ticks = (path: string) => {
+    const f = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime
+  };
+  return { all: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const png = await bigPng();
@@ -86,14 +94,19 @@ async function watch<T>(done: Promise<T>): Promise<{ result: T; health: number[]
 }
 
 // The machine's noise floor: /healthz with no uploads, for 3 s.
+const cpuIdle = cpuMs(pid);
 const idle = (await watch(new Promise((r) => setTimeout(r, 3000)))).health;
-console.log(`idle:        healthz p50 ${pct(idle, 50).toFixed(1)} ms, max ${idle.at(-1)!.toFixed(1)} ms over ${idle.length} probes (load average ${loadavg()[0]!.toFixed(1)})`);
+const idleMainMs = cpuMs(pid).main - cpuIdle.main;
+console.log(`idle:        healthz p50 ${pct(idle, 50).toFixed(1)} ms, max ${idle.at(-1)!.toFixed(1)} ms over ${idle.length} probes (load average ${loadavg()[0]!.toFixed(1)}); main thread CPU ${idleMainMs} ms`);
 const before = kb(pid, 'VmRSS');
+const cpu0 = cpuMs(pid);
 const wave = await watch(Promise.all(Array.from({ length: N }, upload)));
 const peak = kb(pid, 'VmHWM');
+const cpu1 = cpuMs(pid);
 const statuses = (xs: { status: number }[]) => Object.entries(xs.reduce<Record<number, number>>((m, x) => ((m[x.status] = (m[x.status] ?? 0) + 1), m), {})).map(([s, n]) => `${n}×${s}`).join(' ');
 const h = wave.health;
 console.log(`${N} at once:   RSS ${mb(before)} before, peak ${mb(peak)} (VmHWM; sampled max ${mb(wave.rssMax)});  healthz p50 ${pct(h, 50).toFixed(1)} ms, max ${h.at(-1)!.toFixed(1)} ms over ${h.length} probes;  ${statuses(wave.result)} in ${(Math.max(...wave.result.map((r) => r.ms)) / 1000).toFixed(1)} s`);
+console.log(`             server CPU ${((cpu1.all - cpu0.all) / 1000).toFixed(1)} s, of which the main thread (event loop) ${cpu1.main - cpu0.main} ms ; less the probes' share at the idle rate, ${Math.round((cpu1.main - cpu0.main - (idleMainMs * h.length) / idle.length) / N)} ms per upload`);
 
 if (process.env.BENCH_DECODE_BURST === '0') {
   server.child.kill('SIGTERM');
