@@ -4,7 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -20,6 +21,14 @@ import { ingestEvents, validateEvents } from '../../server/src/ingest/ingest.ts'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = join(ROOT, '.tmp', 'screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core in the page: no serious or critical WCAG 2.1 A/AA violation. */
+async function axe(page: import('playwright-core').Page, what: string) {
+  await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate(async () => (await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations.map((v: any) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target })));
+  assert.deepEqual(r.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical'), [], what);
+}
 
 describe('legal page in Chromium', () => {
   let ta: TestApp;
@@ -67,6 +76,7 @@ describe('legal page in Chromium', () => {
     await page.getByText('XML as it will be sent').click();
     assert.match(await page.locator('pre.xml').innerText(), /<screenName>text_only_case<\/screenName>/);
     await page.screenshot({ path: join(SHOTS, '20-legal-report.png'), fullPage: true });
+    await axe(page, 'legal reports');
     await page.getByRole('button', { name: 'Send to NCMEC' }).click();
     await page.getByRole('status').filter({ hasText: 'queued for filing' }).waitFor();
     await work();
@@ -84,6 +94,7 @@ describe('legal page in Chromium', () => {
     await row.getByRole('button', { name: 'Renew 90 days' }).click();
     await row.getByRole('button', { name: 'Renew 90 days' }).waitFor({ state: 'detached' });
     await page.screenshot({ path: join(SHOTS, '21-legal-requests.png'), fullPage: true });
+    await axe(page, 'law-enforcement requests');
     const holds = await ta.ctx.db.kysely.selectFrom('legal_holds').select('expires_at').where('subject_id', '=', 'acc-text').execute();
     assert.equal(holds.length, 2, 'the request and its renewal each hold the account');
   });
