@@ -17,6 +17,7 @@ import { isPrivateAddress } from '../src/util/ssrf.ts';
 const PUBLIC = '203.0.113.7';
 const REBIND = 'rebind.test';
 const LOCAL = 'local.test';
+const MIXED = 'mixed.test'; // a public and a loopback record at once
 
 describe('SSRF: which addresses are private', () => {
   it('lets public IPv4 through and refuses private ones, also written as IPv4-mapped IPv6', () => {
@@ -60,6 +61,7 @@ describe('SSRF: the request connects to the address that was checked', () => {
       process.nextTick(() => ((o as { all?: boolean }).all ? callback(null, [{ address: a, family: 4 }]) : callback(null, a, 4)));
     };
     (dns.promises as { lookup: unknown }).lookup = async (host: string, opts?: { all?: boolean }) => {
+      if (host === MIXED) return [{ address: PUBLIC, family: 4 }, { address: '127.0.0.1', family: 4 }];
       const a = answer(host);
       if (a === undefined) return origPromise(host, opts as never);
       return opts?.all ? [{ address: a, family: 4 }] : { address: a, family: 4 };
@@ -90,6 +92,11 @@ describe('SSRF: the request connects to the address that was checked', () => {
   it('a name resolving to loopback is refused with 400 before any connection', async () => {
     answers = ['127.0.0.1'];
     await assert.rejects(fetchMedia(`http://${REBIND}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), (e: unknown) => e instanceof MediaFetchError && e.status === 400);
+    assert.deepEqual(hits, []);
+  });
+
+  it('refuses a name with any loopback record, even beside a public one', async () => {
+    await assert.rejects(fetchMedia(`http://${MIXED}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), (e: unknown) => e instanceof MediaFetchError && e.status === 400);
     assert.deepEqual(hits, []);
   });
 

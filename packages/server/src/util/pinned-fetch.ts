@@ -26,8 +26,6 @@ export interface PinnedRequestOptions {
 export interface PinnedResponse {
   status: number;
   headers: Headers;
-  /** The address that was connected to. */
-  address: string;
   body: AsyncIterable<Buffer>;
   /** Stops reading and closes the connection. */
   cancel(): void;
@@ -36,11 +34,12 @@ export interface PinnedResponse {
 /** Resolves and checks `url` (throws UnsafeUrlError when refused), then requests it from the checked address. */
 export async function pinnedRequest(raw: string, o: PinnedRequestOptions): Promise<PinnedResponse> {
   const target = await checkUrl(raw, o.allowPrivate, o.resolve ?? systemResolver);
-  const { url, host, address, family } = target;
-  // Every lookup the socket makes gets the checked address, never a fresh answer.
+  const { url, host, addresses } = target;
+  // Every lookup the socket makes gets the checked addresses, never a fresh answer (all of them when
+  // the socket asks for all, to try each in turn as it would with real DNS: a dual-stack host).
   const lookup: LookupFunction = (_name, opts, cb) => {
-    if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
-    else cb(null, address, family);
+    if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
+    else cb(null, addresses[0]!.address, addresses[0]!.family);
   };
   const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs);
   const mod = url.protocol === 'https:' ? https : http;
@@ -61,7 +60,7 @@ export async function pinnedRequest(raw: string, o: PinnedRequestOptions): Promi
           if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
           else if (v !== undefined) headers.set(k, v);
         }
-        resolve({ status: res.statusCode ?? 0, headers, address, body: res, cancel: () => res.destroy() });
+        resolve({ status: res.statusCode ?? 0, headers, body: res, cancel: () => res.destroy() });
       },
     );
     req.on('error', (e) => reject(signal.aborted ? new Error(`timed out after ${o.timeoutMs} ms`) : e));

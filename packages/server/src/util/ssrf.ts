@@ -40,9 +40,8 @@ export interface CheckedTarget {
   url: URL;
   /** Host name without IPv6 brackets. */
   host: string;
-  /** The address that was checked; a request must connect to exactly this one (no second lookup). */
-  address: string;
-  family: 4 | 6;
+  /** The addresses that were checked, in resolver order; a request connects only to these (no second lookup). */
+  addresses: { address: string; family: 4 | 6 }[];
 }
 
 /**
@@ -59,8 +58,7 @@ export async function checkUrl(raw: string, allowPrivate: boolean, resolve: Reso
     const bad = addrs.find((a) => isPrivateAddress(a.address));
     if (bad) throw new UnsafeUrlError(`${host} resolves to ${bad.address}, a private or loopback address`);
   }
-  const first = addrs[0]!;
-  return { url, host, address: first.address, family: isIP(first.address) === 6 ? 6 : 4 };
+  return { url, host, addresses: addrs.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? (6 as const) : (4 as const) })) };
 }
 
 function httpUrl(raw: string): URL {
