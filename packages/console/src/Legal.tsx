@@ -90,7 +90,12 @@ function LeRequests() {
   const [rows, setRows] = useState<LeRequest[]>([]);
   const [message, setMessage] = useState('');
   const [form, setForm] = useState({ kind: 'preservation', agency: '', case_number: '', subject: '', due: '' });
-  const load = () => api<{ requests: LeRequest[] }>('GET', '/v1/legal/le-requests').then((r) => setRows(r.requests), (e) => setMessage(e.message));
+  // Deadline reminders are legal work items of their own (no review case): shown here, beside the ledger.
+  const [due, setDue] = useState<{ id: number; reason: string; created_at: string }[]>([]);
+  const load = () => {
+    api<{ requests: LeRequest[] }>('GET', '/v1/legal/le-requests').then((r) => setRows(r.requests), (e) => setMessage(e.message));
+    api<{ tasks: { id: number; reason: string; created_at: string }[] }>('GET', '/v1/tasks?queue=legal-requests&limit=100').then((r) => setDue(r.tasks), () => setDue([]));
+  };
   useEffect(() => {
     load();
   }, []);
@@ -118,6 +123,12 @@ function LeRequests() {
         <button type="submit">Record</button>
         {message && <span className="notice" role="status">{message}</span>}
       </form>
+      {due.length > 0 && (
+        <section aria-labelledby="due-soon">
+          <h2 id="due-soon">Due within three days</h2>
+          <ul>{due.map((d) => <li key={d.id}>{d.reason}</li>)}</ul>
+        </section>
+      )}
       <table className="tasks le">
         <thead><tr><th>#</th><th>Kind</th><th>Agency</th><th>Case</th><th>Status</th><th>Due</th><th>Preserved until</th><th>Non-disclosure</th><th /></tr></thead>
         <tbody>
