@@ -60,6 +60,21 @@ for (const dialect of DIALECTS) {
       assert.ok(by.length >= 2, `several workers analysed events (${by.map((b) => b.worker)})`);
     });
 
+    it('keeps the order of concurrent batches about the same subjects while workers run', async () => {
+      const handlers = jobHandlers(ta.ctx.cfg);
+      const workers = Array.from({ length: 2 }, (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `c${i}`, batch: 5 }));
+      let sending = true;
+      const running = (async () => {
+        while (sending) await Promise.all(workers.map((w) => w.runOnce()));
+      })();
+      const all = events(400, 4, 'conc');
+      await Promise.all(Array.from({ length: 40 }, (_, b) => ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(all.slice(b * 10, b * 10 + 10)), ta.clock)));
+      sending = false;
+      await running;
+      await drain(workers);
+      assert.deepEqual(await audit(ta), { lost: 0, duplicates: 0, outOfOrder: 0 });
+    });
+
     it('redelivers the jobs of a worker that died holding them, once its lease ends, still in order', async () => {
       await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(60, 3, 'crash')), ta.clock);
       const handlers = jobHandlers(ta.ctx.cfg);

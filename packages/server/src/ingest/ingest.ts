@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ZodError } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { enqueue } from '../queue/jobs.ts';
-import { partitionOf } from '../queue/partition.ts';
+import { lockPartitions, partitionOf } from '../queue/partition.ts';
 import { toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { platformEvent, subjectOf, type PlatformEvent } from './events.ts';
@@ -95,6 +95,7 @@ export async function ingestEvents(
   const now = iso(clock.now());
   const inserted = new Set<string>();
   await db.transaction().execute(async (trx) => {
+    await lockPartitions(trx, platform, events);
     for (let i = 0; i < events.length; i += 200) {
       const rows = events.slice(i, i + 200).map((e) => {
         const s = subjectOf(e);
