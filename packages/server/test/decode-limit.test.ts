@@ -93,11 +93,15 @@ describe('decode limits', () => {
       assert.equal(refused.statusCode, 503, refused.body);
       assert.equal(refused.headers['retry-after'], '7');
       assert.equal(refused.json().error.code, 'decoder_busy');
-      // HMA's lookup by upload decodes too, and is refused the same way.
+      // Every other route that decodes an upload is refused the same way.
+      const match = await ta.app.inject({ method: 'POST', url: '/v1/match', payload: up.payload, headers: { ...up.headers, ...key } });
+      assert.equal(match.statusCode, 503, match.body);
       const photo = multipart(img, 'photo');
-      const hma = await ta.app.inject({ method: 'POST', url: '/m/lookup', payload: photo.payload, headers: { ...photo.headers, ...staff } });
-      assert.equal(hma.statusCode, 503, hma.body);
-      assert.equal(hma.headers['retry-after'], '7');
+      for (const url of ['/m/lookup', '/h/hash']) {
+        const hma = await ta.app.inject({ method: 'POST', url, payload: photo.payload, headers: { ...photo.headers, ...staff } });
+        assert.equal(hma.statusCode, 503, `${url}: ${hma.body}`);
+        assert.equal(hma.headers['retry-after'], '7');
+      }
       hold.release();
       const r = await queued;
       assert.equal(r.statusCode, 200, 'the queued upload is hashed once a slot frees: ' + r.body);
