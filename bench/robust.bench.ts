@@ -51,7 +51,8 @@ if (want('false')) {
     quality.push(h.quality);
     probes.push([
       { family: 'image', w: words(h.pdq) },
-      ...DIHEDRAL_NAMES.map((n) => ({ family: 'dihedral', w: words(h.dihedral[n]!) })),
+      // As matching does: no dihedral lookups for an image with quality < 50 (match-media.ts).
+      ...(h.quality >= 50 ? DIHEDRAL_NAMES.map((n) => ({ family: 'dihedral', w: words(h.dihedral[n]!) })) : []),
       ...h.views.map((v) => ({ family: v.view, w: words(v.pdq) })),
     ]);
   }

@@ -14,6 +14,8 @@ export interface ImageQuery {
   md5?: string | null;
   sha256?: string | null;
   dihedral?: Record<string, string> | null;
+  /** PDQ quality of the image: below 50 (upstream's floor) its dihedral hashes are not looked up. */
+  quality?: number | null;
   views?: { view: string; pdq: string; transform?: string }[] | null;
 }
 
@@ -22,7 +24,8 @@ type Probe = { q: { pdq?: string | null; md5?: string | null; sha256?: string | 
 /** Every lookup an image needs: exact hashes and PDQ as is, then its dihedral variants, then its views. */
 export function imageProbes(h: ImageQuery, threshold: number): Probe[] {
   const probes: Probe[] = [{ q: { pdq: h.pdq, md5: h.md5, sha256: h.sha256 }, threshold, ...(h.pdq && (h.dihedral || h.views) ? { transform: 'identity' } : {}) }];
-  for (const [name, pdq] of Object.entries(h.dihedral ?? {})) probes.push({ q: { pdq }, threshold, transform: name });
+  // A flat image's bits are mostly noise around its median; its 7 variants would be 7 more chances of a chance match.
+  if (h.quality == null || h.quality >= 50) for (const [name, pdq] of Object.entries(h.dihedral ?? {})) probes.push({ q: { pdq }, threshold, transform: name });
   for (const v of h.views ?? []) probes.push({ q: { pdq: v.pdq }, threshold: viewThreshold(v.view, threshold), transform: v.transform ?? 'identity', view: v.view });
   return probes;
 }
