@@ -58,6 +58,9 @@ describe('combinations declared in the list', () => {
       ['troco vídeos de novinhas', 'group_name'], ['Tausche Videos von Minderjährigen', 'group_name'], ['обмен видео школьниц', 'group_name'], ['ᴄᴘ ʟɪɴᴋꜱ', 'group_name'],
       ['preteen_modelz', 'username'], ['بيع فيديوهات قاصرات', 'group_name'], ['नाबालिग वीडियो बेचना', 'group_name'], ['jual video bocil, pm', 'bio'], ['𝖈𝖕 𝖙𝖗𝖆𝖉𝖊', 'group_name'],
     ] as const) assert.ok(flagged(text, surface), text);
+    for (const name of ['youngtrader', 'littletrader', 'kidtrades', 'babyboomer_trader', 'mapleleaf', 'cpuguy', 'linkinpark_fan', 'kinderchocolate', 'lolita_lempicka', 'kingpassport']) {
+      assert.ok(!flagged(name, 'username'), name);
+    }
     // Explicit minor words still make a username of a minor word and a media word.
     assert.ok(flagged('underagevids', 'username'));
     assert.ok(flagged('novinhasfotos', 'username'));
