@@ -3,7 +3,11 @@
 // background jobs that wait for a slot instead of failing. Limits come from config `decode`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { decodeLuma, hashMedia, hammingDistance } from '@vigil/pdq';
@@ -57,6 +61,7 @@ describe('decode limits', () => {
   let key: Record<string, string>;
   let staff: Record<string, string>;
   let img: Buffer;
+  let video: Buffer; // 1 s of 1200×900 frames made from a generated picture
   let server: Server;
   let base = '';
 
@@ -69,6 +74,11 @@ describe('decode limits', () => {
     const lead = await staffSession(ta, 'lead');
     staff = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
     img = await picture(160, 120);
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-video-'));
+    writeFileSync(join(dir, 'f.png'), await picture(1200, 900));
+    execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', join(dir, 'f.png'), '-t', '1', '-r', '4', '-pix_fmt', 'yuv420p', '-y', join(dir, 'v.mp4')]);
+    video = readFileSync(join(dir, 'v.mp4'));
+    rmSync(dir, { recursive: true, force: true });
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(img));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -137,10 +147,28 @@ describe('decode limits', () => {
     assert.equal(b.md5, full.md5, 'exact hashes are of the uploaded bytes');
   });
 
-  it('stops a decode that overruns its time limit (422) and frees its slot', async () => {
-    decodeLimiter.configure({ timeoutMs: 1 }); // shorter than any decode, even of a tiny image
+  it('has ffmpeg scale video frames over hashPixels before PDQ sees them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-video-bound-'));
     try {
-      const up = multipart(img);
+      writeFileSync(join(dir, 'v.mp4'), video);
+      // A wrapper records the arguments the hasher gives ffmpeg: the frame size it asks for.
+      const log = join(dir, 'args.log');
+      const wrapper = join(dir, 'ffmpeg-wrapper.sh');
+      writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> '${log}'\nexec ffmpeg "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      const h = await decodeLimiter.hash(readFileSync(join(dir, 'v.mp4')), { video: { ffmpegPath: wrapper } });
+      assert.equal(h.kind, 'video');
+      assert.ok(h.kind === 'video' && h.frames.length > 0 && h.width === 1200, 'hashed, reporting the stored frame size');
+      assert.match(readFileSync(log, 'utf8'), / -s 600x450 /, '1200×900 frames are scaled to at most 270 000 pixels');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops a decode that overruns its time limit (422) and frees its slot', async () => {
+    decodeLimiter.configure({ timeoutMs: 1 }); // shorter than any video decode: ffprobe and ffmpeg are processes to start
+    try {
+      const up = multipart(video);
       const r = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
       assert.equal(r.statusCode, 422, r.body);
       assert.equal(r.json().error.code, 'decode_timeout');
