@@ -6,7 +6,8 @@
 // Latency is per event, accepted (events.received_at) → analysed (event_analyses.analysed_at). Lost, duplicated
 // and out-of-order analyses are counted from the database after each run (test/analysis-audit.ts).
 //
-//   npm run bench pipeline -- [--events N] [--rate R] [--duration S] [--store sqlite|postgres[,…]] [--json]
+//   npm run bench pipeline -- [--events N] [--rate R] [--duration S] [--store sqlite|postgres[,…]] [--loops L] [--json]
+// (--loops: worker loops in the PostgreSQL worker process, default 1)
 // Without --rate: both runs, the open loop at 1,000 events/s for 60 s. With --rate: only the open loop at R.
 // --json makes the last line {"results":[…],"open_loop":[…]}.
 import { cpus } from 'node:os';
@@ -22,11 +23,15 @@ function flag(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 }
 const JSON_OUT = process.argv.includes('--json');
+// Interrupted: exit normally, so the process helpers stop the vigil processes this run started.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 const EVENTS = Number(flag('events') ?? process.env.BENCH_PIPELINE_EVENTS ?? 5000);
 const RATE = flag('rate') === undefined ? undefined : Number(flag('rate'));
 const DURATION = Number(flag('duration') ?? 60);
 const STORES = (flag('store') ?? 'sqlite,postgres,jetstream').split(',').map((s) => s.trim());
 const BATCH = 100;
+/** Worker loops in the worker process (PostgreSQL; SQLite has one writer, so its server runs one). */
+const LOOPS = Number(flag('loops') ?? 1);
 const log = (...a: unknown[]) => (JSON_OUT ? console.error(...a) : console.log(...a));
 
 for (const s of STORES) if (!['sqlite', 'postgres', 'jetstream'].includes(s)) throw new Error(`--store: unknown store "${s}" (sqlite, postgres, jetstream)`);
@@ -58,7 +63,7 @@ async function deploy(store: string): Promise<Deployment> {
     processes.push(await startServerProcess({ ...t.env, VIGIL_WORKERS: '1' }, await freePort()));
   } else {
     processes.push(await startServerProcess({ ...t.env, VIGIL_WORKERS: '0' }, await freePort()));
-    processes.push(await startWorkerProcess({ ...t.env, VIGIL_WORKERS: '1' }, await freePort()));
+    processes.push(await startWorkerProcess({ ...t.env, VIGIL_WORKERS: String(LOOPS) }, await freePort()));
   }
   return {
     t, key, server: processes[0]!, processes,
@@ -77,15 +82,20 @@ const post = async (d: Deployment, events: unknown[]) => {
   if (r.status !== 200) throw new Error(`ingest: ${r.status} ${await r.text()}`);
 };
 
-/** Waits until every event of the run is analysed, or nothing has moved for 60 s (what is left is lost). */
-async function settle(d: Deployment, run: string, total: number): Promise<void> {
+/**
+ * Waits until every event of the run is analysed, or nothing has moved for 60 s (what is left is lost), or
+ * 15 minutes have passed (an overloaded run; what is left is reported as still queued, not lost).
+ */
+async function settle(d: Deployment, run: string, total: number): Promise<boolean> {
   let last = -1;
   let since = Date.now();
+  const cap = Date.now() + 15 * 60_000;
   for (;;) {
+    if (Date.now() > cap) return false;
     const n = Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
-    if (n >= total) return;
+    if (n >= total) return true;
     if (n !== last) [last, since] = [n, Date.now()];
-    if (Date.now() - since > 60_000) return;
+    if (Date.now() - since > 60_000) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -129,16 +139,20 @@ for (const store of STORES) {
     const ticks = Math.round((DURATION * rate) / perTick);
     const start = performance.now();
     const pending: Promise<void>[] = [];
+    let refused = 0; // batches the server did not accept (overload): never accepted, so not counted as lost
     for (let k = 0; k < ticks; k++) {
       const due = start + k * 50;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(post(d, Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j))));
+      pending.push(post(d, Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j))).catch(() => void refused++));
     }
     await Promise.all(pending);
-    await settle(d, run, ticks * perTick);
+    const accepted = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM events WHERE external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
+    const finished = await settle(d, run, accepted);
     const lat = await latencies(d, run);
     const a = await analysisAudit(d.t.db.kysely, `${run}-`);
+    if (refused) log(`${store}: ${refused} open-loop batches were not accepted (connection refused or timed out: the server was overloaded)`);
+    if (!finished) log(`${store}: ${a.lost} accepted events were still queued after 15 minutes (reported as lost below)`);
     const o = { store, rate, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
     openLoop.push(o);
     log(`${store.padEnd(9)} open loop ${rate.toLocaleString('en')} events/s for ${DURATION} s: latency p50 ${o.p50_ms} ms  p99 ${o.p99_ms} ms  lost ${o.lost}  duplicates ${o.duplicates}  out of order ${o.out_of_order}`);
