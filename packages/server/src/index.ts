@@ -17,7 +17,7 @@ export { platformEvent, EVENT_TYPES, type PlatformEvent } from './ingest/events.
 export { ingestEvents, validateEvents } from './ingest/ingest.ts';
 export { emitWebhook } from './webhooks/outbox.ts';
 export { signPayload, verifySignature } from './webhooks/sign.ts';
-export { seedDemo, isSeeded, demoEvents, DEMO_ADMIN } from './demo/seed.ts';
+export { seedDemo, seedCrowd, isSeeded, demoEvents, DEMO_ADMIN } from './demo/seed.ts';
 export { writeDemoImages, demoMediaRoute } from './demo/images.ts';
 export { systemClock, type Clock } from './util/time.ts';
 export { backtestRule, type BacktestReport } from './detect/backtest.ts';

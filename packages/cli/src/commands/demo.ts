@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { demoMediaRoute, isSeeded, seedDemo, startService, writeDemoImages, DEMO_ADMIN } from '@vigil/server';
+import { demoMediaRoute, isSeeded, seedCrowd, seedDemo, startService, writeDemoImages, DEMO_ADMIN } from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 import { stopOnSignals } from './serve.ts';
 import { findXsd } from '@vigil/ncmec';
@@ -59,6 +59,10 @@ export function demoCommand(program: Command) {
         } catch (e) {
           lines.push(`  Messenger: seeding conversations failed: ${(e as Error).message}`);
         }
+        // A few hundred generated ordinary subjects with reports, so paging, search and bulk have work to show.
+        const crowd = await seedCrowd(svc.ctx.db, svc.ctx.clock, `${svc.url}/demo-media`);
+        svc.ctx.jobsAdded();
+        lines.push(`  Generated crowd: ${crowd} more events (a few hundred cases for paging, search and bulk decisions).`);
       } else {
         lines.push(`  Demo data already seeded; staff login "${DEMO_ADMIN}" (its password was printed on the first run; reset it with \`vigil admin password ${DEMO_ADMIN}\`).`);
       }

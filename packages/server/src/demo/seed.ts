@@ -136,7 +136,16 @@ export async function seedDemo(db: Db, clock: Clock, mediaBase?: string): Promis
   const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
   const events = validateEvents(demoEvents(clock.now(), mediaBase));
   await ingestEvents(db.kysely, 'default', events, clock, key.id);
+  return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length };
+}
+
+/**
+ * The generated crowd (see crowdEvents), ingested through the same pipeline; `vigil demo` adds it after the
+ * demo's own data and conversations, so those are processed first. Returns how many events it added.
+ */
+export async function seedCrowd(db: Db, clock: Clock, mediaBase?: string): Promise<number> {
+  const key = await db.kysely.selectFrom('api_keys').select('id').where('name', '=', 'demo platform').executeTakeFirst();
   const crowd = crowdEvents(clock.now(), mediaBase);
-  for (let i = 0; i < crowd.length; i += 500) await ingestEvents(db.kysely, 'default', validateEvents(crowd.slice(i, i + 500)), clock, key.id);
-  return { adminUsername: DEMO_ADMIN, adminPassword, ingestKey: key.key, events: events.length + crowd.length };
+  for (let i = 0; i < crowd.length; i += 500) await ingestEvents(db.kysely, 'default', validateEvents(crowd.slice(i, i + 500)), clock, key ? Number(key.id) : undefined);
+  return crowd.length;
 }
