@@ -261,7 +261,13 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
                 .filter(([k]) => subject[k] !== undefined && subject[k] !== null)
                 .map(([k, label]) => <div key={k}><dt>{label}</dt><dd>{String(subject[k])}</dd></div>)}
             </dl>
-            {Array.isArray(subject.members) && <p>{subject.members.length} current member{subject.members.length === 1 ? '' : 's'}: {(subject.members as Member[]).slice(0, 30).map((m) => m.account_id).join(', ')}{subject.members.length > 30 ? ' …' : ''}</p>}
+            {Array.isArray(subject.members) && (
+              <p>
+                {subject.members.length} current member{subject.members.length === 1 ? '' : 's'} (each links to the member's cases):{' '}
+                {(subject.members as Member[]).slice(0, 30).map((m, i) => <span key={m.account_id}>{i > 0 && ', '}<Link to={`/queue?status=all&q=${encodeURIComponent(m.account_id)}`} title={`joined ${m.joined_at}`}>{m.account_id}</Link></span>)}
+                {subject.members.length > 30 ? ' …' : ''}
+              </p>
+            )}
           </section>
         )}
 
