@@ -20,8 +20,8 @@ import { relayQueueCreated } from './migrations/0016_relay_queue_created.ts';
 import { cases } from './migrations/0017_cases.ts';
 import { relayAbuseLimits } from './migrations/0019_relay_abuse_limits.ts';
 import { keyMaterial } from './migrations/0020_key_material.ts';
-import { partitions } from './migrations/0022_partitions.ts';
 import { reviewerExposure } from './migrations/0021_reviewer_exposure.ts';
+import { partitions } from './migrations/0022_partitions.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -45,8 +45,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0017_cases': cases(dialect),
     '0019_relay_abuse_limits': relayAbuseLimits(),
     '0020_key_material': keyMaterial(),
-    '0022_partitions': partitions(dialect),
     '0021_reviewer_exposure': reviewerExposure(dialect),
+    '0022_partitions': partitions(dialect),
   };
 }
 
