@@ -23,9 +23,13 @@ export const textAnalyser: Analyser = async ({ trx, event }) => {
     if (!p.text) continue;
     for (const h of detect(p.text, p.surface, list).hits) {
       out.push({
-        subjectType: p.subjectType, subjectId: p.subjectId, kind: 'text.term', severity: h.weight >= 3 ? SEVERITY.high : SEVERITY.medium,
-        summary: `${p.surface} contains the coded term "${h.term}" ("${h.original}") with ${h.context.map((c) => `"${c.original}"`).join(', ') || 'no context'}`,
-        evidence: { term: h.term, category: h.category, surface: p.surface, original: h.original, span: h.span, normalised: h.normalised, steps: h.steps, context: h.context, list_version: list.version, text: p.text },
+        // The list declares each combination's severity; the summary is the detector's own explanation.
+        subjectType: p.subjectType, subjectId: p.subjectId, kind: 'text.term', severity: SEVERITY[h.severity],
+        summary: `${p.surface.replace(/_/g, ' ')}: ${h.explanation}`,
+        evidence: {
+          term: h.term, category: h.category, surface: p.surface, original: h.original, span: h.span, normalised: h.normalised, steps: h.steps, context: h.context,
+          combination: h.combination, score: h.score, weight: h.weight, domain: h.domain, list_version: list.version, text: p.text,
+        },
         key: `${p.surface}:${h.term}:${h.span.start}`,
       });
     }
