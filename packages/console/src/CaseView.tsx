@@ -121,7 +121,8 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
 
   useShortcut('Escape', back);
   useShortcut('c', () => { if (c?.allowed.claim) void claim(); else if (c?.allowed.release) void release(); });
-  useShortcut('d', () => (panel.current?.querySelector('input,button,select,textarea') as HTMLElement | null)?.focus());
+  // The first control that can take focus (a button is disabled while a request is under way).
+  useShortcut('d', () => (panel.current?.querySelector('input:not(:disabled),button:not(:disabled),select:not(:disabled),textarea:not(:disabled)') as HTMLElement | null)?.focus());
   useShortcut('r', () => (document.querySelector('[data-reveal]') as HTMLElement | null)?.click());
   useShortcut('n', () => void claimNext(new URLSearchParams(lastQueue.get().split('?')[1] ?? '')).then((m) => m && setMessage(m), (e) => setMessage(e.message)));
 

@@ -172,6 +172,7 @@ describe('the reviewer path in Chromium', () => {
     await page.getByLabel('Other policy violation').check();
     await page.check('input[name=action-restrict]');
     await page.fill('#reason', 'advertises trading');
+    await shot(page, 'case-top');
     // Scrolled to the bottom of a long case, the panel is still on screen.
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     const box = await panel.boundingBox();
