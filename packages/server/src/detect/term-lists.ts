@@ -28,8 +28,21 @@ export async function saveTermList(db: Kysely<Database>, raw: unknown, actor: st
   });
 }
 
+const SYSTEM = 'system:default-terms';
+const comparable = (l: TermList) => toJson({ ...l, version: 0 });
+
+/**
+ * Seeds the built-in list on an empty database, and upgrades a database whose list in force is an earlier
+ * built-in one that nobody edited (saved by the system, not by staff) when the built-in list changed: a new,
+ * audited version. A list an operator saved is never replaced.
+ */
 export async function ensureDefaultTermList(db: Kysely<Database>, clock: Clock): Promise<boolean> {
-  if (await currentTermList(db)) return false;
-  await saveTermList(db, DEFAULT_TERM_LIST, 'system:default-terms', clock);
+  const row = await db.selectFrom('term_lists').select(['version', 'created_by']).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (row) {
+    if (row.created_by !== SYSTEM) return false;
+    const current = await currentTermList(db);
+    if (current && comparable(current) === comparable(parseTermList({ ...DEFAULT_TERM_LIST, version: 1 }))) return false;
+  }
+  await saveTermList(db, DEFAULT_TERM_LIST, SYSTEM, clock);
   return true;
 }
