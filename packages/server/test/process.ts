@@ -34,8 +34,9 @@ export interface ServerProcess {
   output(): string;
 }
 
-export async function startServerProcess(env: Record<string, string | undefined>, port: number, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve', '--port', String(port), ...args], {
+/** Spawns a `vigil` command and waits until `url`/readyz answers (30 s), or fails with what it printed. */
+async function startVigilProcess(what: string, cliArgs: string[], env: Record<string, string | undefined>, url: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...cliArgs], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,36 +44,9 @@ export async function startServerProcess(env: Record<string, string | undefined>
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
-    try {
-      const r = await fetch(`${url}/readyz`);
-      if (r.ok) return { child, url, output: () => out };
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become ready:\n${out}`);
-}
-
-/** Runs `vigil worker` as a real child process; ready once its metrics port answers /readyz. */
-export async function startWorkerProcess(env: Record<string, string | undefined>, metricsPort: number, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'worker', '--metrics-port', String(metricsPort), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${metricsPort}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${out}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited early (${child.exitCode}):\n${out}`);
     try {
       if ((await fetch(`${url}/readyz`)).ok) return { child, url, output: () => out };
     } catch {
@@ -81,7 +55,16 @@ export async function startWorkerProcess(env: Record<string, string | undefined>
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`worker did not become ready:\n${out}`);
+  throw new Error(`${what} did not become ready:\n${out}`);
+}
+
+export function startServerProcess(env: Record<string, string | undefined>, port: number, args: string[] = []): Promise<ServerProcess> {
+  return startVigilProcess('server', ['serve', '--port', String(port), ...args], env, `http://127.0.0.1:${port}`);
+}
+
+/** Runs `vigil worker` as a real child process; ready once its metrics port answers /readyz. */
+export function startWorkerProcess(env: Record<string, string | undefined>, metricsPort: number, args: string[] = []): Promise<ServerProcess> {
+  return startVigilProcess('worker', ['worker', '--metrics-port', String(metricsPort), ...args], env, `http://127.0.0.1:${metricsPort}`);
 }
 
 export function waitExit(child: ChildProcess): Promise<number | null> {
