@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
+import { DIALECTS, testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { ensureDefaultRules } from '../../server/src/detect/rules-store.ts';
 import { ingestEvents, validateEvents } from '../../server/src/ingest/ingest.ts';
@@ -28,7 +28,7 @@ const SHOTS = process.env.VIGIL_SHOTS ?? '/tmp/shots';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CASES = 240;
 
-describe('the reviewer path in Chromium', () => {
+for (const dialect of DIALECTS) describe(`the reviewer path in Chromium (${dialect})`, () => {
   let ta: TestApp;
   let browser: Browser;
   let base = '';
@@ -55,7 +55,7 @@ describe('the reviewer path in Chromium', () => {
     const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
     const mediaDir = await writeDemoImages(mkdtempSync(join(tmpdir(), 'vigil-media-')));
-    ta = await testApp('sqlite', { media: { ...loadConfig({ env: {} }).media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
+    ta = await testApp(dialect, { media: { ...loadConfig({ env: {} }).media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
     await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
     await ensureDefaultTermList(ta.ctx.db.kysely, ta.clock);
     await createStaff(ta.ctx.db.kysely, { username: 'rita', role: 'reviewer', password: 'rita password 123' }, 'test', ta.clock);
