@@ -21,7 +21,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: ctx.cfg.bodyLimitBytes,
-    trustProxy: false,
+    trustProxy: ctx.cfg.trustProxy ? ctx.cfg.trustProxy.split(',').map((s) => s.trim()).filter(Boolean) : false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -11,6 +11,11 @@ export const configSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     host: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Behind a load balancer: the proxies whose X-Forwarded-For to believe (comma-separated addresses or CIDRs, as
+     * Fastify's trustProxy takes them), so per-address limits see clients, not the balancer. Empty: none.
+     */
+    trustProxy: z.string().default(''),
     dataDir: z.string().min(1).default('./data'),
     /**
      * 32 bytes in base64, the same for every process: seals the vault, private-matching and relay keys kept in the
@@ -215,6 +220,7 @@ export class ConfigError extends Error {}
 const ENV_MAP: Record<string, keyof Config> = {
   PORT: 'port',
   HOST: 'host',
+  VIGIL_TRUST_PROXY: 'trustProxy',
   VIGIL_DATA: 'dataDir',
   DATABASE_URL: 'databaseUrl',
   LOG_LEVEL: 'logLevel',

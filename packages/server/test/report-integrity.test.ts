@@ -177,6 +177,17 @@ for (const dialect of DIALECTS) {
     });
     after(async () => ta.close());
 
+    it('7b. behind a trusted proxy, registrations are counted per client address, not per proxy', async () => {
+      const proxied = await testApp(dialect, { ...relayConfig({ registrationsPerAddressPerHour: 2 }), trustProxy: '127.0.0.1' });
+      try {
+        const reg = (name: string, client: string) => proxied.app.inject({ method: 'POST', url: '/relay/v1/accounts', headers: { 'x-forwarded-for': client }, payload: { username: name, password: `${name} password 123` } });
+        assert.deepEqual([(await reg('px_a1', '203.0.113.7')).statusCode, (await reg('px_a2', '203.0.113.7')).statusCode, (await reg('px_a3', '203.0.113.7')).statusCode], [201, 201, 429]);
+        assert.equal((await reg('px_b1', '203.0.113.8')).statusCode, 201, 'another client behind the same proxy has its own count');
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('7. registrations, sends, reports, blob bytes and sockets are limited: 429 with retry-after, never a 5xx', async () => {
       const a = await m.user('q_alice');
       const b = await m.user('q_bob');
