@@ -108,7 +108,14 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
   const db = ctx.db.kysely;
   const platform = ctx.cfg.relay.platform;
   const maxSockets = ctx.cfg.relay.limits.socketsPerAccount;
-  const open = new Map<string, number>(); // account → sockets open in this process
+  // Sockets per account in this process. A slot is taken when the upgrade is accepted (before the handshake), so
+  // simultaneous upgrades cannot all pass the check, and given back when the socket closes, served or not.
+  const open = new Map<string, number>();
+  const release = (accountId: string) => {
+    const n = (open.get(accountId) ?? 1) - 1;
+    if (n > 0) open.set(accountId, n);
+    else open.delete(accountId);
+  };
 
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH) return refuse(socket, 400, `no WebSocket at ${req.url}`);
@@ -118,6 +125,8 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
       (account) => {
         if (!account) return refuse(socket, 401, 'unknown device token, or the account is banned');
         if (maxSockets && (open.get(account.accountId) ?? 0) >= maxSockets) return refuse(socket, 429, `at most ${maxSockets} open connections per account: close one first`, 30);
+        open.set(account.accountId, (open.get(account.accountId) ?? 0) + 1);
+        socket.once('close', () => release(account.accountId));
         wss.handleUpgrade(req, socket, head, (ws) => serve(ws, account.accountId, token));
       },
       (e) => {
@@ -156,7 +165,6 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
       }
     };
     const unsubscribe = hub.subscribe(accountId, () => void pump());
-    open.set(accountId, (open.get(accountId) ?? 0) + 1);
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
@@ -167,9 +175,6 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
     ws.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
-      const n = (open.get(accountId) ?? 1) - 1;
-      if (n > 0) open.set(accountId, n);
-      else open.delete(accountId);
     });
     ws.on('error', (e) => ctx.log.debug({ err: e, accountId }, 'relay socket error'));
     ws.on('message', (raw, isBinary) => {
