@@ -157,6 +157,8 @@ for (const dialect of DIALECTS) describe(`the reviewer path in Chromium (${diale
     await page.waitForURL(/\/console\/cases\/\d+$/);
     deepLink = page.url();
     await page.locator('#case-title').waitFor();
+    // The page moves focus in an effect after it renders the heading: wait for it (a bounded wait, not a skip).
+    await page.waitForFunction(() => document.activeElement?.id === 'case-title', null, { timeout: 5000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'case-title', 'focus moves to the case');
     // Evidence reads as sentences, with the coded term marked in the original text; raw JSON is folded away.
     const evidence = await page.locator('ul.signals').innerText();
