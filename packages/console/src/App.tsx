@@ -10,6 +10,11 @@ import { DEFAULT_WELLNESS, WellnessSettings, type Wellness } from './Media.tsx';
 import { BASE, lastQueue, navigate, useRoute } from './router.ts';
 import { ShortcutOverlay, useShortcut } from './Shortcuts.tsx';
 import { BreakPrompt, ExposureMeter, TeamExposure, useExposure } from './Wellness.tsx';
+import { matchPath, SECTION_LABELS, type Role, type Screen, type Section } from './screens.ts';
+import { screens as adminScreens } from './admin/screens.tsx';
+import { screens as policyScreens } from './policy/screens.tsx';
+import { screens as oversightScreens, teamScreens } from './oversight/screens.tsx';
+import { screens as legalScreens } from './legal/screens.tsx';
 
 /** A link that moves within the console without reloading it (and still works as a plain link). */
 export function Link({ to, children, className, title, onClick }: { to: string; children: ReactNode; className?: string; title?: string; onClick?: () => void }) {
@@ -22,8 +27,17 @@ export function Link({ to, children, className, title, onClick }: { to: string; 
   return <a href={`${BASE}${to}`} className={className} title={title} onClick={go}>{children}</a>;
 }
 
-const PAGES = { queue: 'Review queue', flags: 'Flags', outbox: 'Webhook outbox', legal: 'Legal', settings: 'Wellness settings' } as const;
-type Page = keyof typeof PAGES;
+/** The reviewer's screens, which existed before the area registries; other areas live in their folders. */
+const reviewScreens: Screen[] = [
+  { path: '/queue', section: 'review', label: 'Review queue', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ search }) => <Queue search={search} /> },
+  { path: '/cases/:id', section: 'review', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ params, staff, wellness }) => <CaseView key={params.id} caseId={Number(params.id)} staff={staff} wellness={wellness} /> },
+  { path: '/flags', section: 'review', label: 'Flags', roles: ['admin', 'lead'], render: () => <Flags /> },
+  { path: '/outbox', section: 'admin', label: 'Webhook outbox', roles: ['admin', 'lead'], render: () => <Outbox /> },
+  { path: '/legal', section: 'legal', label: 'Legal', roles: ['admin', 'legal'], render: () => <Legal /> },
+];
+
+const SCREENS: Screen[] = [...reviewScreens, ...teamScreens, ...legalScreens, ...adminScreens, ...policyScreens, ...oversightScreens];
+const SECTIONS: Section[] = ['review', 'team', 'legal', 'admin', 'settings'];
 
 export function App() {
   const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
@@ -51,33 +65,62 @@ export function App() {
     setWellness(DEFAULT_WELLNESS);
     setHelp(false);
     setExposure(null);
-    navigate('/queue', { replace: true });
+    navigate('/', { replace: true });
     setStaff(null);
   }, [setExposure]);
 
   if (staff === undefined) return <p className="muted" role="status">Loading…</p>;
   if (!staff) return <Login onSignedIn={setStaff} />;
 
-  const pages: Page[] = staff.role === 'admin' ? ['queue', 'flags', 'outbox', 'legal', 'settings'] : staff.role === 'lead' ? ['queue', 'flags', 'outbox', 'settings'] : staff.role === 'legal' ? ['legal', 'settings'] : ['queue', 'settings'];
+  const role = staff.role as Role;
+  const settings: Screen = {
+    path: '/settings', section: 'settings', label: 'Wellness settings', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'],
+    render: () => (
+      <main>
+        <h1>Wellness settings</h1>
+        <WellnessSettings value={wellness} onSaved={setWellness} />
+        {(role === 'lead' || role === 'admin') && <TeamExposure />}
+      </main>
+    ),
+  };
+  const all = [...SCREENS, settings];
+  const mine = all.filter((s) => s.roles.includes(role));
+  const navFor = (section: Section) => mine.filter((s) => s.section === section && s.label);
+  // Legal staff and auditors start where their work is; everyone else at the queue.
+  const first = (role === 'legal' ? navFor('legal')[0] : role === 'auditor' ? navFor('admin')[0] : navFor('review')[0]) ?? mine.find((s) => s.label)!;
+
   const path = route.path.slice(BASE.length) || '/';
-  const caseMatch = /^\/cases\/(\d+)$/.exec(path);
-  const page = (caseMatch ? 'queue' : (path.split('/')[1] as Page)) || pages[0]!;
-  if (path === '/' || (!caseMatch && !pages.includes(page))) {
-    queueMicrotask(() => navigate(`/${pages[0]}`, { replace: true }));
+  if (path === '/') {
+    queueMicrotask(() => navigate(first.path, { replace: true }));
     return null;
   }
+  let screen: Screen | undefined;
+  let params: Record<string, string> = {};
+  for (const s of all) {
+    const p = matchPath(s.path, path);
+    if (p) {
+      screen = s;
+      params = p;
+      break;
+    }
+  }
+  const allowed = !!screen && screen.roles.includes(role);
+  const section = screen?.section ?? 'review';
+  const sub = navFor(section);
 
   return (
     <div className="app">
       <a className="skip" href="#main">Skip to content</a>
       <header>
         <strong>Vigil</strong>
-        <nav aria-label="Console pages">
-          {pages.map((p) => (
-            <Link key={p} to={p === 'queue' ? lastQueue.get() : `/${p}`} className={page === p ? 'current' : ''}>
-              {p === 'queue' && staff.role === 'legal' ? 'Cases' : PAGES[p]}
-            </Link>
-          ))}
+        <nav aria-label="Console areas">
+          {SECTIONS.map((sec) => {
+            const items = navFor(sec);
+            if (!items.length) return null;
+            const to = items[0]!.path === '/queue' ? lastQueue.get() : items[0]!.path;
+            const label = sec === 'review' && role === 'legal' ? 'Cases' : items.length === 1 ? items[0]!.label! : SECTION_LABELS[sec];
+            return <Link key={sec} to={to} className={section === sec ? 'current' : ''}>{label}</Link>;
+          })}
         </nav>
         <span className="grow" />
         {exposure && <ExposureMeter e={exposure} />}
@@ -85,24 +128,23 @@ export function App() {
         <button className="ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">Shortcuts (?)</button>
         <button className="ghost" onClick={signOut}>Sign out</button>
       </header>
+      {allowed && sub.length > 1 && (
+        <nav className="subnav" aria-label={`${SECTION_LABELS[section]} pages`}>
+          {sub.map((s) => (
+            <Link key={s.path} to={s.path === '/queue' ? lastQueue.get() : s.path} className={path === s.path || path.startsWith(`${s.path}/`) ? 'current' : ''}>{s.label}</Link>
+          ))}
+        </nav>
+      )}
       {help && <ShortcutOverlay onClose={() => setHelp(false)} />}
       {exposure && <BreakPrompt e={exposure} onBreak={setExposure} />}
       <div id="main">
-        {caseMatch ? (
-          <CaseView key={caseMatch[1]} caseId={Number(caseMatch[1])} staff={staff} wellness={wellness} />
-        ) : page === 'queue' ? (
-          <Queue search={route.search} />
-        ) : page === 'flags' ? (
-          <Flags />
-        ) : page === 'outbox' ? (
-          <Outbox />
-        ) : page === 'legal' ? (
-          <Legal />
+        {screen && allowed ? (
+          screen.render({ staff, params, search: route.search, wellness })
         ) : (
           <main>
-            <h1>Wellness settings</h1>
-            <WellnessSettings value={wellness} onSaved={setWellness} />
-            {(staff.role === 'lead' || staff.role === 'admin') && <TeamExposure />}
+            <h1>{screen ? 'Not available to your role' : 'Page not found'}</h1>
+            <p>{screen ? `Your role (${staff.role}) cannot open this page.` : 'There is no console page at this address.'}</p>
+            <p><Link to={first.path}>Go to {first.label}</Link></p>
           </main>
         )}
       </div>

@@ -17,7 +17,10 @@ export async function registerConsole(app: VigilApp) {
   await app.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/console/', index: 'index.html', wildcard: true });
   app.get('/console', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
   // The console's own URLs (a reload or a shared link) all load the app, which then shows that view.
-  for (const path of ['/console/queue', '/console/cases/:id', '/console/flags', '/console/outbox', '/console/legal', '/console/settings']) {
+  for (const path of [
+    '/console/queue', '/console/cases/:id', '/console/flags', '/console/outbox', '/console/settings', '/console/team',
+    '/console/legal', '/console/legal/*', '/console/admin', '/console/admin/*',
+  ]) {
     app.get(path, { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   }
 }

@@ -1,0 +1,4 @@
+// The legal area's screens (see ../screens.ts).
+import type { Screen } from '../screens.ts';
+
+export const screens: Screen[] = [];
