@@ -54,9 +54,14 @@ if (!filter.length) {
   }
 }
 
+// The console is built once, before any test starts, so browser tests running in parallel never rebuild it
+// under each other (packages/console/test/browser.ts builds it only when a file is run on its own).
+const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'packages/console', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+if (build.status !== 0) fail('the console build failed (see above).');
+
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=tap', ...files],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, VIGIL_TEST_PG_URL: pgUrl } },
+  { stdio: 'inherit', cwd: root, env: { ...process.env, VIGIL_TEST_PG_URL: pgUrl, VIGIL_CONSOLE_BUILT: '1' } },
 );
 process.exit(r.status ?? 1);

@@ -3,12 +3,12 @@
 // appeals and a second reviewer reverses. Screenshots of the main screens go to .tmp/screenshots.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from './browser.ts';
 import { testApp, silentLog, apiKey, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { ensureDefaultRules } from '../../server/src/detect/rules-store.ts';
@@ -38,8 +38,7 @@ describe('review console in Chromium', () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // Build the console from the current sources (a second or two).
-    const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    ensureConsoleBuilt();
     const mediaDir = await writeDemoImages(mkdtempSync(join(tmpdir(), 'vigil-media-')));
     const cfg = loadConfig({ env: {} });
     ta = await testApp('sqlite', { media: { ...cfg.media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);

@@ -3,12 +3,12 @@
 // law-enforcement request is recorded and renewed. Screenshots go to .tmp/screenshots.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { ensureConsoleBuilt } from './browser.ts';
 import { findXsd } from '@vigil/ncmec';
 import { startFakeCyberTipline, type FakeCyberTipline } from '@vigil/ncmec/fake';
 import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
@@ -42,8 +42,7 @@ describe('legal page in Chromium', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    ensureConsoleBuilt();
     fake = await startFakeCyberTipline({ username: 'esp', password: 'pw', xsdPath: findXsd() });
     const d = loadConfig({ env: {} });
     ta = await testApp('sqlite', { ncmec: { ...d.ncmec, baseUrl: fake.url, username: 'esp', password: 'pw', timeoutMs: 5000, platformName: 'Example Messenger' } });

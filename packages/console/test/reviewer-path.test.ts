@@ -4,12 +4,12 @@
 // axe-core on every main page. Screenshots go to /tmp/shots (or VIGIL_SHOTS).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from './browser.ts';
 import { DIALECTS, testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { ensureDefaultRules } from '../../server/src/detect/rules-store.ts';
@@ -23,7 +23,6 @@ import { loadConfig } from '../../server/src/config.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SHOTS = process.env.VIGIL_SHOTS ?? '/tmp/shots';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CASES = 240;
@@ -52,8 +51,7 @@ for (const dialect of DIALECTS) describe(`the reviewer path in Chromium (${diale
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    ensureConsoleBuilt();
     const mediaDir = await writeDemoImages(mkdtempSync(join(tmpdir(), 'vigil-media-')));
     ta = await testApp(dialect, { media: { ...loadConfig({ env: {} }).media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
     await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
