@@ -14,6 +14,7 @@ import logout from './session/logout.ts';
 import listStaff from './staff/list.ts';
 import createStaff from './staff/create.ts';
 import updateStaff from './staff/update.ts';
+import resetStaffPassword from './staff/reset-password.ts';
 import listKeys from './keys/list.ts';
 import createKey from './keys/create.ts';
 import revokeKey from './keys/revoke.ts';
@@ -87,7 +88,7 @@ export const routes: RouteModule[] = [
   ingestEvents, listEvents,
   jobStats, deadJobs, retryJob,
   login, currentSession, logout,
-  listStaff, createStaff, updateStaff,
+  listStaff, createStaff, updateStaff, resetStaffPassword,
   listKeys, createKey, revokeKey,
   listAudit, verifyAudit,
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,

@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
-import { iso, type Clock } from '../util/time.ts';
+import { iso, systemClock, type Clock } from '../util/time.ts';
 import { SCOPES, type Scope } from './roles.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -49,9 +49,13 @@ export async function revokeApiKey(db: Kysely<Database>, id: number, actor: stri
   });
 }
 
+/** Last use is recorded at most once a minute per key, so a busy ingest key costs one small write a minute. */
+const LAST_USE_EVERY_MS = 60_000;
+
 export async function authenticateApiKey(
   db: Kysely<Database>,
   presented: string,
+  clock: Clock = systemClock,
 ): Promise<{ id: number; platform: string; scopes: Scope[]; orgId: number | null } | null> {
   const m = /^vk_(\d+)_([A-Za-z0-9_-]{20,})$/.exec(presented);
   if (!m) return null;
@@ -60,5 +64,12 @@ export async function authenticateApiKey(
   const a = Buffer.from(sha256(m[2]!), 'hex');
   const b = Buffer.from(row.secret_hash, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  const now = clock.now();
+  const cutoff = iso(new Date(now.getTime() - LAST_USE_EVERY_MS));
+  if (!row.last_used_at || row.last_used_at < cutoff) {
+    // Conditional, so concurrent requests write once; a failure here never refuses the request.
+    await db.updateTable('api_keys').set({ last_used_at: iso(now) }).where('id', '=', row.id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)])).execute().catch(() => {});
+  }
   return { id: Number(row.id), platform: row.platform, scopes: row.scopes.split(',') as Scope[], orgId: row.org_id == null ? null : Number(row.org_id) };
 }

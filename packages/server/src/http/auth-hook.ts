@@ -67,7 +67,7 @@ async function resolvePrincipal(req: FastifyRequest, ctx: AppContext): Promise<P
     return d ? { kind: 'relay', accountId: d.accountId, username: d.username } : null;
   }
   if (auth?.startsWith('Bearer ')) {
-    const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim());
+    const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim(), ctx.clock);
     return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes, orgId: key.orgId } : null;
   }
   const token = req.cookies?.[SESSION_COOKIE];

@@ -102,6 +102,22 @@ export function hmaCsvRow(r: ExportRow): string {
   return csvRow([r.signal_type, r.value, r.external_id, r.tags?.split(',').join(';') ?? '', r.note, r.source, r.confirmed ? 1 : 0, r.disabled ? 1 : 0]);
 }
 
+/**
+ * All-or-nothing imports check a plain list first, so a bad hash is reported by its line in the file (blank and `#`
+ * lines count) rather than its entry number. Exchanges do not: they count and skip bad entries.
+ */
+export function checkPlainLines(text: string, type: SignalType): void {
+  text.split(/\r?\n/).forEach((l, i) => {
+    const v = l.trim();
+    if (!v || v.startsWith('#')) return;
+    try {
+      normaliseHash(type, v.split(/[\s,]/)[0]!);
+    } catch (e) {
+      throw new BankError(400, `line ${i + 1}: ${(e as Error).message}`);
+    }
+  });
+}
+
 /** Parses a list in any of the formats above (`auto` sniffs it); plain lists need their signal type. */
 export function parseList(text: string, format: ListFormat | 'auto', signalType?: SignalType): EntryInput[] {
   const f = format === 'auto' ? sniffFormat(text) : format;

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
 import { addEntries, bankByName, parsePlainList, removeEntry, setEntryConfirmation } from '../../media/banks.ts';
-import { HMA_CSV_HEADER, hmaCsvRow, parseHmaCsv } from '../../media/bank-formats.ts';
+import { HMA_CSV_HEADER, LIST_FORMATS, checkPlainLines, hmaCsvRow, parseHmaCsv, parseList, sniffFormat } from '../../media/bank-formats.ts';
 import { HttpError } from '../../http/errors.ts';
 
 const entry = z.object({
@@ -27,16 +28,25 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Add entries (all or nothing)',
       description:
         'JSON `{"entries": [...]}`; `text/plain` with one hash per line and `?signal_type=pdq|md5|sha256`; or `text/csv` in HMA\'s form ' +
-        '(`signal_type,signal` rows, optional header with external_id, tags (`;`-separated), note, source). A bad hash anywhere rejects the whole request.',
+        '(`signal_type,signal` rows, optional header with external_id, tags (`;`-separated), note, source). A bad hash anywhere rejects the whole request. ' +
+        'A file uploaded as it is (text/plain) with `?format=auto|plain|hma-csv|json|jsonl` is read like `vigil bank import` reads it; `auto` guesses the ' +
+        'format from the first line, and a bad line is named by its line (entry, for JSON) number.',
       params: z.object({ name: z.string() }),
-      querystring: z.object({ signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(), source: z.string().optional() }),
+      querystring: z.object({ signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(), source: z.string().optional(), format: z.enum(['auto', ...LIST_FORMATS]).optional() }),
       body: z.union([z.object({ entries: z.array(entry).min(1).max(1_000_000) }).strict(), z.string()]),
       response: { 200: z.object({ added: z.number(), duplicates: z.number() }), 400: errorSchema, 404: errorSchema, ...authErrors },
     },
     handler: async (req) => {
       let entries;
       const body = req.body;
-      if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) entries = parseHmaCsv(body);
+      if (typeof body === 'string' && req.query.format) {
+        const format = req.query.format === 'auto' ? sniffFormat(body) : req.query.format;
+        if (format === 'plain') {
+          if (!req.query.signal_type) throw new HttpError(400, 'invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+          checkPlainLines(body, req.query.signal_type);
+        }
+        entries = parseList(body, format, req.query.signal_type);
+      } else if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) entries = parseHmaCsv(body);
       else if (typeof body === 'string') {
         if (!req.query.signal_type) throw new HttpError(400, 'invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
         entries = parsePlainList(body, req.query.signal_type);
@@ -52,14 +62,26 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['banks'],
       summary: 'Export entries (JSON pages; ?format=plain or hma-csv streams the whole bank)',
+      description: 'JSON pages take `q`: an entry id, a hash prefix, or words in the note (any of them matches). `q` does not apply to whole-bank exports.',
       params: z.object({ name: z.string() }),
-      querystring: z.object({ format: z.enum(['json', 'plain', 'hma-csv']).default('json'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(100_000).default(10_000) }),
+      querystring: z.object({
+        format: z.enum(['json', 'plain', 'hma-csv']).default('json'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+        q: z.string().trim().max(200).optional(),
+      }),
       response: { 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const db = ctx.db.kysely;
       const b = await bankByName(db, req.params.name);
-      const page = (after: number, limit: number) => db.selectFrom('bank_entries').selectAll().where('bank_id', '=', b.id).where('id', '>', after).orderBy('id').limit(limit).execute();
+      const page = (after: number, limit: number, q?: string) => {
+        let query = db.selectFrom('bank_entries').selectAll().where('bank_id', '=', b.id).where('id', '>', after);
+        if (q) query = query.where((eb) => eb.or([
+          ...(/^\d{1,15}$/.test(q) ? [eb('id', '=', Number(q))] : []),
+          ...(/^[0-9a-f]+$/i.test(q) ? [eb('value', 'like', `${q.toLowerCase()}%`)] : []),
+          sql<boolean>`lower(note) like ${`%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
+        ]));
+        return query.orderBy('id').limit(limit).execute();
+      };
       if (req.query.format !== 'json') {
         // Whole bank, streamed page by page so a ten-million-entry bank never sits in memory.
         const csv = req.query.format === 'hma-csv';
@@ -75,7 +97,7 @@ const route: RouteModule = (app, ctx) => {
         }
         return reply.type(csv ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8').send(Readable.from(lines()) as never);
       }
-      const rows = await page(req.query.after, req.query.limit);
+      const rows = await page(req.query.after, req.query.limit, req.query.q || undefined);
       return reply.send({
         bank: b.name,
         entries: rows.map((r) => ({ id: Number(r.id), signal_type: r.signal_type, value: r.value, source: r.source, external_id: r.external_id, tags: r.tags ? r.tags.split(',') : [], note: r.note, confirmed: !!r.confirmed, disabled: !!r.disabled, added_at: r.added_at })),
