@@ -25,6 +25,8 @@ import createWebhook from './webhooks/create.ts';
 import removeWebhook from './webhooks/remove.ts';
 import webhookDeliveries from './webhooks/deliveries.ts';
 import retryDelivery from './webhooks/retry.ts';
+import rotateWebhookSecret from './webhooks/rotate.ts';
+import retryDeadDeliveries from './webhooks/retry-dead.ts';
 import account from './subjects/account.ts';
 import group from './subjects/group.ts';
 import listRules from './rules/list.ts';
@@ -82,6 +84,8 @@ import fileFlag from './flags/file.ts';
 import readFlags from './flags/read.ts';
 import publicReport from './flags/public.ts';
 import termList from './terms/routes.ts';
+import termListVersion from './terms/version.ts';
+import tryTermList from './terms/try.ts';
 
 export const routes: RouteModule[] = [
   healthz, readyz, metricsRoute,
@@ -91,7 +95,7 @@ export const routes: RouteModule[] = [
   listStaff, createStaff, updateStaff, resetStaffPassword,
   listKeys, createKey, revokeKey,
   listAudit, verifyAudit,
-  listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery,
+  listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery, rotateWebhookSecret, retryDeadDeliveries,
   account, group,
   listRules, saveRule, ruleVersions, backtest,
   listCases, bulkCases, getCase, claimCase, releaseCase, caseNotes, decideCase,
@@ -104,5 +108,5 @@ export const routes: RouteModule[] = [
   psiTables, psiOpenings,
   actions, appeals, settings, myExposure, teamExposure, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
-  termList,
+  termList, termListVersion, tryTermList,
 ];

@@ -60,9 +60,23 @@ export function compileRule(expression: string): CompiledRule {
     return { matched: r };
   };
   // A dry run on an empty context catches unknown functions and non-boolean results at save time.
+  const r = run(SAMPLE);
   const probe = compiled(SAMPLE);
-  if (probe.error && /function|overload|boolean/i.test(probe.error)) throw new RuleSyntaxError(probe.error);
+  if (probe.error && /function|overload|boolean/i.test(probe.error)) {
+    // The failing call's position; a result of the wrong type points at the expression's root.
+    const id = isCelError(r) && r.exprId !== undefined ? r.exprId : parsed.expr?.id;
+    const at = id !== undefined ? parsed.sourceInfo?.positions[String(id)] : undefined;
+    const pos = at === undefined ? undefined : lineColumn(expression, at);
+    throw new RuleSyntaxError(probe.error, pos?.line, pos?.column);
+  }
   return compiled;
+}
+
+/** The 1-based line and column of a character offset (CEL's source positions are offsets). */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = [...text].slice(0, offset).join('');
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
 /** Every subject carries every field, so rules need no `has()` guards for ordinary fields. */

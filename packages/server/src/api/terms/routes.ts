@@ -3,6 +3,7 @@ import { TermListError } from '@vigil/text';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
 import { currentTermList, saveTermList } from '../../detect/term-lists.ts';
+import { termListIssues } from './issues.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
 
 /** The coded-term list in force; saving makes a new, audited version. */
@@ -26,7 +27,7 @@ const route: RouteModule = (app, ctx) => {
         const list = await saveTermList(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock);
         return { version: list.version, terms: list.terms.length };
       } catch (e) {
-        if (e instanceof TermListError) throw new HttpError(400, 'invalid_term_list', e.message);
+        if (e instanceof TermListError) throw new HttpError(400, 'invalid_term_list', e.message, termListIssues(req.body));
         throw e;
       }
     },

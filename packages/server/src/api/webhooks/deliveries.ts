@@ -2,17 +2,23 @@ import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { OPS } from '../../auth/roles.ts';
 
-/** GET /v1/webhooks/deliveries — the outbox; `status=dead` lists dead letters. */
+/** GET /v1/webhooks/deliveries — the outbox, newest first; `status=dead` lists dead letters; paged by offset. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/webhooks/deliveries', {
     config: { access: { roles: OPS } },
     schema: {
       tags: ['webhooks'],
       summary: 'Webhook deliveries and dead letters',
-      querystring: z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      querystring: z.object({
+        status: z.enum(['pending', 'delivered', 'dead']).optional(),
+        endpoint_id: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+      }),
       response: {
         200: z.object({
           deliveries: z.array(z.object({ id: z.number(), endpoint_id: z.number(), event_type: z.string(), status: z.string(), attempts: z.number(), last_status: z.number().nullable(), last_error: z.string().nullable(), next_attempt_at: z.string(), created_at: z.string(), delivered_at: z.string().nullable() })),
+          has_more: z.boolean(),
         }),
         ...authErrors,
       },
@@ -22,10 +28,13 @@ const route: RouteModule = (app, ctx) => {
         .selectFrom('webhook_outbox')
         .select(['id', 'endpoint_id', 'event_type', 'status', 'attempts', 'last_status', 'last_error', 'next_attempt_at', 'created_at', 'delivered_at'])
         .orderBy('id', 'desc')
-        .limit(req.query.limit);
+        .limit(req.query.limit + 1)
+        .offset(req.query.offset);
       if (req.query.status) q = q.where('status', '=', req.query.status);
+      if (req.query.endpoint_id) q = q.where('endpoint_id', '=', req.query.endpoint_id);
       const rows = await q.execute();
-      return { deliveries: rows.map((r) => ({ ...r, id: Number(r.id), endpoint_id: Number(r.endpoint_id) })) };
+      const page = rows.slice(0, req.query.limit);
+      return { deliveries: page.map((r) => ({ ...r, id: Number(r.id), endpoint_id: Number(r.endpoint_id) })), has_more: rows.length > page.length };
     },
   });
 };
