@@ -14,6 +14,8 @@ export interface AuditVerification {
   entries: number;
   headSeq: number;
   headHash: string;
+  /** The last entry up to which every entry from the first is intact and chained (0 when the first is not). */
+  verifiedThrough: number;
   problems: AuditProblem[];
 }
 
@@ -23,6 +25,7 @@ export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promis
   let prevHash = GENESIS_HASH;
   let entries = 0;
   let after = 0;
+  let firstBad = 0;
   for (;;) {
     const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     if (!rows.length) break;
@@ -39,6 +42,7 @@ export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promis
       if (recomputed !== r.hash) {
         problems.push({ seq, problem: 'edited', detail: 'contents do not match the entry hash' });
       }
+      if (!firstBad && problems.length) firstBad = problems[0]!.seq;
       prevHash = r.hash;
       expectedSeq = seq + 1;
       after = seq;
@@ -54,5 +58,6 @@ export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promis
       detail: `head records entry ${headSeq} but the log ends at ${expectedSeq - 1} (entries removed from the end?)`,
     });
   }
-  return { ok: problems.length === 0, entries, headSeq, headHash, problems };
+  const verifiedThrough = firstBad ? firstBad - 1 : expectedSeq - 1;
+  return { ok: problems.length === 0, entries, headSeq, headHash, verifiedThrough, problems };
 }

@@ -13,6 +13,9 @@ export interface Transparency {
   decisions_by_outcome: Counts;
   actions_by_type: Counts;
   subjects_actioned: { accounts: number; groups: number };
+  /** Distinct accounts banned in the period, including the members banned with their group (`with_their_group`). */
+  accounts_banned: { total: number; with_their_group: number };
+  groups_taken_down: number;
   hash_matches_by_bank: Counts;
   user_reports: { received: number; verified: number; rejected_as_forged: number; note: string };
   appeals: { filed: number; upheld: number; reversed: number; pending: number };
@@ -38,17 +41,25 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
   const byIncident: Counts = {};
   for (const r of reports) bump(byIncident, fromJson<{ report: { incidentType: string } }>(r.draft).report.incidentType);
 
-  const decisions = await db.selectFrom('audit_log').select('data').where('action', '=', 'task.decide').where('at', '>=', from).where('at', '<', to).execute();
+  // Review decisions are audited as `case.decide` (`task.decide` before cases existed).
+  const decisions = await db.selectFrom('audit_log').select('data').where('action', 'in', ['case.decide', 'task.decide']).where('at', '>=', from).where('at', '<', to).execute();
   const byOutcome: Counts = {};
   for (const d of decisions) bump(byOutcome, fromJson<{ decision: string }>(d.data).decision);
 
-  const actions = await db.selectFrom('enforcement_actions').select(['action', 'subject_type', 'subject_id', 'status']).where('created_at', '>=', from).where('created_at', '<', to).where('status', '!=', 'rejected').execute();
+  // Actions that took effect (a group-wide action awaiting its second approval, or rejected, did not). Members
+  // banned with their group are rows of their own (`via_action_id`), so they count as banned accounts.
+  const actions = await db.selectFrom('enforcement_actions').select(['platform', 'action', 'subject_type', 'subject_id', 'via_action_id']).where('created_at', '>=', from).where('created_at', '<', to).where('status', 'not in', ['rejected', 'pending_approval']).execute();
   const byAction: Counts = {};
   const subjects = { accounts: new Set<string>(), groups: new Set<string>() };
+  const banned = new Set<string>(), bannedWithGroup = new Set<string>(), takenDown = new Set<string>();
   for (const a of actions) {
     bump(byAction, a.action);
-    if (a.subject_type === 'account') subjects.accounts.add(a.subject_id);
-    if (a.subject_type === 'group') subjects.groups.add(a.subject_id);
+    const key = `${a.platform}\u0000${a.subject_id}`;
+    if (a.subject_type === 'account') subjects.accounts.add(key);
+    if (a.subject_type === 'group') subjects.groups.add(key);
+    if (a.subject_type === 'account' && a.action === 'ban') banned.add(key);
+    if (a.subject_type === 'account' && a.action === 'ban' && a.via_action_id != null) bannedWithGroup.add(key);
+    if (a.subject_type === 'group' && a.action === 'takedown_group') takenDown.add(key);
   }
 
   const matches = await db.selectFrom('signals').select('evidence').where('kind', '=', 'media.match').where('created_at', '>=', from).where('created_at', '<', to).execute();
@@ -73,6 +84,8 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
     decisions_by_outcome: byOutcome,
     actions_by_type: byAction,
     subjects_actioned: { accounts: subjects.accounts.size, groups: subjects.groups.size },
+    accounts_banned: { total: banned.size, with_their_group: bannedWithGroup.size },
+    groups_taken_down: takenDown.size,
     hash_matches_by_bank: byBank,
     user_reports: { received: userReports.length, verified: userReports.filter((r) => r.verification === 'verified').length, rejected_as_forged: userReports.filter((r) => r.verification === 'forged').length, note: 'verified: every reported message carried a franking opening that matches the relay’s tag; forged: a reported message did not; the rest came without franking data (platform-supplied)' },
     appeals: { filed: appeals.length, upheld: appeals.filter((a) => a.status === 'upheld').length, reversed: appeals.filter((a) => a.status === 'reversed').length, pending: appeals.filter((a) => a.status === 'open').length },
@@ -118,7 +131,8 @@ export function transparencyHtml(t: Transparency): string {
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:820px;margin:2em auto;color:#222}h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.6em}
 svg .k{font-size:13px;fill:#333}svg .n{font-size:13px;fill:#333}svg rect{fill:#3a6ea5}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}.none,.note{color:#666}</style></head><body>
 <h1>Transparency report</h1><p>${day(t.period.from)} to ${day(to)} (UTC). Every figure is counted from the service's records for the period.</p>
-<table><tr><th>Accounts actioned</th><td>${t.subjects_actioned.accounts}</td></tr><tr><th>Groups actioned</th><td>${t.subjects_actioned.groups}</td></tr>
+<table><tr><th>Accounts banned</th><td>${t.accounts_banned.total} (${t.accounts_banned.with_their_group} with their group)</td></tr>
+<tr><th>Groups taken down</th><td>${t.groups_taken_down}</td></tr><tr><th>Accounts actioned</th><td>${t.subjects_actioned.accounts}</td></tr><tr><th>Groups actioned</th><td>${t.subjects_actioned.groups}</td></tr>
 <tr><th>User reports received</th><td>${t.user_reports.received}</td></tr><tr><th>Appeals filed / upheld / reversed / pending</th><td>${t.appeals.filed} / ${t.appeals.upheld} / ${t.appeals.reversed} / ${t.appeals.pending}</td></tr>
 <tr><th>Actions reversed</th><td>${t.reversals}</td></tr></table><p class="note">${esc(t.user_reports.note)}.</p>
 ${bars('CyberTipline reports filed, by incident type', t.cybertipline_reports_by_incident_type)}

@@ -2,12 +2,12 @@ import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/r
 import { caseDetail as detail } from '../../review/case-views.ts';
 import { LEGAL_QUEUES } from '../../review/task-store.ts';
 import { notFound } from '../../http/errors.ts';
-import { caseDetail, caseErrors, caseParams } from './schemas.ts';
+import { caseDetail, caseErrors, caseParams, CASE_READERS } from './schemas.ts';
 
 /** GET /v1/cases/:id — the case, its items, its log, and what the caller may do with it (legal: cases its filings link to). */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/cases/:id', {
-    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal'] } },
+    config: { access: { roles: [...CASE_READERS, 'legal'] } },
     schema: {
       tags: ['review'],
       summary: 'A case: items, log, allowed decisions, the subject\'s other cases and enforcement history',

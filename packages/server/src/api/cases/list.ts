@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { SEVERITIES } from '../../review/cases.ts';
 import { listCases } from '../../review/case-views.ts';
-import { caseErrors, caseSummary, REVIEWERS } from './schemas.ts';
+import { caseErrors, caseSummary, CASE_READERS } from './schemas.ts';
 
 export const caseFilters = z.object({
   status: z.enum(['open', 'closed', 'all']).default('open'),
@@ -18,7 +18,7 @@ export const caseFilters = z.object({
 /** GET /v1/cases — one row per case, highest priority first; `total` counts every match. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/cases', {
-    config: { access: { roles: REVIEWERS } },
+    config: { access: { roles: CASE_READERS } },
     schema: {
       tags: ['review'],
       summary: 'Cases (one open case per subject), filtered, searched and paged',

@@ -6,6 +6,8 @@ import { EnforcementError, actionRequest } from '../../review/enforcement.ts';
 import { BadCursor } from '../../review/case-views.ts';
 
 export const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
+/** Who may read cases without acting on them: auditors (every read of theirs is audited, see audit/auditor-reads.ts). */
+export const CASE_READERS = [...REVIEWERS, 'auditor'] as const;
 export const caseParams = z.object({ id: z.coerce.number().int().positive() });
 
 const staffRef = z.object({ id: z.number(), username: z.string() });

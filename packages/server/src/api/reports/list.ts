@@ -12,7 +12,7 @@ import type { Verification } from '../../reports/verify.ts';
  */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/reports', {
-    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal'] } },
+    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'] } },
     schema: {
       tags: ['review'],
       summary: "User reports about a subject, with their revealed content (audited)",
