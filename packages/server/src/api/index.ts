@@ -20,6 +20,8 @@ import createKey from './keys/create.ts';
 import revokeKey from './keys/revoke.ts';
 import listAudit from './audit/list.ts';
 import verifyAudit from './audit/verify.ts';
+import auditorReads from './audit/auditor-reads.ts';
+import teamDashboard from './team/dashboard.ts';
 import listWebhooks from './webhooks/list.ts';
 import createWebhook from './webhooks/create.ts';
 import removeWebhook from './webhooks/remove.ts';
@@ -88,13 +90,14 @@ import termListVersion from './terms/version.ts';
 import tryTermList from './terms/try.ts';
 
 export const routes: RouteModule[] = [
+  auditorReads, // a hook, first: every auditor's read of a record is audited
   healthz, readyz, metricsRoute,
   ingestEvents, listEvents,
   jobStats, deadJobs, retryJob,
   login, currentSession, logout,
   listStaff, createStaff, updateStaff, resetStaffPassword,
   listKeys, createKey, revokeKey,
-  listAudit, verifyAudit,
+  listAudit, verifyAudit, teamDashboard,
   listWebhooks, createWebhook, removeWebhook, webhookDeliveries, retryDelivery, rotateWebhookSecret, retryDeadDeliveries,
   account, group,
   listRules, saveRule, ruleVersions, backtest,
