@@ -35,6 +35,8 @@ const route: RouteModule = (app, ctx) => {
         to: time('to').optional(),
         before: z.coerce.number().int().positive().optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }).refine((q) => !q.from || !q.to || Number.isNaN(Date.parse(q.from)) || Number.isNaN(Date.parse(q.to)) || Date.parse(q.to) >= Date.parse(q.from), {
+        path: ['to'], message: 'to must not be before from',
       }),
       response: { 200: z.object({ entries: z.array(auditEntry), next_before: z.number().nullable() }), 400: errorSchema, ...authErrors },
     },
