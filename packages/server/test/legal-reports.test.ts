@@ -81,12 +81,14 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(viewed, { 'med-1': true, 'med-2': false });
       assert.equal((await get(reviewer, '/v1/legal/reports')).statusCode, 403);
       assert.equal((await post(reviewer, `/v1/legal/reports/${list[0].id}/send`)).statusCode, 403);
+      assert.equal(one.draft.report.incidentType, 'Child Pornography (possession, manufacture, and distribution)');
     });
 
     it('legal sends it; an upload failure is retried from the journal; NCMEC files exactly one report', async () => {
       const id = (await get(legal, '/v1/legal/reports')).json().reports[0].id;
       fake.failNext('/upload', 1);
-      const sent = await post(legal, `/v1/legal/reports/${id}/send`);
+      const { draft_sha256 } = (await get(legal, `/v1/legal/reports/${id}`)).json();
+      const sent = await post(legal, `/v1/legal/reports/${id}/send`, { draft_sha256 });
       assert.equal(sent.statusCode, 202, sent.body);
       // One pass only: the failed job's retry may be due at once (backoff with full jitter).
       await new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' }).runOnce();
@@ -103,7 +105,8 @@ for (const dialect of DIALECTS) {
       assert.equal(filed.status, 'finished');
       assert.equal(filed.files.length, 2);
       assert.equal(r.ncmec_report_id, filed.reportId);
-      assert.equal((await post(legal, `/v1/legal/reports/${id}/send`)).statusCode, 409);
+      assert.equal((await post(legal, `/v1/legal/reports/${id}/send`, { draft_sha256 })).statusCode, 409);
+      assert.deepEqual(r.file_status.map((f: { state: string; md5_matches: boolean | null }) => [f.state, f.md5_matches]), [['described', null], ['described', null]]);
       const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', 'like', 'ncmec.report.%').orderBy('seq').execute();
       assert.deepEqual(audit.map((a) => a.action), ['ncmec.report.draft', 'ncmec.report.send', 'ncmec.report.filed']);
       const legalTasks = (await get(legal, '/v1/tasks')).json().tasks;

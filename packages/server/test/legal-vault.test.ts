@@ -93,7 +93,8 @@ for (const dialect of DIALECTS) {
     it('files from the preserved copy when the original is gone', async () => {
       media.closeAllConnections();
       await new Promise<void>((r) => media.close(() => r()));
-      assert.equal((await post(legal, `/v1/legal/reports/${reportId}/send`)).statusCode, 202);
+      const { draft_sha256 } = (await get(legal, `/v1/legal/reports/${reportId}`)).json();
+      assert.equal((await post(legal, `/v1/legal/reports/${reportId}/send`, { draft_sha256 })).statusCode, 202);
       await work();
       assert.equal((await get(legal, `/v1/legal/reports/${reportId}`)).json().status, 'filed');
       assert.ok(fake.reports[0]!.files[0]!.md5 === createHash('md5').update(png).digest('hex'), 'NCMEC received the preserved bytes');

@@ -70,6 +70,12 @@ import updateExchange from './exchanges/update.ts';
 import fetchExchange from './exchanges/fetch.ts';
 import sharedBanks from './exchanges/shared.ts';
 import legalReports from './legal/reports.ts';
+import editLegalReport from './legal/report-edit.ts';
+import sendLegalReport from './legal/report-send.ts';
+import retractLegalReport from './legal/report-retract.ts';
+import listHolds from './legal/holds-list.ts';
+import placeHold from './legal/holds-place.ts';
+import releaseHold from './legal/holds-release.ts';
 import legalVault from './legal/vault.ts';
 import leRequests from './legal/le-requests.ts';
 import transparency from './legal/transparency.ts';
@@ -106,7 +112,7 @@ export const routes: RouteModule[] = [
   listBanks, createBank, updateBank, bankEntries, match,
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
-  legalReports, legalVault, leRequests, transparency,
+  legalReports, editLegalReport, sendLegalReport, retractLegalReport, listHolds, placeHold, releaseHold, legalVault, leRequests, transparency,
   relayAccounts, relayMessages, relayBlobsReports, relayGroups, relayPsi,
   psiTables, psiOpenings,
   actions, appeals, settings, myExposure, teamExposure, mediaContent, reports,

@@ -42,6 +42,13 @@ export const PRODUCIBLE = {
   ],
 } as const;
 
+/** Past the deadline, or within the three days the reminder task also uses. */
+function deadline(at: string | null, now: Date): 'overdue' | 'due_soon' | null {
+  if (!at) return null;
+  const left = Date.parse(at) - now.getTime();
+  return left <= 0 ? 'overdue' : left <= 3 * DAY ? 'due_soon' : null;
+}
+
 export function leJson(r: Selectable<LeRequestsTable>, now: Date) {
   return {
     id: Number(r.id), kind: r.kind, agency: r.agency, case_number: r.case_number, contact: r.contact, received_at: r.received_at, due_at: r.due_at,
@@ -49,6 +56,8 @@ export function leJson(r: Selectable<LeRequestsTable>, now: Date) {
     preservation_until: r.preservation_until, renewed: !!r.renewed, notes: r.notes,
     nondisclosure: r.nondisclosure_until ? { until: r.nondisclosure_until, active: Date.parse(r.nondisclosure_until) > now.getTime() } : null,
     created_at: r.created_at,
+    due_state: r.status === 'open' ? deadline(r.due_at, now) : null,
+    preservation_state: r.status === 'open' && r.kind === 'preservation' ? deadline(r.preservation_until, now) : null,
   };
 }
 
@@ -91,11 +100,19 @@ export async function renewPreservation(db: Kysely<Database>, id: number, actor:
   });
 }
 
-export async function updateLeRequest(db: Kysely<Database>, id: number, change: { status?: Selectable<LeRequestsTable>['status']; outcome?: string; notes?: string; due_at?: string | null; nondisclosure_until?: string | null }, actor: string, clock: Clock) {
-  await loadLeRequest(db, id);
+export interface LeChange {
+  status?: Selectable<LeRequestsTable>['status']; agency?: string; case_number?: string; contact?: string | null; outcome?: string | null; notes?: string | null;
+  due_at?: string | null; nondisclosure_until?: string | null;
+}
+
+export async function updateLeRequest(db: Kysely<Database>, id: number, change: LeChange, actor: string, clock: Clock) {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('le_requests').set({ ...change, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
-    await appendAudit(trx, { actor, action: 'le.request.update', subjectType: 'le_request', subjectId: String(id), data: change }, clock);
+    const r = await loadLeRequest(trx, id);
+    // Before and after per field, as for report edits; a new deadline gets its own reminder.
+    const before = Object.fromEntries(Object.keys(change).map((k) => [k, r[k as keyof typeof r] ?? null]));
+    const reminder = change.due_at !== undefined && change.due_at !== r.due_at ? { reminded_at: null } : {};
+    await trx.updateTable('le_requests').set({ ...change, ...reminder, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
+    await appendAudit(trx, { actor, action: 'le.request.update', subjectType: 'le_request', subjectId: String(id), data: { ...change, before } }, clock);
   });
 }
 

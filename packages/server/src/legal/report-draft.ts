@@ -2,7 +2,7 @@
 // platform told us about them, and for each file whether a person here viewed that very file
 // (the audit log is the proof: an `evidence.view` entry for it).
 import type { Kysely } from 'kysely';
-import type { FileDetails, IpCaptureEvent, Report, ReportedUser } from '@vigil/ncmec';
+import type { FileDetails, IncidentType, IpCaptureEvent, Report, ReportedUser } from '@vigil/ncmec';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import { fromJson } from '../util/json.ts';
@@ -19,6 +19,10 @@ export interface Draft {
   files: DraftFile[];
 }
 
+/** The schema's child sexual abuse material type: what an apparent-CSAM decision reports, with or without files. */
+export const CSAM_INCIDENT: IncidentType = 'Child Pornography (possession, manufacture, and distribution)';
+export const ENTICEMENT_INCIDENT: IncidentType = 'Online Enticement of Children for Sexual Acts';
+
 const PUBLIC_SURFACES = new Set(['avatar', 'group_avatar', 'public_post', 'channel', 'story']);
 
 async function viewed(trx: Kysely<Database>, kind: string, id: string): Promise<boolean> {
@@ -33,7 +37,12 @@ function hashes(m: { md5?: string | null; sha256?: string | null; pdq?: string |
   return out;
 }
 
-export async function draftFromDecision(trx: Kysely<Database>, o: { platform: string; subjectType: string; subjectId: string; decisionTaskId: number; decidedAt: string }, cfg: Config): Promise<Draft> {
+/**
+ * Drafts a report from a decision. The incident type is what the decision found, not what evidence happens to be
+ * attached: apparent CSAM is the CSAM type whether or not files were matched (a group's decision often has none);
+ * another type (enticement) only when the decision names it. Legal can change it, with a reason.
+ */
+export async function draftFromDecision(trx: Kysely<Database>, o: { platform: string; subjectType: string; subjectId: string; decisionTaskId: number; decidedAt: string; incidentType?: IncidentType }, cfg: Config): Promise<Draft> {
   const { platform, subjectType, subjectId } = o;
   const files: DraftFile[] = [];
   const users: ReportedUser[] = [];
@@ -112,7 +121,7 @@ export async function draftFromDecision(trx: Kysely<Database>, o: { platform: st
 
   const rep = cfg.ncmec.reporter;
   const report: Report = {
-    incidentType: files.length ? 'Child Pornography (possession, manufacture, and distribution)' : 'Online Enticement of Children for Sexual Acts',
+    incidentType: o.incidentType ?? CSAM_INCIDENT,
     incidentDateTime: o.decidedAt,
     platform: cfg.ncmec.platformName,
     incidentDateTimeDescription: 'Time of the review decision confirming apparent child sexual abuse material',

@@ -17,11 +17,27 @@ const route: RouteModule = (app, ctx) => {
   });
   app.get('/v1/legal/le-requests', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },
-    schema: { tags: ['legal'], summary: 'Law-enforcement requests', querystring: z.object({ status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional() }), response: { ...authErrors } },
+    schema: {
+      tags: ['legal'], summary: 'Law-enforcement requests, newest first',
+      description: '`due_state` and `preservation_state` are `overdue` past the deadline and `due_soon` within three days (open requests only).',
+      querystring: z.object({
+        status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), q: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(50), offset: z.coerce.number().int().min(0).default(0),
+      }),
+      response: { ...authErrors },
+    },
     handler: async (req) => {
-      let q = ctx.db.kysely.selectFrom('le_requests').selectAll().orderBy('id', 'desc').limit(1000);
+      let q = ctx.db.kysely.selectFrom('le_requests');
       if (req.query.status) q = q.where('status', '=', req.query.status);
-      return { requests: (await q.execute()).map((r) => leJson(r, ctx.clock.now())) } as never;
+      if (req.query.q) {
+        const like = `%${req.query.q}%`; // a % or _ typed in a search only widens it
+        q = q.where((eb) => eb.or([eb('agency', 'like', like), eb('case_number', 'like', like), eb('subjects', 'like', like)]));
+      }
+      const [rows, count] = await Promise.all([
+        q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(req.query.offset).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { requests: rows.map((r) => leJson(r, ctx.clock.now())), total: Number(count.n) } as never;
     },
   });
   app.get('/v1/legal/le-requests/:id', {
@@ -37,8 +53,12 @@ const route: RouteModule = (app, ctx) => {
   app.patch('/v1/legal/le-requests/:id', {
     config: { access: { roles: LEGAL } },
     schema: {
-      tags: ['legal'], summary: 'Update status, outcome, deadline, non-disclosure order, notes', params: id,
-      body: z.object({ status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), outcome: z.string().max(5000).optional(), notes: z.string().max(5000).optional(), due_at: z.string().datetime({ offset: true }).nullable().optional(), nondisclosure_until: z.string().datetime({ offset: true }).nullable().optional() }).strict(),
+      tags: ['legal'], summary: 'Update status, agency, case number, contact, outcome, deadline, non-disclosure order, notes', params: id,
+      body: z.object({
+        status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), agency: z.string().min(2).max(300).optional(), case_number: z.string().min(1).max(200).optional(),
+        contact: z.string().max(1000).nullable().optional(), outcome: z.string().max(5000).nullable().optional(), notes: z.string().max(5000).nullable().optional(),
+        due_at: z.string().datetime({ offset: true }).nullable().optional(), nondisclosure_until: z.string().datetime({ offset: true }).nullable().optional(),
+      }).strict(),
       response: { 200: z.object({ updated: z.literal(true) }), 404: errorSchema, ...authErrors },
     },
     handler: async (req) => {
