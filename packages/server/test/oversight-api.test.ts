@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
       admin = client(ta, await staffSession(ta, 'admin', 'ada'));
       legal = client(ta, await staffSession(ta, 'legal', 'lee'));
       const db = ta.ctx.db.kysely;
-      caseId = (await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'acc-aud', queue: 'accounts', priority: 50, reason: 'reported' }, ta.clock))).caseId;
+      caseId = (await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'acc-aud', queue: 'accounts', priority: 50, reason: 'reported' }, ta.clock))).caseId!;
     });
     after(async () => ta.close());
 
