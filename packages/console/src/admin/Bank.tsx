@@ -28,8 +28,12 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
     setPage(0);
   }, [q, name]);
   const after = cursors[page] ?? 0;
+  // The answer carries the page and search it is for, so the heading above the rows always describes them.
   const entries = useLoad(
-    () => api<EntryPage>('GET', `/v1/banks/${encodeURIComponent(name)}/entries?limit=${PAGE}&after=${after}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
+    async () => ({
+      ...(await api<EntryPage>('GET', `/v1/banks/${encodeURIComponent(name)}/entries?limit=${PAGE}&after=${after}${q ? `&q=${encodeURIComponent(q)}` : ''}`)),
+      page, q,
+    }),
     [name, q, after],
   );
   const [importing, setImporting] = useState(false);
@@ -94,7 +98,7 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
       {rows.length > 0 && (
         <>
           <p className="count" aria-live="polite">
-            {q ? `Entries matching “${q}”` : 'Entries'}, page {page + 1}: {plural(rows.length, 'entry', 'entries')} shown
+            {entries.data!.q ? `Entries matching “${entries.data!.q}”` : 'Entries'}, page {entries.data!.page + 1}: {plural(rows.length, 'entry', 'entries')} shown
           </p>
           <div className="table-wrap">
             <table className="data admin-table" ref={tableRef} tabIndex={-1}>

@@ -80,7 +80,7 @@ export function ExchangesScreen() {
                   <td className="num">{x.fetched_total.toLocaleString()}</td>
                   <td>{x.enabled ? <span className="state good">Enabled</span> : <span className="state">Paused</span>}</td>
                   <td className="actions-cell">
-                    <button aria-label={`Fetch ${x.name} now`} disabled={running !== null} onClick={() => fetchNow(x)}>{running === x.name ? 'Fetching…' : 'Fetch now'}</button>
+                    <button aria-label={`Fetch now: ${x.name}`} disabled={running !== null} onClick={() => fetchNow(x)}>{running === x.name ? 'Fetching…' : 'Fetch now'}</button>
                     {x.enabled
                       ? <button className="secondary" aria-label={`Pause ${x.name}`} onClick={() => setEnabled(x, false)}>Pause</button>
                       : <button className="secondary" aria-label={`Enable ${x.name}`} onClick={() => setEnabled(x, true)}>Enable</button>}
