@@ -202,6 +202,30 @@ export const configSchema = z
       .object({ softRevealsPerDay: z.number().int().min(1).default(50), hardRevealsPerDay: z.number().int().min(1).default(150) })
       .refine((w) => w.hardRevealsPerDay >= w.softRevealsPerDay, { message: 'wellness.hardRevealsPerDay must be at least softRevealsPerDay' })
       .prefault({}),
+    /**
+     * NATS JetStream transport for event work (queue/stream/). Without `url`, events go through the embedded database queue.
+     * With it, `vigil serve` stores each event (the record of truth) and publishes it, partitioned by subject, once committed;
+     * `vigil worker` processes consume the partitions. Every process of a deployment must use the same name and partitions.
+     */
+    stream: z
+      .object({
+        url: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL (several: comma-separated)').optional(),
+        /** Stream name; its subjects are `<name>.<partition>`, its durable consumers `p<partition>`. */
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only').default('VIGIL_EVENTS'),
+        partitions: z.number().int().min(1).max(1024).default(64),
+        /** Stream replicas (1 on a single server; 3 on a JetStream cluster). */
+        replicas: z.number().int().min(1).max(5).default(1),
+        /** A delivered event not acknowledged within this is redelivered (a crashed worker's events come back after it). */
+        ackWaitMs: z.number().int().min(500).max(3_600_000).default(30_000),
+        /** Tries of one event (with backoff from retryBaseMs) before it goes to the dead letters with its reason. */
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        retryBaseMs: z.number().int().min(1).max(600_000).default(1000),
+        /** Deliveries never acknowledged (a worker died on it each time) before the event goes to the dead letters. */
+        maxDeliver: z.number().int().min(2).max(1000).default(20),
+        /** JetStream drops a second publish of the same message id within this window (a publisher that died before recording). */
+        duplicateWindowMs: z.number().int().min(1000).default(600_000),
+      })
+      .prefault({}),
     webhooks: z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(10),
@@ -263,6 +287,14 @@ export function loadConfig(src: ConfigSources = {}): Config {
       origin[key] = `environment variable ${name}`;
     }
   }
+  // The stream's URL and name from the environment (VIGIL_STREAM, VIGIL_STREAM_NAME), over the file's stream section.
+  for (const [name, key] of [['VIGIL_STREAM', 'url'], ['VIGIL_STREAM_NAME', 'name']] as const) {
+    const v = env[name];
+    if (v !== undefined && v !== '') {
+      merged.stream = { ...(merged.stream as object | undefined), [key]: v };
+      origin.stream = `environment variable ${name}`;
+    }
+  }
   for (const [k, v] of Object.entries(src.flags ?? {})) {
     if (v !== undefined) {
       merged[k] = v;
@@ -279,6 +311,14 @@ export function loadConfig(src: ConfigSources = {}): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...r.data, dataDir: resolve(r.data.dataDir) };
+}
+
+/** `--stream <url>` on `vigil serve` and `vigil worker`: checked like the configured URL. */
+export function withStreamUrl(cfg: Config, url: string | undefined): Config {
+  if (url === undefined) return cfg;
+  const r = configSchema.shape.stream.unwrap().shape.url.safeParse(url);
+  if (!r.success) throw new ConfigError(`invalid configuration:\n  - stream.url: ${r.error.issues[0]?.message} (from flag --stream)`);
+  return { ...cfg, stream: { ...cfg.stream, url } };
 }
 
 export const sqlitePathOf = (c: Config) => join(c.dataDir, 'vigil.db');

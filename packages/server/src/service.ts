@@ -31,6 +31,10 @@ import type { VigilApp, RouteModule } from './http/route.ts';
 import type { AppContext } from './context.ts';
 import { timedAnalyser } from './metrics/timed.ts';
 import { loadKeyring } from './keys/keyring.ts';
+import { EventStream } from './queue/stream/event-stream.ts';
+import { publishEventHandler } from './queue/stream/publish-job.ts';
+import type { EventHandlers } from './queue/stream/consumer.ts';
+import { feedStreamGauges } from './metrics/stream.ts';
 
 export interface Service {
   app: VigilApp;
@@ -55,8 +59,33 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
   ];
 }
 
-export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger): Record<string, JobHandler> {
-  return { 'event.apply': applyEventHandler([verifyReportFollowUp(cfg), enqueueAnalysis]), 'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media), 'ncmec.file': fileReportJob(cfg, log), 'vault.preserve': preserveJob(cfg) };
+/** The database queue's handlers. With a stream, `event.apply` publishes the event (the job is its outbox entry). */
+export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger, stream?: EventStream): Record<string, JobHandler> {
+  return {
+    'event.apply': stream ? publishEventHandler(stream) : applyEventHandler([verifyReportFollowUp(cfg), enqueueAnalysis]),
+    'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media),
+    'ncmec.file': fileReportJob(cfg, log),
+    'vault.preserve': preserveJob(cfg),
+  };
+}
+
+/** What a stream worker does with each event: apply it to the current state and analyse it, in one transaction. */
+export function streamEventHandlers(cfg: Config, bankIndex = new BankIndex()): EventHandlers {
+  return { apply: applyEventHandler([verifyReportFollowUp(cfg)]), analyze: analyzeEventHandler(analysers(cfg, bankIndex), cfg.media) };
+}
+
+/** Connects to the configured stream (creating it and its partition consumers) and feeds its lag gauges. */
+export async function openStream(cfg: Config, who: string): Promise<{ stream: EventStream; close(): Promise<void> } | undefined> {
+  if (!cfg.stream.url) return undefined;
+  const stream = await EventStream.open(cfg.stream, { name: who });
+  const unfeed = feedStreamGauges(stream);
+  return {
+    stream,
+    async close() {
+      unfeed();
+      await stream.close();
+    },
+  };
 }
 
 export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {
@@ -78,11 +107,16 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   if (installed) log.info({ rules: installed }, 'default rule pack installed');
   if (await ensureDefaultTermList(db.kysely, clock)) log.info('default coded-term list installed');
 
+  // With a stream, accepted events are published to it (the queue's `event.apply` jobs are the outbox) for `vigil worker`s.
+  const streamed = await openStream(cfg, `vigil serve ${hostname()}:${process.pid}`).catch(async (e) => {
+    await db.close();
+    throw e;
+  });
   const workers: Worker[] = [];
   const bankIndex = new BankIndex();
-  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex };
+  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex, stream: streamed?.stream };
   for (let i = 0; i < cfg.workers; i++) {
-    workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
+    workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log, streamed?.stream), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
   const app = await buildApp(ctx, opts.extraRoutes);
 
@@ -118,6 +152,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
       await stopEscalation();
       await stopExchanges();
       await stopRetention();
+      await streamed?.close();
       await db.close();
     },
   };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startService } from '@vigil/server';
+import { startService, withStreamUrl } from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 
 export function stopOnSignals(stop: () => Promise<void>) {
@@ -14,12 +14,14 @@ export function stopOnSignals(stop: () => Promise<void>) {
 }
 
 export function serveCommand(program: Command) {
-  withServiceOptions(program.command('serve').description('run the safety service: HTTP API, workers, webhook delivery')).action(async (opts) => {
-    try {
-      const svc = await startService(configFrom(opts));
-      stopOnSignals(svc.stop);
-    } catch (e) {
-      fatal(e);
-    }
-  });
+  withServiceOptions(program.command('serve').description('run the safety service: HTTP API, workers, webhook delivery'))
+    .option('--stream <url>', 'NATS JetStream (nats://host:4222; env VIGIL_STREAM): publish accepted events there for `vigil worker --stream`')
+    .action(async (opts) => {
+      try {
+        const svc = await startService(withStreamUrl(configFrom(opts), opts.stream));
+        stopOnSignals(svc.stop);
+      } catch (e) {
+        fatal(e);
+      }
+    });
 }

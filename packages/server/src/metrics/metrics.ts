@@ -32,8 +32,8 @@ export const metrics = {
   queueDead: new Gauge({ name: 'vigil_queue_dead', help: 'Jobs parked as dead letters, by kind', labelNames: ['kind'], registers: [registry] }),
   partitionDepth: new Gauge({ name: 'vigil_partition_depth', help: 'Analysis jobs waiting, by subject partition', labelNames: ['partition'], registers: [registry] }),
   partitionOldest: new Gauge({ name: 'vigil_partition_oldest_age_seconds', help: 'Age of the oldest waiting analysis job, by subject partition', labelNames: ['partition'], registers: [registry] }),
-  streamLag: new Gauge({ name: 'vigil_stream_consumer_lag', help: 'JetStream messages not yet delivered to this process\'s consumers, by partition', labelNames: ['partition'], registers: [registry] }),
-  streamAckPending: new Gauge({ name: 'vigil_stream_ack_pending', help: 'JetStream messages delivered but not yet acknowledged, by partition', labelNames: ['partition'], registers: [registry] }),
+  streamLag: new Gauge({ name: 'vigil_stream_consumer_lag', help: 'JetStream events not yet delivered to any worker, by partition consumer', labelNames: ['partition'], registers: [registry] }),
+  streamAckPending: new Gauge({ name: 'vigil_stream_ack_pending', help: 'JetStream events delivered but not yet acknowledged, by partition consumer', labelNames: ['partition'], registers: [registry] }),
 };
 
 /** Things a scrape refreshes before rendering (the stream transport adds its consumer lag here). */
