@@ -278,6 +278,8 @@ for (const dialect of DIALECTS) describe(`admin screens in Chromium (${dialect})
       const rows = page.locator('table.admin-table tbody tr');
       await rows.first().waitFor();
       assert.equal(await rows.count(), 50);
+      await shot(page, 'admin-bank-1440');
+      await phone(page, 'admin-bank');
       const firstIds = await rows.locator('td.num').allInnerTexts();
       await page.getByRole('button', { name: 'Next' }).click();
       await page.locator('p.count', { hasText: 'page 2' }).waitFor();
@@ -292,8 +294,6 @@ for (const dialect of DIALECTS) describe(`admin screens in Chromium (${dialect})
       await page.getByRole('button', { name: 'Previous' }).click();
       await page.locator('p.count', { hasText: 'page 6' }).waitFor();
       await axe(page, 'bank entries');
-      await shot(page, 'admin-bank-1440');
-      await phone(page, 'admin-bank');
 
       // Search by note (its own URL, so Back returns to it), by hash prefix, by entry number.
       await page.getByLabel('Search entries').fill('lantern');

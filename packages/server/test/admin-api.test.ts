@@ -51,6 +51,15 @@ for (const dialect of DIALECTS) {
       assert.equal((await api('POST', '/v1/staff/abc/reset-password')).statusCode, 400);
     });
 
+    it('documents the new route and fields in the OpenAPI document', async () => {
+      const doc = (await ta.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      assert.ok(doc.paths['/v1/staff/{id}/reset-password']?.post, 'reset-password is documented');
+      const text = JSON.stringify(doc);
+      for (const field of ['last_sign_in_at', 'last_used_at']) assert.ok(text.includes(field), field);
+      assert.ok(doc.paths['/v1/banks/{name}/entries'].get.parameters.some((p: { name: string }) => p.name === 'q'));
+      assert.ok(doc.paths['/v1/banks/{name}/entries'].post.parameters.some((p: { name: string }) => p.name === 'format'));
+    });
+
     it('unlocks a locked account; keeps one enabled admin; only admins manage staff', async () => {
       const c = (await api('POST', '/v1/staff', { username: 'lou', role: 'reviewer' })).json();
       for (let i = 0; i < ta.ctx.cfg.login.maxFailures; i++) await signIn('lou', 'wrong password 123');

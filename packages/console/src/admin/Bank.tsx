@@ -114,7 +114,7 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
                     <td className="hash-cell"><code className="hash">{e.value}</code>{e.external_id && <div className="muted small">ref {e.external_id}</div>}</td>
                     <td>{e.note ?? ''}{e.tags.length > 0 && <div className="muted small">{e.tags.join(', ')}</div>}</td>
                     <td>{e.source ?? ''}</td>
-                    <td>{when(e.added_at)}</td>
+                    <td className="nowrap">{when(e.added_at)}</td>
                     <td>{e.disabled ? <span className="state bad">Deconfirmed</span> : e.confirmed ? <span className="state good">Confirmed</span> : <span className="state">Unconfirmed</span>}</td>
                     <td className="actions-cell">
                       {(!e.confirmed || e.disabled) && <button className="secondary" aria-label={`Confirm entry ${e.id}`} onClick={() => setChanging({ e, op: 'confirm' })}>Confirm</button>}

@@ -47,7 +47,7 @@ export function BanksScreen() {
                     <td>{kindLabel(b.kind)}</td>
                     <td className="num">{b.entries.toLocaleString()}</td>
                     <td>{b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled</span>}</td>
-                    <td>{when(b.updated_at)}</td>
+                    <td className="nowrap">{when(b.updated_at)}</td>
                     <td className="actions-cell">
                       {b.enabled
                         ? <button className="danger" aria-label={`Disable ${b.name}`} onClick={() => setDisabling(b)}>Disable</button>

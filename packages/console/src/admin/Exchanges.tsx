@@ -73,8 +73,8 @@ export function ExchangesScreen() {
                     <strong>{x.name}</strong>
                     <div className="muted small">{TYPE_LABELS[x.type] ?? x.type}, {every(x.interval_s)}; bank <Link to={`/admin/banks/${encodeURIComponent(x.bank)}`}>{x.bank}</Link></div>
                   </td>
-                  <td>{x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}</td>
-                  <td>{x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}</td>
+                  <td className="nowrap">{x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}</td>
+                  <td className="nowrap">{x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}</td>
                   <td>{x.last_status === 'error' && x.last_error ? <span className="error">{x.last_error}</span> : <span className="muted">None</span>}</td>
                   <td><span className="checkpoint">{checkpointText(x.checkpoint)}</span>{x.full_sync_running && <div className="muted small">full refetch under way</div>}</td>
                   <td className="num">{x.fetched_total.toLocaleString()}</td>

@@ -49,8 +49,8 @@ export function KeysScreen() {
                   <td><strong>{k.name}</strong><div className="muted small">vk_{k.id}_…</div></td>
                   <td>{k.platform}</td>
                   <td>{k.scopes.join(', ')}</td>
-                  <td>{when(k.created_at)}</td>
-                  <td>{k.last_used_at ? when(k.last_used_at) : <span className="muted">Never</span>}</td>
+                  <td className="nowrap">{when(k.created_at)}</td>
+                  <td className="nowrap">{k.last_used_at ? when(k.last_used_at) : <span className="muted">Never</span>}</td>
                   <td>{k.revoked_at ? <span className="state bad">Revoked {when(k.revoked_at)}</span> : <span className="state good">Active</span>}</td>
                   <td className="actions-cell">
                     {!k.revoked_at && <button className="danger" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>Revoke</button>}

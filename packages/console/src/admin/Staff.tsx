@@ -71,8 +71,8 @@ export function StaffScreen({ me }: { me: Me }) {
                         {s.disabled ? <span className="state bad">Disabled</span> : <span className="state good">Active</span>}{' '}
                         {locked(s) && <span className="state warn" title={`Locked until ${when(s.locked_until)} UTC`}>Locked until {when(s.locked_until).slice(11)}</span>}
                       </td>
-                      <td>{s.last_sign_in_at ? when(s.last_sign_in_at) : <span className="muted">Never</span>}</td>
-                      <td>{when(s.created_at).slice(0, 10)}</td>
+                      <td className="nowrap">{s.last_sign_in_at ? when(s.last_sign_in_at) : <span className="muted">Never</span>}</td>
+                      <td className="nowrap">{when(s.created_at).slice(0, 10)}</td>
                       <td className="actions-cell">
                         {!self && <button className="secondary" aria-label={`Change role of ${s.username}`} onClick={() => setOpen({ kind: 'role', s })}>Change role</button>}
                         <button className="secondary" aria-label={`Reset password of ${s.username}`} onClick={() => setOpen({ kind: 'reset', s })}>Reset password</button>
