@@ -32,7 +32,7 @@ const reviewScreens: Screen[] = [
   { path: '/queue', section: 'review', label: 'Review queue', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ search }) => <Queue search={search} /> },
   { path: '/cases/:id', section: 'review', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ params, staff, wellness }) => <CaseView key={params.id} caseId={Number(params.id)} staff={staff} wellness={wellness} /> },
   { path: '/flags', section: 'review', label: 'Flags', roles: ['admin', 'lead'], render: () => <Flags /> },
-  { path: '/outbox', section: 'admin', label: 'Webhook outbox', roles: ['admin', 'lead'], render: () => <Outbox /> },
+  { path: '/outbox', section: 'admin', roles: ['admin', 'lead'], render: () => <Outbox /> }, // now /admin/webhooks: Outbox.tsx redirects
   { path: '/legal', section: 'legal', label: 'Legal', roles: ['admin', 'legal'], render: () => <Legal /> },
 ];
 
