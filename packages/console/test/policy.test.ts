@@ -164,8 +164,10 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     await page.waitForURL(/\?rule=always-label$/);
     const saved = await db().selectFrom('rules').select(['mode', 'version']).where('name', '=', 'always-label').executeTakeFirstOrThrow();
     assert.deepEqual(saved, { mode: 'shadow', version: 1 }, 'new rules start in shadow mode');
+    // Creating replaced the "new rule" entry in the history: Back returns to the rule before.
     await page.goBack();
-    await page.waitForURL(/\?new=1$/);
+    await page.waitForURL(/\?rule=hiker-names$/);
+    await page.getByRole('heading', { name: /Edit hiker-names/ }).waitFor();
     await ctx.close();
   });
 
@@ -290,6 +292,7 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     assert.equal(await deliveries.getByRole('button', { name: 'Next' }).isDisabled(), true);
     await page.goBack();
     await page.waitForURL(/page=1$/);
+    await page.waitForFunction(() => document.querySelectorAll('section[aria-labelledby=deliveries-heading] tbody tr').length === 50);
     // Retry one, then all of the endpoint's dead letters.
     const first = await rows.first().locator('td').first().innerText();
     await deliveries.getByRole('button', { name: `Retry delivery ${first}` }).click();
