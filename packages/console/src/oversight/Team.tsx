@@ -61,9 +61,10 @@ function OpenCases({ d }: { d: Dashboard }) {
             <BarChart title="Open cases by queue" bars={d.open_cases.map((q) => ({ label: labels.queue(q.queue), value: q.total }))} />
             <BarChart title="Open cases by age" bars={byAge} />
           </div>
+          <p className="muted small">Open cases by queue and by how long they have been open:</p>
           <div className="table-wrap">
             <table className="data">
-              <caption>Open cases by queue and by how long they have been open</caption>
+              <caption className="visually-hidden">Open cases by queue and by how long they have been open</caption>
               <thead>
                 <tr><th scope="col">Queue</th>{d.age_buckets.map((b) => <th key={b.key} scope="col" className="num">{b.label}</th>)}<th scope="col" className="num">All</th></tr>
               </thead>

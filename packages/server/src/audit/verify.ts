@@ -19,7 +19,16 @@ export interface AuditVerification {
   problems: AuditProblem[];
 }
 
+/**
+ * The entries and the head are read in one snapshot (a repeatable-read transaction; SQLite's read transaction is
+ * one snapshot already), so an entry appended while the chain is being walked is not mistaken for a missing head.
+ */
 export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promise<AuditVerification> {
+  if (db.isTransaction) return walk(db, pageSize);
+  return db.transaction().setIsolationLevel('repeatable read').execute((trx) => walk(trx, pageSize));
+}
+
+async function walk(db: Kysely<Database>, pageSize: number): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
