@@ -2,7 +2,7 @@
 // seen advertised elsewhere. A match is a signal for review, never an automatic ban.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Analyser, Finding } from './signals.ts';
+import type { Analyser, AnalyserInput, Finding } from './signals.ts';
 import { SEVERITY } from './signals.ts';
 
 export type ExternalKind = 'handle' | 'invite_url' | 'md5' | 'sha256' | 'pdq';
@@ -29,12 +29,15 @@ async function lookup(trx: Kysely<Database>, kind: ExternalKind, raw: string, no
     .where('kind', '=', kind)
     .where('value', '=', normaliseExternal(kind, raw))
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+    .orderBy('id')
     .execute();
 }
 
-export const externalAnalyser: Analyser = async ({ trx, event, clock }) => {
-  const now = clock.now().toISOString();
-  const probes: { subjectType: string; subjectId: string; kind: ExternalKind; value: string; surface: string }[] = [];
+type Probe = { subjectType: string; subjectId: string; kind: ExternalKind; value: string; surface: string };
+type ListRow = { id: number | bigint | string; value: string; source: string; category: string | null; note: string | null };
+
+function probesOf(event: AnalyserInput['event']): Probe[] {
+  const probes: Probe[] = [];
   if (event.type === 'account.created' || event.type === 'account.updated') {
     if (event.account.username) probes.push({ subjectType: 'account', subjectId: event.account.id, kind: 'handle', value: event.account.username, surface: 'username' });
     for (const k of ['md5', 'sha256', 'pdq'] as const) {
@@ -52,9 +55,40 @@ export const externalAnalyser: Analyser = async ({ trx, event, clock }) => {
       if (h) probes.push({ subjectType: 'media', subjectId: event.media.id, kind: k, value: h, surface: event.surface });
     }
   }
+  return probes;
+}
+
+/** Every list entry a batch's probes could hit, in one read per kind, keyed by kind and normalised value. */
+async function loadForBatch(trx: Kysely<Database>, inputs: AnalyserInput[], nowIso: string): Promise<Map<string, ListRow[]>> {
+  const wanted = new Map<ExternalKind, Set<string>>();
+  for (const i of inputs) for (const p of probesOf(i.event)) (wanted.get(p.kind) ?? wanted.set(p.kind, new Set()).get(p.kind)!).add(normaliseExternal(p.kind, p.value));
+  const out = new Map<string, ListRow[]>();
+  for (const [kind, values] of wanted) {
+    const all = [...values];
+    for (let i = 0; i < all.length; i += 500) {
+      const rows = await trx
+        .selectFrom('external_signals')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('value', 'in', all.slice(i, i + 500))
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+        .orderBy('id')
+        .execute();
+      for (const r of rows) out.set(`${kind}\u0000${r.value}`, [...(out.get(`${kind}\u0000${r.value}`) ?? []), r]);
+    }
+  }
+  return out;
+}
+
+export const externalAnalyser: Analyser = async ({ trx, event, clock, batch }) => {
+  const now = clock.now().toISOString();
+  const probes = probesOf(event);
+  if (!probes.length) return [];
+  const lists = batch ? await batch.once('external:lists', () => loadForBatch(trx, batch.inputs, now)) : undefined;
   const out: Finding[] = [];
   for (const p of probes) {
-    for (const hit of await lookup(trx, p.kind, p.value, now)) {
+    const hits = lists ? (lists.get(`${p.kind}\u0000${normaliseExternal(p.kind, p.value)}`) ?? []) : await lookup(trx, p.kind, p.value, now);
+    for (const hit of hits) {
       out.push({
         subjectType: p.subjectType, subjectId: p.subjectId, kind: 'external.match', severity: SEVERITY.medium,
         summary: `${p.surface} matches a ${p.kind} listed by ${hit.source}${hit.category ? ` (${hit.category})` : ''}`,

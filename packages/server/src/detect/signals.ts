@@ -30,15 +30,35 @@ export interface AnalyserInput {
   eventId: number;
   occurredAt: string;
   clock: Clock;
+  /** Set when the event is analysed as part of a batch (detect/analyse-batch.ts). */
+  batch?: AnalysisBatch;
+}
+
+/** What a batch offers its analysers: every event of it, one set-based load per analyser, and a way to write first. */
+export interface AnalysisBatch {
+  /** Every event of the batch, in order (an analyser loads what it needs for all of them at once). */
+  inputs: AnalyserInput[];
+  /** Runs `load` once per batch and key, and shares its result. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * Writes the effects of the batch's earlier events (signals, verdicts, cases) now. An analyser calls it before it
+   * writes something rules or cases read (flags moving to a subject), so every event sees what it would have seen alone.
+   */
+  settle(): Promise<void>;
 }
 
 export type Analyser = (input: AnalyserInput) => Promise<Finding[]>;
+
+/** A finding is stored once per kind, event (or period), subject and key. */
+export function dedupeKey(f: Finding, eventId: number): string {
+  return f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
+}
 
 /** Stores findings once (dedupe key = kind, event, key) and returns their ids. */
 export async function storeFindings(trx: Kysely<Database>, platform: string, eventId: number, findings: Finding[], clock: Clock): Promise<number[]> {
   const ids: number[] = [];
   for (const f of findings) {
-    const dedupe_key = f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
+    const dedupe_key = dedupeKey(f, eventId);
     const ins = await trx
       .insertInto('signals')
       .values({

@@ -6,13 +6,20 @@ import { appendAudit } from '../audit/log.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 
-const cache = new Map<number, TermList>();
+const cache = new Map<string, TermList>();
 
+/** The list in force, parsed once per version: only its version is read again until a new one is saved. */
 export async function currentTermList(db: Kysely<Database>): Promise<TermList | null> {
-  const row = await db.selectFrom('term_lists').select(['version', 'list']).orderBy('version', 'desc').limit(1).executeTakeFirst();
-  if (!row) return null;
-  let list = cache.get(row.version);
-  if (!list) cache.set(row.version, (list = parseTermList(fromJson(row.list))));
+  const head = await db.selectFrom('term_lists').select(['version', 'created_at']).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!head) return null;
+  // The save time is in the key so that processes seeing several databases (tests, tools) never mix up lists.
+  const key = `${head.version}@${head.created_at}`;
+  let list = cache.get(key);
+  if (!list) {
+    const row = await db.selectFrom('term_lists').select('list').where('version', '=', head.version).executeTakeFirstOrThrow();
+    if (cache.size > 100) cache.clear();
+    cache.set(key, (list = parseTermList(fromJson(row.list))));
+  }
   return list;
 }
 

@@ -5,7 +5,7 @@ import type { Analyser, Finding } from './signals.ts';
 import { SEVERITY } from './signals.ts';
 import { currentTermList } from './term-lists.ts';
 
-export const textAnalyser: Analyser = async ({ trx, event }) => {
+export const textAnalyser: Analyser = async ({ trx, event, batch }) => {
   const probes: { subjectType: string; subjectId: string; surface: Surface; text: string | null | undefined }[] = [];
   if (event.type === 'account.created' || event.type === 'account.updated') {
     const a = event.account;
@@ -16,7 +16,7 @@ export const textAnalyser: Analyser = async ({ trx, event }) => {
     probes.push({ subjectType: 'group', subjectId: g.id, surface: 'group_name', text: g.name }, { subjectType: 'group', subjectId: g.id, surface: 'group_description', text: g.description });
   }
   if (!probes.some((p) => p.text)) return [];
-  const list = await currentTermList(trx);
+  const list = batch ? await batch.once('text:term-list', () => currentTermList(trx)) : await currentTermList(trx);
   if (!list) return [];
   const out: Finding[] = [];
   for (const p of probes) {

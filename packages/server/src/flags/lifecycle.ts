@@ -10,6 +10,7 @@ import { iso, type Clock } from '../util/time.ts';
 import type { Analyser } from '../detect/signals.ts';
 import { caseKey, flagSignal, upsertCase } from './intake.ts';
 import { closeItems, raiseItem } from '../review/task-store.ts';
+import { waitingFlagKeys } from '../detect/flag-keys.ts';
 
 export async function flagsUnderReview(trx: Kysely<Database>, taskId: number, clock: Clock) {
   await trx.updateTable('flags').set({ status: 'under_review', updated_at: iso(clock.now()) }).where('task_id', '=', taskId).where('status', '=', 'received').execute();
@@ -62,14 +63,14 @@ export function startEscalationLoop(db: Db, clock: Clock, log: Logger, everyMs =
 }
 
 /** When an account or group appears whose handle, invite link or name was flagged earlier, link the flags. */
-export const flagMatchAnalyser: Analyser = async ({ trx, platform, event, clock }) => {
-  const probes: { key: string; subject: { type: string; id: string } }[] = [];
-  if ((event.type === 'account.created' || event.type === 'account.updated') && event.account.username) probes.push({ key: caseKey('handle', event.account.username), subject: { type: 'account', id: event.account.id } });
-  if (event.type === 'group.created' || event.type === 'group.updated') {
-    if (event.group.invite_link) probes.push({ key: caseKey('invite_link', event.group.invite_link), subject: { type: 'group', id: event.group.id } });
-    if (event.group.name) probes.push({ key: caseKey('group_name', event.group.name), subject: { type: 'group', id: event.group.id } });
+export const flagMatchAnalyser: Analyser = async ({ trx, platform, event, clock, batch }) => {
+  let probes = flagProbes(event);
+  if (batch && probes.length) {
+    // Batched analysis: one read for the batch's keys; the earlier events' effects are written before flags move.
+    const waiting = await batch.once('flags', () => waitingFlagKeys(trx, batch.inputs.flatMap((i) => flagProbes(i.event).map((p) => ({ platform: i.platform, key: p.key })))));
+    probes = probes.filter((p) => waiting.has(`${platform}\u0000${p.key}`));
+    if (probes.length) await batch.settle();
   }
-  if (event.type === 'invite.created') probes.push({ key: caseKey('invite_link', event.invite.link), subject: { type: 'group', id: event.invite.group_id } });
   for (const p of probes) {
     const waiting = await trx.selectFrom('flags').selectAll().where('platform', '=', platform).where('case_key', '=', p.key).where('resolved_id', 'is', null).where('closed_at', 'is', null).execute();
     if (!waiting.length) continue;
@@ -82,3 +83,14 @@ export const flagMatchAnalyser: Analyser = async ({ trx, platform, event, clock 
   }
   return []; // its signals are written directly (they belong to flags, not to this event)
 };
+
+function flagProbes(event: Parameters<Analyser>[0]['event']): { key: string; subject: { type: string; id: string } }[] {
+  const probes: { key: string; subject: { type: string; id: string } }[] = [];
+  if ((event.type === 'account.created' || event.type === 'account.updated') && event.account.username) probes.push({ key: caseKey('handle', event.account.username), subject: { type: 'account', id: event.account.id } });
+  if (event.type === 'group.created' || event.type === 'group.updated') {
+    if (event.group.invite_link) probes.push({ key: caseKey('invite_link', event.group.invite_link), subject: { type: 'group', id: event.group.id } });
+    if (event.group.name) probes.push({ key: caseKey('group_name', event.group.name), subject: { type: 'group', id: event.group.id } });
+  }
+  if (event.type === 'invite.created') probes.push({ key: caseKey('invite_link', event.invite.link), subject: { type: 'group', id: event.invite.group_id } });
+  return probes;
+}

@@ -1,11 +1,11 @@
 // The worker daemon: a plain loop that claims due jobs and runs each in its own transaction.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Job } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
-import { claimJobs, completeJob, extendLeases, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
+import { claimJobs, completeJob, completeJobs, extendLeases, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
 import { metrics } from '../metrics/metrics.ts';
 
 export interface JobContext {
@@ -23,7 +23,88 @@ export interface JobContext {
  */
 export type JobHandler = ((payload: any, ctx: JobContext) => Promise<void>) & {
   prepare?: (payload: any, o: { db: Kysely<Database>; job: Job; clock: Clock }) => Promise<unknown>;
+  /** `prepare` for many jobs at once (set-based reads); one result per job, in order. */
+  prepareBatch?: (jobs: { payload: any; job: Job }[], o: { db: Kysely<Database>; clock: Clock }) => Promise<PrepareResult[]>;
+  /**
+   * Runs many jobs of this kind, in order, inside the batch's transaction; one outcome per job. A job that failed
+   * left no effects; a blocked one was not run (an earlier job with its order key failed).
+   */
+  batch?: (jobs: BatchJob[], ctx: { trx: Kysely<Database>; clock: Clock; workerId: string }) => Promise<ItemOutcome[]>;
 };
+
+export type PrepareResult = { value: unknown } | { error: unknown };
+
+export interface BatchJob {
+  job: Job;
+  payload: any;
+  prepared?: unknown;
+}
+
+export type ItemOutcome = { status: 'done' } | { status: 'failed'; error: unknown } | { status: 'blocked' };
+
+/** Thrown inside a batch to name the item (by index) whose own work failed; see isolateFailures. */
+export class ItemFailure extends Error {
+  constructor(readonly index: number, readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+/**
+ * Runs `run` over the items inside a savepoint, so one poison item cannot sink its batch. An ItemFailure rolls
+ * the batch back and runs it again without that item and without the later items of its order key (blocked, so
+ * a subject's order holds); any other error (a write that failed for the batch) rolls back and runs each item
+ * alone, in order. The items left commit with the caller's transaction.
+ */
+export async function isolateFailures<T>(trx: Kysely<Database>, items: T[], keyOf: (t: T) => unknown, run: (items: T[]) => Promise<void>, depth = 0): Promise<ItemOutcome[]> {
+  const out: ItemOutcome[] = items.map(() => ({ status: 'done' }));
+  const blockedKeys = new Set<unknown>();
+  let live = items.map((_, i) => i);
+  const fail = (i: number, error: unknown) => {
+    out[i] = { status: 'failed', error };
+    blockedKeys.add(keyOf(items[i]!));
+    live = live.filter((j) => {
+      if (j === i) return false;
+      if (j > i && keyOf(items[j]!) === keyOf(items[i]!)) {
+        out[j] = { status: 'blocked' };
+        return false;
+      }
+      return true;
+    });
+  };
+  const sp = sql.raw(`vigil_batch_${depth}`);
+  while (live.length) {
+    await sql`SAVEPOINT ${sp}`.execute(trx);
+    try {
+      await run(live.map((i) => items[i]!));
+      await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+      return out;
+    } catch (e) {
+      await sql`ROLLBACK TO SAVEPOINT ${sp}`.execute(trx);
+      await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
+      if (e instanceof ItemFailure && live[e.index] !== undefined) {
+        fail(live[e.index]!, e.reason);
+        continue;
+      }
+      if (live.length === 1) {
+        fail(live[0]!, e);
+        return out;
+      }
+      for (const i of live) {
+        if (blockedKeys.has(keyOf(items[i]!))) {
+          out[i] = { status: 'blocked' };
+          continue;
+        }
+        out[i] = (await isolateFailures(trx, [items[i]!], keyOf, run, depth + 1))[0]!;
+        if (out[i]!.status === 'failed') blockedKeys.add(keyOf(items[i]!));
+      }
+      return out;
+    }
+  }
+  return out;
+}
+
+/** Jobs claimed at once: enough that set-based analysis pays off, small enough to stay well inside a lease. */
+export const DEFAULT_BATCH = 256;
 
 export interface WorkerOptions {
   db: Db;
@@ -69,7 +150,7 @@ export class Worker {
     }
     const jobs = await claimJobs(db.kysely, db.dialect, {
       workerId: this.o.workerId,
-      limit: this.o.batch ?? 50,
+      limit: this.o.batch ?? DEFAULT_BATCH,
       leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
@@ -94,6 +175,7 @@ export class Worker {
     // Prepare phases (network, CPU) run once per job, outside any transaction; a job whose prepare
     // fails is failed (and retried later) without holding up the rest of the batch, except the later
     // jobs of its partition, which go back to the queue unrun so their subject's order is kept.
+    const preparedOf = await this.prepareBatches(jobs);
     const blocked = new Set<number>();
     const unrun: Job[] = [];
     const ready: { job: Job; prepared: unknown }[] = [];
@@ -103,13 +185,15 @@ export class Worker {
         continue;
       }
       try {
-        ready.push({ job, prepared: await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }) });
+        const batched = preparedOf.get(job.id);
+        if (batched && 'error' in batched) throw batched.error;
+        ready.push({ job, prepared: batched ? batched.value : await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }) });
       } catch (err) {
         await this.failed(job, err);
         if (job.partition != null) blocked.add(job.partition);
       }
     }
-    if (!(ready.length > 1 && (await this.runBatch(ready)))) {
+    if (!(ready.length > 1 && (await this.runBatch(ready, unrun)))) {
       for (const r of ready) {
         if (r.job.partition != null && blocked.has(r.job.partition)) {
           unrun.push(r.job);
@@ -121,6 +205,19 @@ export class Worker {
     await releaseJobs(db.kysely, unrun, this.o.workerId);
   }
 
+  /** Set-based prepare for the kinds that have one (the rest prepare job by job). */
+  private async prepareBatches(jobs: Job[]): Promise<Map<number, PrepareResult>> {
+    const out = new Map<number, PrepareResult>();
+    for (const kind of new Set(jobs.map((j) => j.kind))) {
+      const prep = this.o.handlers[kind]?.prepareBatch;
+      if (!prep) continue;
+      const mine = jobs.filter((j) => j.kind === kind);
+      const results = await prep(mine.map((job) => ({ job, payload: fromJson(job.payload) })), { db: this.o.db.kysely, clock: this.o.clock }).catch((error) => mine.map(() => ({ error })));
+      mine.forEach((j, i) => out.set(j.id, results[i] ?? { error: new Error('no prepare result') }));
+    }
+    return out;
+  }
+
   private async failed(job: Job, err: unknown) {
     const { db, clock, log, workerId } = this.o;
     const outcome = await failJob(db.kysely, job, workerId, err, clock).catch(() => 'unknown');
@@ -128,28 +225,58 @@ export class Worker {
   }
 
   /**
-   * Runs a whole claimed batch in one transaction (one commit instead of one per job). If any job
-   * fails, the batch rolls back and each job runs alone, so one bad job cannot hold up the others.
+   * Runs a whole claimed batch in one transaction (one commit instead of one per job). Consecutive jobs of a kind
+   * with a batch handler run together (set-based reads and bulk writes); a job that fails there is failed alone
+   * and the later jobs of its partition are given back unrun. If anything else fails, the batch rolls back and each
+   * job runs alone, so one bad job cannot hold up the others.
    */
-  private async runBatch(jobs: { job: Job; prepared: unknown }[]): Promise<boolean> {
+  private async runBatch(jobs: { job: Job; prepared: unknown }[], unrun: Job[]): Promise<boolean> {
     const { db, clock, workerId } = this.o;
     if (jobs.some((j) => !this.o.handlers[j.job.kind])) return false;
-    const took: { kind: string; s: number }[] = [];
+    const t0 = performance.now();
+    let done: Job[] = [];
+    let failed: { job: Job; error: unknown }[] = [];
+    let skipped: Job[] = [];
     try {
       await db.kysely.transaction().execute(async (trx) => {
-        for (const { job, prepared } of jobs) {
-          const t0 = performance.now();
-          await this.o.handlers[job.kind]!(fromJson(job.payload), { trx, job, clock, prepared });
-          await completeJob(trx, job, workerId, clock);
-          took.push({ kind: job.kind, s: (performance.now() - t0) / 1000 });
+        [done, failed, skipped] = [[], [], []];
+        const blocked = new Set<number>();
+        for (const run of runsOfKind(jobs)) {
+          const handler = this.o.handlers[run[0]!.job.kind]!;
+          const todo = run.filter((r) => !(r.job.partition != null && blocked.has(r.job.partition)));
+          skipped.push(...run.filter((r) => !todo.includes(r)).map((r) => r.job));
+          if (handler.batch) {
+            const outcomes = await handler.batch(todo.map((r) => ({ job: r.job, payload: fromJson(r.job.payload), prepared: r.prepared })), { trx, clock, workerId });
+            todo.forEach((r, i) => {
+              const o = outcomes[i] ?? { status: 'failed', error: new Error('no outcome for the job') };
+              if (o.status === 'done') done.push(r.job);
+              else if (o.status === 'blocked') skipped.push(r.job);
+              else {
+                failed.push({ job: r.job, error: o.error });
+                if (r.job.partition != null) blocked.add(r.job.partition);
+              }
+            });
+          } else {
+            for (const r of todo) {
+              await handler(fromJson(r.job.payload), { trx, job: r.job, clock, prepared: r.prepared });
+              done.push(r.job);
+            }
+          }
         }
+        await completeJobs(trx, done, workerId, clock);
       });
-      for (const t of took) metrics.jobDuration.observe({ kind: t.kind, outcome: 'done' }, t.s);
-      this.processed += jobs.length;
-      return true;
     } catch {
       return false;
     }
+    const each = (performance.now() - t0) / 1000 / Math.max(1, done.length + failed.length);
+    for (const j of done) metrics.jobDuration.observe({ kind: j.kind, outcome: 'done' }, each);
+    for (const f of failed) {
+      metrics.jobDuration.observe({ kind: f.job.kind, outcome: 'failed' }, each);
+      await this.failed(f.job, f.error);
+    }
+    unrun.push(...skipped);
+    this.processed += done.length;
+    return true;
   }
 
   /** Runs one job in its own transaction; false when it failed. */
@@ -193,4 +320,15 @@ export class Worker {
       }
     }
   }
+}
+
+/** Consecutive jobs of the same kind, in claim (id) order. */
+function runsOfKind<T extends { job: Job }>(jobs: T[]): T[][] {
+  const runs: T[][] = [];
+  for (const j of jobs) {
+    const last = runs.at(-1);
+    if (last && last[0]!.job.kind === j.job.kind) last.push(j);
+    else runs.push([j]);
+  }
+  return runs;
 }

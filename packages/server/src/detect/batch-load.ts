@@ -1,0 +1,90 @@
+// Set-based reads for a batch of analyses: what the rules of many events need, in a few statements.
+import { sql, type Kysely } from 'kysely';
+import type { CelInput } from '@bufbuild/cel';
+import type { Database } from '../db/schema.ts';
+import { fromJson } from '../util/json.ts';
+import { chunks } from './case-book.ts';
+import { celSignal } from './engine.ts';
+import type { SignalView } from './signals.ts';
+import { subjectFrom, type SubjectRows } from './subject.ts';
+
+export interface Subject {
+  platform: string;
+  type: string;
+  id: string;
+}
+
+export const subjectKey = (platform: string, type: string, id: string) => `${platform}\u0000${type}\u0000${id}`;
+
+/** Subjects grouped by platform and type, so each read is `platform = ? AND type = ? AND id IN (…)`. */
+export function byPlatformAndType(subjects: Subject[]): { platform: string; type: string; ids: string[] }[] {
+  const groups = new Map<string, { platform: string; type: string; ids: Set<string> }>();
+  for (const s of subjects) {
+    const k = `${s.platform}\u0000${s.type}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { platform: s.platform, type: s.type, ids: new Set() }));
+    g.ids.add(s.id);
+  }
+  return [...groups.values()].map((g) => ({ platform: g.platform, type: g.type, ids: [...g.ids] }));
+}
+
+export interface RuleSignal {
+  view: SignalView;
+  /** The signal as rules see it (converted once). */
+  cel: CelInput;
+}
+
+/** Each subject's signals as `subjectSignals` returns them (the first 1,000 by id), keyed by subjectKey. */
+export async function loadSubjectSignals(trx: Kysely<Database>, subjects: Subject[]): Promise<Map<string, RuleSignal[]>> {
+  const out = new Map<string, RuleSignal[]>();
+  for (const g of byPlatformAndType(subjects)) {
+    for (const ids of chunks(g.ids, 500)) {
+      const rows = await sql<{ id: number; subject_id: string; kind: string; severity: number; summary: string; event_id: number | null; evidence: string }>`
+        SELECT id, subject_id, kind, severity, summary, event_id, evidence FROM (
+          SELECT id, subject_id, kind, severity, summary, event_id, evidence,
+            ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY id) AS rn
+          FROM signals WHERE platform = ${g.platform} AND subject_type = ${g.type} AND subject_id IN (${sql.join(ids)})
+        ) s WHERE rn <= 1000 ORDER BY id`.execute(trx);
+      for (const r of rows.rows) {
+        const view: SignalView = { id: Number(r.id), kind: r.kind, severity: Number(r.severity), summary: r.summary, event_id: r.event_id == null ? null : Number(r.event_id), evidence: fromJson(r.evidence) ?? {} };
+        const k = subjectKey(g.platform, g.type, r.subject_id);
+        let list = out.get(k);
+        if (!list) out.set(k, (list = []));
+        list.push({ view, cel: celSignal(view) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Each subject as rules see it (subject.ts), keyed by subjectKey. */
+export async function loadSubjectContexts(trx: Kysely<Database>, subjects: Subject[], now: Date): Promise<Map<string, Record<string, CelInput>>> {
+  const rows = new Map<string, SubjectRows>();
+  for (const s of subjects) rows.set(subjectKey(s.platform, s.type, s.id), { actions: [], strikes: 0 });
+  for (const g of byPlatformAndType(subjects)) {
+    for (const ids of chunks(g.ids, 500)) {
+      if (g.type === 'account') {
+        for (const a of await trx.selectFrom('accounts').selectAll().where('platform', '=', g.platform).where('id', 'in', ids).execute()) rows.get(subjectKey(g.platform, 'account', a.id))!.account = a;
+        const strikes = await trx.selectFrom('strikes').select(['account_id', (eb) => eb.fn.countAll<number>().as('n')]).where('platform', '=', g.platform).where('account_id', 'in', ids).groupBy('account_id').execute();
+        for (const s of strikes) rows.get(subjectKey(g.platform, 'account', s.account_id))!.strikes = Number(s.n);
+      } else if (g.type === 'group') {
+        for (const r of await trx.selectFrom('groups').selectAll().where('platform', '=', g.platform).where('id', 'in', ids).execute()) rows.get(subjectKey(g.platform, 'group', r.id))!.group = r;
+      }
+      const actions = await trx.selectFrom('enforcement_actions').select(['subject_id', 'status']).where('platform', '=', g.platform).where('subject_type', '=', g.type).where('subject_id', 'in', ids).execute();
+      for (const a of actions) rows.get(subjectKey(g.platform, g.type, a.subject_id))!.actions.push(a.status);
+    }
+  }
+  const out = new Map<string, Record<string, CelInput>>();
+  for (const s of subjects) out.set(subjectKey(s.platform, s.type, s.id), subjectFrom(s.type, s.id, rows.get(subjectKey(s.platform, s.type, s.id))!, now));
+  return out;
+}
+
+/** Verdicts already recorded for these events, as `rule@version@event`. */
+export async function existingVerdicts(trx: Kysely<Database>, eventIds: number[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const ids of chunks(eventIds, 500)) {
+    const rows = await trx.selectFrom('verdicts').select(['rule_id', 'rule_version', 'event_id']).where('event_id', 'in', ids).execute();
+    for (const r of rows) out.add(`${r.rule_id}@${r.rule_version}@${r.event_id}`);
+  }
+  return out;
+}
