@@ -226,7 +226,7 @@ for (const dialect of DIALECTS) describe(`admin screens in Chromium (${dialect})
       assert.match(await confirm.innerText(), /cannot be undone/);
       await confirm.getByRole('button', { name: 'Revoke key' }).click();
       await page.getByText('Key moderation bot is revoked.').waitFor();
-      assert.equal(await row(page, 'moderation bot').count(), 0, 'revoked keys are hidden by default');
+      await row(page, 'moderation bot').waitFor({ state: 'detached' }); // revoked keys are hidden by default
       await page.getByLabel('Show revoked keys').check();
       await row(page, 'moderation bot').getByText(/Revoked/).waitFor();
       assert.equal((await ta.app.inject({ method: 'GET', url: '/v1/events', headers: { authorization: `Bearer ${key}` } })).statusCode, 401);
@@ -309,7 +309,8 @@ for (const dialect of DIALECTS) describe(`admin screens in Chromium (${dialect})
       const id = await rows.locator('td.num').innerText();
       await page.goBack();
       await page.locator('p.count', { hasText: 'matching “lantern”' }).waitFor();
-      await page.goto(`${base}/console/admin/banks/PARTNER?q=${id}`);
+      await page.getByLabel('Search entries').fill(id);
+      await page.getByRole('button', { name: 'Search' }).click();
       await page.locator('p.count', { hasText: `matching “${id}”` }).waitFor();
       assert.ok((await rows.locator('td.num').allInnerTexts()).includes(id));
       await page.getByLabel('Search entries').fill('no such thing');
@@ -365,7 +366,9 @@ for (const dialect of DIALECTS) describe(`admin screens in Chromium (${dialect})
       assert.equal(await count(), ENTRIES + 20_000);
       const seen: string[] = await page.evaluate(() => (window as any).progressSeen);
       assert.match(seen[0]!, /^Uploading \d+%$/, JSON.stringify(seen));
-      assert.equal(seen.at(-1), 'Checking and storing the list…', JSON.stringify(seen));
+      assert.ok(seen.includes('Checking every line…'), JSON.stringify(seen));
+      // PostgreSQL's driver lets progress lines out while the rows are stored; SQLite's synchronous writes send them together.
+      if (dialect === 'postgres') assert.ok(seen.some((t) => /^Storing [\d,]+ of 20,001 entries$/.test(t)), JSON.stringify(seen));
       await imp.getByRole('button', { name: 'Close' }).click();
       await page.locator('.bank-facts', { hasText: '20,320' }).waitFor();
 

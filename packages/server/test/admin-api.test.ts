@@ -149,6 +149,21 @@ for (const dialect of DIALECTS) {
       assert.equal((await post('{not json', 'format=json')).statusCode, 400);
       assert.deepEqual((await post(`${hex(6)}\n${hex(7)}\n`, 'format=auto&signal_type=pdq')).json(), { added: 2, duplicates: 0 });
       assert.equal(await count(), 6);
+      // Progress lines for the console, ending in the result; a bad list is still refused before any 200.
+      const many = Array.from({ length: 1200 }, (_, i) => hex(1000 + i)).join('\n');
+      const streamed = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=pdq', many, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      assert.equal(streamed.statusCode, 200);
+      assert.match(String(streamed.headers['content-type']), /application\/x-ndjson/);
+      const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.slice(0, -1), [{ stored: 0, total: 1200 }, { stored: 500, total: 1200 }, { stored: 1000, total: 1200 }, { stored: 1200, total: 1200 }]);
+      assert.deepEqual(lines.at(-1), { result: { added: 1200, duplicates: 0 } });
+      const refused = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=md5', `${hex(1, 32)}\nnope\n`, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.json().error.message, /^line 2: not a md5 hash/);
+      const missing = await api('POST', '/v1/banks/NO_SUCH/entries?format=plain&signal_type=pdq', `${hex(1)}\n`, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      assert.equal(missing.statusCode, 404);
+      assert.equal(await count(), 1206);
+
       const lead = await staffSession(ta, 'lead');
       const byLead = await api('POST', '/v1/banks/IMPORTED/entries?format=auto&signal_type=pdq', `${hex(8)}\n`, { cookie: lead.cookie, 'x-csrf-token': lead.csrf, 'content-type': 'text/plain' });
       assert.equal(byLead.statusCode, 200, 'leads manage banks too (OPS)');

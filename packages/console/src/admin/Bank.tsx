@@ -7,7 +7,7 @@ import { navigate } from '../router.ts';
 import { Dialog, Field, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 import { kindLabel, type Bank } from './Banks.tsx';
-import { uploadText, type Progress } from './upload.ts';
+import { uploadList, type Progress } from './upload.ts';
 
 interface Entry { id: number; signal_type: string; value: string; source: string | null; external_id: string | null; tags: string[]; note: string | null; confirmed: boolean; disabled: boolean; added_at: string }
 interface EntryPage { entries: Entry[]; next_after: number | null }
@@ -206,7 +206,7 @@ function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () =
     const qs = new URLSearchParams({ format, signal_type: signalType, ...(source.trim() ? { source: source.trim() } : {}) });
     setProgress({ phase: 'uploading', sent: 0, total: file.size });
     try {
-      const r = await uploadText<{ added: number; duplicates: number }>(`/v1/banks/${encodeURIComponent(bank)}/entries?${qs}`, file, setProgress);
+      const r = await uploadList<{ added: number; duplicates: number }>(`/v1/banks/${encodeURIComponent(bank)}/entries?${qs}`, file, setProgress);
       setResult(r);
       onImported(r);
     } catch (err) {
@@ -246,15 +246,22 @@ function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () =
         </Field>
         {progress && (
           <div className="import-progress" role="status">
-            {progress.phase === 'uploading' ? (
+            {progress.phase === 'uploading' && (
               <>
                 <label htmlFor="import-progress">Uploading {Math.round((100 * progress.sent) / Math.max(1, progress.total))}%</label>
                 <progress id="import-progress" max={Math.max(1, progress.total)} value={progress.sent} />
               </>
-            ) : (
+            )}
+            {progress.phase === 'checking' && (
               <>
-                <label htmlFor="import-progress">Checking and storing the list…</label>
+                <label htmlFor="import-progress">Checking every line…</label>
                 <progress id="import-progress" />
+              </>
+            )}
+            {progress.phase === 'storing' && (
+              <>
+                <label htmlFor="import-progress">Storing {progress.stored.toLocaleString()} of {plural(progress.total, 'entry', 'entries')}</label>
+                <progress id="import-progress" max={Math.max(1, progress.total)} value={progress.stored} />
               </>
             )}
           </div>

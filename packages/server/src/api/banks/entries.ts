@@ -1,9 +1,9 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
-import { addEntries, bankByName, parsePlainList, removeEntry, setEntryConfirmation } from '../../media/banks.ts';
+import { addEntries, bankByName, normaliseHash, parsePlainList, removeEntry, setEntryConfirmation, BankError } from '../../media/banks.ts';
 import { HMA_CSV_HEADER, LIST_FORMATS, checkPlainLines, hmaCsvRow, parseHmaCsv, parseList, sniffFormat } from '../../media/bank-formats.ts';
 import { HttpError } from '../../http/errors.ts';
 
@@ -30,13 +30,16 @@ const route: RouteModule = (app, ctx) => {
         'JSON `{"entries": [...]}`; `text/plain` with one hash per line and `?signal_type=pdq|md5|sha256`; or `text/csv` in HMA\'s form ' +
         '(`signal_type,signal` rows, optional header with external_id, tags (`;`-separated), note, source). A bad hash anywhere rejects the whole request. ' +
         'A file uploaded as it is (text/plain) with `?format=auto|plain|hma-csv|json|jsonl` is read like `vigil bank import` reads it; `auto` guesses the ' +
-        'format from the first line, and a bad line is named by its line (entry, for JSON) number.',
+        'format from the first line, and a bad line is named by its line (entry, for JSON) number. ' +
+        'With `Accept: application/x-ndjson` a list that passes its checks is answered 200 at once with progress lines `{"stored": n, "total": m}` ' +
+        'while it is stored, ending in `{"result": {"added", "duplicates"}}` or `{"error": {"code", "message"}}` (then nothing was stored); ' +
+        'a list that fails its checks is still refused with 400 before anything is stored.',
       params: z.object({ name: z.string() }),
       querystring: z.object({ signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(), source: z.string().optional(), format: z.enum(['auto', ...LIST_FORMATS]).optional() }),
       body: z.union([z.object({ entries: z.array(entry).min(1).max(1_000_000) }).strict(), z.string()]),
       response: { 200: z.object({ added: z.number(), duplicates: z.number() }), 400: errorSchema, 404: errorSchema, ...authErrors },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       let entries;
       const body = req.body;
       if (typeof body === 'string' && req.query.format) {
@@ -53,7 +56,27 @@ const route: RouteModule = (app, ctx) => {
       } else entries = body.entries;
       if (!entries.length) throw new HttpError(400, 'invalid_request', 'the list has no entries');
       if (req.query.source) entries = entries.map((e) => ({ source: req.query.source, ...e }));
-      return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
+      if (!/application\/x-ndjson/i.test(req.headers.accept ?? '')) return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
+      // Progress for the console: everything that can refuse the list is checked before the 200 goes out.
+      await bankByName(ctx.db.kysely, req.params.name);
+      entries.forEach((e, i) => {
+        try {
+          normaliseHash(e.signal_type, e.value);
+        } catch (err) {
+          throw new BankError(400, `entry ${i + 1}: ${(err as Error).message}`);
+        }
+      });
+      const out = new PassThrough();
+      const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
+      line({ stored: 0, total: entries.length });
+      addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock, (stored, total) => line({ stored, total })).then(
+        (result) => out.end(`${JSON.stringify({ result })}\n`),
+        (err: Error) => {
+          if (!(err instanceof BankError)) req.log.error({ err }, 'bank import failed');
+          out.end(`${JSON.stringify({ error: err instanceof BankError ? { code: 'bank_error', message: err.message } : { code: 'internal', message: 'internal server error' } })}\n`);
+        },
+      );
+      return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out as never);
     },
   });
 
