@@ -244,6 +244,12 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'url');
     await page.keyboard.press('Shift+Tab');
     assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'focus stays in the dialog');
+    // Escape closes it and gives focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'New endpoint');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
     await dialog.getByLabel('URL').fill('not a url');
     await dialog.getByLabel('URL').press('Enter');
     assert.match(await dialog.locator('.field.invalid').innerText(), /Write the full URL/);
@@ -282,6 +288,7 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     const deliveries = page.locator('section[aria-labelledby=deliveries-heading]');
     const rows = deliveries.locator('tbody tr');
     await page.waitForFunction(() => document.querySelectorAll('section[aria-labelledby=deliveries-heading] tbody tr').length === 50);
+    assert.equal(await deliveries.getByLabel('Endpoint #').inputValue(), String(deadEndpoint), 'the filter shows what the URL says');
     assert.match(await rows.first().innerText(), /Dead letter[\s\S]*\b1\b/);
     assert.ok((await rows.first().locator('td').nth(5).innerText()).length > 0, 'the last error is shown');
     await deliveries.getByRole('button', { name: 'Next' }).click();

@@ -58,8 +58,8 @@ export function RulesScreen({ search }: { search: URLSearchParams }) {
                   <td className="wrap small">{outcomeText(r.outcome)}</td>
                   <td className="nowrap">{when(r.updated_at)}</td>
                   <td>
-                    <button className="secondary" aria-label={r.mode === 'shadow' ? `Make active: ${r.name}` : `Shadow mode: ${r.name}`} onClick={() => setMode(r, r.mode === 'shadow' ? 'active' : 'shadow')}>
-                      {r.mode === 'shadow' ? 'Make active' : 'Shadow mode'}
+                    <button className="secondary" aria-label={r.mode === 'shadow' ? `Make active: ${r.name}` : `Put in shadow mode: ${r.name}`} onClick={() => setMode(r, r.mode === 'shadow' ? 'active' : 'shadow')}>
+                      {r.mode === 'shadow' ? 'Make active' : 'Put in shadow mode'}
                     </button>
                   </td>
                 </tr>
@@ -104,6 +104,8 @@ function problemsOf(e: unknown): Problems {
   return { general: message };
 }
 
+let lastOpened: string | null = null;
+
 function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSaved: (name: string, version: number) => void }) {
   const [name, setName] = useState(rule?.name ?? '');
   const [description, setDescription] = useState(rule?.description ?? '');
@@ -115,9 +117,13 @@ function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSa
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  // Opening a rule (or a new one) takes the reader to its editor; saving a new version does not move focus.
   useEffect(() => {
-    if (!rule) heading.current?.focus();
-  }, [rule]);
+    if (lastOpened === (rule?.name ?? '')) return;
+    lastOpened = rule?.name ?? '';
+    heading.current?.focus();
+    heading.current?.scrollIntoView?.({ block: 'start' });
+  }, [rule?.name]);
 
   const parsedOutcome = (): unknown => {
     try {

@@ -50,6 +50,12 @@ export function TermsScreen() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [versions.data]);
 
+  // The list in force is fetched whole, for its count of terms (and the diff and editor reuse it).
+  useEffect(() => {
+    if (current) cache.get(current.version).catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current?.version]);
+
   const loadVersion = async (v: number) => {
     setSaved('');
     setDraft(formatList(await cache.get(v)));
@@ -75,7 +81,7 @@ export function TermsScreen() {
           onSaved={(v, terms) => { setSaved(`Saved as version ${v} (${terms.toLocaleString()} terms). It is in force now.`); versions.reload(); setLoadedFrom(v); }} />
       )}
       <TryIt versions={all} draft={draft} />
-      {all.length > 0 && <TermVersions versions={all} cache={cache} onLoad={loadVersion} />}
+      {all.length > 0 && <TermVersions key={current!.version} versions={all} cache={cache} onLoad={loadVersion} />}
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 // Webhooks: the endpoints Vigil signs and POSTs events to (admins: create, rotate the secret, delete), and the
 // deliveries (the former outbox page, for admins and leads): filtered by status and endpoint, paged, with the
 // attempts and last error, and dead letters retried one at a time or all of an endpoint's at once.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Staff } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Confirm, Dialog, Field, fieldErrors, Notice, Page, Pager, ShownOnce, Status, useLoad, when } from '../ui.tsx';
@@ -154,6 +154,7 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
   const endpoint = search.get('endpoint') ?? '';
   const page = Math.max(0, Number(search.get('page') ?? 0) || 0);
   const [endpointInput, setEndpointInput] = useState(endpoint);
+  useEffect(() => setEndpointInput(endpoint), [endpoint]); // the URL (links, Back) decides the filter
   const [retryingAll, setRetryingAll] = useState(false);
   const loaded = useLoad(() => {
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE) });
