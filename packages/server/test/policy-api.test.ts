@@ -29,6 +29,14 @@ for (const dialect of DIALECTS) {
     });
     after(async () => ta.close());
 
+    it('documents every new route in the OpenAPI document', async () => {
+      const doc = (await ta.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      for (const [path, method] of [['/v1/term-list/versions/{version}', 'get'], ['/v1/term-list/try', 'post'], ['/v1/webhooks/{id}/secret', 'post'], ['/v1/webhooks/{id}/retry-dead', 'post']]) {
+        assert.ok(doc.paths[path]?.[method!], `${method} ${path}`);
+      }
+      assert.ok(doc.paths['/v1/webhooks/deliveries'].get.parameters.some((p: { name: string }) => p.name === 'offset'));
+    });
+
     it('refuses a rule calling an unknown function or yielding no boolean, at the line and column', async () => {
       const put = (expression: string) => ta.app.inject({ method: 'PUT', url: '/v1/rules/probe', headers: as(admin), payload: { expression, outcome: { type: 'label', label: 'x' } } });
       const unknown = await put("subject.type == 'account' &&\n  nosuch(subject.bio)");
