@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { hashImageFile, decodeLuma, PdqHasher } from '../packages/pdq/src/index.ts';
-import { DIHEDRAL_NAMES, viewFamily, viewThreshold } from '../packages/pdq/src/core.ts';
+import { DIHEDRAL_NAMES, viewFamily, viewThreshold, maskedThreshold, knownBits } from '../packages/pdq/src/core.ts';
 import { generate, nth, KINDS } from '../packages/pdq/test/generated.ts';
 import { writeTransformSet } from './transforms.ts';
 
@@ -30,10 +30,11 @@ if (want('false')) {
   const t0 = performance.now();
   const listed = new Uint32Array(N * 8);
   const quality: number[] = [];
-  const probes: { family: string; w: Uint32Array }[][] = [];
+  // Uncrop views carry a mask: only its bits count, and their distance is scaled to 256 bits.
+  const probes: { family: string; w: Uint32Array; mask?: Uint32Array; known?: number; t: number }[][] = [];
   // HASH_CACHE=<file>: reuse the hashes of an earlier run (same N, same code) to re-analyse.
   const cache = process.env.HASH_CACHE;
-  type Row = { pdq: string; quality: number; dihedral: Record<string, string>; views: { view: string; pdq: string }[] };
+  type Row = { pdq: string; quality: number; dihedral: Record<string, string>; views: { view: string; pdq: string; mask?: string }[] };
   let hashed: Row[] = [];
   if (cache && existsSync(cache)) hashed = JSON.parse(readFileSync(cache, 'utf8')) as Row[];
   if (hashed.length !== N) {
@@ -42,7 +43,7 @@ if (want('false')) {
       const { kind, seed } = nth(i);
       const jpg = await sharp(await generate(kind, seed, 400, 300)).jpeg({ quality: 85 }).toBuffer();
       const h = await hashImageFile(jpg, { dihedral: true, robust: true });
-      hashed.push({ pdq: h.pdq, quality: h.quality, dihedral: h.dihedral!, views: h.views!.map((v) => ({ view: v.view, pdq: v.pdq })) });
+      hashed.push({ pdq: h.pdq, quality: h.quality, dihedral: h.dihedral!, views: h.views!.map((v) => ({ view: v.view, pdq: v.pdq, ...(v.mask ? { mask: v.mask } : {}) })) });
     }
     if (cache) writeFileSync(cache, JSON.stringify(hashed));
   }
@@ -50,26 +51,33 @@ if (want('false')) {
     listed.set(words(h.pdq), i * 8);
     quality.push(h.quality);
     probes.push([
-      { family: 'image', w: words(h.pdq) },
+      { family: 'image', w: words(h.pdq), t: THRESHOLD },
       // As matching does: no dihedral lookups for an image with quality < 50 (match-media.ts).
-      ...(h.quality >= 50 ? DIHEDRAL_NAMES.map((n) => ({ family: 'dihedral', w: words(h.dihedral[n]!) })) : []),
-      ...h.views.map((v) => ({ family: v.view, w: words(v.pdq) })),
+      ...(h.quality >= 50 ? DIHEDRAL_NAMES.map((n) => ({ family: 'dihedral', w: words(h.dihedral[n]!), t: THRESHOLD })) : []),
+      ...h.views.flatMap((v) => {
+        if (!v.mask) return [{ family: v.view, w: words(v.pdq), t: viewThreshold(v.view, THRESHOLD) }];
+        const known = knownBits(v.mask), t = maskedThreshold(v.view, THRESHOLD, known);
+        return t < 0 ? [] : [{ family: v.view, w: words(v.pdq), mask: words(v.mask), known, t }];
+      }),
     ]);
   }
   const genSec = (performance.now() - t0) / 1000;
   // Per probe family: how many comparisons, a histogram of distances, and the closest pairs.
-  const stats = new Map<string, { n: number; hist: Float64Array; min: number; pair: string }>();
+  const stats = new Map<string, { n: number; hist: Float64Array; min: number; pair: string; within: number }>();
   const minQ = Number(process.env.MIN_QUALITY ?? 0);
   for (let i = 0; i < N; i++) {
     for (const p of probes[i]!) {
       const fam = viewFamily(p.family);
       let s = stats.get(fam);
-      if (!s) stats.set(fam, (s = { n: 0, hist: new Float64Array(257), min: 257, pair: '' }));
-      const q = p.w;
+      if (!s) stats.set(fam, (s = { n: 0, hist: new Float64Array(257), min: 257, pair: '', within: 0 }));
+      const q = p.w, m = p.mask;
       for (let j = 0; j < N; j++) {
         if (j === i || quality[j]! < minQ) continue;
         let d = 0;
-        for (let k = 0; k < 8; k++) d += popcnt(q[k]! ^ listed[j * 8 + k]!);
+        if (m) for (let k = 0; k < 8; k++) d += popcnt((q[k]! ^ listed[j * 8 + k]!) & m[k]!);
+        else for (let k = 0; k < 8; k++) d += popcnt(q[k]! ^ listed[j * 8 + k]!);
+        if (d <= p.t) s.within++;
+        if (p.known) d = Math.round((d * 256) / p.known);
         s.n++;
         s.hist[d]!++;
         if (d < s.min) (s.min = d), (s.pair = `${nth(i).kind}#${i} (${p.family}) vs ${nth(j).kind}#${j}`);
@@ -78,7 +86,7 @@ if (want('false')) {
   }
   console.log(`distinct set: ${N} images (${KINDS.join(', ')}; 400×300 JPEG q85), hashed in ${genSec.toFixed(0)} s; listed side: quality ≥ ${minQ}`);
   console.log(`quality < 50: ${quality.filter((q) => q < 50).length} of ${N}`);
-  console.log('family        comparisons   closest  ≤31  ≤40  ≤50  ≤60  threshold  projected false matches per query at 10^6 listed');
+  console.log('family        comparisons   closest  ≤31  ≤40  ≤50  ≤60  threshold  within it  projected false matches per query at 10^6 listed');
   let total = 0;
   for (const [fam, s] of [...stats.entries()].sort((a, b) => a[1].min - b[1].min)) {
     const cum = (d: number) => s.hist.slice(0, d + 1).reduce((a, b) => a + b, 0);
@@ -90,10 +98,11 @@ if (want('false')) {
     for (let d = 0; d <= 256; d++) if (cum(d) >= 10 && cum(d) <= 1e5) (xs.push(d), ys.push(Math.log(cum(d) / s.n)));
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-    const pAtT = cum(t) > 0 ? cum(t) / s.n : Math.exp(my + slope * (t - mx));
+    // Uncrop views' distances are scaled to 256 bits (their own threshold scales the same way).
+    const pAtT = s.within > 0 ? s.within / s.n : Math.exp(my + slope * (t - mx));
     const perQuery = (pAtT * 1e6 * s.n) / (N * (N - 1)); // probes of this family per query × 10^6 × rate
     total += perQuery;
-    console.log(`${fam.padEnd(13)} ${String(s.n).padStart(11)}   ${String(s.min).padStart(7)}  ${[31, 40, 50, 60].map((d) => String(cum(d)).padStart(4)).join(' ')}  ${String(t).padStart(9)}  ${perQuery.toExponential(1)} (fit over ${xs[0]}–${xs.at(-1)} bits)   closest: ${s.pair}`);
+    console.log(`${fam.padEnd(13)} ${String(s.n).padStart(11)}   ${String(s.min).padStart(7)}  ${[31, 40, 50, 60].map((d) => String(cum(d)).padStart(4)).join(' ')}  ${String(t).padStart(9)}  ${String(s.within).padStart(9)}  ${perQuery.toExponential(1)} (fit over ${xs[0]}–${xs.at(-1)} bits)   closest: ${s.pair}`);
   }
   console.log(`all probes together: projected ${total.toExponential(1)} false matches per query image against 10^6 listed hashes`);
 }

@@ -46,6 +46,7 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     writeFileSync(file('q/2-caption.jpg'), await t['caption-top-25']!.apply(originals[2]!, 2));
     writeFileSync(file('q/3-rotate+3.jpg'), await t['rotate+3']!.apply(originals[3]!, 3));
     writeFileSync(file('q/1-letterbox.jpg'), await t.letterbox!.apply(originals[1]!, 1));
+    writeFileSync(file('q/3-crop-8.jpg'), await t['crop-8']!.apply(originals[3]!, 3));
     // Distinct images never listed, of every kind.
     for (let i = 0; i < 28; i++) writeFileSync(file(`other/${i}.jpg`), await sharp(await generate(nth(500 + i).kind, nth(500 + i).seed, 400, 300)).jpeg({ quality: 85 }).toBuffer());
   });
@@ -60,8 +61,8 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     assert.equal(l.get('1-rotate-90.jpg')!.matches[0]!.transform, 'rot90');
     for (const f of ['0-mirror.jpg', '1-rotate-90.jpg']) assert.ok(l.get(f)!.matches[0]!.distance <= 31);
     // Without --robust a caption bar or a small rotation is not matched: PDQ alone does not tolerate them.
-    for (const f of ['2-caption.jpg', '3-rotate+3.jpg', '1-letterbox.jpg']) assert.deepEqual(l.get(f)!.matches, [], f);
-    assert.match(r.stderr, /3 of 6 input\(s\) matched/);
+    for (const f of ['2-caption.jpg', '3-rotate+3.jpg', '1-letterbox.jpg', '3-crop-8.jpg']) assert.deepEqual(l.get(f)!.matches, [], f);
+    assert.match(r.stderr, /3 of 7 input\(s\) matched/);
   });
 
   it('--robust matches caption bars, letterboxes and small rotations through named views', () => {
@@ -72,7 +73,10 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     assert.match(l.get('1-letterbox.jpg')!.matches[0]?.view ?? '', /^trim/);
     assert.match(l.get('3-rotate+3.jpg')!.matches[0]?.view ?? '', /^derotate\+[234]$/);
     assert.equal(l.get('0-mirror.jpg')!.matches[0]!.transform, 'flipy');
-    assert.match(r.stderr, /6 of 6 input\(s\) matched/);
+    // A crop: matched on the bits that do not depend on what the crop removed, distance scaled to 256 bits.
+    assert.match(l.get('3-crop-8.jpg')!.matches[0]?.view ?? '', /^uncrop-/);
+    assert.ok(l.get('3-crop-8.jpg')!.matches[0]!.distance <= 31);
+    assert.match(r.stderr, /7 of 7 input\(s\) matched/);
   });
 
   it('--robust matches none of the distinct unlisted images', () => {

@@ -60,6 +60,22 @@ export class BruteForceIndex implements HammingIndex {
     return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
   }
 
+  /** Every entry within maxDistance counted only on the bits set in `mask`. */
+  searchMasked(query: Hash256, mask: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
+    checkDistance(maxDistance);
+    const q = this.q, m = new Uint32Array(8);
+    writeWords(query, q);
+    writeWords(mask, m);
+    const w = this.words;
+    const out: Hit[] = [];
+    for (let i = 0; i < this.n; i++) {
+      let d = 0;
+      for (let k = 0; k < 8; k++) d += popcount32(((q[k]! ^ w[i * 8 + k]!) & m[k]!) >>> 0);
+      if (d <= maxDistance) out.push({ id: this.ids[i]!, distance: d });
+    }
+    return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+  }
+
   memoryBytes(): number {
     return this.words.byteLength + this.ids.byteLength + this.slot.size * 40;
   }

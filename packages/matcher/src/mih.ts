@@ -30,6 +30,7 @@ export class MihIndex implements HammingIndex {
   private bufN = 0;
   private bufSlot = new IdMap();
   private readonly q = new Uint32Array(8);
+  private readonly m = new Uint32Array(8);
   private readonly minDelta: number;
   private readonly deltaRatio: number;
   private readonly substrings: number | undefined;
@@ -123,6 +124,34 @@ export class MihIndex implements HammingIndex {
       const o = i * 8;
       let dist = 0;
       for (let k = 0; k < 8; k++) dist += popcount32(q[k]! ^ w[o + k]!);
+      if (dist <= maxDistance) {
+        ids.push(this.bufIds[i]!);
+        dists.push(dist);
+      }
+    }
+    const out: Hit[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = { id: ids[i]!, distance: dists[i]! };
+    return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+  }
+
+  /**
+   * Every entry within maxDistance of the query counted only on the bits set in `mask` (a query that
+   * knows some of its bits only: see @vigil/pdq's masked views). A linear scan of every tier.
+   */
+  searchMasked(query: Hash256, mask: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
+    checkDistance(maxDistance);
+    const q = this.q, m = this.m;
+    writeWords(query, q);
+    writeWords(mask, m);
+    this.maintain();
+    const ids: number[] = [], dists: number[] = [];
+    this.base.scanMasked(q, m, maxDistance, ids, dists);
+    this.delta.scanMasked(q, m, maxDistance, ids, dists);
+    const w = this.bufWords;
+    for (let i = 0; i < this.bufN; i++) {
+      const o = i * 8;
+      let dist = 0;
+      for (let k = 0; k < 8; k++) dist += popcount32((q[k]! ^ w[o + k]!) & m[k]!);
       if (dist <= maxDistance) {
         ids.push(this.bufIds[i]!);
         dists.push(dist);

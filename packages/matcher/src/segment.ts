@@ -168,6 +168,27 @@ export class Segment {
     }
   }
 
+  /**
+   * Appends every live entry whose distance counted only on the bits set in `mask` is within d
+   * (a linear scan: the substring tables cannot be probed for bits the query does not know).
+   */
+  scanMasked(q: Uint32Array, mask: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
+    const w = this.words, n = this.ids.length;
+    if (n === this.deadCount) return;
+    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
+    const m0 = mask[0]!, m1 = mask[1]!, m2 = mask[2]!, m3 = mask[3]!, m4 = mask[4]!, m5 = mask[5]!, m6 = mask[6]!, m7 = mask[7]!;
+    for (let s = 0, o = 0; s < n; s++, o += 8) {
+      let dist = popcount32((q0 ^ w[o]!) & m0) + popcount32((q1 ^ w[o + 1]!) & m1);
+      if (dist > d) continue;
+      dist += popcount32((q2 ^ w[o + 2]!) & m2) + popcount32((q3 ^ w[o + 3]!) & m3);
+      if (dist > d) continue;
+      dist += popcount32((q4 ^ w[o + 4]!) & m4) + popcount32((q5 ^ w[o + 5]!) & m5) + popcount32((q6 ^ w[o + 6]!) & m6) + popcount32((q7 ^ w[o + 7]!) & m7);
+      if (dist > d || this.isDead(s)) continue;
+      outIds.push(this.ids[s]!);
+      outDist.push(dist);
+    }
+  }
+
   private scan(q: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
     const w = this.words, n = this.ids.length;
     const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;

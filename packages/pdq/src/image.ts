@@ -23,6 +23,11 @@ export interface ViewHash {
   transform?: DihedralName;
   pdq: string;
   quality: number;
+  /**
+   * `uncrop` views: the bits of `pdq` that do not depend on what the crop removed (64 hex, a set bit is
+   * known). Matching counts only these ({@link maskedThreshold}).
+   */
+  mask?: string;
 }
 
 /** Upstream's floor for usable hashes: a flat view (a trimmed bar, a blank margin) hashes noise. */
@@ -84,8 +89,22 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     const only = opts.robust ? {} : { only: 'reoriented' as const };
     for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width, only)) {
       const h = hasher.hash(v.grid, 64, 64);
-      if (h.quality >= VIEW_MIN_QUALITY) out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq: h.hash, quality: h.quality });
+      if (h.quality < VIEW_MIN_QUALITY) continue;
+      const mask = v.alternatives ? agreement(h.hash, v.alternatives.map((g) => hasher.hash(g, 64, 64).hash)) : undefined;
+      out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq: h.hash, quality: h.quality, ...(mask ? { mask } : {}) });
     }
+  }
+  return out;
+}
+
+/** The bits on which every hash agrees with `hash`, as 64 hex digits (a set bit: all agree). */
+function agreement(hash: string, others: string[]): string {
+  let out = '';
+  for (let i = 0; i < hash.length; i++) {
+    const a = parseInt(hash[i]!, 16);
+    let m = 0xf;
+    for (const o of others) m &= ~(a ^ parseInt(o[i]!, 16));
+    out += (m & 0xf).toString(16);
   }
   return out;
 }

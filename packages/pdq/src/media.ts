@@ -17,13 +17,15 @@ export interface HashMediaOptions extends HashImageOptions {
 export async function hashMedia(input: string | Uint8Array, opts: HashMediaOptions = {}): Promise<MediaHashes> {
   // An unreadable path falls through to the image decoder, which reports it as NOT_FOUND.
   if (!(await isVideo(input).catch(() => false))) return { kind: 'image', ...(await hashImageFile(input, opts)) };
-  if (typeof input === 'string') return { kind: 'video', ...(await hashVideoFile(input, opts.video)) };
+  // `dihedral` reaches the frames too: a mirrored or turned video is as common as a mirrored image.
+  const video: HashVideoOptions = { dihedral: !!opts.dihedral, ...opts.video };
+  if (typeof input === 'string') return { kind: 'video', ...(await hashVideoFile(input, video)) };
   // ffmpeg needs a seekable file for most containers (MP4's index may sit at the end).
   const dir = await mkdtemp(join(tmpdir(), 'vigil-video-'));
   try {
     const path = join(dir, 'upload');
     await writeFile(path, input);
-    return { kind: 'video', ...(await hashVideoFile(path, opts.video)) };
+    return { kind: 'video', ...(await hashVideoFile(path, video)) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

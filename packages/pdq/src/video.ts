@@ -9,6 +9,7 @@ import { VideoDecodeError } from './errors.ts';
 import { exactHashes } from './file-hash.ts';
 import { lumaFromPixels } from './core/luma.ts';
 import { PdqHasher } from './core/pdq.ts';
+import type { DihedralName } from './core/dihedral.ts';
 import { DEFAULT_MAX_PIXELS } from './decode.ts';
 
 export interface HashVideoOptions {
@@ -22,6 +23,8 @@ export interface HashVideoOptions {
   maxPixels?: number;
   /** Frames larger than this are scaled down by ffmpeg before hashing (bounds memory; not bit-exact then). */
   maxHashPixels?: number;
+  /** Also each frame's 7 DCT-domain dihedral variants, so a mirrored or turned video still matches (matching looks them up). */
+  dihedral?: boolean;
   /** ffmpeg / ffprobe executables (default from PATH). */
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -33,6 +36,8 @@ export interface VideoFrameFeature {
   timestampSec: number;
   pdq: string;
   quality: number;
+  /** With `dihedral`: the frame's 7 rotated/mirrored variants. */
+  dihedral?: Record<DihedralName, string>;
 }
 
 export interface VideoHashes {
@@ -172,13 +177,13 @@ async function decodeAndHash(
         off += n;
         if (filled === frameBytes) {
           filled = 0;
-          const r = hasher.hash(lumaFromPixels(frame, width, height, 3, luma), width, height);
+          const r = hasher.hash(lumaFromPixels(frame, width, height, 3, luma), width, height, { dihedrals: !!opts.dihedral });
           const index = sampled * every;
           sampled++;
           if (r.quality < minQuality) continue;
           if (dedupe && r.hash === prev) continue;
           prev = r.hash;
-          frames.push({ index, timestampSec: index / frameRate, pdq: r.hash, quality: r.quality });
+          frames.push({ index, timestampSec: index / frameRate, pdq: r.hash, quality: r.quality, ...('dihedrals' in r ? { dihedral: r.dihedrals } : {}) });
         }
       }
     }

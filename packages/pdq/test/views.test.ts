@@ -5,11 +5,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { hashImageFile, hammingDistance, decodeLuma, DIHEDRAL_NAMES, type ImageHashes } from '../src/index.ts';
-import { detectBars, derotate, viewThreshold, robustViews } from '../src/core.ts';
+import { detectBars, derotate, viewThreshold, robustViews, knownBits, maskedThreshold } from '../src/core.ts';
 import { generate, nth } from './generated.ts';
 import { transformSet } from './transforms.ts';
 
 const T = 31;
+
+/** Differing bits of two hashes among the bits set in `mask` (all 64 hex). */
+function maskedDistance(a: string, mask: string, b: string): number {
+  let d = 0;
+  for (let i = 0; i < 64; i++) {
+    const x = (parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16)) & parseInt(mask[i]!, 16);
+    d += (x & 1) + ((x >> 1) & 1) + ((x >> 2) & 1) + ((x >> 3) & 1);
+  }
+  return d;
+}
 
 /** The closest a query gets to `listed` the way matching looks it up: itself, its dihedrals, its views under their caps. */
 function closest(q: ImageHashes, listed: string): { d: number; via: string } {
@@ -19,6 +29,12 @@ function closest(q: ImageHashes, listed: string): { d: number; via: string } {
     if (d < best.d) best = { d, via: n };
   }
   for (const v of q.views ?? []) {
+    if (v.mask) {
+      // An uncrop view counts only the bits it knows; its distance is reported scaled to 256 bits.
+      const known = knownBits(v.mask), d = maskedDistance(v.pdq, v.mask, listed), d256 = Math.round((d * 256) / known);
+      if (d <= maskedThreshold(v.view, T, known) && d256 < best.d) best = { d: d256, via: v.view };
+      continue;
+    }
     const d = hammingDistance(v.pdq, listed);
     if (d <= viewThreshold(v.view, T) && d < best.d) best = { d, via: v.view };
   }
@@ -55,8 +71,12 @@ test('derotate undoes an expanded-canvas rotation: the right angle is close, the
 test('hashImageFile robust: named views, each with quality ≥ 50', async () => {
   const h = await hashImageFile(await generate('text', 3, 400, 300), { robust: true });
   const names = h.views!.map((v) => v.view);
-  for (const n of ['crop-90', 'uncrop-2.5', 'derotate+3', 'derotate-1', 'uncrop-6.5']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
+  for (const n of ['crop-90', 'uncrop-4', 'derotate+3', 'derotate-1', 'uncrop-15', 'uncrop-tl-5', 'uncrop-br-10']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
   assert.ok(h.views!.every((v) => v.quality >= 50 && /^[0-9a-f]{64}$/.test(v.pdq)));
+  // Uncrop views carry the bits that do not depend on the fill of their margins; the others carry no mask.
+  for (const v of h.views!) assert.equal(/^[0-9a-f]{64}$/.test(v.mask ?? ''), v.view.startsWith('uncrop'), v.view);
+  const known = h.views!.filter((v) => v.mask).map((v) => knownBits(v.mask!));
+  assert.ok(known.every((k) => k > 100 && k < 256), known.join(','));
   assert.equal(robustViews((await decodeLuma(await generate('text', 3, 400, 300)))).length >= names.length, true);
 });
 

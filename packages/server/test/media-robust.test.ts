@@ -96,6 +96,16 @@ for (const dialect of DIALECTS) {
       assert.match(rot.matches[0]?.view ?? '', /^derotate-[234]$/);
     });
 
+    it('/v1/match: cropped uploads match through uncrop views on the bits they know', async () => {
+      for (const [name, i] of [['crop-8', 0], ['crop-corner-10', 1]] as const) {
+        const m = await upload(await T[name]!.apply(originals[i]!, i));
+        assert.equal(m.matches[0]?.external_id, `orig-${i}`, name);
+        assert.match(m.matches[0]?.view ?? '', /^uncrop-/, name);
+        assert.ok(m.matches[0]!.distance <= 31, name);
+        assert.deepEqual((await upload(await T[name]!.apply(originals[i]!, i), '?robust=false')).matches, [], `${name} needs the robust views`);
+      }
+    });
+
     it('/v1/match: unrelated generated images match nothing, even robustly', async () => {
       for (let i = 0; i < 14; i++) {
         const img = await sharp(await generate(nth(700 + i).kind, nth(700 + i).seed, 400, 300)).jpeg({ quality: 85 }).toBuffer();
@@ -112,7 +122,8 @@ for (const dialect of DIALECTS) {
       assert.equal(none.dihedral, undefined);
       const robust = (await ta.app.inject({ method: 'POST', url: '/v1/hash?robust=true', payload: m.payload, headers: { ...m.headers, ...key } })).json();
       const names = robust.views.map((v: { view: string }) => v.view);
-      for (const n of ['crop-90', 'uncrop-4.5', 'derotate-2']) assert.ok(names.includes(n), names.join(','));
+      for (const n of ['crop-90', 'uncrop-8', 'uncrop-tl-10', 'derotate-2']) assert.ok(names.includes(n), names.join(','));
+      assert.match(robust.views.find((v: { view: string }) => v.view === 'uncrop-8').mask, /^[0-9a-f]{64}$/);
     });
 
     it('the analysis job matches fetched media mirrored or captioned, with transform and view in the evidence', async () => {

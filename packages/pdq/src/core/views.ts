@@ -153,16 +153,37 @@ export const VIEW_MIN_SIDE = 256;
  * steps of 1.5° (0.75°) measured 18 of 20 at 2° and 5° (bench/RESULTS.md).
  */
 export const DEROTATIONS = [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5] as const;
-/** Edge-extended margins (fraction of each side) for centred crops of about 5 %, 8 % and 10–12 %. */
-export const UNCROPS = [0.025, 0.045, 0.065] as const;
+/**
+ * Crops the `uncrop` views undo: `p` % of each dimension removed, centred (`c`) or all from two
+ * sides, keeping one corner (`tl` keeps the top-left). Margins as fractions of the query's sides.
+ */
+export const UNCROPS: readonly { name: string; margins: readonly [left: number, top: number, right: number, bottom: number] }[] = [
+  ...[4, 6, 8, 10, 12.5, 15].map((p) => {
+    const u = p / 100 / (2 * (1 - p / 100));
+    return { name: `uncrop-${p}`, margins: [u, u, u, u] as const };
+  }),
+  ...[5, 10].flatMap((p) => {
+    const u = p / 100 / (1 - p / 100);
+    const at = { tl: [0, 0, u, u], tr: [u, 0, 0, u], bl: [0, u, u, 0], br: [u, u, 0, 0] } as const;
+    return Object.entries(at).map(([k, m]) => ({ name: `uncrop-${k}-${p}`, margins: m }));
+  }),
+];
+
+/**
+ * An `uncrop` view is hashed with its margins filled three ways; bits that differ between the fills
+ * depend on what the crop removed and are left out of the comparison (`mask` in the view's hash).
+ */
+export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror', 'mean'];
 
 export interface NamedView {
-  /** `trim`, `trim-top`…, `crop-90`, `uncrop-2.5`, `derotate+3`…, `reoriented` */
+  /** `trim`, `trim-top`…, `crop-90`, `uncrop-8`, `uncrop-tl-10`…, `derotate+3`…, `reoriented` */
   name: string;
   /** For `reoriented` views: the dihedral variant this view stands for. */
   transform?: DihedralName;
   /** The 64×64 grid PDQ hashes (hash it with `PdqHasher.hash(grid, 64, 64)`). */
   grid: Float32Array;
+  /** `uncrop` views: the grids with the margins filled otherwise ({@link UNCROP_FILLS}); bits they change are unknown. */
+  alternatives?: Float32Array[];
 }
 
 /**
@@ -189,10 +210,15 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   const sides = (['top', 'bottom', 'left', 'right'] as const).filter((s) => bars[s] > 0);
   if (sides.length > 1) for (const s of sides) span(`trim-${s}`, ...trim({ top: 0, bottom: 0, left: 0, right: 0, [s]: bars[s] }));
   span('crop-90', img.width * 0.05, img.height * 0.05, img.width * 0.9, img.height * 0.9);
-  // A margin undoing a centred crop: an estimate of what the crop removed. PDQ's lowest frequencies
-  // depend on the whole frame; the margin puts the content back at about its original scale and
-  // place. Edge extension measured closer than mirroring (crop 5 %: 14 of 20 within 31 bits, against 10).
-  for (const u of UNCROPS) span(`uncrop-${u * 100}`, -img.width * u, -img.height * u, img.width * (1 + 2 * u), img.height * (1 + 2 * u));
+  // Margins undoing a crop put the content back at its original scale and place. What the crop removed
+  // is unknown, and PDQ's lowest frequencies depend on the whole frame: any one fill leaves a crop of
+  // 8 % within 31 bits for 11 of 20 images at best; bits that do not depend on the fill match far better.
+  for (const u of UNCROPS) {
+    const [l, t, r, b] = u.margins;
+    const x0 = -img.width * l, y0 = -img.height * t, w = img.width * (1 + l + r), h = img.height * (1 + t + b);
+    const [grid, ...alternatives] = gridsTo64(img, UNCROP_FILLS, x0, y0, w, h, scale);
+    out.push({ name: u.name, grid: grid!, alternatives });
+  }
   for (const a of DEROTATIONS) {
     const r = derotate(img, a);
     if (r) out.push({ name: `derotate${a > 0 ? '+' : ''}${a}`, grid: gridTo64(r, undefined, 0, 0, r.width, r.height, scale) });
@@ -220,9 +246,31 @@ function reoriented(img: LumaImage, scale: number): NamedView[] {
  */
 export const VIEW_MAX_DISTANCE: Readonly<Record<string, number>> = { trim: 31, crop: 31, uncrop: 31, derotate: 31, reoriented: 31 };
 
-/** The family of a view name: `derotate+1.5` → `derotate`, `trim-top` → `trim`, `crop-90` → `crop`. */
+/** The family of a view name: `derotate+1.5` → `derotate`, `trim-top` → `trim`, `uncrop-tl-10` → `uncrop`. */
 export function viewFamily(view: string): string {
-  return view.replace(/[-+][\d.]+$|-(top|bottom|left|right)$/, '');
+  return /^[a-z]+/.exec(view)?.[0] ?? view;
+}
+
+/** A masked (`uncrop`) view matches only if at least this many of its 256 bits are known. */
+export const MASK_MIN_KNOWN = 128;
+
+/**
+ * The distance over its known bits within which a masked view matches: the family's cap scaled to
+ * the bits known (a masked distance `d` of `known` bits stands for `d × 256 / known` over a whole
+ * hash). -1 (no match) with fewer than {@link MASK_MIN_KNOWN} known bits.
+ */
+export function maskedThreshold(view: string, threshold: number, known: number): number {
+  return known < MASK_MIN_KNOWN ? -1 : Math.floor((viewThreshold(view, threshold) * known) / 256);
+}
+
+/** Set bits of a 64-hex mask. */
+export function knownBits(mask: string): number {
+  let n = 0;
+  for (const c of mask) {
+    const v = parseInt(c, 16);
+    n += (v & 1) + ((v >> 1) & 1) + ((v >> 2) & 1) + ((v >> 3) & 1);
+  }
+  return n;
 }
 
 /** The distance within which a view may match, given the configured threshold. */
@@ -276,41 +324,83 @@ function refTaps(n: number, start: number, len: number, scale: number): { first:
   return { first, count, weights, stride };
 }
 
+/** What positions beyond the image read: its edge pixel, its mirror image, or its mean. */
+export type Fill = 'edge' | 'mirror' | 'mean';
+
 /**
  * The 64×64 grid PDQ hashes, straight from an image of any resolution: the span given (in pixels,
- * fractional allowed; beyond the image = edge extension) filtered by {@link refTaps} along rows,
+ * fractional allowed; beyond the image = `fill`, edge extension by default) filtered by {@link refTaps} along rows,
  * then down columns. `scale` (and `scaleY`): original pixels per pixel of `img`, for a reduced copy.
  * At scale 1 this is the reference's operator up to float rounding (float64 sums here, float32
  * there); from a reduced copy it is what the reference would compute if each reduced pixel were
  * uniform. It reads each pixel about once, against the reference's four full passes.
  */
-export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale): Float32Array {
+export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale, fill: Fill = 'edge'): Float32Array {
+  return gridsTo64(img, [fill], x0, y0, w, h, scale, scaleY, [out])[0]!;
+}
+
+/**
+ * {@link gridTo64} of one span for several fills at once: the pixels inside the image are filtered
+ * once, only the taps beyond it differ per fill (an `uncrop` view needs three fills of one span).
+ */
+export function gridsTo64(img: LumaImage, fills: readonly Fill[], x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale, outs?: Float32Array[]): Float32Array[] {
   const tx = refTaps(img.width, x0, w, scale), ty = refTaps(img.height, y0, h, scaleY);
   const W = img.width, H = img.height, src = img.luma;
-  // Rows the column taps touch, filtered along x once each.
-  const rlo = Math.max(0, ty.first[0]!), rhi = Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1);
-  const rows = new Float64Array((rhi - rlo + 1) * 64);
+  const F = fills.length;
+  const reflect = (p: number, n: number) => (p < 0 ? Math.min(n - 1, -p - 1) : p >= n ? Math.max(0, 2 * n - p - 1) : p);
+  const clamp = (p: number, n: number) => (p < 0 ? 0 : p >= n ? n - 1 : p);
+  let mean = 0;
+  if (fills.includes('mean')) {
+    for (let i = 0; i < W * H; i++) mean += src[i]!;
+    mean /= W * H;
+  }
+  // Rows the column taps touch (a mirror reads rows reflected back inside: all of them, to be simple).
+  const rlo = fills.includes('mirror') ? 0 : Math.max(0, Math.min(H - 1, ty.first[0]!));
+  const rhi = fills.includes('mirror') ? H - 1 : Math.max(rlo, Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1));
+  const nr = rhi - rlo + 1;
+  // Filtered along x once each: the sum over pixels inside, then per fill the taps beyond the edges.
+  const rows = fills.map(() => new Float64Array(nr * 64));
+  const edgeTaps = new Uint8Array(64);
+  for (let i = 0; i < 64; i++) edgeTaps[i] = tx.first[i]! < 0 || tx.first[i]! + tx.count[i]! > W ? 1 : 0;
   for (let y = rlo; y <= rhi; y++) {
     const base = y * W, ob = (y - rlo) * 64;
     for (let i = 0; i < 64; i++) {
       const f = tx.first[i]!, n = tx.count[i]!, wo = i * tx.stride;
+      const k0 = Math.max(0, -f), k1 = Math.min(n, W - f);
       let s = 0;
-      for (let k = 0; k < n; k++) {
-        const x = f + k;
-        s += tx.weights[wo + k]! * src[base + (x < 0 ? 0 : x >= W ? W - 1 : x)]!;
+      for (let k = k0; k < k1; k++) s += tx.weights[wo + k]! * src[base + f + k]!;
+      for (let fi = 0; fi < F; fi++) {
+        let o = 0;
+        if (edgeTaps[i]) {
+          const fill = fills[fi]!;
+          for (let k = 0; k < n; k++) {
+            if (k >= k0 && k < k1) continue;
+            const x = f + k;
+            o += tx.weights[wo + k]! * (fill === 'mean' ? mean : src[base + (fill === 'mirror' ? reflect(x, W) : clamp(x, W))]!);
+          }
+        }
+        rows[fi]![ob + i] = s + o;
       }
-      rows[ob + i] = s;
     }
   }
-  for (let j = 0; j < 64; j++) {
-    const f = ty.first[j]!, n = ty.count[j]!, wo = j * ty.stride;
-    for (let i = 0; i < 64; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) {
-        const y = f + k;
-        s += ty.weights[wo + k]! * rows[((y < rlo ? rlo : y > rhi ? rhi : y) - rlo) * 64 + i]!;
+  const out = fills.map((_, fi) => outs?.[fi] ?? new Float32Array(4096));
+  for (let fi = 0; fi < F; fi++) {
+    const fill = fills[fi]!, r = rows[fi]!, o = out[fi]!;
+    for (let j = 0; j < 64; j++) {
+      const f = ty.first[j]!, n = ty.count[j]!, wo = j * ty.stride;
+      for (let i = 0; i < 64; i++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const y = f + k;
+          // A row filtered from the mean alone is the mean (the weights along x sum to 1).
+          if (fill === 'mean' && (y < 0 || y >= H)) s += ty.weights[wo + k]! * mean;
+          else {
+            const yy = fill === 'mirror' ? reflect(y, H) : clamp(y, H);
+            s += ty.weights[wo + k]! * r[((yy < rlo ? rlo : yy > rhi ? rhi : yy) - rlo) * 64 + i]!;
+          }
+        }
+        o[j * 64 + i] = s;
       }
-      out[j * 64 + i] = s;
     }
   }
   return out;

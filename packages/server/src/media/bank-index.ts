@@ -29,6 +29,14 @@ export interface BankMatch {
   view?: string;
 }
 
+/** What one lookup asks: exact hashes and a PDQ hash, and for a masked view the PDQ bits it knows (64 hex). */
+export interface LookupQuery {
+  pdq?: string | null;
+  md5?: string | null;
+  sha256?: string | null;
+  pdqMask?: string | null;
+}
+
 export interface LookupResult {
   /** Block-bank matches not suppressed by an allow-bank match. */
   matches: BankMatch[];
@@ -158,18 +166,20 @@ export class BankIndex {
   }
 
   /** Entry ids and distances only, straight from the index (no bank or enable checks beyond the index's own). */
-  rawLookup(q: { pdq?: string | null; md5?: string | null; sha256?: string | null }, threshold = DEFAULT_PDQ_THRESHOLD): { id: number; distance: number; signalType: SignalType }[] {
+  rawLookup(q: LookupQuery, threshold = DEFAULT_PDQ_THRESHOLD): { id: number; distance: number; signalType: SignalType }[] {
     const hits: { id: number; distance: number; signalType: SignalType }[] = [];
     for (const t of ['md5', 'sha256'] as const) {
       const v = q[t]?.toLowerCase();
       if (v) for (const id of this.exact[t].lookup(v)) hits.push({ id, distance: 0, signalType: t });
     }
-    if (q.pdq) for (const h of this.pdq.search(q.pdq.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
+    // A masked query (an uncrop view) counts only the bits it knows, within `threshold` of those.
+    if (q.pdq && q.pdqMask) for (const h of this.pdq.searchMasked(q.pdq.toLowerCase(), q.pdqMask.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
+    else if (q.pdq) for (const h of this.pdq.search(q.pdq.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
     return hits.sort((a, b) => a.distance - b.distance || a.id - b.id);
   }
 
   /** Hits with their bank and entry metadata; allow-bank hits suppress block-bank hits. */
-  async lookup(db: Kysely<Database>, q: { pdq?: string | null; md5?: string | null; sha256?: string | null }, threshold = DEFAULT_PDQ_THRESHOLD, limit = 1000): Promise<LookupResult> {
+  async lookup(db: Kysely<Database>, q: LookupQuery, threshold = DEFAULT_PDQ_THRESHOLD, limit = 1000): Promise<LookupResult> {
     await this.refresh(db);
     const hits = this.rawLookup(q, threshold).slice(0, limit);
     if (!hits.length) return { matches: [], allowed: [] };

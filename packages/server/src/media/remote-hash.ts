@@ -9,7 +9,7 @@ import { fetchMedia } from './fetch.ts';
 type Ref = { url?: string; pdq?: string; md5?: string; sha256?: string } | null | undefined;
 // Images also carry their dihedral hashes and (media.robust) robust views, for the media-match analyser;
 // only pdq, md5 and sha256 are stored.
-export type RemoteHashes = Record<string, { pdq?: string; md5: string; sha256: string; quality?: number; dihedral?: Record<string, string>; views?: { view: string; pdq: string; quality: number; transform?: string }[] } | { error: string }>;
+export type RemoteHashes = Record<string, { pdq?: string; md5: string; sha256: string; quality?: number; dihedral?: Record<string, string>; views?: { view: string; pdq: string; quality: number; transform?: string; mask?: string }[] } | { error: string }>;
 
 /** The media references of an event that carry a URL but no hash. */
 export function unhashedRefs(event: PlatformEvent): string[] {

@@ -13,7 +13,10 @@ export const mediaHashesSchema = z.object({
   width: z.number(),
   height: z.number(),
   dihedral: z.record(z.string(), hex).optional(),
-  views: z.array(z.object({ view: z.string(), transform: z.string().optional(), pdq: hex, quality: z.number() })).optional(),
+  views: z.array(z.object({
+    view: z.string(), transform: z.string().optional(), pdq: hex, quality: z.number(),
+    mask: hex.optional().describe('`uncrop` views: the bits of `pdq` that do not depend on what a crop removed (a set bit is known); matching counts only these'),
+  })).optional(),
   vpdq: z.array(z.object({ frame: z.number(), timestamp: z.number(), pdq: hex, quality: z.number() })).optional(),
 });
 
