@@ -43,7 +43,13 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
     await page.setViewportSize(PHONE);
     await page.waitForTimeout(50);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than a 390 px screen`);
+    if (overflow > 0) {
+      await shot(page, `${name}-390-overflow`, true);
+      // Name the widest element, so the failure says what to fix.
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`).slice(0, 5));
+      assert.fail(`${name}: the page is ${overflow}px wider than a 390 px screen: ${wide.join(', ')}`);
+    }
     await shot(page, `${name}-390`, true);
     await page.setViewportSize(WIDE);
   }

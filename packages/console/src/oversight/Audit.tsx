@@ -11,7 +11,7 @@ interface Entry {
   seq: number; at: string; actor: string; actor_label: string; action: string; subject_type: string | null; subject_id: string | null;
   reason: string | null; data: unknown; prev_hash: string; hash: string;
 }
-interface Found { entries: Entry[]; next_before: number | null; invalid?: Record<string, string> }
+interface Found { entries: Entry[]; next_before: number | null; invalid?: Record<string, string>; key?: string }
 interface Verification { ok: boolean; entries: number; head_seq: number; head_hash: string; verified_through: number; problems: { seq: number; problem: string; detail: string }[] }
 
 const FILTERS = ['actor', 'action', 'subject_type', 'subject_id', 'from', 'to'] as const;
@@ -35,14 +35,16 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
     q.set('limit', String(PAGE));
     if (before) q.set('before', before);
     // A refused search (a typed-in URL with a bad date) is about a field: said there, not as a banner.
-    return api<Found>('GET', `/v1/audit?${q}`).catch((e) => {
-      if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { entries: [], next_before: null, invalid: fieldErrors(e) };
+    return api<Found>('GET', `/v1/audit?${q}`).then((r) => ({ ...r, key }), (e) => {
+      if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { entries: [], next_before: null, invalid: fieldErrors(e), key };
       throw e;
     });
   }, [key]);
   const [open, setOpen] = useState<Entry | null>(null);
-  const errors = loaded.data?.invalid ?? {};
-  const entries = loaded.data?.entries ?? [];
+  // Results of an earlier search are not shown under the new one's filters while it loads.
+  const current = loaded.data?.key === key ? loaded.data : undefined;
+  const errors = current?.invalid ?? {};
+  const entries = current?.entries ?? [];
 
   const go = (f: Record<Filter, string>, cursor = '', keepTrail?: string[]) => {
     const q = new URLSearchParams(Object.entries(f).filter(([, v]) => v.trim()).map(([k, v]) => [k, v.trim()]));
@@ -56,7 +58,8 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
     <Page title="Audit log">
       <ChainStatus />
       <AuditSearch key={key} initial={filters} errors={errors} onSearch={(f) => go(f)} onClear={() => go({ actor: '', action: '', subject_type: '', subject_id: '', from: '', to: '' })} />
-      {!Object.keys(errors).length && <Status loaded={loaded} empty={loaded.data && !entries.length ? (filtered ? 'No entries match these filters.' : 'The audit log is empty.') : false} />}
+      {!Object.keys(errors).length && <Status loaded={loaded} empty={current && !entries.length ? (filtered ? 'No entries match these filters.' : 'The audit log is empty.') : false} />}
+      {loaded.data && !current && !loaded.error && <p className="muted" role="status">Searching…</p>}
       {entries.length > 0 && (
         <>
           <p className="count" aria-live="polite">
@@ -87,9 +90,9 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
       )}
       <Pager
         page={trail.length || (before ? 1 : 0)}
-        hasMore={loaded.data?.next_before != null}
+        hasMore={current?.next_before != null}
         onPage={(p) => {
-          if (p > trail.length) go(filters, String(loaded.data!.next_before), [...trail, before]);
+          if (p > trail.length) go(filters, String(current!.next_before), [...trail, before]);
           else go(filters, trail[p] ?? '', trail.slice(0, p));
         }}
       />
