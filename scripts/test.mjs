@@ -31,6 +31,14 @@ await new Promise((resolve) => {
   s.once('error', (e) => fail(`PostgreSQL is not reachable at ${pg.host} (${e.message}); start it or set VIGIL_TEST_PG_URL.`));
 });
 
+// NATS with JetStream, for the stream transport's tests (.ci/run starts it).
+const nats = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+await new Promise((resolve) => {
+  const s = net.connect({ host: nats.hostname, port: Number(nats.port || 4222) });
+  s.once('connect', () => { s.end(); resolve(); });
+  s.once('error', (e) => fail(`NATS is not reachable at ${nats.host} (${e.message}); start nats-server with JetStream (-js) or set NATS_URL.`));
+});
+
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
