@@ -5,7 +5,6 @@ import { Queue } from './Queue.tsx';
 import { Outbox } from './Outbox.tsx';
 import { Flags } from './Flags.tsx';
 import { CaseView } from './CaseView.tsx';
-import { Legal } from './Legal.tsx';
 import { DEFAULT_WELLNESS, WellnessSettings, type Wellness } from './Media.tsx';
 import { BASE, lastQueue, navigate, useRoute } from './router.ts';
 import { ShortcutOverlay, useShortcut } from './Shortcuts.tsx';
@@ -14,7 +13,7 @@ import { matchPath, SECTION_LABELS, type Role, type Screen, type Section } from 
 import { screens as adminScreens } from './admin/screens.tsx';
 import { screens as policyScreens } from './policy/screens.tsx';
 import { screens as oversightScreens, teamScreens } from './oversight/screens.tsx';
-import { screens as legalScreens } from './legal/screens.tsx';
+import { screens as legalScreens, Redirect } from './legal/screens.tsx';
 
 /** A link that moves within the console without reloading it (and still works as a plain link). */
 export function Link({ to, children, className, title, onClick }: { to: string; children: ReactNode; className?: string; title?: string; onClick?: () => void }) {
@@ -33,7 +32,7 @@ const reviewScreens: Screen[] = [
   { path: '/cases/:id', section: 'review', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ params, staff, wellness }) => <CaseView key={params.id} caseId={Number(params.id)} staff={staff} wellness={wellness} /> },
   { path: '/flags', section: 'review', label: 'Flags', roles: ['admin', 'lead'], render: () => <Flags /> },
   { path: '/outbox', section: 'admin', roles: ['admin', 'lead'], render: () => <Outbox /> }, // now /admin/webhooks: Outbox.tsx redirects
-  { path: '/legal', section: 'legal', label: 'Legal', roles: ['admin', 'legal'], render: () => <Legal /> },
+  { path: '/legal', section: 'legal', roles: ['admin', 'legal', 'auditor'], render: () => <Redirect to="/legal/reports" /> },
 ];
 
 const SCREENS: Screen[] = [...reviewScreens, ...teamScreens, ...legalScreens, ...adminScreens, ...policyScreens, ...oversightScreens];

@@ -22,7 +22,7 @@ const route: RouteModule = (app, ctx) => {
   });
 
   app.get('/v1/appeals/:id', {
-    config: { access: { roles: ['admin', 'lead', 'reviewer', 'auditor'], scopes: ['ingest', 'read'] } },
+    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], scopes: ['ingest', 'read'] } },
     schema: {
       tags: ['enforcement'],
       summary: 'An appeal and its outcome',

@@ -5,7 +5,7 @@ import { subjectSignals } from '../../detect/signals.ts';
 /** GET /v1/signals — a subject's signals, each with the evidence that explains it. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/signals', {
-    config: { access: { roles: ['admin', 'lead', 'reviewer', 'auditor'], scopes: ['read'] } },
+    config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], scopes: ['read'] } }, // legal reads the cases its reports came from
     schema: {
       tags: ['review'],
       summary: "A subject's signals",
