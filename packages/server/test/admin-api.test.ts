@@ -15,9 +15,15 @@ for (const dialect of DIALECTS) {
     let adminId: number;
     const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object | string, headers = h) =>
       ta.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
-    const signIn = (username: string, password: string) => ta.app.inject({ method: 'POST', url: '/v1/session', payload: { username, password } });
+    const signIn = (username: string, password: string) =>
+      ta.app.inject({ method: 'POST', url: '/v1/session', payload: { username, password } });
     const audit = async (action: string, subject: string) =>
-      ta.ctx.db.kysely.selectFrom('audit_log').select(['action', 'actor']).where('action', '=', action).where('subject_id', '=', subject).execute();
+      ta.ctx.db.kysely
+        .selectFrom('audit_log')
+        .select(['action', 'actor'])
+        .where('action', '=', action)
+        .where('subject_id', '=', subject)
+        .execute();
 
     before(async () => {
       ta = await testApp(dialect);
@@ -39,7 +45,10 @@ for (const dialect of DIALECTS) {
       // A password given by the admin is not echoed back.
       const own = await api('POST', '/v1/staff', { username: 'owen', role: 'reviewer', password: 'a long enough password' });
       assert.equal(own.json().password, undefined);
-      assert.equal((await api('GET', '/v1/staff')).json().staff.find((s: { username: string }) => s.username === 'owen').last_sign_in_at, null);
+      assert.equal(
+        (await api('GET', '/v1/staff')).json().staff.find((s: { username: string }) => s.username === 'owen').last_sign_in_at,
+        null,
+      );
 
       const r = await api('POST', `/v1/staff/${id}/reset-password`);
       assert.equal(r.statusCode, 200, r.body);
@@ -81,7 +90,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await api('GET', '/v1/staff', undefined, lh)).statusCode, 403);
     });
 
-    it('records an API key\'s last use at most once a minute', async () => {
+    it("records an API key's last use at most once a minute", async () => {
       const key = await apiKey(ta, ['read']);
       const id = Number(key.split('_')[1]);
       const lastUse = async () => (await api('GET', '/v1/api-keys')).json().keys.find((k: { id: number }) => k.id === id).last_used_at;
@@ -100,9 +109,14 @@ for (const dialect of DIALECTS) {
 
     it('searches a bank by id, hash prefix and note, page by page', async () => {
       assert.equal((await api('POST', '/v1/banks', { name: 'SEARCHED' })).statusCode, 201);
-      const entries = Array.from({ length: 120 }, (_, i) => ({ signal_type: 'pdq', value: hex(i), note: i % 10 === 0 ? `Batch_${i} 100%` : `plain ${i}` }));
+      const entries = Array.from({ length: 120 }, (_, i) => ({
+        signal_type: 'pdq',
+        value: hex(i),
+        note: i % 10 === 0 ? `Batch_${i} 100%` : `plain ${i}`,
+      }));
       assert.equal((await api('POST', '/v1/banks/SEARCHED/entries', { entries })).json().added, 120);
-      const get = async (q: string, after = 0, limit = 50) => (await api('GET', `/v1/banks/SEARCHED/entries?q=${encodeURIComponent(q)}&after=${after}&limit=${limit}`)).json();
+      const get = async (q: string, after = 0, limit = 50) =>
+        (await api('GET', `/v1/banks/SEARCHED/entries?q=${encodeURIComponent(q)}&after=${after}&limit=${limit}`)).json();
       const byPrefix = await get(hex(7).slice(0, 10).toUpperCase());
       assert.ok(byPrefix.entries.some((e: { value: string }) => e.value === hex(7)));
       assert.ok(byPrefix.entries.every((e: { value: string }) => e.value.startsWith(hex(7).slice(0, 10))));
@@ -119,12 +133,17 @@ for (const dialect of DIALECTS) {
       assert.ok(p2.entries[0].id > p1.entries.at(-1).id);
       assert.equal((await get('plain', p2.next_after, 50)).entries.length, 8);
       const reviewer = await staffSession(ta, 'reviewer');
-      assert.equal((await api('GET', '/v1/banks/SEARCHED/entries?q=plain', undefined, { cookie: reviewer.cookie })).statusCode, 200, 'any staff may read');
+      assert.equal(
+        (await api('GET', '/v1/banks/SEARCHED/entries?q=plain', undefined, { cookie: reviewer.cookie })).statusCode,
+        200,
+        'any staff may read',
+      );
     });
 
     it('imports a file in any list format all or nothing, naming the bad line', async () => {
       await api('POST', '/v1/banks', { name: 'IMPORTED' });
-      const post = (body: string, q: string) => api('POST', `/v1/banks/IMPORTED/entries?${q}`, body, { ...h, 'content-type': 'text/plain' });
+      const post = (body: string, q: string) =>
+        api('POST', `/v1/banks/IMPORTED/entries?${q}`, body, { ...h, 'content-type': 'text/plain' });
       const count = async () => (await api('GET', '/v1/banks')).json().banks.find((b: { name: string }) => b.name === 'IMPORTED').entries;
 
       const bad = post(`# a list\n${hex(1)}\n\n${hex(2)}\nnot-a-hash\n${hex(3)}\n`, 'format=auto&signal_type=pdq');
@@ -141,9 +160,18 @@ for (const dialect of DIALECTS) {
       assert.equal(await count(), 0);
 
       assert.deepEqual((await post(csv.replace(hex(3, 10), hex(3)), 'format=auto')).json(), { added: 3, duplicates: 0 });
-      const json = JSON.stringify([{ signal_type: 'pdq', value: hex(4) }, { signal_type: 'pdq', value: hex(1) }]);
+      const json = JSON.stringify([
+        { signal_type: 'pdq', value: hex(4) },
+        { signal_type: 'pdq', value: hex(1) },
+      ]);
       assert.deepEqual((await post(json, 'format=auto')).json(), { added: 1, duplicates: 1 });
-      const badJson = await post(JSON.stringify([{ signal_type: 'pdq', value: hex(5) }, { signal_type: 'colour', value: 'x' }]), 'format=json');
+      const badJson = await post(
+        JSON.stringify([
+          { signal_type: 'pdq', value: hex(5) },
+          { signal_type: 'colour', value: 'x' },
+        ]),
+        'format=json',
+      );
       assert.equal(badJson.statusCode, 400);
       assert.match(badJson.json().error.message, /line 2: unknown signal type "colour"/);
       assert.equal((await post('{not json', 'format=json')).statusCode, 400);
@@ -151,24 +179,52 @@ for (const dialect of DIALECTS) {
       assert.equal(await count(), 6);
       // Progress lines for the console, ending in the result; a bad list is still refused before any 200.
       const many = Array.from({ length: 1200 }, (_, i) => hex(1000 + i)).join('\n');
-      const streamed = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=pdq', many, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      const streamed = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=pdq', many, {
+        ...h,
+        'content-type': 'text/plain',
+        accept: 'application/x-ndjson',
+      });
       assert.equal(streamed.statusCode, 200);
       assert.match(String(streamed.headers['content-type']), /application\/x-ndjson/);
-      const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(lines.slice(0, -1), [{ stored: 0, total: 1200 }, { stored: 500, total: 1200 }, { stored: 1000, total: 1200 }, { stored: 1200, total: 1200 }]);
+      const lines = streamed.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(lines.slice(0, -1), [
+        { stored: 0, total: 1200 },
+        { stored: 500, total: 1200 },
+        { stored: 1000, total: 1200 },
+        { stored: 1200, total: 1200 },
+      ]);
       assert.deepEqual(lines.at(-1), { result: { added: 1200, duplicates: 0 } });
-      const refused = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=md5', `${hex(1, 32)}\nnope\n`, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      const refused = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=md5', `${hex(1, 32)}\nnope\n`, {
+        ...h,
+        'content-type': 'text/plain',
+        accept: 'application/x-ndjson',
+      });
       assert.equal(refused.statusCode, 400);
       assert.match(refused.json().error.message, /^line 2: not a md5 hash/);
-      const missing = await api('POST', '/v1/banks/NO_SUCH/entries?format=plain&signal_type=pdq', `${hex(1)}\n`, { ...h, 'content-type': 'text/plain', accept: 'application/x-ndjson' });
+      const missing = await api('POST', '/v1/banks/NO_SUCH/entries?format=plain&signal_type=pdq', `${hex(1)}\n`, {
+        ...h,
+        'content-type': 'text/plain',
+        accept: 'application/x-ndjson',
+      });
       assert.equal(missing.statusCode, 404);
       assert.equal(await count(), 1206);
 
       const lead = await staffSession(ta, 'lead');
-      const byLead = await api('POST', '/v1/banks/IMPORTED/entries?format=auto&signal_type=pdq', `${hex(8)}\n`, { cookie: lead.cookie, 'x-csrf-token': lead.csrf, 'content-type': 'text/plain' });
+      const byLead = await api('POST', '/v1/banks/IMPORTED/entries?format=auto&signal_type=pdq', `${hex(8)}\n`, {
+        cookie: lead.cookie,
+        'x-csrf-token': lead.csrf,
+        'content-type': 'text/plain',
+      });
       assert.equal(byLead.statusCode, 200, 'leads manage banks too (OPS)');
       const reviewer = await staffSession(ta, 'reviewer');
-      const byReviewer = await api('POST', '/v1/banks/IMPORTED/entries?format=auto&signal_type=pdq', `${hex(9)}\n`, { cookie: reviewer.cookie, 'x-csrf-token': reviewer.csrf, 'content-type': 'text/plain' });
+      const byReviewer = await api('POST', '/v1/banks/IMPORTED/entries?format=auto&signal_type=pdq', `${hex(9)}\n`, {
+        cookie: reviewer.cookie,
+        'x-csrf-token': reviewer.csrf,
+        'content-type': 'text/plain',
+      });
       assert.equal(byReviewer.statusCode, 403);
     });
   });

@@ -9,8 +9,22 @@ import { errorsAt, plural, useOutcome } from './common.tsx';
 import { kindLabel, type Bank } from './Banks.tsx';
 import { uploadList, type Progress } from './upload.ts';
 
-interface Entry { id: number; signal_type: string; value: string; source: string | null; external_id: string | null; tags: string[]; note: string | null; confirmed: boolean; disabled: boolean; added_at: string }
-interface EntryPage { entries: Entry[]; next_after: number | null }
+interface Entry {
+  id: number;
+  signal_type: string;
+  value: string;
+  source: string | null;
+  external_id: string | null;
+  tags: string[];
+  note: string | null;
+  confirmed: boolean;
+  disabled: boolean;
+  added_at: string;
+}
+interface EntryPage {
+  entries: Entry[];
+  next_after: number | null;
+}
 
 const PAGE = 50;
 
@@ -31,8 +45,12 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
   // The answer carries the page and search it is for, so the heading above the rows always describes them.
   const entries = useLoad(
     async () => ({
-      ...(await api<EntryPage>('GET', `/v1/banks/${encodeURIComponent(name)}/entries?limit=${PAGE}&after=${after}${q ? `&q=${encodeURIComponent(q)}` : ''}`)),
-      page, q,
+      ...(await api<EntryPage>(
+        'GET',
+        `/v1/banks/${encodeURIComponent(name)}/entries?limit=${PAGE}&after=${after}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      )),
+      page,
+      q,
     }),
     [name, q, after],
   );
@@ -47,7 +65,9 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
   if (bank.data === null) {
     return (
       <Page title="Bank not found">
-        <p>There is no bank named “{name}”. <Link to="/admin/banks">All banks</Link></p>
+        <p>
+          There is no bank named “{name}”. <Link to="/admin/banks">All banks</Link>
+        </p>
       </Page>
     );
   }
@@ -70,19 +90,31 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
       title={`Bank ${name}`}
       actions={
         <>
-          <button onClick={() => setImporting(true)} aria-haspopup="dialog">Import list</button>
-          <a className="button-link" href={`${base}?format=hma-csv`} download={`${name}.csv`}>Export CSV</a>
-          <a className="button-link" href={`${base}?format=plain`} download={`${name}.txt`}>Export plain list</a>
+          <button onClick={() => setImporting(true)} aria-haspopup="dialog">
+            Import list
+          </button>
+          <a className="button-link" href={`${base}?format=hma-csv`} download={`${name}.csv`}>
+            Export CSV
+          </a>
+          <a className="button-link" href={`${base}?format=plain`} download={`${name}.txt`}>
+            Export plain list
+          </a>
         </>
       }
     >
-      <p><Link to="/admin/banks">← All banks</Link></p>
+      <p>
+        <Link to="/admin/banks">← All banks</Link>
+      </p>
       <Status loaded={bank} />
       {b && (
         <div className="bank-facts">
           <span>{kindLabel(b.kind)}</span>
-          <span><strong>{b.entries.toLocaleString()}</strong> {b.entries === 1 ? 'entry' : 'entries'}</span>
-          <span>{b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled: entries do not match</span>}</span>
+          <span>
+            <strong>{b.entries.toLocaleString()}</strong> {b.entries === 1 ? 'entry' : 'entries'}
+          </span>
+          <span>
+            {b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled: entries do not match</span>}
+          </span>
           {b.description && <span className="muted">{b.description}</span>}
         </div>
       )}
@@ -92,33 +124,82 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
           {(a) => <input {...a} type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} />}
         </Field>
         <button type="submit">Search</button>
-        {q && <button type="button" className="secondary" onClick={() => navigate(`/admin/banks/${encodeURIComponent(name)}`)}>Clear</button>}
+        {q && (
+          <button type="button" className="secondary" onClick={() => navigate(`/admin/banks/${encodeURIComponent(name)}`)}>
+            Clear
+          </button>
+        )}
       </form>
-      <Status loaded={entries} empty={entries.data && !rows.length ? (q ? `No entries match “${q}”.` : 'This bank has no entries yet. Import a list.') : false} />
+      <Status
+        loaded={entries}
+        empty={entries.data && !rows.length ? (q ? `No entries match “${q}”.` : 'This bank has no entries yet. Import a list.') : false}
+      />
       {rows.length > 0 && (
         <>
           <p className="count" aria-live="polite">
-            {entries.data!.q ? `Entries matching “${entries.data!.q}”` : 'Entries'}, page {entries.data!.page + 1}: {plural(rows.length, 'entry', 'entries')} shown
+            {entries.data!.q ? `Entries matching “${entries.data!.q}”` : 'Entries'}, page {entries.data!.page + 1}:{' '}
+            {plural(rows.length, 'entry', 'entries')} shown
           </p>
           <div className="table-wrap">
             <table className="data admin-table" ref={tableRef} tabIndex={-1}>
               <caption className="visually-hidden">Entries of {name}</caption>
               <thead>
-                <tr><th scope="col" className="num">No.</th><th scope="col">Type</th><th scope="col">Hash</th><th scope="col">Note</th><th scope="col">Source</th><th scope="col">Added</th><th scope="col">Status</th><th scope="col">Actions</th></tr>
+                <tr>
+                  <th scope="col" className="num">
+                    No.
+                  </th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Hash</th>
+                  <th scope="col">Note</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Actions</th>
+                </tr>
               </thead>
               <tbody>
                 {rows.map((e) => (
                   <tr key={e.id}>
                     <td className="num">{e.id}</td>
                     <td>{e.signal_type.toUpperCase()}</td>
-                    <td className="hash-cell"><code className="hash">{e.value}</code>{e.external_id && <div className="muted small">ref {e.external_id}</div>}</td>
-                    <td>{e.note ?? ''}{e.tags.length > 0 && <div className="muted small">{e.tags.join(', ')}</div>}</td>
+                    <td className="hash-cell">
+                      <code className="hash">{e.value}</code>
+                      {e.external_id && <div className="muted small">ref {e.external_id}</div>}
+                    </td>
+                    <td>
+                      {e.note ?? ''}
+                      {e.tags.length > 0 && <div className="muted small">{e.tags.join(', ')}</div>}
+                    </td>
                     <td>{e.source ?? ''}</td>
                     <td className="nowrap">{when(e.added_at)}</td>
-                    <td>{e.disabled ? <span className="state bad">Deconfirmed</span> : e.confirmed ? <span className="state good">Confirmed</span> : <span className="state">Unconfirmed</span>}</td>
+                    <td>
+                      {e.disabled ? (
+                        <span className="state bad">Deconfirmed</span>
+                      ) : e.confirmed ? (
+                        <span className="state good">Confirmed</span>
+                      ) : (
+                        <span className="state">Unconfirmed</span>
+                      )}
+                    </td>
                     <td className="actions-cell">
-                      {(!e.confirmed || e.disabled) && <button className="secondary" aria-label={`Confirm entry ${e.id}`} onClick={() => setChanging({ e, op: 'confirm' })}>Confirm</button>}
-                      {!e.disabled && <button className="secondary" aria-label={`Deconfirm entry ${e.id}`} onClick={() => setChanging({ e, op: 'deconfirm' })}>Deconfirm</button>}
+                      {(!e.confirmed || e.disabled) && (
+                        <button
+                          className="secondary"
+                          aria-label={`Confirm entry ${e.id}`}
+                          onClick={() => setChanging({ e, op: 'confirm' })}
+                        >
+                          Confirm
+                        </button>
+                      )}
+                      {!e.disabled && (
+                        <button
+                          className="secondary"
+                          aria-label={`Deconfirm entry ${e.id}`}
+                          onClick={() => setChanging({ e, op: 'deconfirm' })}
+                        >
+                          Deconfirm
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -129,25 +210,46 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
         </>
       )}
       {importing && (
-        <ImportList bank={name} onClose={() => setImporting(false)}
+        <ImportList
+          bank={name}
+          onClose={() => setImporting(false)}
           onImported={(r) => {
-            ok(`Imported: ${plural(r.added, 'new entry', 'new entries')}, ${plural(r.duplicates, 'already in the bank', 'already in the bank')}.`);
+            ok(
+              `Imported: ${plural(r.added, 'new entry', 'new entries')}, ${plural(r.duplicates, 'already in the bank', 'already in the bank')}.`,
+            );
             bank.reload();
             entries.reload();
-          }} />
+          }}
+        />
       )}
       {changing && (
-        <ChangeEntry bank={name} {...changing} onClose={() => setChanging(null)}
+        <ChangeEntry
+          bank={name}
+          {...changing}
+          onClose={() => setChanging(null)}
           onDone={(m) => {
             ok(m);
             entries.reload();
-          }} />
+          }}
+        />
       )}
     </Page>
   );
 }
 
-function ChangeEntry({ bank, e, op, onClose, onDone }: { bank: string; e: Entry; op: 'confirm' | 'deconfirm'; onClose: () => void; onDone: (m: string) => void }) {
+function ChangeEntry({
+  bank,
+  e,
+  op,
+  onClose,
+  onDone,
+}: {
+  bank: string;
+  e: Entry;
+  op: 'confirm' | 'deconfirm';
+  onClose: () => void;
+  onDone: (m: string) => void;
+}) {
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -157,7 +259,9 @@ function ChangeEntry({ bank, e, op, onClose, onDone }: { bank: string; e: Entry;
     setBusy(true);
     try {
       await api('POST', `/v1/banks/${encodeURIComponent(bank)}/entries/${e.id}/${op}`, { reason: reason.trim() });
-      onDone(op === 'confirm' ? `Entry ${e.id} is confirmed and matches.` : `Entry ${e.id} is deconfirmed: kept on record, no longer matched.`);
+      onDone(
+        op === 'confirm' ? `Entry ${e.id} is confirmed and matches.` : `Entry ${e.id} is deconfirmed: kept on record, no longer matched.`,
+      );
       onClose();
     } catch (err) {
       setErrors(errorsAt(err, () => 'reason'));
@@ -167,15 +271,25 @@ function ChangeEntry({ bank, e, op, onClose, onDone }: { bank: string; e: Entry;
   return (
     <Dialog title={op === 'confirm' ? `Confirm entry ${e.id}` : `Deconfirm entry ${e.id}`} onClose={onClose}>
       <form className="admin-form" onSubmit={submit} noValidate>
-        <p className="small"><code className="hash">{e.value}</code></p>
-        <p>{op === 'confirm' ? 'A confirmed entry matches media and is marked as checked by your team.' : 'A deconfirmed entry stays in the bank and its exports, but no longer matches media.'}</p>
+        <p className="small">
+          <code className="hash">{e.value}</code>
+        </p>
+        <p>
+          {op === 'confirm'
+            ? 'A confirmed entry matches media and is marked as checked by your team.'
+            : 'A deconfirmed entry stays in the bank and its exports, but no longer matches media.'}
+        </p>
         <Field label="Reason" error={errors.reason}>
           {(a) => <textarea {...a} name="reason" rows={2} value={reason} onChange={(ev) => setReason(ev.target.value)} />}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : op === 'confirm' ? 'Confirm entry' : 'Deconfirm entry'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : op === 'confirm' ? 'Confirm entry' : 'Deconfirm entry'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>
@@ -190,7 +304,15 @@ const FORMATS = [
   { value: 'plain', label: 'Plain list (one hash per line)' },
 ];
 
-function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () => void; onImported: (r: { added: number; duplicates: number }) => void }) {
+function ImportList({
+  bank,
+  onClose,
+  onImported,
+}: {
+  bank: string;
+  onClose: () => void;
+  onImported: (r: { added: number; duplicates: number }) => void;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState('auto');
   const [signalType, setSignalType] = useState('pdq');
@@ -206,7 +328,11 @@ function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () =
     const qs = new URLSearchParams({ format, signal_type: signalType, ...(source.trim() ? { source: source.trim() } : {}) });
     setProgress({ phase: 'uploading', sent: 0, total: file.size });
     try {
-      const r = await uploadList<{ added: number; duplicates: number }>(`/v1/banks/${encodeURIComponent(bank)}/entries?${qs}`, file, setProgress);
+      const r = await uploadList<{ added: number; duplicates: number }>(
+        `/v1/banks/${encodeURIComponent(bank)}/entries?${qs}`,
+        file,
+        setProgress,
+      );
       setResult(r);
       onImported(r);
     } catch (err) {
@@ -221,14 +347,32 @@ function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () =
   return (
     <Dialog title={`Import a hash list into ${bank}`} onClose={busy ? () => {} : onClose} wide>
       <form className="admin-form" onSubmit={submit} noValidate>
-        <p className="muted small">The whole list is checked first: if any line is wrong, nothing is imported and the line is named. Hashes already in the bank are skipped.</p>
+        <p className="muted small">
+          The whole list is checked first: if any line is wrong, nothing is imported and the line is named. Hashes already in the bank are
+          skipped.
+        </p>
         <Field label="File" error={errors.file} hint="CSV, JSON, JSON lines or a plain list of hashes.">
-          {(a) => <input {...a} type="file" name="file" accept=".csv,.json,.jsonl,.txt,text/plain,text/csv,application/json" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setResult(null); }} />}
+          {(a) => (
+            <input
+              {...a}
+              type="file"
+              name="file"
+              accept=".csv,.json,.jsonl,.txt,text/plain,text/csv,application/json"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setResult(null);
+              }}
+            />
+          )}
         </Field>
         <Field label="Format" error={errors.format}>
           {(a) => (
             <select {...a} name="format" value={format} onChange={(e) => setFormat(e.target.value)}>
-              {FORMATS.map((f) => <option key={f.value} value={f.value}>{f.label}</option>)}
+              {FORMATS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -260,17 +404,27 @@ function ImportList({ bank, onClose, onImported }: { bank: string; onClose: () =
             )}
             {progress.phase === 'storing' && (
               <>
-                <label htmlFor="import-progress">Storing {progress.stored.toLocaleString()} of {plural(progress.total, 'entry', 'entries')}</label>
+                <label htmlFor="import-progress">
+                  Storing {progress.stored.toLocaleString()} of {plural(progress.total, 'entry', 'entries')}
+                </label>
                 <progress id="import-progress" max={Math.max(1, progress.total)} value={progress.stored} />
               </>
             )}
           </div>
         )}
-        {result && <p className="notice" role="status">Imported: {plural(result.added, 'new entry', 'new entries')}, {result.duplicates.toLocaleString()} already in the bank.</p>}
+        {result && (
+          <p className="notice" role="status">
+            Imported: {plural(result.added, 'new entry', 'new entries')}, {result.duplicates.toLocaleString()} already in the bank.
+          </p>
+        )}
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Importing…' : 'Import'}</button>
-          <button type="button" className="secondary" onClick={onClose} disabled={busy}>{result ? 'Close' : 'Cancel'}</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Importing…' : 'Import'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose} disabled={busy}>
+            {result ? 'Close' : 'Cancel'}
+          </button>
         </div>
       </form>
     </Dialog>

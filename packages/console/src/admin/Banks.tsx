@@ -6,7 +6,15 @@ import { Link } from '../App.tsx';
 import { Confirm, Dialog, Field, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-export interface Bank { id: number; name: string; kind: 'block' | 'allow'; description: string | null; enabled: boolean; entries: number; updated_at: string }
+export interface Bank {
+  id: number;
+  name: string;
+  kind: 'block' | 'allow';
+  description: string | null;
+  enabled: boolean;
+  entries: number;
+  updated_at: string;
+}
 
 export const kindLabel = (k: string) => (k === 'allow' ? 'Allow (known benign)' : 'Block (known imagery)');
 
@@ -28,30 +36,62 @@ export function BanksScreen() {
   };
 
   return (
-    <Page title="Hash banks" actions={<button onClick={() => setCreating(true)} aria-haspopup="dialog">New bank</button>}>
+    <Page
+      title="Hash banks"
+      actions={
+        <button onClick={() => setCreating(true)} aria-haspopup="dialog">
+          New bank
+        </button>
+      }
+    >
       <Notice text={outcome.text} kind={outcome.kind} />
       <Status loaded={loaded} empty={loaded.data && !banks.length ? 'No banks yet. Create one, then import a hash list into it.' : false} />
       {banks.length > 0 && (
         <>
-          <p className="count">{plural(banks.length, 'bank')}, {plural(banks.reduce((n, b) => n + b.entries, 0), 'entry', 'entries')}</p>
+          <p className="count">
+            {plural(banks.length, 'bank')},{' '}
+            {plural(
+              banks.reduce((n, b) => n + b.entries, 0),
+              'entry',
+              'entries',
+            )}
+          </p>
           <div className="table-wrap">
             <table className="data admin-table">
               <caption className="visually-hidden">Hash banks</caption>
               <thead>
-                <tr><th scope="col">Bank</th><th scope="col">Kind</th><th scope="col" className="num">Entries</th><th scope="col">Status</th><th scope="col">Updated</th><th scope="col">Actions</th></tr>
+                <tr>
+                  <th scope="col">Bank</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col" className="num">
+                    Entries
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Updated</th>
+                  <th scope="col">Actions</th>
+                </tr>
               </thead>
               <tbody>
                 {banks.map((b) => (
                   <tr key={b.id}>
-                    <td><Link to={`/admin/banks/${encodeURIComponent(b.name)}`}>{b.name}</Link>{b.description && <div className="muted small">{b.description}</div>}</td>
+                    <td>
+                      <Link to={`/admin/banks/${encodeURIComponent(b.name)}`}>{b.name}</Link>
+                      {b.description && <div className="muted small">{b.description}</div>}
+                    </td>
                     <td>{kindLabel(b.kind)}</td>
                     <td className="num">{b.entries.toLocaleString()}</td>
                     <td>{b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled</span>}</td>
                     <td className="nowrap">{when(b.updated_at)}</td>
                     <td className="actions-cell">
-                      {b.enabled
-                        ? <button className="danger" aria-label={`Disable ${b.name}`} onClick={() => setDisabling(b)}>Disable</button>
-                        : <button className="secondary" aria-label={`Enable ${b.name}`} onClick={() => enable(b)}>Enable</button>}
+                      {b.enabled ? (
+                        <button className="danger" aria-label={`Disable ${b.name}`} onClick={() => setDisabling(b)}>
+                          Disable
+                        </button>
+                      ) : (
+                        <button className="secondary" aria-label={`Enable ${b.name}`} onClick={() => enable(b)}>
+                          Enable
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -60,14 +100,28 @@ export function BanksScreen() {
           </div>
         </>
       )}
-      {creating && <CreateBank onClose={() => setCreating(false)} onCreated={(name) => { setCreating(false); ok(`Bank ${name} created.`); loaded.reload(); }} />}
+      {creating && (
+        <CreateBank
+          onClose={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            ok(`Bank ${name} created.`);
+            loaded.reload();
+          }}
+        />
+      )}
       {disabling && (
-        <Confirm title={`Disable ${disabling.name}?`} confirm="Disable bank" danger onClose={() => setDisabling(null)}
+        <Confirm
+          title={`Disable ${disabling.name}?`}
+          confirm="Disable bank"
+          danger
+          onClose={() => setDisabling(null)}
           onConfirm={async () => {
             await api('PATCH', `/v1/banks/${encodeURIComponent(disabling.name)}`, { enabled: false });
             ok(`${disabling.name} is disabled: its ${plural(disabling.entries, 'entry', 'entries')} no longer match.`);
             loaded.reload();
-          }}>
+          }}
+        >
           <p>
             {disabling.kind === 'block'
               ? `Media matching its ${plural(disabling.entries, 'entry', 'entries')} will no longer be flagged.`
@@ -118,8 +172,12 @@ function CreateBank({ onClose, onCreated }: { onClose: () => void; onCreated: (n
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create bank'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create bank'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>

@@ -7,13 +7,36 @@ import { Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { plural, useOutcome } from './common.tsx';
 
 interface Exchange {
-  name: string; type: string; bank: string; enabled: boolean; interval_s: number; checkpoint: unknown;
-  last_fetch_at: string | null; last_success_at: string | null; last_status: string | null; last_error: string | null; fetched_total: number;
-  complete_at: string | null; full_sync_running: boolean;
+  name: string;
+  type: string;
+  bank: string;
+  enabled: boolean;
+  interval_s: number;
+  checkpoint: unknown;
+  last_fetch_at: string | null;
+  last_success_at: string | null;
+  last_status: string | null;
+  last_error: string | null;
+  fetched_total: number;
+  complete_at: string | null;
+  full_sync_running: boolean;
 }
-interface RunResult { status: 'ok' | 'error' | 'busy'; pages: number; added: number; removed: number; invalid: number; written_back: number; error?: string }
+interface RunResult {
+  status: 'ok' | 'error' | 'busy';
+  pages: number;
+  added: number;
+  removed: number;
+  invalid: number;
+  written_back: number;
+  error?: string;
+}
 
-const TYPE_LABELS: Record<string, string> = { file: 'File or URL list', peer: 'Vigil peer', ncmec: 'NCMEC hash sharing', threatexchange: 'ThreatExchange' };
+const TYPE_LABELS: Record<string, string> = {
+  file: 'File or URL list',
+  peer: 'Vigil peer',
+  ncmec: 'NCMEC hash sharing',
+  threatexchange: 'ThreatExchange',
+};
 const every = (s: number) => (s % 3600 === 0 ? `every ${s / 3600} h` : `every ${Math.round(s / 60)} min`);
 
 /** A checkpoint in a line: where the next fetch resumes (its shape depends on the source). */
@@ -34,8 +57,12 @@ export function ExchangesScreen() {
     setRunning(x.name);
     try {
       const r = await api<RunResult>('POST', `/v1/exchanges/${encodeURIComponent(x.name)}/fetch`);
-      if (r.status === 'error') fail(new Error(`${x.name}: the fetch failed: ${r.error ?? 'unknown error'}. It resumes from its checkpoint next time.`));
-      else ok(`${x.name}: fetched ${plural(r.pages, 'page')}; ${plural(r.added, 'entry', 'entries')} added, ${r.removed.toLocaleString()} removed${r.invalid ? `, ${r.invalid.toLocaleString()} invalid skipped` : ''}.`);
+      if (r.status === 'error')
+        fail(new Error(`${x.name}: the fetch failed: ${r.error ?? 'unknown error'}. It resumes from its checkpoint next time.`));
+      else
+        ok(
+          `${x.name}: fetched ${plural(r.pages, 'page')}; ${plural(r.added, 'entry', 'entries')} added, ${r.removed.toLocaleString()} removed${r.invalid ? `, ${r.invalid.toLocaleString()} invalid skipped` : ''}.`,
+        );
     } catch (e) {
       fail(e);
     } finally {
@@ -57,33 +84,75 @@ export function ExchangesScreen() {
   return (
     <Page title="Hash exchanges">
       <Notice text={outcome.text} kind={outcome.kind} />
-      {running && <p className="muted" role="status">Fetching {running}…</p>}
-      <Status loaded={loaded} empty={loaded.data && !exchanges.length ? 'No exchanges yet. Add one through the API (POST /v1/exchanges, described at /docs); each fills a bank of its own name.' : false} />
+      {running && (
+        <p className="muted" role="status">
+          Fetching {running}…
+        </p>
+      )}
+      <Status
+        loaded={loaded}
+        empty={
+          loaded.data && !exchanges.length
+            ? 'No exchanges yet. Add one through the API (POST /v1/exchanges, described at /docs); each fills a bank of its own name.'
+            : false
+        }
+      />
       {exchanges.length > 0 && (
         <div className="table-wrap">
           <table className="data admin-table">
             <caption className="visually-hidden">Hash exchanges</caption>
             <thead>
-              <tr><th scope="col">Exchange</th><th scope="col">Last fetch</th><th scope="col">Last success</th><th scope="col">Last error</th><th scope="col">Checkpoint</th><th scope="col" className="num">Fetched</th><th scope="col">Status</th><th scope="col">Actions</th></tr>
+              <tr>
+                <th scope="col">Exchange</th>
+                <th scope="col">Last fetch</th>
+                <th scope="col">Last success</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Checkpoint</th>
+                <th scope="col" className="num">
+                  Fetched
+                </th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
+              </tr>
             </thead>
             <tbody>
               {exchanges.map((x) => (
                 <tr key={x.name}>
                   <td>
                     <strong>{x.name}</strong>
-                    <div className="muted small">{TYPE_LABELS[x.type] ?? x.type}, {every(x.interval_s)}; bank <Link to={`/admin/banks/${encodeURIComponent(x.bank)}`}>{x.bank}</Link></div>
+                    <div className="muted small">
+                      {TYPE_LABELS[x.type] ?? x.type}, {every(x.interval_s)}; bank{' '}
+                      <Link to={`/admin/banks/${encodeURIComponent(x.bank)}`}>{x.bank}</Link>
+                    </div>
                   </td>
                   <td className="nowrap">{x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}</td>
                   <td className="nowrap">{x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}</td>
-                  <td>{x.last_status === 'error' && x.last_error ? <span className="error">{x.last_error}</span> : <span className="muted">None</span>}</td>
-                  <td><span className="checkpoint">{checkpointText(x.checkpoint)}</span>{x.full_sync_running && <div className="muted small">full refetch under way</div>}</td>
+                  <td>
+                    {x.last_status === 'error' && x.last_error ? (
+                      <span className="error">{x.last_error}</span>
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
+                  <td>
+                    <span className="checkpoint">{checkpointText(x.checkpoint)}</span>
+                    {x.full_sync_running && <div className="muted small">full refetch under way</div>}
+                  </td>
                   <td className="num">{x.fetched_total.toLocaleString()}</td>
                   <td>{x.enabled ? <span className="state good">Enabled</span> : <span className="state">Paused</span>}</td>
                   <td className="actions-cell">
-                    <button aria-label={`Fetch now: ${x.name}`} disabled={running !== null} onClick={() => fetchNow(x)}>{running === x.name ? 'Fetching…' : 'Fetch now'}</button>
-                    {x.enabled
-                      ? <button className="secondary" aria-label={`Pause ${x.name}`} onClick={() => setEnabled(x, false)}>Pause</button>
-                      : <button className="secondary" aria-label={`Enable ${x.name}`} onClick={() => setEnabled(x, true)}>Enable</button>}
+                    <button aria-label={`Fetch now: ${x.name}`} disabled={running !== null} onClick={() => fetchNow(x)}>
+                      {running === x.name ? 'Fetching…' : 'Fetch now'}
+                    </button>
+                    {x.enabled ? (
+                      <button className="secondary" aria-label={`Pause ${x.name}`} onClick={() => setEnabled(x, false)}>
+                        Pause
+                      </button>
+                    ) : (
+                      <button className="secondary" aria-label={`Enable ${x.name}`} onClick={() => setEnabled(x, true)}>
+                        Enable
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -5,7 +5,15 @@ import { api } from '../api.ts';
 import { Confirm, Dialog, Field, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-interface Key { id: number; name: string; platform: string; scopes: string[]; created_at: string; revoked_at: string | null; last_used_at: string | null }
+interface Key {
+  id: number;
+  name: string;
+  platform: string;
+  scopes: string[];
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
 
 const SCOPES: { value: string; label: string }[] = [
   { value: 'ingest', label: 'ingest — send events from the platform' },
@@ -27,13 +35,34 @@ export function KeysScreen() {
   const revokedCount = all.length - all.filter((k) => !k.revoked_at).length;
 
   return (
-    <Page title="API keys" actions={<button onClick={() => setCreating(true)} aria-haspopup="dialog">New API key</button>}>
+    <Page
+      title="API keys"
+      actions={
+        <button onClick={() => setCreating(true)} aria-haspopup="dialog">
+          New API key
+        </button>
+      }
+    >
       <Notice text={outcome.text} kind={outcome.kind} />
-      <Status loaded={loaded} empty={loaded.data && !keys.length ? (all.length ? 'No active API keys.' : 'No API keys yet. A platform needs one with the ingest scope to send events.') : false} />
+      <Status
+        loaded={loaded}
+        empty={
+          loaded.data && !keys.length
+            ? all.length
+              ? 'No active API keys.'
+              : 'No API keys yet. A platform needs one with the ingest scope to send events.'
+            : false
+        }
+      />
       <div className="filters">
-        <p className="count">{plural(all.length - revokedCount, 'active key')}{revokedCount ? `, ${plural(revokedCount, 'revoked')}` : ''}</p>
+        <p className="count">
+          {plural(all.length - revokedCount, 'active key')}
+          {revokedCount ? `, ${plural(revokedCount, 'revoked')}` : ''}
+        </p>
         {revokedCount > 0 && (
-          <label><input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked keys</label>
+          <label>
+            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked keys
+          </label>
         )}
       </div>
       {keys.length > 0 && (
@@ -41,19 +70,40 @@ export function KeysScreen() {
           <table className="data admin-table">
             <caption className="visually-hidden">API keys</caption>
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Platform</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last use</th><th scope="col">Status</th><th scope="col">Actions</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Platform</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last use</th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
+              </tr>
             </thead>
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td><strong>{k.name}</strong><div className="muted small">vk_{k.id}_…</div></td>
+                  <td>
+                    <strong>{k.name}</strong>
+                    <div className="muted small">vk_{k.id}_…</div>
+                  </td>
                   <td>{k.platform}</td>
                   <td>{k.scopes.join(', ')}</td>
                   <td className="nowrap">{when(k.created_at)}</td>
                   <td className="nowrap">{k.last_used_at ? when(k.last_used_at) : <span className="muted">Never</span>}</td>
-                  <td>{k.revoked_at ? <span className="state bad">Revoked {when(k.revoked_at)}</span> : <span className="state good">Active</span>}</td>
+                  <td>
+                    {k.revoked_at ? (
+                      <span className="state bad">Revoked {when(k.revoked_at)}</span>
+                    ) : (
+                      <span className="state good">Active</span>
+                    )}
+                  </td>
                   <td className="actions-cell">
-                    {!k.revoked_at && <button className="danger" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>Revoke</button>}
+                    {!k.revoked_at && (
+                      <button className="danger" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
+                        Revoke
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -61,15 +111,33 @@ export function KeysScreen() {
           </table>
         </div>
       )}
-      {creating && <CreateKey onClose={() => setCreating(false)} onCreated={(k) => { setCreating(false); setSecret(k); ok(`Key ${k.name} created.`); loaded.reload(); }} />}
+      {creating && (
+        <CreateKey
+          onClose={() => setCreating(false)}
+          onCreated={(k) => {
+            setCreating(false);
+            setSecret(k);
+            ok(`Key ${k.name} created.`);
+            loaded.reload();
+          }}
+        />
+      )}
       {revoking && (
-        <Confirm title={`Revoke ${revoking.name}?`} confirm="Revoke key" danger onClose={() => setRevoking(null)}
+        <Confirm
+          title={`Revoke ${revoking.name}?`}
+          confirm="Revoke key"
+          danger
+          onClose={() => setRevoking(null)}
           onConfirm={async () => {
             await api('DELETE', `/v1/api-keys/${revoking.id}`);
             ok(`Key ${revoking.name} is revoked.`);
             loaded.reload();
-          }}>
-          <p>Every request with this key is refused from now on ({revoking.platform}; {revoking.scopes.join(', ')}). This cannot be undone: make a new key instead.</p>
+          }}
+        >
+          <p>
+            Every request with this key is refused from now on ({revoking.platform}; {revoking.scopes.join(', ')}). This cannot be undone:
+            make a new key instead.
+          </p>
         </Confirm>
       )}
       {secret && <ShownOnce label={`API key ${secret.name}`} value={secret.key} onDone={() => setSecret(null)} />}
@@ -113,17 +181,30 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
           <legend>Scopes</legend>
           {SCOPES.map((s) => (
             <label key={s.value}>
-              <input type="checkbox" name="scopes" value={s.value} checked={scopes.includes(s.value)}
-                onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.value] : cur.filter((x) => x !== s.value)))} />
+              <input
+                type="checkbox"
+                name="scopes"
+                value={s.value}
+                checked={scopes.includes(s.value)}
+                onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.value] : cur.filter((x) => x !== s.value)))}
+              />
               {s.label}
             </label>
           ))}
-          {scopeError && <span id="scope-error" className="error small">{scopeError}</span>}
+          {scopeError && (
+            <span id="scope-error" className="error small">
+              {scopeError}
+            </span>
+          )}
         </fieldset>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create key'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create key'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>

@@ -6,7 +6,16 @@ import type { Role } from '../screens.ts';
 import { Confirm, Dialog, Field, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-interface StaffRow { id: number; username: string; display_name: string | null; role: Role; disabled: boolean; locked_until: string | null; created_at: string; last_sign_in_at: string | null }
+interface StaffRow {
+  id: number;
+  username: string;
+  display_name: string | null;
+  role: Role;
+  disabled: boolean;
+  locked_until: string | null;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'reviewer', label: 'Reviewer' },
@@ -45,7 +54,14 @@ export function StaffScreen({ me }: { me: Me }) {
   };
 
   return (
-    <Page title="Staff" actions={<button onClick={() => setOpen({ kind: 'create' })} aria-haspopup="dialog">New staff account</button>}>
+    <Page
+      title="Staff"
+      actions={
+        <button onClick={() => setOpen({ kind: 'create' })} aria-haspopup="dialog">
+          New staff account
+        </button>
+      }
+    >
       <Notice text={outcome.text} kind={outcome.kind} />
       <Status loaded={loaded} empty={loaded.data && !staff.length ? 'No staff accounts.' : false} />
       {staff.length > 0 && (
@@ -55,7 +71,14 @@ export function StaffScreen({ me }: { me: Me }) {
             <table className="data admin-table">
               <caption className="visually-hidden">Staff accounts</caption>
               <thead>
-                <tr><th scope="col">Username</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col">Created</th><th scope="col">Actions</th></tr>
+                <tr>
+                  <th scope="col">Username</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last sign-in</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Actions</th>
+                </tr>
               </thead>
               <tbody>
                 {staff.map((s) => {
@@ -63,22 +86,61 @@ export function StaffScreen({ me }: { me: Me }) {
                   return (
                     <tr key={s.id}>
                       <td>
-                        <strong>{s.username}</strong>{self && <span className="muted"> (you)</span>}
+                        <strong>{s.username}</strong>
+                        {self && <span className="muted"> (you)</span>}
                         {s.display_name && <div className="muted small">{s.display_name}</div>}
                       </td>
                       <td>{roleLabel(s.role)}</td>
                       <td>
                         {s.disabled ? <span className="state bad">Disabled</span> : <span className="state good">Active</span>}{' '}
-                        {locked(s) && <span className="state warn" title={`Locked until ${when(s.locked_until)} UTC`}>Locked until {when(s.locked_until).slice(11)}</span>}
+                        {locked(s) && (
+                          <span className="state warn" title={`Locked until ${when(s.locked_until)} UTC`}>
+                            Locked until {when(s.locked_until).slice(11)}
+                          </span>
+                        )}
                       </td>
                       <td className="nowrap">{s.last_sign_in_at ? when(s.last_sign_in_at) : <span className="muted">Never</span>}</td>
                       <td className="nowrap">{when(s.created_at).slice(0, 10)}</td>
                       <td className="actions-cell">
-                        {!self && <button className="secondary" aria-label={`Change role of ${s.username}`} onClick={() => setOpen({ kind: 'role', s })}>Change role</button>}
-                        <button className="secondary" aria-label={`Reset password of ${s.username}`} onClick={() => setOpen({ kind: 'reset', s })}>Reset password</button>
-                        {locked(s) && <button className="secondary" aria-label={`Unlock ${s.username}`} onClick={() => patch(s, { unlock: true }, `${s.username} is unlocked and can sign in again.`)}>Unlock</button>}
-                        {!self && !s.disabled && <button className="danger" aria-label={`Disable ${s.username}`} onClick={() => setOpen({ kind: 'disable', s })}>Disable</button>}
-                        {s.disabled && <button className="secondary" aria-label={`Enable ${s.username}`} onClick={() => patch(s, { disabled: false }, `${s.username} is enabled.`)}>Enable</button>}
+                        {!self && (
+                          <button
+                            className="secondary"
+                            aria-label={`Change role of ${s.username}`}
+                            onClick={() => setOpen({ kind: 'role', s })}
+                          >
+                            Change role
+                          </button>
+                        )}
+                        <button
+                          className="secondary"
+                          aria-label={`Reset password of ${s.username}`}
+                          onClick={() => setOpen({ kind: 'reset', s })}
+                        >
+                          Reset password
+                        </button>
+                        {locked(s) && (
+                          <button
+                            className="secondary"
+                            aria-label={`Unlock ${s.username}`}
+                            onClick={() => patch(s, { unlock: true }, `${s.username} is unlocked and can sign in again.`)}
+                          >
+                            Unlock
+                          </button>
+                        )}
+                        {!self && !s.disabled && (
+                          <button className="danger" aria-label={`Disable ${s.username}`} onClick={() => setOpen({ kind: 'disable', s })}>
+                            Disable
+                          </button>
+                        )}
+                        {s.disabled && (
+                          <button
+                            className="secondary"
+                            aria-label={`Enable ${s.username}`}
+                            onClick={() => patch(s, { disabled: false }, `${s.username} is enabled.`)}
+                          >
+                            Enable
+                          </button>
+                        )}
                       </td>
                     </tr>
                   );
@@ -99,25 +161,44 @@ export function StaffScreen({ me }: { me: Me }) {
           }}
         />
       )}
-      {open?.kind === 'role' && <ChangeRole s={open.s} onClose={close} onDone={(r) => { loaded.reload(); ok(`${open.s.username} is now ${roleLabel(r).toLowerCase()}; their sessions ended.`); }} />}
+      {open?.kind === 'role' && (
+        <ChangeRole
+          s={open.s}
+          onClose={close}
+          onDone={(r) => {
+            loaded.reload();
+            ok(`${open.s.username} is now ${roleLabel(r).toLowerCase()}; their sessions ended.`);
+          }}
+        />
+      )}
       {open?.kind === 'disable' && (
-        <Confirm title={`Disable ${open.s.username}?`} confirm="Disable account" danger onClose={close}
+        <Confirm
+          title={`Disable ${open.s.username}?`}
+          confirm="Disable account"
+          danger
+          onClose={close}
           onConfirm={async () => {
             await api('PATCH', `/v1/staff/${open.s.id}`, { disabled: true });
             loaded.reload();
             ok(`${open.s.username} is disabled.`);
-          }}>
+          }}
+        >
           <p>{open.s.username} is signed out at once and cannot sign in until an admin enables the account again.</p>
         </Confirm>
       )}
       {open?.kind === 'reset' && (
-        <Confirm title={`Reset the password of ${open.s.username}?`} confirm="Reset password" danger onClose={keepSecret}
+        <Confirm
+          title={`Reset the password of ${open.s.username}?`}
+          confirm="Reset password"
+          danger
+          onClose={keepSecret}
           onConfirm={async () => {
             const r = await api<{ password: string }>('POST', `/v1/staff/${open.s.id}/reset-password`);
             loaded.reload();
             ok(`The password of ${open.s.username} was reset.`);
             setOpen({ kind: 'secret', label: `New one-time password for ${open.s.username}`, value: r.password });
-          }}>
+          }}
+        >
           <p>The current password stops working and {open.s.username} is signed out. A new password is shown once, for you to pass on.</p>
         </Confirm>
       )}
@@ -138,7 +219,11 @@ function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (
     if (!username.trim()) return setErrors({ username: 'Give a username.' });
     setBusy(true);
     try {
-      const r = await api<{ username: string; password: string }>('POST', '/v1/staff', { username: username.trim(), role, ...(displayName.trim() ? { display_name: displayName.trim() } : {}) });
+      const r = await api<{ username: string; password: string }>('POST', '/v1/staff', {
+        username: username.trim(),
+        role,
+        ...(displayName.trim() ? { display_name: displayName.trim() } : {}),
+      });
       onCreated(r.username, r.password);
     } catch (err) {
       setErrors(errorsAt(err, (m) => (/username|staff account named/i.test(m) ? 'username' : /role/i.test(m) ? 'role' : undefined)));
@@ -157,15 +242,23 @@ function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (
         <Field label="Role" error={errors.role}>
           {(a) => (
             <select {...a} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <p className="muted small">The server makes a one-time password, shown once after you create the account.</p>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create account'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>
@@ -195,14 +288,22 @@ function ChangeRole({ s, onClose, onDone }: { s: StaffRow; onClose: () => void; 
         <Field label="Role" error={errors.role} hint="A new role signs the person out; they sign in again with the same password.">
           {(a) => (
             <select {...a} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Change role'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Change role'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>

@@ -11,6 +11,11 @@ export const screens: Screen[] = [
   { path: '/admin/staff', section: 'admin', label: 'Staff', roles: ['admin'], render: ({ staff }) => <StaffScreen me={staff} /> },
   { path: '/admin/keys', section: 'admin', label: 'API keys', roles: ['admin'], render: () => <KeysScreen /> },
   { path: '/admin/banks', section: 'admin', label: 'Hash banks', roles: ['admin', 'lead'], render: () => <BanksScreen /> },
-  { path: '/admin/banks/:name', section: 'admin', roles: ['admin', 'lead'], render: ({ params, search }) => <BankScreen key={params.name} name={params.name!} search={search} /> },
+  {
+    path: '/admin/banks/:name',
+    section: 'admin',
+    roles: ['admin', 'lead'],
+    render: ({ params, search }) => <BankScreen key={params.name} name={params.name!} search={search} />,
+  },
   { path: '/admin/exchanges', section: 'admin', label: 'Exchanges', roles: ['admin', 'lead'], render: () => <ExchangesScreen /> },
 ];

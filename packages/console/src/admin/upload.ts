@@ -30,12 +30,18 @@ export async function uploadList<T>(url: string, file: Blob, onProgress: (p: Pro
     x.upload.onprogress = (e) => onProgress({ phase: 'uploading', sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
     // Every byte is sent: the server now reads and checks the whole list before storing any of it.
     x.upload.onload = () => onProgress({ phase: 'checking' });
-    const lines = () => x.responseText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stored?: number; total?: number; result?: T; error?: { message: string } });
+    const lines = () =>
+      x.responseText
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { stored?: number; total?: number; result?: T; error?: { message: string } });
     const streaming = () => /application\/x-ndjson/.test(x.getResponseHeader('content-type') ?? '');
     x.onprogress = () => {
       if (x.status !== 200 || !streaming()) return;
       try {
-        const last = lines().filter((l) => l.stored !== undefined).at(-1);
+        const last = lines()
+          .filter((l) => l.stored !== undefined)
+          .at(-1);
         if (last) onProgress({ phase: 'storing', stored: last.stored!, total: last.total! });
       } catch {
         /* a line still arriving */
@@ -56,7 +62,9 @@ export async function uploadList<T>(url: string, file: Blob, onProgress: (p: Pro
       }
       if (x.status >= 200 && x.status < 300) return resolve(data);
       if (x.status === 401) window.dispatchEvent(new Event('vigil:unauthenticated'));
-      reject(new ApiError(x.status, sentence(data.error?.message ?? `the server could not do that (HTTP ${x.status})`), data.error?.details));
+      reject(
+        new ApiError(x.status, sentence(data.error?.message ?? `the server could not do that (HTTP ${x.status})`), data.error?.details),
+      );
     };
     x.send(file);
   });

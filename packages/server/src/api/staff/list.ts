@@ -3,7 +3,13 @@ import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ADMIN, ROLES } from '../../auth/roles.ts';
 
 export const staffView = z.object({
-  id: z.number(), username: z.string(), display_name: z.string().nullable(), role: z.enum(ROLES), disabled: z.boolean(), locked_until: z.string().nullable(), created_at: z.string(),
+  id: z.number(),
+  username: z.string(),
+  display_name: z.string().nullable(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  locked_until: z.string().nullable(),
+  created_at: z.string(),
   last_sign_in_at: z.string().nullable().describe('the latest successful sign-in, from the audit log'),
 });
 
@@ -14,7 +20,11 @@ const route: RouteModule = (app, ctx) => {
     schema: { tags: ['staff'], summary: 'List staff accounts', response: { 200: z.object({ staff: z.array(staffView) }), ...authErrors } },
     handler: async () => {
       const db = ctx.db.kysely;
-      const rows = await db.selectFrom('staff').select(['id', 'username', 'display_name', 'role', 'disabled', 'locked_until', 'created_at']).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('staff')
+        .select(['id', 'username', 'display_name', 'role', 'disabled', 'locked_until', 'created_at'])
+        .orderBy('id')
+        .execute();
       // Sign-ins are audited (`staff.login`), so the log is the record of the last one; no second copy to keep in step.
       const last = await db
         .selectFrom('audit_log')
@@ -24,7 +34,9 @@ const route: RouteModule = (app, ctx) => {
         .groupBy('subject_id')
         .execute();
       const lastBy = new Map(last.map((l) => [String(l.subject_id), String(l.at)]));
-      return { staff: rows.map((r) => ({ ...r, id: Number(r.id), disabled: !!r.disabled, last_sign_in_at: lastBy.get(String(r.id)) ?? null })) };
+      return {
+        staff: rows.map((r) => ({ ...r, id: Number(r.id), disabled: !!r.disabled, last_sign_in_at: lastBy.get(String(r.id)) ?? null })),
+      };
     },
   });
 };

@@ -10,7 +10,8 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['staff'],
       summary: "Reset a staff member's password",
-      description: 'Generates a new password (returned once, never stored in clear), lifts a lockout and ends the account\'s sessions. Audited as `staff.password_reset`.',
+      description:
+        "Generates a new password (returned once, never stored in clear), lifts a lockout and ends the account's sessions. Audited as `staff.password_reset`.",
       params: z.object({ id: z.coerce.number().int().positive() }),
       response: { 200: z.object({ password: z.string() }), 404: errorSchema, ...authErrors },
     },
