@@ -214,7 +214,7 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       const fromField = page.getByLabel('From (UTC)');
       await page.locator('.field.invalid').first().waitFor();
       assert.equal(await fromField.getAttribute('aria-invalid'), 'true');
-      assert.match(await page.locator(`[id="${await fromField.getAttribute('aria-describedby')}"]`).innerText(), /must be a date/);
+      assert.match(await page.locator(`[id="${await fromField.getAttribute('aria-describedby')}"]`).innerText(), /^From must be a date/);
       await shot(page, 'oversight-audit-invalid-1440');
     } finally {
       await ctx.close();
@@ -335,7 +335,7 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       assert.equal(await last.getAttribute('aria-invalid'), 'true');
       await page.goto(`${base}/console/admin/transparency?from=2026-05-10&to=2026-05-01`);
       await page.locator('.field.invalid').waitFor();
-      assert.match(await page.locator(`[id="${await last.getAttribute('aria-describedby')}"]`).innerText(), /to must be after from/);
+      assert.match(await page.locator(`[id="${await last.getAttribute('aria-describedby')}"]`).innerText(), /The last day must not be before the first/);
       // An earlier period has none of this.
       await page.getByRole('button', { name: 'Last year' }).click();
       await page.waitForURL(/from=\d{4}-01-01&to=\d{4}-12-31/);

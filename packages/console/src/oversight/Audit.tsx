@@ -36,7 +36,7 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
     if (before) q.set('before', before);
     // A refused search (a typed-in URL with a bad date) is about a field: said there, not as a banner.
     return api<Found>('GET', `/v1/audit?${q}`).then((r) => ({ ...r, key }), (e) => {
-      if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { entries: [], next_before: null, invalid: fieldErrors(e), key };
+      if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { entries: [], next_before: null, invalid: sentences(fieldErrors(e)), key };
       throw e;
     });
   }, [key]);
@@ -100,6 +100,10 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
     </Page>
   );
 }
+
+/** The server's field messages start with the field's name in lower case ("from must be…"): as sentences. */
+const sentences = (errors: Record<string, string>) =>
+  Object.fromEntries(Object.entries(errors).map(([k, m]) => [k, `${m.charAt(0).toUpperCase()}${m.slice(1)}${m.endsWith('.') ? '' : '.'}`]));
 
 function AuditSearch({ initial, errors, onSearch, onClear }: {
   initial: Record<Filter, string>; errors: Record<string, string>; onSearch: (f: Record<Filter, string>) => void; onClear: () => void;

@@ -67,7 +67,11 @@ export function TransparencyScreen({ search }: { search: URLSearchParams }) {
     () => api<Figures>('GET', `/v1/legal/transparency?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).then(
       (figures) => ({ figures }),
       (e) => {
-        if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { invalid: fieldErrors(e) };
+        if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) {
+          // "to must be after from" → a sentence about the dates the form calls first and last day.
+          const words = (m: string) => m.replace(/^to must be after from$/, 'The last day must not be before the first.').replace(/^from and to must be dates.*$/, 'Give a date (YYYY-MM-DD).');
+          return { invalid: Object.fromEntries(Object.entries(fieldErrors(e)).map(([k, m]) => [k, words(m)])) };
+        }
         throw e;
       },
     ),
