@@ -23,6 +23,7 @@ import { keyMaterial } from './migrations/0020_key_material.ts';
 import { reviewerExposure } from './migrations/0021_reviewer_exposure.ts';
 import { partitions } from './migrations/0022_partitions.ts';
 import { oversightIndexes } from './migrations/0025_oversight_indexes.ts';
+import { analysisIndexes } from './migrations/0026_analysis_indexes.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -49,6 +50,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0021_reviewer_exposure': reviewerExposure(dialect),
     '0022_partitions': partitions(dialect),
     '0025_oversight_indexes': oversightIndexes(),
+    '0026_analysis_indexes': analysisIndexes(),
   };
 }
 
