@@ -155,7 +155,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(t.time_to_decision.find((q: { queue: string }) => q.queue === 'user-reports'), { queue: 'user-reports', closed: 3, p50_seconds: 7200, p90_seconds: 10800 });
       assert.equal((await ok(lead2.get('/v1/team/dashboard?days=7'))).decisions_per_day.length, 7);
       assert.equal((await lead2.get('/v1/team/dashboard?days=0')).statusCode, 400);
-      assert.equal((await reviewer.get('/v1/team/dashboard')).statusCode, 403);
+      const doc = (await ta.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      assert.ok(doc.paths['/v1/team/dashboard']?.get?.responses?.['200'], 'the dashboard is in the OpenAPI document');
+      assert.ok(doc.paths['/v1/audit'].get.parameters.some((p: { name: string }) => p.name === 'from'));
+            assert.equal((await reviewer.get('/v1/team/dashboard')).statusCode, 403);
       assert.equal((await auditor.get('/v1/team/dashboard')).statusCode, 403);
       await ok(admin.get('/v1/team/dashboard'));
     });
