@@ -44,6 +44,8 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     const page = await ctx.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/console${path}`);
+    // Other test files may be rebuilding the console's dist at this moment: one reload covers that window.
+    await page.locator('input[name=username]').waitFor({ timeout: 15_000 }).catch(() => page.reload());
     await signIn(page, username, PW);
     return { ctx, page };
   }
@@ -274,6 +276,8 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     assert.notEqual(rotated, secret);
     assert.equal((await db().selectFrom('webhook_endpoints').select('secret').where('id', '=', created.id).executeTakeFirstOrThrow()).secret, rotated);
     await page.getByRole('button', { name: 'I have kept it' }).click();
+    // An event waits for the new endpoint; deleting the endpoint cancels it.
+    await db().transaction().execute((trx) => emitWebhook(trx, 'enforcement.reversed', { n: 'x' }, ta.clock));
     // Delete: confirmed; Cancel first changes nothing.
     await page.getByRole('button', { name: `Delete endpoint ${created.id}` }).click();
     await page.getByRole('dialog', { name: /Delete endpoint/ }).getByRole('button', { name: 'Cancel' }).click();
@@ -281,6 +285,12 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     await page.getByRole('button', { name: `Delete endpoint ${created.id}` }).click();
     await page.getByRole('dialog', { name: /Delete endpoint/ }).getByRole('button', { name: 'Delete endpoint' }).click();
     await endpoints.locator('tbody tr', { hasText: 'new-hooks' }).getByText('Deleted').waitFor();
+    await page.getByText(`Endpoint ${created.id} is deleted; 1 waiting delivery was cancelled.`).waitFor();
+    await page.getByRole('button', { name: `Dead letters of endpoint ${created.id}` }).click();
+    const cancelledRow = page.locator('section[aria-labelledby=deliveries-heading] tbody tr');
+    await cancelledRow.getByText('endpoint deleted', { exact: true }).waitFor();
+    assert.match(await cancelledRow.innerText(), /enforcement\.reversed[\s\S]*Dead letter[\s\S]*Endpoint deleted/);
+    assert.equal(await page.getByRole('button', { name: /^Retry/ }).count(), 0, 'no retry is offered for a deleted endpoint');
 
     // Deliveries: the dead endpoint's dead letters, 50 a page, by URL.
     await page.getByRole('button', { name: `Dead letters of endpoint ${deadEndpoint}` }).click();

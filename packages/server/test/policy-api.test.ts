@@ -127,6 +127,20 @@ for (const dialect of DIALECTS) {
       const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select(['action', 'data']).where('action', 'in', ['webhook.retry_dead', 'webhook.rotate_secret']).execute();
       assert.deepEqual(audit.map((e) => e.action).sort(), ['webhook.retry_dead', 'webhook.rotate_secret']);
       assert.equal((await ta.app.inject({ method: 'POST', url: '/v1/webhooks/999999/retry-dead', headers: as(lead) })).statusCode, 404);
+
+      // Deleting endpoint a: its waiting deliveries become dead letters that say why, and none is sent or retried.
+      const del = await ta.app.inject({ method: 'DELETE', url: `/v1/webhooks/${a.id}`, headers: as(admin) });
+      assert.deepEqual(del.json(), { disabled: true, cancelled: 130 });
+      assert.equal(await count(a.id, 'pending'), 0);
+      const cancelled = await page(`status=dead&endpoint_id=${a.id}&limit=1`);
+      assert.equal(cancelled.deliveries[0].last_error, 'endpoint deleted');
+      assert.equal(cancelled.deliveries[0].endpoint_enabled, false);
+      assert.equal((await page(`endpoint_id=${b.id}&limit=1`)).deliveries[0].endpoint_enabled, true);
+      assert.equal((await ta.app.inject({ method: 'POST', url: `/v1/webhooks/${a.id}/retry-dead`, headers: as(lead) })).statusCode, 409);
+      const one = await ta.app.inject({ method: 'POST', url: `/v1/webhooks/deliveries/${cancelled.deliveries[0].id}/retry`, headers: as(lead) });
+      assert.equal(one.statusCode, 404);
+      await ta.ctx.db.kysely.updateTable('webhook_outbox').set({ status: 'pending' }).where('endpoint_id', '=', a.id).execute();
+      assert.equal(await deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 1, timeoutMs: 2000, allowPrivate: true }), 0, 'nothing goes to a deleted endpoint');
     });
   });
 }

@@ -10,7 +10,7 @@ import './policy.css';
 interface Endpoint { id: number; url: string; events: string[]; enabled: boolean; created_at: string }
 interface Delivery {
   id: number; endpoint_id: number; event_type: string; status: string; attempts: number; last_status: number | null; last_error: string | null;
-  next_attempt_at: string; created_at: string; delivered_at: string | null;
+  next_attempt_at: string; created_at: string; delivered_at: string | null; endpoint_enabled: boolean;
 }
 
 const PAGE = 50;
@@ -91,11 +91,11 @@ function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
       {deleting && (
         <Confirm title={`Delete endpoint ${deleting.id}?`} confirm="Delete endpoint" danger onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await api('DELETE', `/v1/webhooks/${deleting.id}`);
-            say(`Endpoint ${deleting.id} is deleted.`);
+            const r = await api<{ cancelled: number }>('DELETE', `/v1/webhooks/${deleting.id}`);
+            say(`Endpoint ${deleting.id} is deleted${r.cancelled ? `; ${r.cancelled} waiting deliver${r.cancelled === 1 ? 'y was' : 'ies were'} cancelled` : ''}.`);
             loaded.reload();
           }}>
-          <p>No new events are sent to <code>{deleting.url}</code>. Its delivery history stays on record. This cannot be undone: register the URL again to resume.</p>
+          <p>Nothing more is sent to <code>{deleting.url}</code>: deliveries still waiting become dead letters marked “endpoint deleted”, and none of its dead letters can be retried. Its delivery history stays on record. This cannot be undone: register the URL again to resume.</p>
         </Confirm>
       )}
       {secret && <ShownOnce label={secret.label} value={secret.value} onDone={() => setSecret(null)} />}
@@ -162,6 +162,7 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
     if (endpoint) q.set('endpoint_id', endpoint);
     return api<{ deliveries: Delivery[]; has_more: boolean }>('GET', `/v1/webhooks/deliveries?${q}`);
   }, [status, endpoint, page]);
+  const rows = loaded.data?.deliveries ?? [];
   const go = (o: { status?: string; endpoint?: string; page?: number }) => {
     const q = new URLSearchParams();
     const s = o.status ?? status;
@@ -171,7 +172,6 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
     if (o.page) q.set('page', String(o.page));
     navigate(`/admin/webhooks${q.size ? `?${q}` : ''}`);
   };
-  const rows = loaded.data?.deliveries ?? [];
   const retry = async (d: Delivery) => {
     try {
       await api('POST', `/v1/webhooks/deliveries/${d.id}/retry`);
@@ -201,7 +201,7 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
         </Field>
         <button type="submit" className="secondary">Filter</button>
         {endpoint && <button type="button" className="secondary" onClick={() => { setEndpointInput(''); go({ endpoint: '', page: 0 }); }}>All endpoints</button>}
-        {endpoint && <button type="button" onClick={() => setRetryingAll(true)}>Retry all dead letters of endpoint {endpoint}</button>}
+        {endpoint && !rows.some((d) => !d.endpoint_enabled) && <button type="button" onClick={() => setRetryingAll(true)}>Retry all dead letters of endpoint {endpoint}</button>}
       </form>
       <Status loaded={loaded} empty={loaded.data && !rows.length ? (page ? 'No more deliveries.' : status === 'dead' ? 'No dead letters.' : 'No deliveries.') : false} />
       {rows.length > 0 && (
@@ -222,7 +222,10 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
                   <td className="wrap small">{d.last_error ? `${d.last_error}${d.last_status ? ` (HTTP ${d.last_status})` : ''}` : ''}</td>
                   <td className="nowrap">{when(d.created_at)}</td>
                   <td className="nowrap">{d.delivered_at ? when(d.delivered_at) : d.status === 'pending' ? `next ${when(d.next_attempt_at)}` : ''}</td>
-                  <td>{d.status === 'dead' && <button className="secondary" onClick={() => retry(d)} aria-label={`Retry delivery ${d.id}`}>Retry</button>}</td>
+                  <td>
+                    {d.status === 'dead' && d.endpoint_enabled && <button className="secondary" onClick={() => retry(d)} aria-label={`Retry delivery ${d.id}`}>Retry</button>}
+                    {d.status === 'dead' && !d.endpoint_enabled && <span className="muted small">Endpoint deleted</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

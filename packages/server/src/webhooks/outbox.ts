@@ -14,6 +14,9 @@ import { metrics } from '../metrics/metrics.ts';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
+/** The last error of deliveries cancelled because their endpoint was deleted. */
+export const ENDPOINT_DELETED = 'endpoint deleted';
+
 /** Queues `type` for every enabled endpoint subscribed to it. Call inside the change's transaction. */
 export async function emitWebhook(trx: Kysely<Database>, type: string, data: unknown, clock: Clock): Promise<number> {
   const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
@@ -52,6 +55,7 @@ export async function deliverDue(o: DeliveryOptions): Promise<number> {
     .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_outbox.endpoint_id')
     .select(['webhook_outbox.id', 'webhook_outbox.payload', 'webhook_outbox.attempts', 'webhook_outbox.event_type', 'webhook_endpoints.url', 'webhook_endpoints.secret'])
     .where('webhook_outbox.status', '=', 'pending')
+    .where('webhook_endpoints.enabled', '=', 1)
     .where('webhook_outbox.next_attempt_at', '<=', iso(now))
     .where((eb) => eb.or([eb('webhook_outbox.locked_until', 'is', null), eb('webhook_outbox.locked_until', '<', iso(now))]))
     .orderBy('webhook_outbox.id')
@@ -114,7 +118,11 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
   log.warn({ deliveryId: m.id, url: m.url, attempts, error, dead }, 'webhook delivery failed');
 }
 
+/** Sends a dead letter again; not one of a deleted endpoint (false, as for a delivery that is not dead). */
 export async function retryDeadDelivery(db: Kysely<Database>, id: number, clock: Clock): Promise<boolean> {
-  const r = await db.updateTable('webhook_outbox').set({ status: 'pending', attempts: 0, next_attempt_at: iso(clock.now()) }).where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
+  const r = await db.updateTable('webhook_outbox').set({ status: 'pending', attempts: 0, next_attempt_at: iso(clock.now()) })
+    .where('id', '=', id).where('status', '=', 'dead')
+    .where('endpoint_id', 'in', db.selectFrom('webhook_endpoints').select('id').where('enabled', '=', 1))
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

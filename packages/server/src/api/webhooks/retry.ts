@@ -16,7 +16,7 @@ const route: RouteModule = (app, ctx) => {
         if (done) await appendAudit(trx, { actor: actorOf(req.principal), action: 'webhook.retry', subjectType: 'webhook_delivery', subjectId: String(req.params.id) }, ctx.clock);
         return done;
       });
-      if (!ok) throw notFound(`dead delivery ${req.params.id}`);
+      if (!ok) throw notFound(`dead delivery ${req.params.id} of an endpoint that is not deleted`);
       return { retried: true as const };
     },
   });
