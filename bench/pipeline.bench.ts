@@ -1,6 +1,9 @@
 // End to end: events → apply → analysers → rules → verdicts → review cases, through real `vigil` processes.
 //   sqlite    one `vigil serve` with its embedded SQLite database (workers in the server process)
 //   postgres  one `vigil serve --workers 0` and one `vigil worker`, on PostgreSQL
+//   jetstream one `vigil serve --stream` and two `vigil worker --stream`, on PostgreSQL and NATS JetStream
+//             (NATS_URL, default nats://127.0.0.1:4222; a stream of the run's own, deleted at the end); in each run
+//             one worker is killed with SIGKILL a third of the way through sending and started again
 // Two runs per store: as fast as accepted (N events POSTed in batches of 100, throughput until every event is
 // analysed), and open loop (a steady R events/s for D seconds, sent on schedule whatever the responses).
 // Latency is per event, accepted (events.received_at) → analysed (event_analyses.analysed_at). Lost, duplicated
@@ -16,6 +19,11 @@ import { openTestDb, TestClock, type TestDb } from '../packages/server/test/help
 import { freePort, startServerProcess, startWorkerProcess, waitExit, type ServerProcess } from '../packages/server/test/process.ts';
 import { analysisAudit } from '../packages/server/test/analysis-audit.ts';
 import { createApiKey } from '../packages/server/src/auth/api-keys.ts';
+import { loadConfig } from '../packages/server/src/config.ts';
+import { EventStream } from '../packages/server/src/queue/stream/event-stream.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,13 +60,45 @@ interface Deployment {
   key: string;
   server: ServerProcess;
   processes: ServerProcess[];
+  /** jetstream: SIGKILLs a worker and starts it again. */
+  killWorker?(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 async function deploy(store: string): Promise<Deployment> {
   const t = await openTestDb(store === 'sqlite' ? 'sqlite' : 'postgres');
   const key = (await createApiKey(t.db.kysely, { name: 'bench', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'bench' }, new TestClock())).key;
   const processes: ServerProcess[] = [];
+  if (store === 'jetstream') {
+    const name = `VIGIL_BENCH_${randomBytes(5).toString('hex')}`;
+    const config = join(t.dataDir, 'stream.json');
+    writeFileSync(config, JSON.stringify({ stream: { ackWaitMs: 5000 } })); // the killed worker's events come back after 5 s
+    const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name });
+    const env = { ...t.env, VIGIL_STREAM: NATS_URL, VIGIL_STREAM_NAME: name, VIGIL_CONFIG: config };
+    // The server's queue loop publishes accepted events (the outbox); the workers consume the partitions.
+    processes.push(await startServerProcess({ ...env, VIGIL_WORKERS: '1' }, await freePort()));
+    const ports = [await freePort(), await freePort()];
+    for (const port of ports) processes.push(await startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, port));
+    return {
+      t, key, server: processes[0]!, processes,
+      async killWorker() {
+        processes[1]!.child.kill('SIGKILL');
+        await waitExit(processes[1]!.child);
+        processes[1] = await startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, ports[0]!);
+      },
+      async stop() {
+        for (const p of processes) {
+          p.child.kill('SIGTERM');
+          await waitExit(p.child);
+        }
+        await admin.jsm.streams.delete(name).catch(() => {});
+        await admin.close();
+        await t.cleanup();
+      },
+    };
+  }
   if (store === 'sqlite') {
     processes.push(await startServerProcess({ ...t.env, VIGIL_WORKERS: '1' }, await freePort()));
   } else {
@@ -114,16 +154,16 @@ const openLoop: { store: string; rate: number; p50_ms: number; p99_ms: number; l
 
 log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; stores ${STORES.join(', ')}; ${RATE === undefined ? `${EVENTS} events as fast as accepted, then ` : ''}open loop ${RATE ?? 1000} events/s for ${DURATION} s`);
 for (const store of STORES) {
-  if (store === 'jetstream') {
-    log('jetstream: not measured — the JetStream transport is not built yet (issue #19, part 4)');
-    continue;
-  }
   const d = await deploy(store);
   try {
     if (RATE === undefined) {
       const run = 'fast';
       const t0 = performance.now();
-      for (let b = 0; b < Math.ceil(EVENTS / BATCH); b++) await post(d, Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, k) => event(run, b * BATCH + k)));
+      const batches = Math.ceil(EVENTS / BATCH);
+      for (let b = 0; b < batches; b++) {
+        if (d.killWorker && b === Math.floor(batches / 3)) await d.killWorker();
+        await post(d, Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, k) => event(run, b * BATCH + k)));
+      }
       await settle(d, run, EVENTS);
       const secs = (performance.now() - t0) / 1000;
       const lat = await latencies(d, run);
@@ -139,6 +179,7 @@ for (const store of STORES) {
     const ticks = Math.round((DURATION * rate) / perTick);
     const start = performance.now();
     const pending: Promise<void>[] = [];
+    const kill = d.killWorker ? setTimeout(() => void d.killWorker!().catch((e) => log(`restarting the killed worker failed: ${e}`)), (DURATION * 1000) / 3) : undefined;
     let refused = 0; // batches the server did not accept (overload): never accepted, so not counted as lost
     for (let k = 0; k < ticks; k++) {
       const due = start + k * 50;
@@ -147,6 +188,7 @@ for (const store of STORES) {
       pending.push(post(d, Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j))).catch(() => void refused++));
     }
     await Promise.all(pending);
+    clearTimeout(kill);
     const accepted = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM events WHERE external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
     const finished = await settle(d, run, accepted);
     const lat = await latencies(d, run);

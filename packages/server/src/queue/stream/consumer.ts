@@ -6,7 +6,7 @@
 // with backoff, holding up only its own partition, and then parked as a dead letter with the reason.
 import type { Logger } from 'pino';
 import { sql, type Kysely } from 'kysely';
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { Database, Job } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Clock } from '../../util/time.ts';
@@ -46,11 +46,11 @@ interface Item {
 }
 
 const STREAM_LOCK_SPACE = 76696771;
+const PULL_EXPIRES_MS = 3000;
 
 export class StreamWorker {
   private stopped = false;
   private loops: Promise<void>[] = [];
-  private subs: ConsumerMessages[] = [];
   private waiting: { item: Item; resolve: (err: unknown) => void }[] = [];
   private flushing = false;
   private readonly inFlight = new Set<JsMsg>();
@@ -68,38 +68,47 @@ export class StreamWorker {
     this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, stream.cfg.ackWaitMs / 3));
     for (const p of parts) {
       const consumer = await stream.js.consumers.get(stream.cfg.name, consumerOf(p));
-      const messages = await consumer.consume({ max_messages: 1, expires: 30_000 });
-      this.subs.push(messages);
-      this.loops.push(this.partitionLoop(p, messages));
+      this.loops.push(this.partitionLoop(p, consumer));
     }
   }
 
+  /** Finishes what it holds; a pull still waiting ends within its expiry (a few seconds). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.sleepers.forEach((wake) => wake());
-    for (const s of this.subs) await s.close().catch(() => {});
     await Promise.all(this.loops);
     clearInterval(this.heartbeat);
   }
 
-  private async partitionLoop(p: number, messages: ConsumerMessages): Promise<void> {
-    try {
-      for await (const msg of messages) {
-        if (this.stopped) {
-          msg.nak(); // not started: give it back at once
-          break;
-        }
-        this.inFlight.add(msg);
-        try {
-          await this.handle(msg, p);
-        } catch (err) {
-          this.o.log.error({ err, partition: p }, 'stream event not settled; it is redelivered after the ack wait');
-        } finally {
-          this.inFlight.delete(msg);
-        }
+  /**
+   * One pull of one event at a time, issued after the previous one was acknowledged. (A standing `consume()` stalls
+   * when several processes pull from a consumer that allows one unacknowledged event: the broker refuses the extra
+   * pulls and the client waits for missed heartbeats before asking again.)
+   */
+  private async partitionLoop(p: number, consumer: Consumer): Promise<void> {
+    while (!this.stopped) {
+      let msg: JsMsg | null;
+      try {
+        msg = await consumer.next({ expires: PULL_EXPIRES_MS });
+      } catch (err) {
+        if (this.stopped) break;
+        this.o.log.warn({ err, partition: p }, 'stream pull failed; retrying');
+        await this.sleep(1000);
+        continue;
       }
-    } catch (err) {
-      if (!this.stopped) this.o.log.error({ err, partition: p }, 'stream consumer stopped');
+      if (!msg) continue;
+      if (this.stopped) {
+        msg.nak(); // not started: give it back at once
+        break;
+      }
+      this.inFlight.add(msg);
+      try {
+        await this.handle(msg, p);
+      } catch (err) {
+        this.o.log.error({ err, partition: p }, 'stream event not settled; it is redelivered after the ack wait');
+      } finally {
+        this.inFlight.delete(msg);
+      }
     }
   }
 
@@ -190,25 +199,23 @@ export class StreamWorker {
     }
   }
 
-  /** One transaction for the batch; if it fails, each event runs alone so one bad event cannot hold up the others. */
+  /**
+   * One transaction for the batch: each event applied, then all analysed together (analyseBatch: set-based reads, bulk
+   * writes; a poison event is failed alone and the rest commit). If the transaction itself fails, each event runs alone.
+   */
   private async runBatch(items: Item[]): Promise<unknown[]> {
-    const errors: unknown[] = items.map(() => undefined);
-    const ready: number[] = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        await this.prepare(items[i]!);
-        ready.push(i);
-      } catch (e) {
-        errors[i] = e;
-      }
-    }
+    const errors = await this.prepare(items);
+    const ready = items.map((_, i) => i).filter((i) => errors[i] === undefined);
     metrics.jobBatchSize.observe(ready.length);
     if (ready.length > 1) {
       const t0 = performance.now();
       try {
-        await this.transaction(ready.map((i) => items[i]!));
+        const out = await this.transaction(ready.map((i) => items[i]!));
         const s = (performance.now() - t0) / 1000 / ready.length;
-        for (let k = 0; k < ready.length; k++) metrics.jobDuration.observe({ kind: 'stream.event', outcome: 'done' }, s);
+        ready.forEach((i, k) => {
+          errors[i] = out[k];
+          metrics.jobDuration.observe({ kind: 'stream.event', outcome: out[k] === undefined ? 'done' : 'failed' }, s);
+        });
         return errors;
       } catch {
         /* run each alone below */
@@ -221,34 +228,52 @@ export class StreamWorker {
   /** Runs one event in its own transaction; the error, if it failed. */
   private async runAlone(item: Item, prepared = false): Promise<unknown> {
     const t0 = performance.now();
+    let err: unknown;
     try {
-      if (!prepared) await this.prepare(item);
-      await this.transaction([item]);
-      metrics.jobDuration.observe({ kind: 'stream.event', outcome: 'done' }, (performance.now() - t0) / 1000);
-      return undefined;
+      if (!prepared) err = (await this.prepare([item]))[0];
+      if (err === undefined) err = (await this.transaction([item]))[0];
     } catch (e) {
-      metrics.jobDuration.observe({ kind: 'stream.event', outcome: 'failed' }, (performance.now() - t0) / 1000);
-      return e ?? new Error('failed');
+      err = e ?? new Error('failed');
     }
+    metrics.jobDuration.observe({ kind: 'stream.event', outcome: err === undefined ? 'done' : 'failed' }, (performance.now() - t0) / 1000);
+    return err;
   }
 
   /** Network and CPU work that writes nothing (fetching and hashing remote media) runs before the transaction. */
-  private async prepare(item: Item): Promise<void> {
+  private async prepare(items: Item[]): Promise<unknown[]> {
     const { db, clock, handlers } = this.o;
-    if (handlers.analyze.prepare) item.prepared = await handlers.analyze.prepare({ eventId: item.eventId }, { db: db.kysely, job: item.job, clock });
+    const errors: unknown[] = items.map(() => undefined);
+    const { prepare, prepareBatch } = handlers.analyze;
+    if (prepareBatch) {
+      const res = await prepareBatch(items.map((it) => ({ payload: { eventId: it.eventId }, job: it.job })), { db: db.kysely, clock }).catch((e) => items.map(() => ({ error: e })));
+      res.forEach((r, i) => ('error' in r ? (errors[i] = r.error ?? new Error('prepare failed')) : (items[i]!.prepared = r.value)));
+    } else if (prepare) {
+      for (const [i, it] of items.entries()) {
+        try {
+          it.prepared = await prepare({ eventId: it.eventId }, { db: db.kysely, job: it.job, clock });
+        } catch (e) {
+          errors[i] = e ?? new Error('prepare failed');
+        }
+      }
+    }
+    return errors;
   }
 
-  private async transaction(items: Item[]): Promise<void> {
-    const { db, clock, handlers } = this.o;
-    await db.kysely.transaction().execute(async (trx) => {
+  /** Applies and analyses the events in one transaction; per event, the analysis error (its state is still applied). */
+  private async transaction(items: Item[]): Promise<unknown[]> {
+    const { db, clock, handlers, workerId } = this.o;
+    return db.kysely.transaction().execute(async (trx) => {
       // Normally one worker holds a partition; while a redelivery overlaps a slow first delivery, this lock makes the
       // second wait and then find the event done (PostgreSQL; SQLite has one writer).
       if (db.dialect === 'postgres') await lockPartitions(trx, items.map((i) => i.partition));
-      for (const it of items) {
-        const payload = { eventId: it.eventId };
-        await handlers.apply(payload, { trx, job: { ...it.job, kind: 'event.apply' }, clock });
-        await handlers.analyze(payload, { trx, job: it.job, clock, prepared: it.prepared });
+      for (const it of items) await handlers.apply({ eventId: it.eventId }, { trx, job: { ...it.job, kind: 'event.apply' }, clock });
+      const analyze = handlers.analyze;
+      if (analyze.batch) {
+        const outcomes = await analyze.batch(items.map((it) => ({ job: it.job, payload: { eventId: it.eventId }, prepared: it.prepared })), { trx, clock, workerId });
+        return outcomes.map((o) => (o.status === 'done' ? undefined : o.status === 'failed' ? (o.error ?? new Error('analysis failed')) : new Error('not run: an earlier event of its partition failed')));
       }
+      for (const it of items) await analyze({ eventId: it.eventId }, { trx, job: it.job, clock, prepared: it.prepared });
+      return items.map(() => undefined);
     });
   }
 }

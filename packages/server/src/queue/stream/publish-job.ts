@@ -4,18 +4,54 @@
 // subject's order), and a failed publish is retried with backoff while the partition's later events wait behind it.
 // A publish repeated after a crash (published, but the job not yet marked done) carries the same message id, which
 // JetStream drops within its duplicate window; past it, the consumer's idempotence by event id makes it harmless.
-import type { JobHandler } from '../worker.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Job } from '../../db/schema.ts';
+import type { ItemOutcome, JobHandler } from '../worker.ts';
 import { partitionOf, DEFAULT_PARTITIONS } from '../partition.ts';
 import { messageIdOf, type EventStream } from './event-stream.ts';
 
 export function publishEventHandler(stream: EventStream): JobHandler {
-  return async ({ eventId }: { eventId: number }, { trx, job }) => {
-    let partition = job.partition;
-    if (partition == null || stream.cfg.partitions !== DEFAULT_PARTITIONS) {
-      const row = await trx.selectFrom('events').select(['platform', 'subject_type', 'subject_id']).where('id', '=', eventId).executeTakeFirst();
-      if (!row) throw new Error(`event ${eventId} not found`);
-      partition = partitionOf(row.platform, row.subject_type, row.subject_id, stream.cfg.partitions);
-    }
-    await stream.publish(eventId, partition, messageIdOf(stream.cfg.name, job.id));
+  const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, job }) => {
+    const [partition] = await partitionsOf(trx, stream, [{ job, eventId }]);
+    await stream.publish(eventId, partition!, messageIdOf(stream.cfg.name, job.id));
   };
+  // A claimed batch: partitions publish side by side, each one's events one after another in job order (a publish
+  // waits for JetStream's acknowledgement before the next of its partition), so the stream keeps every subject's order.
+  handler.batch = async (jobs, { trx }) => {
+    const items = jobs.map((j) => ({ job: j.job, eventId: Number(j.payload?.eventId) }));
+    const parts = await partitionsOf(trx, stream, items);
+    const out: ItemOutcome[] = items.map(() => ({ status: 'done' }));
+    const chains = new Map<number, number[]>();
+    parts.forEach((p, i) => chains.set(p, [...(chains.get(p) ?? []), i]));
+    await Promise.all(
+      [...chains.values()].map(async (chain) => {
+        for (const [k, i] of chain.entries()) {
+          try {
+            await stream.publish(items[i]!.eventId, parts[i]!, messageIdOf(stream.cfg.name, items[i]!.job.id));
+          } catch (error) {
+            out[i] = { status: 'failed', error };
+            for (const later of chain.slice(k + 1)) out[later] = { status: 'blocked' };
+            return;
+          }
+        }
+      }),
+    );
+    return out;
+  };
+  return handler;
+}
+
+/** The stream partition of each job's event: the job's own partition when the stream has the queue's 64, else hashed anew. */
+async function partitionsOf(trx: Kysely<Database>, stream: EventStream, items: { job: Job; eventId: number }[]): Promise<number[]> {
+  if (stream.cfg.partitions === DEFAULT_PARTITIONS && items.every((i) => i.job.partition != null)) return items.map((i) => i.job.partition!);
+  const rows = new Map<number, { platform: string; subject_type: string; subject_id: string }>();
+  const ids = items.map((i) => i.eventId).filter(Number.isSafeInteger);
+  for (let k = 0; k < ids.length; k += 500) {
+    for (const r of await trx.selectFrom('events').select(['id', 'platform', 'subject_type', 'subject_id']).where('id', 'in', ids.slice(k, k + 500)).execute()) rows.set(Number(r.id), r);
+  }
+  return items.map((i) => {
+    const row = rows.get(i.eventId);
+    if (!row) throw new Error(`event ${i.eventId} not found`);
+    return partitionOf(row.platform, row.subject_type, row.subject_id, stream.cfg.partitions);
+  });
 }
