@@ -55,16 +55,22 @@ export interface ClaimOptions {
  */
 export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: ClaimOptions): Promise<Job[]> {
   const now = o.clock.now();
+  // Busy partitions (a job running) and, per partition, the first job waiting for a retry are computed once, not
+  // per candidate: checked per row, the claim cost grew with the square of a partition's backlog.
+  const due = sql`
+      WITH busy AS (SELECT DISTINCT partition FROM jobs WHERE status = 'running' AND partition IS NOT NULL),
+        retry AS (SELECT partition, MIN(id) AS first FROM jobs WHERE status = 'pending' AND run_at > ${iso(now)} AND partition IS NOT NULL GROUP BY partition)
+      SELECT j.id FROM jobs j LEFT JOIN retry w ON w.partition = j.partition
+      WHERE j.status = 'pending' AND j.run_at <= ${iso(now)}
+        AND (j.partition IS NULL OR (j.partition NOT IN (SELECT partition FROM busy) AND (w.first IS NULL OR j.id < w.first)))
+      ORDER BY j.id LIMIT ${o.limit}`;
+  // PostgreSQL: the ids as an array computed first, then fetched by primary key (with IN (…) it planned a hash join
+  // over the whole table, done jobs included: a claim took 200 ms once the table held 10^4 jobs).
+  const which = dialect === 'postgres' ? sql`id = ANY(ARRAY(${due}))` : sql`id IN (${due})`;
   const claim = (q: Kysely<Database>) => sql<Job>`
     UPDATE jobs SET status = 'running', attempts = attempts + 1,
       locked_until = ${iso(addMs(now, o.leaseMs))}, locked_by = ${o.workerId}
-    WHERE id IN (
-      SELECT j.id FROM jobs j WHERE j.status = 'pending' AND j.run_at <= ${iso(now)}
-        AND (j.partition IS NULL OR (
-          NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status = 'running' AND r.partition = j.partition)
-          AND NOT EXISTS (SELECT 1 FROM jobs w WHERE w.status = 'pending' AND w.partition = j.partition AND w.id < j.id AND w.run_at > ${iso(now)})))
-      ORDER BY j.id LIMIT ${o.limit}
-    )
+    WHERE ${which}
     RETURNING *`.execute(q);
   // PostgreSQL: claims are serialised (a transaction-scoped advisory lock), or two workers could each see a
   // partition idle and take different jobs of it. SQLite has one writer, so the statement alone is atomic.
