@@ -216,8 +216,12 @@ for (const dialect of DIALECTS) describe(`policy screens in Chromium (${dialect}
     await tried.getByText(/^Not flagged.*the draft/).waitFor();
     await shot(page, 'policy-terms-try', true);
 
-    // Versions: a diff between 1 and 3 shows the threshold and the new term.
+    // Versions: editing from the version in force drops the draft's changes and takes focus to the editor.
     const versions = page.locator('section[aria-labelledby=term-versions]');
+    await versions.getByRole('button', { name: 'Edit from version 3' }).click();
+    await page.waitForFunction(() => (document.getElementById('term-editor') as HTMLTextAreaElement).value.includes('tulip'));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'term-editor');
+    // A diff between 1 and 3 shows the threshold and the new term.
     await versions.getByLabel('From version', { exact: true }).selectOption('1');
     await versions.getByLabel('To version', { exact: true }).selectOption('3');
     await versions.locator('.diff').waitFor();

@@ -115,6 +115,7 @@ function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSa
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
+  const [hideSaved, setHideSaved] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   // Opening a rule (or a new one) takes the reader to its editor; saving a new version does not move focus.
@@ -135,6 +136,7 @@ function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSa
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
+    setHideSaved(true);
     const p: Problems = {};
     if (!rule && !/^[a-z0-9][a-z0-9._-]{1,79}$/.test(name)) p.name = 'Use 2 to 80 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.';
     if (!expression.trim()) p.expression = 'Write the expression.';
@@ -188,7 +190,7 @@ function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSa
         <label className="check"><input type="checkbox" name="shadow" checked={shadow} onChange={(e) => setShadow(e.target.checked)} /> Shadow mode: record verdicts, open no cases and take no action</label>
         <label className="check"><input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled</label>
         <Notice text={problems.general ?? ''} kind="error" />
-        <Notice text={saved && rule && saved.startsWith(`Saved ${rule.name} as version ${rule.version}.`) ? saved : ''} />
+        <Notice text={!hideSaved && rule && saved === `Saved ${rule.name} as version ${rule.version}.` ? saved : ''} />
         <div className="buttons">
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : rule ? 'Save new version' : 'Create rule'}</button>
           {!rule && <button type="button" className="secondary" onClick={() => navigate('/admin/rules')}>Cancel</button>}

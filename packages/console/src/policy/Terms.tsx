@@ -41,6 +41,8 @@ export function TermsScreen() {
   const [loadedFrom, setLoadedFrom] = useState<number | null>(null);
   // Kept here: a save starts the editor afresh on the version it made.
   const [saved, setSaved] = useState('');
+  // Loading a version starts the editor afresh, even on the version it started from (to drop edits).
+  const [editorKey, setEditorKey] = useState(0);
 
   // The editor starts from the version in force (or a template on an empty installation).
   useEffect(() => {
@@ -60,7 +62,7 @@ export function TermsScreen() {
     setSaved('');
     setDraft(formatList(await cache.get(v)));
     setLoadedFrom(v);
-    document.getElementById('term-editor')?.focus();
+    setEditorKey((k) => k + 1);
   };
 
   return (
@@ -77,7 +79,7 @@ export function TermsScreen() {
       )}
       <p className="notice">Term lists have no shadow mode: a saved list is in force at once. Try a draft below before saving it, or put the rules that use <code>text.term</code> signals in shadow mode while a new list settles.</p>
       {draft !== null && (
-        <TermEditor key={loadedFrom ?? 'new'} initial={draft} loadedFrom={loadedFrom} onChange={setDraft} saved={saved}
+        <TermEditor key={editorKey} focus={editorKey > 0} initial={draft} loadedFrom={loadedFrom} onChange={setDraft} saved={saved}
           onSaved={(v, terms) => { setSaved(`Saved as version ${v} (${terms.toLocaleString()} terms). It is in force now.`); versions.reload(); setLoadedFrom(v); }} />
       )}
       <TryIt versions={all} draft={draft} />
@@ -86,21 +88,30 @@ export function TermsScreen() {
   );
 }
 
-function TermEditor({ initial, loadedFrom, onChange, saved, onSaved }: {
-  initial: string; loadedFrom: number | null; onChange: (s: string) => void; saved: string; onSaved: (v: number, terms: number) => void;
+function TermEditor({ focus, initial, loadedFrom, onChange, saved, onSaved }: {
+  focus: boolean; initial: string; loadedFrom: number | null; onChange: (s: string) => void; saved: string; onSaved: (v: number, terms: number) => void;
 }) {
   const [text, setText] = useState(initial);
   const [problems, setProblems] = useState<LineProblem[]>([]);
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
+  const [hideSaved, setHideSaved] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
+  // A version loaded from the table below: the reader goes to it.
+  useEffect(() => {
+    if (!focus) return;
+    area.current?.focus();
+    area.current?.scrollIntoView?.({ block: 'center' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const edit = (s: string) => {
     setText(s);
     onChange(s);
   };
   const save = async () => {
     setGeneral('');
+    setHideSaved(true);
     const parsed = parseSource(text);
     setProblems(parsed.problems);
     if (!parsed.value) {
@@ -112,6 +123,7 @@ function TermEditor({ initial, loadedFrom, onChange, saved, onSaved }: {
       const { version: _ignored, ...body } = parsed.value;
       const r = await api<{ version: number; terms: number }>('PUT', '/v1/term-list', body);
       onSaved(r.version, r.terms);
+      setHideSaved(false);
     } catch (e) {
       const details = e instanceof ApiError && Array.isArray(e.details) ? (e.details as { path: string; message: string }[]) : [];
       if (details.length) {
@@ -145,13 +157,15 @@ function TermEditor({ initial, loadedFrom, onChange, saved, onSaved }: {
         </div>
       )}
       <Notice text={general} kind="error" />
-      <Notice text={saved} />
+      <Notice text={hideSaved ? '' : saved} />
       <div className="buttons">
         <button type="button" className="primary" onClick={save} disabled={busy}>{busy ? 'Saving…' : 'Save as new version'}</button>
       </div>
     </section>
   );
 }
+
+const NO_TEXT = 'Write a text to try.';
 
 function TryIt({ versions, draft }: { versions: TermVersion[]; draft: string | null }) {
   const [text, setText] = useState('');
@@ -164,7 +178,7 @@ function TryIt({ versions, draft }: { versions: TermVersion[]; draft: string | n
     setError('');
     setResult(null);
     if (!text.trim()) {
-      setError('Write a text to try.');
+      setError(NO_TEXT);
       return;
     }
     const body: Record<string, unknown> = { text, surface };
@@ -192,7 +206,7 @@ function TryIt({ versions, draft }: { versions: TermVersion[]; draft: string | n
     <section aria-labelledby="try-heading">
       <h2 id="try-heading">Try it</h2>
       <p className="muted small">Runs a text through a list with the detector the analysis uses. Nothing is stored.</p>
-      <Field label="Text to try" error={error && !result ? error : undefined}>
+      <Field label="Text to try" error={error === NO_TEXT ? error : undefined}>
         {(a) => <textarea {...a} name="try-text" rows={3} className="code" style={{ whiteSpace: 'pre-wrap' }} value={text} onChange={(e) => setText(e.target.value)} />}
       </Field>
       <div className="inline-fields">
@@ -210,6 +224,7 @@ function TryIt({ versions, draft }: { versions: TermVersion[]; draft: string | n
         </Field>
         <button type="button" onClick={run} disabled={busy}>{busy ? 'Trying…' : 'Try'}</button>
       </div>
+      {error !== NO_TEXT && <Notice text={error} kind="error" />}
       {result && (
         <div role="region" aria-label="Try-it result">
           <p className="count" role="status">
