@@ -46,7 +46,7 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
     if (overflow > 0) {
       await shot(page, `${name}-390-overflow`, true);
       // Name the widest element, so the failure says what to fix.
-      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+      const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
         .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`).slice(0, 5));
       assert.fail(`${name}: the page is ${overflow}px wider than a 390 px screen: ${wide.join(', ')}`);
     }
@@ -60,6 +60,22 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: b === undefined ? undefined : JSON.stringify(b) });
       return r.status;
     }, [method, url, body] as const);
+  /** What Tab reaches, in order, from the top of the page (keyboard-only use). */
+  async function tabStops(page: Page, max = 80): Promise<string[]> {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const out: string[] = [];
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      out.push(await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        if (!e) return '';
+        const control = e as HTMLInputElement;
+        const label = e.getAttribute('aria-label') ?? (control.labels?.[0] ? control.labels[0].firstChild?.textContent : null) ?? e.textContent ?? '';
+        return `${e.tagName.toLowerCase()}:${label.trim().slice(0, 40)}`;
+      }));
+    }
+    return out;
+  }
   const navLabels = (page: Page) => page.locator('header nav a').allInnerTexts();
   const subnav = (page: Page) => page.locator('nav.subnav a').allInnerTexts();
 
@@ -189,6 +205,10 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       await page.goBack();
       await page.locator('.pager', { hasText: /Page/ }).waitFor();
 
+      const stops = await tabStops(page, 30);
+      for (const want of ['input:Actor', 'input:To (UTC, included)', 'button:Search', 'button:Clear filters', 'button:Details of entry']) {
+        assert.ok(stops.some((t) => t.startsWith(want)), `Tab reaches ${want}: ${stops}`);
+      }
       // An entry's details, by keyboard: the dialog takes focus, Escape closes it and focus comes back.
       const detail = rows.first().getByRole('button', { name: /Details of entry/ });
       await detail.focus();
@@ -277,6 +297,8 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       assert.match(await ttd.locator('tbody tr', { hasText: 'User reports' }).innerText(), /User reports\s+\d+\s+\d/);
       assert.match(await page.locator('section', { has: page.locator('#app-h') }).innerText(), /Waiting for a decision\s+1/);
       assert.match(await page.locator('section', { has: page.locator('#exp-h') }).innerText(), /rita\s+7\s+7/);
+      const stops = await tabStops(page);
+      for (const want of ['select:Period', 'summary:Decisions per day as a table']) assert.ok(stops.some((t) => t.startsWith(want)), `Tab reaches ${want}: ${stops}`);
       await axe(page, 'team dashboard');
       await shot(page, 'oversight-team-1440', true);
       await phone(page, 'oversight-team');
@@ -319,8 +341,13 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       await shot(page, 'oversight-transparency-1440', true);
       await phone(page, 'oversight-transparency');
 
-      // The CSV has the same numbers, in the same words.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+      const stops = await tabStops(page, 40);
+      for (const want of ['input:First day', 'input:Last day (included)', 'button:Show figures', 'button:Last year', 'button:Download CSV']) {
+        assert.ok(stops.some((t) => t.startsWith(want)), `Tab reaches ${want}: ${stops}`);
+      }
+      // The CSV has the same numbers, in the same words (downloaded from the keyboard).
+      await page.getByRole('button', { name: 'Download CSV' }).focus();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
       const csv = readFileSync((await download.path())!, 'utf8');
       assert.match(csv, /^Section,Figure,Value\r\n/);
       assert.match(csv, /Key figures,Accounts banned,4\r\n/);
