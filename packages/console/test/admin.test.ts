@@ -262,9 +262,15 @@ for (const dialect of DIALECTS)
           (await db().selectFrom('staff').select('disabled').where('username', '=', 'nadia').executeTakeFirstOrThrow()).disabled,
           0,
         );
-        await row(page, 'nadia').getByRole('button', { name: 'Disable nadia' }).click();
-        await confirm.getByRole('button', { name: 'Disable account' }).click();
+        // By keyboard: Tab (trapped in the dialog) reaches the action; focus ends on the row's (now Enable) button.
+        await row(page, 'nadia').getByRole('button', { name: 'Disable nadia' }).focus();
+        await page.keyboard.press('Enter');
+        await confirm.waitFor();
+        for (let i = 0; i < 4 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Disable account'; i++) await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null), true, 'focus stays in the dialog');
+        await page.keyboard.press('Enter');
         await row(page, 'nadia').getByText('Disabled', { exact: true }).waitFor();
+        await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Enable nadia', null, { timeout: 5000 });
         assert.equal((await login('nadia', password)).statusCode, 401);
         await row(page, 'nadia').getByRole('button', { name: 'Enable nadia' }).click();
         await row(page, 'nadia').getByText('Active', { exact: true }).waitFor();

@@ -127,20 +127,21 @@ export function StaffScreen({ me }: { me: Me }) {
                             Unlock
                           </button>
                         )}
-                        {!self && !s.disabled && (
-                          <button className="danger" aria-label={`Disable ${s.username}`} onClick={() => setOpen({ kind: 'disable', s })}>
-                            Disable
-                          </button>
-                        )}
-                        {s.disabled && (
-                          <button
-                            className="secondary"
-                            aria-label={`Enable ${s.username}`}
-                            onClick={() => patch(s, { disabled: false }, `${s.username} is enabled.`)}
-                          >
-                            Enable
-                          </button>
-                        )}
+                        {/* One button that changes, so keyboard focus stays on it after enabling or disabling. */}
+                        {!self &&
+                          (s.disabled ? (
+                            <button
+                              className="secondary"
+                              aria-label={`Enable ${s.username}`}
+                              onClick={() => patch(s, { disabled: false }, `${s.username} is enabled.`)}
+                            >
+                              Enable
+                            </button>
+                          ) : (
+                            <button className="danger" aria-label={`Disable ${s.username}`} onClick={() => setOpen({ kind: 'disable', s })}>
+                              Disable
+                            </button>
+                          ))}
                       </td>
                     </tr>
                   );
