@@ -57,6 +57,12 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     await signIn(page, username, PW);
     return { ctx, page };
   }
+  let legalPage: Page | null = null;
+  /** Legal's one browser session, shared by the tests (signing in is deliberately slow: scrypt). */
+  async function lena(): Promise<{ page: Page }> {
+    legalPage ??= (await session('legal', 'lena')).page;
+    return { page: legalPage };
+  }
   /** A call from the signed-in page's own session (cookie and CSRF token), to check what the server answers. */
   async function fromPage(page: Page, method: 'GET' | 'POST' | 'PATCH', url: string, data?: object) {
     const csrf = (await (await page.request.get(`${base}/v1/session`)).json()).csrf_token as string;
@@ -137,7 +143,7 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
   });
 
   it('reports: list with paging and a status filter; the old address redirects', { timeout: 120_000 }, async () => {
-    const { ctx, page } = await session('legal', 'lena');
+    const { page } = await lena();
     await page.waitForURL(/\/console\/legal\/reports$/);
     assert.equal(await heading(page), 'CyberTipline reports');
     await page.locator('table.legal-reports tbody tr').first().waitFor();
@@ -163,17 +169,19 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     assert.equal(await heading(page), 'CyberTipline reports');
     await page.goBack();
     await page.waitForURL(/\/console\/legal\/reports\?page=1$/);
-    await ctx.close();
 
-    const phone = await session('legal', 'lena', { width: 390, height: 844 });
+    const phone = { page };
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/console/legal/reports`);
     await phone.page.locator('table.legal-reports tbody tr').first().waitFor();
     assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'nothing wider than the phone (the table scrolls in its frame)');
     await shot(phone.page, 'legal-reports-390');
-    await phone.ctx.close();
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('group CSAM decision → CSAM draft → edit → invalid edit refused at the field → confirm (summary + XML) → filed, report id and file status shown', { timeout: 150_000 }, async () => {
-    const { ctx, page } = await session('legal', 'lena');
+    const { page } = await lena();
+    await page.goto(`${base}/console/legal/reports`);
     await page.getByRole('link', { name: `Report ${groupReport}`, exact: true }).click();
     await page.waitForURL(new RegExp(`/console/legal/reports/${groupReport}$`));
     assert.equal(await heading(page), `CyberTipline report ${groupReport}`);
@@ -235,7 +243,7 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     await work();
     const after = await ta.ctx.db.kysely.selectFrom('ncmec_reports').select(['status', 'error']).where('id', '=', groupReport).executeTakeFirstOrThrow();
     assert.equal(after.status, 'filed', String(after.error));
-    await page.locator('.filing').getByText(/Filed: NCMEC report id \d+/).waitFor({ timeout: 20_000 });
+    await page.locator('.filing').getByText(/Filed: NCMEC report id \d+/).waitFor({ timeout: 60_000 }); // the page polls while queued
     const filed = fake.reports.find((r) => r.status === 'finished')!;
     assert.equal(await page.locator('.ncmec-id').innerText(), String(filed.reportId));
     assert.equal(filed.files.length, 1);
@@ -251,18 +259,18 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     await page.locator('main h1').first().waitFor();
     await page.waitForTimeout(500);
     assert.doesNotMatch(await page.locator('#main').innerText(), /not allowed|Not available/i);
-    await ctx.close();
 
-    const phone = await session('legal', 'lena', { width: 390, height: 844 });
+    const phone = { page };
+    await page.setViewportSize({ width: 390, height: 844 });
     await phone.page.goto(`${base}/console/legal/reports/${groupReport}`);
     await phone.page.locator('.filing').waitFor();
     assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
     await shot(phone.page, 'legal-report-390', true);
-    await phone.ctx.close();
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('retracts a draft only with a reason', { timeout: 60_000 }, async () => {
-    const { ctx, page } = await session('legal', 'lena');
+    const { page } = await lena();
     const id = Number((await ta.ctx.db.kysely.selectFrom('ncmec_reports').select('id').where('status', '=', 'draft').orderBy('id').executeTakeFirstOrThrow()).id);
     await page.goto(`${base}/console/legal/reports/${id}`);
     await page.getByRole('button', { name: 'Retract' }).click();
@@ -274,11 +282,10 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     await page.getByRole('status').filter({ hasText: `Report ${id} is retracted` }).waitFor();
     assert.match(await page.locator('dl.report-overview').innerText(), /Status\s+Retracted/);
     assert.equal((await audit('ncmec.report.retract')).at(-1)!.reason, 'a duplicate of an earlier report');
-    await ctx.close();
   });
 
   it('vault: expiries marked, paging, a hold placed and released with reasons, an audited export', { timeout: 120_000 }, async () => {
-    const { ctx, page } = await session('legal', 'lena');
+    const { page } = await lena();
     await page.getByRole('navigation', { name: 'Legal pages' }).getByRole('link', { name: 'Preservation vault' }).click();
     await page.waitForURL(/\/console\/legal\/vault$/);
     assert.equal(await heading(page), 'Preservation vault');
@@ -327,18 +334,18 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     assert.match((await download).suggestedFilename(), /^vigil-export-\d+\.zip$/);
     assert.equal((await audit('vault.export')).at(-1)!.reason, 'production to counsel');
     assert.equal((await audit('vault.access')).filter((a) => a.reason === 'production to counsel').length, 2);
-    await ctx.close();
 
-    const phone = await session('legal', 'lena', { width: 390, height: 844 });
+    const phone = { page };
+    await page.setViewportSize({ width: 390, height: 844 });
     await phone.page.goto(`${base}/console/legal/vault`);
     await phone.page.locator('table.vault-items tbody tr').first().waitFor();
     assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
     await shot(phone.page, 'legal-vault-390');
-    await phone.ctx.close();
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('requests: deadlines marked, search, record (refused at the field first), edit, renew, produce', { timeout: 120_000 }, async () => {
-    const { ctx, page } = await session('legal', 'lena');
+    const { page } = await lena();
     await page.goto(`${base}/console/legal/requests`);
     assert.equal(await heading(page), 'Law-enforcement requests');
     await page.locator('table.le-requests tbody tr').first().waitFor();
@@ -389,21 +396,21 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     await detail.locator('table.productions tbody tr').first().waitFor();
     await axe(page, 'request detail');
     await shot(page, 'legal-request-detail-1440', true);
-    await ctx.close();
 
-    const phone = await session('legal', 'lena', { width: 390, height: 844 });
+    const phone = { page };
+    await page.setViewportSize({ width: 390, height: 844 });
     await phone.page.goto(`${base}/console/legal/requests`);
     await phone.page.locator('table.le-requests tbody tr').first().waitFor();
     assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
     await shot(phone.page, 'legal-requests-390');
-    await phone.ctx.close();
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('a reviewer gets "not available" and the server refuses; an auditor reads with no control that changes anything', { timeout: 120_000 }, async () => {
     const rev = await session('reviewer', 'rita');
     for (const path of ['/legal/reports', `/legal/reports/${groupReport}`, '/legal/vault', '/legal/requests', '/legal']) {
       await rev.page.goto(`${base}/console${path}`);
-      assert.equal(await heading(rev.page), 'Not available to your role', path);
+      await rev.page.locator('main h1', { hasText: 'Not available to your role' }).waitFor({ timeout: 60_000 }).catch(async () => assert.fail(`${path}: ${await rev.page.locator('#main').innerText().catch(() => '(no main)')}`));
     }
     assert.equal(await rev.page.getByRole('link', { name: 'CyberTipline reports' }).count(), 0, 'no legal navigation');
     await axe(rev.page, 'not available');

@@ -7,4 +7,4 @@ export { NcmecError, parseResponse, RESPONSE_CODES, type NcmecResponse } from '.
 export { CyberTiplineClient, CYBERTIPLINE_URLS, type ClientOptions } from './client.ts';
 export { fileReport, retractFiling, expiresAt, FileJournal, type FilingJournal, type FilingState, type FilingFile } from './filer.ts';
 export { renderExampleReport, EXAMPLE_REPORT, EXAMPLE_FILE } from './example.ts';
-export { locateProblems, type LocatedProblem } from './locate.ts';
+export { locateProblems, locateProblemsIn, type LocatedProblem } from './locate.ts';

@@ -49,16 +49,30 @@ function lineMap(xml: string): { text: string; paths: [string, number][][] } {
 
 let cached: { path: string; contents: string } | null = null;
 
-/** Validates a document made by `reportXml` or `fileDetailsXml` and says which element each problem is about. */
-export async function locateProblems(xml: string, xsdPath = findXsd()): Promise<LocatedProblem[]> {
+/**
+ * Validates documents made by `reportXml` or `fileDetailsXml` and says which element each problem is about, per
+ * document. All documents go through libxml2 in one call (each call starts a worker thread).
+ */
+export async function locateProblemsIn(xmls: string[], xsdPath = findXsd()): Promise<LocatedProblem[][]> {
+  if (!xmls.length) return [];
   if (cached?.path !== xsdPath) cached = { path: xsdPath, contents: readFileSync(xsdPath, 'utf8') };
-  const { text, paths } = lineMap(xml);
-  const r = await validateXML({ xml: [{ fileName: 'report.xml', contents: text }], schema: [{ fileName: 'cyber_tipline.xsd', contents: cached.contents }] });
-  if (r.valid) return [];
-  return r.errors.map((e) => {
-    const steps = e.loc ? paths[e.loc.lineNumber - 1] ?? [] : [];
+  const maps = xmls.map(lineMap);
+  const r = await validateXML({ xml: maps.map((m, i) => ({ fileName: `doc${i}.xml`, contents: m.text })), schema: [{ fileName: 'cyber_tipline.xsd', contents: cached.contents }] });
+  const out: LocatedProblem[][] = xmls.map(() => []);
+  if (r.valid) return out;
+  for (const e of r.errors) {
+    // Each failing document also gets a bare "docN.xml fails to validate": its real problems are listed already.
+    if (!e.loc && / fails to validate$/.test(e.rawMessage.trim())) continue;
+    const doc = Number(/^doc(\d+)\.xml/.exec(e.loc?.fileName ?? e.rawMessage)?.[1] ?? 0);
+    const steps = e.loc ? maps[doc]?.paths[e.loc.lineNumber - 1] ?? [] : [];
     // libxml2 names the element first ("Element 'x': …"); the path already says where it is.
     const message = e.message.trim().replace(/^Schemas validity error : /, '').replace(/^Element '[^']+': (?:\[facet '[^']+'\] )?/, '').replace(/ \{'/, ": '").replace(/'\}\.$/, "'.");
-    return { element: steps.map(([n, i]) => `${n}[${i}]`).join('/'), steps, message };
-  });
+    out[doc]!.push({ element: steps.map(([n, i]) => `${n}[${i}]`).join('/'), steps, message });
+  }
+  return out;
+}
+
+/** One document's problems (see `locateProblemsIn`). */
+export async function locateProblems(xml: string, xsdPath = findXsd()): Promise<LocatedProblem[]> {
+  return (await locateProblemsIn([xml], xsdPath))[0]!;
 }

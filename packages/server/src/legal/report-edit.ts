@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { fileDetailsXml, INCIDENT_TYPES, IP_EVENTS, locateProblems, reportXml, type LocatedProblem } from '@vigil/ncmec';
+import { fileDetailsXml, INCIDENT_TYPES, IP_EVENTS, locateProblemsIn, reportXml, type LocatedProblem } from '@vigil/ncmec';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { fromJson } from '../util/json.ts';
@@ -82,15 +82,22 @@ function fieldOf(p: LocatedProblem, fileIndex: number | null): string {
   return out.join('.');
 }
 
-/** Every schema problem of the report and of each file's details, at its field. */
+const documents = (d: Draft) => [
+  reportXml(d.report),
+  // reportId and fileId are NCMEC's, known only while filing; stand-ins let the rest be checked now.
+  ...d.files.map((f) => fileDetailsXml({ ...f.details, reportId: 1, fileId: 'pending' })),
+];
+
+/** Every schema problem of each draft's report and of each of its files' details, at its field; one libxml2 run. */
+export async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]> {
+  const docs = drafts.map(documents);
+  const located = await locateProblemsIn(docs.flat());
+  let at = 0;
+  return docs.map((ds) => ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: p.message }))));
+}
+
 export async function draftProblems(draft: Draft): Promise<FieldProblem[]> {
-  const out: FieldProblem[] = (await locateProblems(reportXml(draft.report))).map((p) => ({ path: fieldOf(p, null), message: p.message }));
-  for (const [i, f] of draft.files.entries()) {
-    // reportId and fileId are NCMEC's, known only while filing; stand-ins let the rest be checked now.
-    const located = await locateProblems(fileDetailsXml({ ...f.details, reportId: 1, fileId: 'pending' }));
-    out.push(...located.map((p) => ({ path: fieldOf(p, i), message: p.message })));
-  }
-  return out;
+  return (await draftsProblems([draft]))[0]!;
 }
 
 export const draftSha256 = (draftJson: string) => createHash('sha256').update(draftJson).digest('hex');
@@ -170,8 +177,8 @@ export async function editReportDraft(db: Kysely<Database>, id: number, e: Repor
   if (shape.length) throw new HttpError(400, 'invalid_request', shape.map((p) => p.message).join('; '), shape);
   const retyped = !!e.incident?.incidentType && e.incident.incidentType !== before.report.incidentType;
   if (retyped && !e.reason) throw new HttpError(400, 'invalid_request', 'give a reason for changing the incident type', [{ path: 'reason', message: 'give a reason for changing the incident type' }]);
-  const had = new Set((await draftProblems(before)).map(key));
-  const now = await draftProblems(next);
+  const [was, now] = (await draftsProblems([before, next])) as [FieldProblem[], FieldProblem[]];
+  const had = new Set(was.map(key));
   const added = now.filter((p) => !had.has(key(p)));
   if (added.length) {
     throw new HttpError(400, 'invalid_report', `not saved: the change does not validate against NCMEC's schema (${added.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')})`, added);
