@@ -187,6 +187,24 @@ for (const dialect of DIALECTS) {
       assert.match(csv.body, new RegExp(`accounts_banned,total,${after.accounts_banned.total}\\n`));
     });
 
+    it("an auditor's reading of one CyberTipline report is recorded against that report", async () => {
+      const db = ta.ctx.db.kysely;
+      const c = await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'acc-csam', queue: 'known-media', priority: 90, reason: 'bank match' }, ta.clock));
+      const r = client(ta, await staffSession(ta, 'reviewer'));
+      await r.send('POST', `/v1/cases/${c.caseId}/claim`);
+      const d = await r.send('POST', `/v1/cases/${c.caseId}/decision`, { decision: 'apparent_csam', reason: 'matched and confirmed' });
+      assert.equal(d.statusCode, 200, d.body);
+      const report = (await ok(auditor.get('/v1/legal/reports'))).reports.find((x: { subject: { id: string } }) => x.subject.id === 'acc-csam');
+      assert.ok(report, 'the drafted report is listed for the auditor');
+      const one = await ok(auditor.get(`/v1/legal/reports/${report.id}`));
+      assert.equal(one.id, report.id);
+      const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'auditor.view').where('subject_type', '=', 'ncmec_report').where('subject_id', '=', String(report.id)).executeTakeFirst();
+      assert.ok(entry, 'the view of that report is in the audit log');
+      assert.equal(entry!.actor, `staff:${auditor.id}`);
+      assert.equal((await auditor.send('POST', `/v1/legal/reports/${report.id}/send`)).statusCode, 403);
+      assert.equal((await auditor.send('PATCH', `/v1/legal/reports/${report.id}`, { report: {} })).statusCode, 403);
+    });
+
     it('a chain being appended to while it is verified is reported intact (one snapshot of entries and head)', async () => {
       const db = ta.ctx.db.kysely;
       let appending = true;
