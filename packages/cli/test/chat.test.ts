@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
-import { Worker } from '../../server/src/queue/worker.ts';
-import { jobHandlers } from '../../server/src/service.ts';
+import { messenger, runJobs, type Messenger } from '../../server/test/relay-helpers.ts';
 import { addEntries, createBank } from '../../server/src/media/banks.ts';
 import { buildPsiTable } from '../../server/src/psi/tables.ts';
 import { psiKeys } from '../../server/src/psi/keys.ts';
@@ -22,6 +21,7 @@ const exec = promisify(execFile);
 describe('vigil chat', () => {
   let ta: TestApp;
   let base = '';
+  let m: Messenger;
   const home = mkdtempSync(join(tmpdir(), 'vigil-chat-'));
   const chat = async (who: string, ...args: string[]) => {
     const r = await exec(process.execPath, ['--import', 'tsx', MAIN, 'chat', '--server', base, '--home', home, '--as', who, ...args], { env: { ...process.env, VIGIL_CHAT_PASSWORD: `${who} password 123` }, encoding: 'utf8' });
@@ -29,7 +29,8 @@ describe('vigil chat', () => {
   };
   before(async () => {
     ta = await testApp('sqlite');
-    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+    m = await messenger(ta);
+    base = m.base;
   });
   after(async () => ta.close());
 
@@ -40,8 +41,7 @@ describe('vigil chat', () => {
     assert.match(read, /anna: hello bert {2}#([0-9a-f]+)/);
     const id = /#([0-9a-f]+)/.exec(read)![1]!;
     assert.match(await chat('bert', 'report', id), /reported #/);
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-    while ((await w.runOnce()) > 0);
+    await runJobs(ta);
     const rep = await ta.ctx.db.kysely.selectFrom('user_reports').select('verification').executeTakeFirstOrThrow();
     assert.equal(rep.verification, 'verified');
 
@@ -76,7 +76,7 @@ describe('vigil chat', () => {
     assert.equal(await new Promise((r) => p.once('exit', r)), 0);
     // Both were saved and acknowledged: a later read shows nothing new, and the queue is empty.
     assert.equal(await chat('emil', 'read'), '');
-    assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').execute()).length, 0);
+    assert.equal((await m.relay.ctx.db.selectFrom('messenger_queue').select('id').execute()).length, 0);
   });
 
   it('follows the relay\'s private-matching policy: vouchers for attachments, the table pinned and kept', { timeout: 300_000 }, async () => {
@@ -90,6 +90,7 @@ describe('vigil chat', () => {
     for (const u of ['fern', 'gus']) await chat(u, 'register', u);
     await chat('fern', 'send', '@gus', 'one', '--attach', file);
     await chat('fern', 'send', '@gus', 'two', '--attach', file);
+    await runJobs(ta); // the relay's queued events reach the safety service
     const vouchers = await ta.ctx.db.kysely.selectFrom('events').select('payload').where('type', '=', 'voucher.submitted').execute();
     assert.equal(vouchers.length, 2, 'one voucher per attachment');
     const saved = JSON.parse(readFileSync(join(home, 'fern.json'), 'utf8'));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from './browser.ts';
+import { messenger, runJobs } from '../../server/test/relay-helpers.ts';
 import { testApp, silentLog, apiKey, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { ensureDefaultRules } from '../../server/src/detect/rules-store.ts';
@@ -155,10 +156,11 @@ describe('review console in Chromium', () => {
     await createBank(ta.ctx.db.kysely, { name: 'PSI_TEST', kind: 'block' }, 'test', ta.clock);
     await addEntries(ta.ctx.db.kysely, 'PSI_TEST', listed.map((b) => ({ signal_type: 'sha256' as const, value: createHash('sha256').update(b).digest('hex') })), 'test', ta.clock);
     await buildPsiTable(ta.ctx.db.kysely, ta.ctx.cfg, psiKeys(ta.ctx.cfg), 'test', ta.clock);
-    const info = await (await fetch(`${base}/relay/v1/info`)).json();
-    const relayPublic = new Uint8Array(Buffer.from(Object.values(info.source_keys)[0] as string, 'base64'));
+    // The messenger is a platform of its own: its relay on another port, events in, webhooks out.
+    const m = await messenger(ta);
+    const relayPublic = m.relayPublic;
     const user = async (name: string) => {
-      const t = new HttpRelayTransport(base);
+      const t = new HttpRelayTransport(m.base);
       await t.register(name, `${name} password 123`);
       const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
       await c.publishKeyPackages(2);
@@ -169,8 +171,7 @@ describe('review console in Chromium', () => {
     const chat = await ann.c.createConversation([ben.t.userId]);
     await ann.c.send(chat, 'pictures', listed.map((bytes) => ({ bytes, mime: 'image/png' })));
     await ann.c.send(chat, 'and another', [{ bytes: await png(5), mime: 'image/png' }]); // not listed
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-    while ((await w.runOnce()) > 0);
+    await runJobs(ta); // vouchers reach the service, the threshold opens two, the relay hands their blobs over
 
     const page = await browser.newPage();
     await signIn(page, 'rita', 'rita password 123');

@@ -3,7 +3,7 @@
 export { VigilClient, type StoredMessage, type Dropped, type ClientOptions } from './client.ts';
 export { FORWARDED_MANY_TIMES, MAX_FORWARD_CHATS, ForwardLimitError, forwardLabel, forwardLimit, checkForward, type ForwardLabel } from './forwarding.ts';
 export { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, revealedContent, revealedContext, type ReportV1, type RevealedMessageV1 } from './report.ts';
-export { relayStamp, verifyReport, isSdkEvidence, type RelayKeysForStamping, type RelayKeysForVerifying, type ReportVerification, type MessageVerification, type VerifyReportOptions } from './relay-side.ts';
+export { relayStamp, verifyReport, isSdkEvidence, derivedSubject, SubjectMismatch, type ReportSubject, type RelayKeysForStamping, type RelayKeysForVerifying, type ReportVerification, type MessageVerification, type VerifyReportOptions } from './relay-side.ts';
 export type { RelayTransport, Envelope, EnvelopeKind, RelayStamp } from './transport.ts';
 export { encodeAuthenticatedData, decodeAuthenticatedData, encodePayload, decodePayload, type MessagePayload, type AttachmentPayload, type SourceRecordJson } from './payload.ts';
 export { canonicalJson } from './canonical-json.ts';

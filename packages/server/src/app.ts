@@ -1,5 +1,5 @@
 // Builds the HTTP application: Fastify with zod schemas, the OpenAPI document, auth, and every route.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -16,7 +16,8 @@ import { registerHttpMetrics } from './metrics/http.ts';
 
 export const VERSION = '0.1.0';
 
-export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<VigilApp> {
+/** `plugins`: whole sub-applications mounted beside the API (the embedded relay), each in its own context. */
+export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [], plugins: FastifyPluginAsync[] = []): Promise<VigilApp> {
   decodeLimiter.configure(ctx.cfg.decode); // process-wide: one decode budget for the whole server
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
@@ -53,6 +54,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
 
   app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   for (const r of [...routes, ...extraRoutes]) r(app, ctx);
+  for (const p of plugins) await app.register(p);
   await registerConsole(app);
   return app;
 }

@@ -96,6 +96,14 @@ export const configSchema = z
       .object({
         /** Platform id under which the relay's own events (profiles, groups, reports) are ingested. */
         platform: z.string().default('default'),
+        /**
+         * Run the reference messenger's relay inside `vigil serve` (the demo). It is wired as any platform is: an API
+         * key for events, a webhook endpoint for decisions, over loopback. Off for a deployment without the messenger
+         * or with relays of its own (`vigil relay`).
+         */
+        embedded: z.boolean().default(true),
+        /** The embedded relay's own database: a SQLite file (default <dataDir>/relay.db) or postgres://… */
+        database: z.string().optional(),
         maxBlobBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
         blobTtlDays: z.number().int().min(1).default(30),
         /** Keys the relay tags delivered messages with (key id → 32 bytes base64); reports are checked against them. */

@@ -14,6 +14,11 @@ export interface AppContext {
   jobsAdded: () => void;
   /** This process's in-memory view of the hash banks, shared by routes and analysers. */
   bankIndex: BankIndex;
+  /**
+   * Webhook targets the deliverer may reach on loopback without webhooks.allowPrivateTargets: the embedded
+   * relay's own endpoint (embedded-relay.ts), which this process put there itself.
+   */
+  trustedWebhookUrls?: Set<string>;
   /** The event stream (NATS JetStream) when `--stream` is configured; /readyz checks it answers. */
   stream?: { url: string; ping(): Promise<void> };
 }

@@ -35,6 +35,7 @@ import { EventStream } from './queue/stream/event-stream.ts';
 import { publishEventHandler } from './queue/stream/publish-job.ts';
 import type { EventHandlers } from './queue/stream/consumer.ts';
 import { feedStreamGauges } from './metrics/stream.ts';
+import { embeddedRelay } from './embedded-relay.ts';
 
 export interface Service {
   app: VigilApp;
@@ -114,17 +115,19 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   });
   const workers: Worker[] = [];
   const bankIndex = new BankIndex();
-  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex, stream: streamed?.stream };
+  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex, stream: streamed?.stream, trustedWebhookUrls: new Set() };
   for (let i = 0; i < cfg.workers; i++) {
     workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log, streamed?.stream), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
   }
-  const app = await buildApp(ctx, opts.extraRoutes);
+  // The reference messenger's relay, mounted beside the API but integrated through it (events in, webhooks out).
+  const relay = cfg.relay.embedded ? await embeddedRelay(ctx) : null;
+  const app = await buildApp(ctx, opts.extraRoutes, relay ? [relay.relay.plugin] : []);
 
   // The webhook deliverer: a plain loop, like the workers.
   let stopping = false;
   const deliverer = (async () => {
     while (!stopping) {
-      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs, allowPrivate: cfg.webhooks.allowPrivateTargets }).catch((err) => {
+      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs, allowPrivate: cfg.webhooks.allowPrivateTargets, trustedUrls: ctx.trustedWebhookUrls }).catch((err) => {
         log.error({ err }, 'webhook loop error');
         return 0;
       });
@@ -139,6 +142,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   let url = '';
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.port, host: cfg.host });
+    await relay?.connect(loopbackUrl(url));
   }
   return {
     app,
@@ -147,6 +151,7 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
     async stop() {
       stopping = true;
       await app.close();
+      await relay?.relay.close();
       await Promise.all(workers.map((w) => w.stop()));
       await deliverer;
       await stopEscalation();
@@ -156,4 +161,11 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
       await db.close();
     },
   };
+}
+
+/** The address this process reaches itself on (a server listening on 0.0.0.0 or :: is reached on loopback). */
+function loopbackUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = '127.0.0.1';
+  return u.toString().replace(/\/$/, '');
 }

@@ -43,7 +43,7 @@ for (const dialect of DIALECTS) {
       const built = await ta.app.inject({ method: 'POST', url: '/v1/psi/tables', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
       assert.equal(built.statusCode, 201, built.body);
       assert.equal(built.json().listed, 4);
-      const published = (await (await fetch(`${base}/v1/psi/tables`)).json()) as { tables: { version: number; root: string }[]; signing_public_key: string };
+      const published = (await (await fetch(`${m.serverUrl}/v1/psi/tables`)).json()) as { tables: { version: number; root: string }[]; signing_public_key: string };
       assert.equal(published.tables[0]!.root, built.json().root, 'the root is public');
 
       const [alice, bob, carol, dave] = [await user('alice_pm'), await user('bob_pm'), await user('carol_pm'), await user('dave_pm')];

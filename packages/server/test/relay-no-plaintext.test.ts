@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
 import { messenger, runJobs, type Messenger } from './relay-helpers.ts';
 
@@ -41,7 +41,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
       ta = await testApp(dialect, {}, [], { log: pino({ level: 'trace' }, sink) });
-      net = await messenger(ta);
+      net = await messenger(ta, { log: ta.ctx.log });
     });
     after(async () => ta.close());
 
@@ -74,14 +74,16 @@ for (const dialect of DIALECTS) {
       const verified = await ta.ctx.db.kysely.selectFrom('user_reports').select('verification').executeTakeFirstOrThrow();
       assert.equal(verified.verification, 'verified');
 
-      // Every row of every table.
-      const db = ta.ctx.db.kysely;
-      const tables = dialect === 'sqlite'
+      // Every row of every table: the safety service's and the relay's (a database of its own, or its tables in the same schema).
+      const tablesOf = async (db: Kysely<any>) => dialect === 'sqlite'
         ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db)).rows.map((r) => r.name)
         : (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${ta.t.pgSchema}`.execute(db)).rows.map((r) => r.name);
-      assert.ok(tables.includes('relay_queue') && tables.includes('relay_blobs') && tables.includes('events'));
+      const dbs: [Kysely<any>, string[]][] = [[ta.ctx.db.kysely, await tablesOf(ta.ctx.db.kysely)]];
+      if (dialect === 'sqlite') dbs.push([net.relay.ctx.db, await tablesOf(net.relay.ctx.db)]);
+      const tables = dbs.flatMap(([, t]) => t);
+      assert.ok(tables.includes('messenger_queue') && tables.includes('messenger_blobs') && tables.includes('events'));
       const dump: string[] = [];
-      for (const t of tables) for (const row of (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(t)}`.execute(db)).rows) dump.push(`${t}: ${JSON.stringify(row, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'bigint' ? String(v) : v))}`);
+      for (const [db, ts] of dbs) for (const t of ts) for (const row of (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(t)}`.execute(db)).rows) dump.push(`${t}: ${JSON.stringify(row, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'bigint' ? String(v) : v))}`);
       // Base64 columns decoded too (queues and blobs hold base64 of ciphertext: it must not be plaintext either).
       const decoded = dump.flatMap((line) => (line.match(/[A-Za-z0-9+/]{24,}={0,2}/g) ?? []).map((b) => Buffer.from(b, 'base64').toString('latin1')));
       const files = filesUnder(ta.t.dataDir).map((f) => readFileSync(f).toString('latin1'));

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
-import { messenger, runJobs, type Messenger } from './relay-helpers.ts';
+import { enforce, messenger, runJobs, type Messenger } from './relay-helpers.ts';
 
 for (const dialect of DIALECTS) {
   describe(`reference relay (${dialect})`, () => {
@@ -30,14 +30,14 @@ for (const dialect of DIALECTS) {
       await bob.c.sync();
       const bytes = new TextEncoder().encode('generated attachment bytes');
       await alice.c.send(chat, 'meet at the usual place, codeword marigold', [{ bytes, mime: 'application/octet-stream' }]);
-      const queued = await ta.ctx.db.kysely.selectFrom('relay_queue').select(['data', 'stamp']).where('recipient', '=', bob.t.userId).execute();
+      const queued = await m.relay.ctx.db.selectFrom('messenger_queue').select(['data', 'stamp']).where('recipient', '=', bob.t.userId).execute();
       assert.equal(queued.length, 1);
       assert.ok(!Buffer.from(queued[0]!.data, 'base64').toString('latin1').includes('marigold'), 'ciphertext only');
       assert.ok(queued[0]!.stamp, 'tagged and source-stamped');
-      const [m] = await bob.c.sync();
-      assert.equal(m!.body, 'meet at the usual place, codeword marigold');
-      assert.deepEqual(await bob.c.openAttachment(m!), bytes);
-      assert.equal((await ta.ctx.db.kysely.selectFrom('relay_queue').select('id').where('recipient', '=', bob.t.userId).execute()).length, 0, 'acknowledged messages are deleted');
+      const [got] = await bob.c.sync();
+      assert.equal(got!.body, 'meet at the usual place, codeword marigold');
+      assert.deepEqual(await bob.c.openAttachment(got!), bytes);
+      assert.equal((await m.relay.ctx.db.selectFrom('messenger_queue').select('id').where('recipient', '=', bob.t.userId).execute()).length, 0, 'acknowledged messages are deleted');
     });
 
     it('de-duplicates resent envelopes and refuses non-MLS application data', async () => {
@@ -65,8 +65,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(acc, { display_name: 'Dave', bio: 'hello' });
       const rep = await ta.ctx.db.kysely.selectFrom('user_reports').select(['verification', 'reporter_id']).where('id', '=', r.report_id).executeTakeFirstOrThrow();
       assert.deepEqual(rep, { verification: 'verified', reporter_id: erin.t.userId });
-      const now = ta.clock.now().toISOString();
-      await ta.ctx.db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'account', subject_id: dave.t.userId, action: 'ban', params: '{}', status: 'active', reason: 'test', task_id: null, decided_by: 1, approved_by: null, created_at: now, expires_at: null, reversed_at: null }).execute();
+      await enforce(ta, { type: 'account', id: dave.t.userId }, 'ban');
       await assert.rejects(dave.c.send(chat, 'still here?'), (e: RelayHttpError) => e.status === 401);
       await assert.rejects(new HttpRelayTransport(base).login('dave_r', 'dave_r password 123'), (e: RelayHttpError) => e.status === 403 && /banned/.test(e.message));
     });
@@ -89,8 +88,7 @@ for (const dialect of DIALECTS) {
       assert.equal(g.name, 'Valencia Bakers');
       const joins = await ta.ctx.db.kysely.selectFrom('group_members').select('account_id').where('group_id', '=', group_id).execute();
       assert.ok(joins.some((j) => j.account_id === joiner.t.userId), 'the join reached Vigil as an event');
-      const now = ta.clock.now().toISOString();
-      await ta.ctx.db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'group', subject_id: group_id, action: 'takedown_group', params: '{}', status: 'active', reason: 'test', task_id: null, decided_by: 1, approved_by: null, created_at: now, expires_at: null, reversed_at: null }).execute();
+      await enforce(ta, { type: 'group', id: group_id }, 'takedown_group');
       await assert.rejects(owner.c.send(chat, 'still up?'), (e: RelayHttpError) => e.status === 410);
       await assert.rejects(new HttpRelayTransport(base).join(link).catch(async (e) => { throw e; }), (e: RelayHttpError) => e.status === 401, 'no token');
     });

@@ -70,10 +70,10 @@ for (const dialect of DIALECTS) {
     it('1b. the platform events API refuses verified evidence that names another subject, naming the field', async () => {
       const { key } = await createApiKey(ta.ctx.db.kysely, { name: 'platform', scopes: ['ingest'], platform: 'default', createdBy: null, actor: 'test' }, ta.clock);
       const ev = (subject: string) => ({ events: [{ id: `pf-${subject}`, type: 'report.filed', occurred_at: ta.clock.now().toISOString(), report: { id: `pf-${subject}`, reporter_id: bob.t.userId, subject: { type: 'account', id: subject }, evidence: evidence() } }] });
-      const bad = await call(m.base, key, 'POST', '/v1/events', ev(carol.t.userId));
+      const bad = await call(m.serverUrl, key, 'POST', '/v1/events', ev(carol.t.userId));
       assert.equal(bad.status, 400);
       assert.equal(bad.json.error.details[0].path, 'report.subject');
-      assert.equal((await call(m.base, key, 'POST', '/v1/events', ev(alice.t.userId))).status, 200);
+      assert.equal((await call(m.serverUrl, key, 'POST', '/v1/events', ev(alice.t.userId))).status, 200);
     });
 
     it('2. evidence replayed by someone who never received it is forged and counted against them, not towards the sender', async () => {
@@ -123,13 +123,13 @@ for (const dialect of DIALECTS) {
     it('4/5. ids with lone surrogates and fields with NUL are refused whole with the field named, on both dialects', async () => {
       const { key } = await createApiKey(ta.ctx.db.kysely, { name: 'unicode', scopes: ['ingest'], platform: 'unicode', createdBy: null, actor: 'test' }, ta.clock);
       const at = ta.clock.now().toISOString();
-      const surrogates = await call(m.base, key, 'POST', '/v1/events', { events: [
+      const surrogates = await call(m.serverUrl, key, 'POST', '/v1/events', { events: [
         { id: 'evt-\ud800', type: 'account.created', occurred_at: at, account: { id: 'u1' } },
         { id: 'evt-\udbff', type: 'account.created', occurred_at: at, account: { id: 'u2' } },
       ] });
       assert.equal(surrogates.status, 400);
       assert.deepEqual(surrogates.json.error.details.map((d: { index: number; path: string }) => [d.index, d.path]), [[0, 'id'], [1, 'id']]);
-      const nul = await call(m.base, key, 'POST', '/v1/events', { events: [
+      const nul = await call(m.serverUrl, key, 'POST', '/v1/events', { events: [
         { id: 'fine', type: 'account.created', occurred_at: at, account: { id: 'u3', username: 'fine' } },
         { id: 'nul', type: 'account.created', occurred_at: at, account: { id: 'u4', bio: 'a\u0000b' } },
       ] });
@@ -137,7 +137,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(nul.json.error.details.map((d: { index: number; path: string }) => [d.index, d.path]), [[1, 'account.bio']]);
       const stored = await ta.ctx.db.kysely.selectFrom('events').select('external_id').where('platform', '=', 'unicode').execute();
       assert.deepEqual(stored, [], 'nothing of a refused batch is stored');
-      const ok = await call(m.base, key, 'POST', '/v1/events', { events: [{ id: 'evt-\ud83d\ude00', type: 'account.created', occurred_at: at, account: { id: 'u5', username: 'emoji \ud83d\ude00' } }] });
+      const ok = await call(m.serverUrl, key, 'POST', '/v1/events', { events: [{ id: 'evt-\ud83d\ude00', type: 'account.created', occurred_at: at, account: { id: 'u5', username: 'emoji \ud83d\ude00' } }] });
       assert.deepEqual([ok.status, ok.json.accepted], [200, 1], 'paired surrogates (an emoji) are ordinary text');
     });
 
@@ -180,9 +180,10 @@ for (const dialect of DIALECTS) {
     it('7b. behind a trusted proxy, registrations are counted per client address, not per proxy', async () => {
       const proxied = await testApp(dialect, { ...relayConfig({ registrationsPerAddressPerHour: 2 }), trustProxy: '127.0.0.1' });
       try {
-        const reg = (name: string, client: string) => proxied.app.inject({ method: 'POST', url: '/relay/v1/accounts', headers: { 'x-forwarded-for': client }, payload: { username: name, password: `${name} password 123` } });
-        assert.deepEqual([(await reg('px_a1', '203.0.113.7')).statusCode, (await reg('px_a2', '203.0.113.7')).statusCode, (await reg('px_a3', '203.0.113.7')).statusCode], [201, 201, 429]);
-        assert.equal((await reg('px_b1', '203.0.113.8')).statusCode, 201, 'another client behind the same proxy has its own count');
+        const pm = await messenger(proxied);
+        const reg = async (name: string, client: string) => (await fetch(`${pm.base}/relay/v1/accounts`, { method: 'POST', headers: { 'x-forwarded-for': client, 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password: `${name} password 123` }) })).status;
+        assert.deepEqual([await reg('px_a1', '203.0.113.7'), await reg('px_a2', '203.0.113.7'), await reg('px_a3', '203.0.113.7')], [201, 201, 429]);
+        assert.equal(await reg('px_b1', '203.0.113.8'), 201, 'another client behind the same proxy has its own count');
       } finally {
         await proxied.close();
       }

@@ -79,13 +79,11 @@ import releaseHold from './legal/holds-release.ts';
 import legalVault from './legal/vault.ts';
 import leRequests from './legal/le-requests.ts';
 import transparency from './legal/transparency.ts';
-import relayAccounts from './relay/accounts.ts';
-import relayMessages from './relay/messages.ts';
-import relayBlobsReports from './relay/blobs-reports.ts';
-import relayGroups from './relay/groups.ts';
-import relayPsi from './relay/psi.ts';
 import psiTables from './psi/tables.ts';
 import psiOpenings from './psi/openings.ts';
+import psiPolicy from './psi/policy.ts';
+import psiTableBytes from './psi/table-bytes.ts';
+import psiOpeningBlob from './psi/opening-blob.ts';
 import reports from './reports/list.ts';
 import flaggerOrgs from './flags/orgs.ts';
 import fileFlag from './flags/file.ts';
@@ -113,8 +111,7 @@ export const routes: RouteModule[] = [
   hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
   listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
   legalReports, editLegalReport, sendLegalReport, retractLegalReport, listHolds, placeHold, releaseHold, legalVault, leRequests, transparency,
-  relayAccounts, relayMessages, relayBlobsReports, relayGroups, relayPsi,
-  psiTables, psiOpenings,
+  psiTables, psiOpenings, psiPolicy, psiTableBytes, psiOpeningBlob,
   actions, appeals, settings, myExposure, teamExposure, mediaContent, reports,
   flaggerOrgs, fileFlag, readFlags, publicReport,
   termList, termListVersion, tryTermList,

@@ -7,24 +7,21 @@ export type Scope = (typeof SCOPES)[number];
 
 export type Access =
   | { public: true }
-  | { roles?: readonly Role[]; scopes?: readonly Scope[]; relayUsers?: boolean };
+  | { roles?: readonly Role[]; scopes?: readonly Scope[] };
 
 export type Principal =
   | { kind: 'staff'; staffId: number; username: string; role: Role; csrfToken: string }
-  | { kind: 'key'; keyId: number; platform: string; scopes: Scope[]; orgId: number | null }
-  /** A messenger user signed in to the reference relay with a device token. */
-  | { kind: 'relay'; accountId: string; username: string };
+  | { kind: 'key'; keyId: number; platform: string; scopes: Scope[]; orgId: number | null };
 
 export function actorOf(p: Principal | null | undefined): string {
   if (!p) return 'anonymous';
-  return p.kind === 'staff' ? `staff:${p.staffId}` : p.kind === 'relay' ? `relay:${p.accountId}` : `key:${p.keyId}`;
+  return p.kind === 'staff' ? `staff:${p.staffId}` : `key:${p.keyId}`;
 }
 
 export function allows(access: Access, p: Principal | null): boolean {
   if ('public' in access) return true;
   if (!p) return false;
   if (p.kind === 'staff') return !!access.roles?.includes(p.role);
-  if (p.kind === 'relay') return !!access.relayUsers;
   return !!access.scopes?.some((s) => p.scopes.includes(s));
 }
 

@@ -24,6 +24,7 @@ import { reviewerExposure } from './migrations/0021_reviewer_exposure.ts';
 import { partitions } from './migrations/0022_partitions.ts';
 import { oversightIndexes } from './migrations/0025_oversight_indexes.ts';
 import { analysisIndexes } from './migrations/0026_analysis_indexes.ts';
+import { relayMovesOut } from './migrations/0030_relay_moves_out.ts';
 
 /** Every migration, oldest first. Append only: never edit one that has shipped. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -51,6 +52,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0022_partitions': partitions(dialect),
     '0025_oversight_indexes': oversightIndexes(),
     '0026_analysis_indexes': analysisIndexes(),
+    '0030_relay_moves_out': relayMovesOut(),
   };
 }
 

@@ -426,16 +426,10 @@ export interface LeRequestsTable {
   updated_at: string;
 }
 
-export interface RelayAccountsTable { id: string; username: string; password_hash: string; created_at: string }
-export interface RelayDevicesTable { token_hash: string; account_id: string; created_at: string; last_seen_at: string }
-export interface RelayKeyPackagesTable { id: Id; account_id: string; data: string; created_at: string; /** 1: the account's last-resort package, handed out when no one-time package is left and never deleted. */ last_resort: Generated<number> }
 export interface PsiTablesTable { version: number; mode: string; root: string; threshold: number; listed: number; slots: number; data: string; created_by: string; created_at: string }
 export interface PsiMatchesTable { id: Id; platform: string; account_id: string; account_secret_id: string; voucher_id: string; table_version: number; conversation_id: string | null; voucher: string; event_id: number; created_at: string }
+export interface PsiOpeningBlobsTable { opening_id: number; data: string; size: number; received_at: string }
 export interface PsiOpeningsTable { id: Id; platform: string; account_id: string; voucher_id: string; conversation_id: string | null; blob_id: string; sha256: string; vault_item_id: number; opened_at: string }
-export interface RelayQueueTable { id: Id; recipient: string; envelope_id: string; conversation_id: string; kind: string; sender: string; data: string; stamp: string | null; expires_at: string | null; created_at: string }
-export interface RelayGroupsTable { id: string; conversation_id: string; owner: string; created_at: string }
-export interface RelayInvitesTable { code: string; group_id: string; created_by: string; created_at: string }
-export interface RelayBlobsTable { id: string; owner: string; data: string; size: number; created_at: string; expires_at: string }
 
 export interface ExchangesTable {
   id: Id;
@@ -587,16 +581,10 @@ export interface DetectionTables {
   ncmec_reports: NcmecReportsTable;
   vault_items: VaultItemsTable;
   le_requests: LeRequestsTable;
-  relay_accounts: RelayAccountsTable;
-  relay_devices: RelayDevicesTable;
-  relay_key_packages: RelayKeyPackagesTable;
-  relay_queue: RelayQueueTable;
   psi_tables: PsiTablesTable;
   psi_matches: PsiMatchesTable;
   psi_openings: PsiOpeningsTable;
-  relay_blobs: RelayBlobsTable;
-  relay_groups: RelayGroupsTable;
-  relay_invites: RelayInvitesTable;
+  psi_opening_blobs: PsiOpeningBlobsTable;
   signals: SignalsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

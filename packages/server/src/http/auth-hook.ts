@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import { allows, type Access, type Principal } from '../auth/roles.ts';
 import { SESSION_COOKIE, sessionPrincipal } from '../auth/sessions.ts';
-import { deviceAccount } from '../relay/accounts.ts';
 import type { AppContext } from '../context.ts';
 import { errorBody } from './errors.ts';
 
@@ -33,8 +32,9 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { access?: Access };
     if (!cfg.access) {
-      // Static assets of the API docs and the console: public files, no data.
-      if (route.url.startsWith('/docs') || route.url.startsWith('/console/')) {
+      // Static assets of the API docs and the console: public files, no data. The embedded relay's routes
+      // (/relay/…) authenticate the messenger's own users themselves, as they do in a relay process of their own.
+      if (route.url.startsWith('/docs') || route.url.startsWith('/console/') || route.url.startsWith('/relay/')) {
         route.config = { ...(route.config ?? {}), access: { public: true } } as typeof route.config;
       } else {
         throw new Error(`route ${route.method} ${route.url} declares no access`);
@@ -62,10 +62,8 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
 
 async function resolvePrincipal(req: FastifyRequest, ctx: AppContext): Promise<Principal | null> {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer vd_')) {
-    const d = await deviceAccount(ctx.db.kysely, ctx.cfg.relay.platform, auth.slice(7).trim());
-    return d ? { kind: 'relay', accountId: d.accountId, username: d.username } : null;
-  }
+  // A messenger device token: the embedded relay (mounted beside the API in `vigil serve`) checks its own users.
+  if (auth?.startsWith('Bearer vd_')) return null;
   if (auth?.startsWith('Bearer ')) {
     const key = await authenticateApiKey(ctx.db.kysely, auth.slice(7).trim(), ctx.clock);
     return key ? { kind: 'key', keyId: key.id, platform: key.platform, scopes: key.scopes, orgId: key.orgId } : null;

@@ -14,13 +14,12 @@ export const errorSchema = z.object({ error: z.object({ code: z.string(), messag
 /** Responses every authenticated route can give, for the OpenAPI document. */
 export const authErrors = { 401: errorSchema, 403: errorSchema } as const;
 
-/** The messenger user behind a relay route (routes declare `relayUsers`, so this holds after the auth hook). */
-export function relayUserOf(p: Principal | null) {
-  if (p?.kind !== 'relay') throw new HttpError(401, 'unauthenticated', 'sign in to the relay');
+export function staffOf(p: Principal | null) {
+  if (p?.kind !== 'staff') throw new HttpError(403, 'forbidden', 'staff session required');
   return p;
 }
 
-export function staffOf(p: Principal | null) {
-  if (p?.kind !== 'staff') throw new HttpError(403, 'forbidden', 'staff session required');
+export function keyOf(p: Principal | null) {
+  if (p?.kind !== 'key') throw new HttpError(403, 'forbidden', 'an API key is required');
   return p;
 }

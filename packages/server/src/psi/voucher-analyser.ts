@@ -4,6 +4,7 @@
 // match is opened: the payload (blob id, attachment key, hash) is sealed in the vault and the account
 // gets a `voucher.match` signal, which the default rule turns into a review task. Synthetic vouchers
 // are recognised and dropped at that point. Below the threshold the server can read nothing.
+import { emitWebhook } from '../webhooks/outbox.ts';
 import { decodeEvidence, PsiError, serverEvaluate, ThresholdAccumulator, type Evaluation } from '@vigil/crypto/psi';
 import type { Config } from '../config.ts';
 import type { Analyser, Finding } from '../detect/signals.ts';
@@ -62,6 +63,8 @@ export function voucherAnalyser(cfg: Config): Analyser {
       const conversation = byVoucher.get(o.voucherId)?.conversation_id ?? null;
       const row = await trx.insertInto('psi_openings').values({ platform, account_id: v.account_id, voucher_id: o.voucherId, conversation_id: conversation, blob_id: evidence.blobId, sha256: evidence.sha256, vault_item_id: vaultItem, opened_at: now }).returning('id').executeTakeFirstOrThrow();
       openings.push({ opening_id: Number(row.id), blob_id: evidence.blobId, sha256: evidence.sha256, conversation_id: conversation });
+      // The platform keeps the encrypted attachment: ask it for this one (it answers with PUT /v1/psi/openings/{id}/blob).
+      await emitWebhook(trx, 'psi.opened', { opening_id: Number(row.id), blob_id: evidence.blobId, account: { platform, id: v.account_id }, conversation_id: conversation }, clock);
     }
     return [{
       subjectType: 'account', subjectId: v.account_id, kind: 'voucher.match', severity: SEVERITY.critical,

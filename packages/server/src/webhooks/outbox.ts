@@ -40,6 +40,8 @@ export interface DeliveryOptions {
   timeoutMs: number;
   /** Deliver to loopback/private addresses (config webhooks.allowPrivateTargets); default false. */
   allowPrivate?: boolean;
+  /** Exact URLs allowed on loopback anyway (the embedded relay's endpoint). */
+  trustedUrls?: ReadonlySet<string>;
   /** Name resolution (tests inject a stub). */
   resolve?: Resolver;
   batch?: number;
@@ -85,7 +87,7 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
     // The target is checked again now (its name may resolve elsewhere than when it was saved) and
     // the connection goes to the address that was checked.
     const res = await pinnedRequest(m.url, {
-      allowPrivate: !!o.allowPrivate,
+      allowPrivate: !!o.allowPrivate || !!o.trustedUrls?.has(m.url),
       resolve: o.resolve,
       method: 'POST',
       headers: {

@@ -24,7 +24,7 @@ function sniff(b: Uint8Array): string {
 /**
  * Attachments opened by private matching (an account crossed the threshold). A reviewer lists them
  * and views one: the sealed payload is read from the vault (audited), the encrypted blob is fetched
- * from the relay's store and decrypted, and its hash re-checked. Nothing else of the account's media
+ * from what the platform handed over and decrypted, and its hash re-checked. Nothing else of the account's media
  * can be opened: only vouchers that matched carried a readable key.
  */
 const route: RouteModule = (app, ctx) => {
@@ -57,8 +57,9 @@ const route: RouteModule = (app, ctx) => {
       await recordReveal(db, staffOf(req.principal).staffId, ctx.cfg, ctx.clock);
       const { bytes: payload } = await readItem(db, Number(o.vault_item_id), vaultKeys(ctx.cfg), actor, `review of private-matching opening ${o.id}${req.query.task_id ? ` (task ${req.query.task_id})` : ''}`, ctx.clock);
       const evidence = decodeEvidence(payload);
-      const blob = await db.selectFrom('relay_blobs').select('data').where('id', '=', evidence.blobId).executeTakeFirst();
-      if (!blob) throw new HttpError(410, 'gone', `the encrypted attachment ${evidence.blobId} is no longer stored (blobs expire)`);
+      // The platform hands the encrypted attachment over after the psi.opened webhook (PUT /v1/psi/openings/{id}/blob).
+      const blob = await db.selectFrom('psi_opening_blobs').select('data').where('opening_id', '=', Number(o.id)).executeTakeFirst();
+      if (!blob) throw new HttpError(409, 'not_handed_over', `the platform has not handed over the encrypted attachment ${evidence.blobId} yet (it is asked for by the psi.opened webhook); try again shortly`);
       let plain: Uint8Array;
       try {
         plain = decryptAttachment(new Uint8Array(Buffer.from(blob.data, 'base64')), evidence.attachmentKey, evidence.sha256);

@@ -13,11 +13,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppContext } from '../context.ts';
-import type { VigilApp } from '../http/route.ts';
+import type { FastifyInstance } from 'fastify';
+import type { RelayContext } from './context.ts';
 import { deviceAccount } from './accounts.ts';
 import { acknowledge, pending } from './delivery.ts';
-import { iso } from '../util/time.ts';
 
 export const SOCKET_PATH = '/relay/v1/socket';
 export const SUBPROTOCOL = 'vigil.relay.v1';
@@ -31,10 +30,26 @@ type Wake = () => void;
 /** Wakes the sockets of accounts that have new messages. */
 export class RelayHub {
   private subs = new Map<string, Set<Wake>>();
+  private ends = new Map<string, Set<() => void>>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: RelayContext) {}
+
+  /** Ends the open sessions of accounts the safety service just banned or suspended (close code 4401). */
+  endSessions(accountIds: Iterable<string>) {
+    for (const a of new Set(accountIds)) for (const end of this.ends.get(a) ?? []) end();
+  }
+
+  onEnd(accountId: string, end: () => void): () => void {
+    const set = this.ends.get(accountId) ?? new Set();
+    set.add(end);
+    this.ends.set(accountId, set);
+    return () => {
+      set.delete(end);
+      if (!set.size) this.ends.delete(accountId);
+    };
+  }
 
   /** Called by the send route after its insert commits: same-process sockets wake at once. */
   notify(recipients: Iterable<string>) {
@@ -46,7 +61,7 @@ export class RelayHub {
     set.add(wake);
     this.subs.set(accountId, set);
     // Messages queued by another server process reach this one only through the database.
-    this.timer ??= setInterval(() => void this.poll(), this.ctx.cfg.relay.socketPollMs).unref();
+    this.timer ??= setInterval(() => void this.poll(), this.ctx.o.socketPollMs).unref();
     return () => {
       set.delete(wake);
       if (!set.size) this.subs.delete(accountId);
@@ -59,11 +74,11 @@ export class RelayHub {
     this.polling = true;
     try {
       // Recent rows by time, not by id: ids of concurrent inserts may commit out of order.
-      const since = iso(new Date(this.ctx.clock.now().getTime() - 2 * this.ctx.cfg.relay.socketPollMs - 2000));
-      const rows = await this.ctx.db.kysely.selectFrom('relay_queue').select('recipient').distinct().where('created_at', '>=', since).execute();
+      const since = new Date(this.ctx.now().getTime() - 2 * this.ctx.o.socketPollMs - 2000).toISOString();
+      const rows = await this.ctx.db.selectFrom('messenger_queue').select('recipient').distinct().where('created_at', '>=', since).execute();
       this.notify(rows.map((r) => r.recipient).filter((r) => this.subs.has(r)));
     } catch (e) {
-      this.ctx.log.warn({ err: e }, 'relay socket poll failed');
+      this.ctx.o.log.warn({ err: e }, 'relay socket poll failed');
     } finally {
       this.polling = false;
     }
@@ -75,12 +90,6 @@ export class RelayHub {
   }
 }
 
-const hubs = new WeakMap<AppContext, RelayHub>();
-export function relayHub(ctx: AppContext): RelayHub {
-  let h = hubs.get(ctx);
-  if (!h) hubs.set(ctx, (h = new RelayHub(ctx)));
-  return h;
-}
 
 function tokenOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
@@ -102,12 +111,11 @@ function refuse(socket: Duplex, status: 400 | 401 | 429, reason: string, retryAf
 }
 
 /** Serves SOCKET_PATH on the app's HTTP server; sockets are closed before the app closes. */
-export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
-  const hub = relayHub(ctx);
+export function attachRelaySocket(app: FastifyInstance<any, any, any, any, any>, ctx: RelayContext) {
+  const hub = ctx.hub;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
-  const db = ctx.db.kysely;
-  const platform = ctx.cfg.relay.platform;
-  const maxSockets = ctx.cfg.relay.limits.socketsPerAccount;
+  const db = ctx.db;
+  const maxSockets = ctx.o.limits.socketsPerAccount;
   // Sockets per account in this process. A slot is taken when the upgrade is accepted (before the handshake), so
   // simultaneous upgrades cannot all pass the check, and given back when the socket closes, served or not.
   const open = new Map<string, number>();
@@ -121,7 +129,7 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
     if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH) return refuse(socket, 400, `no WebSocket at ${req.url}`);
     const token = tokenOf(req);
     if (!token) return refuse(socket, 401, 'send the device token: Authorization: Bearer vd_… or subprotocol vigil.token.vd_…');
-    deviceAccount(db, platform, token).then(
+    deviceAccount(db, token, ctx.now()).then(
       (account) => {
         if (!account) return refuse(socket, 401, 'unknown device token, or the account is banned');
         if (maxSockets && (open.get(account.accountId) ?? 0) >= maxSockets) return refuse(socket, 429, `at most ${maxSockets} open connections per account: close one first`, 30);
@@ -130,7 +138,7 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
         wss.handleUpgrade(req, socket, head, (ws) => serve(ws, account.accountId, token));
       },
       (e) => {
-        ctx.log.error({ err: e }, 'relay socket authentication failed');
+        ctx.o.log.error({ err: e }, 'relay socket authentication failed');
         socket.destroy();
       },
     );
@@ -148,9 +156,9 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
         do {
           again = false;
           // A ban (or a revoked device) ends the session at the next delivery.
-          if (!(await deviceAccount(db, platform, token))) return ws.close(4401, 'signed out or banned');
+          if (!(await deviceAccount(db, token, ctx.now()))) return ws.close(4401, 'signed out or banned');
           if (sent.size >= MAX_IN_FLIGHT) return;
-          const { messages } = await pending(db, ctx.clock, accountId, { limit: 500 + sent.size });
+          const { messages } = await pending(db, ctx.now(), accountId, { limit: 500 + sent.size });
           const fresh = messages.filter((m) => !sent.has(m.id)).slice(0, MAX_IN_FLIGHT - sent.size);
           if (!fresh.length) continue;
           for (const m of fresh) sent.add(m.id);
@@ -158,13 +166,14 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
           if (fresh.length === 500) again = true;
         } while (again && ws.readyState === ws.OPEN);
       } catch (e) {
-        ctx.log.warn({ err: e, accountId }, 'relay socket delivery failed');
+        ctx.o.log.warn({ err: e, accountId }, 'relay socket delivery failed');
         send({ type: 'error', code: 'internal', message: 'delivery failed; reconnect to receive again' });
       } finally {
         pumping = false;
       }
     };
     const unsubscribe = hub.subscribe(accountId, () => void pump());
+    const unEnd = hub.onEnd(accountId, () => ws.close(4401, 'banned or suspended'));
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
@@ -175,8 +184,9 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
     ws.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unEnd();
     });
-    ws.on('error', (e) => ctx.log.debug({ err: e, accountId }, 'relay socket error'));
+    ws.on('error', (e) => ctx.o.log.debug({ err: e, accountId }, 'relay socket error'));
     ws.on('message', (raw, isBinary) => {
       let m: { type?: unknown; ids?: unknown };
       try {
@@ -196,7 +206,7 @@ export function attachRelaySocket(app: VigilApp, ctx: AppContext) {
           void pump();
         },
         (e) => {
-          ctx.log.warn({ err: e, accountId }, 'relay socket ack failed');
+          ctx.o.log.warn({ err: e, accountId }, 'relay socket ack failed');
           send({ type: 'error', code: 'internal', message: 'acknowledgement failed; send it again' });
         },
       );

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { nobleEd25519Sign, nobleHmacSha256, randomBytes } from '@vigil/crypto';
-import { nativeEd25519Sign, nativeHmacSha256 } from '../src/relay/native-crypto.ts';
+import { nativeEd25519Sign, nativeHmacSha256 } from '../src/native-crypto.ts';
 
 test('native HMAC-SHA256 and Ed25519 equal @noble byte for byte, and the signatures verify', () => {
   for (let i = 0; i < 200; i++) {
