@@ -150,6 +150,41 @@ if (want('recall')) {
       console.log(`| ${t.name} | ${t.family} | ${p.hit}/${p.n} | ${r.hit}/${r.n} | ${[...r.views].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
     }
     console.log(`robust match run: ${sec.toFixed(1)} s for ${set.transforms.length * set.originals} files (CLI start and bank load included)`);
+
+    // The other direction: the listed image is a crop of what the query shows. A bank of the crops'
+    // hashes (external id `<original>:<crop>`), then the originals through `vigil match --robust`.
+    const crops = set.transforms.filter((t) => t.family === 'crop');
+    const rows = ['signal_type,signal,external_id'];
+    for (let i = 0; i < set.originals; i++) {
+      const png = readFileSync(join(dir, 'originals', `${i}.png`));
+      for (const t of crops) rows.push(`pdq,${(await hashImageFile(await t.apply(png, i))).pdq},${i}:${t.name}`);
+    }
+    writeFileSync(join(dir, 'crops.csv'), rows.join('\n') + '\n');
+    const data2 = join(dir, 'data2');
+    mkdirSync(data2);
+    const cli2 = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...a, '--data', data2, '--log-level', 'silent'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const imp2 = cli2('bank', 'import', 'CROPS', join(dir, 'crops.csv'), '--create', 'block', '--signal-type', 'pdq');
+    if (imp2.status !== 0) throw new Error(imp2.stderr);
+    const found = new Map<string, { plain: number; robust: number; views: Map<string, number> }>(crops.map((t) => [t.name, { plain: 0, robust: 0, views: new Map() }]));
+    for (const [mode, args] of [['plain', []], ['robust', ['--robust']]] as const) {
+      for (const line of cli2('match', ...args, join(dir, 'originals')).stdout.trim().split('\n')) {
+        const r = JSON.parse(line) as { file: string; matches?: { external_id: string | null; view?: string }[] };
+        const i = r.file.split('/').pop()!.replace(/\.png$/, '');
+        for (const m of r.matches ?? []) {
+          const [oi, name] = (m.external_id ?? '').split(':') as [string, string];
+          if (oi !== i) console.log(`FALSE MATCH (listed crops): ${r.file} → ${m.external_id}`);
+          else {
+            const f = found.get(name)!;
+            f[mode]++;
+            if (mode === 'robust') f.views.set(m.view ?? 'image', (f.views.get(m.view ?? 'image') ?? 0) + 1);
+          }
+        }
+      }
+    }
+    console.log('\nlisted: the crop; query: the original');
+    console.log('| listed crop | plain `vigil match` | `vigil match --robust` | matched through |');
+    console.log('|---|---|---|---|');
+    for (const [name, f] of found) console.log(`| ${name} | ${f.plain}/${set.originals} | ${f.robust}/${set.originals} | ${[...f.views].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -50,6 +50,9 @@ export function transformSet(): Transform[] {
   add('caption', 'caption-bottom-18-dark', (p, s) => caption(p, s, 'bottom', 0.18, true));
   for (const c of [5, 8, 10, 15]) add('crop', `crop-${c}`, (p) => crop(p, c, true));
   for (const c of [5, 10]) add('crop', `crop-corner-${c}`, (p) => crop(p, c, false));
+  // Strengths between the uncrop views' guesses (core/views.ts), to show what falls between them.
+  add('crop', 'crop-12', (p) => crop(p, 12, true));
+  add('crop', 'crop-corner-7', (p) => crop(p, 7, false));
   add('mirror', 'mirror', (p) => jpeg(sharp(p).flop()));
   add('mirror', 'flip-vertical', (p) => jpeg(sharp(p).flip()));
   add('greyscale', 'greyscale', (p) => jpeg(sharp(p).greyscale()));

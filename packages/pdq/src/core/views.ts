@@ -169,6 +169,15 @@ export const UNCROPS: readonly { name: string; margins: readonly [left: number, 
   }),
 ];
 
+/** Crops of the query (`keep` of each dimension from `x`, `y`, fractions): centred, and keeping one corner. */
+export const CROPS: readonly { name: string; x: number; y: number; keep: number }[] = [
+  ...[95, 92.5, 90, 87.5, 85].map((k) => ({ name: `crop-${k}`, x: (1 - k / 100) / 2, y: (1 - k / 100) / 2, keep: k / 100 })),
+  ...[95, 90].flatMap((k) => {
+    const r = 1 - k / 100;
+    return ([['tl', 0, 0], ['tr', r, 0], ['bl', 0, r], ['br', r, r]] as const).map(([n, x, y]) => ({ name: `crop-${n}-${k}`, x, y, keep: k / 100 }));
+  }),
+];
+
 /**
  * An `uncrop` view is hashed with its margins filled three ways; bits that differ between the fills
  * depend on what the crop removed and are left out of the comparison (`mask` in the view's hash).
@@ -176,7 +185,7 @@ export const UNCROPS: readonly { name: string; margins: readonly [left: number, 
 export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror', 'mean'];
 
 export interface NamedView {
-  /** `trim`, `trim-top`…, `crop-90`, `uncrop-8`, `uncrop-tl-10`…, `derotate+3`…, `reoriented` */
+  /** `trim`, `trim-top`…, `crop-90`, `crop-tl-95`…, `uncrop-8`, `uncrop-tl-10`…, `derotate+3`…, `reoriented` */
   name: string;
   /** For `reoriented` views: the dihedral variant this view stands for. */
   transform?: DihedralName;
@@ -189,9 +198,10 @@ export interface NamedView {
 /**
  * The derived views of a query image (the untouched image is not among them): bars trimmed (all
  * detected edges, and each edge alone when several are found, since a uniform edge of the picture
- * itself can look like a bar), a centred 90 % crop (frames that are not one colour), edge-extended
- * margins undoing centred crops, and derotations. Each is reduced to PDQ's 64×64 grid with the
- * reference's filter weights for the size the view would have at full resolution.
+ * itself can look like a bar), crops of the query (the listed image was cropped; also frames that
+ * are not one colour), margins undoing crops (masked: see {@link UNCROP_FILLS}), and derotations.
+ * Each is reduced to PDQ's 64×64 grid with the reference's filter weights for the size the view
+ * would have at full resolution.
  * `sourceScale`: original pixels per pixel of `full`, when the decoder reduced it (fast mode, size bounds).
  */
 export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reoriented' } = {}): NamedView[] {
@@ -209,7 +219,9 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   if (bars.top + bars.bottom + bars.left + bars.right > 0) span('trim', ...trim(bars));
   const sides = (['top', 'bottom', 'left', 'right'] as const).filter((s) => bars[s] > 0);
   if (sides.length > 1) for (const s of sides) span(`trim-${s}`, ...trim({ top: 0, bottom: 0, left: 0, right: 0, [s]: bars[s] }));
-  span('crop-90', img.width * 0.05, img.height * 0.05, img.width * 0.9, img.height * 0.9);
+  // The listed image may itself be a crop of what the query shows: crops of the query at the same
+  // guesses (exact pixels, so an ordinary comparison; each covers about ±2 % of crop).
+  for (const c of CROPS) span(c.name, c.x * img.width, c.y * img.height, c.keep * img.width, c.keep * img.height);
   // Margins undoing a crop put the content back at its original scale and place. What the crop removed
   // is unknown, and PDQ's lowest frequencies depend on the whole frame: any one fill leaves a crop of
   // 8 % within 31 bits for 11 of 20 images at best; bits that do not depend on the fill match far better.
