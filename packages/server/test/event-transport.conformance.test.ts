@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { DIALECTS, testApp, silentLog, type TestApp } from './helpers.ts';
 import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
 import { Worker, type JobHandler } from '../src/queue/worker.ts';
-import { claimJobs, releaseExpiredLeases } from '../src/queue/jobs.ts';
+import { claimJobs, releaseExpiredLeases, retryDeadJob } from '../src/queue/jobs.ts';
 import { jobHandlers, streamEventHandlers } from '../src/service.ts';
 import { partitionOf } from '../src/queue/partition.ts';
 import { EventStream, consumerOf } from '../src/queue/stream/event-stream.ts';
@@ -241,6 +241,13 @@ for (const transport of [dbQueue, jetStream()]) {
         assert.ok(dead[0]!.attempts > 1, 'retried before it was parked');
         const analysed = await ta.ctx.db.kysely.selectFrom('event_analyses').innerJoin('events', 'events.id', 'event_analyses.event_id').select(['events.external_id']).where('events.external_id', 'like', 'poison-%').orderBy('event_analyses.id').execute();
         assert.deepEqual(analysed.map((a) => a.external_id), ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5']);
+        // Retried once what made it fail is gone (POST /v1/jobs/:id/retry): analysed once, after the others.
+        const deadId = (await ta.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('status', '=', 'dead').execute())
+          .find((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId)!.id;
+        assert.ok(await retryDeadJob(ta.ctx.db.kysely, Number(deadId), ta.clock));
+        await transport.run(ta, { workers: 1 });
+        const after = await ta.ctx.db.kysely.selectFrom('event_analyses').innerJoin('events', 'events.id', 'event_analyses.event_id').select(['events.external_id']).where('events.external_id', 'like', 'poison-%').orderBy('event_analyses.id').execute();
+        assert.deepEqual(after.map((a) => a.external_id), ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5', 'poison-2']);
       });
     });
   }
