@@ -127,14 +127,14 @@ export function ExchangesScreen() {
                   </td>
                   <td className="nowrap">{x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}</td>
                   <td className="nowrap">{x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}</td>
-                  <td>
+                  <td className="wide-text">
                     {x.last_status === 'error' && x.last_error ? (
                       <span className="error">{x.last_error}</span>
                     ) : (
                       <span className="muted">None</span>
                     )}
                   </td>
-                  <td>
+                  <td className="wide-text">
                     <span className="checkpoint">{checkpointText(x.checkpoint)}</span>
                     {x.full_sync_running && <div className="muted small">full refetch under way</div>}
                   </td>
