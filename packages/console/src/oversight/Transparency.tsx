@@ -143,8 +143,8 @@ function Breakdown({ id, title, counts, word }: { id: string; title: string; cou
   );
 }
 
-/** Chart labels have room for about 20 characters; the table beside the chart has the whole words. */
-const shorten = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+/** Chart labels have room for about 18 characters; the table beside the chart has the whole words. */
+const shorten = (s: string) => (s.length > 18 ? `${s.slice(0, 17)}…` : s);
 
 function Period({ from, to, errors }: { from: string; to: string; errors: Record<string, string> }) {
   const [f, setF] = useState({ from, to });
