@@ -127,12 +127,19 @@ export function Confirm({ title, confirm, onConfirm, onClose, children, danger }
   );
 }
 
-/** A secret (password, API key, webhook secret) the server shows once: copy it now, it cannot be shown again. */
-export function ShownOnce({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
+/**
+ * A secret (password, API key, webhook secret) the server shows once: copy it now, it cannot be shown again.
+ * `kept`: what the server keeps of it — a hash (passwords, API keys) or the secret itself, sealed (a webhook
+ * signing secret, which the server needs to sign with).
+ */
+export function ShownOnce({ label, value, onDone, kept = 'hash' }: { label: string; value: string; onDone: () => void; kept?: 'hash' | 'secret' }) {
   const [copied, setCopied] = useState(false);
   return (
     <Dialog title={label} onClose={onDone}>
-      <p>This is shown once. Copy it now and keep it somewhere safe: Vigil stores only a hash of it.</p>
+      <p>
+        This is shown once. Copy it now and keep it somewhere safe:{' '}
+        {kept === 'hash' ? 'Vigil stores only a hash of it.' : 'Vigil keeps it to sign deliveries but never shows it again.'}
+      </p>
       <p><code className="secret" data-secret>{value}</code></p>
       <div className="buttons">
         <button onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => {})}>{copied ? 'Copied' : 'Copy'}</button>

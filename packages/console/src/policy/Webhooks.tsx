@@ -98,7 +98,7 @@ function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
           <p>Nothing more is sent to <code>{deleting.url}</code>: deliveries still waiting become dead letters marked “endpoint deleted”, and none of its dead letters can be retried. Its delivery history stays on record. This cannot be undone: register the URL again to resume.</p>
         </Confirm>
       )}
-      {secret && <ShownOnce label={secret.label} value={secret.value} onDone={() => setSecret(null)} />}
+      {secret && <ShownOnce label={secret.label} value={secret.value} onDone={() => setSecret(null)} kept="secret" />}
     </section>
   );
 }
