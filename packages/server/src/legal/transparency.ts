@@ -1,9 +1,8 @@
 // Transparency figures for a period, computed from the records themselves (reports, the audit log's
 // decisions, enforcement actions, signals, user reports, appeals, the law-enforcement ledger) — never
 // from counters that could drift. JSON, CSV (section,key,value) or HTML with inline SVG charts.
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../util/json.ts';
 
 export type Counts = Record<string, number>;
 
@@ -24,7 +23,6 @@ export interface Transparency {
   law_enforcement_requests_by_outcome: Counts;
 }
 
-const bump = (c: Counts, k: string, n = 1) => ((c[k] = (c[k] ?? 0) + n), c);
 
 /** `to` as a date (YYYY-MM-DD) includes that whole day. */
 export function periodOf(from: string, to: string): { from: string; to: string } {
@@ -35,60 +33,68 @@ export function periodOf(from: string, to: string): { from: string; to: string }
   return { from: f.toISOString(), to: t.toISOString() };
 }
 
+/** A text field inside a JSON column, in each dialect's words (JSON is stored as text on both). */
+function jsonText(db: Kysely<Database>, col: string, path: string[]): RawBuilder<string> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<string>`(${sql.ref(col)}::json #>> ${sql.lit(`{${path.join(',')}}`)})`
+    : sql<string>`json_extract(${sql.ref(col)}, ${sql.lit(`$.${path.join('.')}`)})`;
+}
+
+/** `{ key: count }` from rows of (k, n), leaving out rows without a key. */
+const counts = (rows: { k: string | null; n: number | string }[]): Counts =>
+  Object.fromEntries(rows.filter((r) => r.k != null).map((r) => [r.k as string, Number(r.n)]));
+
+/** Every figure is one aggregate query over the period (GROUP BY, COUNT DISTINCT), never rows counted in memory. */
 export async function computeTransparency(db: Kysely<Database>, fromArg: string, toArg: string): Promise<Transparency> {
   const { from, to } = periodOf(fromArg, toArg);
-  const reports = await db.selectFrom('ncmec_reports').select('draft').where('status', '=', 'filed').where('filed_at', '>=', from).where('filed_at', '<', to).execute();
-  const byIncident: Counts = {};
-  for (const r of reports) bump(byIncident, fromJson<{ report: { incidentType: string } }>(r.draft).report.incidentType);
+  const n = sql<number>`count(*)`;
+  const incident = jsonText(db, 'draft', ['report', 'incidentType']);
+  const byIncident = counts(await db.selectFrom('ncmec_reports').select([incident.as('k'), n.as('n')]).where('status', '=', 'filed')
+    .where('filed_at', '>=', from).where('filed_at', '<', to).groupBy(incident).execute());
 
   // Review decisions are audited as `case.decide` (`task.decide` before cases existed).
-  const decisions = await db.selectFrom('audit_log').select('data').where('action', 'in', ['case.decide', 'task.decide']).where('at', '>=', from).where('at', '<', to).execute();
-  const byOutcome: Counts = {};
-  for (const d of decisions) bump(byOutcome, fromJson<{ decision: string }>(d.data).decision);
+  const decision = jsonText(db, 'data', ['decision']);
+  const byOutcome = counts(await db.selectFrom('audit_log').select([decision.as('k'), n.as('n')]).where('action', 'in', ['case.decide', 'task.decide'])
+    .where('at', '>=', from).where('at', '<', to).groupBy(decision).execute());
 
   // Actions that took effect (a group-wide action awaiting its second approval, or rejected, did not). Members
   // banned with their group are rows of their own (`via_action_id`), so they count as banned accounts.
-  const actions = await db.selectFrom('enforcement_actions').select(['platform', 'action', 'subject_type', 'subject_id', 'via_action_id']).where('created_at', '>=', from).where('created_at', '<', to).where('status', 'not in', ['rejected', 'pending_approval']).execute();
-  const byAction: Counts = {};
-  const subjects = { accounts: new Set<string>(), groups: new Set<string>() };
-  const banned = new Set<string>(), bannedWithGroup = new Set<string>(), takenDown = new Set<string>();
-  for (const a of actions) {
-    bump(byAction, a.action);
-    const key = `${a.platform}\u0000${a.subject_id}`;
-    if (a.subject_type === 'account') subjects.accounts.add(key);
-    if (a.subject_type === 'group') subjects.groups.add(key);
-    if (a.subject_type === 'account' && a.action === 'ban') banned.add(key);
-    if (a.subject_type === 'account' && a.action === 'ban' && a.via_action_id != null) bannedWithGroup.add(key);
-    if (a.subject_type === 'group' && a.action === 'takedown_group') takenDown.add(key);
-  }
+  const effective = db.selectFrom('enforcement_actions').where('created_at', '>=', from).where('created_at', '<', to).where('status', 'not in', ['rejected', 'pending_approval']);
+  const byAction = counts(await effective.select(['action as k', n.as('n')]).groupBy('action').execute());
+  const subject = sql`platform || ${sql.lit(':')} || subject_id`;
+  const distinct = (when: RawBuilder<unknown>) => sql<number>`count(distinct case when ${when} then ${subject} end)`;
+  const s = await effective.select([
+    distinct(sql`subject_type = 'account'`).as('accounts'),
+    distinct(sql`subject_type = 'group'`).as('groups'),
+    distinct(sql`subject_type = 'account' and action = 'ban'`).as('banned'),
+    distinct(sql`subject_type = 'account' and action = 'ban' and via_action_id is not null`).as('banned_with_group'),
+    distinct(sql`subject_type = 'group' and action = 'takedown_group'`).as('taken_down'),
+  ]).executeTakeFirstOrThrow();
 
-  const matches = await db.selectFrom('signals').select('evidence').where('kind', '=', 'media.match').where('created_at', '>=', from).where('created_at', '<', to).execute();
-  const byBank: Counts = {};
-  for (const m of matches) bump(byBank, fromJson<{ bank: string }>(m.evidence).bank);
+  const bank = jsonText(db, 'evidence', ['bank']);
+  const byBank = counts(await db.selectFrom('signals').select([bank.as('k'), n.as('n')]).where('kind', '=', 'media.match')
+    .where('created_at', '>=', from).where('created_at', '<', to).groupBy(bank).execute());
 
-  const userReports = await db.selectFrom('user_reports').select('verification').where('filed_at', '>=', from).where('filed_at', '<', to).execute();
+  const reportsBy = counts(await db.selectFrom('user_reports').select(['verification as k', n.as('n')]).where('filed_at', '>=', from).where('filed_at', '<', to).groupBy('verification').execute());
+  const appealsBy = counts(await db.selectFrom('appeals').select(['status as k', n.as('n')]).where('created_at', '>=', from).where('created_at', '<', to).groupBy('status').execute());
+  const reversals = Number((await db.selectFrom('enforcement_actions').select(n.as('n')).where('reversed_at', '>=', from).where('reversed_at', '<', to).executeTakeFirst())?.n ?? 0);
 
-  const appeals = await db.selectFrom('appeals').select('status').where('created_at', '>=', from).where('created_at', '<', to).execute();
-  const reversals = Number((await db.selectFrom('enforcement_actions').select((eb) => eb.fn.countAll<number>().as('n')).where('reversed_at', '>=', from).where('reversed_at', '<', to).executeTakeFirst())?.n ?? 0);
-
-  const le = await db.selectFrom('le_requests').select(['kind', 'status']).where('received_at', '>=', from).where('received_at', '<', to).execute();
-  const leKind: Counts = {}, leOutcome: Counts = {};
-  for (const r of le) {
-    bump(leKind, r.kind);
-    bump(leOutcome, r.status);
-  }
+  const le = db.selectFrom('le_requests').where('received_at', '>=', from).where('received_at', '<', to);
+  const leKind = counts(await le.select(['kind as k', n.as('n')]).groupBy('kind').execute());
+  const leOutcome = counts(await le.select(['status as k', n.as('n')]).groupBy('status').execute());
+  const total = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
 
   return {
     period: { from, to },
     cybertipline_reports_by_incident_type: byIncident,
     decisions_by_outcome: byOutcome,
     actions_by_type: byAction,
-    subjects_actioned: { accounts: subjects.accounts.size, groups: subjects.groups.size },
-    accounts_banned: { total: banned.size, with_their_group: bannedWithGroup.size },
-    groups_taken_down: takenDown.size,
+    subjects_actioned: { accounts: Number(s.accounts), groups: Number(s.groups) },
+    accounts_banned: { total: Number(s.banned), with_their_group: Number(s.banned_with_group) },
+    groups_taken_down: Number(s.taken_down),
     hash_matches_by_bank: byBank,
-    user_reports: { received: userReports.length, verified: userReports.filter((r) => r.verification === 'verified').length, rejected_as_forged: userReports.filter((r) => r.verification === 'forged').length, note: 'verified: every reported message carried a franking opening that matches the relay’s tag; forged: a reported message did not; the rest came without franking data (platform-supplied)' },
-    appeals: { filed: appeals.length, upheld: appeals.filter((a) => a.status === 'upheld').length, reversed: appeals.filter((a) => a.status === 'reversed').length, pending: appeals.filter((a) => a.status === 'open').length },
+    user_reports: { received: total(reportsBy), verified: reportsBy.verified ?? 0, rejected_as_forged: reportsBy.forged ?? 0, note: 'verified: every reported message carried a franking opening that matches the relay’s tag; forged: a reported message did not; the rest came without franking data (platform-supplied)' },
+    appeals: { filed: total(appealsBy), upheld: appealsBy.upheld ?? 0, reversed: appealsBy.reversed ?? 0, pending: appealsBy.open ?? 0 },
     reversals,
     law_enforcement_requests_by_type: leKind,
     law_enforcement_requests_by_outcome: leOutcome,
