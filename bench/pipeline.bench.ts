@@ -74,8 +74,10 @@ async function deploy(store: string): Promise<Deployment> {
   if (store === 'jetstream') {
     const name = `VIGIL_BENCH_${randomBytes(5).toString('hex')}`;
     const config = join(t.dataDir, 'stream.json');
-    writeFileSync(config, JSON.stringify({ stream: { ackWaitMs: 5000 } })); // the killed worker's events come back after 5 s
-    const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name });
+    // The killed worker's events come back after 5 s. BENCH_STREAM_PARTITIONS: another partition count than the default.
+    const partitions = process.env.BENCH_STREAM_PARTITIONS ? { partitions: Number(process.env.BENCH_STREAM_PARTITIONS) } : {};
+    writeFileSync(config, JSON.stringify({ stream: { ackWaitMs: 5000, ...partitions } }));
+    const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name, ...partitions });
     const env = { ...t.env, VIGIL_STREAM: NATS_URL, VIGIL_STREAM_NAME: name, VIGIL_CONFIG: config };
     // The server's queue loop publishes accepted events (the outbox); the workers consume the partitions.
     processes.push(await startServerProcess({ ...env, VIGIL_WORKERS: '1' }, await freePort()));

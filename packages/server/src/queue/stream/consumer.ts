@@ -278,6 +278,8 @@ export class StreamWorker {
   }
 }
 
+/** One statement, locks taken in ascending order (two batches cannot deadlock). */
 async function lockPartitions(trx: Kysely<Database>, partitions: number[]): Promise<void> {
-  for (const p of [...new Set(partitions)].sort((a, b) => a - b)) await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, ${p})`.execute(trx);
+  const ps = [...new Set(partitions)].sort((a, b) => a - b);
+  await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, s.p) FROM (SELECT unnest(${ps}::int[]) AS p ORDER BY 1) s`.execute(trx);
 }
