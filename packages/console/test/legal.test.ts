@@ -206,7 +206,7 @@ for (const dialect of DIALECTS) describe(`legal screens in Chromium (${dialect})
     const field = page.locator('input[name=incidentDateTime]');
     await page.waitForFunction(() => document.querySelector('input[name=incidentDateTime]')?.getAttribute('aria-invalid') === 'true');
     const described = await field.getAttribute('aria-describedby');
-    assert.match(await page.locator(`[id="${described}"]`).innerText(), /'2026-02-30 at noon' is not a valid value of the atomic type 'xs:dateTime'/);
+    assert.match(await page.locator(`[id="${described}"]`).innerText(), /'2026-02-30 at noon' is not a date and time NCMEC accepts \(ISO 8601/);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'incidentDateTime', 'focus goes to the field to fix');
     assert.equal((await ta.ctx.db.kysely.selectFrom('ncmec_reports').select('draft').where('id', '=', groupReport).executeTakeFirstOrThrow()).draft, before, 'nothing saved');
     await axe(page, 'report page with a field error');

@@ -40,6 +40,10 @@ export function ReportScreen({ id, staff }: { id: number; staff: Staff }) {
   }, [loaded.loading, pending]);
   const r = loaded.data;
   usePoll(r?.status === 'queued', loaded.reload);
+  // "Queued" stops being news once NCMEC has it.
+  useEffect(() => {
+    if (r?.status === 'filed') setOutcome((o) => (/queued for filing/.test(o.text) ? { text: `Report ${r.id} is filed with NCMEC.`, kind: 'ok' } : o));
+  }, [r?.status, r?.id]);
   const title = `CyberTipline report ${id}`;
   if (!r) return <Page title={title}><Status loaded={loaded} /></Page>;
 
@@ -160,7 +164,7 @@ function useSection(r: ReportDetail, onSaved: (t: string) => void) {
     } catch (err) {
       const byField = fieldErrors(err);
       setErrors(byField);
-      setGeneral(Object.keys(byField).length ? `Not saved: ${plural(Object.keys(byField).length, 'field')} to fix, shown below.` : (err as Error).message);
+      setGeneral(Object.keys(byField).length ? `Not saved: ${plural(Object.keys(byField).length, 'field')} to fix, each shown at its field.` : (err as Error).message);
       setBusy(false);
     }
   };

@@ -82,6 +82,13 @@ function fieldOf(p: LocatedProblem, fileIndex: number | null): string {
   return out.join('.');
 }
 
+/** libxml2's type names in words legal staff read (the schema's meaning is unchanged). */
+const TYPES: Record<string, string> = {
+  'xs:dateTime': 'a date and time NCMEC accepts (ISO 8601 with a time zone, e.g. 2026-11-20T14:03:00Z)',
+  'xs:boolean': 'true or false', 'xs:int': 'a whole number', 'xs:integer': 'a whole number', 'xs:long': 'a whole number',
+};
+const plain = (m: string) => m.replace(/is not a valid value of the atomic type '([^']+)'/, (all, t: string) => (TYPES[t] ? `is not ${TYPES[t]}` : all));
+
 const documents = (d: Draft) => [
   reportXml(d.report),
   // reportId and fileId are NCMEC's, known only while filing; stand-ins let the rest be checked now.
@@ -93,7 +100,7 @@ export async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]>
   const docs = drafts.map(documents);
   const located = await locateProblemsIn(docs.flat());
   let at = 0;
-  return docs.map((ds) => ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: p.message }))));
+  return docs.map((ds) => ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: plain(p.message) }))));
 }
 
 export async function draftProblems(draft: Draft): Promise<FieldProblem[]> {
