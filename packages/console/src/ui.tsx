@@ -67,7 +67,8 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   const id = useId();
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button');
+    // The element marked data-autofocus (Cancel, in a confirmation) wins over the first field in page order.
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
     first?.focus();
     return () => before?.focus?.();
   }, []);
