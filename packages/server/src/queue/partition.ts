@@ -30,7 +30,8 @@ export async function lockPartitions(trx: Kysely<Database>, platform: string, ev
     const s = subjectOf(e);
     return partitionOf(platform, s.type, s.id);
   }))].sort((a, b) => a - b);
-  for (const p of parts) await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_SPACE}, ${p})`.execute(trx);
+  // One statement: the sorted subquery is not flattened (it has ORDER BY), so the locks are taken in ascending order.
+  if (parts.length) await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_SPACE}, p) FROM (SELECT unnest(${parts}::int[]) AS p ORDER BY 1) s`.execute(trx);
 }
 
 const PARTITION_LOCK_SPACE = 76696769;
