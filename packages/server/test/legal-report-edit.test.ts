@@ -159,6 +159,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await audit('ncmec.report.retract')).map((a) => a.reason), ['duplicate of an earlier report', 'sent by mistake']);
     });
 
+    it('drafts another incident type only when the decision names it', async () => {
+      const db = ta.ctx.db.kysely;
+      const now = ta.clock.now().toISOString();
+      await db.insertInto('accounts').values({ platform: 'default', id: 'acc-groom', username: 'friendly_coach', display_name: null, bio: null, avatar: null, created_at: now, first_seen_at: now, updated_at: now, event_count: 1 }).execute();
+      const c = await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'acc-groom', queue: 'user-reports', priority: 80, reason: 'user report: child safety' }, ta.clock));
+      await call(reviewer, 'POST', `/v1/cases/${c.caseId}/claim`);
+      const d = await call(reviewer, 'POST', `/v1/cases/${c.caseId}/decision`, { decision: 'apparent_csam', reason: 'asked a child for images', actions: [], incident_type: ENTICEMENT });
+      assert.equal(d.statusCode, 200, d.body);
+      const r = (await get(legal, '/v1/legal/reports')).json().reports.find((x: { subject: { id: string } }) => x.subject.id === 'acc-groom');
+      assert.equal(r.incident_type, ENTICEMENT);
+    });
+
     it('places and releases holds with reasons; the vault and ledger lists page and mark deadlines', async () => {
       const placed = await call(legal, 'POST', '/v1/legal/holds', { subject: { type: 'account', id: 'acc-h' }, days: 10, reason: 'asked by counsel' });
       assert.equal(placed.statusCode, 201, placed.body);

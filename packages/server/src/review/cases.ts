@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
+import type { IncidentType } from '@vigil/ncmec';
 import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
@@ -43,6 +44,8 @@ export interface CaseDecisionInput {
   actions?: ActionRequest[];
   /** not_violating: add the subject's matched hashes to the allow bank (a known false positive). */
   allowlist?: boolean;
+  /** apparent_csam: the report's incident type when it is not CSAM itself (legal can still change it). */
+  incident_type?: IncidentType;
 }
 
 export async function loadCase(trx: Kysely<Database>, id: number) {
@@ -194,7 +197,7 @@ export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: n
     await trx.insertInto('legal_holds').values({ platform: c.platform, subject_type: c.subject_type, subject_id: c.subject_id, reason: 'apparent CSAM confirmed by review', task_id: first, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
     // Legal's filing is its own queue's work, linked to this case; the report is drafted from what is known now.
     const { itemId: legalTaskId } = await attachToCase(trx, { platform: c.platform, subjectType: c.subject_type, subjectId: c.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: first, case_id: id } }, clock, actor);
-    if (cfg) await createReportDraft(trx, { platform: c.platform, subjectType: c.subject_type, subjectId: c.subject_id, decisionTaskId: first, legalTaskId }, cfg, clock);
+    if (cfg) await createReportDraft(trx, { platform: c.platform, subjectType: c.subject_type, subjectId: c.subject_id, decisionTaskId: first, legalTaskId, ...(d.incident_type ? { incidentType: d.incident_type } : {}) }, cfg, clock);
   }
   if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
   for (const it of itemIds) await closeFlags(trx, it, d.decision, d.reason, clock);

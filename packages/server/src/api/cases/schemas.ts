@@ -1,5 +1,6 @@
 // Shapes shared by the case routes (the OpenAPI document is generated from them).
 import { z } from 'zod';
+import { INCIDENT_TYPES } from '@vigil/ncmec';
 import { HttpError } from '../../http/errors.ts';
 import { CaseError, BulkRefused, CASE_DECISIONS, SEVERITIES } from '../../review/cases.ts';
 import { EnforcementError, actionRequest } from '../../review/enforcement.ts';
@@ -50,6 +51,8 @@ export const decisionBody = z.object({
   note: z.string().max(5000).optional(),
   actions: z.array(actionRequest).max(20).optional(),
   allowlist: z.boolean().optional(),
+  /** apparent_csam: the CyberTipline incident type when the case is not CSAM itself (e.g. online enticement); CSAM by default. */
+  incident_type: z.enum(INCIDENT_TYPES).optional(),
 }).strict();
 
 /** Domain errors as HTTP errors whose messages are sentences a reviewer can act on. */
