@@ -231,7 +231,7 @@ export function ColumnChart({ title, bars, unit = '' }: { title: string; bars: B
             <g key={b.label} transform={`translate(${i * colW} 0)`}>
               <rect x={1} y={h - bh} width={colW - 2} height={bh} className="chart-bar"><title>{b.title ?? `${b.label}: ${b.value}${unit}`}</title></rect>
               {(bars.length <= 14 || i % Math.ceil(bars.length / 10) === 0) && (
-                <text x={colW / 2} y={h + 14} textAnchor="middle" className="chart-label small">{b.label}</text>
+                <text x={i === 0 ? 0 : i === bars.length - 1 ? colW : colW / 2} y={h + 14} textAnchor={i === 0 ? 'start' : i === bars.length - 1 ? 'end' : 'middle'} className="chart-label small">{b.label}</text>
               )}
             </g>
           );
