@@ -1,6 +1,6 @@
-// The relay alone: how many franked sends per second `vigil serve` accepts (stamped, tagged per recipient,
-// queued in SQLite), with the client crypto done before the timed loop. The server runs as its own process
-// (`vigil serve`, one core), the load comes from this one over HTTP keep-alive. Afterwards the recipients
+// The relay alone: how many franked sends per second `vigil relay` accepts (stamped, tagged per recipient,
+// queued in SQLite), with the client crypto done before the timed loop. The relay runs as its own process
+// (`vigil relay`, one core), the load comes from this one over HTTP keep-alive. Afterwards the recipients
 // fetch and decrypt every timed message, so the figure counts only sends that really worked.
 // Run: npm run bench relay-alone [-- --messages N --concurrency C]
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HttpRelayTransport, VigilClient, type RelayTransport } from '../packages/sdk/src/index.ts';
+import { newRelayKeysConfig } from '../packages/relay/src/index.ts';
 
 const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '32' }, group: { type: 'string', default: '20' } } });
 const N = Number(args.messages);
@@ -25,9 +26,15 @@ const port = await new Promise<number>((resolve) => {
   });
 });
 const dir = mkdtempSync(join(tmpdir(), 'vigil-relay-alone-'));
+// The relay alone (`vigil relay`, its own process and database). Its safety service is away on purpose: the
+// registrations' events wait in its outbox, and nothing else in the send path talks to it.
+writeFileSync(join(dir, 'keys.json'), JSON.stringify(newRelayKeysConfig()));
 // One client machine registers every user and sends as fast as it can: the abuse limits would (rightly) stop it.
-writeFileSync(join(dir, 'bench.json'), JSON.stringify({ exchanges: { enabled: false }, relay: { limits: { registrationsPerAddressPerHour: 0, sendsPerAccountPerMinute: 0, keyPackageFetchesPerAccountPerMinute: 0, keyPackageFetchesPerTargetPerHour: 0 } } }));
-const server = spawn(process.execPath, [...(process.env.RELAY_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.RELAY_BENCH_PROF] : []), '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', join(dir, 'bench.json'), '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+writeFileSync(join(dir, 'relay.json'), JSON.stringify({ limits: { registrationsPerAddressPerHour: 0, sendsPerAccountPerMinute: 0, keyPackageFetchesPerAccountPerMinute: 0, keyPackageFetchesPerTargetPerHour: 0 } }));
+const server = spawn(process.execPath, [...(process.env.RELAY_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.RELAY_BENCH_PROF] : []), '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'relay', '--port', String(port), '--database', join(dir, 'relay.db'), '--keys', join(dir, 'keys.json'), '--safety-url', 'http://127.0.0.1:9', '--log-level', 'fatal', '--config', join(dir, 'relay.json')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, VIGIL_RELAY_API_KEY: 'vk_0_bench', VIGIL_RELAY_WEBHOOK_SECRET: 'whsec_bench' },
+});
 const base = `http://127.0.0.1:${port}`;
 try {
   for (let i = 0; ; i++) {
@@ -57,7 +64,7 @@ try {
     await c.publishKeyPackages(2);
     return { t, c, captured, setCapture: (on: boolean) => (capture = on) };
   };
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}; vigil serve on SQLite in its own process; ${C} sends in flight`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}; vigil relay on SQLite in its own process; ${C} sends in flight`);
 
   // C pairs of users in 1:1 chats, and one group of G members: every member sends. Each sender posts its own
   // messages one after another (as the SDK does: MLS generations arrive in order), all senders at once.

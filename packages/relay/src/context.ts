@@ -7,6 +7,9 @@ import type { RelayHub } from './socket.ts';
 import type { RelayLimiters } from './rate-limit.ts';
 import type { Outbox, PlatformEvent } from './outbox.ts';
 import type { SafetyClient } from './safety-client.ts';
+import type { TtlCache } from './cache.ts';
+import type { QueueWriter } from './delivery.ts';
+import type { RelayUser } from './http.ts';
 
 export interface RelayContext {
   o: ResolvedOptions;
@@ -17,6 +20,9 @@ export interface RelayContext {
   outbox: Outbox;
   safety: SafetyClient;
   now(): Date;
+  /** What every send reads, kept briefly (cache.ts); decisions applied here clear it at once. */
+  cache: { devices: TtlCache<string, RelayUser | null>; groupOf: TtlCache<string, string | null>; takenDown: TtlCache<string, boolean> };
+  queue: QueueWriter;
   /** Queues platform events with the change they describe (pass the transaction), then sends them at once. */
   emit(trx: Kysely<RelayDatabase>, events: PlatformEvent[]): Promise<void>;
 }

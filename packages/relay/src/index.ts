@@ -12,6 +12,8 @@ import { resolveOptions, type RelayOptions } from './options.ts';
 import { Outbox, queueEvents } from './outbox.ts';
 import { relayLimiters } from './rate-limit.ts';
 import { SafetyClient } from './safety-client.ts';
+import { TtlCache } from './cache.ts';
+import { QueueWriter } from './delivery.ts';
 import { RelayHub } from './socket.ts';
 import { openStore, type StoreOptions } from './store.ts';
 import accounts from './routes/accounts.ts';
@@ -45,6 +47,8 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
   const ctx = {
     o, db: store.db, dialect: store.dialect, safety, now,
     limiters: relayLimiters({}),
+    cache: { devices: new TtlCache(o.cacheTtlMs), groupOf: new TtlCache(o.cacheTtlMs), takenDown: new TtlCache(o.cacheTtlMs) },
+    queue: new QueueWriter(store.db),
     emit: (trx, events) => queueEvents(trx, events, now()),
   } as RelayContext;
   ctx.outbox = new Outbox(store.db, safety, o.log, now, o.outboxPollMs);
@@ -59,7 +63,8 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
     app.addHook('onRequest', async (req, reply) => {
       if (!req.routeOptions.config.relayUsers) return;
       const auth = req.headers.authorization;
-      const user = auth?.startsWith('Bearer vd_') ? await deviceAccount(store.db, auth.slice(7).trim(), now()) : null;
+      const token = auth?.startsWith('Bearer vd_') ? auth.slice(7).trim() : null;
+      const user = token ? await ctx.cache.devices.get(token, () => deviceAccount(store.db, token, now())) : null;
       if (!user) return reply.status(401).send(errorBody('unauthenticated', 'sign in to the relay: Authorization: Bearer vd_… (unknown tokens and banned or suspended accounts are refused)'));
       req.relayUser = user;
     });

@@ -45,6 +45,11 @@ export interface RelayOptions {
   socketPollMs?: number;
   /** How often queued events are sent on to the safety service (a change also sends at once). */
   outboxPollMs?: number;
+  /**
+   * How long a device token's account, a conversation's group and a group's take-down are reused between sends.
+   * A decision reaching this process applies at once; other relay processes apply it within this time.
+   */
+  cacheTtlMs?: number;
   /** How long the private-matching policy from the safety service is reused (every client asks for it). */
   psiPolicyCacheMs?: number;
   /** Webhooks older or newer than this (by their signed timestamp) are refused as replays. */
@@ -65,6 +70,7 @@ export function resolveOptions(o: RelayOptions): ResolvedOptions {
     outboxPollMs: 2000,
     webhookToleranceS: 300,
     psiPolicyCacheMs: 10_000,
+    cacheTtlMs: 2_000,
     ...o,
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     safety: { ...o.safety, url: o.safety.url.replace(/\/+$/, '') },

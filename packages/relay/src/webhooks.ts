@@ -45,6 +45,11 @@ export async function receive(ctx: RelayContext, e: WebhookEvent): Promise<{ app
     else if (e.type === 'enforcement.reversed') await reverseAction(trx, checkAction(e.data), now);
     return true;
   });
+  if (applied) {
+    // A decision changes who may send and where: nothing cached from before it may be used again.
+    ctx.cache.devices.clear();
+    ctx.cache.takenDown.clear();
+  }
   if (ended.length) ctx.hub.endSessions(ended);
   return { applied };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { relayKeysFrom, startRelayServer, type RelayKeysConfig } from '@vigil/relay';
+import { DEFAULT_LIMITS, relayKeysFrom, startRelayServer, type RelayKeysConfig, type RelayOptions } from '@vigil/relay';
 import { fatal } from '../options.ts';
 import { stopOnSignals } from './serve.ts';
 
@@ -21,6 +21,7 @@ export function relayCommand(program: Command) {
     .description("run the reference messenger's relay on its own: events to the safety service's API, decisions back by signed webhook")
     .option('--safety-url <url>', 'the safety service (env VIGIL_SAFETY_URL)')
     .option('--database <path-or-url>', 'SQLite file or postgres://… (env VIGIL_RELAY_DATABASE, default ./data/relay.db)')
+    .option('--config <file>', 'JSON {limits, maxBlobBytes, blobTtlDays, cacheTtlMs} (env VIGIL_RELAY_CONFIG); limits as in the safety service\'s relay.limits')
     .option('--keys <file>', 'JSON {frankingKeys, sourceKeys}: the same keys the safety service verifies reports with (env VIGIL_RELAY_KEYS)')
     .option('--platform <id>', "the API key's platform id (env VIGIL_RELAY_PLATFORM, default \"default\")")
     .option('--host <host>', 'listen address (env HOST, default 127.0.0.1)')
@@ -39,6 +40,20 @@ export function relayCommand(program: Command) {
         } catch (e) {
           throw new Error(`keys file ${keysFile} is not valid JSON: ${(e as Error).message}`);
         }
+        const configFile = opts.config ?? env.VIGIL_RELAY_CONFIG;
+        let extra: Partial<Pick<RelayOptions, 'limits' | 'maxBlobBytes' | 'blobTtlDays' | 'cacheTtlMs'>> = {};
+        if (configFile) {
+          if (!existsSync(configFile)) throw new Error(`config file not found: ${configFile}`);
+          try {
+            extra = JSON.parse(readFileSync(configFile, 'utf8'));
+          } catch (e) {
+            throw new Error(`config file ${configFile} is not valid JSON: ${(e as Error).message}`);
+          }
+          const unknown = Object.keys(extra).filter((k) => !['limits', 'maxBlobBytes', 'blobTtlDays', 'cacheTtlMs'].includes(k));
+          if (unknown.length) throw new Error(`config file ${configFile}: unknown setting(s) ${unknown.join(', ')}`);
+          const badLimits = Object.keys(extra.limits ?? {}).filter((k) => !(k in DEFAULT_LIMITS));
+          if (badLimits.length) throw new Error(`config file ${configFile}: unknown limit(s) ${badLimits.join(', ')}; known: ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+        }
         const port = Number(opts.port ?? env.PORT ?? 3001);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (got "${opts.port}")`);
         const log = pino({ level: opts.logLevel ?? env.LOG_LEVEL ?? 'info' });
@@ -52,6 +67,7 @@ export function relayCommand(program: Command) {
           port,
           trustProxy: opts.trustProxy ?? env.VIGIL_TRUST_PROXY ?? false,
           log,
+          ...extra,
         });
         log.info({ url: srv.url }, 'relay listening');
         stopOnSignals(srv.close);

@@ -29,6 +29,7 @@ const route: RelayRoute = (app, ctx) => {
         await trx.insertInto('messenger_groups').values({ id, conversation_id: b.conversation_id, owner: u.accountId, name: b.name, description: b.description ?? null, photo_url: b.photo_url ?? null, created_at: ctx.now().toISOString() }).execute();
         await ctx.emit(trx, [{ id: `relay:${id}:created`, type: 'group.created', actor_id: u.accountId, group: { id, name: b.name, ...(b.description ? { description: b.description } : {}), ...(b.photo_url ? { avatar: { url: b.photo_url } } : {}), member_count: 1 } }]);
       });
+      ctx.cache.groupOf.delete(b.conversation_id); // the conversation had no group a moment ago
       ctx.outbox.kick();
       return reply.status(201).send({ group_id: id });
     },

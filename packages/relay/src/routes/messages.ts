@@ -99,8 +99,8 @@ const route: RelayRoute = (app, ctx) => {
       const u = userOf(req);
       limiters.perMinute.take(`send:${u.accountId}`, limits.sendsPerAccountPerMinute, 'messages from this account');
       const b = req.body;
-      const group = await db.selectFrom('messenger_groups').select('id').where('conversation_id', '=', b.conversation_id).executeTakeFirst();
-      if (group && (await groupTakenDown(db, group.id, ctx.now()))) throw new RelayError(410, 'gone', 'this group was removed; it no longer relays messages');
+      const group = await ctx.cache.groupOf.get(b.conversation_id, async () => (await db.selectFrom('messenger_groups').select('id').where('conversation_id', '=', b.conversation_id).executeTakeFirst())?.id ?? null);
+      if (group && (await ctx.cache.takenDown.get(group, () => groupTakenDown(db, group, ctx.now())))) throw new RelayError(410, 'gone', 'this group was removed; it no longer relays messages');
       let stamps: Map<string, unknown> | null = null;
       if (b.kind === 'application') {
         const k = ctx.o.keys;
@@ -115,8 +115,7 @@ const route: RelayRoute = (app, ctx) => {
       const now = ctx.now().toISOString();
       // Each recipient's copy carries its own stamp: the reporting tag binds who it was delivered to.
       const rows = b.to.map((recipient) => ({ recipient, envelope_id: b.id, conversation_id: b.conversation_id, kind: b.kind, sender: u.accountId, data: b.data, stamp: stamps ? JSON.stringify(stamps.get(recipient)) : null, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
-      let queued = 0;
-      for (let i = 0; i < rows.length; i += 500) queued += (await db.insertInto('messenger_queue').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing()).returning('id').execute()).length;
+      const queued = await ctx.queue.write(rows);
       ctx.hub.notify(b.to);
       return reply.status(202).send({ queued });
     },
