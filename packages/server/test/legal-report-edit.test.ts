@@ -116,6 +116,25 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('refuses to send a draft that does not validate (problems at their fields); legal fixes it one field at a time', async () => {
+      // A draft written before validation existed: its time is not a schema date-time.
+      const db = ta.ctx.db.kysely;
+      const row = await db.selectFrom('ncmec_reports').select('draft').where('id', '=', reportId).executeTakeFirstOrThrow();
+      const good = JSON.parse(row.draft);
+      await db.updateTable('ncmec_reports').set({ draft: JSON.stringify({ ...good, report: { ...good.report, incidentDateTime: 'last Tuesday' } }) }).where('id', '=', reportId).execute();
+      const bad = await report();
+      assert.deepEqual(bad.field_problems.map((p: { path: string }) => p.path), ['incident.incidentDateTime']);
+      const refused = await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, { draft_sha256: bad.draft_sha256 });
+      assert.equal(refused.statusCode, 400);
+      assert.equal(refused.json().error.code, 'invalid_report');
+      assert.deepEqual(refused.json().error.details.map((p: { path: string }) => p.path), ['incident.incidentDateTime']);
+      // Another field can still be saved while this one is wrong (the edit adds no problem)…
+      assert.equal((await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { additionalInfo: 'Group reviewed by two people.' })).statusCode, 200);
+      // …and fixing it clears the refusal.
+      const fixed = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { incident: { incidentDateTime: good.report.incidentDateTime } });
+      assert.deepEqual(fixed.json().problems, []);
+    });
+
     it('sends only the version confirmed; files it; shows the NCMEC report id', async () => {
       const r = await report();
       const stale = await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, { draft_sha256: 'a'.repeat(64) });
