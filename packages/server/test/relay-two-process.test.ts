@@ -137,6 +137,12 @@ describe('the relay and the safety service as two processes', () => {
     await assert.rejects(new HttpRelayTransport(relayUrl).login('mallory_two', 'mallory_two password 123'), /banned/);
   });
 
+  it('what the relay needs from the service is public API, in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${serverUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    for (const p of ['/v1/events', '/v1/psi/policy', '/v1/psi/tables/{version}', '/v1/psi/openings/{id}/blob', '/v1/webhooks']) assert.ok(doc.paths[p], `${p} is documented`);
+    assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/relay/')), 'a service without the embedded relay serves no relay routes');
+  });
+
   it('refuses webhooks with a bad signature or a replayed timestamp; a redelivered event changes nothing', async () => {
     const hook = `${relayUrl}/relay/v1/webhooks/vigil`;
     const body = JSON.stringify({ id: 'evt_test_unban_nobody', type: 'enforcement.action', created_at: new Date().toISOString(), data: { action_id: 999_001, action: 'ban', subject: { platform: 'default', type: 'account', id: 'u-nobody' }, reason: 'test' } });
