@@ -81,9 +81,9 @@ export class StreamWorker {
   }
 
   /**
-   * One pull of one event at a time, issued after the previous one was acknowledged. (A standing `consume()` stalls
-   * when several processes pull from a consumer that allows one unacknowledged event: the broker refuses the extra
-   * pulls and the client waits for missed heartbeats before asking again.)
+   * One pull of one event at a time, issued after the previous one was acknowledged. (A standing `consume()` was
+   * measured to stall when two processes share a consumer that allows one unacknowledged event: the client waits for
+   * missed heartbeats before pulling again.)
    */
   private async partitionLoop(p: number, consumer: Consumer): Promise<void> {
     while (!this.stopped) {
@@ -133,7 +133,9 @@ export class StreamWorker {
     for (let attempt = 1; err; attempt++) {
       this.o.log.warn({ err, eventId, partition: p, attempt }, 'stream event failed');
       if (attempt >= cfg.maxAttempts) {
-        return parked(err instanceof Error ? `${err.name}: ${err.message}` : String(err), attempt, { eventId });
+        // A database that does not answer is not the event's fault: it stays held (kept alive) until the database is back.
+        if (await this.databaseAnswers()) return parked(err instanceof Error ? `${err.name}: ${err.message}` : String(err), attempt, { eventId });
+        attempt = cfg.maxAttempts - 1;
       }
       await this.sleep(backoffMs(attempt, cfg.retryBaseMs, 60_000));
       if (this.stopped) {
@@ -153,6 +155,15 @@ export class StreamWorker {
     this.o.log.error({ partition: p, payload, reason }, 'stream event parked as a dead letter');
     msg.ack(); // settled for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
     this.deadLettered++;
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await sql`SELECT 1`.execute(this.o.db.kysely);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private item(msg: JsMsg, partition: number, eventId: number): Item {
