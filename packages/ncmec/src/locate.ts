@@ -57,16 +57,24 @@ export async function locateProblemsIn(xmls: string[], xsdPath = findXsd()): Pro
   if (!xmls.length) return [];
   if (cached?.path !== xsdPath) cached = { path: xsdPath, contents: readFileSync(xsdPath, 'utf8') };
   const maps = xmls.map(lineMap);
-  const r = await validateXML({ xml: maps.map((m, i) => ({ fileName: `doc${i}.xml`, contents: m.text })), schema: [{ fileName: 'cyber_tipline.xsd', contents: cached.contents }] });
+  const r = await validateXML({
+    xml: maps.map((m, i) => ({ fileName: `doc${i}.xml`, contents: m.text })),
+    schema: [{ fileName: 'cyber_tipline.xsd', contents: cached.contents }],
+  });
   const out: LocatedProblem[][] = xmls.map(() => []);
   if (r.valid) return out;
   for (const e of r.errors) {
     // Each failing document also gets a bare "docN.xml fails to validate": its real problems are listed already.
     if (!e.loc && / fails to validate$/.test(e.rawMessage.trim())) continue;
     const doc = Number(/^doc(\d+)\.xml/.exec(e.loc?.fileName ?? e.rawMessage)?.[1] ?? 0);
-    const steps = e.loc ? maps[doc]?.paths[e.loc.lineNumber - 1] ?? [] : [];
+    const steps = e.loc ? (maps[doc]?.paths[e.loc.lineNumber - 1] ?? []) : [];
     // libxml2 names the element first ("Element 'x': …"); the path already says where it is.
-    const message = e.message.trim().replace(/^Schemas validity error : /, '').replace(/^Element '[^']+': (?:\[facet '[^']+'\] )?/, '').replace(/ \{'/, ": '").replace(/'\}\.$/, "'.");
+    const message = e.message
+      .trim()
+      .replace(/^Schemas validity error : /, '')
+      .replace(/^Element '[^']+': (?:\[facet '[^']+'\] )?/, '')
+      .replace(/ \{'/, ": '")
+      .replace(/'\}\.$/, "'.");
     out[doc]!.push({ element: steps.map(([n, i]) => `${n}[${i}]`).join('/'), steps, message });
   }
   return out;

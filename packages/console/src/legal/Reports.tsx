@@ -12,7 +12,11 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
   const status = STATUSES.includes(search.get('status') as ReportStatus) ? (search.get('status') as ReportStatus) : '';
   const [page, setPage] = usePage(search);
   const loaded = useLoad(
-    () => api<{ reports: ReportSummary[]; total: number }>('GET', `/v1/legal/reports?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}`),
+    () =>
+      api<{ reports: ReportSummary[]; total: number }>(
+        'GET',
+        `/v1/legal/reports?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}`,
+      ),
     [status, page],
   );
   const rows = loaded.data?.reports ?? [];
@@ -22,25 +26,60 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
       <form className="filters legal-filters" role="search" aria-label="Filter reports" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status{' '}
-          <select name="status" value={status} onChange={(e) => navigate(`/legal/reports${e.target.value ? `?status=${e.target.value}` : ''}`)}>
+          <select
+            name="status"
+            value={status}
+            onChange={(e) => navigate(`/legal/reports${e.target.value ? `?status=${e.target.value}` : ''}`)}
+          >
             <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
           </select>
         </label>
-        {loaded.data && <p className="count" role="status">{plural(total, 'report')}{status ? ` ${STATUS_LABELS[status].toLowerCase()}` : ''}</p>}
+        {loaded.data && (
+          <p className="count" role="status">
+            {plural(total, 'report')}
+            {status ? ` ${STATUS_LABELS[status].toLowerCase()}` : ''}
+          </p>
+        )}
       </form>
-      <Status loaded={loaded} empty={loaded.data && !rows.length ? (status ? 'No reports with this status.' : 'No reports yet: an apparent-CSAM decision drafts one.') : false} />
+      <Status
+        loaded={loaded}
+        empty={
+          loaded.data && !rows.length
+            ? status
+              ? 'No reports with this status.'
+              : 'No reports yet: an apparent-CSAM decision drafts one.'
+            : false
+        }
+      />
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="data legal-reports">
             <caption className="visually-hidden">CyberTipline reports, page {page + 1}</caption>
             <thead>
-              <tr><th scope="col">Report</th><th scope="col">Subject</th><th scope="col">Incident type</th><th scope="col">Status</th><th scope="col" className="num">Files</th><th scope="col">Case</th><th scope="col">NCMEC report</th><th scope="col">Drafted</th></tr>
+              <tr>
+                <th scope="col">Report</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Incident type</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Files
+                </th>
+                <th scope="col">Case</th>
+                <th scope="col">NCMEC report</th>
+                <th scope="col">Drafted</th>
+              </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td><Link to={`/legal/reports/${r.id}`}>Report {r.id}</Link></td>
+                  <td>
+                    <Link to={`/legal/reports/${r.id}`}>Report {r.id}</Link>
+                  </td>
                   <td>{subjectLabel(r.subject)}</td>
                   <td>{r.incident_type}</td>
                   <td>

@@ -5,9 +5,29 @@ import { useState, type FormEvent } from 'react';
 import { api, type Staff } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Dialog, Field, fieldErrors, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
-import { DeadlineMark, downloadPost, KIND_LABELS, LE_KINDS, LE_STATUSES, mayChange, PAGE, plural, subjectLabel, usePage, type LeRequest, type Subject, type VaultItem } from './common.tsx';
+import {
+  DeadlineMark,
+  downloadPost,
+  KIND_LABELS,
+  LE_KINDS,
+  LE_STATUSES,
+  mayChange,
+  PAGE,
+  plural,
+  subjectLabel,
+  usePage,
+  type LeRequest,
+  type Subject,
+  type VaultItem,
+} from './common.tsx';
 
-const STATUS_LABELS: Record<LeRequest['status'], string> = { open: 'Open', produced: 'Produced', rejected: 'Rejected', withdrawn: 'Withdrawn', expired: 'Expired' };
+const STATUS_LABELS: Record<LeRequest['status'], string> = {
+  open: 'Open',
+  produced: 'Produced',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+};
 /** datetime-local (local time, minutes) ⇄ ISO (UTC). */
 const toLocal = (iso: string | null | undefined) => {
   if (!iso) return '';
@@ -16,10 +36,14 @@ const toLocal = (iso: string | null | undefined) => {
 };
 const toIso = (local: string) => (local ? new Date(local).toISOString() : null);
 function parseSubjects(text: string): Subject[] {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const m = /^(account|group|media)[\s:]+(.+)$/i.exec(l);
-    return m ? { platform: 'default', type: m[1]!.toLowerCase(), id: m[2]!.trim() } : { platform: 'default', type: 'account', id: l };
-  });
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^(account|group|media)[\s:]+(.+)$/i.exec(l);
+      return m ? { platform: 'default', type: m[1]!.toLowerCase(), id: m[2]!.trim() } : { platform: 'default', type: 'account', id: l };
+    });
 }
 
 export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSearchParams }) {
@@ -31,7 +55,11 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
   const [creating, setCreating] = useState(false);
   const [outcome, setOutcome] = useState<{ text: string; kind: 'ok' | 'error' }>({ text: '', kind: 'ok' });
   const loaded = useLoad(
-    () => api<{ requests: LeRequest[]; total: number }>('GET', `/v1/legal/le-requests?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
+    () =>
+      api<{ requests: LeRequest[]; total: number }>(
+        'GET',
+        `/v1/legal/le-requests?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      ),
     [status, q, page],
   );
   const can = mayChange(staff);
@@ -49,34 +77,121 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
   const soon = rows.filter((r) => r.due_state === 'due_soon' || r.preservation_state === 'due_soon').length;
 
   return (
-    <Page title="Law-enforcement requests" actions={can && <button onClick={() => setCreating(true)} aria-haspopup="dialog">Record a request</button>}>
+    <Page
+      title="Law-enforcement requests"
+      actions={
+        can && (
+          <button onClick={() => setCreating(true)} aria-haspopup="dialog">
+            Record a request
+          </button>
+        )
+      }
+    >
       <Notice text={outcome.text} kind={outcome.kind} />
-      <form className="filters legal-filters" role="search" aria-label="Filter requests" onSubmit={(e) => { e.preventDefault(); go({ q: draftQ.trim(), page: '', id: '' }); }}>
-        <label>Status <select name="status" value={status} onChange={(e) => go({ status: e.target.value, page: '', id: '' })}><option value="">Any status</option>{LE_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}</select></label>
-        <label>Search <input name="q" value={draftQ} onChange={(e) => setDraftQ(e.target.value)} placeholder="agency, case number or subject" /></label>
-        <button type="submit" className="secondary">Search</button>
-        {loaded.data && <p className="count" role="status">{plural(total, 'request')}{late ? `; ${late} past a deadline on this page` : ''}{soon ? `; ${soon} due within three days on this page` : ''}</p>}
+      <form
+        className="filters legal-filters"
+        role="search"
+        aria-label="Filter requests"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ q: draftQ.trim(), page: '', id: '' });
+        }}
+      >
+        <label>
+          Status{' '}
+          <select name="status" value={status} onChange={(e) => go({ status: e.target.value, page: '', id: '' })}>
+            <option value="">Any status</option>
+            {LE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search <input name="q" value={draftQ} onChange={(e) => setDraftQ(e.target.value)} placeholder="agency, case number or subject" />
+        </label>
+        <button type="submit" className="secondary">
+          Search
+        </button>
+        {loaded.data && (
+          <p className="count" role="status">
+            {plural(total, 'request')}
+            {late ? `; ${late} past a deadline on this page` : ''}
+            {soon ? `; ${soon} due within three days on this page` : ''}
+          </p>
+        )}
       </form>
       {selectedId && <RequestDetail key={selectedId} id={selectedId} can={can} onClose={() => go({ id: '' })} onChanged={done} />}
-      <Status loaded={loaded} empty={loaded.data && !rows.length ? (q || status ? 'No request matches.' : 'No requests recorded.') : false} />
+      <Status
+        loaded={loaded}
+        empty={loaded.data && !rows.length ? (q || status ? 'No request matches.' : 'No requests recorded.') : false}
+      />
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="data le-requests">
             <caption className="visually-hidden">Law-enforcement requests, page {page + 1}</caption>
             <thead>
-              <tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Agency</th><th scope="col">Subjects</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Preserved until</th><th scope="col">Non-disclosure</th><th scope="col" className="num">Productions</th></tr>
+              <tr>
+                <th scope="col">Request</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Agency</th>
+                <th scope="col">Subjects</th>
+                <th scope="col">Status</th>
+                <th scope="col">Due</th>
+                <th scope="col">Preserved until</th>
+                <th scope="col">Non-disclosure</th>
+                <th scope="col" className="num">
+                  Productions
+                </th>
+              </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className={r.id === selectedId ? 'selected' : ''}>
-                  <td><a href={`/console/legal/requests?id=${r.id}`} onClick={(e) => { e.preventDefault(); go({ id: String(r.id) }); }} aria-current={r.id === selectedId ? 'true' : undefined}>{r.case_number}</a><div className="muted small">#{r.id}, received {when(r.received_at).slice(0, 10)}</div></td>
+                  <td>
+                    <a
+                      href={`/console/legal/requests?id=${r.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        go({ id: String(r.id) });
+                      }}
+                      aria-current={r.id === selectedId ? 'true' : undefined}
+                    >
+                      {r.case_number}
+                    </a>
+                    <div className="muted small">
+                      #{r.id}, received {when(r.received_at).slice(0, 10)}
+                    </div>
+                  </td>
                   <td>{KIND_LABELS[r.kind]}</td>
                   <td>{r.agency}</td>
                   <td>{r.subjects.map(subjectLabel).join(', ')}</td>
                   <td>{STATUS_LABELS[r.status]}</td>
-                  <td><DeadlineMark at={r.due_at} state={r.due_state} what="due date" /></td>
-                  <td>{r.kind === 'preservation' ? <><DeadlineMark at={r.preservation_until} state={r.preservation_state} what="term" />{r.renewed && <div className="muted small">renewed once</div>}</> : <span className="muted">Not a preservation</span>}</td>
-                  <td>{r.nondisclosure ? (r.nondisclosure.active ? <strong>In force until {r.nondisclosure.until.slice(0, 10)}</strong> : <span className="muted">Ended {r.nondisclosure.until.slice(0, 10)}</span>) : <span className="muted">None</span>}</td>
+                  <td>
+                    <DeadlineMark at={r.due_at} state={r.due_state} what="due date" />
+                  </td>
+                  <td>
+                    {r.kind === 'preservation' ? (
+                      <>
+                        <DeadlineMark at={r.preservation_until} state={r.preservation_state} what="term" />
+                        {r.renewed && <div className="muted small">renewed once</div>}
+                      </>
+                    ) : (
+                      <span className="muted">Not a preservation</span>
+                    )}
+                  </td>
+                  <td>
+                    {r.nondisclosure ? (
+                      r.nondisclosure.active ? (
+                        <strong>In force until {r.nondisclosure.until.slice(0, 10)}</strong>
+                      ) : (
+                        <span className="muted">Ended {r.nondisclosure.until.slice(0, 10)}</span>
+                      )
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
                   <td className="num">{r.productions.length}</td>
                 </tr>
               ))}
@@ -86,7 +201,15 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
       )}
       <Pager page={page} hasMore={(page + 1) * PAGE < total} onPage={setPage} />
       <Producible />
-      {creating && <CreateDialog onClose={() => setCreating(false)} onDone={(id) => { done('The request is recorded.'); go({ id: String(id), status: '', q: '' }); }} />}
+      {creating && (
+        <CreateDialog
+          onClose={() => setCreating(false)}
+          onDone={(id) => {
+            done('The request is recorded.');
+            go({ id: String(id), status: '', q: '' });
+          }}
+        />
+      )}
     </Page>
   );
 }
@@ -98,9 +221,17 @@ function Producible() {
     <details className="producible">
       <summary>What this service can and cannot produce</summary>
       <h3>Can produce</h3>
-      <ul>{loaded.data.can_produce.map((x) => <li key={x}>{x}</li>)}</ul>
+      <ul>
+        {loaded.data.can_produce.map((x) => (
+          <li key={x}>{x}</li>
+        ))}
+      </ul>
       <h3>Cannot produce</h3>
-      <ul>{loaded.data.cannot_produce.map((x) => <li key={x}>{x}</li>)}</ul>
+      <ul>
+        {loaded.data.cannot_produce.map((x) => (
+          <li key={x}>{x}</li>
+        ))}
+      </ul>
     </details>
   );
 }
@@ -116,22 +247,63 @@ function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boole
   return (
     <section className="le-detail" aria-labelledby="le-detail-h">
       <div className="page-head">
-        <h2 id="le-detail-h" tabIndex={-1}>Request {r ? `${r.case_number} (${r.agency})` : id}</h2>
-        <button className="secondary" onClick={onClose}>Close</button>
+        <h2 id="le-detail-h" tabIndex={-1}>
+          Request {r ? `${r.case_number} (${r.agency})` : id}
+        </h2>
+        <button className="secondary" onClick={onClose}>
+          Close
+        </button>
       </div>
       <Status loaded={loaded} />
       {r && (
         <>
           <dl className="report-overview">
-            <div><dt>Kind</dt><dd>{KIND_LABELS[r.kind]}</dd></div>
-            <div><dt>Received</dt><dd>{when(r.received_at)}</dd></div>
-            <div><dt>Subjects</dt><dd>{r.subjects.map(subjectLabel).join(', ')}</dd></div>
-            <div><dt>Due</dt><dd><DeadlineMark at={r.due_at} state={r.due_state} what="due date" /></dd></div>
-            {r.kind === 'preservation' && <div><dt>Preserved until</dt><dd><DeadlineMark at={r.preservation_until} state={r.preservation_state} what="term" />{r.renewed ? ' (renewed once)' : ''}</dd></div>}
-            <div><dt>Non-disclosure</dt><dd>{r.nondisclosure ? `${r.nondisclosure.active ? 'In force' : 'Ended'} until ${when(r.nondisclosure.until)}` : 'None'}</dd></div>
+            <div>
+              <dt>Kind</dt>
+              <dd>{KIND_LABELS[r.kind]}</dd>
+            </div>
+            <div>
+              <dt>Received</dt>
+              <dd>{when(r.received_at)}</dd>
+            </div>
+            <div>
+              <dt>Subjects</dt>
+              <dd>{r.subjects.map(subjectLabel).join(', ')}</dd>
+            </div>
+            <div>
+              <dt>Due</dt>
+              <dd>
+                <DeadlineMark at={r.due_at} state={r.due_state} what="due date" />
+              </dd>
+            </div>
+            {r.kind === 'preservation' && (
+              <div>
+                <dt>Preserved until</dt>
+                <dd>
+                  <DeadlineMark at={r.preservation_until} state={r.preservation_state} what="term" />
+                  {r.renewed ? ' (renewed once)' : ''}
+                </dd>
+              </div>
+            )}
+            <div>
+              <dt>Non-disclosure</dt>
+              <dd>{r.nondisclosure ? `${r.nondisclosure.active ? 'In force' : 'Ended'} until ${when(r.nondisclosure.until)}` : 'None'}</dd>
+            </div>
           </dl>
           {can && r.kind === 'preservation' && !r.renewed && r.status === 'open' && (
-            <p><button className="secondary" onClick={() => api('POST', `/v1/legal/le-requests/${r.id}/renew`).then(() => changed('Preservation renewed for another 90 days.'), (e) => onChanged((e as Error).message))}>Renew the preservation for 90 days</button></p>
+            <p>
+              <button
+                className="secondary"
+                onClick={() =>
+                  api('POST', `/v1/legal/le-requests/${r.id}/renew`).then(
+                    () => changed('Preservation renewed for another 90 days.'),
+                    (e) => onChanged((e as Error).message),
+                  )
+                }
+              >
+                Renew the preservation for 90 days
+              </button>
+            </p>
           )}
           <EditForm r={r} can={can} onSaved={() => changed('The request is updated.')} />
           <h3>Productions</h3>
@@ -139,13 +311,47 @@ function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boole
             <div className="table-wrap">
               <table className="data productions">
                 <caption className="visually-hidden">Productions for this request</caption>
-                <thead><tr><th scope="col">When</th><th scope="col">By</th><th scope="col">Items</th><th scope="col">Manifest SHA-256</th><th scope="col">Note</th></tr></thead>
-                <tbody>{r.productions.map((p) => <tr key={p.at}><td>{when(p.at)}</td><td>{p.by}</td><td>{p.items.join(', ')}</td><td><code className="hash">{p.manifest_sha256}</code></td><td>{p.note ?? ''}</td></tr>)}</tbody>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">By</th>
+                    <th scope="col">Items</th>
+                    <th scope="col">Manifest SHA-256</th>
+                    <th scope="col">Note</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.productions.map((p) => (
+                    <tr key={p.at}>
+                      <td>{when(p.at)}</td>
+                      <td>{p.by}</td>
+                      <td>{p.items.join(', ')}</td>
+                      <td>
+                        <code className="hash">{p.manifest_sha256}</code>
+                      </td>
+                      <td>{p.note ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             </div>
-          ) : <p className="muted">Nothing produced yet.</p>}
-          {can && <p><button className="secondary" onClick={() => setProducing(true)} aria-haspopup="dialog">Produce preserved items</button></p>}
-          {producing && <ProduceDialog r={r} onClose={() => setProducing(false)} onDone={(name) => changed(`Produced ${name}; the production is recorded.`)} />}
+          ) : (
+            <p className="muted">Nothing produced yet.</p>
+          )}
+          {can && (
+            <p>
+              <button className="secondary" onClick={() => setProducing(true)} aria-haspopup="dialog">
+                Produce preserved items
+              </button>
+            </p>
+          )}
+          {producing && (
+            <ProduceDialog
+              r={r}
+              onClose={() => setProducing(false)}
+              onDone={(name) => changed(`Produced ${name}; the production is recorded.`)}
+            />
+          )}
         </>
       )}
     </section>
@@ -153,7 +359,16 @@ function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boole
 }
 
 function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: () => void }) {
-  const [f, setF] = useState({ status: r.status, agency: r.agency, case_number: r.case_number, contact: r.contact ?? '', due: toLocal(r.due_at), nd: toLocal(r.nondisclosure?.until), outcome: r.outcome ?? '', notes: r.notes ?? '' });
+  const [f, setF] = useState({
+    status: r.status,
+    agency: r.agency,
+    case_number: r.case_number,
+    contact: r.contact ?? '',
+    due: toLocal(r.due_at),
+    nd: toLocal(r.nondisclosure?.until),
+    outcome: r.outcome ?? '',
+    notes: r.notes ?? '',
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
@@ -164,8 +379,14 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
     setGeneral('');
     try {
       await api('PATCH', `/v1/legal/le-requests/${r.id}`, {
-        status: f.status, agency: f.agency.trim(), case_number: f.case_number.trim(), contact: f.contact.trim() || null, due_at: toIso(f.due), nondisclosure_until: toIso(f.nd),
-        outcome: f.outcome.trim() || null, notes: f.notes.trim() || null,
+        status: f.status,
+        agency: f.agency.trim(),
+        case_number: f.case_number.trim(),
+        contact: f.contact.trim() || null,
+        due_at: toIso(f.due),
+        nondisclosure_until: toIso(f.nd),
+        outcome: f.outcome.trim() || null,
+        notes: f.notes.trim() || null,
       });
       onSaved();
     } catch (err) {
@@ -178,17 +399,49 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
     <form onSubmit={submit} aria-label="Edit the request" noValidate>
       <fieldset disabled={!can} className="plain grid2">
         <legend className="visually-hidden">The request</legend>
-        <Field label="Status" error={errors.status}>{(a) => <select {...a} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value as LeRequest['status'] })}>{LE_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}</select>}</Field>
-        <Field label="Agency" error={errors.agency}>{(a) => <input {...a} name="edit-agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}</Field>
-        <Field label="Case number" error={errors.case_number}>{(a) => <input {...a} value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}</Field>
-        <Field label="Contact" error={errors.contact}>{(a) => <input {...a} value={f.contact} onChange={(e) => setF({ ...f, contact: e.target.value })} />}</Field>
-        <Field label="Due" error={errors.due_at} hint="Your local time.">{(a) => <input {...a} name="edit-due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />}</Field>
-        <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">{(a) => <input {...a} type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />}</Field>
-        <Field label="Outcome" error={errors.outcome}>{(a) => <textarea {...a} rows={2} value={f.outcome} onChange={(e) => setF({ ...f, outcome: e.target.value })} />}</Field>
-        <Field label="Notes" error={errors.notes}>{(a) => <textarea {...a} rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}</Field>
+        <Field label="Status" error={errors.status}>
+          {(a) => (
+            <select {...a} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value as LeRequest['status'] })}>
+              {LE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Agency" error={errors.agency}>
+          {(a) => <input {...a} name="edit-agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}
+        </Field>
+        <Field label="Case number" error={errors.case_number}>
+          {(a) => <input {...a} value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}
+        </Field>
+        <Field label="Contact" error={errors.contact}>
+          {(a) => <input {...a} value={f.contact} onChange={(e) => setF({ ...f, contact: e.target.value })} />}
+        </Field>
+        <Field label="Due" error={errors.due_at} hint="Your local time.">
+          {(a) => (
+            <input {...a} name="edit-due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />
+          )}
+        </Field>
+        <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">
+          {(a) => <input {...a} type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />}
+        </Field>
+        <Field label="Outcome" error={errors.outcome}>
+          {(a) => <textarea {...a} rows={2} value={f.outcome} onChange={(e) => setF({ ...f, outcome: e.target.value })} />}
+        </Field>
+        <Field label="Notes" error={errors.notes}>
+          {(a) => <textarea {...a} rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}
+        </Field>
       </fieldset>
       <Notice text={general} kind="error" />
-      {can && <div className="buttons"><button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save the request'}</button></div>}
+      {can && (
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save the request'}
+          </button>
+        </div>
+      )}
     </form>
   );
 }
@@ -196,7 +449,9 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
 function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => void; onDone: (name: string) => void }) {
   // What is preserved about the request's subjects.
   const items = useLoad(async () => {
-    const lists = await Promise.all(r.subjects.map((s) => api<{ items: VaultItem[] }>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`)));
+    const lists = await Promise.all(
+      r.subjects.map((s) => api<{ items: VaultItem[] }>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`)),
+    );
     return lists.flatMap((l) => l.items).filter((i) => r.subjects.some((s) => s.type === i.subject.type && s.id === i.subject.id));
   }, [r.id]);
   const [chosen, setChosen] = useState<number[]>([]);
@@ -211,7 +466,11 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
     setBusy(true);
     setError('');
     try {
-      const name = await downloadPost(`/v1/legal/le-requests/${r.id}/production`, { item_ids: chosen, ...(note.trim() ? { note: note.trim() } : {}) }, `le-request-${r.id}.zip`);
+      const name = await downloadPost(
+        `/v1/legal/le-requests/${r.id}/production`,
+        { item_ids: chosen, ...(note.trim() ? { note: note.trim() } : {}) },
+        `le-request-${r.id}.zip`,
+      );
       onDone(name);
       onClose();
     } catch (e) {
@@ -221,28 +480,52 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
   };
   return (
     <Dialog title={`Produce for ${r.case_number}`} onClose={onClose} wide>
-      <p>The items go into a sealed ZIP with a signed manifest; the production is recorded on the request and every item's opening is audited.</p>
+      <p>
+        The items go into a sealed ZIP with a signed manifest; the production is recorded on the request and every item's opening is
+        audited.
+      </p>
       <Status loaded={items} empty={items.data && !items.data.length ? 'Nothing is preserved about these subjects.' : false} />
       {!!items.data?.length && (
         <fieldset className="checks">
           <legend>Preserved items</legend>
           {items.data.map((i) => (
-            <label key={i.id}><input type="checkbox" checked={chosen.includes(i.id)} onChange={() => setChosen((c) => (c.includes(i.id) ? c.filter((x) => x !== i.id) : [...c, i.id]))} /> Item {i.id}: {i.label} ({subjectLabel(i.subject)})</label>
+            <label key={i.id}>
+              <input
+                type="checkbox"
+                checked={chosen.includes(i.id)}
+                onChange={() => setChosen((c) => (c.includes(i.id) ? c.filter((x) => x !== i.id) : [...c, i.id]))}
+              />{' '}
+              Item {i.id}: {i.label} ({subjectLabel(i.subject)})
+            </label>
           ))}
         </fieldset>
       )}
       <Field label="Note (optional)">{(a) => <input {...a} value={note} onChange={(e) => setNote(e.target.value)} />}</Field>
       <Notice text={error} kind="error" />
       <div className="buttons">
-        <button className="primary" onClick={go} disabled={busy}>{busy ? 'Producing…' : 'Produce the ZIP'}</button>
-        <button className="secondary" onClick={onClose}>Cancel</button>
+        <button className="primary" onClick={go} disabled={busy}>
+          {busy ? 'Producing…' : 'Produce the ZIP'}
+        </button>
+        <button className="secondary" onClick={onClose}>
+          Cancel
+        </button>
       </div>
     </Dialog>
   );
 }
 
 function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: number) => void }) {
-  const [f, setF] = useState({ kind: 'preservation', agency: '', case_number: '', contact: '', received: toLocal(new Date().toISOString()), due: '', subjects: '', nd: '', notes: '' });
+  const [f, setF] = useState({
+    kind: 'preservation',
+    agency: '',
+    case_number: '',
+    contact: '',
+    received: toLocal(new Date().toISOString()),
+    due: '',
+    subjects: '',
+    nd: '',
+    notes: '',
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
@@ -260,8 +543,15 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
     setBusy(true);
     try {
       const r = await api<{ id: number }>('POST', '/v1/legal/le-requests', {
-        kind: f.kind, agency: f.agency.trim(), case_number: f.case_number.trim(), ...(f.contact.trim() ? { contact: f.contact.trim() } : {}), received_at: toIso(f.received),
-        ...(f.due ? { due_at: toIso(f.due) } : {}), subjects, ...(f.nd ? { nondisclosure_until: toIso(f.nd) } : {}), ...(f.notes.trim() ? { notes: f.notes.trim() } : {}),
+        kind: f.kind,
+        agency: f.agency.trim(),
+        case_number: f.case_number.trim(),
+        ...(f.contact.trim() ? { contact: f.contact.trim() } : {}),
+        received_at: toIso(f.received),
+        ...(f.due ? { due_at: toIso(f.due) } : {}),
+        subjects,
+        ...(f.nd ? { nondisclosure_until: toIso(f.nd) } : {}),
+        ...(f.notes.trim() ? { notes: f.notes.trim() } : {}),
       });
       onDone(r.id);
       onClose();
@@ -275,23 +565,69 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
     <Dialog title="Record a law-enforcement request" onClose={onClose} wide>
       <form onSubmit={submit} noValidate>
         <div className="grid2">
-          <Field label="Kind">{(a) => <select {...a} name="kind" value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value })}>{LE_KINDS.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}</select>}</Field>
-          <Field label="Agency" error={errors.agency}>{(a) => <input {...a} name="agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}</Field>
-          <Field label="Case number" error={errors.case_number}>{(a) => <input {...a} name="case_number" value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}</Field>
-          <Field label="Contact" error={errors.contact}>{(a) => <input {...a} name="contact" value={f.contact} onChange={(e) => setF({ ...f, contact: e.target.value })} />}</Field>
-          <Field label="Received" error={errors.received_at} hint="Your local time.">{(a) => <input {...a} name="received" type="datetime-local" value={f.received} onChange={(e) => setF({ ...f, received: e.target.value })} />}</Field>
-          <Field label="Due" error={errors.due_at} hint="Optional; a reminder opens three days before.">{(a) => <input {...a} name="due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />}</Field>
+          <Field label="Kind">
+            {(a) => (
+              <select {...a} name="kind" value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value })}>
+                {LE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Agency" error={errors.agency}>
+            {(a) => <input {...a} name="agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}
+          </Field>
+          <Field label="Case number" error={errors.case_number}>
+            {(a) => <input {...a} name="case_number" value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}
+          </Field>
+          <Field label="Contact" error={errors.contact}>
+            {(a) => <input {...a} name="contact" value={f.contact} onChange={(e) => setF({ ...f, contact: e.target.value })} />}
+          </Field>
+          <Field label="Received" error={errors.received_at} hint="Your local time.">
+            {(a) => (
+              <input
+                {...a}
+                name="received"
+                type="datetime-local"
+                value={f.received}
+                onChange={(e) => setF({ ...f, received: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Due" error={errors.due_at} hint="Optional; a reminder opens three days before.">
+            {(a) => <input {...a} name="due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />}
+          </Field>
         </div>
-        <Field label="Subjects" error={errors.subjects ?? Object.entries(errors).find(([k]) => k.startsWith('subjects.'))?.[1]} hint={'One per line: "account acc-1", "group g-2" (an id alone is an account).'}>
-          {(a) => <textarea {...a} name="subjects" rows={3} value={f.subjects} onChange={(e) => setF({ ...f, subjects: e.target.value })} />}
+        <Field
+          label="Subjects"
+          error={errors.subjects ?? Object.entries(errors).find(([k]) => k.startsWith('subjects.'))?.[1]}
+          hint={'One per line: "account acc-1", "group g-2" (an id alone is an account).'}
+        >
+          {(a) => (
+            <textarea {...a} name="subjects" rows={3} value={f.subjects} onChange={(e) => setF({ ...f, subjects: e.target.value })} />
+          )}
         </Field>
-        <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">{(a) => <input {...a} name="nondisclosure" type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />}</Field>
-        <Field label="Notes" error={errors.notes}>{(a) => <textarea {...a} name="notes" rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}</Field>
-        {f.kind === 'preservation' && <p className="muted">A preservation request places a 90-day legal hold on each subject (renewable once).</p>}
+        <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">
+          {(a) => (
+            <input {...a} name="nondisclosure" type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />
+          )}
+        </Field>
+        <Field label="Notes" error={errors.notes}>
+          {(a) => <textarea {...a} name="notes" rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}
+        </Field>
+        {f.kind === 'preservation' && (
+          <p className="muted">A preservation request places a 90-day legal hold on each subject (renewable once).</p>
+        )}
         <Notice text={general} kind="error" />
         <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Recording…' : 'Record the request'}</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Recording…' : 'Record the request'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>

@@ -16,47 +16,122 @@ import type { Draft } from './report-draft.ts';
 import { loadReport } from './reports.ts';
 
 const text = (max: number) => z.string().max(max);
-const ipEvent = z.object({
-  ipAddress: z.string().min(1).max(100), eventName: z.enum(IP_EVENTS).optional(), dateTime: text(100).optional(), possibleProxy: z.boolean().optional(),
-  port: z.number().int().optional(),
-}).strict();
-const reportedUser = z.object({
-  espIdentifier: text(300).optional(), espService: text(300).optional(), screenName: text(300).optional(), displayNames: z.array(text(300)).max(20).optional(),
-  profileUrls: z.array(text(2000)).max(20).optional(), profileBio: text(5000).optional(), ipCaptureEvents: z.array(ipEvent).max(200).optional(),
-  groupIdentifier: text(300).optional(), accountPermanentlyDisabled: z.object({ disabledDate: text(100).optional(), userNotified: z.boolean().optional() }).strict().optional(),
-  additionalInfo: text(5000).optional(),
-}).strict();
+const ipEvent = z
+  .object({
+    ipAddress: z.string().min(1).max(100),
+    eventName: z.enum(IP_EVENTS).optional(),
+    dateTime: text(100).optional(),
+    possibleProxy: z.boolean().optional(),
+    port: z.number().int().optional(),
+  })
+  .strict();
+const reportedUser = z
+  .object({
+    espIdentifier: text(300).optional(),
+    espService: text(300).optional(),
+    screenName: text(300).optional(),
+    displayNames: z.array(text(300)).max(20).optional(),
+    profileUrls: z.array(text(2000)).max(20).optional(),
+    profileBio: text(5000).optional(),
+    ipCaptureEvents: z.array(ipEvent).max(200).optional(),
+    groupIdentifier: text(300).optional(),
+    accountPermanentlyDisabled: z
+      .object({ disabledDate: text(100).optional(), userNotified: z.boolean().optional() })
+      .strict()
+      .optional(),
+    additionalInfo: text(5000).optional(),
+  })
+  .strict();
 const internet = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('chatIm'), chatClient: text(300).optional(), chatRoomName: text(300).optional(), content: text(20_000).optional(), additionalInfo: text(5000).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('chatIm'),
+      chatClient: text(300).optional(),
+      chatRoomName: text(300).optional(),
+      content: text(20_000).optional(),
+      additionalInfo: text(5000).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('webPage'), url: text(2000).optional(), additionalInfo: text(5000).optional() }).strict(),
 ]);
-const annotations = z.object({ sextortion: z.boolean(), csamSolicitation: z.boolean(), minorToMinorInteraction: z.boolean(), spam: z.boolean(), sadisticOnlineExploitation: z.boolean() }).partial().strict();
+const annotations = z
+  .object({
+    sextortion: z.boolean(),
+    csamSolicitation: z.boolean(),
+    minorToMinorInteraction: z.boolean(),
+    spam: z.boolean(),
+    sadisticOnlineExploitation: z.boolean(),
+  })
+  .partial()
+  .strict();
 
 /** The parts of a draft legal may change. Each section given replaces that section; sections left out stay. */
-export const reportEdit = z.object({
-  incident: z.object({
-    incidentType: z.enum(INCIDENT_TYPES), incidentDateTime: text(100).min(1), incidentDateTimeDescription: text(3000), platform: text(300),
-    annotations, internetDetails: z.array(internet).max(10),
-  }).partial().strict().optional(),
-  reportedUsers: z.array(reportedUser).max(100).optional(),
-  /** The files to report (a subset of the draft's) with what legal may say about each. */
-  files: z.array(z.object({
-    mediaId: z.string().min(1).max(300),
-    details: z.object({
-      originalFileName: text(500).optional(), uploadedToEspTimestamp: text(100).optional(), locationOfFile: text(2000).optional(), publiclyAvailable: z.boolean().optional(),
-      fileRelevance: z.enum(['Reported', 'Supplemental Reported']).optional(), additionalInfo: z.array(text(5000)).max(20).optional(),
-    }).strict(),
-  }).strict()).max(500).optional(),
-  additionalInfo: text(20_000).nullable().optional(),
-  /** Why; required when the incident type changes. */
-  reason: z.string().min(3).max(2000).optional(),
-}).strict();
+export const reportEdit = z
+  .object({
+    incident: z
+      .object({
+        incidentType: z.enum(INCIDENT_TYPES),
+        incidentDateTime: text(100).min(1),
+        incidentDateTimeDescription: text(3000),
+        platform: text(300),
+        annotations,
+        internetDetails: z.array(internet).max(10),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    reportedUsers: z.array(reportedUser).max(100).optional(),
+    /** The files to report (a subset of the draft's) with what legal may say about each. */
+    files: z
+      .array(
+        z
+          .object({
+            mediaId: z.string().min(1).max(300),
+            details: z
+              .object({
+                originalFileName: text(500).optional(),
+                uploadedToEspTimestamp: text(100).optional(),
+                locationOfFile: text(2000).optional(),
+                publiclyAvailable: z.boolean().optional(),
+                fileRelevance: z.enum(['Reported', 'Supplemental Reported']).optional(),
+                additionalInfo: z.array(text(5000)).max(20).optional(),
+              })
+              .strict(),
+          })
+          .strict(),
+      )
+      .max(500)
+      .optional(),
+    additionalInfo: text(20_000).nullable().optional(),
+    /** Why; required when the incident type changes. */
+    reason: z.string().min(3).max(2000).optional(),
+  })
+  .strict();
 export type ReportEdit = z.infer<typeof reportEdit>;
 
-export interface FieldProblem { path: string; message: string }
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
 
-const MODEL_NAMES: Record<string, string> = { displayName: 'displayNames', profileUrl: 'profileUrls', ipCaptureEvent: 'ipCaptureEvents', originalFileHash: 'originalFileHashes', reportAnnotations: 'annotations' };
-const REPEATED = new Set(['displayName', 'profileUrl', 'ipCaptureEvent', 'originalFileHash', 'additionalInfo', 'personOrUserReported', 'internetDetails', 'phone', 'email']);
+const MODEL_NAMES: Record<string, string> = {
+  displayName: 'displayNames',
+  profileUrl: 'profileUrls',
+  ipCaptureEvent: 'ipCaptureEvents',
+  originalFileHash: 'originalFileHashes',
+  reportAnnotations: 'annotations',
+};
+const REPEATED = new Set([
+  'displayName',
+  'profileUrl',
+  'ipCaptureEvent',
+  'originalFileHash',
+  'additionalInfo',
+  'personOrUserReported',
+  'internetDetails',
+  'phone',
+  'email',
+]);
 
 /** A schema problem's element path as the field path the editor uses (`reportedUsers.0.ipCaptureEvents.1.dateTime`). */
 function fieldOf(p: LocatedProblem, fileIndex: number | null): string {
@@ -85,9 +160,13 @@ function fieldOf(p: LocatedProblem, fileIndex: number | null): string {
 /** libxml2's type names in words legal staff read (the schema's meaning is unchanged). */
 const TYPES: Record<string, string> = {
   'xs:dateTime': 'a date and time NCMEC accepts (ISO 8601 with a time zone, e.g. 2026-11-20T14:03:00Z)',
-  'xs:boolean': 'true or false', 'xs:int': 'a whole number', 'xs:integer': 'a whole number', 'xs:long': 'a whole number',
+  'xs:boolean': 'true or false',
+  'xs:int': 'a whole number',
+  'xs:integer': 'a whole number',
+  'xs:long': 'a whole number',
 };
-const plain = (m: string) => m.replace(/is not a valid value of the atomic type '([^']+)'/, (all, t: string) => (TYPES[t] ? `is not ${TYPES[t]}` : all));
+const plain = (m: string) =>
+  m.replace(/is not a valid value of the atomic type '([^']+)'/, (all, t: string) => (TYPES[t] ? `is not ${TYPES[t]}` : all));
 
 const documents = (d: Draft) => [
   reportXml(d.report),
@@ -100,7 +179,9 @@ export async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]>
   const docs = drafts.map(documents);
   const located = await locateProblemsIn(docs.flat());
   let at = 0;
-  return docs.map((ds) => ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: plain(p.message) }))));
+  return docs.map((ds) =>
+    ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: plain(p.message) }))),
+  );
 }
 
 export async function draftProblems(draft: Draft): Promise<FieldProblem[]> {
@@ -125,7 +206,9 @@ export function diffFields(before: object, after: object): { field: string; befo
   flatten(before, '', a);
   flatten(after, '', b);
   const keys = [...new Set([...a.keys(), ...b.keys()])];
-  return keys.filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k))).map((k) => ({ field: k, before: clip(a.get(k) ?? null), after: clip(b.get(k) ?? null) }));
+  return keys
+    .filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
+    .map((k) => ({ field: k, before: clip(a.get(k) ?? null), after: clip(b.get(k) ?? null) }));
 }
 
 /** The editable view of a draft: the same shape as an edit, so before and after compare field by field. */
@@ -156,16 +239,29 @@ function apply(d: Draft, e: ReportEdit): { next: Draft; problems: FieldProblem[]
   let files = d.files;
   if (e.files) {
     const byId = new Map(d.files.map((f) => [f.mediaId, f]));
-    files = e.files.map((f, i) => {
-      const was = byId.get(f.mediaId);
-      if (!was) {
-        problems.push({ path: `files.${i}.mediaId`, message: `${f.mediaId} is not a file of this report (files come from the decision's evidence)` });
-        return null;
-      }
-      // Hashes, fileViewedByEsp (proved by the audit log) and exifViewedByEsp stay as derived.
-      const { originalFileHashes, fileViewedByEsp, exifViewedByEsp } = was.details;
-      return { ...was, details: { ...f.details, ...(originalFileHashes ? { originalFileHashes } : {}), ...(fileViewedByEsp !== undefined ? { fileViewedByEsp } : {}), ...(exifViewedByEsp !== undefined ? { exifViewedByEsp } : {}) } };
-    }).filter((f): f is NonNullable<typeof f> => !!f);
+    files = e.files
+      .map((f, i) => {
+        const was = byId.get(f.mediaId);
+        if (!was) {
+          problems.push({
+            path: `files.${i}.mediaId`,
+            message: `${f.mediaId} is not a file of this report (files come from the decision's evidence)`,
+          });
+          return null;
+        }
+        // Hashes, fileViewedByEsp (proved by the audit log) and exifViewedByEsp stay as derived.
+        const { originalFileHashes, fileViewedByEsp, exifViewedByEsp } = was.details;
+        return {
+          ...was,
+          details: {
+            ...f.details,
+            ...(originalFileHashes ? { originalFileHashes } : {}),
+            ...(fileViewedByEsp !== undefined ? { fileViewedByEsp } : {}),
+            ...(exifViewedByEsp !== undefined ? { exifViewedByEsp } : {}),
+          },
+        };
+      })
+      .filter((f): f is NonNullable<typeof f> => !!f);
   }
   return { next: { report, files }, problems };
 }
@@ -176,31 +272,62 @@ const key = (p: FieldProblem) => `${p.path}\u0000${p.message}`;
  * Saves an edit when it adds no schema problem (a draft that was already invalid elsewhere can still be fixed one
  * field at a time); otherwise refuses with the new problems at their fields. Returns the problems that remain.
  */
-export async function editReportDraft(db: Kysely<Database>, id: number, e: ReportEdit, actor: string, clock: Clock): Promise<{ problems: FieldProblem[] }> {
+export async function editReportDraft(
+  db: Kysely<Database>,
+  id: number,
+  e: ReportEdit,
+  actor: string,
+  clock: Clock,
+): Promise<{ problems: FieldProblem[] }> {
   const r0 = await loadReport(db, id);
   const before = fromJson<Draft>(r0.draft);
-  if (r0.status !== 'draft' && r0.status !== 'failed') throw new HttpError(409, 'conflict', `report ${id} is ${r0.status}; only drafts can be edited`);
+  if (r0.status !== 'draft' && r0.status !== 'failed')
+    throw new HttpError(409, 'conflict', `report ${id} is ${r0.status}; only drafts can be edited`);
   const { next, problems: shape } = apply(before, e);
   if (shape.length) throw new HttpError(400, 'invalid_request', shape.map((p) => p.message).join('; '), shape);
   const retyped = !!e.incident?.incidentType && e.incident.incidentType !== before.report.incidentType;
-  if (retyped && !e.reason) throw new HttpError(400, 'invalid_request', 'give a reason for changing the incident type', [{ path: 'reason', message: 'give a reason for changing the incident type' }]);
+  if (retyped && !e.reason)
+    throw new HttpError(400, 'invalid_request', 'give a reason for changing the incident type', [
+      { path: 'reason', message: 'give a reason for changing the incident type' },
+    ]);
   const [was, now] = (await draftsProblems([before, next])) as [FieldProblem[], FieldProblem[]];
   const had = new Set(was.map(key));
   const added = now.filter((p) => !had.has(key(p)));
   if (added.length) {
-    throw new HttpError(400, 'invalid_report', `not saved: the change does not validate against NCMEC's schema (${added.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')})`, added);
+    throw new HttpError(
+      400,
+      'invalid_report',
+      `not saved: the change does not validate against NCMEC's schema (${added
+        .slice(0, 3)
+        .map((p) => `${p.path}: ${p.message}`)
+        .join('; ')})`,
+      added,
+    );
   }
   const changes = diffFields(editable(before), editable(next));
   if (!changes.length) return { problems: now };
   await db.transaction().execute(async (trx) => {
     const r = await loadReport(trx, id);
     // Someone else saved or sent it meanwhile: their version wins; this edit is asked again.
-    if (r.draft !== r0.draft || r.status !== r0.status) throw new HttpError(409, 'conflict', `report ${id} changed while you were editing it; reload it and edit again`);
-    await trx.updateTable('ncmec_reports').set({ draft: JSON.stringify(next), status: 'draft', error: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
-    await appendAudit(trx, {
-      actor, action: retyped ? 'ncmec.report.retype' : 'ncmec.report.edit', subjectType: r.subject_type, subjectId: r.subject_id,
-      ...(e.reason ? { reason: e.reason } : {}), data: { report_id: id, changes },
-    }, clock);
+    if (r.draft !== r0.draft || r.status !== r0.status)
+      throw new HttpError(409, 'conflict', `report ${id} changed while you were editing it; reload it and edit again`);
+    await trx
+      .updateTable('ncmec_reports')
+      .set({ draft: JSON.stringify(next), status: 'draft', error: null, updated_at: iso(clock.now()) })
+      .where('id', '=', id)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        actor,
+        action: retyped ? 'ncmec.report.retype' : 'ncmec.report.edit',
+        subjectType: r.subject_type,
+        subjectId: r.subject_id,
+        ...(e.reason ? { reason: e.reason } : {}),
+        data: { report_id: id, changes },
+      },
+      clock,
+    );
   });
   return { problems: now };
 }

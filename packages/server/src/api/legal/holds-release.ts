@@ -8,7 +8,8 @@ const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/holds/:id/release', {
     config: { access: { roles: ['admin', 'legal'] } },
     schema: {
-      tags: ['legal'], summary: 'Release a legal hold early',
+      tags: ['legal'],
+      summary: 'Release a legal hold early',
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ reason: z.string().trim().min(3).max(2000) }).strict(),
       response: { 200: z.object({ released: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },

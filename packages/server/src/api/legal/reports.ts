@@ -11,19 +11,45 @@ import type { Draft } from '../../legal/report-draft.ts';
 const LEGAL_READ = ['admin', 'legal', 'auditor'] as const;
 export const REPORT_STATUSES = ['draft', 'queued', 'filed', 'retracted', 'failed'] as const;
 const summary = z.object({
-  id: z.number(), status: z.string(), subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }), incident_type: z.string(), decision_task_id: z.number().nullable(),
-  case_id: z.number().nullable(), ncmec_report_id: z.number().nullable(), files: z.number(), error: z.string().nullable(), created_at: z.string(), updated_at: z.string(), filed_at: z.string().nullable(),
+  id: z.number(),
+  status: z.string(),
+  subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }),
+  incident_type: z.string(),
+  decision_task_id: z.number().nullable(),
+  case_id: z.number().nullable(),
+  ncmec_report_id: z.number().nullable(),
+  files: z.number(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  filed_at: z.string().nullable(),
 });
 const fieldProblem = z.object({ path: z.string(), message: z.string() });
-const fileStatus = z.object({ media_id: z.string(), name: z.string(), state: z.enum(['pending', 'uploaded', 'described']), ncmec_file_id: z.string().nullable(), ncmec_md5: z.string().nullable(), md5_matches: z.boolean().nullable() });
+const fileStatus = z.object({
+  media_id: z.string(),
+  name: z.string(),
+  state: z.enum(['pending', 'uploaded', 'described']),
+  ncmec_file_id: z.string().nullable(),
+  ncmec_md5: z.string().nullable(),
+  md5_matches: z.boolean().nullable(),
+});
 
 type Row = Awaited<ReturnType<typeof loadReport>>;
 const asSummary = (r: Row) => {
   const d = fromJson<Draft>(r.draft);
   return {
-    id: Number(r.id), status: r.status, subject: { platform: r.platform, type: r.subject_type, id: r.subject_id }, incident_type: d.report.incidentType,
-    decision_task_id: r.decision_task_id === null ? null : Number(r.decision_task_id), case_id: null as number | null,
-    ncmec_report_id: r.ncmec_report_id === null ? null : Number(r.ncmec_report_id), files: d.files.length, error: r.error, created_at: r.created_at, updated_at: r.updated_at, filed_at: r.filed_at,
+    id: Number(r.id),
+    status: r.status,
+    subject: { platform: r.platform, type: r.subject_type, id: r.subject_id },
+    incident_type: d.report.incidentType,
+    decision_task_id: r.decision_task_id === null ? null : Number(r.decision_task_id),
+    case_id: null as number | null,
+    ncmec_report_id: r.ncmec_report_id === null ? null : Number(r.ncmec_report_id),
+    files: d.files.length,
+    error: r.error,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    filed_at: r.filed_at,
   };
 };
 
@@ -40,8 +66,13 @@ const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/reports', {
     config: { access: { roles: LEGAL_READ } },
     schema: {
-      tags: ['legal'], summary: 'CyberTipline reports, newest first',
-      querystring: z.object({ status: z.enum(REPORT_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+      tags: ['legal'],
+      summary: 'CyberTipline reports, newest first',
+      querystring: z.object({
+        status: z.enum(REPORT_STATUSES).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
       response: { 200: z.object({ reports: z.array(summary), total: z.number() }), ...authErrors },
     },
     handler: async (req) => {
@@ -52,22 +83,38 @@ const route: RouteModule = (app, ctx) => {
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       const reports = rows.map(asSummary);
-      const cases = await caseIds(ctx.db.kysely, reports.map((r) => r.decision_task_id).filter((x): x is number => x !== null));
-      return { reports: reports.map((r) => ({ ...r, case_id: r.decision_task_id === null ? null : cases.get(r.decision_task_id) ?? null })), total: Number(count.n) };
+      const cases = await caseIds(
+        ctx.db.kysely,
+        reports.map((r) => r.decision_task_id).filter((x): x is number => x !== null),
+      );
+      return {
+        reports: reports.map((r) => ({ ...r, case_id: r.decision_task_id === null ? null : (cases.get(r.decision_task_id) ?? null) })),
+        total: Number(count.n),
+      };
     },
   });
   app.get('/v1/legal/reports/:id', {
     config: { access: { roles: LEGAL_READ } },
     schema: {
-      tags: ['legal'], summary: 'One report: the draft, the XML that would be sent, schema problems at their fields, filing progress per file',
-      description: '`draft_sha256` names this version of the draft: sending it (`POST /v1/legal/reports/:id/send`) confirms exactly this version.',
+      tags: ['legal'],
+      summary: 'One report: the draft, the XML that would be sent, schema problems at their fields, filing progress per file',
+      description:
+        '`draft_sha256` names this version of the draft: sending it (`POST /v1/legal/reports/:id/send`) confirms exactly this version.',
       params: z.object({ id: z.coerce.number().int().positive() }),
       response: {
         200: summary.extend({
-          draft: z.unknown(), draft_sha256: z.string(), xml: z.string(), problems: z.array(z.string()), field_problems: z.array(fieldProblem), journal: z.unknown(),
-          file_status: z.array(fileStatus), sent_by: z.string().nullable(), destination: z.string(),
+          draft: z.unknown(),
+          draft_sha256: z.string(),
+          xml: z.string(),
+          problems: z.array(z.string()),
+          field_problems: z.array(fieldProblem),
+          journal: z.unknown(),
+          file_status: z.array(fileStatus),
+          sent_by: z.string().nullable(),
+          destination: z.string(),
         }),
-        404: errorSchema, ...authErrors,
+        404: errorSchema,
+        ...authErrors,
       },
     },
     handler: async (req) => {
@@ -75,9 +122,17 @@ const route: RouteModule = (app, ctx) => {
       const draft = fromJson<Draft>(r.draft);
       const journal = r.journal ? fromJson<FilingState>(r.journal) : null;
       const s = asSummary(r);
-      const caseId = s.decision_task_id === null ? null : (await caseIds(ctx.db.kysely, [s.decision_task_id])).get(s.decision_task_id) ?? null;
+      const caseId =
+        s.decision_task_id === null ? null : ((await caseIds(ctx.db.kysely, [s.decision_task_id])).get(s.decision_task_id) ?? null);
       return {
-        ...s, case_id: caseId, draft, draft_sha256: draftSha256(r.draft), ...(await previewReport(draft)), journal, file_status: fileStatuses(draft, journal), sent_by: r.sent_by,
+        ...s,
+        case_id: caseId,
+        draft,
+        draft_sha256: draftSha256(r.draft),
+        ...(await previewReport(draft)),
+        journal,
+        file_status: fileStatuses(draft, journal),
+        sent_by: r.sent_by,
         destination: ctx.cfg.ncmec.baseUrl,
       };
     },
