@@ -225,8 +225,8 @@ export class Worker {
   }
 
   /**
-   * Runs a whole claimed batch in one transaction (one commit instead of one per job). Consecutive jobs of a kind
-   * with a batch handler run together (set-based reads and bulk writes); a job that fails there is failed alone
+   * Runs a whole claimed batch in one transaction (one commit instead of one per job). The jobs of a kind with a
+   * batch handler run together (set-based reads and bulk writes); a job that fails there is failed alone
    * and the later jobs of its partition are given back unrun. If anything else fails, the batch rolls back and each
    * job runs alone, so one bad job cannot hold up the others.
    */
@@ -322,13 +322,14 @@ export class Worker {
   }
 }
 
-/** Consecutive jobs of the same kind, in claim (id) order. */
+/**
+ * The batch's jobs by kind (kinds in order of first appearance, each kind's jobs in id order), so each batch handler
+ * runs once per batch. Claimed apply and analysis jobs interleave by id; running the applies first only means an
+ * analysis may see a later event of its subject already applied, as it does whenever ingest outpaces analysis
+ * (analysis reads current state); each kind keeps its own order per partition.
+ */
 function runsOfKind<T extends { job: Job }>(jobs: T[]): T[][] {
-  const runs: T[][] = [];
-  for (const j of jobs) {
-    const last = runs.at(-1);
-    if (last && last[0]!.job.kind === j.job.kind) last.push(j);
-    else runs.push([j]);
-  }
-  return runs;
+  const runs = new Map<string, T[]>();
+  for (const j of jobs) (runs.get(j.job.kind) ?? runs.set(j.job.kind, []).get(j.job.kind)!).push(j);
+  return [...runs.values()];
 }
