@@ -39,9 +39,19 @@ const eventId = async (ta: TestApp, externalId: string) =>
 /** Every stored event analysed or parked as a dead letter. */
 async function settled(ta: TestApp): Promise<boolean> {
   const k = ta.ctx.db.kysely;
-  const open = await k.selectFrom('events').select('id').where(({ not, exists, selectFrom }) => not(exists(selectFrom('event_analyses').select('id').whereRef('event_analyses.event_id', '=', 'events.id')))).execute();
+  const open = await k
+    .selectFrom('events')
+    .select('id')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('event_analyses').select('id').whereRef('event_analyses.event_id', '=', 'events.id'))),
+    )
+    .execute();
   if (!open.length) return true;
-  const dead = new Set((await k.selectFrom('jobs').select('payload').where('status', '=', 'dead').execute()).map((j) => fromJson<{ eventId?: number }>(j.payload).eventId));
+  const dead = new Set(
+    (await k.selectFrom('jobs').select('payload').where('status', '=', 'dead').execute()).map(
+      (j) => fromJson<{ eventId?: number }>(j.payload).eventId,
+    ),
+  );
   return open.every((o) => dead.has(Number(o.id)));
 }
 
@@ -81,7 +91,10 @@ const dbQueue: Transport = {
   async run(ta, o) {
     const base = jobHandlers(ta.ctx.cfg);
     const handlers = { ...base, 'event.analyze': wrapAnalyze(base['event.analyze']!, o.poison) };
-    const workers = Array.from({ length: o.workers }, (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `db-${i}`, batch: 7 }));
+    const workers = Array.from(
+      { length: o.workers },
+      (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `db-${i}`, batch: 7 }),
+    );
     for (let round = 0; round < 40; round++) {
       for (let n = 0; n < 10_000; n++) if (!(await Promise.all(workers.map((w) => w.runOnce()))).some((k) => k > 0)) break;
       if (await settled(ta)) return { workers: workers.map((_, i) => `db-${i}`) };
@@ -94,7 +107,9 @@ const dbQueue: Transport = {
     const held = await claimJobs(ta.ctx.db.kysely, ta.ctx.db.dialect, { workerId: 'crashed', limit: 10, leaseMs: 5000, clock: ta.clock });
     assert.ok(held.length > 0, 'the crashed worker held jobs');
     const first = held[0]!;
-    await ta.ctx.db.kysely.transaction().execute((trx) => jobHandlers(ta.ctx.cfg)[first.kind]!(fromJson(first.payload), { trx, job: first, clock: ta.clock }));
+    await ta.ctx.db.kysely
+      .transaction()
+      .execute((trx) => jobHandlers(ta.ctx.cfg)[first.kind]!(fromJson(first.payload), { trx, job: first, clock: ta.clock }));
     ta.clock.advance(6000); // its leases end
     return held.length;
   },
@@ -102,7 +117,19 @@ const dbQueue: Transport = {
     const ev = await ta.ctx.db.kysely.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const now = ta.clock.now().toISOString();
     for (const kind of ['event.apply', 'event.analyze']) {
-      await ta.ctx.db.kysely.insertInto('jobs').values({ kind, payload: JSON.stringify({ eventId: id }), status: 'pending', attempts: 0, max_attempts: 3, run_at: now, created_at: now, partition: partitionOf(ev.platform, ev.subject_type, ev.subject_id) }).execute();
+      await ta.ctx.db.kysely
+        .insertInto('jobs')
+        .values({
+          kind,
+          payload: JSON.stringify({ eventId: id }),
+          status: 'pending',
+          attempts: 0,
+          max_attempts: 3,
+          run_at: now,
+          created_at: now,
+          partition: partitionOf(ev.platform, ev.subject_type, ev.subject_id),
+        })
+        .execute();
     }
   },
 };
@@ -111,14 +138,29 @@ function jetStream(): Transport {
   let cfg: Config['stream'];
   let publisherStream: EventStream;
   const publish = async (ta: TestApp) => {
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg, undefined, undefined, publisherStream), clock: ta.clock, log: silentLog, workerId: 'publisher', batch: 50 });
+    const w = new Worker({
+      db: ta.ctx.db,
+      handlers: jobHandlers(ta.ctx.cfg, undefined, undefined, publisherStream),
+      clock: ta.clock,
+      log: silentLog,
+      workerId: 'publisher',
+      batch: 50,
+    });
     while ((await w.runOnce()) > 0);
   };
   return {
     name: 'NATS JetStream',
     async open(ta) {
       // A stream of its own per run (deleted at the end); a short ack wait so a crashed worker's events come back soon.
-      cfg = { ...ta.ctx.cfg.stream, url: NATS_URL, name: `VIGIL_TEST_${randomBytes(5).toString('hex')}`, partitions: 16, ackWaitMs: 1500, maxAttempts: 3, retryBaseMs: 20 };
+      cfg = {
+        ...ta.ctx.cfg.stream,
+        url: NATS_URL,
+        name: `VIGIL_TEST_${randomBytes(5).toString('hex')}`,
+        partitions: 16,
+        ackWaitMs: 1500,
+        maxAttempts: 3,
+        retryBaseMs: 20,
+      };
       publisherStream = await EventStream.open(cfg);
     },
     async close() {
@@ -129,7 +171,9 @@ function jetStream(): Transport {
       const base = streamEventHandlers(ta.ctx.cfg);
       const handlers = { apply: base.apply, analyze: wrapAnalyze(base.analyze, o.poison) };
       const streams = await Promise.all(Array.from({ length: o.workers }, () => EventStream.open(cfg)));
-      const workers = streams.map((stream, i) => new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: `js-${i}` }));
+      const workers = streams.map(
+        (stream, i) => new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: `js-${i}` }),
+      );
       try {
         await Promise.all(workers.map((w) => w.start()));
         const deadline = Date.now() + 90_000;
@@ -151,7 +195,14 @@ function jetStream(): Transport {
       await publish(ta);
       // A separate connection takes the first event of a few partitions, commits the first one's effects, and is gone.
       const dying = await EventStream.open(cfg);
-      const evs = await ta.ctx.db.kysely.selectFrom('events').selectAll().where(({ not, exists, selectFrom }) => not(exists(selectFrom('event_analyses').select('id').whereRef('event_analyses.event_id', '=', 'events.id')))).orderBy('id').execute();
+      const evs = await ta.ctx.db.kysely
+        .selectFrom('events')
+        .selectAll()
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('event_analyses').select('id').whereRef('event_analyses.event_id', '=', 'events.id'))),
+        )
+        .orderBy('id')
+        .execute();
       const parts = [...new Set(evs.map((e) => partitionOf(e.platform, e.subject_type, e.subject_id, cfg.partitions)))].slice(0, 4);
       let held = 0;
       const h = streamEventHandlers(ta.ctx.cfg);
@@ -161,7 +212,21 @@ function jetStream(): Transport {
         if (!m) continue;
         if (held++ === 0) {
           const { eventId } = JSON.parse(m.string()) as { eventId: number };
-          const job = { id: m.seq, kind: 'event.analyze', payload: m.string(), status: 'running' as const, attempts: 1, max_attempts: 3, run_at: '', locked_until: null, locked_by: 'crashed', last_error: null, created_at: '', finished_at: null, partition: p };
+          const job = {
+            id: m.seq,
+            kind: 'event.analyze',
+            payload: m.string(),
+            status: 'running' as const,
+            attempts: 1,
+            max_attempts: 3,
+            run_at: '',
+            locked_until: null,
+            locked_by: 'crashed',
+            last_error: null,
+            created_at: '',
+            finished_at: null,
+            partition: p,
+          };
           await ta.ctx.db.kysely.transaction().execute(async (trx) => {
             await h.apply({ eventId }, { trx, job, clock: ta.clock });
             await h.analyze({ eventId }, { trx, job, clock: ta.clock });
@@ -175,7 +240,11 @@ function jetStream(): Transport {
     async deliverAgain(ta, id) {
       const ev = await ta.ctx.db.kysely.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       // A different message id: past JetStream's duplicate window, only the workers' idempotence stands in the way.
-      await publisherStream.publish(id, partitionOf(ev.platform, ev.subject_type, ev.subject_id, cfg.partitions), `again-${randomBytes(6).toString('hex')}`);
+      await publisherStream.publish(
+        id,
+        partitionOf(ev.platform, ev.subject_type, ev.subject_id, cfg.partitions),
+        `again-${randomBytes(6).toString('hex')}`,
+      );
     },
   };
 }
@@ -197,7 +266,9 @@ for (const transport of [dbQueue, jetStream()]) {
         await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(300, 12, 'order')), ta.clock);
         const { workers } = await transport.run(ta, { workers: 3 });
         assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'order-'), { events: 300, lost: 0, duplicates: 0, outOfOrder: 0 });
-        const by = new Set((await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map((w) => w.worker));
+        const by = new Set(
+          (await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map((w) => w.worker),
+        );
         assert.ok(workers.filter((w) => by.has(w)).length >= 2, `several workers analysed events (${[...by]})`);
       });
 
@@ -213,14 +284,28 @@ for (const transport of [dbQueue, jetStream()]) {
       });
 
       it('does not repeat the effects of an event delivered again after it was analysed', async () => {
-        await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'again-0', type: 'account.created', occurred_at: '2026-11-20T10:00:00Z', account: { id: 'again-u', username: 'cp_links_dm', display_name: 'Again', bio: 'trade links' } }]), ta.clock);
+        await ingestEvents(
+          ta.ctx.db.kysely,
+          'default',
+          validateEvents([
+            {
+              id: 'again-0',
+              type: 'account.created',
+              occurred_at: '2026-11-20T10:00:00Z',
+              account: { id: 'again-u', username: 'cp_links_dm', display_name: 'Again', bio: 'trade links' },
+            },
+          ]),
+          ta.clock,
+        );
         await transport.run(ta, { workers: 1 });
         const id = await eventId(ta, 'again-0');
         const count = async () => ({
           analyses: (await ta.ctx.db.kysely.selectFrom('event_analyses').select('id').where('event_id', '=', id).execute()).length,
           signals: (await ta.ctx.db.kysely.selectFrom('signals').select('id').where('event_id', '=', id).execute()).length,
           verdicts: (await ta.ctx.db.kysely.selectFrom('verdicts').select('id').where('event_id', '=', id).execute()).length,
-          applied: (await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', '=', 'again-u').executeTakeFirstOrThrow()).event_count,
+          applied: (
+            await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', '=', 'again-u').executeTakeFirstOrThrow()
+          ).event_count,
         });
         const first = await count();
         assert.equal(first.analyses, 1);
@@ -230,24 +315,44 @@ for (const transport of [dbQueue, jetStream()]) {
         assert.deepEqual(await count(), first);
       });
 
-      it('parks a poison event as a dead letter with its reason, then runs its subject\'s later events in order', async () => {
+      it("parks a poison event as a dead letter with its reason, then runs its subject's later events in order", async () => {
         await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(6, 1, 'poison')), ta.clock);
         const poisonId = await eventId(ta, 'poison-2');
         await transport.run(ta, { workers: 2, poison: (id) => id === poisonId });
-        const dead = (await ta.ctx.db.kysely.selectFrom('jobs').select(['payload', 'last_error', 'attempts']).where('status', '=', 'dead').execute())
-          .filter((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId);
+        const dead = (
+          await ta.ctx.db.kysely.selectFrom('jobs').select(['payload', 'last_error', 'attempts']).where('status', '=', 'dead').execute()
+        ).filter((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId);
         assert.equal(dead.length, 1, 'one dead letter for the poison event');
         assert.match(dead[0]!.last_error!, /malformed for the analysers/);
         assert.ok(dead[0]!.attempts > 1, 'retried before it was parked');
-        const analysed = await ta.ctx.db.kysely.selectFrom('event_analyses').innerJoin('events', 'events.id', 'event_analyses.event_id').select(['events.external_id']).where('events.external_id', 'like', 'poison-%').orderBy('event_analyses.id').execute();
-        assert.deepEqual(analysed.map((a) => a.external_id), ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5']);
+        const analysed = await ta.ctx.db.kysely
+          .selectFrom('event_analyses')
+          .innerJoin('events', 'events.id', 'event_analyses.event_id')
+          .select(['events.external_id'])
+          .where('events.external_id', 'like', 'poison-%')
+          .orderBy('event_analyses.id')
+          .execute();
+        assert.deepEqual(
+          analysed.map((a) => a.external_id),
+          ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5'],
+        );
         // Retried once what made it fail is gone (POST /v1/jobs/:id/retry): analysed once, after the others.
-        const deadId = (await ta.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('status', '=', 'dead').execute())
-          .find((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId)!.id;
+        const deadId = (await ta.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('status', '=', 'dead').execute()).find(
+          (d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId,
+        )!.id;
         assert.ok(await retryDeadJob(ta.ctx.db.kysely, Number(deadId), ta.clock));
         await transport.run(ta, { workers: 1 });
-        const after = await ta.ctx.db.kysely.selectFrom('event_analyses').innerJoin('events', 'events.id', 'event_analyses.event_id').select(['events.external_id']).where('events.external_id', 'like', 'poison-%').orderBy('event_analyses.id').execute();
-        assert.deepEqual(after.map((a) => a.external_id), ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5', 'poison-2']);
+        const after = await ta.ctx.db.kysely
+          .selectFrom('event_analyses')
+          .innerJoin('events', 'events.id', 'event_analyses.event_id')
+          .select(['events.external_id'])
+          .where('events.external_id', 'like', 'poison-%')
+          .orderBy('event_analyses.id')
+          .execute();
+        assert.deepEqual(
+          after.map((a) => a.external_id),
+          ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5', 'poison-2'],
+        );
       });
     });
   }

@@ -19,7 +19,13 @@ describe('stream configuration', () => {
   });
 
   it('refuses a URL that is not nats:// and a name JetStream cannot take, naming the source', () => {
-    assert.throws(() => withStreamUrl(loadConfig({ env: {} }), 'http://127.0.0.1:4222'), (e: Error) => e instanceof ConfigError && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message));
-    assert.throws(() => loadConfig({ env: { VIGIL_STREAM_NAME: 'a.b' } }), (e: Error) => e instanceof ConfigError && /stream\.name.*VIGIL_STREAM_NAME/.test(e.message));
+    assert.throws(
+      () => withStreamUrl(loadConfig({ env: {} }), 'http://127.0.0.1:4222'),
+      (e: Error) => e instanceof ConfigError && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ env: { VIGIL_STREAM_NAME: 'a.b' } }),
+      (e: Error) => e instanceof ConfigError && /stream\.name.*VIGIL_STREAM_NAME/.test(e.message),
+    );
   });
 });

@@ -23,8 +23,19 @@ const BATCH = 100;
 function batch(b: number) {
   return Array.from({ length: BATCH }, (_, k) => {
     const i = b * BATCH + k;
-    if (i % 5 === 0) return { id: `s-${i}`, type: i < 500 ? 'group.created' : 'group.updated', occurred_at: '2026-11-20T10:00:00Z', group: { id: `grp-${i % 100}`, name: `group ${i}` } };
-    return { id: `s-${i}`, type: i < 500 ? 'account.created' : 'account.updated', occurred_at: '2026-11-20T10:00:00Z', account: { id: `acc-${i % 400}`, display_name: `name ${i}` } };
+    if (i % 5 === 0)
+      return {
+        id: `s-${i}`,
+        type: i < 500 ? 'group.created' : 'group.updated',
+        occurred_at: '2026-11-20T10:00:00Z',
+        group: { id: `grp-${i % 100}`, name: `group ${i}` },
+      };
+    return {
+      id: `s-${i}`,
+      type: i < 500 ? 'account.created' : 'account.updated',
+      occurred_at: '2026-11-20T10:00:00Z',
+      account: { id: `acc-${i % 400}`, display_name: `name ${i}` },
+    };
   });
 }
 
@@ -37,18 +48,29 @@ describe('vigil serve --stream + two vigil worker --stream processes on PostgreS
     writeFileSync(config, JSON.stringify({ stream: { ackWaitMs: 5000 } }));
     const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name });
     try {
-      const key = (await createApiKey(t.db.kysely, { name: 'scale', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'test' }, new TestClock())).key;
+      const key = (
+        await createApiKey(
+          t.db.kysely,
+          { name: 'scale', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'test' },
+          new TestClock(),
+        )
+      ).key;
       const env = { ...t.env, VIGIL_STREAM: NATS_URL, VIGIL_STREAM_NAME: name, VIGIL_CONFIG: config };
       const server = await startServerProcess({ ...env, VIGIL_WORKERS: '1' }, await freePort());
       const ready = await (await fetch(`${server.url}/readyz`)).json();
       assert.deepEqual(ready, { status: 'ready', database: 'postgres', stream: 'ok' });
       const ports = [await freePort(), await freePort()];
       const workers = [await startWorkerProcess(env, ports[0]!), await startWorkerProcess(env, ports[1]!)];
-      const analysed = async () => Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT event_id) AS n FROM event_analyses`.execute(t.db.kysely)).rows[0]!.n);
+      const analysed = async () =>
+        Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT event_id) AS n FROM event_analyses`.execute(t.db.kysely)).rows[0]!.n);
 
       let killedAt = -1;
       for (let b = 0; b < TOTAL / BATCH; b++) {
-        const r = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: batch(b) }) });
+        const r = await fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ events: batch(b) }),
+        });
         assert.equal(r.status, 200, await r.text());
         // Killed with work in hand: once a third is posted and the workers have analysed some events.
         if (killedAt < 0 && b >= TOTAL / BATCH / 3 && (await analysed()) > 0) {
@@ -65,7 +87,7 @@ describe('vigil serve --stream + two vigil worker --stream processes on PostgreS
       assert.match(metrics, /^vigil_stream_ack_pending\{partition="63"\} \d+$/m);
 
       // Until all are analysed, or nothing moved for two minutes (a stall; what is left counts as lost below).
-      for (let last = -1, since = Date.now(); ; ) {
+      for (let last = -1, since = Date.now(); ;) {
         const n = await analysed();
         if (n >= TOTAL || Date.now() - since > 120_000) break;
         if (n !== last) [last, since] = [n, Date.now()];
@@ -82,7 +104,10 @@ describe('vigil serve --stream + two vigil worker --stream processes on PostgreS
       // Every event was published once and consumed: the partitions are empty.
       const lag = await admin.lag();
       assert.equal(lag.length, 64);
-      assert.deepEqual(lag.filter((l) => l.pending || l.ackPending), []);
+      assert.deepEqual(
+        lag.filter((l) => l.pending || l.ackPending),
+        [],
+      );
       // Both worker processes analysed events.
       const by = await t.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute();
       assert.ok(new Set(by.map((w) => w.worker.split(':')[1])).size >= 2, `analyses by several processes: ${by.map((w) => w.worker)}`);

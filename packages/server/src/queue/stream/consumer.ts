@@ -123,7 +123,11 @@ export class StreamWorker {
       return parked(`malformed stream message: ${(e as Error).message}`, 1, { raw: msg.string().slice(0, 1000) });
     }
     if (msg.info.deliveryCount > cfg.maxDeliver) {
-      return parked(`delivered ${msg.info.deliveryCount} times without being acknowledged (a worker stopped on it each time)`, msg.info.deliveryCount, { eventId });
+      return parked(
+        `delivered ${msg.info.deliveryCount} times without being acknowledged (a worker stopped on it each time)`,
+        msg.info.deliveryCount,
+        { eventId },
+      );
     }
     const item = this.item(msg, p, eventId);
     let err = await new Promise<unknown>((resolve) => {
@@ -134,7 +138,8 @@ export class StreamWorker {
       this.o.log.warn({ err, eventId, partition: p, attempt }, 'stream event failed');
       if (attempt >= cfg.maxAttempts) {
         // A database that does not answer is not the event's fault: it stays held (kept alive) until the database is back.
-        if (await this.databaseAnswers()) return parked(err instanceof Error ? `${err.name}: ${err.message}` : String(err), attempt, { eventId });
+        if (await this.databaseAnswers())
+          return parked(err instanceof Error ? `${err.name}: ${err.message}` : String(err), attempt, { eventId });
         attempt = cfg.maxAttempts - 1;
       }
       await this.sleep(backoffMs(attempt, cfg.retryBaseMs, 60_000));
@@ -151,7 +156,14 @@ export class StreamWorker {
   /** Dead letter first, then acknowledge: if the process dies in between, the event is only parked again. */
   private async park(msg: JsMsg, p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
     const { db, clock, workerId, stream } = this.o;
-    await deadLetter(db.kysely, { payload, reason, attempts, partition: stream.cfg.partitions === DEFAULT_PARTITIONS ? p : null, clock, worker: workerId });
+    await deadLetter(db.kysely, {
+      payload,
+      reason,
+      attempts,
+      partition: stream.cfg.partitions === DEFAULT_PARTITIONS ? p : null,
+      clock,
+      worker: workerId,
+    });
     this.o.log.error({ partition: p, payload, reason }, 'stream event parked as a dead letter');
     msg.ack(); // settled for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
     this.deadLettered++;
@@ -169,9 +181,19 @@ export class StreamWorker {
   private item(msg: JsMsg, partition: number, eventId: number): Item {
     const now = this.o.clock.now().toISOString();
     const job: Job = {
-      id: msg.seq, kind: 'event.analyze', payload: JSON.stringify({ eventId }), status: 'running', attempts: msg.info.deliveryCount,
-      max_attempts: this.o.stream.cfg.maxAttempts, run_at: now, locked_until: null, locked_by: this.o.workerId, last_error: null,
-      created_at: now, finished_at: null, partition,
+      id: msg.seq,
+      kind: 'event.analyze',
+      payload: JSON.stringify({ eventId }),
+      status: 'running',
+      attempts: msg.info.deliveryCount,
+      max_attempts: this.o.stream.cfg.maxAttempts,
+      run_at: now,
+      locked_until: null,
+      locked_by: this.o.workerId,
+      last_error: null,
+      created_at: now,
+      finished_at: null,
+      partition,
     };
     return { msg, partition, eventId, job };
   }
@@ -256,7 +278,10 @@ export class StreamWorker {
     const errors: unknown[] = items.map(() => undefined);
     const { prepare, prepareBatch } = handlers.analyze;
     if (prepareBatch) {
-      const res = await prepareBatch(items.map((it) => ({ payload: { eventId: it.eventId }, job: it.job })), { db: db.kysely, clock }).catch((e) => items.map(() => ({ error: e })));
+      const res = await prepareBatch(
+        items.map((it) => ({ payload: { eventId: it.eventId }, job: it.job })),
+        { db: db.kysely, clock },
+      ).catch((e) => items.map(() => ({ error: e })));
       res.forEach((r, i) => ('error' in r ? (errors[i] = r.error ?? new Error('prepare failed')) : (items[i]!.prepared = r.value)));
     } else if (prepare) {
       for (const [i, it] of items.entries()) {
@@ -276,12 +301,25 @@ export class StreamWorker {
     return db.kysely.transaction().execute(async (trx) => {
       // Normally one worker holds a partition; while a redelivery overlaps a slow first delivery, this lock makes the
       // second wait and then find the event done (PostgreSQL; SQLite has one writer).
-      if (db.dialect === 'postgres') await lockPartitions(trx, items.map((i) => i.partition));
+      if (db.dialect === 'postgres')
+        await lockPartitions(
+          trx,
+          items.map((i) => i.partition),
+        );
       for (const it of items) await handlers.apply({ eventId: it.eventId }, { trx, job: { ...it.job, kind: 'event.apply' }, clock });
       const analyze = handlers.analyze;
       if (analyze.batch) {
-        const outcomes = await analyze.batch(items.map((it) => ({ job: it.job, payload: { eventId: it.eventId }, prepared: it.prepared })), { trx, clock, workerId });
-        return outcomes.map((o) => (o.status === 'done' ? undefined : o.status === 'failed' ? (o.error ?? new Error('analysis failed')) : new Error('not run: an earlier event of its partition failed')));
+        const outcomes = await analyze.batch(
+          items.map((it) => ({ job: it.job, payload: { eventId: it.eventId }, prepared: it.prepared })),
+          { trx, clock, workerId },
+        );
+        return outcomes.map((o) =>
+          o.status === 'done'
+            ? undefined
+            : o.status === 'failed'
+              ? (o.error ?? new Error('analysis failed'))
+              : new Error('not run: an earlier event of its partition failed'),
+        );
       }
       for (const it of items) await analyze({ eventId: it.eventId }, { trx, job: it.job, clock, prepared: it.prepared });
       return items.map(() => undefined);

@@ -14,8 +14,18 @@ export async function deadLetter(
   const r = await db
     .insertInto('jobs')
     .values({
-      kind: 'event.apply', payload: toJson(o.payload), status: 'dead', attempts: o.attempts, max_attempts: o.attempts, run_at: now,
-      created_at: now, finished_at: now, locked_by: o.worker, locked_until: null, last_error: o.reason.slice(0, 2000), partition: o.partition,
+      kind: 'event.apply',
+      payload: toJson(o.payload),
+      status: 'dead',
+      attempts: o.attempts,
+      max_attempts: o.attempts,
+      run_at: now,
+      created_at: now,
+      finished_at: now,
+      locked_by: o.worker,
+      locked_until: null,
+      last_error: o.reason.slice(0, 2000),
+      partition: o.partition,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

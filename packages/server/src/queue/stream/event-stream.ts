@@ -4,8 +4,17 @@
 // Retention is work-queue: an acknowledged event leaves the stream (the database keeps the record of truth).
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstream, jetstreamManager,
-  type ConsumerConfig, type JetStreamClient, type JetStreamManager,
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JetStreamClient,
+  type JetStreamManager,
 } from '@nats-io/jetstream';
 import type { Config } from '../../config.ts';
 
@@ -63,7 +72,8 @@ export class EventStream {
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
       const info = await this.jsm.streams.info(name);
-      if (info.config.duplicate_window !== want.duplicate_window) await this.jsm.streams.update(name, { duplicate_window: want.duplicate_window });
+      if (info.config.duplicate_window !== want.duplicate_window)
+        await this.jsm.streams.update(name, { duplicate_window: want.duplicate_window });
     }
     await Promise.all(Array.from({ length: partitions }, (_, p) => this.ensureConsumer(p)));
   }
@@ -117,5 +127,7 @@ export class EventStream {
 }
 
 function isAlreadyExists(e: unknown): boolean {
-  return e instanceof JetStreamApiError ? /already (in use|exists)/i.test(e.message) || e.code === 10058 || e.code === 10148 : /already (in use|exists)/i.test(String(e));
+  return e instanceof JetStreamApiError
+    ? /already (in use|exists)/i.test(e.message) || e.code === 10058 || e.code === 10148
+    : /already (in use|exists)/i.test(String(e));
 }

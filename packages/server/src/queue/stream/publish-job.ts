@@ -43,11 +43,17 @@ export function publishEventHandler(stream: EventStream): JobHandler {
 
 /** The stream partition of each job's event: the job's own partition when the stream has the queue's 64, else hashed anew. */
 async function partitionsOf(trx: Kysely<Database>, stream: EventStream, items: { job: Job; eventId: number }[]): Promise<number[]> {
-  if (stream.cfg.partitions === DEFAULT_PARTITIONS && items.every((i) => i.job.partition != null)) return items.map((i) => i.job.partition!);
+  if (stream.cfg.partitions === DEFAULT_PARTITIONS && items.every((i) => i.job.partition != null))
+    return items.map((i) => i.job.partition!);
   const rows = new Map<number, { platform: string; subject_type: string; subject_id: string }>();
   const ids = items.map((i) => i.eventId).filter(Number.isSafeInteger);
   for (let k = 0; k < ids.length; k += 500) {
-    for (const r of await trx.selectFrom('events').select(['id', 'platform', 'subject_type', 'subject_id']).where('id', 'in', ids.slice(k, k + 500)).execute()) rows.set(Number(r.id), r);
+    for (const r of await trx
+      .selectFrom('events')
+      .select(['id', 'platform', 'subject_type', 'subject_id'])
+      .where('id', 'in', ids.slice(k, k + 500))
+      .execute())
+      rows.set(Number(r.id), r);
   }
   return items.map((i) => {
     const row = rows.get(i.eventId);
