@@ -5,7 +5,8 @@ import { exactHashes } from './file-hash.ts';
 import { MIN_HASHABLE_DIM, PdqHasher, type PdqDihedralResult, type PdqResult } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
 import { ImageDecodeError } from './errors.ts';
-import { gridTo64, robustViews } from './core/views.ts';
+import { gridHash, gridTo64, robustViews } from './core/views.ts';
+import { qualityOf64 } from './core/quality.ts';
 
 export interface HashImageOptions extends DecodeOptions {
   /** Also return the 7 DCT-domain dihedral variants. */
@@ -88,10 +89,11 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     out.views = [];
     const only = opts.robust ? {} : { only: 'reoriented' as const };
     for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width, only)) {
-      const h = hasher.hash(v.grid, 64, 64);
-      if (h.quality < VIEW_MIN_QUALITY) continue;
-      const mask = v.alternatives ? agreement(h.hash, v.alternatives.map((g) => hasher.hash(g, 64, 64).hash)) : undefined;
-      out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq: h.hash, quality: h.quality, ...(mask ? { mask } : {}) });
+      const quality = qualityOf64(v.grid);
+      if (quality < VIEW_MIN_QUALITY) continue;
+      const pdq = gridHash(v.grid);
+      const mask = v.alternatives ? agreement(pdq, v.alternatives.map(gridHash)) : undefined;
+      out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq, quality, ...(mask ? { mask } : {}) });
     }
   }
   return out;

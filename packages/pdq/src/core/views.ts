@@ -1,4 +1,6 @@
 import type { DihedralName } from './dihedral.ts';
+import { DCT_16x64 } from './dct.ts';
+import { hexFromWords, wordsFromCoefficients } from './hash256.ts';
 
 // Normalised views of a query image for robust matching. Each view is derived luminance that is
 // then hashed with ordinary PDQ, so it is compared with any PDQ list as it is: the listed side
@@ -449,4 +451,32 @@ export function orient(img: LumaImage, op: PixelOp): LumaImage {
     }
   }
   return { luma: out, width: W, height: H };
+}
+
+const D64 = Float64Array.from(DCT_16x64);
+const dctRows = new Float64Array(1024);
+const dctOut = new Float32Array(256);
+
+/**
+ * The PDQ hash of a 64×64 grid (what `PdqHasher.hash(grid, 64, 64)` gives: at 64×64 the reference's
+ * filter is the identity), with the DCT summed in float64 in cache order: a fifth of the time. Not
+ * reference-exact (a coefficient at the median can fall the other way); views are not either.
+ */
+export function gridHash(grid: Float32Array): string {
+  const t = dctRows.fill(0);
+  for (let i = 0; i < 16; i++) {
+    for (let k = 0; k < 64; k++) {
+      const d = D64[i * 64 + k]!, ro = k * 64, to = i * 64;
+      for (let j = 0; j < 64; j++) t[to + j]! += d * grid[ro + j]!;
+    }
+  }
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 16; j++) {
+      let s = 0;
+      const to = i * 64, dj = j * 64;
+      for (let k = 0; k < 64; k++) s += t[to + k]! * D64[dj + k]!;
+      dctOut[i * 16 + j] = s;
+    }
+  }
+  return hexFromWords(wordsFromCoefficients(dctOut));
 }
