@@ -53,7 +53,9 @@ export async function startWorkerService(cfg: Config, o: WorkerServiceOptions = 
       workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log, stream), clock, log, workerId: `${hostname()}:${process.pid}:w${i}`, leaseMs: cfg.jobLeaseMs }));
     }
     const streamWorker = stream
-      ? new StreamWorker({ db, stream, handlers: streamEventHandlers(cfg, bankIndex), clock, log, workerId: `${hostname()}:${process.pid}:stream` })
+      ? new StreamWorker({
+          db, stream, handlers: streamEventHandlers(cfg, bankIndex), clock, log, workerId: `${hostname()}:${process.pid}:stream`,
+        })
       : undefined;
     let server: Server | undefined;
     let metricsUrl: string | undefined;
@@ -68,7 +70,8 @@ export async function startWorkerService(cfg: Config, o: WorkerServiceOptions = 
     }
     workers.forEach((w) => w.start());
     await streamWorker?.start();
-    log.info({ workers: workers.length, stream: stream ? `${stream.url} ${stream.cfg.name}` : undefined, metricsUrl }, 'vigil worker started');
+    const streamName = stream ? `${stream.url} ${stream.cfg.name}` : undefined;
+    log.info({ workers: workers.length, stream: streamName, metricsUrl }, 'vigil worker started');
     return {
       db,
       metricsUrl,
