@@ -16,20 +16,20 @@ function hashArg(a: string, sha256: boolean) {
   return null;
 }
 
-const brief = (m: BankMatch) => ({
+const brief = (m: BankMatch & { frame?: number }) => ({
   bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, external_id: m.externalId, tags: m.tags, confirmed: m.confirmed,
-  ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}),
+  ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}), ...(m.frame === undefined ? {} : { frame: m.frame }),
 });
 
 export function matchCommand(program: Command) {
   withServiceOptions(
     program
       .command('match')
-      .description('match files (hashed locally, in all 8 orientations) or hashes against the banks; one JSON line per input')
+      .description('match files (hashed locally, in all 8 orientations; video frames too) or hashes against the banks; one JSON line per input')
       .argument('<inputs...>', 'files, folders, PDQ hashes (64 hex) or MD5 hashes (32 hex)')
       .option('--max-distance <n>', 'PDQ Hamming distance threshold (default: the configured one, 31)')
       .option('--sha256', 'treat 64-hex arguments as SHA-256 instead of PDQ')
-      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops, small derotations (each within a stricter distance; see bench/RESULTS.md)'),
+      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops and uncrops (on the bits a crop leaves known), small derotations; see bench/RESULTS.md'),
   ).action(async (inputs: string[], opts) => {
     const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
     const d = opts.maxDistance === undefined ? cfg.matching.pdqThreshold : Number(opts.maxDistance);

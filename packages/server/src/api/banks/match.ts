@@ -24,7 +24,9 @@ const route: RouteModule = (app, ctx) => {
       description:
         'JSON `{"pdq"?, "md5"?, "sha256"?, "max_distance"?}`, or multipart/form-data with one image or video (`?max_distance=` in the query). ' +
         'Allow-bank hits suppress block-bank hits (they are listed under `suppressed_by_allowlist`). Videos are matched frame by frame (vPDQ) and by their MD5/SHA-256. ' +
-        'An uploaded image is also looked up by its 7 rotated/mirrored PDQ variants and, unless `media.robust` is off or `?robust=false`, by its robust views (bars trimmed, crops, small derotations, each within a stricter distance); a PDQ match says which `transform` and `view` matched.',
+        'An uploaded image is also looked up by its 7 rotated/mirrored PDQ variants and, unless `media.robust` is off or `?robust=false`, by its robust views (bars trimmed, crops, small derotations, ' +
+        'and uncrop views compared on the bits a crop leaves known, their distance scaled to 256 bits); a PDQ match says which `transform` and `view` matched. ' +
+        "A video's frames are looked up in all 8 orientations too; its matches say which `frame`.",
       querystring: z.object({ max_distance: z.coerce.number().int().min(0).max(256).optional(), robust: z.enum(['true', 'false']).optional() }),
       response: {
         200: z.object({ matches: z.array(matchSchema), suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })), hashes: mediaHashesSchema.optional() }),
