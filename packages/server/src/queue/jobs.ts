@@ -41,9 +41,14 @@ export async function enqueue(trx: Kysely<Database>, jobs: EnqueueInput[], clock
   }
 }
 
+/** Half the default 64 partitions: two workers under a backlog each hold half of them. */
+export const DEFAULT_CLAIM_PARTITIONS = 32;
+
 export interface ClaimOptions {
   workerId: string;
   limit: number;
+  /** Most partitions one claim takes (default DEFAULT_CLAIM_PARTITIONS). */
+  maxPartitions?: number;
   leaseMs: number;
   clock: Clock;
 }
@@ -57,13 +62,18 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: C
   const now = o.clock.now();
   // Busy partitions (a job running) and, per partition, the first job waiting for a retry are computed once, not
   // per candidate: checked per row, the claim cost grew with the square of a partition's backlog.
+  // A claim takes at most `maxPartitions` partitions (those whose first due job is oldest), so a worker taking a large
+  // batch leaves the other partitions to other workers instead of holding every partition at once.
   const due = sql`
       WITH busy AS (SELECT DISTINCT partition FROM jobs WHERE status = 'running' AND partition IS NOT NULL),
-        retry AS (SELECT partition, MIN(id) AS first FROM jobs WHERE status = 'pending' AND run_at > ${iso(now)} AND partition IS NOT NULL GROUP BY partition)
-      SELECT j.id FROM jobs j ${dialect === 'sqlite' ? sql`INDEXED BY jobs_pending` : sql``} LEFT JOIN retry w ON w.partition = j.partition
-      WHERE j.status = 'pending' AND j.run_at <= ${iso(now)}
-        AND (j.partition IS NULL OR (j.partition NOT IN (SELECT partition FROM busy) AND (w.first IS NULL OR j.id < w.first)))
-      ORDER BY j.id LIMIT ${o.limit}`;
+        retry AS (SELECT partition, MIN(id) AS first FROM jobs WHERE status = 'pending' AND run_at > ${iso(now)} AND partition IS NOT NULL GROUP BY partition),
+        cand AS (
+          SELECT j.id, j.partition FROM jobs j ${dialect === 'sqlite' ? sql`INDEXED BY jobs_pending` : sql``} LEFT JOIN retry w ON w.partition = j.partition
+          WHERE j.status = 'pending' AND j.run_at <= ${iso(now)}
+            AND (j.partition IS NULL OR (j.partition NOT IN (SELECT partition FROM busy) AND (w.first IS NULL OR j.id < w.first)))
+          ORDER BY j.id LIMIT ${o.limit * 4}),
+        parts AS (SELECT partition FROM cand WHERE partition IS NOT NULL GROUP BY partition ORDER BY MIN(id) LIMIT ${o.maxPartitions ?? DEFAULT_CLAIM_PARTITIONS})
+      SELECT id FROM cand WHERE partition IS NULL OR partition IN (SELECT partition FROM parts) ORDER BY id LIMIT ${o.limit}`;
   // SQLite: jobs_pending walks pending jobs in id order and stops at the limit (the planner preferred reading every
   // due job through another index and sorting them).
   // PostgreSQL: the ids as an array computed first, then fetched by primary key (with IN (…) it planned a hash join
