@@ -217,22 +217,20 @@ for (const dialect of DIALECTS)
         ? Number(open.id)
         : Number(
             (
-              await db
-                .transaction()
-                .execute((trx) =>
-                  attachToCase(
-                    trx,
-                    {
-                      platform: 'default',
-                      subjectType: 'group',
-                      subjectId: 'grp-trade',
-                      queue: 'groups',
-                      priority: 90,
-                      reason: 'group photo matches a listed hash',
-                    },
-                    ta.clock,
-                  ),
-                )
+              await db.transaction().execute((trx) =>
+                attachToCase(
+                  trx,
+                  {
+                    platform: 'default',
+                    subjectType: 'group',
+                    subjectId: 'grp-trade',
+                    queue: 'groups',
+                    priority: 90,
+                    reason: 'group photo matches a listed hash',
+                  },
+                  ta.clock,
+                ),
+              )
             ).caseId,
           );
       const reviewer = await staffSession(ta, 'reviewer');
@@ -425,6 +423,44 @@ for (const dialect of DIALECTS)
       },
     );
 
+    it('a draft that does not validate cannot be sent: problems at their fields, fixed by keyboard', { timeout: 60_000 }, async () => {
+      const { page } = await lena();
+      const row = await ta.ctx.db.kysely
+        .selectFrom('ncmec_reports')
+        .select(['id', 'draft'])
+        .where('status', '=', 'draft')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      const good = JSON.parse(row.draft);
+      // A draft stored before validation: a reported person's IP time is not a date-time.
+      const users = [{ ...good.report.reportedUsers[0], ipCaptureEvents: [{ ipAddress: '198.51.100.7', dateTime: 'yesterday' }] }];
+      await ta.ctx.db.kysely
+        .updateTable('ncmec_reports')
+        .set({ draft: JSON.stringify({ ...good, report: { ...good.report, reportedUsers: users } }) })
+        .where('id', '=', id)
+        .execute();
+      await page.goto(`${base}/console/legal/reports/${id}`);
+      await page.getByText('1 schema problem').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), true);
+      const field = page.locator('input[name=ip-time-0-0]');
+      assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      assert.equal(
+        await fromPage(page, 'POST', `/v1/legal/reports/${id}/send`, { draft_sha256: 'f'.repeat(64) }),
+        409,
+        'the server refuses too',
+      );
+      await axe(page, 'invalid draft');
+      // Fixed with the keyboard alone: type into the field, Tab to the section's save button, Enter.
+      await field.focus();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('2026-11-02T10:00:00Z');
+      while (!(await page.evaluate(() => document.activeElement?.textContent === 'Save reported people'))) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText("Validates against NCMEC's schema.").waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), false);
+    });
+
     it('retracts a draft only with a reason', { timeout: 60_000 }, async () => {
       const { page } = await lena();
       const id = Number(
@@ -438,6 +474,10 @@ for (const dialect of DIALECTS)
         ).id,
       );
       await page.goto(`${base}/console/legal/reports/${id}`);
+      await page
+        .getByRole('button', { name: 'Retract' })
+        .waitFor({ timeout: 15_000 })
+        .catch(async () => assert.fail(`${page.url()}: ${await page.locator('body').innerText()}`));
       await page.getByRole('button', { name: 'Retract' }).click();
       const dialog = page.getByRole('dialog', { name: `Retract report ${id}?` });
       await dialog.getByRole('button', { name: 'Retract the report' }).click();
