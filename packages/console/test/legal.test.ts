@@ -63,6 +63,16 @@ for (const dialect of DIALECTS)
       await signIn(page, username, PW);
       return { ctx, page };
     }
+    /** Waits for `selector`; on a timeout says what the page showed instead (a loaded machine can be slow). */
+    async function seen(page: Page, selector: string) {
+      await page
+        .locator(selector)
+        .first()
+        .waitFor({ timeout: 60_000 })
+        .catch(async () =>
+          assert.fail(`${selector} not shown at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 500)}`),
+        );
+    }
     let legalPage: Page | null = null;
     /** Legal's one browser session, shared by the tests (signing in is deliberately slow: scrypt). */
     async function lena(): Promise<{ page: Page }> {
@@ -293,7 +303,7 @@ for (const dialect of DIALECTS)
       const phone = { page };
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${base}/console/legal/reports`);
-      await phone.page.locator('table.legal-reports tbody tr').first().waitFor();
+      await seen(phone.page, 'table.legal-reports tbody tr');
       assert.ok(
         await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
         'nothing wider than the phone (the table scrolls in its frame)',
@@ -416,7 +426,7 @@ for (const dialect of DIALECTS)
         const phone = { page };
         await page.setViewportSize({ width: 390, height: 844 });
         await phone.page.goto(`${base}/console/legal/reports/${groupReport}`);
-        await phone.page.locator('.filing').waitFor();
+        await seen(phone.page, '.filing');
         assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
         await shot(phone.page, 'legal-report-390', true);
         await page.setViewportSize({ width: 1440, height: 900 });
@@ -548,6 +558,19 @@ for (const dialect of DIALECTS)
         ['counsel withdrew the request'],
       );
 
+      // Opening one item asks for a purpose; the view is audited with it.
+      await page
+        .locator('table.vault-items tbody tr')
+        .first()
+        .getByRole('button', { name: /^Open item/ })
+        .click();
+      const opening = page.getByRole('dialog', { name: /^Open item \d+$/ });
+      await opening.locator('textarea[name=purpose]').fill('checking the preserved copy for counsel');
+      const viewed = page.waitForEvent('download');
+      await opening.getByRole('button', { name: 'Open (download)' }).click();
+      assert.match((await viewed).suggestedFilename(), /^vault-\d+-messages-\d+\.json$/);
+      assert.equal((await audit('vault.access')).at(-1)!.reason, 'checking the preserved copy for counsel');
+
       // An export: chosen items, a purpose, a ZIP; the server records every item's opening.
       const boxes = page.locator('table.vault-items tbody input[type=checkbox]');
       await boxes.nth(0).check();
@@ -564,7 +587,7 @@ for (const dialect of DIALECTS)
       const phone = { page };
       await page.setViewportSize({ width: 390, height: 844 });
       await phone.page.goto(`${base}/console/legal/vault`);
-      await phone.page.locator('table.vault-items tbody tr').first().waitFor();
+      await seen(phone.page, 'table.vault-items tbody tr');
       assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
       await shot(phone.page, 'legal-vault-390');
       await page.setViewportSize({ width: 1440, height: 900 });
@@ -629,7 +652,7 @@ for (const dialect of DIALECTS)
       const phone = { page };
       await page.setViewportSize({ width: 390, height: 844 });
       await phone.page.goto(`${base}/console/legal/requests`);
-      await phone.page.locator('table.le-requests tbody tr').first().waitFor();
+      await seen(phone.page, 'table.le-requests tbody tr');
       assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
       await shot(phone.page, 'legal-requests-390');
       await page.setViewportSize({ width: 1440, height: 900 });

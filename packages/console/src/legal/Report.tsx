@@ -244,7 +244,7 @@ function Filing({ r }: { r: ReportDetail }) {
         )}
       </p>
       {r.file_status.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Each file's upload">
           <table className="data file-status">
             <caption>Each file's upload</caption>
             <thead>

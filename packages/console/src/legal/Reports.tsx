@@ -57,7 +57,7 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
         }
       />
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="CyberTipline reports table">
           <table className="data legal-reports">
             <caption className="visually-hidden">CyberTipline reports, page {page + 1}</caption>
             <thead>

@@ -128,7 +128,7 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
         empty={loaded.data && !rows.length ? (q || status ? 'No request matches.' : 'No requests recorded.') : false}
       />
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Requests table">
           <table className="data le-requests">
             <caption className="visually-hidden">Law-enforcement requests, page {page + 1}</caption>
             <thead>
@@ -308,7 +308,7 @@ function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boole
           <EditForm r={r} can={can} onSaved={() => changed('The request is updated.')} />
           <h3>Productions</h3>
           {r.productions.length ? (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Productions table">
               <table className="data productions">
                 <caption className="visually-hidden">Productions for this request</caption>
                 <thead>

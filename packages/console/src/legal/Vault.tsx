@@ -126,7 +126,7 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
         empty={loaded.data && !items.length ? (subject ? `Nothing preserved about ${subject}.` : 'Nothing preserved.') : false}
       />
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Preserved items table">
           <table className="data vault-items">
             <caption className="visually-hidden">Preserved items, page {page + 1}</caption>
             <thead>
@@ -230,7 +230,7 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
         <h2 id="holds-h">Legal holds in force</h2>
         <Status loaded={holds} empty={holds.data && !holds.data.holds.length ? 'No legal hold is in force.' : false} />
         {!!holds.data?.holds.length && (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Legal holds table">
             <table className="data holds">
               <caption className="visually-hidden">Legal holds in force</caption>
               <thead>
