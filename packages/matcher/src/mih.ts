@@ -136,7 +136,7 @@ export class MihIndex implements HammingIndex {
 
   /**
    * Every entry within maxDistance of the query counted only on the bits set in `mask` (a query that
-   * knows some of its bits only: see @vigil/pdq's masked views). A linear scan of every tier.
+   * knows some of its bits only: see @vigil/pdq's masked views): probed where that is cheaper than a scan.
    */
   searchMasked(query: Hash256, mask: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
     checkDistance(maxDistance);
@@ -145,8 +145,8 @@ export class MihIndex implements HammingIndex {
     writeWords(mask, m);
     this.maintain();
     const ids: number[] = [], dists: number[] = [];
-    this.base.scanMasked(q, m, maxDistance, ids, dists);
-    this.delta.scanMasked(q, m, maxDistance, ids, dists);
+    this.base.searchMasked(q, m, maxDistance, ids, dists);
+    this.delta.searchMasked(q, m, maxDistance, ids, dists);
     const w = this.bufWords;
     for (let i = 0; i < this.bufN; i++) {
       const o = i * 8;

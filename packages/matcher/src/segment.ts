@@ -169,9 +169,73 @@ export class Segment {
   }
 
   /**
-   * Appends every live entry whose distance counted only on the bits set in `mask` is within d
-   * (a linear scan: the substring tables cannot be probed for bits the query does not know).
+   * Appends every live entry whose distance counted only on the bits set in `mask` is within d.
+   * Generalised pigeonhole: with per-substring radii r_j whose (r_j + 1) sum past d, some substring
+   * is within its r_j on its known bits. Each of the d + 1 units goes where it adds the fewest probes
+   * (a substring's unknown bits are enumerated, so substrings with many are skipped: r_j = -1).
+   * Scans instead when probing would cost more.
    */
+  searchMasked(q: Uint32Array, mask: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
+    const n = this.ids.length;
+    if (n === this.deadCount) return;
+    const { m, start, len } = this.chunking;
+    const known: number[][] = [], unknown = new Uint32Array(m), r = new Int32Array(m).fill(-1);
+    for (let j = 0; j < m; j++) {
+      const mk = extract(mask, 0, start[j]!, len[j]!), pos: number[] = [];
+      for (let b = 0; b < len[j]!; b++) if ((mk >>> b) & 1) pos.push(b);
+      known.push(pos);
+      unknown[j] = ~mk & ((2 ** len[j]!) - 1);
+    }
+    const keys = (j: number, rr: number) => (rr < 0 ? 0 : 2 ** (len[j]! - known[j]!.length) * binomialSum(known[j]!.length, rr));
+    let cost = 0;
+    for (let u = 0; u <= d; u++) {
+      let best = -1, bestCost = Infinity;
+      for (let j = 0; j < m; j++) {
+        if (r[j]! >= known[j]!.length) continue;
+        const c = (keys(j, r[j]! + 1) - keys(j, r[j]!)) * (1 + n / 2 ** len[j]!);
+        if (c < bestCost) (best = j), (bestCost = c);
+      }
+      if (best < 0 || (cost += bestCost) * RANDOM_VS_SCAN >= n) return this.scanMasked(q, mask, d, outIds, outDist);
+      r[best]!++;
+    }
+    const w = this.words;
+    const seen = new Set<number>();
+    for (let j = 0; j < m; j++) {
+      if (r[j]! < 0) continue;
+      const t = this.tables[j]!, base = t.base, loc = t.loc, wide = t.wide, post = t.postings, width = t.width;
+      const unk = unknown[j]!, key = extract(q, 0, start[j]!, len[j]!) & ~unk;
+      // Flips of at most r_j known bits: masks over the known positions.
+      const flips = Array.from(flipMasks(known[j]!.length, r[j]!), (f) => {
+        let v = 0;
+        for (let b = 0; f; b++, f >>>= 1) if (f & 1) v |= 1 << known[j]![b]!;
+        return v >>> 0;
+      });
+      for (let sub = unk; ; sub = (sub - 1) & unk) {
+        for (const f of flips) {
+          const v = ((key | sub) ^ f) >>> 0;
+          let b = base[v >>> 4]!;
+          const s0 = b < WIDE ? b + loc[v]! : wide[(b - WIDE) * 16 + (v & 15)]!;
+          const v1 = v + 1;
+          b = base[v1 >>> 4]!;
+          const e0 = b < WIDE ? b + loc[v1]! : wide[(b - WIDE) * 16 + (v1 & 15)]!;
+          for (let p = s0; p < e0; p++) {
+            const o = p * width;
+            const slot = width === 3 ? post[o]! | (post[o + 1]! << 8) | (post[o + 2]! << 16) : (post[o]! | (post[o + 1]! << 8) | (post[o + 2]! << 16) | (post[o + 3]! << 24)) >>> 0;
+            const wo = slot * 8;
+            let dist = 0;
+            for (let k = 0; k < 8 && dist <= d; k++) dist += popcount32((q[k]! ^ w[wo + k]!) & mask[k]!);
+            if (dist > d || this.isDead(slot) || seen.has(slot)) continue;
+            seen.add(slot);
+            outIds.push(this.ids[slot]!);
+            outDist.push(dist);
+          }
+        }
+        if (sub === 0) break;
+      }
+    }
+  }
+
+  /** {@link searchMasked} by reading every entry. */
   scanMasked(q: Uint32Array, mask: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
     const w = this.words, n = this.ids.length;
     if (n === this.deadCount) return;
