@@ -41,8 +41,8 @@ export async function enqueue(trx: Kysely<Database>, jobs: EnqueueInput[], clock
   }
 }
 
-/** Half the default 64 partitions: two workers under a backlog each hold half of them. */
-export const DEFAULT_CLAIM_PARTITIONS = 32;
+/** A quarter of the default 64 partitions: up to four workers under a backlog work side by side. */
+export const DEFAULT_CLAIM_PARTITIONS = 16;
 
 export interface ClaimOptions {
   workerId: string;

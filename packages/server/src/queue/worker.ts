@@ -104,7 +104,12 @@ export async function isolateFailures<T>(trx: Kysely<Database>, items: T[], keyO
 }
 
 /** Jobs claimed at once: enough that set-based analysis pays off, small enough to stay well inside a lease. */
-export const DEFAULT_BATCH = 256;
+export const DEFAULT_BATCH = 512;
+/**
+ * How long an idle worker waits before claiming again (a server nudges its own workers at once; `vigil worker`
+ * processes poll). Short, so an idle process gets its share of partitions while another one loops on a backlog.
+ */
+export const DEFAULT_IDLE_MS = 100;
 
 export interface WorkerOptions {
   db: Db;
@@ -310,7 +315,7 @@ export class Worker {
       }
       if (n === 0 && !this.stopped) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.o.idleMs ?? 500);
+          const t = setTimeout(resolve, this.o.idleMs ?? DEFAULT_IDLE_MS);
           this.wake = () => {
             clearTimeout(t);
             resolve();
