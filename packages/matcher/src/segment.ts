@@ -220,7 +220,8 @@ export class Segment {
           const e0 = b < WIDE ? b + loc[v1]! : wide[(b - WIDE) * 16 + (v1 & 15)]!;
           for (let p = s0; p < e0; p++) {
             const o = p * width;
-            const slot = width === 3 ? post[o]! | (post[o + 1]! << 8) | (post[o + 2]! << 16) : (post[o]! | (post[o + 1]! << 8) | (post[o + 2]! << 16) | (post[o + 3]! << 24)) >>> 0;
+            const low = post[o]! | (post[o + 1]! << 8) | (post[o + 2]! << 16);
+            const slot = width === 3 ? low : (low | (post[o + 3]! << 24)) >>> 0;
             const wo = slot * 8;
             let dist = 0;
             for (let k = 0; k < 8 && dist <= d; k++) dist += popcount32((q[k]! ^ w[wo + k]!) & mask[k]!);

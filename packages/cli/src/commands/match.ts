@@ -29,7 +29,8 @@ export function matchCommand(program: Command) {
       .argument('<inputs...>', 'files, folders, PDQ hashes (64 hex) or MD5 hashes (32 hex)')
       .option('--max-distance <n>', 'PDQ Hamming distance threshold (default: the configured one, 31)')
       .option('--sha256', 'treat 64-hex arguments as SHA-256 instead of PDQ')
-      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops and uncrops (on the bits a crop leaves known), small derotations; see bench/RESULTS.md'),
+      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops and uncrops '
+        + '(on the bits a crop leaves known), small derotations; see bench/RESULTS.md'),
   ).action(async (inputs: string[], opts) => {
     const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
     const d = opts.maxDistance === undefined ? cfg.matching.pdqThreshold : Number(opts.maxDistance);
