@@ -118,6 +118,8 @@ export interface WorkerOptions {
   log: Logger;
   workerId: string;
   batch?: number;
+  /** Most partitions one claim takes (queue/jobs.ts DEFAULT_CLAIM_PARTITIONS). */
+  maxPartitions?: number;
   leaseMs?: number;
   idleMs?: number;
 }
@@ -156,6 +158,7 @@ export class Worker {
     const jobs = await claimJobs(db.kysely, db.dialect, {
       workerId: this.o.workerId,
       limit: this.o.batch ?? DEFAULT_BATCH,
+      maxPartitions: this.o.maxPartitions,
       leaseMs: this.o.leaseMs ?? 30_000,
       clock,
     });
