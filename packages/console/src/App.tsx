@@ -28,7 +28,8 @@ export function Link({ to, children, className, title, onClick }: { to: string; 
 
 /** The reviewer's screens, which existed before the area registries; other areas live in their folders. */
 const reviewScreens: Screen[] = [
-  { path: '/queue', section: 'review', label: 'Review queue', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ search }) => <Queue search={search} /> },
+  // Legal staff reach only the cases their filings link to (from a report), not the review queues.
+  { path: '/queue', section: 'review', label: 'Review queue', roles: ['admin', 'lead', 'reviewer', 'auditor'], render: ({ search }) => <Queue search={search} /> },
   { path: '/cases/:id', section: 'review', roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], render: ({ params, staff, wellness }) => <CaseView key={params.id} caseId={Number(params.id)} staff={staff} wellness={wellness} /> },
   { path: '/flags', section: 'review', label: 'Flags', roles: ['admin', 'lead'], render: () => <Flags /> },
   { path: '/outbox', section: 'admin', roles: ['admin', 'lead'], render: () => <Outbox /> }, // now /admin/webhooks: Outbox.tsx redirects
@@ -117,7 +118,7 @@ export function App() {
             const items = navFor(sec);
             if (!items.length) return null;
             const to = items[0]!.path === '/queue' ? lastQueue.get() : items[0]!.path;
-            const label = sec === 'review' && role === 'legal' ? 'Cases' : items.length === 1 ? items[0]!.label! : SECTION_LABELS[sec];
+            const label = items.length === 1 ? items[0]!.label! : SECTION_LABELS[sec];
             return <Link key={sec} to={to} className={section === sec ? 'current' : ''}>{label}</Link>;
           })}
         </nav>

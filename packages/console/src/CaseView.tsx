@@ -111,9 +111,12 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
     }
   };
 
+  // Legal staff come to a case from a report, and go back there (the review queues are not theirs).
+  const backTo = staff.role === 'legal' ? '/legal/reports' : lastQueue.get();
+  const backLabel = staff.role === 'legal' ? 'Back to the reports' : 'Back to the queue';
   const back = () => {
     sessionStorage.setItem('vigil.focusCase', String(caseId));
-    navigate(lastQueue.get());
+    navigate(backTo);
   };
   const mine = c?.claimed_by?.id === staff.id;
   const claim = () => act('Claimed: the case is yours for 15 minutes.', () => api('POST', `/v1/cases/${caseId}/claim`));
@@ -153,7 +156,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
     }
   };
 
-  if (error) return <main><p className="error" role="alert">{error}</p><Link to={lastQueue.get()}>Back to the queue</Link></main>;
+  if (error) return <main><p className="error" role="alert">{error}</p><Link to={backTo}>{backLabel}</Link></main>;
   if (!c) return <main><p className="muted" role="status">Loading case…</p></main>;
 
   const reviewItem = c.items.find((i) => i.status === 'open') ?? c.items[0];
@@ -172,7 +175,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   return (
     <div className="case-page">
       <main className="case-main" aria-labelledby="case-title">
-        <p><Link to={lastQueue.get()} onClick={() => sessionStorage.setItem('vigil.focusCase', String(caseId))}>← Back to the queue</Link> <span className="muted small">(Escape)</span></p>
+        <p><Link to={backTo} onClick={() => sessionStorage.setItem('vigil.focusCase', String(caseId))}>← {backLabel}</Link> <span className="muted small">(Escape)</span></p>
         <h1 id="case-title" ref={heading} tabIndex={-1}>
           <span title={`${c.subject.type} ${c.subject.id} on ${c.platform}`}>{c.subject.label}</span> <span className={`sev sev-${c.severity}`}>{c.severity}</span>
         </h1>
