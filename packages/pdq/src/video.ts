@@ -10,6 +10,7 @@ import { exactHashes } from './file-hash.ts';
 import { lumaFromPixels } from './core/luma.ts';
 import { PdqHasher } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
+import { gridHash, robustViews } from './core/views.ts';
 import { DEFAULT_MAX_PIXELS } from './decode.ts';
 
 export interface HashVideoOptions {
@@ -23,7 +24,10 @@ export interface HashVideoOptions {
   maxPixels?: number;
   /** Frames larger than this are scaled down by ffmpeg before hashing (bounds memory; not bit-exact then). */
   maxHashPixels?: number;
-  /** Also each frame's 7 DCT-domain dihedral variants, so a mirrored or turned video still matches (matching looks them up). */
+  /**
+   * Also each frame's 7 DCT-domain dihedral variants and the same 7 from turned pixels (`reoriented`: the
+   * reference's filter is not symmetric, so either can be the closer), so a mirrored or turned video still matches.
+   */
   dihedral?: boolean;
   /** ffmpeg / ffprobe executables (default from PATH). */
   ffmpegPath?: string;
@@ -36,8 +40,9 @@ export interface VideoFrameFeature {
   timestampSec: number;
   pdq: string;
   quality: number;
-  /** With `dihedral`: the frame's 7 rotated/mirrored variants. */
+  /** With `dihedral`: the frame's 7 rotated/mirrored variants, DCT-domain and from turned pixels. */
   dihedral?: Record<DihedralName, string>;
+  reoriented?: Record<DihedralName, string>;
 }
 
 export interface VideoHashes {
@@ -183,7 +188,12 @@ async function decodeAndHash(
           if (r.quality < minQuality) continue;
           if (dedupe && r.hash === prev) continue;
           prev = r.hash;
-          frames.push({ index, timestampSec: index / frameRate, pdq: r.hash, quality: r.quality, ...('dihedrals' in r ? { dihedral: r.dihedrals } : {}) });
+          const turned = opts.dihedral ? robustViews({ luma, width, height }, 1, { only: 'reoriented' }) : [];
+          const reoriented = Object.fromEntries(turned.map((v) => [v.transform!, gridHash(v.grid)])) as Record<DihedralName, string>;
+          frames.push({
+            index, timestampSec: index / frameRate, pdq: r.hash, quality: r.quality,
+            ...('dihedrals' in r ? { dihedral: r.dihedrals, reoriented } : {}),
+          });
         }
       }
     }

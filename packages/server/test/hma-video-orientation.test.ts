@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { hashImageFile } from '@vigil/pdq';
-import { DIALECTS, testApp, staffSession, apiKey, type TestApp } from './helpers.ts';
+import { DIALECTS, testApp, staffSession, apiKey, silentLog, type TestApp } from './helpers.ts';
+import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
+import { Worker } from '../src/queue/worker.ts';
+import { jobHandlers } from '../src/service.ts';
 import { generate, nth } from '../../pdq/test/generated.ts';
 import { transformSet } from '../../pdq/test/transforms.ts';
 
@@ -56,7 +59,7 @@ for (const dialect of DIALECTS) {
       dir = mkdtempSync(join(tmpdir(), 'vigil-hmavid-'));
       server = createServer((req, res) => {
         const b = served.get(req.url ?? '');
-        if (b) res.writeHead(200, { 'content-type': 'image/jpeg' }).end(b);
+        if (b) res.writeHead(200, { 'content-type': req.url?.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg' }).end(b);
         else res.writeHead(404).end();
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -134,6 +137,25 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([upright?.external_id, upright?.transform], ['orig-0', 'identity']);
       const other = await generate(nth(801).kind, nth(801).seed, 480, 360);
       assert.deepEqual((await post('/v1/match', 'file', video(dir, other, 'hflip'), 'v.mp4')).json().matches, []);
+    });
+
+    it('the analysis job: a mirrored video shared by URL matches frame by frame, with transform and frame in the evidence', async () => {
+      // originals[1]'s DCT-domain flip is over 31 bits from its listed hash: only the turned-pixel frame hash matches.
+      served.set('/shared-mirrored.mp4', video(dir, originals[1]!, 'hflip'));
+      served.set('/shared-other.mp4', video(dir, await generate(nth(802).kind, nth(802).seed, 480, 360), 'hflip'));
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
+        { id: 'vid-1', type: 'media.shared', occurred_at: '2026-11-20T10:00:00Z', account_id: 'acc-vid', surface: 'public_post', media: { id: 'm-vid-1', url: `${base}/shared-mirrored.mp4` } },
+        { id: 'vid-2', type: 'media.shared', occurred_at: '2026-11-20T10:00:00Z', account_id: 'acc-vid-other', surface: 'public_post', media: { id: 'm-vid-2', url: `${base}/shared-other.mp4` } },
+      ]), ta.clock);
+      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      while (await w.runOnce()) {}
+      const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'evidence']).where('kind', '=', 'media.match').where('subject_id', 'like', 'acc-vid%').execute();
+      assert.deepEqual(sig.map((s) => s.subject_id), ['acc-vid']);
+      const ev = JSON.parse(sig[0]!.evidence);
+      assert.equal(ev.entry_external_id, 'orig-1');
+      assert.equal(ev.view, 'reoriented');
+      assert.equal(ev.transform, 'flipy');
+      assert.equal(typeof ev.frame, 'number');
     });
   });
 }

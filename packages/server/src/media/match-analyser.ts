@@ -3,10 +3,11 @@
 import type { Analyser, Finding } from '../detect/signals.ts';
 import { SEVERITY } from '../detect/signals.ts';
 import type { BankIndex } from './bank-index.ts';
-import { imageProbes, lookupProbes, type ImageQuery } from './match-media.ts';
+import { frameProbes, imageProbes, lookupProbes, type ImageQuery } from './match-media.ts';
+import type { RemoteFrame } from './remote-hash.ts';
 
-// Media Vigil fetched and hashed itself also carries its dihedral hashes and robust views (remote-hash.ts).
-type Hashes = (ImageQuery & { pdq?: string; md5?: string; sha256?: string }) | null | undefined;
+// Media Vigil fetched and hashed itself also carries its dihedral hashes and robust views, or a video's frames (remote-hash.ts).
+type Hashes = (ImageQuery & { pdq?: string; md5?: string; sha256?: string; frames?: RemoteFrame[] }) | null | undefined;
 
 export function mediaMatchAnalyser(index: BankIndex, threshold: number): Analyser {
   return async ({ trx, event }) => {
@@ -18,14 +19,14 @@ export function mediaMatchAnalyser(index: BankIndex, threshold: number): Analyse
     const out: Finding[] = [];
     for (const p of probes) {
       if (!p.hashes) continue;
-      const r = await lookupProbes(trx, index, imageProbes(p.hashes, threshold));
+      const r = await lookupProbes(trx, index, [...imageProbes(p.hashes, threshold), ...frameProbes(p.hashes.frames ?? [], threshold)]);
       for (const m of r.matches) {
         out.push({
           subjectType: p.subjectType, subjectId: p.subjectId, kind: 'media.match', severity: SEVERITY.critical,
           summary: `${p.surface} ${m.signalType === 'pdq' ? `${m.view ? `(view ${m.view}) ` : ''}${m.transform && m.transform !== 'identity' ? `(${m.transform}) ` : ''}is ${m.distance} bits from` : 'is identical to'} an entry of bank ${m.bank}`,
           evidence: {
             surface: p.surface, bank: m.bank, signal_type: m.signalType, distance: m.distance, hash: m.value, entry_id: m.entryId,
-            ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}),
+            ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}), ...(m.frame === undefined ? {} : { frame: m.frame }),
             entry_source: m.source, entry_external_id: m.externalId, entry_tags: m.tags, media_id: event.type === 'media.shared' ? event.media.id : null,
             // The subject's own hashes: a confirmed decision adds these to the confirmed bank.
             subject_hashes: { pdq: p.hashes.pdq ?? null, md5: p.hashes.md5 ?? null, sha256: p.hashes.sha256 ?? null },

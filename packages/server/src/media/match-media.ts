@@ -61,12 +61,17 @@ export async function matchMedia(db: Kysely<Database>, index: BankIndex, h: Medi
   return lookupProbes(db, index, probes);
 }
 
-/** A video's frames: each PDQ as is and, when Vigil hashed the frames with dihedrals, its 7 variants (quality ≥ 50, as for images). */
-export function frameProbes(frames: { index: number; pdq: string; quality: number; dihedral?: Record<string, string> }[], threshold: number): Probe[] {
+/** A video's frames: each PDQ as is and, when Vigil hashed the frames with dihedrals, its 7 + 7 variants (quality ≥ 50, as for images). */
+export function frameProbes(
+  frames: { index: number; pdq: string; quality: number; dihedral?: Record<string, string>; reoriented?: Record<string, string> }[],
+  threshold: number,
+): Probe[] {
   const out: Probe[] = [];
   for (const f of frames) {
     out.push({ q: { pdq: f.pdq }, threshold, frame: f.index, ...(f.dihedral ? { transform: 'identity' } : {}) });
-    if (f.quality >= 50) for (const [name, pdq] of Object.entries(f.dihedral ?? {})) out.push({ q: { pdq }, threshold, transform: name, frame: f.index });
+    if (f.quality < 50) continue;
+    for (const [name, pdq] of Object.entries(f.dihedral ?? {})) out.push({ q: { pdq }, threshold, transform: name, frame: f.index });
+    for (const [name, pdq] of Object.entries(f.reoriented ?? {})) out.push({ q: { pdq }, threshold, transform: name, view: 'reoriented', frame: f.index });
   }
   return out;
 }

@@ -9,7 +9,13 @@ import { fetchMedia } from './fetch.ts';
 type Ref = { url?: string; pdq?: string; md5?: string; sha256?: string } | null | undefined;
 // Images also carry their dihedral hashes and (media.robust) robust views, for the media-match analyser;
 // only pdq, md5 and sha256 are stored.
-export type RemoteHashes = Record<string, { pdq?: string; md5: string; sha256: string; quality?: number; dihedral?: Record<string, string>; views?: { view: string; pdq: string; quality: number; transform?: string; mask?: string }[] } | { error: string }>;
+// A video's frames (PDQ and its dihedrals per frame) are looked up like an uploaded video's.
+type View = { view: string; pdq: string; quality: number; transform?: string; mask?: string };
+export type RemoteFrame = { index: number; pdq: string; quality: number; dihedral?: Record<string, string>; reoriented?: Record<string, string> };
+export type RemoteHashes = Record<
+  string,
+  { pdq?: string; md5: string; sha256: string; quality?: number; dihedral?: Record<string, string>; views?: View[]; frames?: RemoteFrame[] } | { error: string }
+>;
 
 /** The media references of an event that carry a URL but no hash. */
 export function unhashedRefs(event: PlatformEvent): string[] {
@@ -27,8 +33,10 @@ export async function hashRemoteRefs(event: PlatformEvent, cfg: Config['media'])
       const m = await fetchMedia(url, { allowPrivate: cfg.allowPrivateFetch, maxBytes: cfg.maxBytes, timeoutMs: cfg.timeoutMs });
       // Under the same decode limits as uploads; a job waits for a slot rather than failing.
       const h = await decodeLimiter.hash(m.bytes, { dihedral: true, reoriented: true, robust: cfg.robust !== false }, { wait: true });
-      // A video's frames are not one PDQ; its MD5/SHA-256 still match exact lists.
-      out[url] = h.kind === 'image' ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256, quality: h.quality, ...(h.dihedral ? { dihedral: h.dihedral } : {}), ...(h.views ? { views: h.views } : {}) } : { md5: h.md5, sha256: h.sha256 };
+      // A video's frames are not one PDQ: they go as `frames`, its MD5/SHA-256 match exact lists.
+      out[url] = h.kind === 'image'
+        ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256, quality: h.quality, ...(h.dihedral ? { dihedral: h.dihedral } : {}), ...(h.views ? { views: h.views } : {}) }
+        : { md5: h.md5, sha256: h.sha256, frames: h.frames.map((f) => ({ index: f.index, pdq: f.pdq, quality: f.quality, ...(f.dihedral ? { dihedral: f.dihedral, reoriented: f.reoriented } : {}) })) };
     } catch (e) {
       out[url] = { error: (e as Error).message };
     }
