@@ -41,8 +41,8 @@ export async function enqueue(trx: Kysely<Database>, jobs: EnqueueInput[], clock
   }
 }
 
-/** A quarter of the default 64 partitions: up to four workers under a backlog work side by side. */
-export const DEFAULT_CLAIM_PARTITIONS = 16;
+/** Half the default 64 partitions: a second worker under a backlog finds the other half free. */
+export const DEFAULT_CLAIM_PARTITIONS = 32;
 
 export interface ClaimOptions {
   workerId: string;
