@@ -14,6 +14,7 @@ import { relayLimiters } from './rate-limit.ts';
 import { SafetyClient } from './safety-client.ts';
 import { TtlCache } from './cache.ts';
 import { QueueWriter } from './delivery.ts';
+import { startSweeping } from './housekeeping.ts';
 import { RelayHub } from './socket.ts';
 import { openStore, type StoreOptions } from './store.ts';
 import accounts from './routes/accounts.ts';
@@ -71,14 +72,17 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
     for (const r of ROUTES) r(app, ctx);
   };
 
+  let stopSweeping: (() => void) | undefined;
   return {
     ctx,
     plugin,
     start: () => {
       ctx.outbox.start();
       void ctx.outbox.kick();
+      stopSweeping ??= startSweeping(store.db, now, o.log);
     },
     close: async () => {
+      stopSweeping?.();
       ctx.hub.stop();
       await ctx.outbox.stop();
       await store.close();

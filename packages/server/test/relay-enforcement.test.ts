@@ -8,6 +8,7 @@ import { HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
 import { enforce, messenger, runJobs, type Messenger } from './relay-helpers.ts';
 import { reverseAction } from '../src/review/enforcement.ts';
+import { sweep } from '../../relay/src/housekeeping.ts';
 
 for (const dialect of DIALECTS) {
   describe(`decisions reach the relay by webhook (${dialect})`, () => {
@@ -115,6 +116,28 @@ for (const dialect of DIALECTS) {
       assert.equal(Number(rows[0]!.dead), 1);
       assert.match(rows[0]!.last_error ?? '', /NUL|U\+0000/i);
       assert.ok(rows[1]!.sent_at, 'the good event was sent');
+    });
+
+    it('keeps sent events a day, webhook receipts a week and blobs until they expire', async () => {
+      const db = m.relay.ctx.db;
+      const now = ta.clock.now();
+      const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+      await db.insertInto('messenger_outbox').values([
+        { event_id: 'hk-old-sent', event: '{}', created_at: ago(3), attempts: 1, next_at: ago(3), last_error: null, sent_at: ago(2), dead: 0 },
+        { event_id: 'hk-new-sent', event: '{}', created_at: ago(0.1), attempts: 1, next_at: ago(0.1), last_error: null, sent_at: ago(0.1), dead: 0 },
+        { event_id: 'hk-old-unsent', event: '{}', created_at: ago(3), attempts: 5, next_at: ago(0), last_error: 'x', sent_at: null, dead: 0 },
+      ]).execute();
+      await db.insertInto('messenger_webhook_receipts').values([{ event_id: 'hk-r-old', type: 't', received_at: ago(8) }, { event_id: 'hk-r-new', type: 't', received_at: ago(6) }]).execute();
+      await db.insertInto('messenger_blobs').values([
+        { id: 'hk-b-gone', owner: 'u', data: 'AA==', size: 1, created_at: ago(31), expires_at: ago(1) },
+        { id: 'hk-b-live', owner: 'u', data: 'AA==', size: 1, created_at: ago(1), expires_at: ago(-29) },
+      ]).execute();
+      const r = await sweep(db, now);
+      assert.ok(r.events >= 1 && r.receipts >= 1 && r.blobs >= 1, JSON.stringify(r));
+      const left = async (t: 'messenger_outbox' | 'messenger_webhook_receipts', col: 'event_id', ids: string[]) => (await db.selectFrom(t).select(col).where(col, 'in', ids).execute()).map((x) => x[col]).sort();
+      assert.deepEqual(await left('messenger_outbox', 'event_id', ['hk-old-sent', 'hk-new-sent', 'hk-old-unsent']), ['hk-new-sent', 'hk-old-unsent'], 'an unsent event is never dropped');
+      assert.deepEqual(await left('messenger_webhook_receipts', 'event_id', ['hk-r-old', 'hk-r-new']), ['hk-r-new']);
+      assert.deepEqual((await db.selectFrom('messenger_blobs').select('id').where('id', 'in', ['hk-b-gone', 'hk-b-live']).execute()).map((b) => b.id), ['hk-b-live']);
     });
   });
 }
