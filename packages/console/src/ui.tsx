@@ -99,6 +99,16 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   );
 }
 
+/** A dialog form's buttons: submit (saying it is at work while busy) and Cancel. */
+export function FormButtons({ label, busyLabel, busy, onCancel, danger }: { label: string; busyLabel: string; busy: boolean; onCancel: () => void; danger?: boolean }) {
+  return (
+    <div className="buttons">
+      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>{busy ? busyLabel : label}</button>
+      <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
+    </div>
+  );
+}
+
 /** Asks before doing something that cannot be undone; shows the server's refusal inside the dialog. */
 export function Confirm({ title, confirm, onConfirm, onClose, children, danger }: {
   title: string; confirm: string; onConfirm: () => Promise<unknown>; onClose: () => void; children?: ReactNode; danger?: boolean;

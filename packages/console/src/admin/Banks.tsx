@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { Link } from '../App.tsx';
-import { Confirm, Dialog, Field, Notice, Page, Status, useLoad, when } from '../ui.tsx';
+import { Confirm, Dialog, Field, FormButtons, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
 export interface Bank {
@@ -171,14 +171,7 @@ function CreateBank({ onClose, onCreated }: { onClose: () => void; onCreated: (n
           {(a) => <textarea {...a} name="description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create bank'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Create bank" busyLabel="Creating…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

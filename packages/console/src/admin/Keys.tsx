@@ -2,7 +2,7 @@
 // shown once when it is made; the server keeps only a hash.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
-import { Confirm, Dialog, Field, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
+import { Confirm, Dialog, Field, FormButtons, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
 interface Key {
@@ -198,14 +198,7 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
           )}
         </fieldset>
         <Notice text={errors[''] ?? ''} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create key'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Create key" busyLabel="Creating…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Staff as Me } from '../api.ts';
 import type { Role } from '../screens.ts';
-import { Confirm, Dialog, Field, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
+import { Confirm, Dialog, Field, FormButtons, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
 interface StaffRow {
@@ -253,14 +253,7 @@ function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (
         </Field>
         <p className="muted small">The server makes a one-time password, shown once after you create the account.</p>
         <Notice text={errors[''] ?? ''} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create account'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Create account" busyLabel="Creating…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -298,14 +291,7 @@ function ChangeRole({ s, onClose, onDone }: { s: StaffRow; onClose: () => void; 
           )}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Change role'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Change role" busyLabel="Saving…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Staff } from '../api.ts';
 import { navigate } from '../router.ts';
-import { Dialog, Field, fieldErrors, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
+import { Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import {
   DeadlineMark,
   downloadPost,
@@ -621,14 +621,7 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
           <p className="muted">A preservation request places a 90-day legal hold on each subject (renewable once).</p>
         )}
         <Notice text={general} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Recording…' : 'Record the request'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Record the request" busyLabel="Recording…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

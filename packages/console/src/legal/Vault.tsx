@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { api, type Staff } from '../api.ts';
 import { Link } from '../App.tsx';
 import { navigate } from '../router.ts';
-import { Confirm, Dialog, Field, fieldErrors, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
+import { Confirm, Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { downloadPost, mayChange, PAGE, plural, subjectLabel, usePage, type Hold, type VaultItem } from './common.tsx';
 
 const STATES = { live: 'Kept', destroyed: 'Destroyed', all: 'All' } as const;
@@ -438,14 +438,7 @@ function HoldDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
           {(a) => <textarea {...a} name="hold-reason" rows={2} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })} />}
         </Field>
         <Notice text={general} kind="error" />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Placing…' : 'Place the hold'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons label="Place the hold" busyLabel="Placing…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );
