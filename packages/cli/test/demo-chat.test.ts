@@ -1,13 +1,12 @@
-// The demo's messenger traffic: made with the `vigil chat` commands against a real server, it leaves
+// The demo's messenger traffic: made with the `vigil chat` commands against a real relay, it leaves
 // three users with working sessions, a group of three, and one verified report.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
-import { Worker } from '../../server/src/queue/worker.ts';
-import { jobHandlers } from '../../server/src/service.ts';
+import { testApp, type TestApp } from '../../server/test/helpers.ts';
+import { messenger, runJobs } from '../../server/test/relay-helpers.ts';
 import { seedConversations } from '../src/commands/demo-chat.ts';
 import { runChat } from '../src/commands/chat.ts';
 
@@ -16,7 +15,7 @@ describe('demo conversations', () => {
   let base = '';
   before(async () => {
     ta = await testApp('sqlite');
-    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+    base = (await messenger(ta)).base; // the relay, a platform of its own beside the service
   });
   after(async () => ta.close());
 
@@ -25,8 +24,7 @@ describe('demo conversations', () => {
     const seeded = await seedConversations(base, home);
     assert.deepEqual(readdirSync(home).sort(), ['ana.demo.json', 'ben.demo.json', 'cai.demo.json']);
     assert.equal(seeded.messages, 5);
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-    while ((await w.runOnce()) > 0);
+    await runJobs(ta);
     const reports = await ta.ctx.db.kysely.selectFrom('user_reports').select(['verification', 'reason']).execute();
     assert.deepEqual(reports, [{ verification: 'verified', reason: 'spam' }]);
     // The saved sessions work afterwards: Ben's client lists the 1:1 chats and the group of three.
