@@ -12,7 +12,7 @@ import { appendAudit } from '../src/audit/log.ts';
 import { verifyAudit } from '../src/audit/verify.ts';
 
 const EXPECTED_TABLES = [
-  'accounts', 'api_keys', 'appeals', 'audit_head', 'audit_log', 'bank_entries', 'bank_entry_changes', 'bank_generation', 'banks', 'enforcement_actions', 'events', 'exchanges', 'exchange_items', 'flagger_orgs', 'flags', 'external_signals', 'group_members', 'groups', 'invites', 'jobs', 'le_requests', 'ncmec_reports', 'psi_matches', 'psi_openings', 'psi_tables', 'relay_accounts', 'relay_blobs', 'relay_devices', 'relay_groups', 'relay_invites', 'relay_key_packages', 'relay_queue',
+  'accounts', 'api_keys', 'appeals', 'audit_head', 'audit_log', 'bank_entries', 'bank_entry_changes', 'bank_generation', 'banks', 'enforcement_actions', 'events', 'exchanges', 'exchange_items', 'flagger_orgs', 'flags', 'external_signals', 'group_members', 'groups', 'invites', 'jobs', 'le_requests', 'ncmec_reports', 'psi_matches', 'psi_opening_blobs', 'psi_openings', 'psi_tables',
   'legal_holds', 'login_attempts', 'term_lists', 'media', 'case_items', 'cases', 'case_log', 'reviewer_exposure', 'key_material', 'rule_versions', 'rules', 'sessions', 'signals', 'staff', 'staff_settings', 'strikes', 'user_reports', 'vault_items', 'verdicts',
   'webhook_endpoints', 'webhook_outbox', 'event_analyses',
 ];
