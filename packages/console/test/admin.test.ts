@@ -516,7 +516,9 @@ for (const dialect of DIALECTS)
         assert.equal(await count(), ENTRIES + 8_000);
         const seen: string[] = await page.evaluate(() => (window as any).progressSeen);
         assert.match(seen[0]!, /^Uploading \d+%$/, JSON.stringify(seen));
-        assert.ok(seen.includes('Checking every line…'), JSON.stringify(seen));
+        // After the upload the server checks every line, then stores: a fast check can pass between two observations,
+        // so either phase showing its progress will do.
+        assert.ok(seen.some((t) => t === 'Checking every line…' || /^Storing /.test(t)), JSON.stringify(seen));
         // PostgreSQL's driver lets progress lines out while the rows are stored; SQLite's synchronous writes send them together.
         if (dialect === 'postgres')
           assert.ok(
