@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ROOT, axe, ensureConsoleBuilt, heading, launch, shot, signIn } from './browser.ts';
+import { ROOT, axe, ensureConsoleBuilt, heading, launch, shot, signIn, signedIn, checkPhoneWidth } from './browser.ts';
 import { DIALECTS, testApp, type TestApp } from '../../server/test/helpers.ts';
 import { startFakeNcmec, type FakeNcmec } from '../../server/test/fakes/ncmec-hash-api.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
@@ -23,7 +23,6 @@ const hex = (seed: number | string, len = 64) => createHash('sha256').update(`be
 const PW = 'admin test password 1';
 const ENTRIES = 320;
 const WIDE = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 for (const dialect of DIALECTS)
   describe(`admin screens in Chromium (${dialect})`, () => {
@@ -35,23 +34,8 @@ for (const dialect of DIALECTS)
     const login = (username: string, password: string) =>
       ta.app.inject({ method: 'POST', url: '/v1/session', payload: { username, password } });
 
-    /** A signed-in page for one role, in its own browser context. */
-    async function as(username: string, path: string): Promise<{ ctx: BrowserContext; page: Page }> {
-      const ctx = await browser.newContext({ viewport: WIDE, acceptDownloads: true });
-      const page = await ctx.newPage();
-      await page.goto(`${base}/console${path}`);
-      await signIn(page, username, PW);
-      return { ctx, page };
-    }
-    /** The same page at 390 px: nothing wider than the screen (tables scroll inside their own box). */
-    async function phone(page: Page, name: string) {
-      await page.setViewportSize(PHONE);
-      await page.waitForTimeout(50);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than a 390 px screen`);
-      await shot(page, `${name}-390`);
-      await page.setViewportSize(WIDE);
-    }
+    const as = (username: string, path: string) => signedIn(browser, base, WIDE, username, PW, path);
+    const phone = (page: Page, name: string) => checkPhoneWidth(page, name, WIDE);
     /** A request from the signed-in page itself (its cookie and CSRF token), to check what the server allows. */
     const call = (page: Page, method: string, url: string, body?: unknown) =>
       page.evaluate(

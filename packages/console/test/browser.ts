@@ -60,3 +60,30 @@ export async function heading(page: Page): Promise<string> {
   await h.waitFor();
   return (await h.innerText()).trim();
 }
+
+/** A signed-in page for one account, in its own browser context (downloads allowed, for CSV and exports). */
+export async function signedIn(browser: import('playwright-core').Browser, base: string, viewport: { width: number; height: number }, username: string, password: string, path: string) {
+  const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/console${path}`);
+  await signIn(page, username, password);
+  return { ctx, page };
+}
+
+/**
+ * The same page at 390 px: nothing wider than the screen (tables scroll inside their own box). A failure names the
+ * widest elements, so it says what to fix. Returns to `wide` afterwards.
+ */
+export async function checkPhoneWidth(page: Page, name: string, wide: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(50);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) {
+    await shot(page, `${name}-390-overflow`, true);
+    const widest = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+      .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`).slice(0, 5));
+    assert.fail(`${name}: the page is ${overflow}px wider than a 390 px screen: ${widest.join(', ')}`);
+  }
+  await shot(page, `${name}-390`, true);
+  await page.setViewportSize(wide);
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, ensureConsoleBuilt, heading, launch, shot, signIn } from './browser.ts';
+import { axe, ensureConsoleBuilt, heading, launch, shot, signIn, signedIn, checkPhoneWidth } from './browser.ts';
 import { DIALECTS, testApp, type TestApp } from '../../server/test/helpers.ts';
 import { createStaff } from '../../server/src/auth/staff.ts';
 import { appendAudit } from '../../server/src/audit/log.ts';
@@ -20,7 +20,6 @@ import { loadConfig } from '../../server/src/config.ts';
 
 const PW = 'oversight test password 1';
 const WIDE = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const SEEDED_AUDIT = 360;
@@ -32,27 +31,8 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
   const ids: Record<string, number> = {};
   const db = () => ta.ctx.db.kysely;
 
-  async function as(username: string, path: string): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({ viewport: WIDE, acceptDownloads: true });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/console${path}`);
-    await signIn(page, username, PW);
-    return { ctx, page };
-  }
-  async function phone(page: Page, name: string) {
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(50);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (overflow > 0) {
-      await shot(page, `${name}-390-overflow`, true);
-      // Name the widest element, so the failure says what to fix.
-      const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
-        .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`).slice(0, 5));
-      assert.fail(`${name}: the page is ${overflow}px wider than a 390 px screen: ${wide.join(', ')}`);
-    }
-    await shot(page, `${name}-390`, true);
-    await page.setViewportSize(WIDE);
-  }
+  const as = (username: string, path: string) => signedIn(browser, base, WIDE, username, PW, path);
+  const phone = (page: Page, name: string) => checkPhoneWidth(page, name, WIDE);
   /** A request from the signed-in page itself (its cookie and CSRF token): what does the server allow? */
   const call = (page: Page, method: string, url: string, body?: unknown) =>
     page.evaluate(async ([m, u, b]) => {
