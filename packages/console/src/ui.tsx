@@ -24,7 +24,8 @@ export interface Loaded<T> {
   data: T | undefined;
   error: string;
   loading: boolean;
-  reload: () => void;
+  /** Fetches again; the promise settles once the new data (or error) is on screen, so a notice can follow it. */
+  reload: () => Promise<void>;
 }
 
 /** Loads `f()` when `deps` change; `reload` fetches again. A stale answer never overwrites a newer one. */
@@ -34,13 +35,19 @@ export function useLoad<T>(f: () => Promise<T>, deps: readonly unknown[]): Loade
   const reload = useCallback(() => {
     const n = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
-    f().then(
-      (data) => n === seq.current && setState({ data, error: '', loading: false }),
-      (e: Error) => n === seq.current && setState((s) => ({ data: s.data, error: e.message, loading: false })),
+    return f().then(
+      (data) => {
+        if (n === seq.current) setState({ data, error: '', loading: false });
+      },
+      (e: Error) => {
+        if (n === seq.current) setState((s) => ({ data: s.data, error: e.message, loading: false }));
+      },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
-  useEffect(reload, [reload]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 

@@ -57,6 +57,8 @@ export function ExchangesScreen() {
     setRunning(x.name);
     try {
       const r = await api<RunResult>('POST', `/v1/exchanges/${encodeURIComponent(x.name)}/fetch`);
+      // The table shows the new checkpoint and error before the notice says how it went.
+      await loaded.reload();
       if (r.status === 'error')
         fail(new Error(`${x.name}: the fetch failed: ${r.error ?? 'unknown error'}. It resumes from its checkpoint next time.`));
       else
@@ -65,9 +67,9 @@ export function ExchangesScreen() {
         );
     } catch (e) {
       fail(e);
+      void loaded.reload();
     } finally {
       setRunning(null);
-      loaded.reload();
     }
   };
   const setEnabled = async (x: Exchange, enabled: boolean) => {
