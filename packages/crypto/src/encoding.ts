@@ -43,5 +43,15 @@ export function unlp(bytes: Uint8Array, expected: number): Uint8Array[] {
   return out;
 }
 
+/** Standard base64 (browser and node alike), in chunks so large blobs do not overflow the argument list. */
+export function b64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** The inverse of b64; throws on anything that is not base64. */
+export const unb64 = (s: string): Uint8Array => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
 export { concatBytes, utf8ToBytes };
 export { bytesToHex, hexToBytes, equalBytes, randomBytes, bytesToUtf8 } from '@noble/ciphers/utils.js';

@@ -5,11 +5,12 @@
 import { createApplicationMessage, createCommit, createGroup, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type IncomingMessageCallback, type KeyPackage, type Proposal } from 'ts-mls';
 import { defaultClientConfig } from 'ts-mls/clientConfig.js';
 import {
-  decryptAttachment, encryptAttachment, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes,
+  decryptAttachment, encryptAttachment, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes, b64, unb64,
   type FrankedContent, type ReportingContext,
 } from '@vigil/crypto';
+import { decodeAuthenticatedData, encodeAuthenticatedData, type AttachmentPayload, type SourceRecordJson } from '@vigil/crypto/report';
 import { cipherSuite, decodeKeyPackage, decodeMessage, encodeKeyPackage, encodeMessage, keyPackageUser, membersOf, newIdentity, newKeyPackage, userAtLeaf, type Identity, type KeyPackagePair } from './mls.ts';
-import { b64, decodeAuthenticatedData, decodePayload, encodeAuthenticatedData, encodePayload, unb64, type AttachmentPayload, type MessagePayload, type SourceRecordJson } from './payload.ts';
+import { decodePayload, encodePayload, type MessagePayload } from './payload.ts';
 import { checkForward, forwardLabel, type ForwardLabel } from './forwarding.ts';
 import { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, type ReportV1, type RevealedMessageV1 } from './report.ts';
 import type { Envelope, EnvelopeKind, RelayTransport, Subscription } from './transport.ts';

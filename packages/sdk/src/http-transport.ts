@@ -2,7 +2,7 @@
 // (browsers' own, or any class with the same API such as the `ws` package on Node 20). Envelopes are
 // acknowledged only after the caller has processed them (at-least-once; the client de-duplicates).
 import type { Envelope, RelayStamp, RelayTransport, Subscription } from './transport.ts';
-import { b64, unb64 } from './payload.ts';
+import { b64, unb64 } from '@vigil/crypto';
 import { PrivateMatching, type MatchingScope } from './private-matching.ts';
 
 export class RelayHttpError extends Error {

@@ -6,8 +6,8 @@ import {
   createAccountSecret, decodeAccountSecret, encodeAccountSecret, encodeEvidence, makeExactVoucher, makePerceptualVoucher, verifyTable,
   type AccountSecret, type PsiTable,
 } from '@vigil/crypto/psi';
-import type { AttachmentPayload } from './payload.ts';
-import { b64, unb64 } from './payload.ts';
+import { b64, unb64 } from '@vigil/crypto';
+import type { AttachmentPayload } from '@vigil/crypto/report';
 
 export type MatchingScope = 'off' | 'large_groups' | 'everywhere';
 

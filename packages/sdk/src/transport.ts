@@ -1,17 +1,8 @@
 // What a client needs from a relay. The reference relay (server) speaks it over HTTP with WebSocket
 // push (./http-transport.ts); tests use the in-process relay in ./testing.
-import type { ReportingContext } from '@vigil/crypto';
-import type { SourceRecordJson } from './payload.ts';
+import type { RelayStamp, SourceRecordJson } from '@vigil/crypto/report';
 
 export type EnvelopeKind = 'welcome' | 'commit' | 'application' | 'join';
-
-/** Added by the relay to every application message it delivers. */
-export interface RelayStamp {
-  context: ReportingContext;
-  tag: string; // base64 reporting tag
-  src: string; // base64 source record parts (comm and r stay with the sender's payload)
-  sig: string;
-}
 
 export interface Envelope {
   id: string;
@@ -52,4 +43,4 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-export type { SourceRecordJson };
+export type { RelayStamp, SourceRecordJson };

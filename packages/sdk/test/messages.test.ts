@@ -4,10 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApplicationMessage, zeroOutUint8Array } from 'ts-mls';
-import { frankingCommitment, randomBytes, sourceCommit } from '@vigil/crypto';
+import { b64, frankingCommitment, randomBytes, sourceCommit } from '@vigil/crypto';
 import { VigilClient, encodeAuthenticatedData, encodePayload, canonicalJson, decodePayload, type MessagePayload } from '../src/index.ts';
 import { cipherSuite, encodeMessage } from '../src/mls.ts';
-import { b64 } from '../src/payload.ts';
 import { world } from './world.ts';
 
 type State = Parameters<typeof createApplicationMessage>[0];

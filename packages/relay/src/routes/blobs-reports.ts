@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { authErrors, errorSchema, userOf, type RelayRoute } from '../http.ts';
 import { RelayError } from '../errors.ts';
-import { derivedSubject, SubjectMismatch, verifyReport, type ReportSubject, type ReportVerification } from '@vigil/sdk';
+import { derivedSubject, SubjectMismatch, verifyReport, type ReportSubject, type ReportVerification } from '@vigil/crypto/report';
 
 const iso = (d: Date) => d.toISOString();
 const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms);

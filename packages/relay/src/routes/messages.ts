@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, userOf, type RelayRoute } from '../http.ts';
 import { RelayError } from '../errors.ts';
-import { decodeKeyPackage, isLastResort, keyPackageUser, relayStamp } from '@vigil/sdk';
+import { stampDelivery } from '@vigil/crypto/report';
+import { applicationHeader, decodeKeyPackage, isLastResort, keyPackageUser } from '../mls.ts';
 import { nativeRelayPrimitives } from '../native-crypto.ts';
 import { groupTakenDown } from '../enforcement.ts';
 import { acknowledge, pending } from '../delivery.ts';
@@ -107,7 +108,8 @@ const route: RelayRoute = (app, ctx) => {
         const src = k.source.get(k.activeSource)!;
         if (!src.signSecret) throw new RelayError(500, 'relay_keys', 'the relay has no source signing key configured');
         try {
-          stamps = relayStamp({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret }, primitives: nativeRelayPrimitives }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, data: Buffer.from(b.data, 'base64'), now: ctx.now().getTime(), recipients: b.to });
+          const { epoch, authenticatedData } = applicationHeader(Buffer.from(b.data, 'base64'));
+          stamps = stampDelivery({ franking: { keyId: k.activeFranking, key: k.franking.get(k.activeFranking)! }, source: { keyId: k.activeSource, encKey: src.encKey, signSecret: src.signSecret }, primitives: nativeRelayPrimitives }, { conversationId: b.conversation_id, senderId: u.accountId, messageId: b.id, epoch, authenticatedData, now: ctx.now().getTime(), recipients: b.to });
         } catch (e) {
           throw new RelayError(400, 'invalid_request', `not a Vigil application message: ${(e as Error).message}`);
         }

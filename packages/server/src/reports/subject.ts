@@ -7,8 +7,8 @@
 import type { Config } from '../config.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import { InvalidBatchError, type EventProblem } from '../ingest/ingest.ts';
-import { derivedSubject, isSdkEvidence, SubjectMismatch, verifyReport, type ReportVerification } from '@vigil/sdk';
-export { derivedSubject, SubjectMismatch, type ReportSubject } from '@vigil/sdk';
+import { derivedSubject, isSdkEvidence, SubjectMismatch, verifyReport, type ReportVerification } from '@vigil/crypto/report';
+export { derivedSubject, SubjectMismatch, type ReportSubject } from '@vigil/crypto/report';
 import { relayKeys } from './relay-keys.ts';
 
 /** The verification of a report's evidence, bound to the reporter the platform or relay authenticated. */

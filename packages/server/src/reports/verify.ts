@@ -2,11 +2,11 @@
 // relay's reporting tag for that delivery to the reporter (so a reporter cannot invent or alter a
 // message, nor report one delivered to someone else), and its source record traces it to its original
 // author (for a forward, someone other than the sender).
-// The check itself is the SDK's verifyReport, shared with the in-process relay, so client and
-// server agree on what a genuine report is. Context messages that fail are only marked; a reported
+// The check itself is verifyReport from @vigil/crypto/report, shared with the relay and the client SDK,
+// so they all agree on what a genuine report is. Context messages that fail are only marked; a reported
 // message that fails makes the report forged: it is counted, and raises no review task.
 import type { Kysely } from 'kysely';
-import type { ReportVerification } from '@vigil/sdk';
+import type { ReportVerification } from '@vigil/crypto/report';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import type { EventFollowUp } from '../ingest/apply.ts';
