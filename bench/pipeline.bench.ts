@@ -95,7 +95,7 @@ async function deploy(store: string): Promise<Deployment> {
           p.child.kill('SIGTERM');
           await waitExit(p.child);
         }
-        await admin.jsm.streams.delete(name).catch(() => {});
+        await admin.destroy();
         await admin.close();
         await t.cleanup();
       },

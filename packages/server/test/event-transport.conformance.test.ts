@@ -164,7 +164,7 @@ function jetStream(): Transport {
       publisherStream = await EventStream.open(cfg);
     },
     async close() {
-      await publisherStream.jsm.streams.delete(cfg.name).catch(() => {});
+      await publisherStream.destroy();
       await publisherStream.close();
     },
     async run(ta, o) {

@@ -112,7 +112,7 @@ describe('vigil serve --stream + two vigil worker --stream processes on PostgreS
       const by = await t.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute();
       assert.ok(new Set(by.map((w) => w.worker.split(':')[1])).size >= 2, `analyses by several processes: ${by.map((w) => w.worker)}`);
     } finally {
-      await admin.jsm.streams.delete(name).catch(() => {});
+      await admin.destroy();
       await admin.close();
       await t.cleanup();
     }

@@ -1,20 +1,27 @@
-// `vigil worker --stream`: consumes the event partitions from JetStream. Each partition's consumer hands out one event
-// at a time (event-stream.ts), so a partition is worked by one worker at a time and in order; this process pulls from
-// every partition and runs what it holds (at most one event per partition) together in one database transaction,
-// then acknowledges. Effects are idempotent by event id (`events.processed_at`, `event_analyses`), so an event
-// redelivered after a crash (committed, not yet acknowledged) changes nothing. An event that keeps failing is retried
-// with backoff, holding up only its own partition, and then parked as a dead letter with the reason.
+// `vigil worker --stream`: consumes the event partitions from JetStream. A worker works the partitions whose lease it
+// holds (partition-lease.ts; its fair share of them), so it is the only one pulling from those partitions' consumers
+// and may hold many of a partition's events at once: each partition hands over what it has received (up to
+// CHUNK events, in order), and what the partitions handed over runs together, as one batch in one database
+// transaction (the database queue's batch handlers: apply, then analyseBatch), then is acknowledged. A partition
+// hands over its next chunk only once the last one is settled, so a subject's events run in order.
+//
+// A worker that dies stops renewing its leases; once they run out, the others take its partitions, and a new holder
+// recreates the partition's consumer first, so what the dead worker held comes back at once and before anything later.
+// Effects are idempotent by event id (`events.processed_at`, `event_analyses`), so an event redelivered after a crash
+// (committed, not yet acknowledged) changes nothing. An event that keeps failing is retried with backoff, holding up
+// only its own partition, and then parked as a dead letter with the reason.
 import type { Logger } from 'pino';
 import { sql, type Kysely } from 'kysely';
-import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Database, Job } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Clock } from '../../util/time.ts';
-import type { JobHandler } from '../worker.ts';
+import { DEFAULT_BATCH, type BatchJob, type ItemOutcome, type JobHandler } from '../worker.ts';
 import { backoffMs } from '../jobs.ts';
-import { DEFAULT_PARTITIONS } from '../partition.ts';
+import { DEFAULT_PARTITIONS, partitionOf } from '../partition.ts';
 import { metrics } from '../../metrics/metrics.ts';
-import { consumerOf, type EventStream } from './event-stream.ts';
+import { consumerOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
+import { PartitionLeases, type Lease } from './partition-lease.ts';
 import { deadLetter } from './dead-letter.ts';
 
 export interface EventHandlers {
@@ -31,10 +38,10 @@ export interface StreamWorkerOptions {
   clock: Clock;
   log: Logger;
   workerId: string;
-  /** The partitions this worker pulls from (default: all). */
-  partitions?: number[];
-  /** Most events run in one transaction. */
+  /** Most events run in one transaction (default: the database queue's batch). */
   maxBatch?: number;
+  /** How long a partition stays with a worker that stopped renewing it (default: the stream's ack wait). */
+  leaseMs?: number;
 }
 
 interface Item {
@@ -45,13 +52,31 @@ interface Item {
   prepared?: unknown;
 }
 
+/** One partition this worker holds. */
+interface Held {
+  p: number;
+  /** Released, lost or stopping: start nothing more. */
+  stopping: boolean;
+  buffer: JsMsg[];
+  signal: Signal;
+  done: Promise<void>;
+}
+
+/** Not run: an earlier event of its partition failed in the same batch (it runs once that one is settled). */
+class NotRun extends Error {}
+
+/** Most events of one partition handed to a batch at once. */
+const CHUNK = PARTITION_IN_FLIGHT / 2;
 const STREAM_LOCK_SPACE = 76696771;
-const PULL_EXPIRES_MS = 3000;
+const PULL_EXPIRES_MS = 5000;
 
 export class StreamWorker {
   private stopped = false;
-  private loops: Promise<void>[] = [];
-  private waiting: { item: Item; resolve: (err: unknown) => void }[] = [];
+  private readonly held = new Map<number, Held>();
+  private leases!: PartitionLeases;
+  private balancing: Promise<void> = Promise.resolve();
+  private balanceTimer: NodeJS.Timeout | undefined;
+  private waiting: { items: Item[]; resolve: (errors: unknown[]) => void }[] = [];
   private flushing = false;
   private readonly inFlight = new Set<JsMsg>();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -61,100 +86,279 @@ export class StreamWorker {
 
   constructor(private readonly o: StreamWorkerOptions) {}
 
-  async start(): Promise<void> {
-    const { stream } = this.o;
-    const parts = this.o.partitions ?? Array.from({ length: stream.cfg.partitions }, (_, p) => p);
-    // Held events are kept alive while they run or wait for a retry (a slow batch is not redelivered elsewhere).
-    this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, stream.cfg.ackWaitMs / 3));
-    for (const p of parts) {
-      const consumer = await stream.js.consumers.get(stream.cfg.name, consumerOf(p));
-      this.loops.push(this.partitionLoop(p, consumer));
-    }
+  private get leaseMs(): number {
+    return this.o.leaseMs ?? this.o.stream.cfg.ackWaitMs;
   }
 
-  /** Finishes what it holds; a pull still waiting ends within its expiry (a few seconds). */
+  /** Announces this worker; it takes its partitions in the background (after one lease tick, so workers starting
+   *  together see each other and share the partitions from the start). */
+  async start(): Promise<void> {
+    const { stream } = this.o;
+    this.leases = await PartitionLeases.open(stream, this.o.workerId, this.leaseMs);
+    await this.leases.heartbeat();
+    // Held events are kept alive while they wait, run or wait for a retry (a slow batch is not redelivered).
+    this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, stream.cfg.ackWaitMs / 3));
+    const tick = Math.max(100, this.leaseMs / 4);
+    const loop = () => {
+      this.balanceTimer = setTimeout(() => {
+        this.balancing = this.balance()
+          .catch((err) => this.o.log.warn({ err }, 'stream partition leases: tick failed'))
+          .finally(() => {
+            if (!this.stopped) loop();
+          });
+      }, tick);
+    };
+    loop();
+  }
+
+  /** Settles what it is running, gives its partitions back and leaves; a retry waiting for its backoff is dropped. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.balanceTimer);
+    await this.balancing;
     this.sleepers.forEach((wake) => wake());
-    await Promise.all(this.loops);
+    await Promise.all([...this.held.keys()].map((p) => this.release(p)));
+    await this.leases?.leave();
     clearInterval(this.heartbeat);
   }
 
+  /** The partitions this worker works now. */
+  partitions(): number[] {
+    return [...this.held.values()].filter((h) => !h.stopping).map((h) => h.p);
+  }
+
   /**
-   * One pull of one event at a time, issued after the previous one was acknowledged. (A standing `consume()` was
-   * measured to stall when two processes share a consumer that allows one unacknowledged event: the client waits for
-   * missed heartbeats before pulling again.)
+   * One lease tick: heartbeat, renew what it holds (dropping what another worker took), then move towards its fair
+   * share: give back the excess (after settling what it holds of them) or take free and run-out partitions.
    */
-  private async partitionLoop(p: number, consumer: Consumer): Promise<void> {
-    while (!this.stopped) {
-      let msg: JsMsg | null;
-      try {
-        msg = await consumer.next({ expires: PULL_EXPIRES_MS });
-      } catch (err) {
-        if (this.stopped) break;
-        this.o.log.warn({ err, partition: p }, 'stream pull failed; retrying');
-        await this.sleep(1000);
-        continue;
+  private async balance(): Promise<void> {
+    const { leases } = this;
+    await leases.heartbeat();
+    await Promise.all(
+      leases.owned().map(async (p) => {
+        if (!(await leases.renew(p))) this.lose(p);
+      }),
+    );
+    if (this.stopped) return;
+    const view = await leases.read();
+    const total = this.o.stream.cfg.partitions;
+    const fair = Math.ceil(total / view.workers);
+    const mine = this.partitions();
+    if (mine.length > fair) {
+      for (const p of mine.sort((a, b) => b - a).slice(0, mine.length - fair)) void this.release(p);
+      return;
+    }
+    const now = Date.now();
+    const free: number[] = [];
+    // Start from a place of its own, so workers looking at the same free partitions mostly try different ones.
+    const offset = partitionOf(this.o.workerId, 'worker', '', total);
+    for (let k = 0; k < total; k++) {
+      const p = (offset + k) % total;
+      const seen = view.partitions.get(p)?.lease;
+      if (!this.held.has(p) && (!seen || seen.owner === null || seen.until < now)) free.push(p);
+    }
+    await Promise.all(free.slice(0, fair - mine.length).map((p) => this.take(p, view.partitions.get(p))));
+  }
+
+  /**
+   * Takes a partition: the lease (compare-and-set), then a fresh consumer, so delivery starts at the partition's first
+   * unacknowledged event. Taken over from a worker that stopped holding it, the partition's first event is counted: an
+   * event found first at `maxDeliver` takeovers in a row (it brings its worker down each time) is parked.
+   */
+  private async take(p: number, seen: { seq: number; lease: Lease } | undefined): Promise<void> {
+    const { stream } = this.o;
+    let stuck: Lease['stuck'];
+    const takeover = !!seen && seen.lease.owner !== null;
+    if (takeover) {
+      const head = await stream.head(p);
+      if (head) stuck = { seq: head.seq, takeovers: head.seq === seen.lease.stuck?.seq ? seen.lease.stuck.takeovers + 1 : 1 };
+    }
+    if (!(await this.leases.acquire(p, seen?.seq ?? 0, stuck))) return;
+    try {
+      if (stuck && stuck.takeovers >= stream.cfg.maxDeliver) {
+        const head = await stream.head(p);
+        if (head?.seq === stuck.seq) {
+          let payload: unknown;
+          try {
+            payload = { eventId: (JSON.parse(head.body) as { eventId: unknown }).eventId };
+          } catch {
+            payload = { raw: head.body.slice(0, 1000) };
+          }
+          const reason = `its worker stopped while holding it ${stuck.takeovers} times in a row (taken over each time)`;
+          await this.deadLetterOf(p, payload, reason, stuck.takeovers);
+          await stream.remove(head.seq);
+        }
+        this.leases.setStuck(p, undefined);
       }
-      if (!msg) continue;
-      if (this.stopped) {
-        msg.nak(); // not started: give it back at once
-        break;
-      }
-      this.inFlight.add(msg);
+      await stream.resetConsumer(p);
+    } catch (err) {
+      this.o.log.warn({ err, partition: p }, 'stream partition not taken; it is tried again at the next tick');
+      await this.leases.release(p).catch(() => {});
+      return;
+    }
+    if (this.stopped) {
+      await this.leases.release(p).catch(() => {});
+      return;
+    }
+    const h: Held = { p, stopping: false, buffer: [], signal: new Signal(), done: Promise.resolve() };
+    this.held.set(p, h);
+    h.done = this.work(h)
+      .catch((err) => this.o.log.error({ err, partition: p }, 'stream partition loop failed'))
+      .then(async () => {
+        if (h.stopping || this.stopped) return;
+        // The consumer went away under a valid lease (deleted by hand, or the broker lost it) or could not be read:
+        // give the partition back, to be taken again (perhaps by this worker) with a fresh consumer.
+        h.stopping = true;
+        this.held.delete(p);
+        await this.leases.release(p).catch(() => {});
+      });
+    this.o.log.debug({ partition: p, takeover }, 'stream partition taken');
+  }
+
+  /** Gives a partition back once what it holds of it is settled. */
+  private async release(p: number): Promise<void> {
+    const h = this.held.get(p);
+    if (h) {
+      h.stopping = true;
+      h.signal.notify();
+      await h.done;
+      this.held.delete(p);
+    }
+    await this.leases.release(p);
+  }
+
+  /** Another worker took the partition: stop at once; what this one holds unacknowledged comes back to the new holder. */
+  private lose(p: number): void {
+    this.leases.forget(p);
+    const h = this.held.get(p);
+    if (!h) return;
+    this.o.log.warn({ partition: p }, 'stream partition lease lost; another worker has it now');
+    h.stopping = true;
+    h.signal.notify();
+    void h.done.then(() => {
+      if (this.held.get(p) === h) this.held.delete(p);
+    });
+  }
+
+  /** One partition: receives its events in order and hands them over chunk by chunk, each once the last is settled. */
+  private async work(h: Held): Promise<void> {
+    const { stream } = this.o;
+    const consumer = await stream.js.consumers.get(stream.cfg.name, consumerOf(h.p));
+    const msgs: ConsumerMessages = await consumer.consume({
+      max_messages: CHUNK,
+      expires: PULL_EXPIRES_MS,
+      abort_on_missing_resource: true, // the consumer was recreated by a new holder: stop instead of pulling from it
+    });
+    let ended = false;
+    const reader = (async () => {
       try {
-        await this.handle(msg, p);
+        for await (const m of msgs) {
+          this.inFlight.add(m);
+          h.buffer.push(m);
+          h.signal.notify();
+        }
       } catch (err) {
-        this.o.log.error({ err, partition: p }, 'stream event not settled; it is redelivered after the ack wait');
+        if (!h.stopping) this.o.log.warn({ err, partition: h.p }, 'stream partition consumer ended');
       } finally {
-        this.inFlight.delete(msg);
+        ended = true;
+        h.signal.notify();
       }
+    })();
+    try {
+      while (!h.stopping) {
+        if (!h.buffer.length) {
+          if (ended) break;
+          await h.signal.wait();
+          continue;
+        }
+        if (!this.leases.valid(h.p)) {
+          // The lease is near its end without a renewal (the broker is slow to answer): wait for the next tick.
+          await this.sleep(this.leaseMs / 8);
+          continue;
+        }
+        await this.settle(h, h.buffer.splice(0, CHUNK));
+      }
+    } finally {
+      msgs.stop();
+      await reader;
+      // Not acknowledged: the partition's next holder recreates the consumer and gets them again, in order.
+      for (const m of h.buffer.splice(0)) this.inFlight.delete(m);
     }
   }
 
-  private async handle(msg: JsMsg, p: number): Promise<void> {
+  /** Runs a chunk of one partition: malformed or too often delivered events are parked, the rest run as (part of) a batch. */
+  private async settle(h: Held, msgs: JsMsg[]): Promise<void> {
     const { cfg } = this.o.stream;
-    const parked = (reason: string, attempts: number, payload: unknown) => this.park(msg, p, payload, reason, attempts);
-    let eventId: number;
-    try {
-      eventId = (JSON.parse(msg.string()) as { eventId: unknown }).eventId as number;
-      if (!Number.isSafeInteger(eventId) || eventId <= 0) throw new Error('no positive integer eventId');
-    } catch (e) {
-      return parked(`malformed stream message: ${(e as Error).message}`, 1, { raw: msg.string().slice(0, 1000) });
+    const items: Item[] = [];
+    for (const msg of msgs) {
+      let eventId: number;
+      try {
+        eventId = (JSON.parse(msg.string()) as { eventId: unknown }).eventId as number;
+        if (!Number.isSafeInteger(eventId) || eventId <= 0) throw new Error('no positive integer eventId');
+      } catch (e) {
+        await this.park(msg, h.p, { raw: msg.string().slice(0, 1000) }, `malformed stream message: ${(e as Error).message}`, 1);
+        continue;
+      }
+      if (msg.info.deliveryCount > cfg.maxDeliver) {
+        const reason = `delivered ${msg.info.deliveryCount} times without being acknowledged (a worker stopped on it each time)`;
+        await this.park(msg, h.p, { eventId }, reason, msg.info.deliveryCount);
+        continue;
+      }
+      items.push(this.item(msg, h.p, eventId));
     }
-    if (msg.info.deliveryCount > cfg.maxDeliver) {
-      return parked(
-        `delivered ${msg.info.deliveryCount} times without being acknowledged (a worker stopped on it each time)`,
-        msg.info.deliveryCount,
-        { eventId },
-      );
-    }
-    const item = this.item(msg, p, eventId);
-    let err = await new Promise<unknown>((resolve) => {
-      this.waiting.push({ item, resolve });
+    if (!items.length) return;
+    const errors = await new Promise<unknown[]>((resolve) => {
+      this.waiting.push({ items, resolve });
       this.kick();
     });
+    const failed: { item: Item; err: unknown }[] = [];
+    items.forEach((item, i) => (errors[i] === undefined ? this.ack(item.msg) : failed.push({ item, err: errors[i] })));
+    // In order: an event that failed is retried until it succeeds or is parked, then the ones it held up run.
+    for (const [k, { item, err }] of failed.entries()) {
+      if (await this.retry(h, item, err)) continue;
+      // Given up unsettled (stopping, or the lease is gone): the next holder gets these again.
+      for (const f of failed.slice(k)) this.inFlight.delete(f.item.msg);
+      return;
+    }
+  }
+
+  /** Retries one event with backoff until it is done or parked; false when the partition is being given up first. */
+  private async retry(h: Held, item: Item, first: unknown): Promise<boolean> {
+    const { cfg } = this.o.stream;
+    let err = first instanceof NotRun ? await this.runAlone(item) : first;
     for (let attempt = 1; err; attempt++) {
-      this.o.log.warn({ err, eventId, partition: p, attempt }, 'stream event failed');
+      this.o.log.warn({ err, eventId: item.eventId, partition: item.partition, attempt }, 'stream event failed');
       if (attempt >= cfg.maxAttempts) {
         // A database that does not answer is not the event's fault: it stays held (kept alive) until the database is back.
-        if (await this.databaseAnswers())
-          return parked(err instanceof Error ? `${err.name}: ${err.message}` : String(err), attempt, { eventId });
+        if (await this.databaseAnswers()) {
+          const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+          await this.park(item.msg, item.partition, { eventId: item.eventId }, reason, attempt);
+          return true;
+        }
         attempt = cfg.maxAttempts - 1;
       }
       await this.sleep(backoffMs(attempt, cfg.retryBaseMs, 60_000));
-      if (this.stopped) {
-        msg.nak();
-        return;
-      }
-      err = await this.runAlone(this.item(msg, p, eventId));
+      if (this.stopped || h.stopping) return false;
+      err = await this.runAlone(this.item(item.msg, item.partition, item.eventId));
     }
+    this.ack(item.msg);
+    return true;
+  }
+
+  private ack(msg: JsMsg): void {
     msg.ack();
+    this.inFlight.delete(msg);
     this.processed++;
   }
 
   /** Dead letter first, then acknowledge: if the process dies in between, the event is only parked again. */
   private async park(msg: JsMsg, p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
+    await this.deadLetterOf(p, payload, reason, attempts);
+    msg.ack(); // settled for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
+    this.inFlight.delete(msg);
+  }
+
+  private async deadLetterOf(p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
     const { db, clock, workerId, stream } = this.o;
     await deadLetter(db.kysely, {
       payload,
@@ -165,7 +369,6 @@ export class StreamWorker {
       worker: workerId,
     });
     this.o.log.error({ partition: p, payload, reason }, 'stream event parked as a dead letter');
-    msg.ack(); // settled for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
     this.deadLettered++;
   }
 
@@ -210,7 +413,7 @@ export class StreamWorker {
     });
   }
 
-  /** Runs whatever the partitions handed over together; events that arrive meanwhile form the next batch. */
+  /** Runs whatever the partitions handed over together; chunks that arrive meanwhile form the next batch. */
   private kick(): void {
     if (this.flushing) return;
     this.flushing = true;
@@ -225,36 +428,59 @@ export class StreamWorker {
   }
 
   private async flush(): Promise<void> {
+    const max = this.o.maxBatch ?? DEFAULT_BATCH;
     while (this.waiting.length) {
-      const batch = this.waiting.splice(0, this.o.maxBatch ?? 256);
-      const errors = await this.runBatch(batch.map((b) => b.item)).catch((e) => batch.map(() => e));
-      batch.forEach((b, i) => b.resolve(errors[i]));
+      // Whole chunks, up to the batch size (a chunk is never split: its partition's order is kept inside the batch).
+      let n = 0;
+      let k = 0;
+      while (k < this.waiting.length && (k === 0 || n + this.waiting[k]!.items.length <= max)) n += this.waiting[k++]!.items.length;
+      const groups = this.waiting.splice(0, k);
+      const items = groups.flatMap((g) => g.items);
+      const errors = await this.runBatch(items).catch((e) => items.map(() => e));
+      let at = 0;
+      for (const g of groups) {
+        g.resolve(errors.slice(at, at + g.items.length));
+        at += g.items.length;
+      }
     }
   }
 
   /**
-   * One transaction for the batch: each event applied, then all analysed together (analyseBatch: set-based reads, bulk
-   * writes; a poison event is failed alone and the rest commit). If the transaction itself fails, each event runs alone.
+   * One transaction for the batch: the events applied together, then analysed together (the database queue's batch
+   * handlers: set-based reads, bulk writes; a poison event is failed alone, the later events of its partition are not
+   * run, the rest commit). If the transaction itself fails, each event runs alone, in order, a partition stopping at its
+   * first failure.
    */
   private async runBatch(items: Item[]): Promise<unknown[]> {
     const errors = await this.prepare(items);
+    const blocked = new Set<number>();
+    items.forEach((it, i) => {
+      if (blocked.has(it.partition)) errors[i] = new NotRun('an earlier event of its partition failed');
+      else if (errors[i] !== undefined) blocked.add(it.partition);
+    });
     const ready = items.map((_, i) => i).filter((i) => errors[i] === undefined);
+    if (!ready.length) return errors;
     metrics.jobBatchSize.observe(ready.length);
-    if (ready.length > 1) {
-      const t0 = performance.now();
-      try {
-        const out = await this.transaction(ready.map((i) => items[i]!));
-        const s = (performance.now() - t0) / 1000 / ready.length;
-        ready.forEach((i, k) => {
-          errors[i] = out[k];
-          metrics.jobDuration.observe({ kind: 'stream.event', outcome: out[k] === undefined ? 'done' : 'failed' }, s);
-        });
+    const t0 = performance.now();
+    try {
+      const out = await this.transaction(ready.map((i) => items[i]!));
+      const s = (performance.now() - t0) / 1000 / ready.length;
+      ready.forEach((i, k) => {
+        errors[i] = out[k];
+        metrics.jobDuration.observe({ kind: 'stream.event', outcome: out[k] === undefined ? 'done' : 'failed' }, s);
+      });
+      return errors;
+    } catch (err) {
+      if (ready.length === 1) {
+        errors[ready[0]!] = err ?? new Error('failed');
         return errors;
-      } catch {
-        /* run each alone below */
       }
     }
-    for (const i of ready) errors[i] = await this.runAlone(items[i]!, true);
+    for (const i of ready) {
+      const it = items[i]!;
+      errors[i] = blocked.has(it.partition) ? new NotRun('an earlier event of its partition failed') : await this.runAlone(it, true);
+      if (errors[i] !== undefined) blocked.add(it.partition);
+    }
     return errors;
   }
 
@@ -295,40 +521,84 @@ export class StreamWorker {
     return errors;
   }
 
-  /** Applies and analyses the events in one transaction; per event, the analysis error (its state is still applied). */
+  /**
+   * Applies and analyses the events in one transaction; per event, the error (an event whose analysis failed still
+   * has its state applied; one whose apply failed is not analysed).
+   */
   private async transaction(items: Item[]): Promise<unknown[]> {
     const { db, clock, handlers, workerId } = this.o;
     return db.kysely.transaction().execute(async (trx) => {
-      // Normally one worker holds a partition; while a redelivery overlaps a slow first delivery, this lock makes the
-      // second wait and then find the event done (PostgreSQL; SQLite has one writer).
+      // One holder per partition normally; while a new holder redoes what a stalled one still commits, this lock makes
+      // the later transaction wait and then find those events done (PostgreSQL; SQLite has one writer).
       if (db.dialect === 'postgres')
         await lockPartitions(
           trx,
           items.map((i) => i.partition),
         );
-      for (const it of items) await handlers.apply({ eventId: it.eventId }, { trx, job: { ...it.job, kind: 'event.apply' }, clock });
-      const analyze = handlers.analyze;
-      if (analyze.batch) {
-        const outcomes = await analyze.batch(
-          items.map((it) => ({ job: it.job, payload: { eventId: it.eventId }, prepared: it.prepared })),
-          { trx, clock, workerId },
-        );
-        return outcomes.map((o) =>
-          o.status === 'done'
-            ? undefined
-            : o.status === 'failed'
-              ? (o.error ?? new Error('analysis failed'))
-              : new Error('not run: an earlier event of its partition failed'),
-        );
-      }
-      for (const it of items) await analyze({ eventId: it.eventId }, { trx, job: it.job, clock, prepared: it.prepared });
-      return items.map(() => undefined);
+      const jobs = (kind: string, its: Item[]): BatchJob[] =>
+        its.map((it) => ({ job: { ...it.job, kind }, payload: { eventId: it.eventId }, prepared: it.prepared }));
+      const ctx = { trx, clock, workerId };
+      const errors: unknown[] = items.map(() => undefined);
+      const applied = await runKind(handlers.apply, jobs('event.apply', items), ctx);
+      applied.forEach((o, i) => (errors[i] = errorOf(o)));
+      const ok = items.map((_, i) => i).filter((i) => errors[i] === undefined);
+      const analysed = await runKind(
+        handlers.analyze,
+        jobs(
+          'event.analyze',
+          ok.map((i) => items[i]!),
+        ),
+        ctx,
+      );
+      analysed.forEach((o, k) => (errors[ok[k]!] = errorOf(o)));
+      return errors;
     });
   }
 }
+
+/** A handler over many jobs: its batch form when it has one, else job by job (a throw fails the transaction). */
+async function runKind(
+  h: JobHandler,
+  jobs: BatchJob[],
+  ctx: { trx: Kysely<Database>; clock: Clock; workerId: string },
+): Promise<ItemOutcome[]> {
+  if (!jobs.length) return [];
+  if (h.batch) return h.batch(jobs, ctx);
+  for (const j of jobs) await h(j.payload, { trx: ctx.trx, job: j.job, clock: ctx.clock, prepared: j.prepared });
+  return jobs.map(() => ({ status: 'done' }));
+}
+
+const errorOf = (o: ItemOutcome | undefined): unknown =>
+  o === undefined
+    ? new Error('no outcome for the event')
+    : o.status === 'done'
+      ? undefined
+      : o.status === 'failed'
+        ? (o.error ?? new Error('failed'))
+        : new NotRun('an earlier event of its partition failed');
 
 /** One statement, locks taken in ascending order (two batches cannot deadlock). */
 async function lockPartitions(trx: Kysely<Database>, partitions: number[]): Promise<void> {
   const ps = [...new Set(partitions)].sort((a, b) => a - b);
   await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, s.p) FROM (SELECT unnest(${ps}::int[]) AS p ORDER BY 1) s`.execute(trx);
+}
+
+/** Wakes one waiter (or the next one to wait) when something changed. */
+class Signal {
+  private pending = false;
+  private waker: (() => void) | null = null;
+  notify(): void {
+    if (this.waker) {
+      const w = this.waker;
+      this.waker = null;
+      w();
+    } else this.pending = true;
+  }
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (this.waker = resolve));
+  }
 }

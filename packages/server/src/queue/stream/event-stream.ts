@@ -1,7 +1,8 @@
 // The JetStream side of event work: one stream, subjects `<name>.<partition>`, and one durable pull consumer per
-// partition that hands out one event at a time (max_ack_pending 1), so a partition is worked by one worker at a time
-// and a subject's events are processed in the order they were published, however many worker processes pull.
-// Retention is work-queue: an acknowledged event leaves the stream (the database keeps the record of truth).
+// partition. One worker at a time pulls from a partition's consumer, the holder of its lease (partition-lease.ts), so
+// the consumer may hand out many events at once (max_ack_pending PARTITION_IN_FLIGHT) and a subject's events are still
+// processed in the order they were published. Retention is work-queue: an acknowledged event leaves the stream (the
+// database keeps the record of truth), so a consumer created anew starts at the partition's first unsettled event.
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -15,8 +16,10 @@ import {
   type ConsumerConfig,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
 } from '@nats-io/jetstream';
 import type { Config } from '../../config.ts';
+import { leaseStreamOf } from './partition-lease.ts';
 
 export type StreamConfig = Config['stream'];
 
@@ -24,6 +27,9 @@ export const subjectOf = (name: string, partition: number) => `${name}.${partiti
 export const consumerOf = (partition: number) => `p${partition}`;
 /** The message id JetStream deduplicates on: one per outbox job, so a publish repeated after a crash is dropped. */
 export const messageIdOf = (name: string, jobId: number) => `${name}:job:${jobId}`;
+
+/** Events of one partition handed to its lease holder and not yet acknowledged, at most. */
+export const PARTITION_IN_FLIGHT = 256;
 
 export interface StreamMessage {
   eventId: number;
@@ -78,24 +84,65 @@ export class EventStream {
     await Promise.all(Array.from({ length: partitions }, (_, p) => this.ensureConsumer(p)));
   }
 
-  private async ensureConsumer(p: number): Promise<void> {
-    const c: Partial<ConsumerConfig> = {
+  private consumerConfig(p: number): Partial<ConsumerConfig> {
+    return {
       durable_name: consumerOf(p),
       filter_subject: subjectOf(this.cfg.name, p),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(this.cfg.ackWaitMs),
-      // One event of a partition in flight across all workers: the next is delivered only once it is acknowledged,
-      // and an unacknowledged one is redelivered first, so order per subject holds through crashes.
-      max_ack_pending: 1,
+      // Only the lease holder pulls, so many events may be in flight; a new holder recreates the consumer (below).
+      max_ack_pending: PARTITION_IN_FLIGHT,
       max_deliver: -1, // the worker parks an event that keeps failing (dead letters); the broker never drops one
     };
+  }
+
+  private async ensureConsumer(p: number): Promise<void> {
+    const c = this.consumerConfig(p);
     try {
       await this.jsm.consumers.add(this.cfg.name, c);
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
-      await this.jsm.consumers.update(this.cfg.name, consumerOf(p), { ack_wait: c.ack_wait, max_ack_pending: 1, max_deliver: -1 });
+      await this.jsm.consumers.update(this.cfg.name, consumerOf(p), {
+        ack_wait: c.ack_wait,
+        max_ack_pending: c.max_ack_pending,
+        max_deliver: -1,
+      });
     }
+  }
+
+  /**
+   * Recreates a partition's consumer, so it delivers from the partition's first unacknowledged event, in order. A new
+   * lease holder does this first: events its predecessor held unacknowledged (it died or stalled) come back at once and
+   * before any later one, instead of after the ack wait and behind later events. Pull requests the predecessor left
+   * open end with the old consumer.
+   */
+  async resetConsumer(p: number): Promise<void> {
+    await this.jsm.consumers.delete(this.cfg.name, consumerOf(p)).catch((e) => {
+      if (!(e instanceof JetStreamApiError && e.code === 10014)) throw e; // 10014: no such consumer
+    });
+    await this.jsm.consumers.add(this.cfg.name, this.consumerConfig(p)).catch((e) => {
+      if (!isAlreadyExists(e)) throw e; // another process's start-up created it anew: the same fresh consumer
+    });
+  }
+
+  /** The partition's first event still in the stream (not yet acknowledged), if any. */
+  async head(p: number): Promise<{ seq: number; body: string } | null> {
+    // next_by_subj: the first message at or after `seq` on the subject (NATS 2.9; the client's type omits it).
+    const q = { seq: 1, next_by_subj: subjectOf(this.cfg.name, p) } as unknown as MsgRequest;
+    const m = await this.jsm.streams.getMessage(this.cfg.name, q);
+    return m ? { seq: m.seq, body: m.string() } : null;
+  }
+
+  /** Removes a settled event from the stream by its sequence (a dead letter now holds it). */
+  async remove(seq: number): Promise<void> {
+    await this.jsm.streams.deleteMessage(this.cfg.name, seq, false);
+  }
+
+  /** Deletes the stream and its lease stream (tests and benchmarks that made their own). */
+  async destroy(): Promise<void> {
+    await this.jsm.streams.delete(this.cfg.name).catch(() => {});
+    await this.jsm.streams.delete(leaseStreamOf(this.cfg.name)).catch(() => {});
   }
 
   /** Publishes one stored event to its partition and waits until JetStream has stored it. */
