@@ -1,17 +1,9 @@
-// Reports: built by a recipient, verified with the relay's keys (franking opening, reporting tag,
-// source record); any tampering is detected.
+// Reports built by a recipient verify end to end with the relay's keys (franking opening, reporting tag,
+// source record). Each field's binding and the tampering cases are @vigil/crypto's tests (report.test.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyReport, MemoryRelay, type ReportV1, type RevealedMessageV1 } from '../src/index.ts';
+import { verifyReport, type ReportV1 } from '../src/index.ts';
 import { world } from './world.ts';
-
-const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
-const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const flip = (s: string, i = 0) => {
-  const b = unb64(s);
-  b[i]! ^= 1;
-  return b64(b);
-};
 
 describe('reports', async () => {
   const w = world();
@@ -39,40 +31,13 @@ describe('reports', async () => {
   });
 
   it('verifies with the relay keys and names the sender as the source of an original', async () => {
-    const v = verifyReport(clone(), w.verifying);
+    const v = verifyReport(clone(), w.verifying, { reporterId: 'bob' });
     assert.equal(v.status, 'verified');
+    assert.equal(verifyReport(clone(), w.verifying, { reporterId: 'carol' }).status, 'forged', "the tags bind Bob's copies to Bob");
     assert.ok(v.messages.every((m) => m.ok), JSON.stringify(v.messages));
     assert.deepEqual(v.source, { user_id: 'alice', timestamp: last(report).timestamp });
     // The safety service opens the reported attachment with the revealed key and checks its hash.
     assert.deepEqual(await bob!.openAttachment(target), new TextEncoder().encode('generated evidence file'));
-  });
-
-  it('fails when anything in a reported message is changed', () => {
-    const cases: [string, (m: RevealedMessageV1) => void][] = [
-      ['body', (m) => (m.body += '!')],
-      ['attachment hash', (m) => (m.attachments[0]!.sha256 = '0'.repeat(64))],
-      ['attachment key', (m) => (m.attachments[0]!.key = flip(m.attachments[0]!.key))],
-      ['attachment removed', (m) => (m.attachments = [])],
-      ['franking key', (m) => (m.franking_key = flip(m.franking_key, 31))],
-      ['tag', (m) => (m.tag = flip(m.tag, 5))],
-      ['sender', (m) => (m.sender_id = 'carol')],
-      ['conversation', (m) => (m.conversation_id = 'elsewhere')],
-      ['timestamp', (m) => (m.timestamp += 1)],
-      ['epoch', (m) => (m.epoch += 1)],
-      ['message id', (m) => (m.message_id += 'x')],
-      ['relay key id', (m) => (m.key_id = 'frank-2')],
-      ['source record ciphertext', (m) => (m.source.src = flip(m.source.src, 40))],
-      ['source signature', (m) => (m.source.sig = flip(m.source.sig))],
-      ['source opening', (m) => (m.source.r = flip(m.source.r))],
-    ];
-    for (const [what, change] of cases) {
-      const r = clone();
-      change(last(r));
-      const v = verifyReport(r, w.verifying);
-      assert.equal(v.status, 'forged', what);
-      assert.equal(v.messages.at(-1)!.ok, false, what);
-      assert.equal(v.source, undefined, what);
-    }
   });
 
   it('a source record taken from another message does not make someone else the author', async () => {
@@ -92,18 +57,5 @@ describe('reports', async () => {
     const v = verifyReport(r2, w.verifying);
     assert.equal(v.status, 'forged');
     assert.match(v.messages.at(-1)!.reason!, /names someone other than its sender/);
-  });
-
-  it('a tampered context message is marked, the report stays verified; other keys verify nothing', () => {
-    const r = clone();
-    r.messages[0]!.body = 'edited context';
-    const v = verifyReport(r, w.verifying);
-    assert.equal(v.status, 'verified');
-    assert.deepEqual(v.messages.map((m) => m.ok), [false, true, true, true, true, true]);
-    const other = MemoryRelay.withFreshKeys().verifying;
-    assert.equal(verifyReport(clone(), other).status, 'forged');
-    assert.equal(verifyReport({ version: 2, messages: report.messages }, w.verifying).status, 'unverifiable');
-    assert.equal(verifyReport(null, w.verifying).status, 'unverifiable');
-    assert.equal(verifyReport({ version: 1, messages: [{ junk: true }] }, w.verifying).status, 'forged');
   });
 });
