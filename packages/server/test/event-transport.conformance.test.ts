@@ -14,7 +14,7 @@ import { claimJobs, releaseExpiredLeases, retryDeadJob } from '../src/queue/jobs
 import { jobHandlers, streamEventHandlers } from '../src/service.ts';
 import { partitionOf } from '../src/queue/partition.ts';
 import { EventStream, consumerOf } from '../src/queue/stream/event-stream.ts';
-import { StreamWorker } from '../src/queue/stream/consumer.ts';
+import { StreamWorker, type EventHandlers } from '../src/queue/stream/consumer.ts';
 import { fromJson } from '../src/util/json.ts';
 import { analysisAudit } from './analysis-audit.ts';
 import type { Config } from '../src/config.ts';
@@ -134,7 +134,16 @@ const dbQueue: Transport = {
   },
 };
 
-function jetStream(): Transport {
+/** What the JetStream-only cases below need besides the shared suite. */
+interface JetStreamTransport extends Transport {
+  /** Publishes every stored event (runs the outbox). */
+  publish(ta: TestApp): Promise<void>;
+  /** A stream worker on a connection of its own (to be closed to simulate its death). */
+  worker(ta: TestApp, id: string, handlers?: EventHandlers): Promise<{ worker: StreamWorker; stream: EventStream }>;
+  partitions: number;
+}
+
+function jetStream(): JetStreamTransport {
   let cfg: Config['stream'];
   let publisherStream: EventStream;
   const publish = async (ta: TestApp) => {
@@ -150,6 +159,14 @@ function jetStream(): Transport {
   };
   return {
     name: 'NATS JetStream',
+    publish,
+    partitions: 16,
+    async worker(ta, id, handlers = streamEventHandlers(ta.ctx.cfg)) {
+      const stream = await EventStream.open(cfg);
+      const worker = new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: id });
+      await worker.start();
+      return { worker, stream };
+    },
     async open(ta) {
       // A stream of its own per run (deleted at the end); a short ack wait so a crashed worker's events come back soon.
       cfg = {
@@ -356,4 +373,91 @@ for (const transport of [dbQueue, jetStream()]) {
       });
     });
   }
+}
+
+/** Polls until `ok` holds (or fails after `ms`). */
+async function until(ok: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// JetStream only: a worker works the partitions whose lease it holds (queue/stream/partition-lease.ts).
+for (const dialect of DIALECTS) {
+  describe(`JetStream partition leases (${dialect})`, { timeout: 240_000 }, () => {
+    const js = jetStream();
+    let ta: TestApp;
+    before(async () => {
+      ta = await testApp(dialect);
+      await js.open(ta);
+    });
+    after(async () => {
+      await js.close();
+      await ta.close();
+    });
+
+    it('shares the partitions between the live workers, each holding its fair share, and takes a leaver\'s back', async () => {
+      const ws = [await js.worker(ta, 'share-0'), await js.worker(ta, 'share-1')];
+      const held = () => ws.map((w) => w.worker.partitions());
+      const fair = (n: number) => {
+        const h = held();
+        const all = h.flat();
+        return all.length === js.partitions && new Set(all).size === all.length && h.every((x) => x.length <= Math.ceil(js.partitions / n));
+      };
+      try {
+        await until(() => fair(2), 20_000, `two workers to share the partitions (${JSON.stringify(held())})`);
+        ws.push(await js.worker(ta, 'share-2'));
+        await until(() => fair(3), 20_000, `three workers to share the partitions (${JSON.stringify(held())})`);
+        assert.ok(held().every((h) => h.length > 0), 'the newcomer got partitions');
+        const leaver = ws.shift()!;
+        await leaver.worker.stop();
+        await leaver.stream.close();
+        await until(() => fair(2), 20_000, `the leaver's partitions to be taken (${JSON.stringify(held())})`);
+      } finally {
+        for (const w of ws) {
+          await w.worker.stop();
+          await w.stream.close();
+        }
+      }
+    });
+
+    it('takes over the partitions of a worker that died mid-batch; the batch it commits late is not analysed again', async () => {
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(120, 8, 'lease')), ta.clock);
+      await js.publish(ta);
+      // The doomed worker's first batch stops inside its transaction until released: a holder that stalls.
+      let reached!: () => void;
+      const inBatch = new Promise<void>((r) => (reached = r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const base = streamEventHandlers(ta.ctx.cfg);
+      const analyze: JobHandler = Object.assign((payload: unknown, ctx: Parameters<JobHandler>[1]) => base.analyze(payload, ctx), {
+        prepare: base.analyze.prepare,
+        prepareBatch: base.analyze.prepareBatch,
+        batch: async (...a: Parameters<NonNullable<JobHandler['batch']>>) => {
+          reached();
+          await gate;
+          return base.analyze.batch!(...a);
+        },
+      });
+      const doomed = await js.worker(ta, 'doomed', { apply: base.apply, analyze });
+      await inBatch;
+      // Dead to the broker: no more renewals, no acknowledgements. It commits its batch a while later (a stalled holder).
+      await doomed.stream.nc.close();
+      const late = setTimeout(release, 2500);
+      try {
+        const { workers } = await js.run(ta, { workers: 1 });
+        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'lease-'), { events: 120, lost: 0, duplicates: 0, outOfOrder: 0 });
+        const by = new Set((await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map((w) => w.worker));
+        assert.ok(by.has(workers[0]!), 'the surviving worker analysed events');
+        const acc = await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', 'like', 'lease-u%').execute();
+        assert.deepEqual(acc.map((a) => a.event_count), Array(8).fill(15));
+      } finally {
+        clearTimeout(late);
+        release();
+        await doomed.worker.stop();
+      }
+    });
+  });
 }
