@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import { PostgresAdapter } from 'kysely';
 import type { CelInput } from '@bufbuild/cel';
+import { mayFire, type RuleFacts } from './rule-language.ts';
 import type { Database } from '../db/schema.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import { subjectOf } from '../ingest/events.ts';
@@ -157,6 +158,8 @@ async function recordRemoteHashes(trx: Kysely<Database>, input: AnalyserInput, r
     }));
 }
 
+const NO_KINDS: ReadonlySet<string> = new Set();
+
 interface Verdict {
   platform: string;
   subject: Subject;
@@ -231,7 +234,30 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   }
 
   const book = await CaseBook.load(trx, subjects, postgres);
-  const contexts = rules.length ? await loadSubjectContexts(trx, subjects, now) : new Map<string, Record<string, CelInput>>();
+  // Subjects as rules see them, read only for the subjects some rule may fire on: a rule whose needs (its event
+  // types, subject types, signal kinds) fail for every event about a subject, even with all of this segment's new
+  // signals added, is never evaluated on it.
+  const kindsOf = new Map<string, Set<string>>();
+  for (const [sk, list] of signalsOf) kindsOf.set(sk, new Set(list.map((x) => x.view.kind)));
+  const kindsAfter = new Map<string, Set<string>>();
+  for (const p of seg) {
+    for (const f of p.findings) {
+      const sk = subjectKey(p.input.platform, f.subjectType, f.subjectId);
+      let after = kindsAfter.get(sk);
+      if (!after) kindsAfter.set(sk, (after = new Set(kindsOf.get(sk))));
+      after.add(f.kind);
+    }
+  }
+  const wanted = new Map<string, Subject>();
+  for (const p of seg) {
+    for (const s of subjectsOf.get(p)!) {
+      const sk = subjectKey(s.platform, s.type, s.id);
+      if (wanted.has(sk)) continue;
+      const facts: RuleFacts = { eventType: p.input.event.type, subjectType: s.type, signalKinds: kindsAfter.get(sk) ?? kindsOf.get(sk) ?? NO_KINDS };
+      if (rules.some((r) => mayFire(r.run.needs, facts))) wanted.set(sk, s);
+    }
+  }
+  const contexts = wanted.size ? await loadSubjectContexts(trx, [...wanted.values()], now) : new Map<string, Record<string, CelInput>>();
   const known = rules.length ? await existingVerdicts(trx, seg.map((p) => p.item.eventId)) : new Set<string>();
   const verdicts: Verdict[] = [];
   const logged = new Set<string>();
@@ -248,19 +274,29 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
       if (rules.length) {
         const view = { id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId, evidence: JSON.parse(toJson(f.evidence)) as Record<string, unknown> };
         const list = signalsOf.get(sk) ?? [];
-        if (list.length < 1000) list.push({ view, cel: celSignal(view) });
+        if (list.length < 1000) {
+          list.push({ view, cel: celSignal(view) });
+          let kinds = kindsOf.get(sk);
+          if (!kinds) kindsOf.set(sk, (kinds = new Set()));
+          kinds.add(f.kind);
+        }
         signalsOf.set(sk, list);
       }
       const open = book.openCase({ platform, type: f.subjectType, id: f.subjectId });
       if (open !== undefined) book.log(open, 'signal', { signal_id: id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId });
     });
     if (!rules.length) continue;
-    const event = celSafe(p.input.event as unknown as Record<string, unknown>);
+    let event: Record<string, CelInput> | undefined; // the event as rules see it, converted once if a rule runs
     for (const s of subjectsOf.get(p)!) {
       const sk = subjectKey(s.platform, s.type, s.id);
+      // Only the rules whose needs hold for this event and subject run; the others cannot yield true.
+      const facts: RuleFacts = { eventType: p.input.event.type, subjectType: s.type, signalKinds: kindsOf.get(sk) ?? NO_KINDS };
+      const candidates = rules.filter((r) => mayFire(r.run.needs, facts));
+      if (!candidates.length) continue;
       const signals = signalsOf.get(sk) ?? [];
       const subject = contexts.get(sk)!;
-      for (const ev of evaluateBindings(rules, { event, subject, signals: signals.map((x) => x.cel), now })) {
+      event ??= celSafe(p.input.event as unknown as Record<string, unknown>);
+      for (const ev of evaluateBindings(candidates, { event, subject, signals: signals.map((x) => x.cel), now })) {
         if (!ev.matched) continue;
         const once = `${ev.rule.id}@${ev.rule.version}@${p.item.eventId}`;
         if (known.has(once)) continue;
