@@ -1,6 +1,6 @@
 // The relay stamps every message it delivers: one HMAC per recipient and one Ed25519 signature per
 // message. On the server those run on node's OpenSSL rather than @noble's pure JavaScript (same bytes:
-// HMAC and RFC 8032 signatures are deterministic; relay-native-crypto.test.ts checks them against @noble).
+// HMAC and RFC 8032 signatures are deterministic; packages/relay/test/native-crypto.test.ts checks them against @noble).
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import type { Ed25519Sign, HmacSha256 } from '@vigil/crypto';
 
