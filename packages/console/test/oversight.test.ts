@@ -83,7 +83,7 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
       at(dayAgo * DAY + 6 * HOUR - (1 + (i % 5)) * HOUR);
       const who = i % 2 ? ids.rita! : ids.sam!;
       await claimCase(k, c.caseId!, who, ta.clock);
-      await decideCase(k, c.caseId!, who, { decision: i % 4 === 0 ? 'policy_violation' : 'not_violating', reason: 'checked', ...(i % 4 === 0 ? { actions: [{ action: 'suspend', days: 7 }] } : {}) } as never, ta.clock, ta.ctx.cfg, 'reviewer');
+      await decideCase(k, c.caseId!, who, { decision: i % 4 === 0 ? 'policy_violation' : 'not_violating', reason: 'checked', ...(i % 4 === 0 ? { actions: [{ action: 'suspend', days: 7 }] } : {}) } as never, ta.clock, 'reviewer');
     }
     // A group whose every member is banned, approved by a second person; one member appeals.
     at(2 * HOUR);
@@ -93,9 +93,9 @@ for (const dialect of DIALECTS) describe(`oversight screens in Chromium (${diale
     for (const m of members) await k.insertInto('group_members').values({ platform: 'default', group_id: 'grp-hikers', account_id: m, joined_at: now2, left_at: null, via_invite: null }).execute();
     const g = await k.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'group', subjectId: 'grp-hikers', queue: 'groups', priority: 80, reason: 'organised abuse' }, ta.clock));
     await claimCase(k, g.caseId!, ids.rita!, ta.clock);
-    await decideCase(k, g.caseId!, ids.rita!, { decision: 'policy_violation', reason: 'organised abuse', actions: [{ action: 'ban_members', member_ids: members }, { action: 'takedown_group' }] } as never, ta.clock, ta.ctx.cfg, 'reviewer');
+    await decideCase(k, g.caseId!, ids.rita!, { decision: 'policy_violation', reason: 'organised abuse', actions: [{ action: 'ban_members', member_ids: members }, { action: 'takedown_group' }] } as never, ta.clock, 'reviewer');
     await claimCase(k, g.caseId!, ids.lou!, ta.clock);
-    await decideCase(k, g.caseId!, ids.lou!, { decision: 'approve', reason: 'agreed' } as never, ta.clock, ta.ctx.cfg, 'lead');
+    await decideCase(k, g.caseId!, ids.lou!, { decision: 'approve', reason: 'agreed' } as never, ta.clock, 'lead');
     const memberBan = await k.selectFrom('enforcement_actions').select('id').where('subject_id', '=', 'gm-2').executeTakeFirstOrThrow();
     await fileAppeal(k, 'default', Number(memberBan.id), 'I only joined to hike', ta.clock);
     ta.clock.t = now;

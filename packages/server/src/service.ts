@@ -36,6 +36,10 @@ import { publishEventHandler } from './queue/stream/publish-job.ts';
 import type { EventHandlers } from './queue/stream/consumer.ts';
 import { feedStreamGauges } from './metrics/stream.ts';
 import { embeddedRelay } from './embedded-relay.ts';
+import { bySubscriber, type CaseClaimed, type DecisionRecorded } from './review/index.ts';
+import { banksOnDecision } from './media/decision-effects.ts';
+import { legalOnDecision } from './legal/decision-effects.ts';
+import { flagsOnClaim, flagsOnDecision } from './flags/decision-effects.ts';
 
 export interface Service {
   app: VigilApp;
@@ -67,6 +71,15 @@ export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logg
     'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media),
     'ncmec.file': fileReportJob(cfg, log),
     'vault.preserve': preserveJob(cfg),
+    ...reviewSubscribers(cfg),
+  };
+}
+
+/** Each module's part of review's decisions and claims (review/effects.ts), as jobs in their own transactions. */
+export function reviewSubscribers(cfg: Config): Record<string, JobHandler> {
+  return {
+    'decision.recorded': bySubscriber<DecisionRecorded>({ banks: banksOnDecision, legal: legalOnDecision(cfg), flags: flagsOnDecision }),
+    'case.claimed': bySubscriber<CaseClaimed>({ flags: flagsOnClaim }),
   };
 }
 

@@ -118,6 +118,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await A.post(`/v1/cases/${c.id}/notes`, { text: 'checked the reported messages' })).statusCode, 201);
       const d = await A.post(`/v1/cases/${c.id}/decision`, { decision: 'policy_violation', reason: 'grooming attempts', actions: [{ action: 'suspend', days: 7 }] });
       assert.equal(d.statusCode, 200, d.body);
+      await drain(ta); // the flags' subscriber closes them with the statement (review/effects.ts)
       const after = await A.get(`/v1/cases/${c.id}`);
       assert.equal(after.status, 'closed');
       assert.ok(after.items.every((i: { status: string }) => i.status === 'closed'));
@@ -235,6 +236,7 @@ for (const dialect of DIALECTS) {
       const ap = await B.post(`/v1/cases/${g.caseId}/decision`, { decision: 'approve', reason: 'confirmed' });
       assert.equal(ap.statusCode, 200, ap.body);
       assert.equal((await A.get(`/v1/cases/${g.caseId}`)).status, 'closed');
+      await drain(ta); // legal's subscriber drafts the report
 
       // Legal's filing is its own queue's work, linked to the group's case; legal reads that case and no other.
       const legal = client(ta, await staffSession(ta, 'legal'));

@@ -1,7 +1,7 @@
 // Decisions → enforcement → webhooks; four-eyes approval of group-wide actions; appeals and reversal.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS, testApp, staffSession, apiKey, silentLog, type TestApp, type StaffSession } from './helpers.ts';
+import { DIALECTS, testApp, staffSession, apiKey, silentLog, drainJobs, type TestApp, type StaffSession } from './helpers.ts';
 import { openTask } from '../src/review/task-store.ts';
 import { ingestEvents, validateEvents } from '../src/ingest/ingest.ts';
 import { Worker } from '../src/queue/worker.ts';
@@ -53,6 +53,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await post(a, `/v1/tasks/${t.id}/claim`, {})).statusCode, 200);
       const d = await post(a, `/v1/tasks/${t.id}/decision`, { decision: 'apparent_csam', reason: 'matches known material', note: 'verified at 1 bit' });
       assert.equal(d.statusCode, 200, d.body);
+      await drainJobs(ta); // the banks' and legal's subscribers (review/effects.ts)
       const [actionId] = d.json().action_ids;
       const hist = await get(a, '/v1/actions?subject_type=account&subject_id=acc-bad');
       assert.equal(hist.actions[0].action, 'ban');
@@ -113,6 +114,7 @@ for (const dialect of DIALECTS) {
       await post(b, `/v1/tasks/${t.id}/claim`, {});
       assert.equal((await post(b, `/v1/tasks/${t.id}/decision`, { decision: 'not_violating', reason: 'x', actions: [{ action: 'ban' }] })).statusCode, 409);
       assert.equal((await post(b, `/v1/tasks/${t.id}/decision`, { decision: 'not_violating', reason: 'a sunset photo', allowlist: true })).statusCode, 200);
+      await drainJobs(ta);
       const m = await post(b, '/v1/match', { pdq: BENIGN });
       assert.equal(m.json().matches.length, 0);
       assert.equal(m.json().suppressed_by_allowlist[0].bank, 'FALSE_POSITIVES');

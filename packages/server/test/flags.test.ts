@@ -75,10 +75,12 @@ describe('flags from outside', () => {
     const task = cases.find((x) => x.subject_id === 'grp-7')!;
     const h = { cookie: reviewer.cookie, 'x-csrf-token': reviewer.csrf };
     await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/claim`, headers: h });
+    await drain(); // flags follow claims and decisions as subscribers (review/effects.ts)
     const ref = r.json().references[7];
     assert.equal((await ta.app.inject({ method: 'GET', url: `/v1/flags/${ref}`, headers: as(keys['NGO B']!) })).json().status, 'under_review');
     const d = await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/decision`, headers: h, payload: { decision: 'not_violating', reason: 'the group shares hiking routes; the listing was wrong' } });
     assert.equal(d.statusCode, 200, d.body);
+    await drain();
     const seen = (await ta.app.inject({ method: 'GET', url: `/v1/flags/${ref}`, headers: as(keys['NGO B']!) })).json();
     assert.equal(seen.status, 'no_violation');
     assert.equal(seen.statement, 'No violation was found: the group shares hiking routes; the listing was wrong');

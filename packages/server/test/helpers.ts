@@ -160,3 +160,10 @@ export function accountEvent(i: number, extra: Record<string, unknown> = {}) {
     ...extra,
   };
 }
+
+/** Runs the queued jobs until none is due (analysis, decision subscribers, filings), as `vigil serve`'s workers would. */
+export async function drainJobs(ta: TestApp): Promise<void> {
+  const [{ Worker }, { jobHandlers }] = await Promise.all([import('../src/queue/worker.ts'), import('../src/service.ts')]);
+  const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'test-drain' });
+  while ((await w.runOnce()) > 0);
+}

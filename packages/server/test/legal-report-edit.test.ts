@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { findXsd } from '@vigil/ncmec';
 import { startFakeCyberTipline, type FakeCyberTipline } from '@vigil/ncmec/fake';
-import { DIALECTS, testApp, staffSession, silentLog, type TestApp, type StaffSession } from './helpers.ts';
+import { DIALECTS, testApp, staffSession, silentLog, drainJobs, type TestApp, type StaffSession } from './helpers.ts';
 import { attachToCase } from '../src/review/task-store.ts';
 import { Worker } from '../src/queue/worker.ts';
 import { jobHandlers } from '../src/service.ts';
@@ -86,6 +86,7 @@ for (const dialect of DIALECTS) {
         actions: [],
       });
       assert.equal(dec.statusCode, 200, dec.body);
+      await drainJobs(ta); // legal's subscriber drafts the report (review/effects.ts)
       reportId = (await get(legal, '/v1/legal/reports')).json().reports[0].id;
     });
     after(async () => {
@@ -293,6 +294,7 @@ for (const dialect of DIALECTS) {
           ).statusCode,
           200,
         );
+        await drainJobs(ta);
       }
       const list = (await get(legal, '/v1/legal/reports?status=draft&limit=1')).json();
       assert.equal(list.total, 2);
@@ -358,6 +360,7 @@ for (const dialect of DIALECTS) {
         incident_type: ENTICEMENT,
       });
       assert.equal(d.statusCode, 200, d.body);
+      await drainJobs(ta);
       const r = (await get(legal, '/v1/legal/reports'))
         .json()
         .reports.find((x: { subject: { id: string } }) => x.subject.id === 'acc-groom');

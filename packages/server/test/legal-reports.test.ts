@@ -69,6 +69,7 @@ for (const dialect of DIALECTS) {
       await post(reviewer, `/v1/tasks/${task.id}/claim`);
       assert.equal((await get(reviewer, `/v1/media/content?kind=media&id=med-1&task_id=${task.id}`)).statusCode, 200);
       const d = await post(reviewer, `/v1/tasks/${task.id}/decision`, { decision: 'apparent_csam', reason: 'matches known material' });
+      await work(); // legal's subscriber drafts the report (review/effects.ts)
       assert.equal(d.statusCode, 200, d.body);
       const list = (await get(legal, '/v1/legal/reports')).json().reports;
       assert.equal(list.length, 1);

@@ -64,7 +64,7 @@ for (const dialect of DIALECTS) {
       const task = (await get(reviewer, '/v1/tasks?queue=known-media')).json().tasks.find((t: { subject_id: string }) => t.subject_id === 'acc-v');
       await post(reviewer, `/v1/tasks/${task.id}/claim`);
       assert.equal((await post(reviewer, `/v1/tasks/${task.id}/decision`, { decision: 'apparent_csam', reason: 'matches known material' })).statusCode, 200);
-      await work(); // vault.preserve
+      await work(); // legal's subscriber drafts the report (review/effects.ts), then vault.preserve seals its files
       reportId = (await get(legal, '/v1/legal/reports')).json().reports[0].id;
     });
     after(async () => {

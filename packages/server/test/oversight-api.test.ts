@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { DIALECTS, testApp, staffSession, type TestApp, type StaffSession } from './helpers.ts';
+import { DIALECTS, testApp, staffSession, drainJobs, type TestApp, type StaffSession } from './helpers.ts';
 import { attachToCase } from '../src/review/task-store.ts';
 import { appendAudit } from '../src/audit/log.ts';
 
@@ -194,6 +194,7 @@ for (const dialect of DIALECTS) {
       await r.send('POST', `/v1/cases/${c.caseId}/claim`);
       const d = await r.send('POST', `/v1/cases/${c.caseId}/decision`, { decision: 'apparent_csam', reason: 'matched and confirmed' });
       assert.equal(d.statusCode, 200, d.body);
+      await drainJobs(ta); // legal's subscriber drafts the report (review/effects.ts)
       const report = (await ok(auditor.get('/v1/legal/reports'))).reports.find((x: { subject: { id: string } }) => x.subject.id === 'acc-csam');
       assert.ok(report, 'the drafted report is listed for the auditor');
       const one = await ok(auditor.get(`/v1/legal/reports/${report.id}`));

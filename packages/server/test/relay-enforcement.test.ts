@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { HttpRelayTransport, RelayHttpError } from '@vigil/sdk';
 import { DIALECTS, testApp, type TestApp } from './helpers.ts';
 import { enforce, messenger, runJobs, type Messenger } from './relay-helpers.ts';
-import { reverseAction } from '../src/review/enforcement.ts';
+import { reverseAction } from '../src/review/index.ts';
 import { sweep } from '../../relay/src/housekeeping.ts';
 
 for (const dialect of DIALECTS) {

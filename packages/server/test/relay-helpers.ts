@@ -13,7 +13,7 @@ import { relayKeys } from '../src/reports/relay-keys.ts';
 import { deliverDue, newWebhookSecret } from '../src/webhooks/outbox.ts';
 import { RELAY_WEBHOOK_PATH } from '../src/embedded-relay.ts';
 import { iso } from '../src/util/time.ts';
-import { applyActions, approveAction } from '../src/review/enforcement.ts';
+import { applyActions, approveAction } from '../src/review/index.ts';
 
 export interface Messenger {
   /** The relay's URL (clients talk to it). */

@@ -7,7 +7,7 @@ import type { Analyser } from './signals.ts';
 import { analyseBatch } from './analyse-batch.ts';
 import { hashRemoteRefs, unhashedRefs } from '../media/remote-hash.ts';
 import type { Config } from '../config.ts';
-import { chunks } from './case-book.ts';
+import { chunks } from '../util/chunks.ts';
 
 export function analyzeEventHandler(analysers: Analyser[], media?: Config['media']): JobHandler {
   const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, clock, prepared, job }) => {

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CelInput } from '@bufbuild/cel';
 import type { Database } from '../db/schema.ts';
 import { fromJson } from '../util/json.ts';
-import { chunks } from './case-book.ts';
+import { chunks } from '../util/chunks.ts';
 import { celSignal } from './engine.ts';
 import type { SignalView } from './signals.ts';
 import { subjectFrom, type SubjectRows } from './subject.ts';

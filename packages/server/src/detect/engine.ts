@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { toJson, fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
-import { attachToCase, logCase, openItemIn, raiseItem } from '../review/task-store.ts';
+import { requestReview } from '../review/index.ts';
 import { compileRule, outcomeSchema, type CompiledRule, type Outcome } from './rule-language.ts';
 import type { SignalView } from './signals.ts';
 
@@ -87,16 +87,10 @@ export async function recordVerdict(
   const out = o.rule.outcome;
   if (!shadow && (out.type === 'review' || out.type === 'action')) {
     // The subject's case gathers every rule's verdicts: one open item per queue, raised by later verdicts.
-    const subject = { platform: o.platform, type: o.subjectType, id: o.subjectId };
-    const open = await openItemIn(trx, subject, out.queue);
-    if (open) {
-      taskId = Number(open.id);
-      await raiseItem(trx, taskId, out.priority, o.clock);
-    } else {
-      taskId = (await attachToCase(trx, { platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason: out.reason }, o.clock)).itemId;
-    }
-    const caseId = (await trx.selectFrom('case_items').select('case_id').where('id', '=', taskId).executeTakeFirstOrThrow()).case_id;
-    if (caseId != null) await logCase(trx, Number(caseId), { actor: 'system', kind: 'verdict', itemId: taskId, data: { rule: o.rule.name, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, signal_ids: o.signalIds, reason: out.reason } }, o.clock);
+    taskId = (await requestReview(trx, {
+      platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason: out.reason, merge: true,
+      log: { kind: 'verdict', data: { rule: o.rule.name, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, signal_ids: o.signalIds, reason: out.reason } },
+    }, o.clock)).itemId;
   }
   await trx
     .insertInto('verdicts')

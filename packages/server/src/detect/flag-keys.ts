@@ -2,7 +2,7 @@
 // their subject, in one read, so the flag analyser looks further only for those (flags/lifecycle.ts).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { chunks } from './case-book.ts';
+import { chunks } from '../util/chunks.ts';
 
 export async function waitingFlagKeys(trx: Kysely<Database>, probes: { platform: string; key: string }[]): Promise<Set<string>> {
   const out = new Set<string>();

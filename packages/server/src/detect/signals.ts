@@ -1,6 +1,6 @@
 // A signal is one finding about one subject, with the evidence that explains it.
 import type { Kysely } from 'kysely';
-import { logCase } from '../review/task-store.ts';
+import { noteOnOpenCase } from '../review/index.ts';
 import type { Database } from '../db/schema.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import type { Clock } from '../util/time.ts';
@@ -73,8 +73,7 @@ export async function storeFindings(trx: Kysely<Database>, platform: string, eve
     ids.push(Number(row.id));
     // A new signal about a subject under review goes into its open case's history (a rule's verdict may add more).
     if (fresh) {
-      const open = await trx.selectFrom('cases').select('id').where('platform', '=', platform).where('subject_type', '=', f.subjectType).where('subject_id', '=', f.subjectId).where('status', '=', 'open').executeTakeFirst();
-      if (open) await logCase(trx, Number(open.id), { actor: 'system', kind: 'signal', data: { signal_id: Number(row.id), kind: f.kind, severity: f.severity, summary: f.summary, event_id: eventId } }, clock);
+      await noteOnOpenCase(trx, { platform, type: f.subjectType, id: f.subjectId }, { kind: 'signal', data: { signal_id: Number(row.id), kind: f.kind, severity: f.severity, summary: f.summary, event_id: eventId } }, clock);
     }
   }
   return ids;

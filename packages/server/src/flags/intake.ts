@@ -10,7 +10,7 @@ import { normaliseExternal } from '../detect/external.ts';
 import { SEVERITY } from '../detect/signals.ts';
 import { toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
-import { openItemIn, openTask, raiseItem } from '../review/task-store.ts';
+import { requestReview } from '../review/index.ts';
 
 export const SUBJECT_KINDS = ['handle', 'invite_link', 'group_name', 'media_hash', 'url', 'account_id', 'group_id'] as const;
 export const CATEGORIES = ['csam', 'grooming', 'sextortion', 'trading', 'other'] as const;
@@ -112,14 +112,7 @@ export async function upsertCase(trx: Kysely<Database>, platform: string, key: s
   const subj = subject ?? { type: 'flagged', id: key };
   const reason = `flagged by ${reporters} reporter${reporters === 1 ? '' : 's'}${trusted ? ' (trusted)' : ''}`;
   const now = iso(clock.now());
-  const open = await openItemIn(trx, { platform, type: subj.type, id: subj.id }, 'flags');
-  let taskId: number;
-  if (open) {
-    taskId = Number(open.id);
-    await raiseItem(trx, taskId, priority, clock, reason);
-  } else {
-    taskId = await openTask(trx, { platform, subjectType: subj.type, subjectId: subj.id, queue: 'flags', priority, reason, ref: { case_key: key } }, clock);
-  }
+  const { itemId: taskId } = await requestReview(trx, { platform, subjectType: subj.type, subjectId: subj.id, queue: 'flags', priority, reason, ref: { case_key: key }, merge: true, replaceReason: true }, clock);
   await trx.updateTable('flags').set({ task_id: taskId, updated_at: now }).where('platform', '=', platform).where('case_key', '=', key).where('closed_at', 'is', null).execute();
   return taskId;
 }

@@ -1,6 +1,5 @@
-// What happens to flags after intake: review starts when their case is claimed; the decision closes them
-// with a statement of reasons the flagger can read; overdue flags escalate; flags about subjects Vigil had
-// not seen are matched when those subjects appear.
+// What happens to flags after intake: overdue flags escalate; flags about subjects Vigil had not seen are
+// matched when those subjects appear. Claims and decisions reach them through decision-effects.ts.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
@@ -9,21 +8,8 @@ import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import type { Analyser } from '../detect/signals.ts';
 import { caseKey, flagSignal, upsertCase } from './intake.ts';
-import { closeItems, raiseItem } from '../review/task-store.ts';
+import { closeSubjectWork, raiseIfOpen } from '../review/index.ts';
 import { waitingFlagKeys } from '../detect/flag-keys.ts';
-
-export async function flagsUnderReview(trx: Kysely<Database>, taskId: number, clock: Clock) {
-  await trx.updateTable('flags').set({ status: 'under_review', updated_at: iso(clock.now()) }).where('task_id', '=', taskId).where('status', '=', 'received').execute();
-}
-
-/** Closes the case's flags: actioned or no violation found, with the reviewer's reasons as the statement. */
-export async function closeFlags(trx: Kysely<Database>, taskId: number, decision: string, reason: string, clock: Clock) {
-  const status = decision === 'not_violating' ? 'no_violation' : decision === 'escalate' ? null : 'actioned';
-  if (!status) return;
-  const now = iso(clock.now());
-  const statement = status === 'actioned' ? `Action was taken: ${reason}` : `No violation was found: ${reason}`;
-  await trx.updateTable('flags').set({ status, statement, closed_at: now, updated_at: now }).where('task_id', '=', taskId).where('closed_at', 'is', null).execute();
-}
 
 /** Raises overdue flags' cases to the top and marks them escalated; returns how many. */
 export async function escalateOverdue(db: Kysely<Database>, clock: Clock): Promise<number> {
@@ -32,10 +18,7 @@ export async function escalateOverdue(db: Kysely<Database>, clock: Clock): Promi
   for (const f of overdue) {
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('flags').set({ escalated_at: now, updated_at: now }).where('id', '=', Number(f.id)).execute();
-      if (f.task_id) {
-        const open = await trx.selectFrom('case_items').select('id').where('id', '=', Number(f.task_id)).where('status', '=', 'open').executeTakeFirst();
-        if (open) await raiseItem(trx, Number(open.id), 99, clock);
-      }
+      if (f.task_id) await raiseIfOpen(trx, Number(f.task_id), 99, clock);
       await appendAudit(trx, { actor: 'system', action: 'flag.escalate', subjectType: 'flag', subjectId: f.reference, reason: `deadline passed (${f.category})` }, clock);
     });
   }
@@ -76,8 +59,7 @@ export const flagMatchAnalyser: Analyser = async ({ trx, platform, event, clock,
     if (!waiting.length) continue;
     await trx.updateTable('flags').set({ resolved_type: p.subject.type, resolved_id: p.subject.id, updated_at: iso(clock.now()) }).where('platform', '=', platform).where('case_key', '=', p.key).where('resolved_id', 'is', null).execute();
     // The placeholder case for the unknown subject closes; the flags move to the real subject's case.
-    const placeholders = await trx.selectFrom('case_items').select('id').where('platform', '=', platform).where('subject_type', '=', 'flagged').where('subject_id', '=', p.key).where('status', '=', 'open').execute();
-    await closeItems(trx, placeholders.map((t) => Number(t.id)), clock, { resolution: `flags moved to ${p.subject.type} ${p.subject.id}` });
+    await closeSubjectWork(trx, { platform, type: 'flagged', id: p.key }, clock, `flags moved to ${p.subject.type} ${p.subject.id}`);
     for (const f of waiting) await flagSignal(trx, platform, p.subject, f.reference, { category: f.category as never, subject: { kind: f.subject_kind as never, value: f.subject_value }, found_at_url: f.found_at_url ?? undefined }, { source: f.source, orgId: f.org_id == null ? null : Number(f.org_id) }, clock);
     await upsertCase(trx, platform, p.key, p.subject, clock);
   }

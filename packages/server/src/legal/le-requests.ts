@@ -6,7 +6,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Database, LeRequestsTable } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
-import { openTask } from '../review/task-store.ts';
+import { requestReview } from '../review/index.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -130,7 +130,7 @@ export async function leHousekeeping(db: Kysely<Database>, clock: Clock): Promis
   const due = await db.selectFrom('le_requests').selectAll().where('status', '=', 'open').where('due_at', 'is not', null).where('due_at', '<=', soon).where('reminded_at', 'is', null).execute();
   for (const r of due) {
     await db.transaction().execute(async (trx) => {
-      await openTask(trx, { platform: 'default', subjectType: 'le_request', subjectId: String(r.id), queue: 'legal-requests', priority: 90, reason: `${r.kind} from ${r.agency} (${r.case_number}) due ${r.due_at}`, ref: { le_request_id: Number(r.id) } }, clock);
+      await requestReview(trx, { platform: 'default', subjectType: 'le_request', subjectId: String(r.id), queue: 'legal-requests', priority: 90, reason: `${r.kind} from ${r.agency} (${r.case_number}) due ${r.due_at}`, ref: { le_request_id: Number(r.id) } }, clock);
       await trx.updateTable('le_requests').set({ reminded_at: iso(now) }).where('id', '=', Number(r.id)).execute();
     });
   }

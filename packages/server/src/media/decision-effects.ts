@@ -1,14 +1,27 @@
-// What a decision writes to the hash banks: confirmed matches into the block bank, known false positives
-// into the allow bank.
+// The banks' part of a review decision (a `decision.recorded` subscriber, review/effects.ts): apparent CSAM puts the
+// subject's matched hashes into the confirmed block bank and confirms the listed entries that matched; a known false
+// positive puts them into the allow bank. Runs once per decision, in its own transaction, after the decision commits.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { DecisionRecorded } from '../review/index.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
-import { bump, type SignalType } from '../media/banks.ts';
+import { bump, confirmEntries, type SignalType } from './banks.ts';
+
+export async function banksOnDecision(trx: Kysely<Database>, e: DecisionRecorded, clock: Clock): Promise<void> {
+  const t = { platform: e.subject.platform, subject_type: e.subject.type, subject_id: e.subject.id };
+  const o = { staffId: e.decided_by, taskId: e.item_ids[0]!, clock };
+  if (e.decision === 'apparent_csam') {
+    await addToBank(trx, CONFIRMED_BANK, 'block', await matchedHashes(trx, t), o);
+    // The entries that matched are now confirmed by a person (shared back to peers, trusted more).
+    await confirmEntries(trx, await matchedEntryIds(trx, t), `staff:${e.decided_by}`, `task:${o.taskId}`, clock);
+  }
+  if (e.decision === 'not_violating' && e.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
+}
 
 /** Hashes of the subject that matched a bank (from its media.match signals). */
-export async function matchedHashes(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
+async function matchedHashes(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
   const rows = await trx.selectFrom('signals').select('evidence').where('platform', '=', t.platform).where('subject_type', '=', t.subject_type).where('subject_id', '=', t.subject_id).where('kind', '=', 'media.match').execute();
   const out = new Map<string, { signal_type: SignalType; value: string }>();
   for (const r of rows) {
@@ -19,12 +32,12 @@ export async function matchedHashes(trx: Kysely<Database>, t: { platform: string
 }
 
 /** Bank entries the subject's media matched (from its media.match signals). */
-export async function matchedEntryIds(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
+async function matchedEntryIds(trx: Kysely<Database>, t: { platform: string; subject_type: string; subject_id: string }) {
   const rows = await trx.selectFrom('signals').select('evidence').where('platform', '=', t.platform).where('subject_type', '=', t.subject_type).where('subject_id', '=', t.subject_id).where('kind', '=', 'media.match').execute();
   return [...new Set(rows.map((r) => Number(fromJson<{ entry_id?: number }>(r.evidence).entry_id)).filter((n) => Number.isInteger(n) && n > 0))];
 }
 
-export async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'allow', hashes: { signal_type: SignalType; value: string }[], o: { staffId: number; taskId: number; clock: Clock }) {
+async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'allow', hashes: { signal_type: SignalType; value: string }[], o: { staffId: number; taskId: number; clock: Clock }) {
   if (!hashes.length) return;
   await bump(trx); // first: serialises bank writers (see media/banks.ts)
   const now = iso(o.clock.now());
@@ -41,5 +54,4 @@ export async function addToBank(trx: Kysely<Database>, name: string, kind: 'bloc
 
 export const CONFIRMED_BANK = 'CONFIRMED';
 export const FALSE_POSITIVE_BANK = 'FALSE_POSITIVES';
-export const PRESERVATION_DAYS = 365;
 

@@ -1,12 +1,13 @@
 // The review cases of a batch's subjects, held in memory while the batch's verdicts are decided, then written in
-// bulk. It follows review/task-store.ts step by step (open item in the queue raised, else the subject's open case,
+// bulk: detection's batched form of requestReview. It follows task-store.ts step by step (open item in the queue raised, else the subject's open case,
 // its latest case reopened, or a new one; legal work only linked; routing by the highest open item; the case log in
 // the order the steps happened), so a batch leaves exactly what the same verdicts recorded one by one would.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
-import { LEGAL_QUEUES } from '../review/task-store.ts';
+import { LEGAL_QUEUES } from './task-store.ts';
+import { chunks } from '../util/chunks.ts';
 
 export interface BookSubject {
   platform: string;
@@ -262,8 +263,3 @@ export class CaseBook {
   }
 }
 
-export function chunks<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}

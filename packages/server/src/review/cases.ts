@@ -4,18 +4,14 @@
 // Every step is appended to the case log and to the audit log.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Config } from '../config.ts';
 import type { IncidentType } from '@vigil/ncmec';
 import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
-import { confirmEntries } from '../media/banks.ts';
-import { createReportDraft } from '../legal/reports.ts';
 import { applyActions, approveActionTx, decideAppealTx, mayDecideAppeal, standingAction, type ActionRequest } from './enforcement.ts';
 import { attachToCase, FOUR_EYES_QUEUES, lockCase, logCase, openItems, routeCase } from './task-store.ts';
-import { closeFlags, flagsUnderReview } from '../flags/lifecycle.ts';
-import { addToBank, CONFIRMED_BANK, FALSE_POSITIVE_BANK, matchedEntryIds, matchedHashes, PRESERVATION_DAYS } from './banking.ts';
+import { caseClaimed, decisionRecorded } from './effects.ts';
 
 export const CLAIM_MINUTES = 15;
 /** Decisions on a case's review work. */
@@ -81,7 +77,7 @@ export async function claimCaseTx(trx: Kysely<Database>, id: number, staffId: nu
   }
   await appendAudit(trx, { actor: `staff:${staffId}`, action: 'case.claim', subjectType: 'case', subjectId: String(id) }, clock);
   await logCase(trx, id, { actor: `staff:${staffId}`, kind: 'claim', data: { until } }, clock);
-  for (const it of await openItems(trx, id)) await flagsUnderReview(trx, Number(it.id), clock);
+  await caseClaimed(trx, { case_id: id, item_ids: (await openItems(trx, id)).map((it) => Number(it.id)), claimed_by: staffId }, clock);
   return { claimed_until: until };
 }
 
@@ -140,11 +136,12 @@ export async function defaultActions(trx: Kysely<Database>, s: { platform: strin
 }
 
 /**
- * Decides a case. Review decisions resolve every open review item. Apparent CSAM: enforcement (ban / take
- * down by default), the matched hashes into the confirmed bank, a one-year legal hold and a legal-reports
- * item with a drafted report, linked to the case.
+ * Decides a case. Review decisions resolve every open review item and take their enforcement (apparent CSAM: ban /
+ * take down by default). What follows elsewhere (the matched hashes into the confirmed bank, a legal hold and a
+ * drafted CyberTipline report, the flaggers' statements of reasons) is each subscriber's, after this commits
+ * (review/effects.ts).
  */
-export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string): Promise<{ action_ids: number[] }> {
+export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string): Promise<{ action_ids: number[] }> {
   await lockCase(trx, id); // work attached meanwhile waits, then reopens or re-routes the case
   const c = await loadOpenCase(trx, id);
   const now = iso(clock.now());
@@ -184,23 +181,14 @@ export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: n
   let actions = d.actions ?? [];
   if (d.decision === 'apparent_csam' && !d.actions) actions = await defaultActions(trx, subject);
   if (d.decision === 'not_violating' && actions.length) throw new CaseError(409, 'a "not violating" decision cannot carry enforcement actions');
-  const t = { platform: c.platform, subject_type: c.subject_type, subject_id: c.subject_id };
   await trx.updateTable('case_items').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', 'in', itemIds).execute();
   await appendAudit(trx, { actor, action: 'case.decide', subjectType: c.subject_type, subjectId: c.subject_id, reason: d.reason, data: { case_id: id, task_ids: itemIds, decision: d.decision, note: d.note ?? null, queues: [...new Set(work.map((i) => i.queue))], actions } }, clock);
   const actionIds = await applyActions(trx, subject, actions, { staffId, reason: d.reason, taskId: first, caseId: id, clock });
   for (const [i, a] of actionIds.entries()) await logCase(trx, id, { actor, kind: 'action', data: { action_id: a, action: actions[i]!.action } }, clock);
-  const o = { staffId, taskId: first, clock };
-  if (d.decision === 'apparent_csam') {
-    await addToBank(trx, CONFIRMED_BANK, 'block', await matchedHashes(trx, t), o);
-    // The entries that matched are now confirmed by a person (shared back to peers, trusted more).
-    await confirmEntries(trx, await matchedEntryIds(trx, t), actor, `task:${first}`, clock);
-    await trx.insertInto('legal_holds').values({ platform: c.platform, subject_type: c.subject_type, subject_id: c.subject_id, reason: 'apparent CSAM confirmed by review', task_id: first, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
-    // Legal's filing is its own queue's work, linked to this case; the report is drafted from what is known now.
-    const { itemId: legalTaskId } = await attachToCase(trx, { platform: c.platform, subjectType: c.subject_type, subjectId: c.subject_id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: first, case_id: id } }, clock, actor);
-    if (cfg) await createReportDraft(trx, { platform: c.platform, subjectType: c.subject_type, subjectId: c.subject_id, decisionTaskId: first, legalTaskId, ...(d.incident_type ? { incidentType: d.incident_type } : {}) }, cfg, clock);
-  }
-  if (d.decision === 'not_violating' && d.allowlist) await addToBank(trx, FALSE_POSITIVE_BANK, 'allow', await matchedHashes(trx, t), o);
-  for (const it of itemIds) await closeFlags(trx, it, d.decision, d.reason, clock);
+  await decisionRecorded(trx, {
+    case_id: id, item_ids: itemIds, decision: d.decision, reason: d.reason, decided_by: staffId, decided_at: now, subject,
+    allowlist: d.decision === 'not_violating' && !!d.allowlist, incident_type: d.incident_type ?? null,
+  }, clock);
   await emitWebhook(trx, 'decision.made', { task_id: first, case_id: id, decision: d.decision, reason: d.reason, action_ids: actionIds, subject: { type: c.subject_type, id: c.subject_id, platform: c.platform } }, clock);
   await trx.updateTable('cases').set({ claimed_by: null, claim_expires_at: null, updated_at: now }).where('id', '=', id).execute();
   await routeCase(trx, id, clock, { actor, resolution: d.decision });
@@ -213,8 +201,8 @@ async function afterDecision(trx: Kysely<Database>, id: number, clock: Clock) {
   await routeCase(trx, id, clock);
 }
 
-export async function decideCase(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string) {
-  return db.transaction().execute((trx) => decideCaseTx(trx, id, staffId, d, clock, cfg, role));
+export async function decideCase(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string) {
+  return db.transaction().execute((trx) => decideCaseTx(trx, id, staffId, d, clock, role));
 }
 
 export interface BulkError {
@@ -235,7 +223,7 @@ export type BulkOp = { kind: 'claim' } | { kind: 'release' } | { kind: 'decision
  * case that cannot be changed; then all are changed in one transaction (any failure rolls back every one).
  * A bulk decision claims each case for the caller, so it cannot take a case from another reviewer.
  */
-export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: number, op: BulkOp, clock: Clock, cfg?: Config, role?: string) {
+export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: number, op: BulkOp, clock: Clock, role?: string) {
   const unique = [...new Set(ids)];
   return db.transaction().execute(async (trx) => {
     const now = iso(clock.now());
@@ -261,7 +249,7 @@ export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: nu
         else if (op.kind === 'release') await releaseCaseTx(trx, id, staffId, clock);
         else {
           await claimCaseTx(trx, id, staffId, clock);
-          results.push({ id, ...(await decideCaseTx(trx, id, staffId, op.input, clock, cfg, role)) });
+          results.push({ id, ...(await decideCaseTx(trx, id, staffId, op.input, clock, role)) });
         }
       } catch (e) {
         if (e instanceof CaseError || (e as { status?: number }).status) throw new BulkRefused([{ id, message: (e as Error).message }]);

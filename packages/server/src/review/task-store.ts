@@ -41,7 +41,7 @@ export async function lockCase(trx: Kysely<Database>, caseId: number) {
   await trx.updateTable('cases').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', caseId).execute();
 }
 
-const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
+export const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
   (await trx.selectFrom('cases').select('id').where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).where('status', '=', 'open').executeTakeFirst())?.id;
 
 /**

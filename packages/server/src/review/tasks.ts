@@ -2,14 +2,12 @@
 // the case (every open review item in it). Legal work, which has no case of its own, keeps its own lock.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { CaseError, CLAIM_MINUTES, claimCase, decideCase, releaseCase, type CaseDecisionInput } from './cases.ts';
 import { LEGAL_QUEUES } from './task-store.ts';
 
 export { CLAIM_MINUTES, DECISIONS, type Decision } from './cases.ts';
-export { CONFIRMED_BANK, FALSE_POSITIVE_BANK, PRESERVATION_DAYS } from './banking.ts';
 export type DecisionInput = CaseDecisionInput;
 
 export class TaskError extends Error {
@@ -64,9 +62,9 @@ export async function releaseTask(db: Kysely<Database>, id: number, staffId: num
 }
 
 /** Decides the task's case. */
-export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, cfg?: Config, role?: string) {
+export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string) {
   const t = await loadItem(db, id);
   const c = caseOf(t);
   if (c == null) throw new TaskError(409, `task ${id} is legal work; it is completed from the legal pages`);
-  return decideCase(db, c, staffId, d, clock, cfg, role).catch(asTaskError);
+  return decideCase(db, c, staffId, d, clock, role).catch(asTaskError);
 }

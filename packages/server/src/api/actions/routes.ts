@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { approveAction, EnforcementError, reverseAction } from '../../review/enforcement.ts';
+import { approveAction, EnforcementError, reverseAction } from '../../review/index.ts';
 import { HttpError } from '../../http/errors.ts';
 import { fromJson } from '../../util/json.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { decideAppeal, fileAppeal } from '../../review/enforcement.ts';
+import { decideAppeal, fileAppeal } from '../../review/index.ts';
 import { enforcementErrors } from '../actions/routes.ts';
 import { notFound } from '../../http/errors.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { claimCase } from '../../review/cases.ts';
+import { claimCase } from '../../review/index.ts';
 import { caseErrors, caseParams, REVIEWERS } from './schemas.ts';
 
 /** POST /v1/cases/:id/claim — the reviewer's lock on a case (expires after 15 minutes). */

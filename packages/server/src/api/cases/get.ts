@@ -1,6 +1,6 @@
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { caseDetail as detail } from '../../review/case-views.ts';
-import { LEGAL_QUEUES } from '../../review/task-store.ts';
+import { caseDetail as detail } from '../../review/index.ts';
+import { LEGAL_QUEUES } from '../../review/index.ts';
 import { notFound } from '../../http/errors.ts';
 import { caseDetail, caseErrors, caseParams, CASE_READERS } from './schemas.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { SEVERITIES } from '../../review/cases.ts';
-import { listCases } from '../../review/case-views.ts';
+import { SEVERITIES } from '../../review/index.ts';
+import { listCases } from '../../review/index.ts';
 import { caseErrors, caseSummary, CASE_READERS } from './schemas.ts';
 
 export const caseFilters = z.object({

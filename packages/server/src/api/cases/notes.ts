@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { addNote } from '../../review/cases.ts';
+import { addNote } from '../../review/index.ts';
 import { caseErrors, caseParams, REVIEWERS } from './schemas.ts';
 
 /** POST /v1/cases/:id/notes — a note in the case log (no claim needed). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { releaseCase } from '../../review/cases.ts';
+import { releaseCase } from '../../review/index.ts';
 import { caseErrors, caseParams, REVIEWERS } from './schemas.ts';
 
 /** POST /v1/cases/:id/release — give a claimed case back to the queue. */

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { INCIDENT_TYPES } from '@vigil/ncmec';
 import { HttpError } from '../../http/errors.ts';
-import { CaseError, BulkRefused, CASE_DECISIONS, SEVERITIES } from '../../review/cases.ts';
-import { EnforcementError, actionRequest } from '../../review/enforcement.ts';
-import { BadCursor } from '../../review/case-views.ts';
+import { CaseError, BulkRefused, CASE_DECISIONS, SEVERITIES } from '../../review/index.ts';
+import { EnforcementError, actionRequest } from '../../review/index.ts';
+import { BadCursor } from '../../review/index.ts';
 
 export const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
 /** Who may read cases without acting on them: auditors (every read of theirs is audited, see audit/auditor-reads.ts). */

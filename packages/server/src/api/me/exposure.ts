@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, staffOf, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { exposureOf, takeBreak } from '../../review/exposure.ts';
+import { exposureOf, takeBreak } from '../../review/index.ts';
 
 export const exposure = z.object({ day: z.string(), reveals: z.number(), since_break: z.number(), soft_limit: z.number(), hard_limit: z.number(), break_due: z.boolean(), limit_reached: z.boolean() });
 

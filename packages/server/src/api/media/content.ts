@@ -4,7 +4,7 @@ import { appendAudit } from '../../audit/log.ts';
 import { fetchMedia, MediaFetchError } from '../../media/fetch.ts';
 import { fromJson } from '../../util/json.ts';
 import { HttpError, notFound } from '../../http/errors.ts';
-import { recordReveal } from '../../review/exposure.ts';
+import { recordReveal } from '../../review/index.ts';
 
 /**
  * GET /v1/media/content — a reviewer views one media item (shared media, or a profile/group photo).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordReveal } from '../../review/exposure.ts';
+import { recordReveal } from '../../review/index.ts';
 import { decryptAttachment } from '@vigil/crypto';
 import { decodeEvidence } from '@vigil/crypto/psi';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { claimTask, releaseTask, TaskError } from '../../review/tasks.ts';
+import { claimTask, releaseTask, TaskError } from '../../review/index.ts';
 import { HttpError } from '../../http/errors.ts';
 
 const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { decideTask, DECISIONS } from '../../review/tasks.ts';
-import { actionRequest, EnforcementError } from '../../review/enforcement.ts';
+import { decideTask, DECISIONS } from '../../review/index.ts';
+import { actionRequest, EnforcementError } from '../../review/index.ts';
 import { HttpError } from '../../http/errors.ts';
 import { taskErrors } from './claim.ts';
 
@@ -20,7 +20,7 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       try {
         const s = staffOf(req.principal);
-        const r = await decideTask(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, ctx.cfg, s.role);
+        const r = await decideTask(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, s.role);
         return { decided: true as const, action_ids: r.action_ids };
       } catch (e) {
         if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LEGAL_QUEUES } from '../../review/task-store.ts';
+import { LEGAL_QUEUES } from '../../review/index.ts';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
 import { fromJson } from '../../util/json.ts';

@@ -3,7 +3,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { DialectName } from '../../db/connect.ts';
-import { LEGAL_QUEUES } from '../../review/task-store.ts';
+import { LEGAL_QUEUES } from '../../review/index.ts';
 import { iso, type Clock } from '../../util/time.ts';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { teamExposure } from '../../review/exposure.ts';
+import { teamExposure } from '../../review/index.ts';
 import { exposure } from '../me/exposure.ts';
 
 /** GET /v1/wellness/team — every reviewer's media exposure today (leads look after their team). */
