@@ -68,8 +68,17 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
   const analysed = new Set<number>();
   const rows = new Map<number, { platform: string; payload: string; occurred_at: string; received_at: string }>();
   for (const part of chunks(ids, 500)) {
-    for (const r of await trx.selectFrom('event_analyses').select('event_id').where('event_id', 'in', part).execute()) analysed.add(Number(r.event_id));
-    for (const r of await trx.selectFrom('events').select(['id', 'platform', 'payload', 'occurred_at', 'received_at']).where('id', 'in', part).execute()) rows.set(Number(r.id), r);
+    // The events, and whether an earlier run analysed them, in one statement.
+    const found = await trx
+      .selectFrom('events')
+      .select(['id', 'platform', 'payload', 'occurred_at', 'received_at'])
+      .select((eb) => eb.exists(eb.selectFrom('event_analyses').select('event_analyses.event_id').whereRef('event_analyses.event_id', '=', 'events.id')).as('analysed'))
+      .where('id', 'in', part)
+      .execute();
+    for (const r of found) {
+      rows.set(Number(r.id), r);
+      if (Number(r.analysed)) analysed.add(Number(r.id)); // a boolean on PostgreSQL, 0 or 1 on SQLite
+    }
   }
   const todo: Pending[] = [];
   const inputs: AnalyserInput[] = [];
@@ -198,6 +207,13 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   const seen = new Set<string>();
   const keysOf = new Map<Pending, string[]>();
   const stamp = iso(now);
+  // Each stored finding's evidence is serialised once: the row stores it, and rules see it parsed back (as read).
+  const evidenceText = new Map<Finding, string>();
+  const evidenceJson = (f: Finding) => {
+    let text = evidenceText.get(f);
+    if (text === undefined) evidenceText.set(f, (text = toJson(f.evidence)));
+    return text;
+  };
   for (const p of seg) {
     keysOf.set(p, p.findings.map((f) => {
       const dk = dedupeKey(f, p.item.eventId);
@@ -206,7 +222,7 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
         seen.add(k);
         rows.push({
           key: k,
-          values: { platform: p.input.platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity, summary: f.summary, evidence: toJson(f.evidence), event_id: p.item.eventId, dedupe_key: dk, created_at: stamp },
+          values: { platform: p.input.platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity, summary: f.summary, evidence: evidenceJson(f), event_id: p.item.eventId, dedupe_key: dk, created_at: stamp },
         });
       }
       return k;
@@ -273,7 +289,7 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
       metrics.signals.inc({ kind: f.kind });
       const sk = subjectKey(platform, f.subjectType, f.subjectId);
       if (rules.length) {
-        const view = { id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId, evidence: JSON.parse(toJson(f.evidence)) as Record<string, unknown> };
+        const view = { id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId, evidence: JSON.parse(evidenceJson(f)) as Record<string, unknown> };
         const list = signalsOf.get(sk) ?? [];
         if (list.length < 1000) {
           list.push({ view, cel: celSignal(view) });
@@ -316,12 +332,18 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   }
 
   const resolve = await book.write(trx, clock);
+  const outcomeText = new Map<LoadedRule, string>();
+  const outcomeJson = (r: LoadedRule) => {
+    let text = outcomeText.get(r);
+    if (text === undefined) outcomeText.set(r, (text = toJson(r.outcome)));
+    return text;
+  };
   for (const part of chunks(verdicts, 200)) {
     await trx
       .insertInto('verdicts')
       .values(part.map((v) => ({
         platform: v.platform, subject_type: v.subject.type, subject_id: v.subject.id, rule_id: v.rule.id, rule_version: v.rule.version, event_id: v.eventId,
-        outcome: toJson(v.rule.outcome), shadow: v.rule.mode === 'shadow' ? 1 : 0, signal_ids: toJson(v.signalIds), task_id: v.task == null ? null : resolve(v.task), created_at: stamp,
+        outcome: outcomeJson(v.rule), shadow: v.rule.mode === 'shadow' ? 1 : 0, signal_ids: toJson(v.signalIds), task_id: v.task == null ? null : resolve(v.task), created_at: stamp,
       })))
       .execute();
   }
