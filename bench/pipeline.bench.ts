@@ -3,7 +3,8 @@
 //   postgres  one `vigil serve --workers 0` and one `vigil worker`, on PostgreSQL
 //   jetstream one `vigil serve --stream` and two `vigil worker --stream`, on PostgreSQL and NATS JetStream
 //             (NATS_URL, default nats://127.0.0.1:4222; a stream of the run's own, deleted at the end); in each run
-//             one worker is killed with SIGKILL a third of the way through sending and started again
+//             one worker is killed with SIGKILL a third of the way through sending and started again (the restart
+//             runs beside the sending; the killed worker's partitions are taken over once their 5 s leases run out)
 // Two runs per store: as fast as accepted (N events POSTed in batches of 100, throughput until every event is
 // analysed), and open loop (a steady R events/s for D seconds, sent on schedule whatever the responses).
 // Latency is per event, accepted (events.received_at) → analysed (event_analyses.analysed_at). Lost, duplicated
@@ -74,23 +75,30 @@ async function deploy(store: string): Promise<Deployment> {
   if (store === 'jetstream') {
     const name = `VIGIL_BENCH_${randomBytes(5).toString('hex')}`;
     const config = join(t.dataDir, 'stream.json');
-    // The killed worker's events come back after 5 s. BENCH_STREAM_PARTITIONS: another partition count than the default.
+    // The killed worker's partitions (leases) and events come back after 5 s, and so do the outbox jobs its database
+    // queue loop held (publishing) when it was killed. BENCH_STREAM_PARTITIONS: another partition count than the default.
     const partitions = process.env.BENCH_STREAM_PARTITIONS ? { partitions: Number(process.env.BENCH_STREAM_PARTITIONS) } : {};
-    writeFileSync(config, JSON.stringify({ stream: { ackWaitMs: 5000, ...partitions } }));
+    writeFileSync(config, JSON.stringify({ jobLeaseMs: 5000, stream: { ackWaitMs: 5000, ...partitions } }));
     const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name, ...partitions });
     const env = { ...t.env, VIGIL_STREAM: NATS_URL, VIGIL_STREAM_NAME: name, VIGIL_CONFIG: config };
     // The server's queue loop publishes accepted events (the outbox); the workers consume the partitions.
     processes.push(await startServerProcess({ ...env, VIGIL_WORKERS: '1' }, await freePort()));
     const ports = [await freePort(), await freePort()];
     for (const port of ports) processes.push(await startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, port));
+    let restarting: Promise<void> = Promise.resolve();
     return {
       t, key, server: processes[0]!, processes,
+      // The restart runs beside the sending (a worker starting elsewhere does not hold up the platform's requests).
       async killWorker() {
         processes[1]!.child.kill('SIGKILL');
         await waitExit(processes[1]!.child);
-        processes[1] = await startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, ports[0]!);
+        restarting = startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, ports[0]!).then(
+          (p) => void (processes[1] = p),
+          (e) => log(`restarting the killed worker failed: ${e}`),
+        );
       },
       async stop() {
+        await restarting;
         for (const p of processes) {
           p.child.kill('SIGTERM');
           await waitExit(p.child);
@@ -181,7 +189,7 @@ for (const store of STORES) {
     const ticks = Math.round((DURATION * rate) / perTick);
     const start = performance.now();
     const pending: Promise<void>[] = [];
-    const kill = d.killWorker ? setTimeout(() => void d.killWorker!().catch((e) => log(`restarting the killed worker failed: ${e}`)), (DURATION * 1000) / 3) : undefined;
+    const kill = d.killWorker ? setTimeout(() => void d.killWorker!().catch((e) => log(`killing a worker failed: ${e}`)), (DURATION * 1000) / 3) : undefined;
     let refused = 0; // batches the server did not accept (overload): never accepted, so not counted as lost
     for (let k = 0; k < ticks; k++) {
       const due = start + k * 50;
