@@ -40,12 +40,12 @@ export const configSchema = z
         /** Hours before an open flag escalates, per category. */
         deadlinesHours: z
           .object({ csam: z.number().min(1).default(24), grooming: z.number().min(1).default(24), sextortion: z.number().min(1).default(24), trading: z.number().min(1).default(48), other: z.number().min(1).default(72) })
-          .default({ csam: 24, grooming: 24, sextortion: 24, trading: 48, other: 72 }),
+          .prefault({}),
         /** Public form: reports per address per hour, and for everyone together per hour. */
         publicPerAddressPerHour: z.number().int().min(1).default(5),
         publicGlobalPerHour: z.number().int().min(1).default(500),
       })
-      .default({ deadlinesHours: { csam: 24, grooming: 24, sextortion: 24, trading: 48, other: 72 }, publicPerAddressPerHour: 5, publicGlobalPerHour: 500 }),
+      .prefault({}),
     media: z
       .object({
         /** Fetch media from private/loopback addresses (single-host setups, the demo). */
@@ -54,10 +54,10 @@ export const configSchema = z
         timeoutMs: z.number().int().min(100).default(15_000),
         /** Fetch and hash media that events give only by URL (profile photos, group photos, shared media). */
         hashRemote: z.boolean().default(true),
-        /** Images Vigil hashes itself are also matched through robust views (bars trimmed, crops, small derotations); on unless false. */
-        robust: z.boolean().optional(),
+        /** Images Vigil hashes itself are also matched through robust views (bars trimmed, crops, small derotations). */
+        robust: z.boolean().default(true),
       })
-      .default({ allowPrivateFetch: false, maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, hashRemote: true, robust: true }),
+      .prefault({}),
     /** Bounded work for media decoding (see media/decode-limit.ts). */
     decode: z
       .object({
@@ -73,10 +73,10 @@ export const configSchema = z
         /** A decode running longer is stopped (422 decode_timeout). */
         timeoutMs: z.number().int().min(1).default(DECODE_DEFAULTS.timeoutMs),
       })
-      .default({ ...DECODE_DEFAULTS }),
+      .prefault({}),
     matching: z
       .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
-      .default({ pdqThreshold: 31 }),
+      .prefault({}),
     ncmec: z
       .object({
         /** CyberTipline API base: NCMEC's test environment unless set (production: https://report.cybertip.org/ispws). */
@@ -87,11 +87,11 @@ export const configSchema = z
         /** Who reports: the provider's reporting person and contact, sent in every report's <reporter>. */
         reporter: z
           .object({ firstName: z.string().optional(), lastName: z.string().optional(), email: z.string().optional(), phone: z.string().optional(), termsOfService: z.string().optional(), legalURL: z.string().optional() })
-          .default({}),
+          .prefault({}),
         /** The platform's name, as <platform> and <espService>. */
         platformName: z.string().default('Messaging service'),
       })
-      .default({ baseUrl: 'https://exttest.cybertip.org/ispws', username: '', password: '', timeoutMs: 60_000, reporter: {}, platformName: 'Messaging service' }),
+      .prefault({}),
     relay: z
       .object({
         /** Platform id under which the relay's own events (profiles, groups, reports) are ingested. */
@@ -155,7 +155,7 @@ export const configSchema = z
         serverKey: z.string().optional(),
         signingKey: z.string().optional(),
       })
-      .default({ scope: 'off', largeGroupMembers: 256, mode: 'exact', threshold: 30, minBanks: 1, syntheticProbability: 0.02, capacity: 0 }),
+      .prefault({}),
     vault: z
       .object({
         /** Key id → 32-byte key in base64. Old keys stay readable after rotation; new items use activeKey. */
@@ -164,7 +164,7 @@ export const configSchema = z
         /** Kept this long from the report (the REPORT Act asks for one year), longer under a legal hold. */
         retentionDays: z.number().int().min(1).default(365),
       })
-      .default({ keys: {}, retentionDays: 365 }),
+      .prefault({}),
     exchanges: z
       .object({
         /** Run the fetch loop in this process. */
@@ -175,7 +175,7 @@ export const configSchema = z
         requestTimeoutMs: z.number().int().min(100).default(60_000),
         maxResponseBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
       })
-      .default({ enabled: true, allowPrivateTargets: false, maxFetchMs: 240_000, requestTimeoutMs: 60_000, maxResponseBytes: 256 * 1024 * 1024 }),
+      .prefault({}),
     detection: z
       .object({
         behaviour: z
@@ -188,9 +188,9 @@ export const configSchema = z
             groupGrowthJoinsPerDay: z.number().int().min(1).default(50),
             groupGrowthRatio: z.number().min(0).default(1),
           })
-          .default({ inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20, groupGrowthJoinsPerDay: 50, groupGrowthRatio: 1 }),
+          .prefault({}),
       })
-      .default({ behaviour: { inviteJoinsPerHour: 20, newAccountShare: 0.5, newAccountDays: 7, distinctReporters: 3, groupsJoinedPerDay: 20, groupGrowthJoinsPerDay: 50, groupGrowthRatio: 1 } }),
+      .prefault({}),
     login: z
       .object({
         maxFailures: z.number().int().min(1).default(5),
@@ -198,7 +198,7 @@ export const configSchema = z
         perIpPerWindow: z.number().int().min(1).default(30),
         windowMinutes: z.number().int().min(1).default(15),
       })
-      .default({ maxFailures: 5, lockoutMinutes: 15, perIpPerWindow: 30, windowMinutes: 15 }),
+      .prefault({}),
     /** Who may read GET /metrics (Prometheus text): nobody, loopback callers only (default), or callers sending `Authorization: Bearer <token>`. */
     metrics: z
       .object({ access: z.enum(['off', 'loopback', 'token']).default('loopback'), token: z.string().min(16).optional() })
@@ -241,7 +241,7 @@ export const configSchema = z
         /** Allow webhook targets on loopback/private addresses (tests, single-host setups). */
         allowPrivateTargets: z.boolean().default(false),
       })
-      .default({ maxAttempts: 10, timeoutMs: 10_000, allowPrivateTargets: false }),
+      .prefault({}),
   })
   .strict();
 

@@ -68,7 +68,7 @@ describe('decode limits', () => {
   before(async () => {
     ta = await testApp('sqlite', {
       decode: { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7, timeoutMs: 60_000 },
-      media: { allowPrivateFetch: true, maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, hashRemote: true },
+      media: { allowPrivateFetch: true, maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, hashRemote: true, robust: true },
     });
     key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
     const lead = await staffSession(ta, 'lead');

@@ -64,7 +64,7 @@ for (const dialect of DIALECTS) {
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      ta = await testApp(dialect, { media: { allowPrivateFetch: true, maxBytes: 4 * 1024 * 1024, timeoutMs: 5000, hashRemote: true } });
+      ta = await testApp(dialect, { media: { allowPrivateFetch: true, maxBytes: 4 * 1024 * 1024, timeoutMs: 5000, hashRemote: true, robust: true } });
       const lead = await staffSession(ta, 'lead');
       const staff = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
       key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
