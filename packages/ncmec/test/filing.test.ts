@@ -1,26 +1,24 @@
 // The client and the filer against the local fake CyberTipline: success, refused credentials,
-// server errors, timeouts, a crash between submit and finish, lost answers, expiry and retraction.
-// Each scenario checks what the fake saw: a report is filed exactly once.
+// server errors, timeouts, lost answers, expiry and retraction. Each scenario checks what the fake
+// saw: a report is filed exactly once. Resuming after a crash is in the journal conformance suite
+// (journal-conformance.ts), run against every FilingJournal.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CyberTiplineClient, FileJournal, fileReport, retractFiling, findXsd, NcmecError, parseResponse, EXAMPLE_REPORT, type FilingFile } from '../src/index.ts';
-import { startFakeCyberTipline, type FakeCyberTipline } from '../src/fake/server.ts';
+import { FileJournal, fileReport, retractFiling, NcmecError, parseResponse, EXAMPLE_REPORT } from '../src/index.ts';
+import type { FakeCyberTipline } from '../src/fake/server.ts';
+import { startTestCyberTipline, testClient, testFiles as files } from './filing-fixtures.ts';
 
 describe('CyberTipline client and filer against the fake', () => {
   let fake: FakeCyberTipline;
-  const client = (o: { password?: string; timeoutMs?: number } = {}) => new CyberTiplineClient({ baseUrl: fake.url, username: 'esp-test', password: o.password ?? 'test-secret', timeoutMs: o.timeoutMs ?? 15_000, retries: 2 });
+  const client = (o: { password?: string; timeoutMs?: number } = {}) => testClient(fake, o);
   const journal = () => new FileJournal(mkdtempSync(join(tmpdir(), 'vigil-filing-')));
-  const files = (n: number): FilingFile[] => Array.from({ length: n }, (_, i) => ({
-    key: `vault-${i}`, name: `IMG_000${i}.png`, bytes: async () => new TextEncoder().encode(`generated test bytes ${i}`),
-    details: { originalFileName: `IMG_000${i}.png`, fileViewedByEsp: i === 0, publiclyAvailable: true, originalFileHashes: [{ hashType: 'MD5', value: 'd41d8cd98f00b204e9800998ecf8427e' }] },
-  }));
   const finished = () => fake.reports.filter((r) => r.status === 'finished');
 
   before(async () => {
-    fake = await startFakeCyberTipline({ username: 'esp-test', password: 'test-secret', xsdPath: findXsd() });
+    fake = await startTestCyberTipline();
   });
   after(async () => fake.close());
 
@@ -37,33 +35,32 @@ describe('CyberTipline client and filer against the fake', () => {
   });
 
   it('maps refused credentials, NCMEC codes and server errors to NcmecError; retries only what is safe', async () => {
-    await assert.rejects(client({ password: 'wrong' }).status(), (e: NcmecError) => e.o.httpStatus === 401 && !e.retryable);
+    await assert.rejects(
+      client({ password: 'wrong' }).status(),
+      (e: NcmecError) => e.o.httpStatus === 401 && !e.retryable,
+    );
     fake.failNext('/status', 2);
     assert.equal((await client().status()).responseCode, 0, 'status is retried through two 500s');
     const before = fake.requests.filter((q) => q.path === '/submit').length;
     fake.failNext('/submit', 1);
     await assert.rejects(client().submit(EXAMPLE_REPORT), (e: NcmecError) => e.o.httpStatus === 500 && e.retryable);
-    assert.equal(fake.requests.filter((q) => q.path === '/submit').length, before + 1, 'submit is never retried by the client');
+    assert.equal(
+      fake.requests.filter((q) => q.path === '/submit').length,
+      before + 1,
+      'submit is never retried by the client',
+    );
     await assert.rejects(client().fileinfo({ reportId: 999, fileId: 'nope' }), (e: NcmecError) => e.code === 5001);
-    const raw = await fetch(`${fake.url}/submit`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('esp-test:test-secret').toString('base64')}`, 'content-type': 'text/xml' }, body: '<report><reporter/></report>' });
+    const raw = await fetch(`${fake.url}/submit`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('esp-test:test-secret').toString('base64')}`,
+        'content-type': 'text/xml',
+      },
+      body: '<report><reporter/></report>',
+    });
     const answer = parseResponse(await raw.text());
     assert.equal(answer.responseCode, 4100);
     assert.match(answer.responseDescription, /Validation failed: .*incidentSummary/);
-  });
-
-  it('a crash between submit and finish resumes from the journal: one report, filed once', async () => {
-    const j = journal();
-    const count = fake.reports.length;
-    fake.failNext('/upload', 1);
-    await assert.rejects(fileReport(client(), j, { localId: 'crash-1', report: EXAMPLE_REPORT, files: files(2) }));
-    const mid = (await j.load('crash-1'))!;
-    assert.equal(mid.phase, 'open');
-    const s = await fileReport(client(), j, { localId: 'crash-1', report: EXAMPLE_REPORT, files: files(2) });
-    assert.equal(fake.reports.length, count + 1, 'no second submit');
-    assert.equal(s.reportId, mid.reportId);
-    assert.equal(fake.reports.at(-1)!.files.length, 2);
-    assert.equal(fake.reports.at(-1)!.status, 'finished');
-    assert.equal((await fileReport(client(), j, { localId: 'crash-1', report: EXAMPLE_REPORT, files: files(2) })).phase, 'finished', 'a finished filing is left alone');
   });
 
   // A lost answer is a delay longer than the client's timeout. The timeout is generous so that the calls that are
@@ -74,7 +71,10 @@ describe('CyberTipline client and filer against the fake', () => {
     const j = journal();
     const count = finished().length;
     fake.delayNext('/submit', 2 * TIMEOUT);
-    await assert.rejects(fileReport(client({ timeoutMs: TIMEOUT }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }), /no answer/);
+    await assert.rejects(
+      fileReport(client({ timeoutMs: TIMEOUT }), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] }),
+      /no answer/,
+    );
     await new Promise((r) => setTimeout(r, TIMEOUT + 100));
     const s = await fileReport(client(), j, { localId: 'timeout-1', report: EXAMPLE_REPORT, files: [] });
     assert.equal(s.phase, 'finished');
@@ -91,7 +91,11 @@ describe('CyberTipline client and filer against the fake', () => {
     const finishes = () => fake.requests.filter((q) => q.path === '/finish').length;
     const before = finishes();
     fake.delayNext('/finish', 2 * TIMEOUT);
-    const s = await fileReport(client({ timeoutMs: TIMEOUT }), journal(), { localId: 'finish-1', report: EXAMPLE_REPORT, files: files(1) });
+    const s = await fileReport(client({ timeoutMs: TIMEOUT }), journal(), {
+      localId: 'finish-1',
+      report: EXAMPLE_REPORT,
+      files: files(1),
+    });
     assert.equal(s.phase, 'finished');
     await new Promise((r) => setTimeout(r, TIMEOUT + 100)); // let the delayed first answer go out
     assert.equal(finishes() - before, 2, 'the first finish timed out and was sent again');
@@ -105,7 +109,12 @@ describe('CyberTipline client and filer against the fake', () => {
     const first = (await j.load('exp-1'))!.reportId!;
     fake.advance(25 * 3_600_000);
     const later = new Date(Date.now() + 25 * 3_600_000);
-    const s = await fileReport(client(), j, { localId: 'exp-1', report: EXAMPLE_REPORT, files: files(1), now: () => later });
+    const s = await fileReport(client(), j, {
+      localId: 'exp-1',
+      report: EXAMPLE_REPORT,
+      files: files(1),
+      now: () => later,
+    });
     assert.deepEqual(s.expiredReportIds, [first]);
     assert.notEqual(s.reportId, first);
     assert.equal(fake.reports.find((r) => r.reportId === first)!.status, 'expired');

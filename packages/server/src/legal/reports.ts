@@ -71,7 +71,8 @@ export function fileStatuses(draft: Draft, journal: FilingState | null) {
   });
 }
 
-class DbJournal implements FilingJournal {
+/** The filing journal in the report's row (`ncmec_reports.journal`); exported for its conformance suite. */
+export class DbJournal implements FilingJournal {
   constructor(private readonly db: Kysely<Database>, private readonly id: number) {}
   async load(): Promise<FilingState | null> {
     const r = await this.db.selectFrom('ncmec_reports').select('journal').where('id', '=', this.id).executeTakeFirst();
