@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// One `npm test`: checks the machine, typechecks, then runs every test file with Node's test runner.
+// One `npm test`: checks the machine, typechecks, lints and checks formatting, then runs every test file with
+// Node's test runner.
 // Test files are passed explicitly (Node 20's `node --test DIR` finds nothing).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
@@ -59,6 +60,15 @@ if (!filter.length) {
   for (const project of ['tsconfig.json', 'packages/console/tsconfig.json']) {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
     if (tsc.status !== 0) fail(`the TypeScript typecheck of ${project} failed (see above).`);
+  }
+  // Lint and format checks, like the typecheck only in the full run. Each failure names the command that fixes it.
+  const checks = [
+    [['npm', 'run', '-s', 'lint'], 'the lint failed (see above; `npm run lint` runs ESLint, dependency-cruiser and knip again). `npx eslint . --fix` fixes what ESLint can; the other findings are fixed in the code (each dependency rule says why in .dependency-cruiser.cjs).'],
+    [['npm', 'run', '-s', 'format:check'], 'files are not formatted (listed above): `npm run format` formats them.'],
+  ];
+  for (const [[cmd, ...args], why] of checks) {
+    const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) fail(why);
   }
 }
 
