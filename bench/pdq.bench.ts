@@ -32,7 +32,8 @@ for (const [w, h, n] of [[1024, 768, 80], [2048, 1536, 24]] as const) {
     const r = await hashAll(false), f = await hashAll(true);
     ref.push(r.ms);
     fast.push(f.ms);
-    (refHashes = r.out), (fastHashes = f.out);
+    refHashes = r.out;
+    fastHashes = f.out;
   }
   const d = refHashes.map((x, i) => hammingDistance(x, fastHashes[i]!)).sort((a, b) => a - b);
   console.log(`${w}×${h}, ${n} JPEGs: reference ${med(ref).toFixed(1)} ms/image (${(1000 / med(ref)).toFixed(1)}/s), fast ${med(fast).toFixed(1)} ms/image (${(1000 / med(fast)).toFixed(1)}/s) = ${(med(ref) / med(fast)).toFixed(2)}× (runs ref ${ref.map((x) => x.toFixed(1)).join(', ')}; fast ${fast.map((x) => x.toFixed(1)).join(', ')})`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { testApp, silentLog, type TestApp } from '../../server/test/helpers.ts';
+import { testApp, type TestApp } from '../../server/test/helpers.ts';
 import { messenger, runJobs, type Messenger } from '../../server/test/relay-helpers.ts';
 import { addEntries, createBank } from '../../server/src/media/banks.ts';
 import { buildPsiTable } from '../../server/src/psi/tables.ts';

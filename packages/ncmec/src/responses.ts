@@ -38,8 +38,18 @@ export interface NcmecResponse {
 
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (n) => n === 'fileId' });
 
+/** An answer as the parser gives it (parseTagValue off: every value is a string). */
+interface Answer {
+  responseCode?: string;
+  responseDescription?: string;
+  reportId?: string;
+  fileId?: string | string[];
+  hash?: string;
+  files?: { fileId?: string | string[] };
+}
+
 export function parseResponse(xml: string): NcmecResponse {
-  let doc: Record<string, any>;
+  let doc: { reportResponse?: Answer; reportDoneResponse?: Answer };
   try {
     doc = parser.parse(xml);
   } catch (e) {

@@ -12,7 +12,7 @@ export class NcmecValidationError extends Error {
 }
 
 /** The schema shipped with this package (schema/README.md says where it came from). */
-export const BUNDLED_XSD = fileURLToPath(new URL('../schema/cyber_tipline.xsd', import.meta.url));
+const BUNDLED_XSD = fileURLToPath(new URL('../schema/cyber_tipline.xsd', import.meta.url));
 
 /** The XSD: VIGIL_NCMEC_XSD when set (a newer schema fetched from NCMEC), else the bundled copy. */
 export function findXsd(): string {

@@ -4,6 +4,7 @@ import type { FileDetails, InternetDetails, IpCaptureEvent, Person, Report, Repo
 /** Escapes text for element content and attributes; drops characters XML 1.0 cannot carry. */
 export function esc(s: string): string {
   return s
+    // eslint-disable-next-line no-control-regex -- XML 1.0's allowed characters include tab, LF and CR
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

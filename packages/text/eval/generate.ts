@@ -114,7 +114,6 @@ const LANGS = Object.keys(MINOR);
 
 // ---------------------------------------------------------------------------------------------------------
 // Positives. Notes name the category a reviewer would give the row.
-const SURF_NAME: Surface[] = ['username', 'display_name'];
 for (let i = 0; i < 90; i++) {
   const t = pick(STRONG);
   const w = chance(0.35) ? obf(t) : t;

@@ -18,9 +18,9 @@ export type Surface = (typeof SURFACES)[number];
 export const KINDS = ['coded', 'phrase', 'minor', 'abuse', 'media', 'exchange', 'trading', 'domain'] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const SEVERITIES = ['low', 'medium', 'high'] as const;
+const SEVERITIES = ['low', 'medium', 'high'] as const;
 
-export const termSchema = z
+const termSchema = z
   .object({
     /** The term as written in the list; several words allowed ("no limits"). Normalised like the text. */
     term: z.string().min(1).max(100),

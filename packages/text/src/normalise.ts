@@ -28,6 +28,7 @@ export interface Normalised {
 const TIGHT_GAP = /^[._\-*~]$/;
 const wasDigit = (input: string, u: Unit) => u.end - u.start === 1 && input.charCodeAt(u.start) >= 48 && input.charCodeAt(u.start) <= 57;
 const isLeetDigit = (input: string, u: Unit) => wasDigit(input, u) && u.steps.includes('leetspeak');
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, NUL included, on purpose
 const ASCII = /^[\x00-\x7f]*$/;
 
 // Module-level functions, not closures: the test and bench runner (tsx) names every closure it creates,

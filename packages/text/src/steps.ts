@@ -25,6 +25,8 @@ export const nfkc: Step = (units) =>
   });
 
 // Zero-width and format characters, bidi controls, variation selectors, tag characters, soft hyphen.
+// The class lists single code points (the input is one code point), so a combining mark in it is not misleading.
+// eslint-disable-next-line no-misleading-character-class
 export const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
 
 export const invisible: Step = (units, removed) =>
@@ -92,6 +94,7 @@ export const confusables: Step = (units) => {
 
 export const lowercase: Step = (units) => units.map((u) => (u.ch.toLowerCase() === u.ch ? u : mark(u, 'case', u.ch.toLowerCase())));
 
+// eslint-disable-next-line no-misleading-character-class -- one code point at a time: the keycap mark alone is an emoji part
 const EMOJI = /^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u20E3]$/u;
 
 /** Emoji used as separators ("c🍕p", "cp🔥trade") become spaces. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { runChat } from './chat.ts';
 
-export const DEMO_CHAT_USERS = ['ana.demo', 'ben.demo', 'cai.demo'] as const;
+const DEMO_CHAT_USERS = ['ana.demo', 'ben.demo', 'cai.demo'] as const;
 type User = (typeof DEMO_CHAT_USERS)[number];
 
 export interface DemoChat {

@@ -39,7 +39,7 @@ export async function expandPaths(inputs: string[]): Promise<string[]> {
   return out;
 }
 
-export function toLine(file: string, h: MediaHashes, dihedral: boolean): HashLine {
+function toLine(file: string, h: MediaHashes, dihedral: boolean): HashLine {
   if (h.kind === 'video') {
     return { file, md5: h.md5, sha256: h.sha256, vpdq: h.frames.map((f) => ({ frame: f.index, timestamp: f.timestampSec, pdq: f.pdq, quality: f.quality })) };
   }
