@@ -16,7 +16,7 @@ const SUBJECTS: Record<string, string> = {
 /** Reads that are the auditor's own session, not records. */
 const NOT_RECORDS = new Set(['/v1/session', '/v1/me/settings', '/v1/me/exposure']);
 
-export function auditAuditorReads(app: FastifyInstance<any, any, any, any, any>, ctx: AppContext) {
+export function auditAuditorReads(app: FastifyInstance, ctx: AppContext) {
   app.addHook('onSend', async (req, reply, payload) => {
     const p = req.principal;
     if (p?.kind !== 'staff' || p.role !== 'auditor' || req.method !== 'GET') return payload;

@@ -26,7 +26,7 @@ export function allows(access: Access, p: Principal | null): boolean {
 }
 
 /** Common groupings, so route files say intent rather than repeat lists. */
-export const ANY_STAFF: readonly Role[] = ROLES;
+export const ANY_STAFF: readonly Role[] = [...ROLES];
 export const ADMIN: readonly Role[] = ['admin'];
 export const OPS: readonly Role[] = ['admin', 'lead'];
 export const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];

@@ -1,6 +1,6 @@
 // Table types for Kysely. Times are ISO-8601 UTC strings and JSON is text on both dialects,
 // so SQLite and PostgreSQL return identical rows and one code path serves both.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Id = Generated<number>;
 
@@ -212,8 +212,6 @@ export interface Database extends DetectionTables {
 }
 
 export type Job = Selectable<JobsTable>;
-export type NewJob = Insertable<JobsTable>;
-export type Staff = Selectable<StaffTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 
 export interface SignalsTable {

@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 
 export type SqliteDriverName = 'better-sqlite3' | 'node:sqlite';
 
-export function defaultSqliteDriver(): SqliteDriverName {
+function defaultSqliteDriver(): SqliteDriverName {
   const forced = process.env.VIGIL_SQLITE_DRIVER;
   if (forced === 'better-sqlite3' || forced === 'node:sqlite') return forced;
   return Number(process.versions.node.split('.')[0]) >= 24 ? 'node:sqlite' : 'better-sqlite3';

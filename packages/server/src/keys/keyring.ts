@@ -48,7 +48,7 @@ const generate: { [K in Name]: () => Sets[K] } = {
 };
 
 /** Which key sets configuration does not (fully) provide. */
-export function missingFromConfig(cfg: Config): Name[] {
+function missingFromConfig(cfg: Config): Name[] {
   const out: Name[] = [];
   if (!Object.keys(cfg.vault.keys).length) out.push('vault');
   if (!cfg.psi.serverKey || !cfg.psi.signingKey) out.push('psi');
@@ -75,7 +75,7 @@ function install<K extends Name>(cfg: Config, name: K, set: Sets[K]): void {
   }
 }
 
-export function decodeKek(b64: string): Uint8Array {
+function decodeKek(b64: string): Uint8Array {
   const k = Buffer.from(b64, 'base64');
   if (k.length !== 32) throw new KeyConfigError(`keyEncryptionKey must be 32 bytes in base64 (got ${k.length} bytes)`);
   return new Uint8Array(k);
@@ -84,13 +84,13 @@ export function decodeKek(b64: string): Uint8Array {
 const fingerprint = (kek: Uint8Array) => Buffer.from(sha256(kek)).subarray(0, 8).toString('hex');
 const aad = (name: string) => new TextEncoder().encode(`vigil-keyring-v1|${name}`);
 
-export function seal(kek: Uint8Array, name: string, value: unknown): string {
+function seal(kek: Uint8Array, name: string, value: unknown): string {
   const nonce = randomBytes(24);
   const ct = xchacha20poly1305(kek, nonce, aad(name)).encrypt(new TextEncoder().encode(JSON.stringify(value)));
   return ['v1', fingerprint(kek), Buffer.from(nonce).toString('base64url'), Buffer.from(ct).toString('base64url')].join('.');
 }
 
-export function unseal<T>(kek: Uint8Array, name: string, sealed: string): T {
+function unseal<T>(kek: Uint8Array, name: string, sealed: string): T {
   const [v, fp, nonce, ct] = sealed.split('.');
   if (v !== 'v1' || !nonce || !ct) throw new KeyConfigError(`the stored ${name} keys are in an unknown format`);
   if (fp !== fingerprint(kek)) throw new KeyConfigError(`the stored ${name} keys were sealed with a different key-encryption key (fingerprint ${fp}, configured ${fingerprint(kek)}): every process must be given the same keyEncryptionKey`);
@@ -125,8 +125,13 @@ function fileSet<K extends Name>(dataDir: string, name: K): Sets[K] {
 }
 
 /** The parts of a set that identify its keys (file and database copies must agree on these). */
-function sameKeys(name: Name, a: unknown, b: unknown): boolean {
-  const pick = (x: any) => (name === 'vault' ? x.keys : name === 'psi' ? [x.serverKey, x.signingKey] : [x.frankingKeys, x.sourceKeys]);
+const IDENTITY: { [K in Name]: (set: Sets[K]) => unknown } = {
+  vault: (s) => s.keys,
+  psi: (s) => [s.serverKey, s.signingKey],
+  relay: (s) => [s.frankingKeys, s.sourceKeys],
+};
+function sameKeys<K extends Name>(name: K, a: Sets[K], b: Sets[K]): boolean {
+  const pick = IDENTITY[name];
   return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
 }
 

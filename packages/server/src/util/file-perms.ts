@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 
 export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 
 /** Creates `dir` (and missing parents) owner-only; an existing directory is left as it is. */
 export function ensurePrivateDir(dir: string): void {

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { backoffMs } from '../queue/jobs.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
-import { signPayload } from './sign.ts';
+import { SIGNATURE_HEADER, signPayload } from './sign.ts';
 import { pinnedRequest } from '../util/pinned-fetch.ts';
 import type { Resolver } from '../util/ssrf.ts';
 import { metrics } from '../metrics/metrics.ts';
@@ -93,7 +93,7 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Vigil-Webhooks/1',
-        'vigil-signature': signPayload(m.secret, m.payload, Math.floor(clock.now().getTime() / 1000)),
+        [SIGNATURE_HEADER]: signPayload(m.secret, m.payload, Math.floor(clock.now().getTime() / 1000)),
         'vigil-delivery': String(m.id),
       },
       body: m.payload,
