@@ -1,6 +1,7 @@
 // Robust matching: false matches between distinct images, recall per transform through the real
 // `vigil match --robust`, and cost per query image. Run: npm run bench robust
-// (sections: `-- false`, `-- recall`, `-- cost`; all three by default). Benign generated images only.
+// (sections: `-- false`, `-- recall`, `-- cost`; all three by default; `-- misses`: in-process recall
+// with the closest distance of every miss, `FAMILY=crop` to limit it). Benign generated images only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -9,10 +10,11 @@ import sharp from 'sharp';
 import { hashImageFile, decodeLuma, PdqHasher } from '../packages/pdq/src/index.ts';
 import { DIHEDRAL_NAMES, viewFamily, viewThreshold, maskedThreshold, knownBits } from '../packages/pdq/src/core.ts';
 import { generate, nth, KINDS } from '../packages/pdq/test/generated.ts';
+import { transformSet } from '../packages/pdq/test/transforms.ts';
 import { writeTransformSet } from './transforms.ts';
 
 const args = process.argv.slice(2);
-const want = (s: string) => !args.length || args.includes(s);
+const want = (s: string) => (!args.length && s !== 'misses') || args.includes(s);
 const THRESHOLD = 31;
 sharp.concurrency(1);
 
@@ -105,6 +107,46 @@ if (want('false')) {
     console.log(`${fam.padEnd(13)} ${String(s.n).padStart(11)}   ${String(s.min).padStart(7)}  ${[31, 40, 50, 60].map((d) => String(cum(d)).padStart(4)).join(' ')}  ${String(t).padStart(9)}  ${String(s.within).padStart(9)}  ${perQuery.toExponential(1)} (fit over ${xs[0]}–${xs.at(-1)} bits)   closest: ${s.pair}`);
   }
   console.log(`all probes together: projected ${total.toExponential(1)} false matches per query image against 10^6 listed hashes`);
+}
+
+if (want('misses')) {
+  // The transform set in-process (what `vigil match --robust` looks up, without the CLI): per
+  // transform the originals matched, and for each miss the closest probe at any distance (uncrop
+  // views: on their known bits, scaled to 256; `known` says how many, below MASK_MIN_KNOWN = no match).
+  const n = Number(process.env.ORIGINALS ?? 20);
+  const originals: { png: Buffer; pdq: string; kind: string }[] = [];
+  for (let i = 0; originals.length < n; i++) {
+    const png = await generate(nth(i).kind, nth(i).seed, 640, 480);
+    const h = await hashImageFile(png);
+    if (h.quality >= 50) originals.push({ png, pdq: h.pdq, kind: nth(i).kind });
+  }
+  const dist = (a: Uint32Array, b: Uint32Array, m?: Uint32Array) => {
+    let d = 0;
+    for (let k = 0; k < 8; k++) d += popcnt((a[k]! ^ b[k]!) & (m ? m[k]! : 0xffffffff));
+    return d;
+  };
+  for (const t of transformSet().filter((x) => !process.env.FAMILY || x.family === process.env.FAMILY)) {
+    let hits = 0;
+    const misses: string[] = [];
+    for (const [i, o] of originals.entries()) {
+      const q = await hashImageFile(await t.apply(o.png, i), { dihedral: true, robust: true });
+      const L = words(o.pdq);
+      let best = { d: 257, via: '', known: 256 }, hit = false;
+      // As matching looks them up (match-media.ts): the image, its dihedrals (quality ≥ 50), its views under their caps.
+      const probes: { view: string; pdq: string; mask?: string; t?: number }[] = [{ view: 'image', pdq: q.pdq, t: THRESHOLD }, ...(q.quality >= 50 ? DIHEDRAL_NAMES.map((v) => ({ view: v, pdq: q.dihedral![v]!, t: THRESHOLD })) : []), ...q.views!];
+      for (const p of probes) {
+        const m = p.mask ? words(p.mask) : undefined, known = p.mask ? knownBits(p.mask) : 256;
+        const d = dist(words(p.pdq), L, m);
+        const t = p.t ?? (m ? maskedThreshold(p.view, THRESHOLD, known) : viewThreshold(p.view, THRESHOLD));
+        if (d <= t) hit = true;
+        const scaled = Math.round((d * 256) / known);
+        if (scaled < best.d) best = { d: scaled, via: p.view, known };
+      }
+      if (hit) hits++;
+      else misses.push(`#${i} ${o.kind}: ${best.d} via ${best.via}${best.known < 256 ? ` (${best.known} known)` : ''}`);
+    }
+    console.log(`${t.name.padEnd(22)} ${String(hits).padStart(2)}/${originals.length}${misses.length ? `  misses: ${misses.join('; ')}` : ''}`);
+  }
 }
 
 if (want('recall')) {

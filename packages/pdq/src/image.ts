@@ -5,7 +5,8 @@ import { exactHashes } from './file-hash.ts';
 import { MIN_HASHABLE_DIM, PdqHasher, type PdqDihedralResult, type PdqResult } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
 import { ImageDecodeError } from './errors.ts';
-import { gridHash, gridTo64, robustViews } from './core/views.ts';
+import { gridTo64, robustViews } from './core/views.ts';
+import { gridHash, maskedGridHash } from './core/grid-hash.ts';
 import { qualityOf64 } from './core/quality.ts';
 
 export interface HashImageOptions extends DecodeOptions {
@@ -26,7 +27,7 @@ export interface ViewHash {
   quality: number;
   /**
    * `uncrop` views: the bits of `pdq` that do not depend on what the crop removed (64 hex, a set bit is
-   * known). Matching counts only these ({@link maskedThreshold}).
+   * known; see core/grid-hash.ts). Matching counts only these ({@link maskedThreshold}).
    */
   mask?: string;
 }
@@ -91,22 +92,9 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
     for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width, only)) {
       const quality = qualityOf64(v.grid);
       if (quality < VIEW_MIN_QUALITY) continue;
-      const pdq = gridHash(v.grid);
-      const mask = v.alternatives ? agreement(pdq, v.alternatives.map(gridHash)) : undefined;
+      const { pdq, mask } = v.alternatives ? maskedGridHash([v.grid, ...v.alternatives]) : { pdq: gridHash(v.grid), mask: undefined };
       out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq, quality, ...(mask ? { mask } : {}) });
     }
-  }
-  return out;
-}
-
-/** The bits on which every hash agrees with `hash`, as 64 hex digits (a set bit: all agree). */
-function agreement(hash: string, others: string[]): string {
-  let out = '';
-  for (let i = 0; i < hash.length; i++) {
-    const a = parseInt(hash[i]!, 16);
-    let m = 0xf;
-    for (const o of others) m &= ~(a ^ parseInt(o[i]!, 16));
-    out += (m & 0xf).toString(16);
   }
   return out;
 }

@@ -10,7 +10,8 @@ import { exactHashes } from './file-hash.ts';
 import { lumaFromPixels } from './core/luma.ts';
 import { PdqHasher } from './core/pdq.ts';
 import type { DihedralName } from './core/dihedral.ts';
-import { gridHash, robustViews } from './core/views.ts';
+import { robustViews } from './core/views.ts';
+import { gridHash } from './core/grid-hash.ts';
 import { DEFAULT_MAX_PIXELS } from './decode.ts';
 
 export interface HashVideoOptions {

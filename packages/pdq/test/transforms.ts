@@ -33,11 +33,11 @@ async function caption(png: Buffer, seed: number, where: 'top' | 'bottom', frac:
   return jpeg(canvas.composite([{ input: png, top: where === 'top' ? bar : 0, left: 0 }, { input: barPng, top: where === 'top' ? 0 : h, left: 0 }]));
 }
 
-/** Crop `pct` % of each dimension: centred (half off each side) or from the top-left corner. */
-async function crop(png: Buffer, pct: number, centred: boolean): Promise<Buffer> {
+/** Crop `pct` % of each dimension: centred (half off each side) or all from two sides, keeping the `keep` corner. */
+async function crop(png: Buffer, pct: number, keep: 'centre' | 'tl' | 'br'): Promise<Buffer> {
   const { w, h } = await size(png);
   const cw = Math.round(w * (1 - pct / 100)), ch = Math.round(h * (1 - pct / 100));
-  const left = centred ? Math.round((w - cw) / 2) : 0, top = centred ? Math.round((h - ch) / 2) : 0;
+  const [left, top] = keep === 'centre' ? [Math.round((w - cw) / 2), Math.round((h - ch) / 2)] : keep === 'tl' ? [0, 0] : [w - cw, h - ch];
   return jpeg(sharp(png).extract({ left, top, width: cw, height: ch }));
 }
 
@@ -48,11 +48,12 @@ export function transformSet(): Transform[] {
   for (const b of [-30, -20, -10, 10, 20, 30]) add('brightness', `brightness${b > 0 ? '+' : ''}${b}`, (p) => jpeg(sharp(p).linear(1 + b / 100, 0)));
   for (const where of ['top', 'bottom'] as const) for (const f of [12, 25]) add('caption', `caption-${where}-${f}`, (p, s) => caption(p, s, where, f / 100));
   add('caption', 'caption-bottom-18-dark', (p, s) => caption(p, s, 'bottom', 0.18, true));
-  for (const c of [5, 8, 10, 15]) add('crop', `crop-${c}`, (p) => crop(p, c, true));
-  for (const c of [5, 10]) add('crop', `crop-corner-${c}`, (p) => crop(p, c, false));
-  // Strengths between the uncrop views' guesses (core/views.ts), to show what falls between them.
-  add('crop', 'crop-12', (p) => crop(p, 12, true));
-  add('crop', 'crop-corner-7', (p) => crop(p, 7, false));
+  // Strengths on and between the uncrop views' guesses (core/views.ts: centred 4, 6, … 16 %, corners
+  // 5, 7, 8.5, 10, 12, 13.5, 15 %), so what falls between them shows. Corner crops keep the top-left
+  // (all removed from the right and bottom) unless named `-br`.
+  for (const c of [5, 7, 8, 10, 12, 15]) add('crop', `crop-${c}`, (p) => crop(p, c, 'centre'));
+  for (const c of [5, 7, 10, 12, 15]) add('crop', `crop-corner-${c}`, (p) => crop(p, c, 'tl'));
+  add('crop', 'crop-corner-br-10', (p) => crop(p, 10, 'br'));
   add('mirror', 'mirror', (p) => jpeg(sharp(p).flop()));
   add('mirror', 'flip-vertical', (p) => jpeg(sharp(p).flip()));
   add('greyscale', 'greyscale', (p) => jpeg(sharp(p).greyscale()));

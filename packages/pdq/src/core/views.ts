@@ -1,6 +1,4 @@
 import type { DihedralName } from './dihedral.ts';
-import { DCT_16x64 } from './dct.ts';
-import { hexFromWords, wordsFromCoefficients } from './hash256.ts';
 
 // Normalised views of a query image for robust matching. Each view is derived luminance that is
 // then hashed with ordinary PDQ, so it is compared with any PDQ list as it is: the listed side
@@ -156,15 +154,20 @@ export const VIEW_MIN_SIDE = 256;
  */
 export const DEROTATIONS = [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5] as const;
 /**
- * Crops the `uncrop` views undo: `p` % of each dimension removed, centred (`c`) or all from two
- * sides, keeping one corner (`tl` keeps the top-left). Margins as fractions of the query's sides.
+ * Crops the `uncrop` views undo, as % of each dimension removed: centred (`uncrop-8`), or all from two
+ * sides keeping one corner (`uncrop-tl-10` keeps the top-left). Each guess matches crops within
+ * about ±1 % (corner) to ±2 % (centred, larger crops) of it (bench/RESULTS.md), so corner guesses are
+ * closer together.
  */
+export const UNCROP_GUESSES = { centred: [4, 6, 8, 10, 12, 14, 16], corner: [5, 7, 8.5, 10, 12, 13.5, 15] } as const;
+
+/** The `uncrop` views: margins as fractions of the query's sides that put a crop's content back at its original scale and place. */
 export const UNCROPS: readonly { name: string; margins: readonly [left: number, top: number, right: number, bottom: number] }[] = [
-  ...[4, 6, 8, 10, 12.5, 15].map((p) => {
+  ...UNCROP_GUESSES.centred.map((p) => {
     const u = p / 100 / (2 * (1 - p / 100));
     return { name: `uncrop-${p}`, margins: [u, u, u, u] as const };
   }),
-  ...[5, 10].flatMap((p) => {
+  ...UNCROP_GUESSES.corner.flatMap((p) => {
     const u = p / 100 / (1 - p / 100);
     const at = { tl: [0, 0, u, u], tr: [u, 0, 0, u], bl: [0, u, u, 0], br: [u, u, 0, 0] } as const;
     return Object.entries(at).map(([k, m]) => ({ name: `uncrop-${k}-${p}`, margins: m }));
@@ -181,10 +184,12 @@ export const CROPS: readonly { name: string; x: number; y: number; keep: number 
 ];
 
 /**
- * An `uncrop` view is hashed with its margins filled three ways; bits that differ between the fills
- * depend on what the crop removed and are left out of the comparison (`mask` in the view's hash).
+ * An `uncrop` view is hashed with its margins filled two ways; bits that differ between the fills,
+ * or lie near the median in either, depend on what the crop removed and are left out of the
+ * comparison (`mask` in the view's hash; see grid-hash.ts). A third fill, the image's mean, was
+ * dropped: it left fewer bits known and brought unrelated images closer (bench/RESULTS.md).
  */
-export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror', 'mean'];
+export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror'];
 
 export interface NamedView {
   /** `trim`, `trim-top`…, `crop-90`, `crop-tl-95`…, `uncrop-8`, `uncrop-tl-10`…, `derotate+3`…, `reoriented` */
@@ -227,10 +232,15 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   // Margins undoing a crop put the content back at its original scale and place. What the crop removed
   // is unknown, and PDQ's lowest frequencies depend on the whole frame: any one fill leaves a crop of
   // 8 % within 31 bits for 11 of 20 images at best; bits that do not depend on the fill match far better.
+  // Views sharing a horizontal span (a centred guess, or margins on one side) share the pass along rows.
+  const rowPasses = new Map<string, RowPass>();
   for (const u of UNCROPS) {
     const [l, t, r, b] = u.margins;
     const x0 = -img.width * l, y0 = -img.height * t, w = img.width * (1 + l + r), h = img.height * (1 + t + b);
-    const [grid, ...alternatives] = gridsTo64(img, UNCROP_FILLS, x0, y0, w, h, scale);
+    const key = `${l},${r}`;
+    let rows = rowPasses.get(key);
+    if (!rows) rowPasses.set(key, (rows = rowPass(img, UNCROP_FILLS, x0, w, scale)));
+    const [grid, ...alternatives] = columnPass(img, rows, y0, h, scale);
     out.push({ name: u.name, grid: grid!, alternatives });
   }
   for (const a of DEROTATIONS) {
@@ -358,7 +368,26 @@ export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(40
  * once, only the taps beyond it differ per fill (an `uncrop` view needs three fills of one span).
  */
 export function gridsTo64(img: LumaImage, fills: readonly Fill[], x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale, outs?: Float32Array[]): Float32Array[] {
-  const tx = refTaps(img.width, x0, w, scale), ty = refTaps(img.height, y0, h, scaleY);
+  const ty = refTaps(img.height, y0, h, scaleY), H = img.height;
+  // Rows the column taps touch (a mirror reads rows reflected back inside: all of them, to be simple).
+  const mirror = fills.includes('mirror');
+  const rlo = mirror ? 0 : Math.max(0, Math.min(H - 1, ty.first[0]!));
+  const rhi = mirror ? H - 1 : Math.max(rlo, Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1));
+  return columnPass(img, rowPass(img, fills, x0, w, scale, rlo, rhi), y0, h, scaleY, outs, ty);
+}
+
+/** A span filtered along rows for each fill: 64 values per image row `rlo`…`rhi` (rows the column pass may read). */
+interface RowPass {
+  fills: readonly Fill[];
+  rows: Float64Array[];
+  rlo: number;
+  rhi: number;
+  mean: number;
+}
+
+/** The pass along rows of {@link gridsTo64}: every image row (a span's column pass may read any). */
+function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, scale: number, rlo = 0, rhi = img.height - 1): RowPass {
+  const tx = refTaps(img.width, x0, w, scale);
   const W = img.width, H = img.height, src = img.luma;
   const F = fills.length;
   const reflect = (p: number, n: number) => (p < 0 ? Math.min(n - 1, -p - 1) : p >= n ? Math.max(0, 2 * n - p - 1) : p);
@@ -368,53 +397,73 @@ export function gridsTo64(img: LumaImage, fills: readonly Fill[], x0 = 0, y0 = 0
     for (let i = 0; i < W * H; i++) mean += src[i]!;
     mean /= W * H;
   }
-  // Rows the column taps touch (a mirror reads rows reflected back inside: all of them, to be simple).
-  const rlo = fills.includes('mirror') ? 0 : Math.max(0, Math.min(H - 1, ty.first[0]!));
-  const rhi = fills.includes('mirror') ? H - 1 : Math.max(rlo, Math.min(H - 1, ty.first[63]! + ty.count[63]! - 1));
   const nr = rhi - rlo + 1;
+  const { first, count, weights, stride } = tx;
+  // Per output, the taps inside the image [k0, k1) and, per fill, where the taps beyond its edges read
+  // (a column, or -1 for the mean): the same for every row.
+  const k0s = new Int32Array(64), k1s = new Int32Array(64);
+  const outside: { i: number; w: Float64Array; x: Int32Array[] }[] = [];
+  for (let i = 0; i < 64; i++) {
+    const f = first[i]!, n = count[i]!;
+    k0s[i] = Math.max(0, -f);
+    k1s[i] = Math.min(n, W - f);
+    if (k0s[i]! === 0 && k1s[i]! === n) continue;
+    const ks: number[] = [];
+    for (let k = 0; k < n; k++) if (k < k0s[i]! || k >= k1s[i]!) ks.push(k);
+    outside.push({
+      i,
+      w: Float64Array.from(ks, (k) => weights[i * stride + k]!),
+      x: fills.map((fill) => Int32Array.from(ks, (k) => (fill === 'mean' ? -1 : fill === 'mirror' ? reflect(f + k, W) : clamp(f + k, W)))),
+    });
+  }
   // Filtered along x once each: the sum over pixels inside, then per fill the taps beyond the edges.
   const rows = fills.map(() => new Float64Array(nr * 64));
-  const edgeTaps = new Uint8Array(64);
-  for (let i = 0; i < 64; i++) edgeTaps[i] = tx.first[i]! < 0 || tx.first[i]! + tx.count[i]! > W ? 1 : 0;
+  const r0 = rows[0]!;
   for (let y = rlo; y <= rhi; y++) {
     const base = y * W, ob = (y - rlo) * 64;
     for (let i = 0; i < 64; i++) {
-      const f = tx.first[i]!, n = tx.count[i]!, wo = i * tx.stride;
-      const k0 = Math.max(0, -f), k1 = Math.min(n, W - f);
+      const f = base + first[i]!, wo = i * stride, k1 = k1s[i]!;
       let s = 0;
-      for (let k = k0; k < k1; k++) s += tx.weights[wo + k]! * src[base + f + k]!;
+      for (let k = k0s[i]!; k < k1; k++) s += weights[wo + k]! * src[f + k]!;
+      r0[ob + i] = s;
+    }
+    for (let fi = 1; fi < F; fi++) rows[fi]!.set(r0.subarray(ob, ob + 64), ob);
+    for (const e of outside) {
       for (let fi = 0; fi < F; fi++) {
+        const xs = e.x[fi]!;
         let o = 0;
-        if (edgeTaps[i]) {
-          const fill = fills[fi]!;
-          for (let k = 0; k < n; k++) {
-            if (k >= k0 && k < k1) continue;
-            const x = f + k;
-            o += tx.weights[wo + k]! * (fill === 'mean' ? mean : src[base + (fill === 'mirror' ? reflect(x, W) : clamp(x, W))]!);
-          }
-        }
-        rows[fi]![ob + i] = s + o;
+        for (let k = 0; k < xs.length; k++) o += e.w[k]! * (xs[k]! < 0 ? mean : src[base + xs[k]!]!);
+        rows[fi]![ob + e.i]! += o;
       }
     }
   }
+  return { fills, rows, rlo, rhi, mean };
+}
+
+/** The pass down columns of {@link gridsTo64}, one grid per fill of `rp`. */
+function columnPass(img: LumaImage, rp: RowPass, y0: number, h: number, scaleY: number, outs?: Float32Array[], ty = refTaps(img.height, y0, h, scaleY)): Float32Array[] {
+  const H = img.height, { fills, rlo, rhi, mean } = rp;
+  const reflect = (p: number, n: number) => (p < 0 ? Math.min(n - 1, -p - 1) : p >= n ? Math.max(0, 2 * n - p - 1) : p);
+  const clamp = (p: number, n: number) => (p < 0 ? 0 : p >= n ? n - 1 : p);
   const out = fills.map((_, fi) => outs?.[fi] ?? new Float32Array(4096));
-  for (let fi = 0; fi < F; fi++) {
-    const fill = fills[fi]!, r = rows[fi]!, o = out[fi]!;
+  const acc = new Float64Array(64);
+  for (let fi = 0; fi < fills.length; fi++) {
+    const fill = fills[fi]!, r = rp.rows[fi]!, o = out[fi]!;
     for (let j = 0; j < 64; j++) {
       const f = ty.first[j]!, n = ty.count[j]!, wo = j * ty.stride;
-      for (let i = 0; i < 64; i++) {
-        let s = 0;
-        for (let k = 0; k < n; k++) {
-          const y = f + k;
-          // A row filtered from the mean alone is the mean (the weights along x sum to 1).
-          if (fill === 'mean' && (y < 0 || y >= H)) s += ty.weights[wo + k]! * mean;
-          else {
-            const yy = fill === 'mirror' ? reflect(y, H) : clamp(y, H);
-            s += ty.weights[wo + k]! * r[((yy < rlo ? rlo : yy > rhi ? rhi : yy) - rlo) * 64 + i]!;
-          }
+      acc.fill(0);
+      for (let k = 0; k < n; k++) {
+        const y = f + k, w = ty.weights[wo + k]!;
+        // A row filtered from the mean alone is the mean (the weights along x sum to 1).
+        if (fill === 'mean' && (y < 0 || y >= H)) {
+          for (let i = 0; i < 64; i++) acc[i]! += w * mean;
+          continue;
         }
-        o[j * 64 + i] = s;
+        const yy = fill === 'mirror' ? reflect(y, H) : clamp(y, H);
+        const ro = ((yy < rlo ? rlo : yy > rhi ? rhi : yy) - rlo) * 64;
+        for (let i = 0; i < 64; i++) acc[i]! += w * r[ro + i]!;
       }
+      for (let i = 0; i < 64; i++) o[j * 64 + i] = acc[i]!;
     }
   }
   return out;
@@ -451,32 +500,4 @@ export function orient(img: LumaImage, op: PixelOp): LumaImage {
     }
   }
   return { luma: out, width: W, height: H };
-}
-
-const D64 = Float64Array.from(DCT_16x64);
-const dctRows = new Float64Array(1024);
-const dctOut = new Float32Array(256);
-
-/**
- * The PDQ hash of a 64×64 grid (what `PdqHasher.hash(grid, 64, 64)` gives: at 64×64 the reference's
- * filter is the identity), with the DCT summed in float64 in cache order: a fifth of the time. Not
- * reference-exact (a coefficient at the median can fall the other way); views are not either.
- */
-export function gridHash(grid: Float32Array): string {
-  const t = dctRows.fill(0);
-  for (let i = 0; i < 16; i++) {
-    for (let k = 0; k < 64; k++) {
-      const d = D64[i * 64 + k]!, ro = k * 64, to = i * 64;
-      for (let j = 0; j < 64; j++) t[to + j]! += d * grid[ro + j]!;
-    }
-  }
-  for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 16; j++) {
-      let s = 0;
-      const to = i * 64, dj = j * 64;
-      for (let k = 0; k < 64; k++) s += t[to + k]! * D64[dj + k]!;
-      dctOut[i * 16 + j] = s;
-    }
-  }
-  return hexFromWords(wordsFromCoefficients(dctOut));
 }
