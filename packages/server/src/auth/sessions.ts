@@ -2,7 +2,7 @@
 // whose id is stored only as a hash. A CSRF token per session guards every state change.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { hit } from '../util/rate-limit.ts';
+import { hit } from '../db/rate-limit.ts';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';

@@ -1,7 +1,7 @@
 // Fixed-window counters in the database (shared by every process): login attempts, public reports.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { addMs, iso, type Clock } from './time.ts';
+import type { Database } from './schema.ts';
+import { addMs, iso, type Clock } from '../util/time.ts';
 
 /** Counts one hit for `key` and returns the count in the current window. */
 export async function hit(db: Kysely<Database>, key: string, windowMs: number, clock: Clock): Promise<number> {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { RouteModule } from '../../http/route.ts';
 import { fileFlags, flagInput } from '../../flags/intake.ts';
-import { hit } from '../../util/rate-limit.ts';
+import { hit } from '../../db/rate-limit.ts';
 import { toView } from './read.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
