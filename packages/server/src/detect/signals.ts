@@ -54,6 +54,15 @@ export function dedupeKey(f: Finding, eventId: number): string {
   return f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
 }
 
+/** A signal no event raised (an outside flag about a subject), stored once by its dedupe key. */
+export async function recordSignal(trx: Kysely<Database>, platform: string, s: { subjectType: string; subjectId: string; kind: string; severity: number; summary: string; evidence: unknown; dedupeKey: string }, clock: Clock): Promise<void> {
+  await trx
+    .insertInto('signals')
+    .values({ platform, subject_type: s.subjectType, subject_id: s.subjectId, kind: s.kind, severity: s.severity, summary: s.summary, evidence: toJson(s.evidence), event_id: null, dedupe_key: s.dedupeKey, created_at: iso(clock.now()) })
+    .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
+    .execute();
+}
+
 /** Stores findings once (dedupe key = kind, event, key) and returns their ids. */
 export async function storeFindings(trx: Kysely<Database>, platform: string, eventId: number, findings: Finding[], clock: Clock): Promise<number[]> {
   const ids: number[] = [];

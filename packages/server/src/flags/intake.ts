@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { normaliseExternal } from '../detect/external.ts';
-import { SEVERITY } from '../detect/signals.ts';
+import { recordSignal, SEVERITY } from '../detect/signals.ts';
 import { toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { requestReview } from '../review/index.ts';
@@ -146,10 +146,10 @@ export async function fileFlags(db: Kysely<Database>, platform: string, inputs: 
 /** A flag is also a signal on its subject, for the rules engine and the case view. */
 export async function flagSignal(trx: Kysely<Database>, platform: string, subject: { type: string; id: string }, reference: string, f: Pick<FlagInput, 'category' | 'subject' | 'found_at_url'>, p: Pick<Provenance, 'source' | 'orgId'>, clock: Clock) {
   const org = p.orgId ? await trx.selectFrom('flagger_orgs').select(['name', 'kind']).where('id', '=', p.orgId).executeTakeFirst() : null;
-  await trx.insertInto('signals').values({
-    platform, subject_type: subject.type, subject_id: subject.id, kind: 'flag.external', severity: f.category === 'csam' ? SEVERITY.high : SEVERITY.medium,
+  await recordSignal(trx, platform, {
+    subjectType: subject.type, subjectId: subject.id, kind: 'flag.external', severity: f.category === 'csam' ? SEVERITY.high : SEVERITY.medium,
     summary: `flagged as ${f.category} by ${org ? `${org.name} (${org.kind})` : 'a member of the public'}`,
-    evidence: toJson({ reference, category: f.category, source: p.source, flagger: org?.name ?? null, subject_kind: f.subject.kind, subject_value: f.subject.value, found_at_url: f.found_at_url ?? null }),
-    event_id: null, dedupe_key: `flag:${reference}`, created_at: iso(clock.now()),
-  }).onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing()).execute();
+    evidence: { reference, category: f.category, source: p.source, flagger: org?.name ?? null, subject_kind: f.subject.kind, subject_value: f.subject.value, found_at_url: f.found_at_url ?? null },
+    dedupeKey: `flag:${reference}`,
+  }, clock);
 }

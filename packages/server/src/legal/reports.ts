@@ -17,6 +17,7 @@ import { draftFromDecision, type Draft } from './report-draft.ts';
 import { draftProblems, draftSha256, type FieldProblem } from './report-edit.ts';
 import { mediaForReport } from './vault.ts';
 import { vaultKeys } from './vault-keys.ts';
+import { completeWork } from '../review/index.ts';
 
 export async function createReportDraft(trx: Kysely<Database>, o: { platform: string; subjectType: string; subjectId: string; decisionTaskId: number; legalTaskId: number; incidentType?: IncidentType }, cfg: Config, clock: Clock): Promise<number> {
   const now = iso(clock.now());
@@ -96,7 +97,7 @@ export function fileReportJob(cfg: Config, log?: ConstructorParameters<typeof Cy
     const r = await loadReport(trx, reportId);
     const now = iso(clock.now());
     await trx.updateTable('ncmec_reports').set({ status: 'filed', filed_at: now, ncmec_report_id: state.reportId, updated_at: now, error: null }).where('id', '=', reportId).execute();
-    if (r.legal_task_id) await trx.updateTable('case_items').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', '=', Number(r.legal_task_id)).where('status', '=', 'open').execute();
+    if (r.legal_task_id) await completeWork(trx, [Number(r.legal_task_id)], clock, 'report filed');
     await appendAudit(trx, { actor: r.sent_by ?? 'system', action: 'ncmec.report.filed', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: reportId, ncmec_report_id: state.reportId, files: Object.keys(state.files).length, expired_report_ids: state.expiredReportIds } }, clock);
     await emitWebhook(trx, 'ncmec.report.filed', { report_id: reportId, ncmec_report_id: state.reportId, subject: { type: r.subject_type, id: r.subject_id, platform: r.platform } }, clock);
   };

@@ -1,7 +1,7 @@
 // Review's public face: what other modules and the HTTP routes may use. Everything else in this folder is
 // review's own (it alone writes cases, case_items, case_log, enforcement_actions, appeals, reviewer exposure).
 // Others ask for review with requestReview and learn of decisions as subscribers (effects.ts).
-export { requestReview, noteOnOpenCase, raiseIfOpen, closeSubjectWork, type ReviewRequest } from './request.ts';
+export { requestReview, noteOnOpenCase, raiseIfOpen, closeSubjectWork, completeWork, type ReviewRequest } from './request.ts';
 export { CaseBook, type BookSubject } from './case-book.ts';
 export { LEGAL_QUEUES, FOUR_EYES_QUEUES, type Subject } from './task-store.ts';
 export { DECISION_SUBSCRIBERS, CLAIM_SUBSCRIBERS, bySubscriber, type DecisionRecorded, type CaseClaimed, type DecisionSubscriber, type ClaimSubscriber } from './effects.ts';

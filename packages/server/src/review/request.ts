@@ -55,3 +55,8 @@ export async function closeSubjectWork(trx: Kysely<Database>, s: Subject, clock:
   const open = await trx.selectFrom('case_items').select('id').where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).where('status', '=', 'open').execute();
   await closeItems(trx, open.map((t) => Number(t.id)), clock, { resolution });
 }
+
+/** Closes work that is done elsewhere (a filed report's legal-reports item); a case with nothing left open closes. */
+export async function completeWork(trx: Kysely<Database>, itemIds: number[], clock: Clock, resolution: string): Promise<void> {
+  await closeItems(trx, itemIds, clock, { resolution });
+}
