@@ -42,7 +42,8 @@ export function parseEntries(xml: string): { updates: Update[]; next: string } {
   } catch (e) {
     throw new ExchangeError(502, `NCMEC: malformed XML: ${(e as Error).message}`);
   }
-  const root = doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object');
+  // A window with no entries is an empty <queryResult/>, which the parser reads as ''.
+  const root = doc.queryResult === '' ? {} : (doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object'));
   if (!root || typeof root !== 'object') throw new ExchangeError(502, 'NCMEC: unexpected response');
   const updates: Update[] = [];
   for (const [group, kinds] of [['images', ['image', 'deletedImage']], ['videos', ['video', 'deletedVideo']]] as const) {

@@ -3,7 +3,8 @@
 // when wrong), start_time/stop_time on last_updated, types, limit, and absolute `paging.next`
 // links that repeat every parameter, the token included. Each update is an indicator with its
 // descriptors ({data: [{id, owner {id}, status, tags {data: [{id, text}]}}]}); a deleted one comes
-// back with should_delete and no descriptors. Independent of the client.
+// back with should_delete and no descriptors. Requests to fail with HTTP 500 can be named by number.
+// Independent of the client.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,11 +20,14 @@ export interface FakeIndicator {
 export async function startFakeThreatExchange(o: { token: string; privacyGroup: string; indicators: FakeIndicator[] }) {
   const requests: string[] = [];
   const state = { indicators: o.indicators };
+  /** Request numbers (1-based) that answer HTTP 500. */
+  const failOn = new Set<number>();
   let url = '';
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url!, 'http://x');
     requests.push(u.pathname + u.search);
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (failOn.has(requests.length)) return json(500, { error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } });
     if (u.searchParams.get('access_token') !== o.token) return json(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
     if (u.pathname.replace(/\/$/, '') !== `/v21.0/${o.privacyGroup}/threat_updates`) return json(404, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
     const start = Number(u.searchParams.get('start_time') ?? 0), stop = Number(u.searchParams.get('stop_time') ?? Infinity);
@@ -41,7 +45,7 @@ export async function startFakeThreatExchange(o: { token: string; privacyGroup: 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, base: `${url}/v21.0`, requests,
+    url, base: `${url}/v21.0`, requests, failOn,
     get indicators() { return state.indicators; },
     set indicators(v) { state.indicators = v; },
     close: () => new Promise<void>((r) => server.close(() => r())),
