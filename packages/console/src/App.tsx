@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type MouseEvent, type ReactNode } from 'react';
-import { api, type Staff } from './api.ts';
+import { api } from './api.ts';
+import type { Body, Staff } from './api/types.ts';
 import { Login } from './Login.tsx';
 import { Queue } from './Queue.tsx';
 import { Outbox } from './Outbox.tsx';
@@ -47,7 +48,7 @@ export function App() {
   const [exposure, setExposure] = useExposure(!!staff);
 
   useEffect(() => {
-    api<{ staff: Staff }>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
+    api<Body<'/v1/session'>>('GET', '/v1/session').then((s) => setStaff(s.staff), () => setStaff(null));
     const ended = () => setStaff(null);
     window.addEventListener('vigil:unauthenticated', ended);
     return () => window.removeEventListener('vigil:unauthenticated', ended);

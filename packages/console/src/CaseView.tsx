@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, type CaseDetail, type Signal, type Staff, type TimelineEvent } from './api.ts';
+import { api } from './api.ts';
+import type { Appeal, Body, CaseDetail, Signal, Staff, TimelineEvent, UserReport } from './api/types.ts';
 import { age, claimNext } from './Queue.tsx';
 import { MediaItem, type MediaRef, type Wellness } from './Media.tsx';
 import { Evidence } from './Evidence.tsx';
@@ -7,15 +8,13 @@ import { Link } from './App.tsx';
 import { lastQueue, navigate } from './router.ts';
 import { useShortcut } from './Shortcuts.tsx';
 
-interface Member { account_id: string; joined_at: string }
+type Member = Body<'/v1/groups/{id}'>['members'][number];
 /** What the report-level verdict means, in words a reviewer can act on. */
-const REPORT_VERDICT: Record<Report['verification'], string> = {
+const REPORT_VERDICT: Record<UserReport['verification'], string> = {
   verified: 'The relay delivered exactly these messages from their sender to this reporter.',
   unverifiable: 'Sent by the platform without franking evidence: the text cannot be checked against what was delivered.',
   forged: 'The evidence does not match what the relay delivered to this reporter: counted against the reporter.',
 };
-
-interface Report { id: string; reporter_id: string; reason: string | null; comment: string | null; filed_at: string; verification: 'verified' | 'unverifiable' | 'forged'; messages: { sender: string | null; sent_at: string | null; text: string | null; franking_verified: boolean }[] }
 
 const DECISION_LABELS: Record<string, string> = {
   apparent_csam: 'Apparent child sexual abuse material',
@@ -58,7 +57,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   const [subject, setSubject] = useState<Record<string, any> | null>(null);
   const [signals, setSignals] = useState<Signal[]>([]);
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
-  const [reports, setReports] = useState<Report[] | null>(null);
+  const [reports, setReports] = useState<UserReport[] | null>(null);
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [decision, setDecision] = useState('');
@@ -68,7 +67,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   const [allowlist, setAllowlist] = useState(false);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const [appeals, setAppeals] = useState<{ id: number; action_id: number; status: string; statement: string; reason: string | null }[]>([]);
+  const [appeals, setAppeals] = useState<Appeal[]>([]);
   const heading = useRef<HTMLHeadingElement>(null);
   const panel = useRef<HTMLElement>(null);
 
@@ -76,13 +75,13 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
     const d = await api<CaseDetail>('GET', `/v1/cases/${caseId}`);
     setCase(d);
     const q = `subject_type=${encodeURIComponent(d.subject.type)}&subject_id=${encodeURIComponent(d.subject.id)}&platform=${encodeURIComponent(d.platform)}`;
-    const [sig, tl] = await Promise.all([api<{ signals: Signal[] }>('GET', `/v1/signals?${q}`), api<{ events: TimelineEvent[] }>('GET', `/v1/events?${q}`)]);
+    const [sig, tl] = await Promise.all([api<Body<'/v1/signals'>>('GET', `/v1/signals?${q}`), api<Body<'/v1/events'>>('GET', `/v1/events?${q}`)]);
     setSignals(sig.signals);
     setTimeline(tl.events);
     const path = d.subject.type === 'account' ? 'accounts' : d.subject.type === 'group' ? 'groups' : null;
     // Appeals in the case: the platform's statement is part of what the reviewer decides on.
     const appealIds = d.items.map((i) => Number((i.ref as { appeal_id?: number } | null)?.appeal_id)).filter((n) => n > 0);
-    setAppeals(await Promise.all(appealIds.map((id) => api<{ id: number; action_id: number; status: string; statement: string; reason: string | null }>('GET', `/v1/appeals/${id}`))));
+    setAppeals(await Promise.all(appealIds.map((id) => api<Appeal>('GET', `/v1/appeals/${id}`))));
     setSubject(path ? await api<Record<string, any>>('GET', `/v1/${path}/${encodeURIComponent(d.subject.id)}?platform=${encodeURIComponent(d.platform)}`).catch(() => null) : null);
     return d;
   }, [caseId]);
@@ -94,7 +93,8 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   // The default actions are shown ticked (and can be changed) as soon as apparent CSAM is chosen.
   const choose = (d: string) => {
     setDecision(d);
-    setChosen(d === 'apparent_csam' ? (c?.default_actions ?? []).map((a) => a.action) : []);
+    // The case schema leaves default_actions open (z.unknown()); each is an enforcement action with its name.
+    setChosen(d === 'apparent_csam' ? ((c?.default_actions ?? []) as { action: string }[]).map((a) => a.action) : []);
   };
 
   const act = async (what: string, f: () => Promise<unknown>) => {
@@ -226,7 +226,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
           <section aria-labelledby="reports">
             <h2 id="reports">User reports</h2>
             {reports === null ? (
-              <button onClick={() => api<{ reports: Report[] }>('GET', `/v1/reports?subject_type=${encodeURIComponent(c.subject.type)}&subject_id=${encodeURIComponent(c.subject.id)}&platform=${encodeURIComponent(c.platform)}&task_id=${reviewItem?.id ?? ''}`).then((r) => setReports(r.reports), (e) => setMessage(e.message))}>
+              <button onClick={() => api<Body<'/v1/reports'>>('GET', `/v1/reports?subject_type=${encodeURIComponent(c.subject.type)}&subject_id=${encodeURIComponent(c.subject.id)}&platform=${encodeURIComponent(c.platform)}&task_id=${reviewItem?.id ?? ''}`).then((r) => setReports(r.reports), (e) => setMessage(e.message))}>
                 Show reported content
               </button>
             ) : (

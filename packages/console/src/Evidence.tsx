@@ -1,7 +1,7 @@
 // Evidence as readable fields: coded terms highlighted in the original text, bank and distance for media
 // matches, behaviour figures as short sentences. The raw JSON stays one click away.
 import type { ReactNode } from 'react';
-import type { Signal } from './api.ts';
+import type { Signal } from './api/types.ts';
 
 const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
 const pct = (n: unknown) => `${Math.round(Number(n) * 100)}%`;

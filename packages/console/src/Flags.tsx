@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
+import type { Body, Flag } from './api/types.ts';
 import { age } from './Queue.tsx';
 
-interface Flag { reference: string; status: string; category: string; subject: { kind: string; value: string }; resolved: { type: string; id: string } | null; created_at: string; deadline_at: string; escalated: boolean }
 
 /** A lead's view of flags from outside: overdue ones first (past their category's deadline). */
 export function Flags() {
@@ -10,7 +10,7 @@ export function Flags() {
   const [flags, setFlags] = useState<Flag[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    api<{ flags: Flag[] }>('GET', `/v1/flags?limit=500${overdue ? '&overdue=true' : ''}`).then((r) => setFlags(r.flags), (e) => setError(e.message));
+    api<Body<'/v1/flags'>>('GET', `/v1/flags?limit=500${overdue ? '&overdue=true' : ''}`).then((r) => setFlags(r.flags), (e) => setError(e.message));
   }, [overdue]);
   return (
     <main>

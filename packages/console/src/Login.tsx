@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, type Staff } from './api.ts';
+import { api } from './api.ts';
+import type { Body, Staff } from './api/types.ts';
 
 export function Login({ onSignedIn }: { onSignedIn: (s: Staff) => void }) {
   const [username, setUsername] = useState('');
@@ -9,7 +10,7 @@ export function Login({ onSignedIn }: { onSignedIn: (s: Staff) => void }) {
     e.preventDefault();
     setError('');
     try {
-      const r = await api<{ staff: Staff }>('POST', '/v1/session', { username, password });
+      const r = await api<Body<'/v1/session', 'post'>>('POST', '/v1/session', { username, password });
       onSignedIn(r.staff);
     } catch (err) {
       setError((err as Error).message);

@@ -1,7 +1,9 @@
 import { useEffect, useState as useState } from 'react';
 import { api, ApiError } from './api.ts';
+import type { Settings } from './api/types.ts';
 
-export interface Wellness { blur_px: number; greyscale: boolean; media_size_px: number; break_after_minutes: number }
+/** The reviewer's media settings, as GET /v1/me/settings returns them. */
+export type Wellness = Settings;
 export const DEFAULT_WELLNESS: Wellness = { blur_px: 24, greyscale: true, media_size_px: 160, break_after_minutes: 45 };
 
 /** Exposure is counted by the server (GET /v1/me/exposure); a reveal tells the header to refresh its meter. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type CaseSummary } from './api.ts';
+import { api, ApiError } from './api.ts';
+import type { Body, CaseSummary } from './api/types.ts';
 import { lastQueue, navigate } from './router.ts';
 import { useShortcut } from './Shortcuts.tsx';
 
@@ -32,7 +33,7 @@ export function casesQuery(search: URLSearchParams, extra: Record<string, string
 /** Claims the next unclaimed case in a filter (retrying if another reviewer wins the race) and opens it. */
 export async function claimNext(search: URLSearchParams): Promise<string | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const r = await api<{ cases: CaseSummary[] }>('GET', `/v1/cases?${casesQuery(search, { status: 'open', assignee: 'none', limit: '1' })}`);
+    const r = await api<Body<'/v1/cases'>>('GET', `/v1/cases?${casesQuery(search, { status: 'open', assignee: 'none', limit: '1' })}`);
     const next = r.cases[0];
     if (!next) return 'No unclaimed case is left in this filter.';
     try {
@@ -70,7 +71,7 @@ export function Queue({ search }: { search: URLSearchParams }) {
   const load = useCallback(async () => {
     setError('');
     try {
-      const r = await api<{ cases: CaseSummary[]; total: number; next_cursor: string | null }>('GET', `/v1/cases?${casesQuery(search, { limit: String(PAGE) })}`);
+      const r = await api<Body<'/v1/cases'>>('GET', `/v1/cases?${casesQuery(search, { limit: String(PAGE) })}`);
       setCases(r.cases);
       setTotal(r.total);
       setCursor(r.next_cursor);
@@ -98,7 +99,7 @@ export function Queue({ search }: { search: URLSearchParams }) {
 
   const more = async () => {
     if (!cursor) return;
-    const r = await api<{ cases: CaseSummary[]; total: number; next_cursor: string | null }>('GET', `/v1/cases?${casesQuery(search, { limit: String(PAGE), cursor })}`);
+    const r = await api<Body<'/v1/cases'>>('GET', `/v1/cases?${casesQuery(search, { limit: String(PAGE), cursor })}`);
     setCases((c) => [...(c ?? []), ...r.cases]);
     setTotal(r.total);
     setCursor(r.next_cursor);

@@ -2,8 +2,8 @@
 // survives reloads until the reviewer confirms a break), and the team's figures for leads.
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.ts';
+import type { Exposure, TeamExposure as TeamExposureRows } from './api/types.ts';
 
-export interface Exposure { day: string; reveals: number; since_break: number; soft_limit: number; hard_limit: number; break_due: boolean; limit_reached: boolean }
 
 export function useExposure(enabled: boolean) {
   const [e, setE] = useState<Exposure | null>(null);
@@ -42,12 +42,10 @@ export function BreakPrompt({ e, onBreak }: { e: Exposure; onBreak: (e: Exposure
   );
 }
 
-interface TeamRow extends Exposure { id: number; username: string; role: string; last_reveal_at: string }
-
 export function TeamExposure() {
-  const [team, setTeam] = useState<{ day: string; soft_limit: number; hard_limit: number; reviewers: TeamRow[] } | null>(null);
+  const [team, setTeam] = useState<TeamExposureRows | null>(null);
   const [error, setError] = useState('');
-  useEffect(() => { api<typeof team>('GET', '/v1/wellness/team').then(setTeam, (e) => setError(e.message)); }, []);
+  useEffect(() => { api<TeamExposureRows>('GET', '/v1/wellness/team').then(setTeam, (e) => setError(e.message)); }, []);
   if (error) return <p className="error">{error}</p>;
   if (!team) return <p className="muted" role="status">Loading team exposure…</p>;
   return (

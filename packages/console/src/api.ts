@@ -35,31 +35,3 @@ function sentence(status: number, e: { code?: string; message?: string; details?
   return capitalise(e.message.endsWith('.') ? e.message : `${e.message}.`);
 }
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-export interface StaffRef { id: number; username: string }
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export interface CaseSummary {
-  id: number; platform: string; subject: { type: string; id: string; label: string }; queue: string; priority: number; severity: Severity;
-  status: 'open' | 'closed'; opened_at: string; updated_at: string; claimed_by: StaffRef | null; reasons: { rule: string; count: number }[];
-}
-export interface CaseItem { id: number; queue: string; priority: number; severity: Severity; reason: string; status: string; created_at: string; closed_at: string | null; ref: Record<string, unknown> | null; verdicts: { rule: { id: number; name: string; version: number }; event_id: number; signal_ids: number[] }[] }
-export interface CaseLogEntry { id: number; at: string; actor: { kind: string; id: string | null; label: string }; kind: string; item_id: number | null; data: Record<string, unknown> }
-export interface EnforcementEntry { id: number; action: string; status: string; reason: string; created_at: string; expires_at: string | null; case_id: number | null; decided_by: StaffRef; approved_by: StaffRef | null; via: { action_id: number; group_id: string; group_label: string } | null }
-export interface CaseDetail extends CaseSummary {
-  closed_at: string | null; resolution: string | null; claim_expires_at: string | null;
-  items: CaseItem[]; log: CaseLogEntry[];
-  allowed: { claim: boolean; release: boolean; note: boolean; decisions: string[] };
-  default_actions: { action: string }[];
-  other_cases: (CaseSummary & { closed_at: string | null; resolution: string | null })[];
-  enforcement: EnforcementEntry[];
-}
-
-export interface Staff { id: number; username: string; role: string }
-export interface Verdict { rule_id: number; rule_version: number; event_id: number; outcome: { type: string; reason?: string; queue?: string }; signal_ids: number[] }
-export interface Task {
-  id: number; platform: string; subject_type: string; subject_id: string; queue: string; priority: number; reason: string;
-  status: string; created_at: string; claimed_by: number | null; claim_expires_at: string | null; verdicts: Verdict[];
-}
-export interface Signal { id: number; kind: string; severity: number; summary: string; event_id: number | null; evidence: Record<string, unknown> }
-export interface TimelineEvent { seq: number; type: string; occurred_at: string; event: Record<string, unknown> }
-export interface Rule { id: number; name: string; version: number }

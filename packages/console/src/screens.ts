@@ -2,10 +2,10 @@
 // so adding a screen is one entry in its area's file. The server still checks every request: `roles` only
 // decides what the console offers.
 import type { ReactNode } from 'react';
-import type { Staff } from './api.ts';
+import type { Staff } from './api/types.ts';
 import type { Wellness } from './Media.tsx';
 
-export type Role = 'admin' | 'lead' | 'reviewer' | 'legal' | 'auditor';
+export type Role = Staff['role'];
 export type Section = 'review' | 'team' | 'legal' | 'admin' | 'settings';
 
 export interface ScreenProps {

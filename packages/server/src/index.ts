@@ -29,4 +29,4 @@ export { BankIndex, type BankMatch } from './media/bank-index.ts';
 export { matchMedia } from './media/match-media.ts';
 export { runExchange, type RunResult } from './exchanges/runner.ts';
 export { exchangeJson } from './exchanges/store.ts';
-export { computeTransparency, transparencyCsv, transparencyHtml } from './legal/transparency.ts';
+export { computeTransparency, transparencyCsv, transparencyHtml, transparencyText } from './legal/transparency.ts';

@@ -2,36 +2,22 @@
 // export, and confirming or deconfirming an entry with a reason.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
+import type { BankEntries, Body } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { navigate } from '../router.ts';
 import { Dialog, Field, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
-import { kindLabel, type Bank } from './Banks.tsx';
+import { kindLabel } from './Banks.tsx';
 import { uploadList, type Progress } from './upload.ts';
 
-interface Entry {
-  id: number;
-  signal_type: string;
-  value: string;
-  source: string | null;
-  external_id: string | null;
-  tags: string[];
-  note: string | null;
-  confirmed: boolean;
-  disabled: boolean;
-  added_at: string;
-}
-interface EntryPage {
-  entries: Entry[];
-  next_after: number | null;
-}
+type Entry = BankEntries['entries'][number];
 
 const PAGE = 50;
 
 export function BankScreen({ name, search }: { name: string; search: URLSearchParams }) {
   const q = search.get('q') ?? '';
   const bank = useLoad(async () => {
-    const b = (await api<{ banks: Bank[] }>('GET', '/v1/banks')).banks.find((x) => x.name === name);
+    const b = (await api<Body<'/v1/banks'>>('GET', '/v1/banks')).banks.find((x) => x.name === name);
     return b ?? null;
   }, [name]);
   // Cursor of each page seen so far (keyset paging by entry id); a new search starts again at page 1.
@@ -45,7 +31,7 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
   // The answer carries the page and search it is for, so the heading above the rows always describes them.
   const entries = useLoad(
     async () => ({
-      ...(await api<EntryPage>(
+      ...(await api<BankEntries>(
         'GET',
         `/v1/banks/${encodeURIComponent(name)}/entries?limit=${PAGE}&after=${after}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
       )),

@@ -2,24 +2,16 @@
 // admins manage them (the server's access for banks); disabling a bank stops it matching at once.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
+import type { Bank, Body } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { Confirm, Dialog, Field, FormButtons, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-export interface Bank {
-  id: number;
-  name: string;
-  kind: 'block' | 'allow';
-  description: string | null;
-  enabled: boolean;
-  entries: number;
-  updated_at: string;
-}
 
 export const kindLabel = (k: string) => (k === 'allow' ? 'Allow (known benign)' : 'Block (known imagery)');
 
 export function BanksScreen() {
-  const loaded = useLoad(() => api<{ banks: Bank[] }>('GET', '/v1/banks'), []);
+  const loaded = useLoad(() => api<Body<'/v1/banks'>>('GET', '/v1/banks'), []);
   const [creating, setCreating] = useState(false);
   const [disabling, setDisabling] = useState<Bank | null>(null);
   const { outcome, ok, fail, clear } = useOutcome();

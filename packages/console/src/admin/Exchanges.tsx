@@ -2,34 +2,11 @@
 // (checkpoint), its last error, and "fetch now". Secrets in their configuration never leave the server.
 import { useState } from 'react';
 import { api } from '../api.ts';
+import type { Body, Exchange, FetchResult as RunResult } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { plural, useOutcome } from './common.tsx';
 
-interface Exchange {
-  name: string;
-  type: string;
-  bank: string;
-  enabled: boolean;
-  interval_s: number;
-  checkpoint: unknown;
-  last_fetch_at: string | null;
-  last_success_at: string | null;
-  last_status: string | null;
-  last_error: string | null;
-  fetched_total: number;
-  complete_at: string | null;
-  full_sync_running: boolean;
-}
-interface RunResult {
-  status: 'ok' | 'error' | 'busy';
-  pages: number;
-  added: number;
-  removed: number;
-  invalid: number;
-  written_back: number;
-  error?: string;
-}
 
 const TYPE_LABELS: Record<string, string> = {
   file: 'File or URL list',
@@ -47,7 +24,7 @@ function checkpointText(c: unknown): string {
 }
 
 export function ExchangesScreen() {
-  const loaded = useLoad(() => api<{ exchanges: Exchange[] }>('GET', '/v1/exchanges'), []);
+  const loaded = useLoad(() => api<Body<'/v1/exchanges'>>('GET', '/v1/exchanges'), []);
   const [running, setRunning] = useState<string | null>(null);
   const { outcome, ok, fail, clear } = useOutcome();
   const exchanges = loaded.data?.exchanges ?? [];

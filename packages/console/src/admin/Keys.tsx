@@ -2,18 +2,11 @@
 // shown once when it is made; the server keeps only a hash.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
+import type { ApiKey, Body } from '../api/types.ts';
 import { Confirm, Dialog, Field, FormButtons, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-interface Key {
-  id: number;
-  name: string;
-  platform: string;
-  scopes: string[];
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
+type Key = ApiKey;
 
 const SCOPES: { value: string; label: string }[] = [
   { value: 'ingest', label: 'ingest — send events from the platform' },
@@ -24,7 +17,7 @@ const SCOPES: { value: string; label: string }[] = [
 ];
 
 export function KeysScreen() {
-  const loaded = useLoad(() => api<{ keys: Key[] }>('GET', '/v1/api-keys'), []);
+  const loaded = useLoad(() => api<Body<'/v1/api-keys'>>('GET', '/v1/api-keys'), []);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<Key | null>(null);
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
@@ -161,7 +154,7 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
     if (Object.keys(problems).length) return;
     setBusy(true);
     try {
-      onCreated(await api<{ name: string; key: string }>('POST', '/v1/api-keys', { name: name.trim(), platform: platform.trim(), scopes }));
+      onCreated(await api<Body<'/v1/api-keys', 'post'>>('POST', '/v1/api-keys', { name: name.trim(), platform: platform.trim(), scopes }));
     } catch (err) {
       setErrors(errorsAt(err, () => undefined));
       setBusy(false);

@@ -3,7 +3,8 @@
 // its field. Sending asks first and shows exactly what will be filed (a summary and the XML); afterwards the
 // page shows NCMEC's report id and each file's upload. Retraction asks for a reason. Auditors read only.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, type Staff } from '../api.ts';
+import { api } from '../api.ts';
+import type { Staff } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { Confirm, Field, fieldErrors, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import {
@@ -19,6 +20,8 @@ import {
   type ReportedUser,
 } from './common.tsx';
 
+type IncidentType = Draft['report']['incidentType'];
+/** In the select's order; `satisfies` keeps the list to the server's incident types. */
 const INCIDENT_TYPES = [
   'Child Pornography (possession, manufacture, and distribution)',
   'Child Sex Trafficking',
@@ -28,8 +31,8 @@ const INCIDENT_TYPES = [
   'Misleading Words or Digital Images on the Internet',
   'Online Enticement of Children for Sexual Acts',
   'Unsolicited Obscene Material Sent to a Child',
-];
-const IP_EVENTS = ['Login', 'Registration', 'Purchase', 'Upload', 'Other', 'Unknown'];
+] as const satisfies readonly IncidentType[];
+const IP_EVENTS = ['Login', 'Registration', 'Purchase', 'Upload', 'Other', 'Unknown'] as const satisfies readonly NonNullable<IpEvent['eventName']>[];
 const ANNOTATIONS: [string, string][] = [
   ['sextortion', 'Sextortion'],
   ['csamSolicitation', 'CSAM solicitation'],
@@ -400,7 +403,7 @@ function IncidentSection({ r, editable, problems, onSaved }: SectionProps) {
         hint={retyped ? undefined : 'Follows the decision: apparent CSAM is reported as child sexual abuse material.'}
       >
         {(a) => (
-          <select {...a} name="incidentType" value={type} onChange={(e) => setType(e.target.value)}>
+          <select {...a} name="incidentType" value={type} onChange={(e) => setType(e.target.value as IncidentType)}>
             {INCIDENT_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
@@ -546,7 +549,7 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
                       {...a}
                       value={ip.eventName ?? ''}
                       onChange={(e) =>
-                        set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, eventName: e.target.value || undefined } : x)) })
+                        set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, eventName: (e.target.value || undefined) as IpEvent['eventName'] } : x)) })
                       }
                     >
                       <option value="">Not given</option>

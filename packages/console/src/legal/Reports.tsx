@@ -1,6 +1,7 @@
 // CyberTipline reports: every draft a decision made, newest first, filtered by status and paged in the URL.
 // Each row opens the report; the case it came from is one link away.
 import { api } from '../api.ts';
+import type { Body } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { navigate } from '../router.ts';
 import { Page, Pager, Status, useLoad, when } from '../ui.tsx';
@@ -13,7 +14,7 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
   const [page, setPage] = usePage(search);
   const loaded = useLoad(
     () =>
-      api<{ reports: ReportSummary[]; total: number }>(
+      api<Body<'/v1/legal/reports'>>(
         'GET',
         `/v1/legal/reports?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}`,
       ),

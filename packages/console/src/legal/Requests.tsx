@@ -2,7 +2,8 @@
 // term that has passed or ends within three days), non-disclosure orders, and what was produced. Legal records,
 // edits, renews and produces; auditors read. Nothing here is ever sent to the platform or its users.
 import { useState, type FormEvent } from 'react';
-import { api, type Staff } from '../api.ts';
+import { api } from '../api.ts';
+import type { Body, Staff } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import { Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import {
@@ -56,7 +57,7 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
   const [outcome, setOutcome] = useState<{ text: string; kind: 'ok' | 'error' }>({ text: '', kind: 'ok' });
   const loaded = useLoad(
     () =>
-      api<{ requests: LeRequest[]; total: number }>(
+      api<Body<'/v1/legal/le-requests'>>(
         'GET',
         `/v1/legal/le-requests?limit=${PAGE}&offset=${page * PAGE}${status ? `&status=${status}` : ''}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
       ),
@@ -215,7 +216,7 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
 }
 
 function Producible() {
-  const loaded = useLoad(() => api<{ can_produce: string[]; cannot_produce: string[] }>('GET', '/v1/legal/le-requests/producible'), []);
+  const loaded = useLoad(() => api<Body<'/v1/legal/le-requests/producible'>>('GET', '/v1/legal/le-requests/producible'), []);
   if (!loaded.data) return null;
   return (
     <details className="producible">
@@ -450,7 +451,7 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
   // What is preserved about the request's subjects.
   const items = useLoad(async () => {
     const lists = await Promise.all(
-      r.subjects.map((s) => api<{ items: VaultItem[] }>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`)),
+      r.subjects.map((s) => api<Body<'/v1/legal/vault'>>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`)),
     );
     return lists.flatMap((l) => l.items).filter((i) => r.subjects.some((s) => s.type === i.subject.type && s.id === i.subject.id));
   }, [r.id]);
@@ -542,7 +543,7 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      const r = await api<{ id: number }>('POST', '/v1/legal/le-requests', {
+      const r = await api<Body<'/v1/legal/le-requests', 'post'>>('POST', '/v1/legal/le-requests', {
         kind: f.kind,
         agency: f.agency.trim(),
         case_number: f.case_number.trim(),

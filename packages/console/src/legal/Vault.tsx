@@ -2,7 +2,8 @@
 // expiries marked), the legal holds that keep it longer, and sealed exports. Opening or exporting preserved
 // content asks for a purpose, and the server audits every such view. Auditors see the records only.
 import { useState } from 'react';
-import { api, type Staff } from '../api.ts';
+import { api } from '../api.ts';
+import type { Body, Staff } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { navigate } from '../router.ts';
 import { Confirm, Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
@@ -27,7 +28,7 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
   const [draftSubject, setDraftSubject] = useState(subject);
   const loaded = useLoad(
     () =>
-      api<{ items: VaultItem[]; total: number }>(
+      api<Body<'/v1/legal/vault'>>(
         'GET',
         `/v1/legal/vault?state=${state}&limit=${PAGE}&offset=${page * PAGE}${subject ? `&subject_id=${encodeURIComponent(subject)}` : ''}`,
       ),
@@ -35,7 +36,7 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
   );
   const holds = useLoad(
     () =>
-      api<{ holds: Hold[]; total: number }>(
+      api<Body<'/v1/legal/holds'>>(
         'GET',
         `/v1/legal/holds?state=active&limit=100${subject ? `&subject_id=${encodeURIComponent(subject)}` : ''}`,
       ),

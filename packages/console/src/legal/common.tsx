@@ -2,156 +2,23 @@
 // decides; auditors read only, so the screens offer them no control that changes a record), downloads of the
 // sealed ZIPs, and small formatting helpers.
 import { useEffect, useState } from 'react';
-import { ApiError, type Staff } from '../api.ts';
+import { ApiError } from '../api.ts';
+import type { Hold, LeRequest, ReportDetail, ReportSummary, Staff, VaultItem } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import './legal.css';
 
-export interface Subject {
-  platform: string;
-  type: string;
-  id: string;
-}
+// The shapes come from the server's OpenAPI document (../api/types.ts); the draft is NCMEC's report model.
+export type { Hold, LeRequest, ReportDetail, ReportSummary, VaultItem };
+export type Subject = ReportSummary['subject'];
+export type ReportStatus = ReportSummary['status'];
+export type Draft = ReportDetail['draft'];
+export type ReportedUser = NonNullable<Draft['report']['reportedUsers']>[number];
+export type IpEvent = NonNullable<ReportedUser['ipCaptureEvents']>[number];
+export type FileDetails = Draft['files'][number]['details'];
+export type Deadline = LeRequest['due_state'];
 
-export interface ReportSummary {
-  id: number;
-  status: ReportStatus;
-  subject: Subject;
-  incident_type: string;
-  decision_task_id: number | null;
-  case_id: number | null;
-  ncmec_report_id: number | null;
-  files: number;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-  filed_at: string | null;
-}
-export type ReportStatus = 'draft' | 'queued' | 'filed' | 'retracted' | 'failed';
-
-export interface IpEvent {
-  ipAddress: string;
-  eventName?: string;
-  dateTime?: string;
-  possibleProxy?: boolean;
-  port?: number;
-}
-export interface ReportedUser {
-  espIdentifier?: string;
-  espService?: string;
-  screenName?: string;
-  displayNames?: string[];
-  profileUrls?: string[];
-  profileBio?: string;
-  ipCaptureEvents?: IpEvent[];
-  groupIdentifier?: string;
-  accountPermanentlyDisabled?: { disabledDate?: string; userNotified?: boolean };
-  additionalInfo?: string;
-}
-export type Internet =
-  | { kind: 'chatIm'; chatClient?: string; chatRoomName?: string; content?: string; additionalInfo?: string }
-  | { kind: 'webPage'; url?: string; additionalInfo?: string };
-export interface FileDetails {
-  originalFileName?: string;
-  uploadedToEspTimestamp?: string;
-  locationOfFile?: string;
-  fileViewedByEsp?: boolean;
-  exifViewedByEsp?: boolean;
-  publiclyAvailable?: boolean;
-  fileRelevance?: 'Reported' | 'Supplemental Reported';
-  originalFileHashes?: { hashType: string; value: string }[];
-  additionalInfo?: string[];
-}
-export interface Draft {
-  report: {
-    incidentType: string;
-    incidentDateTime: string;
-    incidentDateTimeDescription?: string;
-    platform?: string;
-    annotations?: Record<string, boolean>;
-    internetDetails?: Internet[];
-    reporter: { reportingPerson: { firstName?: string; lastName?: string; emails?: string[]; phones?: string[] } };
-    reportedUsers?: ReportedUser[];
-    additionalInfo?: string;
-  };
-  files: { mediaId: string; url: string | null; details: FileDetails }[];
-}
-export interface FileStatus {
-  media_id: string;
-  name: string;
-  state: 'pending' | 'uploaded' | 'described';
-  ncmec_file_id: string | null;
-  ncmec_md5: string | null;
-  md5_matches: boolean | null;
-}
-export interface ReportDetail extends ReportSummary {
-  draft: Draft;
-  draft_sha256: string;
-  xml: string;
-  problems: string[];
-  field_problems: { path: string; message: string }[];
-  file_status: FileStatus[];
-  sent_by: string | null;
-  destination: string;
-}
-
-export interface VaultItem {
-  id: number;
-  subject: Subject;
-  report_id: number | null;
-  case_id: number | null;
-  kind: 'media' | 'messages' | 'metadata';
-  label: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  created_at: string;
-  expires_at: string;
-  held_until: string | null;
-  kept_until: string;
-  expiry: 'overdue' | 'due_soon' | null;
-  destroyed_at: string | null;
-  destroyed_reason: string | null;
-}
-export interface Hold {
-  id: number;
-  subject: Subject;
-  reason: string;
-  task_id: number | null;
-  placed_at: string;
-  until: string;
-  active: boolean;
-}
-
-export const LE_KINDS = ['preservation', 'subpoena', 'court_order', 'search_warrant', 'emergency'] as const;
-export const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const;
-export interface Production {
-  at: string;
-  by: string;
-  items: number[];
-  manifest_sha256: string;
-  note?: string;
-}
-export interface LeRequest {
-  id: number;
-  kind: (typeof LE_KINDS)[number];
-  agency: string;
-  case_number: string;
-  contact: string | null;
-  received_at: string;
-  due_at: string | null;
-  subjects: Subject[];
-  status: (typeof LE_STATUSES)[number];
-  outcome: string | null;
-  productions: Production[];
-  preservation_until: string | null;
-  renewed: boolean;
-  notes: string | null;
-  nondisclosure: { until: string; active: boolean } | null;
-  created_at: string;
-  due_state: Deadline;
-  preservation_state: Deadline;
-}
-export type Deadline = 'overdue' | 'due_soon' | null;
+export const LE_KINDS = ['preservation', 'subpoena', 'court_order', 'search_warrant', 'emergency'] as const satisfies readonly LeRequest['kind'][];
+export const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const satisfies readonly LeRequest['status'][];
 
 /** Legal and admin change records; auditors (and anyone else who can read) only read. */
 export const mayChange = (staff: Staff) => staff.role === 'legal' || staff.role === 'admin';

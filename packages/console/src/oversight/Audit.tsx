@@ -3,16 +3,14 @@
 // server verified it.
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
+import type { AuditEntry, AuditPage, AuditVerification } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import { Dialog, Field, fieldErrors, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { readable } from './labels.ts';
 
-interface Entry {
-  seq: number; at: string; actor: string; actor_label: string; action: string; subject_type: string | null; subject_id: string | null;
-  reason: string | null; data: unknown; prev_hash: string; hash: string;
-}
-interface Found { entries: Entry[]; next_before: number | null; invalid?: Record<string, string>; key?: string }
-interface Verification { ok: boolean; entries: number; head_seq: number; head_hash: string; verified_through: number; problems: { seq: number; problem: string; detail: string }[] }
+type Entry = AuditEntry;
+/** A page of the log, or the fields a refused search was refused at (UI state around the API's page). */
+type Found = AuditPage & { invalid?: Record<string, string>; key?: string };
 
 const FILTERS = ['actor', 'action', 'subject_type', 'subject_id', 'from', 'to'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -35,7 +33,7 @@ export function AuditScreen({ search }: { search: URLSearchParams }) {
     q.set('limit', String(PAGE));
     if (before) q.set('before', before);
     // A refused search (a typed-in URL with a bad date) is about a field: said there, not as a banner.
-    return api<Found>('GET', `/v1/audit?${q}`).then((r) => ({ ...r, key }), (e) => {
+    return api<AuditPage>('GET', `/v1/audit?${q}`).then((r): Found => ({ ...r, key }), (e): Found => {
       if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) return { entries: [], next_before: null, invalid: sentences(fieldErrors(e)), key };
       throw e;
     });
@@ -150,7 +148,7 @@ function AuditSearch({ initial, errors, onSearch, onClear }: {
 
 /** The chain as the server recomputed it: where it is intact, and where it breaks. */
 function ChainStatus() {
-  const v = useLoad(() => api<Verification>('GET', '/v1/audit/verify'), []);
+  const v = useLoad(() => api<AuditVerification>('GET', '/v1/audit/verify'), []);
   const d = v.data;
   return (
     <section className={`chain ${d ? (d.ok ? 'chain-ok' : 'chain-bad') : ''}`} aria-labelledby="chain-h" aria-busy={v.loading}>

@@ -1,19 +1,11 @@
 // The leads' dashboard: open work by queue and age, decisions per day, appeal outcomes, time to decision and
 // the reviewers' media exposure today. Every chart has its numbers in a table beside it.
 import { api } from '../api.ts';
+import type { Dashboard } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import { BarChart, ColumnChart, Page, Status, useLoad } from '../ui.tsx';
 import { duration, labels } from './labels.ts';
 
-interface Dashboard {
-  generated_at: string; days: number; since: string;
-  age_buckets: { key: string; label: string }[];
-  open_cases: { queue: string; total: number; by_age: Record<string, number> }[];
-  decisions_per_day: { day: string; total: number; by_decision: Record<string, number> }[];
-  appeals: { status: string; count: number }[];
-  time_to_decision: { queue: string; closed: number; p50_seconds: number; p90_seconds: number }[];
-  exposure: { day: string; soft_limit: number; hard_limit: number; reviewers: { id: number; username: string; reveals: number; since_break: number; break_due: boolean; limit_reached: boolean }[] };
-}
 
 const PERIODS = [7, 30, 90];
 const shortDay = (d: string) => `${Number(d.slice(8, 10))}/${Number(d.slice(5, 7))}`;

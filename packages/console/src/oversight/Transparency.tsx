@@ -1,70 +1,25 @@
 // Transparency figures for a chosen period: the same numbers as `vigil transparency` (one server function
-// computes both), in words a reader understands, with charts, tables and a CSV download.
+// computes both), with charts, tables and a CSV download. The words are the server's: the report carries each
+// figure's label, so this screen, the CLI's HTML and the API's HTML say the same thing.
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { navigate } from '../router.ts';
 import { BarChart, downloadCsv, Field, fieldErrors, Page, Status, useLoad } from '../ui.tsx';
-import { labels } from './labels.ts';
+import type { Transparency } from '../api/types.ts';
 
-type Counts = Record<string, number>;
-interface Figures {
-  period: { from: string; to: string };
-  cybertipline_reports_by_incident_type: Counts;
-  decisions_by_outcome: Counts;
-  actions_by_type: Counts;
-  subjects_actioned: { accounts: number; groups: number };
-  accounts_banned: { total: number; with_their_group: number };
-  groups_taken_down: number;
-  hash_matches_by_bank: Counts;
-  user_reports: { received: number; verified: number; rejected_as_forged: number; note: string };
-  appeals: { filed: number; upheld: number; reversed: number; pending: number };
-  reversals: number;
-  law_enforcement_requests_by_type: Counts;
-  law_enforcement_requests_by_outcome: Counts;
-}
-type Loaded = { figures: Figures } | { invalid: Record<string, string> };
+type Loaded = { figures: Transparency } | { invalid: Record<string, string> };
+type Breakdown = Transparency['breakdowns'][number];
 
-const sum = (c: Counts) => Object.values(c).reduce((n, v) => n + v, 0);
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-
-/** The key figures, each a sentence-like label: the table, the CSV and the tests read the same list. */
-function keyFigures(t: Figures): [string, number][] {
-  return [
-    ['Accounts banned', t.accounts_banned.total],
-    ['… of which banned with their group', t.accounts_banned.with_their_group],
-    ['Groups taken down', t.groups_taken_down],
-    ['Reports sent to NCMEC', sum(t.cybertipline_reports_by_incident_type)],
-    ['Accounts with any enforcement action', t.subjects_actioned.accounts],
-    ['Groups with any enforcement action', t.subjects_actioned.groups],
-    ['User reports received', t.user_reports.received],
-    ['… verified from the reported messages', t.user_reports.verified],
-    ['… rejected as forged', t.user_reports.rejected_as_forged],
-    ['Appeals filed', t.appeals.filed],
-    ['… upheld (action stands)', t.appeals.upheld],
-    ['… granted (action reversed)', t.appeals.reversed],
-    ['… waiting for a decision', t.appeals.pending],
-    ['Actions reversed', t.reversals],
-  ];
-}
-
-/** Breakdowns: [heading, the API's counts, the words for each code]. */
-function breakdowns(t: Figures): [string, Counts, (k: string) => string][] {
-  return [
-    ['Reports sent to NCMEC, by incident type', t.cybertipline_reports_by_incident_type, labels.incident],
-    ['Review decisions, by outcome', t.decisions_by_outcome, labels.decision],
-    ['Enforcement actions, by kind', t.actions_by_type, labels.action],
-    ['Hash matches, by list', t.hash_matches_by_bank, labels.bank],
-    ['Law-enforcement requests, by kind', t.law_enforcement_requests_by_type, labels.leKind],
-    ['Law-enforcement requests, by outcome', t.law_enforcement_requests_by_outcome, labels.leOutcome],
-  ];
-}
+/** A sub-figure ("of which …") reads as part of the one above it. */
+const figureLabel = (f: Transparency['key_figures'][number]) => (f.part_of ? `… ${f.label}` : f.label);
 
 export function TransparencyScreen({ search }: { search: URLSearchParams }) {
   const from = search.get('from') || `${today().slice(0, 4)}-01-01`;
   const to = search.get('to') || today();
   const loaded = useLoad<Loaded>(
-    () => api<Figures>('GET', `/v1/legal/transparency?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).then(
+    () => api<Transparency>('GET', `/v1/legal/transparency?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).then(
       (figures) => ({ figures }),
       (e) => {
         if (e instanceof ApiError && e.status === 400 && Object.keys(fieldErrors(e)).length) {
@@ -83,8 +38,8 @@ export function TransparencyScreen({ search }: { search: URLSearchParams }) {
 
   const csv = () => {
     if (!t) return;
-    const rows: (string | number)[][] = keyFigures(t).map(([k, v]) => ['Key figures', k.replace(/^… /, ''), v]);
-    for (const [title, counts, word] of breakdowns(t)) for (const [k, v] of Object.entries(counts)) rows.push([title, word(k), v]);
+    const rows: (string | number)[][] = t.key_figures.map((f) => ['Key figures', f.label, f.value]);
+    for (const b of t.breakdowns) for (const r of b.rows) rows.push([b.title, r.label, r.value]);
     downloadCsv(`vigil-transparency-${t.period.from.slice(0, 10)}-to-${lastDay}.csv`, ['Section', 'Figure', 'Value'], rows);
   };
 
@@ -104,8 +59,8 @@ export function TransparencyScreen({ search }: { search: URLSearchParams }) {
               <table className="data key-figures">
                 <caption className="visually-hidden">Key figures for the period</caption>
                 <tbody>
-                  {keyFigures(t).map(([k, v]) => (
-                    <tr key={k} className={k.startsWith('…') ? 'sub' : ''}><th scope="row">{k}</th><td className="num">{v.toLocaleString()}</td></tr>
+                  {t.key_figures.map((f) => (
+                    <tr key={f.key} className={f.part_of ? 'sub' : ''}><th scope="row">{figureLabel(f)}</th><td className="num">{f.value.toLocaleString()}</td></tr>
                   ))}
                 </tbody>
               </table>
@@ -113,7 +68,7 @@ export function TransparencyScreen({ search }: { search: URLSearchParams }) {
             <p className="muted small">Members banned with their group are counted as banned accounts. User reports: {t.user_reports.note}.</p>
           </section>
           <div className="breakdowns">
-            {breakdowns(t).map(([title, counts, word], i) => <Breakdown key={title} id={`bd-${i}`} title={title} counts={counts} word={word} />)}
+            {t.breakdowns.map((b, i) => <BreakdownSection key={b.section} id={`bd-${i}`} breakdown={b} />)}
           </div>
         </div>
       )}
@@ -121,19 +76,19 @@ export function TransparencyScreen({ search }: { search: URLSearchParams }) {
   );
 }
 
-function Breakdown({ id, title, counts, word }: { id: string; title: string; counts: Counts; word: (k: string) => string }) {
-  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+/** One breakdown, largest first as the server orders it: a chart and the same numbers in a table. */
+function BreakdownSection({ id, breakdown: { title, rows } }: { id: string; breakdown: Breakdown }) {
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       {rows.length === 0 ? <p className="muted">None in this period.</p> : (
         <>
-          <BarChart title={title} bars={rows.map(([k, v]) => ({ label: shorten(word(k)), value: v, title: `${word(k)}: ${v}` }))} />
+          <BarChart title={title} bars={rows.map((r) => ({ label: shorten(r.label), value: r.value, title: `${r.label}: ${r.value}` }))} />
           <div className="table-wrap">
             <table className="data">
               <caption className="visually-hidden">{title}</caption>
               <tbody>
-                {rows.map(([k, v]) => <tr key={k}><th scope="row">{word(k)}</th><td className="num">{v.toLocaleString()}</td></tr>)}
+                {rows.map((r) => <tr key={r.code}><th scope="row">{r.label}</th><td className="num">{r.value.toLocaleString()}</td></tr>)}
               </tbody>
             </table>
           </div>

@@ -3,21 +3,19 @@
 // between any two. Each save is a new version on the server; nothing here changes a rule in place.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
+import type { Backtest, Body, Rule, RuleVersion } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import { Field, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { LineDiff } from './LineDiff.tsx';
 import { caretLine, selectLine } from './text-position.ts';
 import './policy.css';
 
-export interface Rule { id: number; name: string; description: string | null; version: number; expression: string; outcome: unknown; mode: string; enabled: boolean; updated_at: string }
-interface RuleVersion { version: number; expression: string; outcome: unknown; mode: string; created_by: string; created_at: string }
-interface Backtest { events: number; matched_events: number; subjects: { type: string; id: string; platform: string; first_event_id: number; matches: number }[]; errors: { event_id: number; error: string }[] }
 
 const OUTCOME_EXAMPLE = { type: 'review', queue: 'accounts', priority: 50, reason: 'why a reviewer should look' };
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
 export function RulesScreen({ search }: { search: URLSearchParams }) {
-  const loaded = useLoad(() => api<{ rules: Rule[] }>('GET', '/v1/rules'), []);
+  const loaded = useLoad(() => api<Body<'/v1/rules'>>('GET', '/v1/rules'), []);
   const selected = search.get('rule');
   const creating = search.get('new') === '1';
   const rules = loaded.data?.rules ?? [];
@@ -28,7 +26,7 @@ export function RulesScreen({ search }: { search: URLSearchParams }) {
 
   const setMode = async (r: Rule, mode: 'active' | 'shadow') => {
     try {
-      const saved = await api<{ version: number }>('PUT', `/v1/rules/${encodeURIComponent(r.name)}`, { description: r.description ?? undefined, expression: r.expression, outcome: r.outcome, mode, enabled: r.enabled });
+      const saved = await api<Body<'/v1/rules/{name}', 'put'>>('PUT', `/v1/rules/${encodeURIComponent(r.name)}`, { description: r.description ?? undefined, expression: r.expression, outcome: r.outcome, mode, enabled: r.enabled });
       setNotice({ text: `${r.name} is ${mode === 'shadow' ? 'in shadow mode' : 'active'} (version ${saved.version}).`, kind: 'ok' });
       loaded.reload();
     } catch (e) {
@@ -150,7 +148,7 @@ function RuleEditor({ rule, saved, onSaved }: { rule?: Rule; saved: string; onSa
     if (Object.keys(p).length) return;
     setBusy(true);
     try {
-      const r = await api<{ name: string; version: number }>('PUT', `/v1/rules/${encodeURIComponent(rule?.name ?? name)}`, {
+      const r = await api<Body<'/v1/rules/{name}', 'put'>>('PUT', `/v1/rules/${encodeURIComponent(rule?.name ?? name)}`, {
         ...(description.trim() ? { description: description.trim() } : {}), expression, outcome: out, mode: shadow ? 'shadow' : 'active', enabled,
       });
       onSaved(r.name, r.version);
@@ -288,7 +286,7 @@ function BacktestPanel({ expression, outcome, onProblem }: { expression: string;
 const versionText = (v: RuleVersion) => `${v.expression}\n\n# outcome (${v.mode})\n${pretty(v.outcome)}\n`;
 
 function RuleVersions({ rule }: { rule: Rule }) {
-  const loaded = useLoad(() => api<{ versions: RuleVersion[] }>('GET', `/v1/rules/${encodeURIComponent(rule.name)}/versions`), [rule.name, rule.version]);
+  const loaded = useLoad(() => api<Body<'/v1/rules/{name}/versions'>>('GET', `/v1/rules/${encodeURIComponent(rule.name)}/versions`), [rule.name, rule.version]);
   const versions = loaded.data?.versions ?? [];
   const [from, setFrom] = useState(Math.max(1, rule.version - 1));
   const [to, setTo] = useState(rule.version);

@@ -3,16 +3,15 @@
 // an older version or the unsaved draft by the same detector the analysis job uses.
 import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError } from '../api.ts';
+import type { Body, TermVersion, TryResult } from '../api/types.ts';
 import { Field, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { LineDiff } from './LineDiff.tsx';
 import { selectLine } from './text-position.ts';
 import { formatList, parseSource, placeProblems, type LineProblem } from './term-source.ts';
 import './policy.css';
 
-interface TermVersion { version: number; created_by: string; created_at: string }
-interface Place { term: string; kind: string; category: string; original: string; normalised: string; span: { start: number; end: number } }
-interface Hit extends Place { weight: number; score: number; severity: string; combination: string; steps: string[]; explanation: string; context: Place[]; domain: (Place & { weight: number })[] }
-interface TryResult { version: number | null; surface: string; flagged: boolean; score: number; hits: Hit[]; cleared: Hit[] }
+type Hit = TryResult['hits'][number];
+type Place = Hit['context'][number];
 
 const SURFACES = [
   { value: 'bio', label: 'Bio' }, { value: 'username', label: 'Username' }, { value: 'display_name', label: 'Display name' },
@@ -25,7 +24,7 @@ function useVersionCache() {
   const [cache, setCache] = useState<Record<number, Record<string, unknown>>>({});
   const get = async (v: number) => {
     if (cache[v]) return cache[v]!;
-    const r = await api<{ list: Record<string, unknown> }>('GET', `/v1/term-list/versions/${v}`);
+    const r = await api<Body<'/v1/term-list/versions/{version}'>>('GET', `/v1/term-list/versions/${v}`);
     setCache((c) => ({ ...c, [v]: r.list }));
     return r.list;
   };
@@ -33,7 +32,7 @@ function useVersionCache() {
 }
 
 export function TermsScreen() {
-  const versions = useLoad(() => api<{ versions: TermVersion[] }>('GET', '/v1/term-list/versions'), []);
+  const versions = useLoad(() => api<Body<'/v1/term-list/versions'>>('GET', '/v1/term-list/versions'), []);
   const all = versions.data?.versions ?? [];
   const current = all[0];
   const cache = useVersionCache();
@@ -121,7 +120,7 @@ function TermEditor({ focus, initial, loadedFrom, onChange, saved, onSaved }: {
     setBusy(true);
     try {
       const { version: _ignored, ...body } = parsed.value;
-      const r = await api<{ version: number; terms: number }>('PUT', '/v1/term-list', body);
+      const r = await api<Body<'/v1/term-list', 'put'>>('PUT', '/v1/term-list', body);
       onSaved(r.version, r.terms);
       setHideSaved(false);
     } catch (e) {

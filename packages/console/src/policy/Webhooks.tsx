@@ -2,16 +2,14 @@
 // deliveries (the former outbox page, for admins and leads): filtered by status and endpoint, paged, with the
 // attempts and last error, and dead letters retried one at a time or all of an endpoint's at once.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type Staff } from '../api.ts';
+import { api } from '../api.ts';
+import type { Body, Staff, WebhookDelivery, WebhookEndpoint } from '../api/types.ts';
 import { navigate } from '../router.ts';
 import { Confirm, Dialog, Field, fieldErrors, Notice, Page, Pager, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import './policy.css';
 
-interface Endpoint { id: number; url: string; events: string[]; enabled: boolean; created_at: string }
-interface Delivery {
-  id: number; endpoint_id: number; event_type: string; status: string; attempts: number; last_status: number | null; last_error: string | null;
-  next_attempt_at: string; created_at: string; delivered_at: string | null; endpoint_enabled: boolean;
-}
+type Endpoint = WebhookEndpoint;
+type Delivery = WebhookDelivery;
 
 const PAGE = 50;
 const STATUS_LABEL: Record<string, string> = { pending: 'Pending', delivered: 'Delivered', dead: 'Dead letter' };
@@ -31,7 +29,7 @@ export function WebhooksScreen({ staff, search }: { staff: Staff; search: URLSea
 }
 
 function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
-  const loaded = useLoad(() => api<{ endpoints: Endpoint[] }>('GET', '/v1/webhooks'), []);
+  const loaded = useLoad(() => api<Body<'/v1/webhooks'>>('GET', '/v1/webhooks'), []);
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<Endpoint | null>(null);
   const [deleting, setDeleting] = useState<Endpoint | null>(null);
@@ -81,7 +79,7 @@ function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
       {rotating && (
         <Confirm title={`Rotate the secret of endpoint ${rotating.id}?`} confirm="Rotate secret" onClose={() => setRotating(null)}
           onConfirm={async () => {
-            const r = await api<{ id: number; secret: string }>('POST', `/v1/webhooks/${rotating.id}/secret`);
+            const r = await api<Body<'/v1/webhooks/{id}/secret', 'post'>>('POST', `/v1/webhooks/${rotating.id}/secret`);
             setSecret({ label: `New signing secret of endpoint ${r.id}`, value: r.secret });
             say(`The secret of endpoint ${r.id} was replaced.`);
           }}>
@@ -91,7 +89,7 @@ function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
       {deleting && (
         <Confirm title={`Delete endpoint ${deleting.id}?`} confirm="Delete endpoint" danger onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            const r = await api<{ cancelled: number }>('DELETE', `/v1/webhooks/${deleting.id}`);
+            const r = await api<Body<'/v1/webhooks/{id}', 'delete'>>('DELETE', `/v1/webhooks/${deleting.id}`);
             say(`Endpoint ${deleting.id} is deleted${r.cancelled ? `; ${r.cancelled} waiting deliver${r.cancelled === 1 ? 'y was' : 'ies were'} cancelled` : ''}.`);
             loaded.reload();
           }}>
@@ -103,7 +101,7 @@ function Endpoints({ say }: { say: (t: string, k?: 'ok' | 'error') => void }) {
   );
 }
 
-function CreateEndpoint({ onClose, onCreated }: { onClose: () => void; onCreated: (e: Endpoint & { secret: string }) => void }) {
+function CreateEndpoint({ onClose, onCreated }: { onClose: () => void; onCreated: (e: Body<'/v1/webhooks', 'post'>) => void }) {
   const [url, setUrl] = useState('https://');
   const [events, setEvents] = useState('*');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -122,7 +120,7 @@ function CreateEndpoint({ onClose, onCreated }: { onClose: () => void; onCreated
     if (Object.keys(p).length) return;
     setBusy(true);
     try {
-      onCreated(await api<Endpoint & { secret: string }>('POST', '/v1/webhooks', { url, events: list }));
+      onCreated(await api<Body<'/v1/webhooks', 'post'>>('POST', '/v1/webhooks', { url, events: list }));
     } catch (e) {
       const byPath = fieldErrors(e);
       const message = (e as Error).message;
@@ -160,7 +158,7 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE) });
     if (status) q.set('status', status);
     if (endpoint) q.set('endpoint_id', endpoint);
-    return api<{ deliveries: Delivery[]; has_more: boolean }>('GET', `/v1/webhooks/deliveries?${q}`);
+    return api<Body<'/v1/webhooks/deliveries'>>('GET', `/v1/webhooks/deliveries?${q}`);
   }, [status, endpoint, page]);
   const rows = loaded.data?.deliveries ?? [];
   const go = (o: { status?: string; endpoint?: string; page?: number }) => {
@@ -236,7 +234,7 @@ function Deliveries({ search, say }: { search: URLSearchParams; say: (t: string,
       {retryingAll && (
         <Confirm title={`Retry all dead letters of endpoint ${endpoint}?`} confirm="Retry all" onClose={() => setRetryingAll(false)}
           onConfirm={async () => {
-            const r = await api<{ retried: number }>('POST', `/v1/webhooks/${endpoint}/retry-dead`);
+            const r = await api<Body<'/v1/webhooks/{id}/retry-dead', 'post'>>('POST', `/v1/webhooks/${endpoint}/retry-dead`);
             say(r.retried ? `${r.retried} dead letter${r.retried === 1 ? '' : 's'} of endpoint ${endpoint} will be sent again.` : `Endpoint ${endpoint} has no dead letters.`);
             loaded.reload();
           }}>

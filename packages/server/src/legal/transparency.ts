@@ -1,8 +1,10 @@
 // Transparency figures for a period, computed from the records themselves (reports, the audit log's
 // decisions, enforcement actions, signals, user reports, appeals, the law-enforcement ledger) — never
-// from counters that could drift. JSON, CSV (section,key,value) or HTML with inline SVG charts.
+// from counters that could drift. JSON, CSV (section,key,value) or HTML with inline SVG charts. The JSON carries
+// each figure's reader-facing label (transparency-labels.ts), so the console and the HTML say the same words.
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { BREAKDOWN_TITLES, codeLabel, type BreakdownSection } from './transparency-labels.ts';
 
 export type Counts = Record<string, number>;
 
@@ -21,6 +23,44 @@ export interface Transparency {
   reversals: number;
   law_enforcement_requests_by_type: Counts;
   law_enforcement_requests_by_outcome: Counts;
+  /** The headline figures in reading order, labelled; `part_of` names the figure a sub-figure ("of which …") belongs to. */
+  key_figures: KeyFigure[];
+  /** Each `…_by_…` count above, titled and labelled, largest first. */
+  breakdowns: Breakdown[];
+}
+
+export interface KeyFigure { key: string; label: string; value: number; part_of: string | null }
+export interface Breakdown { section: BreakdownSection; title: string; rows: { code: string; label: string; value: number }[] }
+type Figures = Omit<Transparency, 'key_figures' | 'breakdowns'>;
+
+const total = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
+
+function keyFigures(t: Figures): KeyFigure[] {
+  const f = (key: string, label: string, value: number, part_of: string | null = null): KeyFigure => ({ key, label, value, part_of });
+  return [
+    f('accounts_banned.total', 'Accounts banned', t.accounts_banned.total),
+    f('accounts_banned.with_their_group', 'of which banned with their group', t.accounts_banned.with_their_group, 'accounts_banned.total'),
+    f('groups_taken_down', 'Groups taken down', t.groups_taken_down),
+    f('cybertipline_reports', 'Reports sent to NCMEC', total(t.cybertipline_reports_by_incident_type)),
+    f('subjects_actioned.accounts', 'Accounts with any enforcement action', t.subjects_actioned.accounts),
+    f('subjects_actioned.groups', 'Groups with any enforcement action', t.subjects_actioned.groups),
+    f('user_reports.received', 'User reports received', t.user_reports.received),
+    f('user_reports.verified', 'verified from the reported messages', t.user_reports.verified, 'user_reports.received'),
+    f('user_reports.rejected_as_forged', 'rejected as forged', t.user_reports.rejected_as_forged, 'user_reports.received'),
+    f('appeals.filed', 'Appeals filed', t.appeals.filed),
+    f('appeals.upheld', 'upheld (action stands)', t.appeals.upheld, 'appeals.filed'),
+    f('appeals.reversed', 'granted (action reversed)', t.appeals.reversed, 'appeals.filed'),
+    f('appeals.pending', 'waiting for a decision', t.appeals.pending, 'appeals.filed'),
+    f('reversals', 'Actions reversed', t.reversals),
+  ];
+}
+
+function breakdowns(t: Figures): Breakdown[] {
+  return (Object.keys(BREAKDOWN_TITLES) as BreakdownSection[]).map((section) => ({
+    section,
+    title: BREAKDOWN_TITLES[section],
+    rows: Object.entries(t[section]).sort((a, b) => b[1] - a[1]).map(([code, value]) => ({ code, label: codeLabel[section](code), value })),
+  }));
 }
 
 
@@ -82,9 +122,7 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
   const le = db.selectFrom('le_requests').where('received_at', '>=', from).where('received_at', '<', to);
   const leKind = counts(await le.select(['kind as k', n.as('n')]).groupBy('kind').execute());
   const leOutcome = counts(await le.select(['status as k', n.as('n')]).groupBy('status').execute());
-  const total = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
-
-  return {
+  const figures: Figures = {
     period: { from, to },
     cybertipline_reports_by_incident_type: byIncident,
     decisions_by_outcome: byOutcome,
@@ -99,12 +137,13 @@ export async function computeTransparency(db: Kysely<Database>, fromArg: string,
     law_enforcement_requests_by_type: leKind,
     law_enforcement_requests_by_outcome: leOutcome,
   };
+  return { ...figures, key_figures: keyFigures(figures), breakdowns: breakdowns(figures) };
 }
 
 function rows(t: Transparency): [string, string, number | string][] {
   const out: [string, string, number | string][] = [['period', 'from', t.period.from], ['period', 'to', t.period.to]];
   for (const [section, v] of Object.entries(t)) {
-    if (section === 'period') continue;
+    if (section === 'period' || section === 'key_figures' || section === 'breakdowns') continue; // the labelled views of the same figures
     if (typeof v === 'number') out.push([section, 'total', v]);
     else for (const [k, n] of Object.entries(v as Record<string, number | string | null>)) out.push([section, k, n ?? '']);
   }
@@ -118,34 +157,44 @@ export function transparencyCsv(t: Transparency): string {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function bars(title: string, c: Counts): string {
-  const entries = Object.entries(c).sort((a, b) => b[1] - a[1]);
-  if (!entries.length) return `<section><h2>${esc(title)}</h2><p class="none">None in this period.</p></section>`;
-  const max = Math.max(...entries.map(([, n]) => n));
-  const h = entries.length * 28 + 8;
-  const svg = entries.map(([k, n], i) => {
-    const w = Math.max(2, Math.round((n / max) * 360));
-    return `<text x="0" y="${i * 28 + 20}" class="k">${esc(k.length > 48 ? k.slice(0, 47) + '…' : k)}</text><rect x="330" y="${i * 28 + 6}" width="${w}" height="18" rx="3"/><text x="${336 + w}" y="${i * 28 + 20}" class="n">${n}</text>`;
+function bars(b: Breakdown): string {
+  if (!b.rows.length) return `<section><h2>${esc(b.title)}</h2><p class="none">None in this period.</p></section>`;
+  const max = Math.max(...b.rows.map((r) => r.value));
+  const h = b.rows.length * 28 + 8;
+  const svg = b.rows.map((r, i) => {
+    const w = Math.max(2, Math.round((r.value / max) * 360));
+    return `<text x="0" y="${i * 28 + 20}" class="k">${esc(r.label.length > 48 ? r.label.slice(0, 47) + '…' : r.label)}</text><rect x="330" y="${i * 28 + 6}" width="${w}" height="18" rx="3"/><text x="${336 + w}" y="${i * 28 + 20}" class="n">${r.value}</text>`;
   }).join('');
-  return `<section><h2>${esc(title)}</h2><svg role="img" aria-label="${esc(title)}" viewBox="0 0 760 ${h}" width="760" height="${h}">${svg}</svg></section>`;
+  return `<section><h2>${esc(b.title)}</h2><svg role="img" aria-label="${esc(b.title)}" viewBox="0 0 760 ${h}" width="760" height="${h}">${svg}</svg></section>`;
+}
+
+/** Plain text for a terminal, in the same words as the HTML and the console. */
+export function transparencyText(t: Transparency): string {
+  const to = new Date(Date.parse(t.period.to) - 1).toISOString().slice(0, 10);
+  const width = Math.max(...t.key_figures.map((f) => f.label.length + (f.part_of ? 4 : 0)), ...t.breakdowns.flatMap((b) => b.rows.map((r) => r.label.length + 2)));
+  const line = (label: string, value: number) => `${label.padEnd(width)}  ${String(value).padStart(7)}`;
+  const out = [`Transparency report, ${t.period.from.slice(0, 10)} to ${to} (UTC, both days included)`, ''];
+  for (const f of t.key_figures) out.push(line(f.part_of ? `  … ${f.label}` : f.label, f.value));
+  for (const b of t.breakdowns) {
+    out.push('', b.title);
+    if (!b.rows.length) out.push('  None in this period.');
+    for (const r of b.rows) out.push(line(`  ${r.label}`, r.value));
+  }
+  out.push('', `Members banned with their group are counted as banned accounts. User reports: ${t.user_reports.note}.`);
+  return out.join('\n') + '\n';
 }
 
 export function transparencyHtml(t: Transparency): string {
   const day = (s: string) => s.slice(0, 10);
   const to = new Date(Date.parse(t.period.to) - 1).toISOString();
+  const figures = t.key_figures.map((f) => `<tr${f.part_of ? ' class="sub"' : ''}><th>${f.part_of ? '… ' : ''}${esc(f.label)}</th><td>${f.value}</td></tr>`).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Transparency report ${day(t.period.from)} to ${day(to)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:820px;margin:2em auto;color:#222}h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.6em}
-svg .k{font-size:13px;fill:#333}svg .n{font-size:13px;fill:#333}svg rect{fill:#3a6ea5}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}.none,.note{color:#666}</style></head><body>
-<h1>Transparency report</h1><p>${day(t.period.from)} to ${day(to)} (UTC). Every figure is counted from the service's records for the period.</p>
-<table><tr><th>Accounts banned</th><td>${t.accounts_banned.total} (${t.accounts_banned.with_their_group} with their group)</td></tr>
-<tr><th>Groups taken down</th><td>${t.groups_taken_down}</td></tr><tr><th>Accounts actioned</th><td>${t.subjects_actioned.accounts}</td></tr><tr><th>Groups actioned</th><td>${t.subjects_actioned.groups}</td></tr>
-<tr><th>User reports received</th><td>${t.user_reports.received}</td></tr><tr><th>Appeals filed / upheld / reversed / pending</th><td>${t.appeals.filed} / ${t.appeals.upheld} / ${t.appeals.reversed} / ${t.appeals.pending}</td></tr>
-<tr><th>Actions reversed</th><td>${t.reversals}</td></tr></table><p class="note">${esc(t.user_reports.note)}.</p>
-${bars('CyberTipline reports filed, by incident type', t.cybertipline_reports_by_incident_type)}
-${bars('Review decisions, by outcome', t.decisions_by_outcome)}
-${bars('Enforcement actions, by type', t.actions_by_type)}
-${bars('Hash matches, by bank', t.hash_matches_by_bank)}
-${bars('Law-enforcement requests, by type', t.law_enforcement_requests_by_type)}
-${bars('Law-enforcement requests, by outcome', t.law_enforcement_requests_by_outcome)}
+svg .k{font-size:13px;fill:#333}svg .n{font-size:13px;fill:#333}svg rect{fill:#3a6ea5}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}tr.sub th{font-weight:normal;padding-left:1.6em}.none,.note{color:#666}</style></head><body>
+<h1>Transparency report</h1><p>${day(t.period.from)} to ${day(to)} (UTC, both days included). Every figure is counted from the service's records for the period.</p>
+<table>
+${figures}
+</table><p class="note">Members banned with their group are counted as banned accounts. User reports: ${esc(t.user_reports.note)}.</p>
+${t.breakdowns.map(bars).join('\n')}
 </body></html>\n`;
 }

@@ -16,6 +16,23 @@ const entry = z.object({
   note: z.string().max(2000).optional(),
 });
 const LIMIT = 100 * 1024 * 1024;
+/** A JSON page of the export (the plain and HMA CSV formats stream text instead). */
+const entryPage = z.object({
+  bank: z.string(),
+  entries: z.array(z.object({
+    id: z.number(),
+    signal_type: z.enum(['pdq', 'md5', 'sha256']),
+    value: z.string(),
+    source: z.string().nullable(),
+    external_id: z.string().nullable(),
+    tags: z.array(z.string()),
+    note: z.string().nullable(),
+    confirmed: z.boolean(),
+    disabled: z.boolean(),
+    added_at: z.string(),
+  })),
+  next_after: z.number().nullable(),
+});
 
 /** Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
 const route: RouteModule = (app, ctx) => {
@@ -91,7 +108,7 @@ const route: RouteModule = (app, ctx) => {
         format: z.enum(['json', 'plain', 'hma-csv']).default('json'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
         q: z.string().trim().max(200).optional(),
       }),
-      response: { 404: errorSchema, ...authErrors },
+      response: { 200: entryPage, 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
       const db = ctx.db.kysely;

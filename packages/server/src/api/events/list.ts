@@ -19,7 +19,7 @@ const route: RouteModule = (app, ctx) => {
       }),
       response: {
         200: z.object({
-          events: z.array(z.object({ seq: z.number(), platform: z.string(), type: z.string(), subject_type: z.string(), subject_id: z.string(), occurred_at: z.string(), received_at: z.string(), processed_at: z.string().nullable(), event: z.unknown() })),
+          events: z.array(z.object({ seq: z.number(), platform: z.string(), type: z.string(), subject_type: z.string(), subject_id: z.string(), occurred_at: z.string(), received_at: z.string(), processed_at: z.string().nullable(), event: z.record(z.string(), z.unknown()) })),
           next_before: z.number().nullable(),
         }),
         ...authErrors,

@@ -1,12 +1,36 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { createLeRequest, leJson, leRequestInput, loadLeRequest, PRODUCIBLE, recordProduction, renewPreservation, updateLeRequest } from '../../legal/le-requests.ts';
+import { createLeRequest, leJson, leRequestInput, LE_KINDS, loadLeRequest, PRODUCIBLE, recordProduction, renewPreservation, updateLeRequest } from '../../legal/le-requests.ts';
 import { exportPackage } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 
 const LEGAL = ['admin', 'legal'] as const;
 const id = z.object({ id: z.coerce.number().int().positive() });
+const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const;
+/** `overdue` past the deadline, `due_soon` within three days (open requests only). */
+const deadlineState = z.enum(['overdue', 'due_soon']).nullable();
+/** One request as leJson() answers it. */
+const leRequest = z.object({
+  id: z.number(),
+  kind: z.enum(LE_KINDS),
+  agency: z.string(),
+  case_number: z.string(),
+  contact: z.string().nullable(),
+  received_at: z.string(),
+  due_at: z.string().nullable(),
+  subjects: z.array(z.object({ platform: z.string(), type: z.string(), id: z.string() })),
+  status: z.enum(LE_STATUSES),
+  outcome: z.string().nullable(),
+  productions: z.array(z.object({ at: z.string(), by: z.string(), items: z.array(z.number()), manifest_sha256: z.string(), note: z.string().optional() })),
+  preservation_until: z.string().nullable(),
+  renewed: z.boolean(),
+  notes: z.string().nullable(),
+  nondisclosure: z.object({ until: z.string(), active: z.boolean() }).nullable(),
+  created_at: z.string(),
+  due_state: deadlineState,
+  preservation_state: deadlineState,
+});
 
 /** The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
@@ -24,7 +48,7 @@ const route: RouteModule = (app, ctx) => {
         status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), q: z.string().max(200).optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(50), offset: z.coerce.number().int().min(0).default(0),
       }),
-      response: { ...authErrors },
+      response: { 200: z.object({ requests: z.array(leRequest), total: z.number() }), ...authErrors },
     },
     handler: async (req) => {
       let q = ctx.db.kysely.selectFrom('le_requests');
@@ -42,7 +66,7 @@ const route: RouteModule = (app, ctx) => {
   });
   app.get('/v1/legal/le-requests/:id', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },
-    schema: { tags: ['legal'], summary: 'One request', params: id, response: { 404: errorSchema, ...authErrors } },
+    schema: { tags: ['legal'], summary: 'One request', params: id, response: { 200: leRequest, 404: errorSchema, ...authErrors } },
     handler: async (req) => leJson(await loadLeRequest(ctx.db.kysely, req.params.id), ctx.clock.now()) as never,
   });
   app.post('/v1/legal/le-requests', {

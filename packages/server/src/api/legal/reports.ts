@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
-import type { FilingState } from '@vigil/ncmec';
+import { INCIDENT_TYPES, IP_EVENTS, type FilingState } from '@vigil/ncmec';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import type { Database } from '../../db/schema.ts';
 import { fromJson } from '../../util/json.ts';
@@ -12,7 +12,7 @@ const LEGAL_READ = ['admin', 'legal', 'auditor'] as const;
 export const REPORT_STATUSES = ['draft', 'queued', 'filed', 'retracted', 'failed'] as const;
 const summary = z.object({
   id: z.number(),
-  status: z.string(),
+  status: z.enum(REPORT_STATUSES),
   subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }),
   incident_type: z.string(),
   decision_task_id: z.number().nullable(),
@@ -24,6 +24,68 @@ const summary = z.object({
   updated_at: z.string(),
   filed_at: z.string().nullable(),
 });
+// The stored draft and filing journal as the API returns them: NCMEC's report model (@vigil/ncmec), written out so
+// the OpenAPI document (and the console's generated types) describe it. The checks below keep both in step.
+const person = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), phones: z.array(z.string()).optional(), emails: z.array(z.string()).optional() });
+const ipCaptureEvent = z.object({ ipAddress: z.string(), eventName: z.enum(IP_EVENTS).optional(), dateTime: z.string().optional(), possibleProxy: z.boolean().optional(), port: z.number().optional() });
+const draftSchema = z.object({
+  report: z.object({
+    incidentType: z.enum(INCIDENT_TYPES),
+    incidentDateTime: z.string(),
+    platform: z.string().optional(),
+    incidentDateTimeDescription: z.string().optional(),
+    annotations: z.object({ sextortion: z.boolean().optional(), csamSolicitation: z.boolean().optional(), minorToMinorInteraction: z.boolean().optional(), spam: z.boolean().optional(), sadisticOnlineExploitation: z.boolean().optional() }).optional(),
+    internetDetails: z.array(z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('chatIm'), chatClient: z.string().optional(), chatRoomName: z.string().optional(), content: z.string().optional(), additionalInfo: z.string().optional() }),
+      z.object({ kind: z.literal('webPage'), url: z.string().optional(), additionalInfo: z.string().optional() }),
+    ])).optional(),
+    reporter: z.object({ reportingPerson: person, contactPerson: person.optional(), companyTemplate: z.string().optional(), termsOfService: z.string().optional(), legalURL: z.string().optional() }),
+    reportedUsers: z.array(z.object({
+      espIdentifier: z.string().optional(),
+      espService: z.string().optional(),
+      screenName: z.string().optional(),
+      displayNames: z.array(z.string()).optional(),
+      profileUrls: z.array(z.string()).optional(),
+      profileBio: z.string().optional(),
+      ipCaptureEvents: z.array(ipCaptureEvent).optional(),
+      groupIdentifier: z.string().optional(),
+      accountPermanentlyDisabled: z.object({ disabledDate: z.string().optional(), userNotified: z.boolean().optional() }).optional(),
+      additionalInfo: z.string().optional(),
+    })).optional(),
+    additionalInfo: z.string().optional(),
+  }),
+  files: z.array(z.object({
+    url: z.string().nullable(),
+    mediaId: z.string(),
+    details: z.object({
+      fileName: z.string().optional(),
+      originalFileName: z.string().optional(),
+      uploadedToEspTimestamp: z.string().optional(),
+      locationOfFile: z.string().optional(),
+      fileViewedByEsp: z.boolean().optional(),
+      exifViewedByEsp: z.boolean().optional(),
+      publiclyAvailable: z.boolean().optional(),
+      fileRelevance: z.enum(['Reported', 'Supplemental Reported']).optional(),
+      originalFileHashes: z.array(z.object({ hashType: z.enum(['MD5', 'SHA1', 'SHA256', 'PDQ', 'PhotoDNA']), value: z.string() })).optional(),
+      ipCaptureEvent: ipCaptureEvent.optional(),
+      additionalInfo: z.array(z.string()).optional(),
+    }),
+  })),
+});
+const journalSchema = z.object({
+  localId: z.string(),
+  phase: z.enum(['submitting', 'open', 'finished', 'retracted']),
+  reportId: z.number().nullable(),
+  openedAt: z.string().nullable(),
+  lastChangeAt: z.string().nullable(),
+  files: z.record(z.string(), z.object({ fileId: z.string().optional(), md5: z.string().optional(), detailsSent: z.boolean().optional() })),
+  expiredReportIds: z.array(z.number()),
+});
+/** Fails to compile when a schema above and the model it describes differ (a field added to one only). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [true, true];
+void modelsInStep;
+
 const fieldProblem = z.object({ path: z.string(), message: z.string() });
 const fileStatus = z.object({
   media_id: z.string(),
@@ -39,7 +101,7 @@ const asSummary = (r: Row) => {
   const d = fromJson<Draft>(r.draft);
   return {
     id: Number(r.id),
-    status: r.status,
+    status: r.status as (typeof REPORT_STATUSES)[number],
     subject: { platform: r.platform, type: r.subject_type, id: r.subject_id },
     incident_type: d.report.incidentType,
     decision_task_id: r.decision_task_id === null ? null : Number(r.decision_task_id),
@@ -103,12 +165,12 @@ const route: RouteModule = (app, ctx) => {
       params: z.object({ id: z.coerce.number().int().positive() }),
       response: {
         200: summary.extend({
-          draft: z.unknown(),
+          draft: draftSchema,
           draft_sha256: z.string(),
           xml: z.string(),
           problems: z.array(z.string()),
           field_problems: z.array(fieldProblem),
-          journal: z.unknown(),
+          journal: journalSchema.nullable(),
           file_status: z.array(fileStatus),
           sent_by: z.string().nullable(),
           destination: z.string(),
