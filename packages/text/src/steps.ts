@@ -25,8 +25,7 @@ export const nfkc: Step = (units) =>
   });
 
 // Zero-width and format characters, bidi controls, variation selectors, tag characters, soft hyphen.
-// The class lists single code points (the input is one code point), so a combining mark in it is not misleading.
-// eslint-disable-next-line no-misleading-character-class
+// eslint-disable-next-line no-misleading-character-class -- a list of single code points (the input is one), not a sequence
 export const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
 
 export const invisible: Step = (units, removed) =>
