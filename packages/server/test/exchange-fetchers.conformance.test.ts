@@ -5,7 +5,8 @@
 // the stored checkpoint at the last committed page and reports the error; withdrawals arrive as removals
 // (item by item, or as a whole list without them); an empty source ends cleanly; an invalid hash is counted
 // and skipped by itemised sources, and rejects a whole list (which then changes nothing). Fetcher-specific
-// behaviour stays in exchanges.test.ts and exchanges-peer.test.ts. Hashes are digests of made-up strings.
+// behaviour stays in exchanges.test.ts and exchanges-peer.test.ts. The runner's side runs on both dialects.
+// Hashes are digests of made-up strings.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DIALECTS,
   openTestDb,
   testApp,
   testConfig,
@@ -259,8 +261,8 @@ async function collect(f: Fetcher, checkpoint: unknown): Promise<Page[]> {
   return pages;
 }
 
-for (const impl of IMPLS) {
-  describe(`exchange fetcher conformance: ${impl.name}`, () => {
+for (const [dialect, impl] of DIALECTS.flatMap((d) => IMPLS.map((i) => [d, i] as const))) {
+  describe(`exchange fetcher conformance: ${impl.name} (runner on ${dialect})`, () => {
     const clock = new TestClock();
     let t: TestDb;
     let cfg: Config;
@@ -293,7 +295,7 @@ for (const impl of IMPLS) {
         .executeTakeFirstOrThrow();
 
     before(async () => {
-      t = await openTestDb('sqlite');
+      t = await openTestDb(dialect);
       const base = testConfig(t);
       cfg = { ...base, exchanges: { ...base.exchanges, enabled: false, allowPrivateTargets: true } };
       source = await impl.open(clock);
