@@ -16,7 +16,7 @@ import { textAnalyser } from './detect/text-analyser.ts';
 import { ensureDefaultTermList } from './detect/term-lists.ts';
 import type { Analyser } from './detect/signals.ts';
 import { BankIndex } from './media/bank-index.ts';
-import { mediaMatchAnalyser } from './media/match-analyser.ts';
+import { mediaMatchAnalyser } from './detect/media-analyser.ts';
 import { flagMatchAnalyser, startEscalationLoop } from './flags/lifecycle.ts';
 import { startExchangeLoop } from './exchanges/runner.ts';
 import { fileReportJob } from './legal/reports.ts';

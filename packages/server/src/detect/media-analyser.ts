@@ -1,10 +1,10 @@
 // Media matching on the unencrypted surfaces: shared media, profile photos and group photos are
 // looked up in every enabled bank; each match becomes a `media.match` signal that explains itself.
-import type { Analyser, Finding } from '../detect/signals.ts';
-import { SEVERITY } from '../detect/signals.ts';
-import type { BankIndex } from './bank-index.ts';
-import { frameProbes, imageProbes, lookupProbes, type ImageQuery } from './match-media.ts';
-import type { RemoteFrame } from './remote-hash.ts';
+import type { Analyser, Finding } from './signals.ts';
+import { SEVERITY } from './signals.ts';
+import type { BankIndex } from '../media/bank-index.ts';
+import { frameProbes, imageProbes, lookupProbes, type ImageQuery } from '../media/match-media.ts';
+import type { RemoteFrame } from '../media/remote-hash.ts';
 
 // Media Vigil fetched and hashed itself also carries its dihedral hashes and robust views, or a video's frames (remote-hash.ts).
 type Hashes = (ImageQuery & { pdq?: string; md5?: string; sha256?: string; frames?: RemoteFrame[] }) | null | undefined;
