@@ -20,7 +20,7 @@ import { DEFAULT_BATCH, type BatchJob, type ItemOutcome, type JobHandler } from 
 import { backoffMs } from '../jobs.ts';
 import { DEFAULT_PARTITIONS, partitionOf } from '../partition.ts';
 import { metrics } from '../../metrics/metrics.ts';
-import { consumerOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
+import { consumerAckWaitMs, consumerOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
 import { PartitionLeases, type Lease } from './partition-lease.ts';
 import { deadLetter } from './dead-letter.ts';
 
@@ -97,7 +97,7 @@ export class StreamWorker {
     this.leases = await PartitionLeases.open(stream, this.o.workerId, this.leaseMs);
     await this.leases.heartbeat();
     // Held events are kept alive while they wait, run or wait for a retry (a slow batch is not redelivered).
-    this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, stream.cfg.ackWaitMs / 3));
+    this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, consumerAckWaitMs(stream.cfg) / 3));
     const tick = Math.max(100, this.leaseMs / 4);
     const loop = () => {
       this.balanceTimer = setTimeout(() => {
@@ -231,7 +231,7 @@ export class StreamWorker {
   private lose(p: number): void {
     this.leases.forget(p);
     const h = this.held.get(p);
-    if (!h) return;
+    if (!h || h.stopping) return;
     this.o.log.warn({ partition: p }, 'stream partition lease lost; another worker has it now');
     h.stopping = true;
     h.signal.notify();
@@ -442,6 +442,9 @@ export class StreamWorker {
         g.resolve(errors.slice(at, at + g.items.length));
         at += g.items.length;
       }
+      // Let the partitions just settled hand over their next chunks first, so they join the next batch instead of
+      // waiting for the one after it.
+      await new Promise((r) => setImmediate(r));
     }
   }
 

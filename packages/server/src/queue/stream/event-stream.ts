@@ -31,6 +31,13 @@ export const messageIdOf = (name: string, jobId: number) => `${name}:job:${jobId
 /** Events of one partition handed to its lease holder and not yet acknowledged, at most. */
 export const PARTITION_IN_FLIGHT = 256;
 
+/**
+ * The consumers' ack wait: several lease periods (`ackWaitMs` is the lease). A dead holder's events come back through
+ * the takeover (a fresh consumer), not through the ack wait, so it only bounds how long a live holder may keep an event
+ * without telling the broker it is still working on it; long, so few such messages are needed for many held events.
+ */
+export const consumerAckWaitMs = (cfg: { ackWaitMs: number }) => 4 * cfg.ackWaitMs;
+
 export interface StreamMessage {
   eventId: number;
 }
@@ -90,7 +97,7 @@ export class EventStream {
       filter_subject: subjectOf(this.cfg.name, p),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.cfg.ackWaitMs),
+      ack_wait: nanos(consumerAckWaitMs(this.cfg)),
       // Only the lease holder pulls, so many events may be in flight; a new holder recreates the consumer (below).
       max_ack_pending: PARTITION_IN_FLIGHT,
       max_deliver: -1, // the worker parks an event that keeps failing (dead letters); the broker never drops one

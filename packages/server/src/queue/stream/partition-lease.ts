@@ -35,6 +35,7 @@ const WRONG_LAST_SEQUENCE = 10071;
 
 export class PartitionLeases {
   private readonly held = new Map<number, Held>();
+  private readonly chains = new Map<number, Promise<unknown>>();
   private readonly bucket: string;
 
   private constructor(
@@ -105,17 +106,19 @@ export class PartitionLeases {
   }
 
   /** Takes a partition whose lease is free or has run out, if no one changed it since `seenSeq` (0: never leased). */
-  async acquire(p: number, seenSeq: number, stuck?: Lease['stuck']): Promise<boolean> {
-    return this.write(p, seenSeq, stuck);
+  acquire(p: number, seenSeq: number, stuck?: Lease['stuck']): Promise<boolean> {
+    return this.serial(p, () => this.write(p, seenSeq, stuck));
   }
 
   /** Extends a held lease; false when another worker took it meanwhile (this worker must stop working it). */
-  async renew(p: number): Promise<boolean> {
-    const h = this.held.get(p);
-    if (!h) return false;
-    const ok = await this.write(p, h.seq, h.stuck);
-    if (!ok) this.held.delete(p);
-    return ok;
+  renew(p: number): Promise<boolean> {
+    return this.serial(p, async () => {
+      const h = this.held.get(p);
+      if (!h) return true; // given back meanwhile: nothing to renew
+      const ok = await this.write(p, h.seq, h.stuck);
+      if (!ok) this.held.delete(p);
+      return ok;
+    });
   }
 
   /** Changes what the next renewal records about the partition's stuck first event. */
@@ -125,11 +128,13 @@ export class PartitionLeases {
   }
 
   /** Gives a partition back cleanly (its events settled), so another worker may take it at once. */
-  async release(p: number): Promise<void> {
-    const h = this.held.get(p);
-    if (!h) return;
-    this.held.delete(p);
-    await this.put(p, { owner: null, until: 0 }, h.seq).catch(() => false);
+  release(p: number): Promise<void> {
+    return this.serial(p, async () => {
+      const h = this.held.get(p);
+      if (!h) return;
+      this.held.delete(p);
+      await this.put(p, { owner: null, until: 0 }, h.seq).catch(() => false);
+    });
   }
 
   /** Forgets a partition without writing (its lease was taken by another worker). */
@@ -153,6 +158,15 @@ export class PartitionLeases {
   /** Removes this worker's heartbeat (it is stopping), so the others count one worker fewer at once. */
   async leave(): Promise<void> {
     await this.stream.jsm.streams.purge(this.bucket, { filter: this.workerSubject() }).catch(() => {});
+  }
+
+  /** One lease write at a time per partition: a renewal racing a release would otherwise expect a stale sequence. */
+  private serial<T>(p: number, f: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(p) ?? Promise.resolve()).then(() => f());
+    const tail = next.catch(() => {});
+    this.chains.set(p, tail);
+    void tail.then(() => this.chains.get(p) === tail && this.chains.delete(p));
+    return next;
   }
 
   private async write(p: number, expect: number, stuck: Lease['stuck']): Promise<boolean> {
