@@ -4,6 +4,7 @@
 import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // Node's globals for the few plain-JS files (TypeScript checks undefined names in .ts itself).
 const nodeGlobals = Object.fromEntries(
@@ -84,6 +85,12 @@ export default defineConfig(
     // Kysely's guidance: a migration takes `Kysely<any>` so it never depends on today's schema types.
     files: ['packages/server/src/db/migrations/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The console's hooks: call order is a correctness rule; missing effect dependencies are worth a look, not a failure.
+    files: ['packages/console/**/*.tsx', 'packages/console/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     // The service and the relay log through pino (the app's logger); console output would bypass its levels and JSON.
