@@ -5,6 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, migrateToLatest } from '@vigil/server';
+import { appendAudit } from '../../server/src/audit/log.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -34,5 +36,30 @@ describe('vigil transparency', () => {
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /to must be after from/);
     assert.equal(run('--from', '2026-01-01', '--to', '2026-12-31', '--format', 'xml').status, 1);
+  });
+
+  it('says a period with records in words, not codes, in HTML and text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tr-'));
+    const db = connect({ sqlitePath: join(dir, 'vigil.db') });
+    await migrateToLatest(db);
+    const at = '2026-03-10T12:00:00.000Z';
+    await appendAudit(db.kysely, { actor: 'staff:1', action: 'case.decide', subjectType: 'account', subjectId: 'a1', data: { decision: 'not_violating' } }, { now: () => new Date(at) });
+    await db.kysely.insertInto('enforcement_actions').values({ platform: 'default', subject_type: 'account', subject_id: 'a2', action: 'suspend', params: '{}', status: 'active', reason: 'r', task_id: null, decided_by: 1, approved_by: null, created_at: at, expires_at: null, reversed_at: null }).execute();
+    await db.kysely.insertInto('signals').values({ platform: 'default', subject_type: 'account', subject_id: 'a2', kind: 'media.match', severity: 4, summary: 's', evidence: JSON.stringify({ bank: 'CONFIRMED' }), event_id: null, dedupe_key: 'k-1', created_at: at } as never).execute();
+    await db.close();
+    const out = (format: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'transparency', '--from', '2026-01-01', '--to', '2026-12-31', '--format', format, '--data', dir, '--log-level', 'silent'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const t = JSON.parse(out('json'));
+    assert.deepEqual(t.actions_by_type, { suspend: 1 }, 'the JSON keeps the codes for machines');
+    const actions = t.breakdowns.find((b: { section: string }) => b.section === 'actions_by_type');
+    assert.deepEqual(actions.rows, [{ code: 'suspend', label: 'Account suspensions', value: 1 }]);
+    for (const format of ['html', 'text']) {
+      const page = out(format);
+      for (const words of ['Account suspensions', 'Not violating', 'Confirmed by our reviewers']) assert.ok(page.includes(words), `${format} says "${words}"`);
+      assert.doesNotMatch(page, /not_violating|\bsuspend\b|CONFIRMED/, `${format} shows no internal code`);
+    }
   });
 });
