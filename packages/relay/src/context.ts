@@ -3,13 +3,13 @@ import type { Kysely } from 'kysely';
 import type { RelayDatabase } from './schema.ts';
 import type { RelayDialect } from './store.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { RelayHub } from './socket.ts';
+import type { RelayHub } from './hub.ts';
 import type { RelayLimiters } from './rate-limit.ts';
 import type { Outbox, PlatformEvent } from './outbox.ts';
 import type { SafetyClient } from './safety-client.ts';
 import type { TtlCache } from './cache.ts';
 import type { QueueWriter } from './delivery.ts';
-import type { RelayUser } from './http.ts';
+import type { RelayUser } from './relay-user.ts';
 
 export interface RelayContext {
   o: ResolvedOptions;

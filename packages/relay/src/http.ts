@@ -5,14 +5,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RelayContext } from './context.ts';
 import { RelayError } from './errors.ts';
+import type { RelayUser } from './relay-user.ts';
 
 export type RelayApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 export type RelayRoute = (app: RelayApp, ctx: RelayContext) => void;
 
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 export const authErrors = { 401: errorSchema } as const;
-
-export interface RelayUser { accountId: string; username: string }
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -15,7 +15,7 @@ import { SafetyClient } from './safety-client.ts';
 import { TtlCache } from './cache.ts';
 import { QueueWriter } from './delivery.ts';
 import { startSweeping } from './housekeeping.ts';
-import { RelayHub } from './socket.ts';
+import { RelayHub } from './hub.ts';
 import { openStore, type StoreOptions } from './store.ts';
 import accounts from './routes/accounts.ts';
 import groups from './routes/groups.ts';
@@ -53,7 +53,7 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
     emit: (trx, events) => queueEvents(trx, events, now()),
   } as RelayContext;
   ctx.outbox = new Outbox(store.db, safety, o.log, now, o.outboxPollMs);
-  ctx.hub = new RelayHub(ctx);
+  ctx.hub = new RelayHub(store.db, o.socketPollMs, now, o.log);
 
   const plugin: FastifyPluginAsync = async (parent) => {
     const app = parent as unknown as RelayApp;

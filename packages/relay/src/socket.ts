@@ -13,8 +13,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FastifyInstance } from 'fastify';
 import type { RelayContext } from './context.ts';
+import type { RelayApp } from './http.ts';
 import { deviceAccount } from './accounts.ts';
 import { acknowledge, pending } from './delivery.ts';
 
@@ -24,72 +24,6 @@ const TOKEN_PROTOCOL = 'vigil.token.';
 /** Pushed but unacknowledged envelopes per socket before the relay waits for acknowledgements. */
 const MAX_IN_FLIGHT = 2000;
 const HEARTBEAT_MS = 30_000;
-
-type Wake = () => void;
-
-/** Wakes the sockets of accounts that have new messages. */
-export class RelayHub {
-  private subs = new Map<string, Set<Wake>>();
-  private ends = new Map<string, Set<() => void>>();
-  private timer: NodeJS.Timeout | null = null;
-  private polling = false;
-
-  constructor(private readonly ctx: RelayContext) {}
-
-  /** Ends the open sessions of accounts the safety service just banned or suspended (close code 4401). */
-  endSessions(accountIds: Iterable<string>) {
-    for (const a of new Set(accountIds)) for (const end of this.ends.get(a) ?? []) end();
-  }
-
-  onEnd(accountId: string, end: () => void): () => void {
-    const set = this.ends.get(accountId) ?? new Set();
-    set.add(end);
-    this.ends.set(accountId, set);
-    return () => {
-      set.delete(end);
-      if (!set.size) this.ends.delete(accountId);
-    };
-  }
-
-  /** Called by the send route after its insert commits: same-process sockets wake at once. */
-  notify(recipients: Iterable<string>) {
-    for (const r of new Set(recipients)) for (const wake of this.subs.get(r) ?? []) wake();
-  }
-
-  subscribe(accountId: string, wake: Wake): () => void {
-    const set = this.subs.get(accountId) ?? new Set();
-    set.add(wake);
-    this.subs.set(accountId, set);
-    // Messages queued by another server process reach this one only through the database.
-    this.timer ??= setInterval(() => void this.poll(), this.ctx.o.socketPollMs).unref();
-    return () => {
-      set.delete(wake);
-      if (!set.size) this.subs.delete(accountId);
-      if (!this.subs.size) this.stop();
-    };
-  }
-
-  private async poll() {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      // Recent rows by time, not by id: ids of concurrent inserts may commit out of order.
-      const since = new Date(this.ctx.now().getTime() - 2 * this.ctx.o.socketPollMs - 2000).toISOString();
-      const rows = await this.ctx.db.selectFrom('messenger_queue').select('recipient').distinct().where('created_at', '>=', since).execute();
-      this.notify(rows.map((r) => r.recipient).filter((r) => this.subs.has(r)));
-    } catch (e) {
-      this.ctx.o.log.warn({ err: e }, 'relay socket poll failed');
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  stop() {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-}
-
 
 function tokenOf(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
@@ -111,7 +45,7 @@ function refuse(socket: Duplex, status: 400 | 401 | 429, reason: string, retryAf
 }
 
 /** Serves SOCKET_PATH on the app's HTTP server; sockets are closed before the app closes. */
-export function attachRelaySocket(app: FastifyInstance<any, any, any, any, any>, ctx: RelayContext) {
+export function attachRelaySocket(app: RelayApp, ctx: RelayContext) {
   const hub = ctx.hub;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
   const db = ctx.db;
