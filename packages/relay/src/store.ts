@@ -4,7 +4,7 @@ import { mkdirSync, chmodSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type CreateTableBuilder, type SchemaModule } from 'kysely';
 import type { RelayDatabase } from './schema.ts';
 
 export type RelayDialect = 'sqlite' | 'postgres';
@@ -57,12 +57,17 @@ export async function openStore(o: StoreOptions): Promise<RelayStore> {
   return { db, dialect, close: () => db.destroy() };
 }
 
-const migrations = (dialect: RelayDialect): Record<string, Migration> => {
-  const id = (t: any) => (dialect === 'postgres' ? t.addColumn('id', 'bigserial', (c: any) => c.primaryKey()) : t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement()));
+/** A migration only changes the schema, so it gets the schema builder and no table types of today. */
+interface RelayMigration {
+  up(schema: SchemaModule): Promise<void>;
+}
+
+const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
+  const id = <T extends string>(t: CreateTableBuilder<T>) => (dialect === 'postgres' ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()));
   return {
     '0001_messenger': {
-      async up(db: Kysely<any>) {
-        await db.schema.createTable('messenger_accounts')
+      async up(schema) {
+        await schema.createTable('messenger_accounts')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('username', 'text', (c) => c.notNull().unique())
           .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -71,34 +76,34 @@ const migrations = (dialect: RelayDialect): Record<string, Migration> => {
           .addColumn('avatar_url', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createTable('messenger_devices')
+        await schema.createTable('messenger_devices')
           .addColumn('token_hash', 'text', (c) => c.primaryKey())
           .addColumn('account_id', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('last_seen_at', 'text', (c) => c.notNull())
           .execute();
-        await id(db.schema.createTable('messenger_key_packages'))
-          .addColumn('account_id', 'text', (c: any) => c.notNull())
-          .addColumn('data', 'text', (c: any) => c.notNull())
-          .addColumn('created_at', 'text', (c: any) => c.notNull())
-          .addColumn('last_resort', 'integer', (c: any) => c.notNull().defaultTo(0))
+        await id(schema.createTable('messenger_key_packages'))
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_resort', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await db.schema.createIndex('messenger_key_packages_account').on('messenger_key_packages').columns(['account_id', 'last_resort', 'id']).execute();
-        await id(db.schema.createTable('messenger_queue'))
-          .addColumn('recipient', 'text', (c: any) => c.notNull())
-          .addColumn('envelope_id', 'text', (c: any) => c.notNull())
-          .addColumn('conversation_id', 'text', (c: any) => c.notNull())
-          .addColumn('kind', 'text', (c: any) => c.notNull())
-          .addColumn('sender', 'text', (c: any) => c.notNull())
-          .addColumn('data', 'text', (c: any) => c.notNull())
+        await schema.createIndex('messenger_key_packages_account').on('messenger_key_packages').columns(['account_id', 'last_resort', 'id']).execute();
+        await id(schema.createTable('messenger_queue'))
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('envelope_id', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('sender', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
           .addColumn('stamp', 'text')
           .addColumn('expires_at', 'text')
-          .addColumn('created_at', 'text', (c: any) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
           .addUniqueConstraint('messenger_queue_once', ['recipient', 'envelope_id'])
           .execute();
-        await db.schema.createIndex('messenger_queue_recipient').on('messenger_queue').columns(['recipient', 'id']).execute();
-        await db.schema.createIndex('messenger_queue_created').on('messenger_queue').columns(['created_at']).execute();
-        await db.schema.createTable('messenger_groups')
+        await schema.createIndex('messenger_queue_recipient').on('messenger_queue').columns(['recipient', 'id']).execute();
+        await schema.createIndex('messenger_queue_created').on('messenger_queue').columns(['created_at']).execute();
+        await schema.createTable('messenger_groups')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('conversation_id', 'text', (c) => c.notNull().unique())
           .addColumn('owner', 'text', (c) => c.notNull())
@@ -107,14 +112,14 @@ const migrations = (dialect: RelayDialect): Record<string, Migration> => {
           .addColumn('photo_url', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createTable('messenger_invites')
+        await schema.createTable('messenger_invites')
           .addColumn('code', 'text', (c) => c.primaryKey())
           .addColumn('group_id', 'text', (c) => c.notNull())
           .addColumn('created_by', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('revoked_at', 'text')
           .execute();
-        await db.schema.createTable('messenger_blobs')
+        await schema.createTable('messenger_blobs')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('owner', 'text', (c) => c.notNull())
           .addColumn('data', 'text', (c) => c.notNull())
@@ -122,9 +127,9 @@ const migrations = (dialect: RelayDialect): Record<string, Migration> => {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('messenger_blobs_owner_created').on('messenger_blobs').columns(['owner', 'created_at']).execute();
-        await db.schema.createIndex('messenger_blobs_expires').on('messenger_blobs').columns(['expires_at']).execute();
-        await db.schema.createTable('messenger_enforcement')
+        await schema.createIndex('messenger_blobs_owner_created').on('messenger_blobs').columns(['owner', 'created_at']).execute();
+        await schema.createIndex('messenger_blobs_expires').on('messenger_blobs').columns(['expires_at']).execute();
+        await schema.createTable('messenger_enforcement')
           .addColumn('action_id', 'text', (c) => c.primaryKey())
           .addColumn('action', 'text', (c) => c.notNull())
           .addColumn('subject_type', 'text', (c) => c.notNull())
@@ -134,24 +139,24 @@ const migrations = (dialect: RelayDialect): Record<string, Migration> => {
           .addColumn('applied_at', 'text', (c) => c.notNull())
           .addColumn('reversed_at', 'text')
           .execute();
-        await db.schema.createIndex('messenger_enforcement_subject').on('messenger_enforcement').columns(['subject_type', 'subject_id']).execute();
-        await db.schema.createTable('messenger_webhook_receipts')
+        await schema.createIndex('messenger_enforcement_subject').on('messenger_enforcement').columns(['subject_type', 'subject_id']).execute();
+        await schema.createTable('messenger_webhook_receipts')
           .addColumn('event_id', 'text', (c) => c.primaryKey())
           .addColumn('type', 'text', (c) => c.notNull())
           .addColumn('received_at', 'text', (c) => c.notNull())
           .execute();
-        await id(db.schema.createTable('messenger_outbox'))
-          .addColumn('event_id', 'text', (c: any) => c.notNull().unique())
-          .addColumn('event', 'text', (c: any) => c.notNull())
-          .addColumn('created_at', 'text', (c: any) => c.notNull())
-          .addColumn('attempts', 'integer', (c: any) => c.notNull().defaultTo(0))
-          .addColumn('next_at', 'text', (c: any) => c.notNull())
+        await id(schema.createTable('messenger_outbox'))
+          .addColumn('event_id', 'text', (c) => c.notNull().unique())
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_at', 'text', (c) => c.notNull())
           .addColumn('last_error', 'text')
           .addColumn('sent_at', 'text')
-          .addColumn('dead', 'integer', (c: any) => c.notNull().defaultTo(0))
+          .addColumn('dead', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await db.schema.createIndex('messenger_outbox_due').on('messenger_outbox').columns(['sent_at', 'dead', 'next_at']).execute();
-        await db.schema.createTable('messenger_reports')
+        await schema.createIndex('messenger_outbox_due').on('messenger_outbox').columns(['sent_at', 'dead', 'next_at']).execute();
+        await schema.createTable('messenger_reports')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('reporter', 'text', (c) => c.notNull())
           .addColumn('subject_type', 'text', (c) => c.notNull())
@@ -171,22 +176,23 @@ const migrations = (dialect: RelayDialect): Record<string, Migration> => {
  */
 async function migrate(db: Kysely<RelayDatabase>, dialect: RelayDialect) {
   const list = migrations(dialect);
-  const any = db as unknown as Kysely<any>;
-  await any.schema.createTable('messenger_migration').ifNotExists()
+  // The ledger of applied migrations, a table outside RelayDatabase: only this function reads it.
+  const ledger = db.withTables<{ messenger_migration: { name: string; applied_at: string } }>();
+  await ledger.schema.createTable('messenger_migration').ifNotExists()
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('applied_at', 'text', (c) => c.notNull())
     .execute()
     .catch(async (e) => {
       // Two processes creating it at the same moment on PostgreSQL: the loser sees a duplicate; fine if it now exists.
-      await sql`SELECT 1 FROM messenger_migration LIMIT 1`.execute(any).catch(() => Promise.reject(e));
+      await sql`SELECT 1 FROM messenger_migration LIMIT 1`.execute(ledger).catch(() => Promise.reject(e));
     });
-  await any.transaction().execute(async (trx) => {
+  await ledger.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7202612)`.execute(trx);
     else await sql`UPDATE messenger_migration SET name = name WHERE 0`.execute(trx); // takes SQLite's write lock now
-    const done = new Set((await trx.selectFrom('messenger_migration').select('name').execute()).map((r: { name: string }) => r.name));
+    const done = new Set((await trx.selectFrom('messenger_migration').select('name').execute()).map((r) => r.name));
     for (const name of Object.keys(list).sort()) {
       if (done.has(name)) continue;
-      await list[name]!.up(trx);
+      await list[name]!.up(trx.schema);
       await trx.insertInto('messenger_migration').values({ name, applied_at: new Date().toISOString() }).execute();
     }
   });
