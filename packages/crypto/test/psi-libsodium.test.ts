@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   PsiError, buildExactTable, buildPerceptualTable, createAccountSecret, createServerKey, createTableSigningKey, encodeEvidence,
-  makeExactVoucher, makePerceptualVoucher, serverEvaluate, useLibsodium, usingLibsodium, type RandomSource,
+  makeExactVoucher, makePerceptualVoucher, serverEvaluate, useLibsodium, usingLibsodium,
 } from '../src/psi/index.ts';
 import { seeded } from './seeded.ts';
 import { mulBytes } from '../src/psi/group.ts';

@@ -3,8 +3,6 @@
 // near-duplicates are made by flipping bits, as a re-encode would.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
 import {
   PERCEPTUAL_DEFAULTS, PsiError, ThresholdAccumulator, buildPerceptualTable, createAccountSecret, createServerKey,
   createTableSigningKey, decodeEvidence, encodeEvidence, lshKeys, makeExactVoucher, makePerceptualVoucher,

@@ -21,7 +21,7 @@ describe('forwarding', () => {
     await w.syncAll();
 
     await alice!.send(ab, 'a picture going round', [{ bytes: new Uint8Array(64).fill(3), mime: 'image/png' }]);
-    let [m] = await bob!.sync();
+    const [m] = await bob!.sync();
     assert.equal(bob!.history(ab).at(-1)!.label, '');
     // An original goes to at most five chats; five is fine.
     await assert.rejects(bob!.forward(m!, bobChats), (e: unknown) => e instanceof ForwardLimitError && e.limit === 5 && e.requested === 6);

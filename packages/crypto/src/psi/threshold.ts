@@ -6,7 +6,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { Reader, Writer } from './encoding.ts';
+import { Writer } from './encoding.ts';
 import { PsiError } from './errors.ts';
 import { Fn, decodeScalar, defaultRandom, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
 import { decodeShares, evalPoly, randomPolynomial, type Share } from './shamir.ts';
