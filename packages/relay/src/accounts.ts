@@ -9,7 +9,7 @@ import { accountBlock } from './enforcement.ts';
 
 type Db = Kysely<RelayDatabase>;
 const USERNAME = /^[a-z0-9_.]{3,32}$/;
-export const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
+const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
 
 async function newDevice(db: Db, accountId: string, now: Date): Promise<string> {
   const token = `vd_${randomBytes(32).toString('base64url')}`;

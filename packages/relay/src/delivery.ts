@@ -13,7 +13,7 @@ export interface EnvelopeJson {
   expires_at?: number;
 }
 
-export function envelopeJson(r: Selectable<RelayDatabase['messenger_queue']>): EnvelopeJson {
+function envelopeJson(r: Selectable<RelayDatabase['messenger_queue']>): EnvelopeJson {
   return { id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: JSON.parse(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) };
 }
 

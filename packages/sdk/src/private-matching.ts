@@ -12,7 +12,7 @@ import type { AttachmentPayload } from '@vigil/crypto/report';
 export type MatchingScope = 'off' | 'large_groups' | 'everywhere';
 
 /** The lowest per-account threshold a client accepts unless told otherwise. */
-export const DEFAULT_MIN_THRESHOLD = 10;
+const DEFAULT_MIN_THRESHOLD = 10;
 
 export interface MatchingPolicy {
   scope: MatchingScope;

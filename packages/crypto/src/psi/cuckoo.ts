@@ -5,7 +5,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { Writer } from './encoding.ts';
 
 /** Load factor the builder aims for; two-choice cuckoo hashing fails near 0.5. */
-export const CUCKOO_LOAD = 0.45;
+const CUCKOO_LOAD = 0.45;
 const MAX_KICKS = 2000;
 
 export function candidateSlots(seed: Uint8Array, table: number, key: Uint8Array, slots: number): [number, number] {

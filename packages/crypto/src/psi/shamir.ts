@@ -37,13 +37,6 @@ export function lagrangeAt(xs: readonly bigint[], at: bigint): bigint[] {
   return nums.map((n, j) => Fn.mul(n, inv[j]!));
 }
 
-export function interpolateAt(shares: readonly Share[], at: bigint): bigint {
-  const l = lagrangeAt(shares.map((s) => s.x), at);
-  let acc = Fn.ZERO;
-  for (let j = 0; j < shares.length; j++) acc = Fn.add(acc, Fn.mul(l[j]!, shares[j]!.y));
-  return acc;
-}
-
 /** Any solution of A·z = b (rows of A with b appended), or null if there is none. */
 function solve(rows: bigint[][], cols: number): bigint[] | null {
   const m = rows.map((r) => r.slice());

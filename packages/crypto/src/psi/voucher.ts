@@ -60,7 +60,7 @@ function bodyKey(vk: bigint): Uint8Array {
   return hkdf(sha256, scalarToBytes(vk), undefined, BODY_INFO, 32);
 }
 
-export function coin(random: RandomSource, p: number): boolean {
+function coin(random: RandomSource, p: number): boolean {
   if (!(p > 0)) return false;
   const v = random(4);
   return ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0 < p * 2 ** 32;
