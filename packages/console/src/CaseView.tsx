@@ -93,8 +93,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   // The default actions are shown ticked (and can be changed) as soon as apparent CSAM is chosen.
   const choose = (d: string) => {
     setDecision(d);
-    // The case schema leaves default_actions open (z.unknown()); each is an enforcement action with its name.
-    setChosen(d === 'apparent_csam' ? ((c?.default_actions ?? []) as { action: string }[]).map((a) => a.action) : []);
+    setChosen(d === 'apparent_csam' ? (c?.default_actions ?? []).map((a) => a.action) : []);
   };
 
   const act = async (what: string, f: () => Promise<unknown>) => {

@@ -3194,7 +3194,13 @@ export interface paths {
                                 note: boolean;
                                 decisions: ("apparent_csam" | "not_violating" | "policy_violation" | "escalate" | "uphold" | "reverse" | "approve" | "reject")[];
                             };
-                            default_actions: unknown[];
+                            default_actions: {
+                                /** @enum {string} */
+                                action: "ban" | "suspend" | "restrict" | "remove_avatar" | "reset_name" | "revoke_invites" | "takedown_group" | "ban_members" | "strike";
+                                days?: number;
+                                member_ids?: string[];
+                                restrictions?: ("forwarding" | "group_creation" | "invites")[];
+                            }[];
                             other_cases: {
                                 id: number;
                                 platform: string;

@@ -36,7 +36,8 @@ export const caseDetail = caseSummary.extend({
   })),
   log: z.array(z.object({ id: z.number(), at: z.string(), actor: z.object({ kind: z.string(), id: z.string().nullable(), label: z.string() }), kind: z.string(), item_id: z.number().nullable(), data: z.unknown() })),
   allowed: z.object({ claim: z.boolean(), release: z.boolean(), note: z.boolean(), decisions: z.array(z.enum(CASE_DECISIONS)) }),
-  default_actions: z.array(z.unknown()),
+  // What the console ticks when apparent CSAM is chosen: the same shape as a decision's `actions`.
+  default_actions: z.array(actionRequest),
   other_cases: z.array(caseSummary.extend({ closed_at: z.string().nullable(), resolution: z.string().nullable() })),
   enforcement: z.array(z.object({
     id: z.number(), action: z.string(), status: z.string(), reason: z.string(), created_at: z.string(), expires_at: z.string().nullable(), case_id: z.number().nullable(),
