@@ -7,7 +7,8 @@ export type Field = Uint8Array | string | number;
 function asBytes(f: Field): Uint8Array {
   if (typeof f === 'string') return utf8ToBytes(f);
   if (typeof f === 'number') {
-    if (!Number.isSafeInteger(f) || f < 0) throw new RangeError(`only non-negative safe integers are encoded, got ${f}`);
+    if (!Number.isSafeInteger(f) || f < 0)
+      throw new RangeError(`only non-negative safe integers are encoded, got ${f}`);
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, BigInt(f));
     return b;

@@ -59,18 +59,37 @@ export function verifyOpening(commitment: Uint8Array, kf: Uint8Array, content: F
 }
 
 function contextBytes(ctx: ReportingContext): Uint8Array {
-  return lp('vigil-report-ctx-v2', ctx.conversationId, ctx.senderId, ctx.recipientId, ctx.epoch, ctx.messageId, ctx.timestamp, ctx.keyId);
+  return lp(
+    'vigil-report-ctx-v2',
+    ctx.conversationId,
+    ctx.senderId,
+    ctx.recipientId,
+    ctx.epoch,
+    ctx.messageId,
+    ctx.timestamp,
+    ctx.keyId,
+  );
 }
 
 /** HMAC-SHA256; the relay's server passes node's (OpenSSL) implementation, browsers keep @noble's. */
 export type HmacSha256 = (key: Uint8Array, message: Uint8Array) => Uint8Array;
 export const nobleHmacSha256: HmacSha256 = (key, message) => hmac(sha256, key, message);
 
-export function reportingTag(relayKey: Uint8Array, commitment: Uint8Array, ctx: ReportingContext, mac: HmacSha256 = nobleHmacSha256): Uint8Array {
+export function reportingTag(
+  relayKey: Uint8Array,
+  commitment: Uint8Array,
+  ctx: ReportingContext,
+  mac: HmacSha256 = nobleHmacSha256,
+): Uint8Array {
   return mac(relayKey, lp('vigil-report-tag-v1', commitment, contextBytes(ctx)));
 }
 
-export function verifyReportingTag(relayKeys: ReadonlyMap<string, Uint8Array>, commitment: Uint8Array, ctx: ReportingContext, tag: Uint8Array): boolean {
+export function verifyReportingTag(
+  relayKeys: ReadonlyMap<string, Uint8Array>,
+  commitment: Uint8Array,
+  ctx: ReportingContext,
+  tag: Uint8Array,
+): boolean {
   const key = relayKeys.get(ctx.keyId);
   return !!key && tag.length === 32 && equalBytes(reportingTag(key, commitment, ctx), tag);
 }
@@ -83,10 +102,14 @@ export interface ReportedMessage {
 }
 
 /** What the safety service checks for each reported message. */
-export function verifyReportedMessage(m: ReportedMessage, relayKeys: ReadonlyMap<string, Uint8Array>): { ok: true } | { ok: false; reason: string } {
+export function verifyReportedMessage(
+  m: ReportedMessage,
+  relayKeys: ReadonlyMap<string, Uint8Array>,
+): { ok: true } | { ok: false; reason: string } {
   if (m.frankingKey.length !== 32) return { ok: false, reason: 'franking key is not 32 bytes' };
   const commitment = frankingCommitment(m.frankingKey, m.content);
   if (!relayKeys.has(m.context.keyId)) return { ok: false, reason: `unknown relay key "${m.context.keyId}"` };
-  if (!verifyReportingTag(relayKeys, commitment, m.context, m.tag)) return { ok: false, reason: 'the relay never delivered this message in this conversation (tag does not verify)' };
+  if (!verifyReportingTag(relayKeys, commitment, m.context, m.tag))
+    return { ok: false, reason: 'the relay never delivered this message in this conversation (tag does not verify)' };
   return { ok: true };
 }

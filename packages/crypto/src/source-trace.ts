@@ -39,7 +39,10 @@ export function newRelaySourceKeys(keyId: string): RelaySourceKeys & { signPubli
   return { keyId, encKey: randomBytes(32), signSecret, signPublic: ed25519.getPublicKey(signSecret) };
 }
 
-export function sourceCommit(content: FrankedContent, r: Uint8Array = randomBytes(32)): { comm: Uint8Array; r: Uint8Array } {
+export function sourceCommit(
+  content: FrankedContent,
+  r: Uint8Array = randomBytes(32),
+): { comm: Uint8Array; r: Uint8Array } {
   return { comm: sha256(lp('vigil-src-comm-v1', r, contentBytes(content))), r };
 }
 
@@ -50,7 +53,12 @@ export type Ed25519Sign = (message: Uint8Array, secretKey: Uint8Array) => Uint8A
 export const nobleEd25519Sign: Ed25519Sign = (message, secretKey) => ed25519.sign(message, secretKey);
 
 /** The relay, on every send: an encrypted, signed record of who sent `comm` and when. */
-export function relayStampSource(keys: RelaySourceKeys, comm: Uint8Array, who: { userId: string; timestamp: number }, sign: Ed25519Sign = nobleEd25519Sign): { src: Uint8Array; sig: Uint8Array } {
+export function relayStampSource(
+  keys: RelaySourceKeys,
+  comm: Uint8Array,
+  who: { userId: string; timestamp: number },
+  sign: Ed25519Sign = nobleEd25519Sign,
+): { src: Uint8Array; sig: Uint8Array } {
   const nonce = randomBytes(24);
   const kid = new TextEncoder().encode(keys.keyId);
   const ct = xchacha20poly1305(keys.encKey, nonce, lp('vigil-src-v1', kid)).encrypt(lp(who.userId, who.timestamp));
@@ -70,7 +78,11 @@ export function verifySourceRecord(relaySignPublic: Uint8Array, rec: SourceRecor
 }
 
 /** The safety service, on a verified report: the original author and time. */
-export function traceSource(keys: ReadonlyMap<string, { encKey: Uint8Array; signPublic: Uint8Array }>, rec: SourceRecord, content: FrankedContent): { userId: string; timestamp: number; keyId: string } {
+export function traceSource(
+  keys: ReadonlyMap<string, { encKey: Uint8Array; signPublic: Uint8Array }>,
+  rec: SourceRecord,
+  content: FrankedContent,
+): { userId: string; timestamp: number; keyId: string } {
   if (rec.src[0] !== VERSION) throw new SourceTraceError('unknown source record version');
   let kid: Uint8Array, nonce: Uint8Array, ct: Uint8Array;
   try {
@@ -81,7 +93,8 @@ export function traceSource(keys: ReadonlyMap<string, { encKey: Uint8Array; sign
   const keyId = bytesToUtf8(kid);
   const k = keys.get(keyId);
   if (!k) throw new SourceTraceError(`unknown relay key "${keyId}"`);
-  if (!verifySourceRecord(k.signPublic, rec, content)) throw new SourceTraceError('the source record does not belong to this content or was not signed by the relay');
+  if (!verifySourceRecord(k.signPublic, rec, content))
+    throw new SourceTraceError('the source record does not belong to this content or was not signed by the relay');
   let plain: Uint8Array;
   try {
     plain = xchacha20poly1305(k.encKey, nonce, lp('vigil-src-v1', kid)).decrypt(ct);
@@ -89,7 +102,11 @@ export function traceSource(keys: ReadonlyMap<string, { encKey: Uint8Array; sign
     throw new SourceTraceError('the source record was altered');
   }
   const [user, time] = unlp(plain, 2) as [Uint8Array, Uint8Array];
-  return { userId: bytesToUtf8(user), timestamp: Number(new DataView(time.buffer, time.byteOffset, 8).getBigUint64(0)), keyId };
+  return {
+    userId: bytesToUtf8(user),
+    timestamp: Number(new DataView(time.buffer, time.byteOffset, 8).getBigUint64(0)),
+    keyId,
+  };
 }
 
 /** Records travel in JSON (report events) as base64 fields. */

@@ -15,7 +15,8 @@ describe('committing attachment encryption', () => {
     assert.throws(() => decryptAttachment(a.blob.subarray(0, 40), a.key, a.sha256), /not a version-1/);
   });
   it('the same plaintext under two keys gives unrelated blobs (no de-duplication across keys)', () => {
-    const a = encryptAttachment(plain), b = encryptAttachment(plain);
+    const a = encryptAttachment(plain),
+      b = encryptAttachment(plain);
     assert.equal(a.sha256, b.sha256);
     assert.notDeepEqual(a.blob.subarray(57, 89), b.blob.subarray(57, 89));
     // A blob crafted for key A does not open under key B even with B's commitment spliced in.
@@ -27,7 +28,8 @@ describe('committing attachment encryption', () => {
 
   it('a blob opens under exactly one key: the key commitment fails for every other key tried', () => {
     const a = encryptAttachment(plain);
-    for (let i = 0; i < 200; i++) assert.throws(() => decryptAttachment(a.blob, randomBytes(32), a.sha256), /commitment mismatch/);
+    for (let i = 0; i < 200; i++)
+      assert.throws(() => decryptAttachment(a.blob, randomBytes(32), a.sha256), /commitment mismatch/);
     // A blob whose inner ciphertext really is key B's still fails under B when it carries A's commitment,
     // and under A because A's commitment does not cover B's ciphertext.
     const b = encryptAttachment(plain);

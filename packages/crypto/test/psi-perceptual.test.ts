@@ -4,9 +4,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PERCEPTUAL_DEFAULTS, PsiError, ThresholdAccumulator, buildPerceptualTable, createAccountSecret, createServerKey,
-  createTableSigningKey, decodeEvidence, encodeEvidence, lshKeys, makeExactVoucher, makePerceptualVoucher,
-  perceptualModel, samplePositions, serverEvaluate, verifyTable, voucherSize, type RandomSource,
+  PERCEPTUAL_DEFAULTS,
+  PsiError,
+  ThresholdAccumulator,
+  buildPerceptualTable,
+  createAccountSecret,
+  createServerKey,
+  createTableSigningKey,
+  decodeEvidence,
+  encodeEvidence,
+  lshKeys,
+  makeExactVoucher,
+  makePerceptualVoucher,
+  perceptualModel,
+  samplePositions,
+  serverEvaluate,
+  verifyTable,
+  voucherSize,
+  type RandomSource,
 } from '../src/psi/index.ts';
 import { seeded } from './seeded.ts';
 
@@ -31,11 +46,16 @@ const signer = createTableSigningKey();
 const listed = Array.from({ length: 24 }, () => rng(32));
 const T = 2;
 const table = verifyTable(
-  buildPerceptualTable(listed.map((hash) => ({ hash, bankId: 'bank-a' })), { serverKey, signingKey: signer.secretKey, version: 3, threshold: T, random: rng }).bytes,
-  signer.publicKey, { mode: 'perceptual' },
+  buildPerceptualTable(
+    listed.map((hash) => ({ hash, bankId: 'bank-a' })),
+    { serverKey, signingKey: signer.secretKey, version: 3, threshold: T, random: rng },
+  ).bytes,
+  signer.publicKey,
+  { mode: 'perceptual' },
 );
 const account = createAccountSecret(T, rng);
-const evidence = (pdq: Uint8Array, blobId: string) => encodeEvidence({ blobId, attachmentKey: rng(32), sha256: '00'.repeat(32), pdq: Buffer.from(pdq).toString('hex') });
+const evidence = (pdq: Uint8Array, blobId: string) =>
+  encodeEvidence({ blobId, attachmentKey: rng(32), sha256: '00'.repeat(32), pdq: Buffer.from(pdq).toString('hex') });
 
 describe('perceptual-mode PSI', () => {
   it('uses the default parameters, whose modelled error rates are the documented ones', () => {
@@ -64,9 +84,17 @@ describe('perceptual-mode PSI', () => {
     const r = seeded('near');
     const acc = new ThresholdAccumulator(T);
     const opened: string[] = [];
-    for (const [i, d] of [[0, 0], [1, 4], [2, 8]] as const) {
+    for (const [i, d] of [
+      [0, 0],
+      [1, 4],
+      [2, 8],
+    ] as const) {
       const q = flipBits(listed[i]!, d, r);
-      const e = serverEvaluate(serverKey, table, makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, `near-${d}`) }, { random: r }));
+      const e = serverEvaluate(
+        serverKey,
+        table,
+        makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, `near-${d}`) }, { random: r }),
+      );
       assert.equal(e.matched, true, `distance ${d}`);
       if (e.matched && d === 0) assert.equal(e.tablesHit, table.lsh.tables, 'an identical hash hits every table');
       if (e.matched) assert.ok(e.tablesHit >= table.lsh.m);
@@ -76,11 +104,21 @@ describe('perceptual-mode PSI', () => {
     for (let i = 0; i < 4; i++) {
       const q = r(32);
       assert.ok(listed.every((h) => distance(h, q) > 80));
-      const e = serverEvaluate(serverKey, table, makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, 'benign') }, { random: r }));
+      const e = serverEvaluate(
+        serverKey,
+        table,
+        makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, 'benign') }, { random: r }),
+      );
       assert.equal(e.matched, false);
       acc.add(e);
     }
-    assert.deepEqual(acc.open().map((o) => decodeEvidence(o.payload).blobId).sort(), opened);
+    assert.deepEqual(
+      acc
+        .open()
+        .map((o) => decodeEvidence(o.payload).blobId)
+        .sort(),
+      opened,
+    );
   });
 
   it('one matching table (below the per-image threshold m) is not a match', () => {
@@ -91,13 +129,18 @@ describe('perceptual-mode PSI', () => {
     const q = listed[5]!.slice();
     for (let i = 1; i < pos.length; i++) {
       const b = pos[i]!.find((x) => !keep.has(x))!;
-      if (lshKeys(q, table.lsh)[i]!.every((v, j) => v === lshKeys(listed[5]!, table.lsh)[i]![j])) q[b >> 3]! ^= 0x80 >> (b & 7);
+      if (lshKeys(q, table.lsh)[i]!.every((v, j) => v === lshKeys(listed[5]!, table.lsh)[i]![j]))
+        q[b >> 3]! ^= 0x80 >> (b & 7);
     }
     const keysQ = lshKeys(q, table.lsh);
     const keysL = lshKeys(listed[5]!, table.lsh);
     const agree = keysQ.filter((k, i) => k.every((v, j) => v === keysL[i]![j])).length;
     assert.equal(agree, 1);
-    const e = serverEvaluate(serverKey, table, makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, 'x') }, { random: r }));
+    const e = serverEvaluate(
+      serverKey,
+      table,
+      makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, 'x') }, { random: r }),
+    );
     assert.equal(e.matched, false);
   });
 
@@ -105,24 +148,53 @@ describe('perceptual-mode PSI', () => {
     const r = seeded('synthetic-perceptual');
     const acc = new ThresholdAccumulator(T);
     const q = r(32);
-    const v = makePerceptualVoucher(table, account, { pdq: q, payload: evidence(q, 'dummy') }, { random: r, syntheticProbability: 1 });
+    const v = makePerceptualVoucher(
+      table,
+      account,
+      { pdq: q, payload: evidence(q, 'dummy') },
+      { random: r, syntheticProbability: 1 },
+    );
     assert.equal(v.length, voucherSize(table, evidence(q, 'dummy').length));
     const e = serverEvaluate(serverKey, table, v);
     assert.equal(e.matched, true);
     if (e.matched) assert.ok(e.tablesHit >= table.lsh.m && e.tablesHit <= table.lsh.tables);
     acc.add(e);
     assert.equal(acc.canOpen(), false);
-    for (const [i, d] of [[3, 2], [4, 0], [6, 1], [7, 3]] as const) {
+    for (const [i, d] of [
+      [3, 2],
+      [4, 0],
+      [6, 1],
+      [7, 3],
+    ] as const) {
       const near = flipBits(listed[i]!, d, r);
-      acc.add(serverEvaluate(serverKey, table, makePerceptualVoucher(table, account, { pdq: near, payload: evidence(near, `real-${i}`) }, { random: r })));
+      acc.add(
+        serverEvaluate(
+          serverKey,
+          table,
+          makePerceptualVoucher(table, account, { pdq: near, payload: evidence(near, `real-${i}`) }, { random: r }),
+        ),
+      );
     }
-    assert.deepEqual(acc.open().map((o) => decodeEvidence(o.payload).blobId).sort(), ['real-3', 'real-4', 'real-6', 'real-7']);
+    assert.deepEqual(
+      acc
+        .open()
+        .map((o) => decodeEvidence(o.payload).blobId)
+        .sort(),
+      ['real-3', 'real-4', 'real-6', 'real-7'],
+    );
     assert.equal(acc.discardedCount, 1);
   });
 
   it('modes do not mix: an exact-mode voucher call on a perceptual table is refused', () => {
-    assert.throws(() => makeExactVoucher(table, account, { sha256: listed[0]!, payload: new Uint8Array(1) }), (e) => e instanceof PsiError && e.code === 'bad-params');
+    assert.throws(
+      () => makeExactVoucher(table, account, { sha256: listed[0]!, payload: new Uint8Array(1) }),
+      (e) => e instanceof PsiError && e.code === 'bad-params',
+    );
     const r = seeded('params');
-    assert.throws(() => buildPerceptualTable([], { serverKey, signingKey: signer.secretKey, version: 1, m: 9, tables: 8, random: r }), (e) => e instanceof PsiError && e.code === 'bad-params');
+    assert.throws(
+      () =>
+        buildPerceptualTable([], { serverKey, signingKey: signer.secretKey, version: 1, m: 9, tables: 8, random: r }),
+      (e) => e instanceof PsiError && e.code === 'bad-params',
+    );
   });
 });

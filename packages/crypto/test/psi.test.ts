@@ -5,9 +5,23 @@ import assert from 'node:assert/strict';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import {
-  PsiError, ThresholdAccumulator, buildExactTable, createAccountSecret, createServerKey, createTableSigningKey,
-  decodeAccountSecret, decodeEvidence, decodeServerKey, encodeAccountSecret, encodeEvidence, encodeServerKey,
-  makeExactVoucher, selectListed, serverEvaluate, verifyTable, type RandomSource,
+  PsiError,
+  ThresholdAccumulator,
+  buildExactTable,
+  createAccountSecret,
+  createServerKey,
+  createTableSigningKey,
+  decodeAccountSecret,
+  decodeEvidence,
+  decodeServerKey,
+  encodeAccountSecret,
+  encodeEvidence,
+  encodeServerKey,
+  makeExactVoucher,
+  selectListed,
+  serverEvaluate,
+  verifyTable,
+  type RandomSource,
 } from '../src/psi/index.ts';
 import { seeded } from './seeded.ts';
 import { decodeShares, evalPoly, randomPolynomial } from '../src/psi/shamir.ts';
@@ -36,22 +50,44 @@ const serverKey = createServerKey(rng);
 const signer = createTableSigningKey();
 const listed = fileHashes(rng, 40);
 const T = 3;
-const table = buildExactTable(listed.map((hash) => ({ hash, bankId: 'bank-a' })), {
-  serverKey, signingKey: signer.secretKey, version: 7, threshold: T, random: rng,
-});
+const table = buildExactTable(
+  listed.map((hash) => ({ hash, bankId: 'bank-a' })),
+  {
+    serverKey,
+    signingKey: signer.secretKey,
+    version: 7,
+    threshold: T,
+    random: rng,
+  },
+);
 const verified = verifyTable(table.bytes, signer.publicKey);
 
 describe('exact-mode PSI', () => {
   it('every listed file matches and every unlisted file does not (including one-bit neighbours)', () => {
     const account = createAccountSecret(T, rng);
     for (const h of listed.slice(0, 12)) {
-      const e = serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: h, payload: text('x') }, { random: rng }));
+      const e = serverEvaluate(
+        serverKey,
+        verified,
+        makeExactVoucher(verified, account, { sha256: h, payload: text('x') }, { random: rng }),
+      );
       assert.equal(e.matched, true);
       if (e.matched) assert.equal(e.tablesHit, 1);
     }
-    const unlisted = [...fileHashes(rng, 10), ...listed.slice(0, 4).map((h) => { const c = h.slice(); c[31]! ^= 1; return c; })];
+    const unlisted = [
+      ...fileHashes(rng, 10),
+      ...listed.slice(0, 4).map((h) => {
+        const c = h.slice();
+        c[31]! ^= 1;
+        return c;
+      }),
+    ];
     for (const h of unlisted) {
-      const e = serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: bytesToHex(h), payload: text('x') }, { random: rng }));
+      const e = serverEvaluate(
+        serverKey,
+        verified,
+        makeExactVoucher(verified, account, { sha256: bytesToHex(h), payload: text('x') }, { random: rng }),
+      );
       assert.equal(e.matched, false);
     }
   });
@@ -59,20 +95,51 @@ describe('exact-mode PSI', () => {
   it('payloads open after exactly t distinct listed files, for several thresholds, and never before', () => {
     for (const t of [1, 2, 4]) {
       const r = seeded(`threshold-${t}`);
-      const tab = buildExactTable(listed.slice(0, 8).map((hash) => ({ hash, bankId: 'b' })), { serverKey, signingKey: signer.secretKey, version: 1, threshold: t, random: r });
+      const tab = buildExactTable(
+        listed.slice(0, 8).map((hash) => ({ hash, bankId: 'b' })),
+        { serverKey, signingKey: signer.secretKey, version: 1, threshold: t, random: r },
+      );
       const account = createAccountSecret(t, r);
       const acc = new ThresholdAccumulator(t);
       // Unlisted files in between never count.
-      for (const h of fileHashes(r, 3)) acc.add(serverEvaluate(serverKey, tab, makeExactVoucher(tab, account, { sha256: h, payload: text('benign') }, { random: r })));
+      for (const h of fileHashes(r, 3))
+        acc.add(
+          serverEvaluate(
+            serverKey,
+            tab,
+            makeExactVoucher(tab, account, { sha256: h, payload: text('benign') }, { random: r }),
+          ),
+        );
       for (let i = 0; i < t; i++) {
         assert.equal(acc.canOpen(), false, `t=${t}: opened after ${i} matches`);
-        assert.equal(code(() => acc.open()), 'below-threshold');
-        acc.add(serverEvaluate(serverKey, tab, makeExactVoucher(tab, account, { sha256: listed[i]!, payload: text(`match ${i}`) }, { random: r })));
+        assert.equal(
+          code(() => acc.open()),
+          'below-threshold',
+        );
+        acc.add(
+          serverEvaluate(
+            serverKey,
+            tab,
+            makeExactVoucher(tab, account, { sha256: listed[i]!, payload: text(`match ${i}`) }, { random: r }),
+          ),
+        );
       }
       assert.equal(acc.canOpen(), true);
-      assert.deepEqual(acc.open().map((o) => str(o.payload)).sort(), Array.from({ length: t }, (_, i) => `match ${i}`));
+      assert.deepEqual(
+        acc
+          .open()
+          .map((o) => str(o.payload))
+          .sort(),
+        Array.from({ length: t }, (_, i) => `match ${i}`),
+      );
       // After the threshold, later matches open as they arrive; non-matches still reveal nothing.
-      acc.add(serverEvaluate(serverKey, tab, makeExactVoucher(tab, account, { sha256: listed[t]!, payload: text('later') }, { random: r })));
+      acc.add(
+        serverEvaluate(
+          serverKey,
+          tab,
+          makeExactVoucher(tab, account, { sha256: listed[t]!, payload: text('later') }, { random: r }),
+        ),
+      );
       assert.equal(acc.open().length, t + 1);
     }
   });
@@ -82,7 +149,11 @@ describe('exact-mode PSI', () => {
     const honest = new ThresholdAccumulator(T);
     const cheat = new ThresholdAccumulator(T - 1);
     for (let i = 0; i < T - 1; i++) {
-      const e = serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: listed[i]!, payload: text(`secret ${i}`) }, { random: rng }));
+      const e = serverEvaluate(
+        serverKey,
+        verified,
+        makeExactVoucher(verified, account, { sha256: listed[i]!, payload: text(`secret ${i}`) }, { random: rng }),
+      );
       honest.add(e);
       cheat.add(e);
     }
@@ -98,7 +169,11 @@ describe('exact-mode PSI', () => {
     const xs = new Set<bigint>();
     for (let i = 0; i < T; i++) {
       assert.equal(acc.canOpen(), false);
-      const e = serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: listed[0]!, payload: text(`copy ${i}`) }, { random: rng }));
+      const e = serverEvaluate(
+        serverKey,
+        verified,
+        makeExactVoucher(verified, account, { sha256: listed[0]!, payload: text(`copy ${i}`) }, { random: rng }),
+      );
       assert.ok(e.matched);
       if (e.matched) xs.add(e.share.x);
       acc.add(e);
@@ -110,7 +185,11 @@ describe('exact-mode PSI', () => {
   it('a replayed voucher counts once', () => {
     const account = createAccountSecret(T, rng);
     const acc = new ThresholdAccumulator(T);
-    const e = serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: listed[0]!, payload: text('once') }, { random: rng }));
+    const e = serverEvaluate(
+      serverKey,
+      verified,
+      makeExactVoucher(verified, account, { sha256: listed[0]!, payload: text('once') }, { random: rng }),
+    );
     for (let i = 0; i < T; i++) acc.add(e);
     assert.equal(acc.matchedCount, 1);
     assert.equal(acc.canOpen(), false);
@@ -118,9 +197,32 @@ describe('exact-mode PSI', () => {
 
   it('one accumulator per account secret: vouchers under another secret are refused', () => {
     const acc = new ThresholdAccumulator(T);
-    acc.add(serverEvaluate(serverKey, verified, makeExactVoucher(verified, createAccountSecret(T, rng), { sha256: listed[0]!, payload: text('a') }, { random: rng })));
-    const other = serverEvaluate(serverKey, verified, makeExactVoucher(verified, createAccountSecret(T, rng), { sha256: listed[1]!, payload: text('b') }, { random: rng }));
-    assert.equal(code(() => acc.add(other)), 'bad-params');
+    acc.add(
+      serverEvaluate(
+        serverKey,
+        verified,
+        makeExactVoucher(
+          verified,
+          createAccountSecret(T, rng),
+          { sha256: listed[0]!, payload: text('a') },
+          { random: rng },
+        ),
+      ),
+    );
+    const other = serverEvaluate(
+      serverKey,
+      verified,
+      makeExactVoucher(
+        verified,
+        createAccountSecret(T, rng),
+        { sha256: listed[1]!, payload: text('b') },
+        { random: rng },
+      ),
+    );
+    assert.equal(
+      code(() => acc.add(other)),
+      'bad-params',
+    );
   });
 
   it('synthetic vouchers match the outer layer, never yield a payload and do not break reconstruction', () => {
@@ -128,10 +230,23 @@ describe('exact-mode PSI', () => {
     const account = createAccountSecret(T, r);
     const acc = new ThresholdAccumulator(T);
     const real = makeExactVoucher(verified, account, { sha256: listed[5]!, payload: text('real') }, { random: r });
-    const fake = makeExactVoucher(verified, account, { sha256: fileHashes(r, 1)[0]!, payload: text('fake') }, { random: r, syntheticProbability: 1 });
+    const fake = makeExactVoucher(
+      verified,
+      account,
+      { sha256: fileHashes(r, 1)[0]!, payload: text('fake') },
+      { random: r, syntheticProbability: 1 },
+    );
     assert.equal(fake.length, real.length, 'synthetic vouchers have the size of real ones');
     // Synthetic vouchers for unlisted and for listed files alike: two of them, among t + 2 real ones.
-    const synth = [fake, makeExactVoucher(verified, account, { sha256: listed[6]!, payload: text('fake') }, { random: r, syntheticProbability: 1 })];
+    const synth = [
+      fake,
+      makeExactVoucher(
+        verified,
+        account,
+        { sha256: listed[6]!, payload: text('fake') },
+        { random: r, syntheticProbability: 1 },
+      ),
+    ];
     for (const v of synth) {
       const e = serverEvaluate(serverKey, verified, v);
       assert.equal(e.matched, true);
@@ -141,12 +256,24 @@ describe('exact-mode PSI', () => {
     assert.equal(acc.canOpen(), false, 'synthetic vouchers alone reach nothing');
     const payloads: string[] = [];
     for (let i = 0; i < T + 2; i++) {
-      acc.add(serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: listed[10 + i]!, payload: text(`real ${i}`) }, { random: r })));
+      acc.add(
+        serverEvaluate(
+          serverKey,
+          verified,
+          makeExactVoucher(verified, account, { sha256: listed[10 + i]!, payload: text(`real ${i}`) }, { random: r }),
+        ),
+      );
       payloads.push(`real ${i}`);
     }
     // Berlekamp–Welch needs t + s true shares with s synthetic ones mixed in: here t + 2.
     assert.equal(acc.canOpen(), true);
-    assert.deepEqual(acc.open().map((o) => str(o.payload)).sort(), payloads.sort());
+    assert.deepEqual(
+      acc
+        .open()
+        .map((o) => str(o.payload))
+        .sort(),
+      payloads.sort(),
+    );
     assert.equal(acc.discardedCount, 2);
   });
 
@@ -155,15 +282,35 @@ describe('exact-mode PSI', () => {
     const account = createAccountSecret(T, r);
     let matched = 0;
     const n = 60;
-    for (const h of fileHashes(r, n)) if (serverEvaluate(serverKey, verified, makeExactVoucher(verified, account, { sha256: h, payload: text('x') }, { random: r, syntheticProbability: 0.25 })).matched) matched++;
+    for (const h of fileHashes(r, n))
+      if (
+        serverEvaluate(
+          serverKey,
+          verified,
+          makeExactVoucher(
+            verified,
+            account,
+            { sha256: h, payload: text('x') },
+            { random: r, syntheticProbability: 0.25 },
+          ),
+        ).matched
+      )
+        matched++;
     assert.ok(matched >= 6 && matched <= 26, `${matched} of ${n} unlisted files produced outer matches at p = 0.25`);
   });
 
   it('rejects altered vouchers with typed errors and never returns a match for an altered one', () => {
     const account = createAccountSecret(T, rng);
     const v = makeExactVoucher(verified, account, { sha256: listed[3]!, payload: text('evidence') }, { random: rng });
-    const flip = (i: number, bit = 1) => { const c = v.slice(); c[i]! ^= bit; return c; };
-    const ev = (b: Uint8Array) => code(() => { if (serverEvaluate(serverKey, verified, b).matched) throw new Error('altered voucher matched'); });
+    const flip = (i: number, bit = 1) => {
+      const c = v.slice();
+      c[i]! ^= bit;
+      return c;
+    };
+    const ev = (b: Uint8Array) =>
+      code(() => {
+        if (serverEvaluate(serverKey, verified, b).matched) throw new Error('altered voucher matched');
+      });
     assert.equal(ev(flip(0)), 'bad-encoding'); // magic
     assert.equal(ev(flip(5)), 'bad-version');
     assert.equal(ev(flip(6)), 'wrong-table'); // mode
@@ -185,11 +332,22 @@ describe('exact-mode PSI', () => {
   });
 
   it('a voucher for another table version is refused', () => {
-    const v2 = buildExactTable(listed.map((hash) => ({ hash, bankId: 'a' })), { serverKey, signingKey: signer.secretKey, version: 8, threshold: T, random: rng });
+    const v2 = buildExactTable(
+      listed.map((hash) => ({ hash, bankId: 'a' })),
+      { serverKey, signingKey: signer.secretKey, version: 8, threshold: T, random: rng },
+    );
     const account = createAccountSecret(T, rng);
     const v = makeExactVoucher(verified, account, { sha256: listed[0]!, payload: text('x') }, { random: rng });
-    assert.equal(code(() => serverEvaluate(serverKey, v2, v)), 'wrong-table');
-    assert.equal(code(() => makeExactVoucher(verified, createAccountSecret(T + 1, rng), { sha256: listed[0]!, payload: text('x') })), 'bad-params');
+    assert.equal(
+      code(() => serverEvaluate(serverKey, v2, v)),
+      'wrong-table',
+    );
+    assert.equal(
+      code(() =>
+        makeExactVoucher(verified, createAccountSecret(T + 1, rng), { sha256: listed[0]!, payload: text('x') }),
+      ),
+      'bad-params',
+    );
   });
 });
 
@@ -205,7 +363,10 @@ describe('signed tables', () => {
   });
 
   it('refuses a wrong key, any altered byte, truncation, unknown versions and rollbacks', () => {
-    assert.equal(code(() => verifyTable(table.bytes, createTableSigningKey().publicKey)), 'bad-signature');
+    assert.equal(
+      code(() => verifyTable(table.bytes, createTableSigningKey().publicKey)),
+      'bad-signature',
+    );
     for (const i of [7, 12, 20, 60, 200, 1000, table.bytes.length - 100, table.bytes.length - 1]) {
       const c = table.bytes.slice();
       c[i]! ^= 1;
@@ -213,28 +374,57 @@ describe('signed tables', () => {
     }
     const badVersion = table.bytes.slice();
     badVersion[5] = 2;
-    assert.equal(code(() => verifyTable(badVersion, signer.publicKey)), 'bad-version');
-    assert.equal(code(() => verifyTable(table.bytes.subarray(0, 100), signer.publicKey)), 'bad-encoding');
-    assert.equal(code(() => verifyTable(table.bytes, signer.publicKey, { minVersion: 8 })), 'stale-table');
+    assert.equal(
+      code(() => verifyTable(badVersion, signer.publicKey)),
+      'bad-version',
+    );
+    assert.equal(
+      code(() => verifyTable(table.bytes.subarray(0, 100), signer.publicKey)),
+      'bad-encoding',
+    );
+    assert.equal(
+      code(() => verifyTable(table.bytes, signer.publicKey, { minVersion: 8 })),
+      'stale-table',
+    );
     assert.equal(verifyTable(table.bytes, signer.publicKey, { minVersion: 7 }).version, 7);
-    assert.equal(code(() => verifyTable(table.bytes, signer.publicKey, { mode: 'perceptual' })), 'bad-params');
+    assert.equal(
+      code(() => verifyTable(table.bytes, signer.publicKey, { mode: 'perceptual' })),
+      'bad-params',
+    );
   });
 
   it('the two-bank rule: only hashes that at least two distinct banks supplied are listed', () => {
     const r = seeded('banks');
     const [both, onlyA, twiceA, onlyB] = fileHashes(r, 4) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     const entries = [
-      { hash: both, bankId: 'ncmec' }, { hash: bytesToHex(both).toUpperCase(), bankId: 'iwf' },
-      { hash: onlyA, bankId: 'ncmec' }, { hash: twiceA, bankId: 'ncmec' }, { hash: twiceA, bankId: 'ncmec' },
+      { hash: both, bankId: 'ncmec' },
+      { hash: bytesToHex(both).toUpperCase(), bankId: 'iwf' },
+      { hash: onlyA, bankId: 'ncmec' },
+      { hash: twiceA, bankId: 'ncmec' },
+      { hash: twiceA, bankId: 'ncmec' },
       { hash: onlyB, bankId: 'iwf' },
     ];
     assert.deepEqual(selectListed(entries, 2).map(bytesToHex), [bytesToHex(both)]);
     assert.equal(selectListed(entries, 1).length, 4);
-    const tab = buildExactTable(entries, { serverKey, signingKey: signer.secretKey, version: 1, threshold: 1, minBanks: 2, random: r });
+    const tab = buildExactTable(entries, {
+      serverKey,
+      signingKey: signer.secretKey,
+      version: 1,
+      threshold: 1,
+      minBanks: 2,
+      random: r,
+    });
     const account = createAccountSecret(1, r);
-    const matches = [both, onlyA, twiceA, onlyB].map((h) => serverEvaluate(serverKey, tab, makeExactVoucher(tab, account, { sha256: h, payload: text('x') }, { random: r })).matched);
+    const matches = [both, onlyA, twiceA, onlyB].map(
+      (h) =>
+        serverEvaluate(serverKey, tab, makeExactVoucher(tab, account, { sha256: h, payload: text('x') }, { random: r }))
+          .matched,
+    );
     assert.deepEqual(matches, [true, false, false, false]);
-    assert.equal(code(() => selectListed(entries, 0)), 'bad-params');
+    assert.equal(
+      code(() => selectListed(entries, 0)),
+      'bad-params',
+    );
   });
 });
 
@@ -244,14 +434,41 @@ describe('encodings', () => {
     const restored = decodeAccountSecret(encodeAccountSecret(account));
     assert.deepEqual(restored, { ...account, id: account.id.slice() });
     const sk2 = decodeServerKey(encodeServerKey(serverKey));
-    const tab = buildExactTable(listed.slice(0, 4).map((hash) => ({ hash, bankId: 'a' })), { serverKey, signingKey: signer.secretKey, version: 1, threshold: 2, random: rng });
+    const tab = buildExactTable(
+      listed.slice(0, 4).map((hash) => ({ hash, bankId: 'a' })),
+      { serverKey, signingKey: signer.secretKey, version: 1, threshold: 2, random: rng },
+    );
     const acc = new ThresholdAccumulator(2);
-    acc.add(serverEvaluate(sk2, tab, makeExactVoucher(tab, account, { sha256: listed[0]!, payload: text('one') }, { random: rng })));
-    acc.add(serverEvaluate(sk2, tab, makeExactVoucher(tab, restored, { sha256: listed[1]!, payload: text('two') }, { random: rng })));
-    assert.deepEqual(acc.open().map((o) => str(o.payload)).sort(), ['one', 'two']);
+    acc.add(
+      serverEvaluate(
+        sk2,
+        tab,
+        makeExactVoucher(tab, account, { sha256: listed[0]!, payload: text('one') }, { random: rng }),
+      ),
+    );
+    acc.add(
+      serverEvaluate(
+        sk2,
+        tab,
+        makeExactVoucher(tab, restored, { sha256: listed[1]!, payload: text('two') }, { random: rng }),
+      ),
+    );
+    assert.deepEqual(
+      acc
+        .open()
+        .map((o) => str(o.payload))
+        .sort(),
+      ['one', 'two'],
+    );
     const enc = encodeAccountSecret(account);
-    assert.equal(code(() => decodeAccountSecret(enc.subarray(0, enc.length - 1))), 'bad-encoding');
-    assert.equal(code(() => decodeServerKey(new Uint8Array(38))), 'bad-encoding');
+    assert.equal(
+      code(() => decodeAccountSecret(enc.subarray(0, enc.length - 1))),
+      'bad-encoding',
+    );
+    assert.equal(
+      code(() => decodeServerKey(new Uint8Array(38))),
+      'bad-encoding',
+    );
   });
 
   it('evidence round-trips and refuses unknown versions', () => {
@@ -261,7 +478,10 @@ describe('encodings', () => {
     assert.deepEqual(decodeEvidence(encodeEvidence(withPdq)), withPdq);
     const bad = encodeEvidence(e);
     bad[0] = 9;
-    assert.equal(code(() => decodeEvidence(bad)), 'bad-version');
+    assert.equal(
+      code(() => decodeEvidence(bad)),
+      'bad-version',
+    );
   });
 });
 
@@ -272,7 +492,10 @@ describe('Berlekamp–Welch share decoding', () => {
       for (let trial = 0; trial < 4; trial++) {
         const poly = randomPolynomial(randomScalar(r), t, r);
         const n = t + 2 * trial + 1;
-        const shares = Array.from({ length: n }, () => { const x = randomScalar(r); return { x, y: evalPoly(poly, x) }; });
+        const shares = Array.from({ length: n }, () => {
+          const x = randomScalar(r);
+          return { x, y: evalPoly(poly, x) };
+        });
         const e = Math.floor((n - t) / 2);
         for (let j = 0; j < e; j++) shares[(j * 5) % n] = { x: shares[(j * 5) % n]!.x, y: randomScalar(r) };
         const got = decodeShares(shares, t);

@@ -1,12 +1,26 @@
 // Source tracing (scheme 1): a forward keeps the original record; a report reveals the original author.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRelaySourceKeys, relayStampSource, sourceCommit, traceSource, verifySourceRecord, encodeSourceRecord, decodeSourceRecord, SourceTraceError, type FrankedContent, type SourceRecord } from '../src/index.ts';
+import {
+  newRelaySourceKeys,
+  relayStampSource,
+  sourceCommit,
+  traceSource,
+  verifySourceRecord,
+  encodeSourceRecord,
+  decodeSourceRecord,
+  SourceTraceError,
+  type FrankedContent,
+  type SourceRecord,
+} from '../src/index.ts';
 
 describe('source tracing', () => {
   const relay = newRelaySourceKeys('src-1');
   const keys = new Map([['src-1', { encKey: relay.encKey, signPublic: relay.signPublic }]]);
-  const content: FrankedContent = { body: 'a viral picture', attachments: [{ blobId: 'b1', key: new Uint8Array(32).fill(1), sha256: '11'.repeat(32) }] };
+  const content: FrankedContent = {
+    body: 'a viral picture',
+    attachments: [{ blobId: 'b1', key: new Uint8Array(32).fill(1), sha256: '11'.repeat(32) }],
+  };
 
   // Alice sends the original; the relay stamps it.
   const { comm, r } = sourceCommit(content);
@@ -19,7 +33,11 @@ describe('source tracing', () => {
     const hop = sourceCommit(content);
     relayStampSource(relay, hop.comm, { userId: 'bob', timestamp: 1_790_000_100_000 });
     const forwarded = decodeSourceRecord(JSON.parse(JSON.stringify(encodeSourceRecord(original))));
-    assert.deepEqual(traceSource(keys, forwarded, content), { userId: 'alice', timestamp: 1_790_000_000_000, keyId: 'src-1' });
+    assert.deepEqual(traceSource(keys, forwarded, content), {
+      userId: 'alice',
+      timestamp: 1_790_000_000_000,
+      keyId: 'src-1',
+    });
   });
 
   it('rejects forged, altered and misattributed records', () => {
@@ -46,7 +64,11 @@ describe('source tracing', () => {
     const both = new Map([...keys, ['src-2', { encKey: next.encKey, signPublic: next.signPublic }]]);
     const fresh = sourceCommit(content);
     const stamped = relayStampSource(next, fresh.comm, { userId: 'dora', timestamp: 5 });
-    assert.deepEqual(traceSource(both, { ...fresh, ...stamped }, content), { userId: 'dora', timestamp: 5, keyId: 'src-2' });
+    assert.deepEqual(traceSource(both, { ...fresh, ...stamped }, content), {
+      userId: 'dora',
+      timestamp: 5,
+      keyId: 'src-2',
+    });
     assert.deepEqual(traceSource(both, original, content).userId, 'alice');
     // The encryption key of one relay key id does not open a record made under another.
     const crossed = new Map([['src-2', { encKey: relay.encKey, signPublic: next.signPublic }]]);

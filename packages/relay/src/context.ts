@@ -21,7 +21,11 @@ export interface RelayContext {
   safety: SafetyClient;
   now(): Date;
   /** What every send reads, kept briefly (cache.ts); decisions applied here clear it at once. */
-  cache: { devices: TtlCache<string, RelayUser | null>; groupOf: TtlCache<string, string | null>; takenDown: TtlCache<string, boolean> };
+  cache: {
+    devices: TtlCache<string, RelayUser | null>;
+    groupOf: TtlCache<string, string | null>;
+    takenDown: TtlCache<string, boolean>;
+  };
   queue: QueueWriter;
   /** Queues platform events with the change they describe (pass the transaction), then sends them at once. */
   emit(trx: Kysely<RelayDatabase>, events: PlatformEvent[]): Promise<void>;

@@ -14,20 +14,52 @@ export interface EnvelopeJson {
 }
 
 function envelopeJson(r: Selectable<RelayDatabase['messenger_queue']>): EnvelopeJson {
-  return { id: r.envelope_id, conversation_id: r.conversation_id, kind: r.kind, from: r.sender, data: r.data, ...(r.stamp ? { relay: JSON.parse(r.stamp) } : {}), ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}) };
+  return {
+    id: r.envelope_id,
+    conversation_id: r.conversation_id,
+    kind: r.kind,
+    from: r.sender,
+    data: r.data,
+    ...(r.stamp ? { relay: JSON.parse(r.stamp) } : {}),
+    ...(r.expires_at ? { expires_at: Date.parse(r.expires_at) } : {}),
+  };
 }
 
 /** Queued envelopes for `recipient`, oldest first. */
-export async function pending(db: Kysely<RelayDatabase>, now: Date, recipient: string, o: { limit: number }): Promise<{ messages: EnvelopeJson[] }> {
-  await db.deleteFrom('messenger_queue').where('recipient', '=', recipient).where('expires_at', '<', now.toISOString()).execute();
-  const rows = await db.selectFrom('messenger_queue').selectAll().where('recipient', '=', recipient).orderBy('id').limit(o.limit).execute();
+export async function pending(
+  db: Kysely<RelayDatabase>,
+  now: Date,
+  recipient: string,
+  o: { limit: number },
+): Promise<{ messages: EnvelopeJson[] }> {
+  await db
+    .deleteFrom('messenger_queue')
+    .where('recipient', '=', recipient)
+    .where('expires_at', '<', now.toISOString())
+    .execute();
+  const rows = await db
+    .selectFrom('messenger_queue')
+    .selectAll()
+    .where('recipient', '=', recipient)
+    .orderBy('id')
+    .limit(o.limit)
+    .execute();
   return { messages: rows.map(envelopeJson) };
 }
 
 /** Removes acknowledged envelopes (only the recipient's own). */
 export async function acknowledge(db: Kysely<RelayDatabase>, recipient: string, ids: string[]): Promise<number> {
   let removed = 0;
-  for (let i = 0; i < ids.length; i += 1000) removed += Number((await db.deleteFrom('messenger_queue').where('recipient', '=', recipient).where('envelope_id', 'in', ids.slice(i, i + 1000)).executeTakeFirst()).numDeletedRows);
+  for (let i = 0; i < ids.length; i += 1000)
+    removed += Number(
+      (
+        await db
+          .deleteFrom('messenger_queue')
+          .where('recipient', '=', recipient)
+          .where('envelope_id', 'in', ids.slice(i, i + 1000))
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
   return removed;
 }
 
@@ -64,7 +96,12 @@ export class QueueWriter {
       await this.db.transaction().execute(async (trx) => {
         const all = batch.flatMap((b) => b.rows);
         for (let i = 0; i < all.length; i += 500) {
-          const done = await trx.insertInto('messenger_queue').values(all.slice(i, i + 500)).onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing()).returning(['recipient', 'envelope_id']).execute();
+          const done = await trx
+            .insertInto('messenger_queue')
+            .values(all.slice(i, i + 500))
+            .onConflict((oc) => oc.columns(['recipient', 'envelope_id']).doNothing())
+            .returning(['recipient', 'envelope_id'])
+            .execute();
           for (const r of done) inserted.add(key(r));
         }
       });

@@ -17,8 +17,13 @@ export interface ActionData {
 
 /** An action in force on a subject now (not reversed, not expired). */
 async function inForce(db: Db, type: string, id: string, actions: string[], now: Date) {
-  return db.selectFrom('messenger_enforcement').select(['action', 'expires_at', 'reason'])
-    .where('subject_type', '=', type).where('subject_id', '=', id).where('action', 'in', actions).where('reversed_at', 'is', null)
+  return db
+    .selectFrom('messenger_enforcement')
+    .select(['action', 'expires_at', 'reason'])
+    .where('subject_type', '=', type)
+    .where('subject_id', '=', id)
+    .where('action', 'in', actions)
+    .where('reversed_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.toISOString())]))
     .executeTakeFirst();
 }
@@ -45,9 +50,21 @@ export async function groupTakenDown(db: Db, groupId: string, now: Date): Promis
 export async function applyAction(trx: Db, d: ActionData, now: Date): Promise<string[]> {
   const at = now.toISOString();
   const row = (actionId: string, action: string, type: string, id: string) => ({
-    action_id: actionId, action, subject_type: type, subject_id: id, expires_at: d.expires_at ?? null, reason: d.reason ?? '', applied_at: at, reversed_at: null,
+    action_id: actionId,
+    action,
+    subject_type: type,
+    subject_id: id,
+    expires_at: d.expires_at ?? null,
+    reason: d.reason ?? '',
+    applied_at: at,
+    reversed_at: null,
   });
-  const record = (r: ReturnType<typeof row>) => trx.insertInto('messenger_enforcement').values(r).onConflict((oc) => oc.column('action_id').doNothing()).execute();
+  const record = (r: ReturnType<typeof row>) =>
+    trx
+      .insertInto('messenger_enforcement')
+      .values(r)
+      .onConflict((oc) => oc.column('action_id').doNothing())
+      .execute();
   const id = String(d.action_id);
   const { type, id: subject } = d.subject;
   await record(row(id, d.action, type, subject));
@@ -56,18 +73,35 @@ export async function applyAction(trx: Db, d: ActionData, now: Date): Promise<st
     case 'suspend':
       return type === 'account' ? [subject] : [];
     case 'remove_avatar':
-      if (type === 'account') await trx.updateTable('messenger_accounts').set({ avatar_url: null }).where('id', '=', subject).execute();
+      if (type === 'account')
+        await trx.updateTable('messenger_accounts').set({ avatar_url: null }).where('id', '=', subject).execute();
       else await trx.updateTable('messenger_groups').set({ photo_url: null }).where('id', '=', subject).execute();
       return [];
     case 'reset_name':
-      if (type === 'account') await trx.updateTable('messenger_accounts').set({ display_name: null }).where('id', '=', subject).execute();
-      else await trx.updateTable('messenger_groups').set({ name: null, description: null }).where('id', '=', subject).execute();
+      if (type === 'account')
+        await trx.updateTable('messenger_accounts').set({ display_name: null }).where('id', '=', subject).execute();
+      else
+        await trx
+          .updateTable('messenger_groups')
+          .set({ name: null, description: null })
+          .where('id', '=', subject)
+          .execute();
       return [];
     case 'revoke_invites':
-      await trx.updateTable('messenger_invites').set({ revoked_at: at }).where('group_id', '=', subject).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('messenger_invites')
+        .set({ revoked_at: at })
+        .where('group_id', '=', subject)
+        .where('revoked_at', 'is', null)
+        .execute();
       return [];
     case 'takedown_group':
-      await trx.updateTable('messenger_invites').set({ revoked_at: at }).where('group_id', '=', subject).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('messenger_invites')
+        .set({ revoked_at: at })
+        .where('group_id', '=', subject)
+        .where('revoked_at', 'is', null)
+        .execute();
       return [];
     case 'ban_members': {
       // Each member's ban is recorded under the group action, so reversing it lifts them all.
@@ -83,6 +117,10 @@ export async function applyAction(trx: Db, d: ActionData, now: Date): Promise<st
 /** An appeal or a lead reversed a decision: it stops applying (with the member bans recorded under it). */
 export async function reverseAction(trx: Db, d: ActionData, now: Date): Promise<void> {
   const id = String(d.action_id);
-  await trx.updateTable('messenger_enforcement').set({ reversed_at: now.toISOString() })
-    .where((eb) => eb.or([eb('action_id', '=', id), eb('action_id', 'like', `${id}:%`)])).where('reversed_at', 'is', null).execute();
+  await trx
+    .updateTable('messenger_enforcement')
+    .set({ reversed_at: now.toISOString() })
+    .where((eb) => eb.or([eb('action_id', '=', id), eb('action_id', 'like', `${id}:%`)]))
+    .where('reversed_at', 'is', null)
+    .execute();
 }

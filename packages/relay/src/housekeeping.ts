@@ -7,17 +7,30 @@ import type { RelayDatabase } from './schema.ts';
 
 const DAY = 86_400_000;
 
-export async function sweep(db: Kysely<RelayDatabase>, now: Date): Promise<{ events: number; receipts: number; blobs: number }> {
+export async function sweep(
+  db: Kysely<RelayDatabase>,
+  now: Date,
+): Promise<{ events: number; receipts: number; blobs: number }> {
   const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
   return {
     events: n(await db.deleteFrom('messenger_outbox').where('sent_at', '<', before(DAY)).executeTakeFirst()),
-    receipts: n(await db.deleteFrom('messenger_webhook_receipts').where('received_at', '<', before(7 * DAY)).executeTakeFirst()),
+    receipts: n(
+      await db
+        .deleteFrom('messenger_webhook_receipts')
+        .where('received_at', '<', before(7 * DAY))
+        .executeTakeFirst(),
+    ),
     blobs: n(await db.deleteFrom('messenger_blobs').where('expires_at', '<', now.toISOString()).executeTakeFirst()),
   };
 }
 
-export function startSweeping(db: Kysely<RelayDatabase>, now: () => Date, log: Logger, everyMs = 10 * 60_000): () => void {
+export function startSweeping(
+  db: Kysely<RelayDatabase>,
+  now: () => Date,
+  log: Logger,
+  everyMs = 10 * 60_000,
+): () => void {
   const timer = setInterval(() => {
     sweep(db, now()).then(
       (r) => (r.events || r.receipts || r.blobs) && log.debug(r, 'relay: removed what it no longer keeps'),

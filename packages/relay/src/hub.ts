@@ -60,7 +60,12 @@ export class RelayHub {
     try {
       // Recent rows by time, not by id: ids of concurrent inserts may commit out of order.
       const since = new Date(this.now().getTime() - 2 * this.pollMs - 2000).toISOString();
-      const rows = await this.db.selectFrom('messenger_queue').select('recipient').distinct().where('created_at', '>=', since).execute();
+      const rows = await this.db
+        .selectFrom('messenger_queue')
+        .select('recipient')
+        .distinct()
+        .where('created_at', '>=', since)
+        .execute();
       this.notify(rows.map((r) => r.recipient).filter((r) => this.subs.has(r)));
     } catch (e) {
       this.log.warn({ err: e }, 'relay socket poll failed');

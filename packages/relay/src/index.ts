@@ -46,9 +46,17 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
   const safety = new SafetyClient(o.safety.url, o.safety.apiKey);
   const now = () => o.clock.now();
   const ctx = {
-    o, db: store.db, dialect: store.dialect, safety, now,
+    o,
+    db: store.db,
+    dialect: store.dialect,
+    safety,
+    now,
     limiters: relayLimiters({}),
-    cache: { devices: new TtlCache(o.cacheTtlMs), groupOf: new TtlCache(o.cacheTtlMs), takenDown: new TtlCache(o.cacheTtlMs) },
+    cache: {
+      devices: new TtlCache(o.cacheTtlMs),
+      groupOf: new TtlCache(o.cacheTtlMs),
+      takenDown: new TtlCache(o.cacheTtlMs),
+    },
     queue: new QueueWriter(store.db),
     emit: (trx, events) => queueEvents(trx, events, now()),
   } as RelayContext;
@@ -66,7 +74,15 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer vd_') ? auth.slice(7).trim() : null;
       const user = token ? await ctx.cache.devices.get(token, () => deviceAccount(store.db, token, now())) : null;
-      if (!user) return reply.status(401).send(errorBody('unauthenticated', 'sign in to the relay: Authorization: Bearer vd_… (unknown tokens and banned or suspended accounts are refused)'));
+      if (!user)
+        return reply
+          .status(401)
+          .send(
+            errorBody(
+              'unauthenticated',
+              'sign in to the relay: Authorization: Bearer vd_… (unknown tokens and banned or suspended accounts are refused)',
+            ),
+          );
       req.relayUser = user;
     });
     for (const r of ROUTES) r(app, ctx);
@@ -91,10 +107,20 @@ export async function createRelay(options: RelayOptions & StoreOptions): Promise
 }
 
 /** A relay in a process of its own (`vigil relay`): its own HTTP server. */
-export async function startRelayServer(options: RelayOptions & StoreOptions & { host?: string; port?: number; trustProxy?: boolean | string }): Promise<{ relay: Relay; app: FastifyInstance; url: string; close(): Promise<void> }> {
+export async function startRelayServer(
+  options: RelayOptions & StoreOptions & { host?: string; port?: number; trustProxy?: boolean | string },
+): Promise<{ relay: Relay; app: FastifyInstance; url: string; close(): Promise<void> }> {
   const relay = await createRelay(options);
-  const app = Fastify({ loggerInstance: options.log, trustProxy: options.trustProxy ?? false, bodyLimit: 2 * 1024 * 1024 });
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: relay.ctx.o.maxBlobBytes }, (_req, body, done) => done(null, body));
+  const app = Fastify({
+    loggerInstance: options.log,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: relay.ctx.o.maxBlobBytes },
+    (_req, body, done) => done(null, body),
+  );
   app.get('/healthz', async () => ({ ok: true }));
   // Ready when its own database answers (the safety service may be away: events wait in the outbox).
   app.get('/readyz', async (_req, reply) => {
@@ -109,7 +135,9 @@ export async function startRelayServer(options: RelayOptions & StoreOptions & { 
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   relay.start();
   return {
-    relay, app: app as unknown as FastifyInstance, url,
+    relay,
+    app: app as unknown as FastifyInstance,
+    url,
     close: async () => {
       await app.close();
       await relay.close();

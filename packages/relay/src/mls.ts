@@ -24,11 +24,13 @@ export function keyPackageUser(kp: KeyPackage): string | null {
   return c.credentialType === 'basic' && c.identity ? new TextDecoder().decode(c.identity) : null;
 }
 
-export const isLastResort = (kp: KeyPackage): boolean => kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
+export const isLastResort = (kp: KeyPackage): boolean =>
+  kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
 
 /** The cleartext header of an application message; throws for any other MLS message. */
 export function applicationHeader(bytes: Uint8Array): { epoch: number; authenticatedData: Uint8Array } {
   const m = decodeMessage(bytes);
-  if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application') throw new TypeError('application messages must be MLS private messages');
+  if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application')
+    throw new TypeError('application messages must be MLS private messages');
   return { epoch: Number(m.privateMessage.epoch), authenticatedData: m.privateMessage.authenticatedData };
 }

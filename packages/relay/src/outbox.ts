@@ -20,8 +20,20 @@ export interface PlatformEvent {
 export async function queueEvents(trx: Db, events: PlatformEvent[], now: Date): Promise<void> {
   if (!events.length) return;
   const at = now.toISOString();
-  await trx.insertInto('messenger_outbox')
-    .values(events.map((e) => ({ event_id: e.id, event: JSON.stringify({ occurred_at: at, ...e }), created_at: at, attempts: 0, next_at: at, last_error: null, sent_at: null, dead: 0 })))
+  await trx
+    .insertInto('messenger_outbox')
+    .values(
+      events.map((e) => ({
+        event_id: e.id,
+        event: JSON.stringify({ occurred_at: at, ...e }),
+        created_at: at,
+        attempts: 0,
+        next_at: at,
+        last_error: null,
+        sent_at: null,
+        dead: 0,
+      })),
+    )
     .onConflict((oc) => oc.column('event_id').doNothing())
     .execute();
 }
@@ -34,7 +46,13 @@ export class Outbox {
   private running: Promise<number> | null = null;
   private again = false;
 
-  constructor(private readonly db: Db, private readonly safety: SafetyClient, private readonly log: Logger, private readonly now: () => Date, private readonly pollMs: number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly safety: SafetyClient,
+    private readonly log: Logger,
+    private readonly now: () => Date,
+    private readonly pollMs: number,
+  ) {}
 
   start() {
     this.timer ??= setInterval(() => this.kick(), this.pollMs).unref();
@@ -68,12 +86,28 @@ export class Outbox {
     let total = 0;
     for (;;) {
       const now = this.now();
-      const rows = await this.db.selectFrom('messenger_outbox').select(['id', 'event', 'attempts']).where('sent_at', 'is', null).where('dead', '=', 0).where('next_at', '<=', now.toISOString()).orderBy('id').limit(BATCH).execute();
+      const rows = await this.db
+        .selectFrom('messenger_outbox')
+        .select(['id', 'event', 'attempts'])
+        .where('sent_at', 'is', null)
+        .where('dead', '=', 0)
+        .where('next_at', '<=', now.toISOString())
+        .orderBy('id')
+        .limit(BATCH)
+        .execute();
       if (!rows.length) return total;
       const events = rows.map((r) => JSON.parse(r.event) as PlatformEvent);
       const r = await this.safety.sendEvents(events);
       if (r.ok) {
-        await this.db.updateTable('messenger_outbox').set({ sent_at: now.toISOString(), last_error: null }).where('id', 'in', rows.map((x) => x.id)).execute();
+        await this.db
+          .updateTable('messenger_outbox')
+          .set({ sent_at: now.toISOString(), last_error: null })
+          .where(
+            'id',
+            'in',
+            rows.map((x) => x.id),
+          )
+          .execute();
         total += rows.length;
         continue;
       }
@@ -82,9 +116,16 @@ export class Outbox {
         const bad = new Set(r.problems.map((p) => p.index));
         for (const [i, row] of rows.entries()) {
           if (!bad.has(i)) continue;
-          const why = r.problems.filter((p) => p.index === i).map((p) => `${p.path}: ${p.message}`).join('; ');
+          const why = r.problems
+            .filter((p) => p.index === i)
+            .map((p) => `${p.path}: ${p.message}`)
+            .join('; ');
           this.log.error({ event: events[i]!.id, why }, 'relay: the safety service refused an event');
-          await this.db.updateTable('messenger_outbox').set({ dead: 1, last_error: why.slice(0, 2000) }).where('id', '=', row.id).execute();
+          await this.db
+            .updateTable('messenger_outbox')
+            .set({ dead: 1, last_error: why.slice(0, 2000) })
+            .where('id', '=', row.id)
+            .execute();
         }
         if (bad.size) continue;
       }
@@ -92,9 +133,21 @@ export class Outbox {
       for (const row of rows) {
         const attempts = Number(row.attempts) + 1;
         const delay = Math.min(300_000, 1000 * 2 ** Math.min(attempts, 9));
-        await this.db.updateTable('messenger_outbox').set({ attempts, next_at: new Date(now.getTime() + (r.retryAfterMs ?? delay)).toISOString(), last_error: r.error.slice(0, 2000), dead: attempts >= MAX_ATTEMPTS ? 1 : 0 }).where('id', '=', row.id).execute();
+        await this.db
+          .updateTable('messenger_outbox')
+          .set({
+            attempts,
+            next_at: new Date(now.getTime() + (r.retryAfterMs ?? delay)).toISOString(),
+            last_error: r.error.slice(0, 2000),
+            dead: attempts >= MAX_ATTEMPTS ? 1 : 0,
+          })
+          .where('id', '=', row.id)
+          .execute();
       }
-      this.log.warn({ error: r.error, events: rows.length }, 'relay: the safety service did not accept events; retrying later');
+      this.log.warn(
+        { error: r.error, events: rows.length },
+        'relay: the safety service did not accept events; retrying later',
+      );
       return total;
     }
   }

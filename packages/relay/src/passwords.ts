@@ -1,10 +1,17 @@
 // Messenger passwords: scrypt (node:crypto) with a per-password salt, parameters stored with the hash.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 16384, R = 8, P = 1, KEYLEN = 32;
+const N = 16384,
+  R = 8,
+  P = 1,
+  KEYLEN = 32;
 
 const derive = (password: string, salt: Buffer, n: number, r: number, p: number) =>
-  new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (e, k) => (e ? reject(e) : resolve(k))));
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (e, k) =>
+      e ? reject(e) : resolve(k),
+    ),
+  );
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

@@ -6,7 +6,10 @@ import { RelayError } from './errors.ts';
 export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts one use of `key`; throws a 429 RelayError once `limit` uses fall in the current window (limit 0: no limit). */
   take(key: string, limit: number, what: string): void {
@@ -20,7 +23,13 @@ export class RateLimiter {
     }
     if (w.count >= limit) {
       const retry = Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
-      throw new RelayError(429, 'rate_limited', `too many ${what}: at most ${limit} per ${this.windowMs >= 3_600_000 ? `${this.windowMs / 3_600_000} hour(s)` : `${this.windowMs / 60_000} minute(s)`}; try again in ${retry} s`, { retry_after_s: retry }, { 'retry-after': String(retry) });
+      throw new RelayError(
+        429,
+        'rate_limited',
+        `too many ${what}: at most ${limit} per ${this.windowMs >= 3_600_000 ? `${this.windowMs / 3_600_000} hour(s)` : `${this.windowMs / 60_000} minute(s)`}; try again in ${retry} s`,
+        { retry_after_s: retry },
+        { 'retry-after': String(retry) },
+      );
     }
     w.count++;
   }

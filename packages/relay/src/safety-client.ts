@@ -1,5 +1,10 @@
 // The relay's only way into the safety service: its public HTTP API, with a platform API key.
-export interface EventProblem { index: number; id?: string; path: string; message: string }
+export interface EventProblem {
+  index: number;
+  id?: string;
+  path: string;
+  message: string;
+}
 
 export type SendResult = { ok: true } | { ok: false; error: string; problems?: EventProblem[]; retryAfterMs?: number };
 
@@ -13,12 +18,19 @@ export interface PsiPolicy {
 }
 
 export class SafetyClient {
-  constructor(public url: string, private readonly apiKey: string, private readonly timeoutMs = 15_000) {}
+  constructor(
+    public url: string,
+    private readonly apiKey: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
 
   private async call(method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${this.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
@@ -39,9 +51,12 @@ export class SafetyClient {
     let body: { error?: { code?: string; message?: string; details?: unknown } } = {};
     try {
       body = JSON.parse(text);
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     const error = `HTTP ${res.status}: ${body.error?.message ?? text.slice(0, 200)}`;
-    if (res.status === 400 && Array.isArray(body.error?.details)) return { ok: false, error, problems: body.error.details as EventProblem[] };
+    if (res.status === 400 && Array.isArray(body.error?.details))
+      return { ok: false, error, problems: body.error.details as EventProblem[] };
     const retry = Number(res.headers.get('retry-after'));
     return { ok: false, error, ...(retry > 0 ? { retryAfterMs: retry * 1000 } : {}) };
   }
@@ -61,7 +76,10 @@ export class SafetyClient {
       body: new Uint8Array(data) as unknown as BodyInit,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    if (!res.ok) throw new Error(`safety service: PUT /v1/psi/openings/${openingId}/blob answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    if (!res.ok)
+      throw new Error(
+        `safety service: PUT /v1/psi/openings/${openingId}/blob answered ${res.status}: ${(await res.text()).slice(0, 200)}`,
+      );
     await res.arrayBuffer();
   }
 

@@ -35,19 +35,29 @@ function tokenOf(req: IncomingMessage): string | null {
   return null;
 }
 
-const REFUSALS: Record<number, [code: string, text: string]> = { 400: ['invalid_request', 'Bad Request'], 401: ['unauthenticated', 'Unauthorized'], 429: ['rate_limited', 'Too Many Requests'] };
+const REFUSALS: Record<number, [code: string, text: string]> = {
+  400: ['invalid_request', 'Bad Request'],
+  401: ['unauthenticated', 'Unauthorized'],
+  429: ['rate_limited', 'Too Many Requests'],
+};
 
 function refuse(socket: Duplex, status: 400 | 401 | 429, reason: string, retryAfterS?: number) {
   const [code, text] = REFUSALS[status]!;
   const body = JSON.stringify({ error: { code, message: reason } });
   const retry = retryAfterS ? `retry-after: ${retryAfterS}\r\n` : '';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retry}connection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retry}connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Serves SOCKET_PATH on the app's HTTP server; sockets are closed before the app closes. */
 export function attachRelaySocket(app: RelayApp, ctx: RelayContext) {
   const hub = ctx.hub;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 256 * 1024,
+    handleProtocols: (ps) => (ps.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
   const db = ctx.db;
   const maxSockets = ctx.o.limits.socketsPerAccount;
   // Sockets per account in this process. A slot is taken when the upgrade is accepted (before the handshake), so
@@ -60,13 +70,16 @@ export function attachRelaySocket(app: RelayApp, ctx: RelayContext) {
   };
 
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH) return refuse(socket, 400, `no WebSocket at ${req.url}`);
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== SOCKET_PATH)
+      return refuse(socket, 400, `no WebSocket at ${req.url}`);
     const token = tokenOf(req);
-    if (!token) return refuse(socket, 401, 'send the device token: Authorization: Bearer vd_… or subprotocol vigil.token.vd_…');
+    if (!token)
+      return refuse(socket, 401, 'send the device token: Authorization: Bearer vd_… or subprotocol vigil.token.vd_…');
     deviceAccount(db, token, ctx.now()).then(
       (account) => {
         if (!account) return refuse(socket, 401, 'unknown device token, or the account is banned');
-        if (maxSockets && (open.get(account.accountId) ?? 0) >= maxSockets) return refuse(socket, 429, `at most ${maxSockets} open connections per account: close one first`, 30);
+        if (maxSockets && (open.get(account.accountId) ?? 0) >= maxSockets)
+          return refuse(socket, 429, `at most ${maxSockets} open connections per account: close one first`, 30);
         open.set(account.accountId, (open.get(account.accountId) ?? 0) + 1);
         socket.once('close', () => release(account.accountId));
         wss.handleUpgrade(req, socket, head, (ws) => serve(ws, account.accountId, token));
@@ -80,7 +93,9 @@ export function attachRelaySocket(app: RelayApp, ctx: RelayContext) {
 
   function serve(ws: WebSocket, accountId: string, token: string) {
     const sent = new Set<string>(); // envelope ids pushed and not yet acknowledged
-    let pumping = false, again = false, alive = true;
+    let pumping = false,
+      again = false,
+      alive = true;
     const send = (m: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
 
     const pump = async (): Promise<void> => {
@@ -129,8 +144,17 @@ export function attachRelaySocket(app: RelayApp, ctx: RelayContext) {
       } catch {
         return send({ type: 'error', code: 'invalid_request', message: 'frames are JSON text' });
       }
-      if (m?.type !== 'ack' || !Array.isArray(m.ids) || m.ids.length > 1000 || !m.ids.every((i) => typeof i === 'string' && i.length <= 100)) {
-        return send({ type: 'error', code: 'invalid_request', message: 'expected {"type":"ack","ids":[up to 1,000 envelope ids]}' });
+      if (
+        m?.type !== 'ack' ||
+        !Array.isArray(m.ids) ||
+        m.ids.length > 1000 ||
+        !m.ids.every((i) => typeof i === 'string' && i.length <= 100)
+      ) {
+        return send({
+          type: 'error',
+          code: 'invalid_request',
+          message: 'expected {"type":"ack","ids":[up to 1,000 envelope ids]}',
+        });
       }
       const ids = m.ids as string[];
       acknowledge(db, accountId, ids).then(

@@ -34,7 +34,12 @@ export async function openStore(o: StoreOptions): Promise<RelayStore> {
   let db: Kysely<RelayDatabase>;
   let dialect: RelayDialect;
   if (/^postgres(ql)?:\/\//.test(o.database)) {
-    const pool = new pg.Pool({ connectionString: o.database, max: 10, types: pgTypes as never, options: o.pgSchema ? `-c search_path=${o.pgSchema}` : undefined });
+    const pool = new pg.Pool({
+      connectionString: o.database,
+      max: 10,
+      types: pgTypes as never,
+      options: o.pgSchema ? `-c search_path=${o.pgSchema}` : undefined,
+    });
     db = new Kysely<RelayDatabase>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
   } else {
@@ -63,11 +68,15 @@ interface RelayMigration {
 }
 
 const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
-  const id = <T extends string>(t: CreateTableBuilder<T>) => (dialect === 'postgres' ? t.addColumn('id', 'bigserial', (c) => c.primaryKey()) : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()));
+  const id = <T extends string>(t: CreateTableBuilder<T>) =>
+    dialect === 'postgres'
+      ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
   return {
     '0001_messenger': {
       async up(schema) {
-        await schema.createTable('messenger_accounts')
+        await schema
+          .createTable('messenger_accounts')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('username', 'text', (c) => c.notNull().unique())
           .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -76,7 +85,8 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('avatar_url', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await schema.createTable('messenger_devices')
+        await schema
+          .createTable('messenger_devices')
           .addColumn('token_hash', 'text', (c) => c.primaryKey())
           .addColumn('account_id', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
@@ -88,7 +98,11 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('last_resort', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await schema.createIndex('messenger_key_packages_account').on('messenger_key_packages').columns(['account_id', 'last_resort', 'id']).execute();
+        await schema
+          .createIndex('messenger_key_packages_account')
+          .on('messenger_key_packages')
+          .columns(['account_id', 'last_resort', 'id'])
+          .execute();
         await id(schema.createTable('messenger_queue'))
           .addColumn('recipient', 'text', (c) => c.notNull())
           .addColumn('envelope_id', 'text', (c) => c.notNull())
@@ -101,9 +115,14 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addUniqueConstraint('messenger_queue_once', ['recipient', 'envelope_id'])
           .execute();
-        await schema.createIndex('messenger_queue_recipient').on('messenger_queue').columns(['recipient', 'id']).execute();
+        await schema
+          .createIndex('messenger_queue_recipient')
+          .on('messenger_queue')
+          .columns(['recipient', 'id'])
+          .execute();
         await schema.createIndex('messenger_queue_created').on('messenger_queue').columns(['created_at']).execute();
-        await schema.createTable('messenger_groups')
+        await schema
+          .createTable('messenger_groups')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('conversation_id', 'text', (c) => c.notNull().unique())
           .addColumn('owner', 'text', (c) => c.notNull())
@@ -112,14 +131,16 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('photo_url', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
-        await schema.createTable('messenger_invites')
+        await schema
+          .createTable('messenger_invites')
           .addColumn('code', 'text', (c) => c.primaryKey())
           .addColumn('group_id', 'text', (c) => c.notNull())
           .addColumn('created_by', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('revoked_at', 'text')
           .execute();
-        await schema.createTable('messenger_blobs')
+        await schema
+          .createTable('messenger_blobs')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('owner', 'text', (c) => c.notNull())
           .addColumn('data', 'text', (c) => c.notNull())
@@ -127,9 +148,14 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'text', (c) => c.notNull())
           .execute();
-        await schema.createIndex('messenger_blobs_owner_created').on('messenger_blobs').columns(['owner', 'created_at']).execute();
+        await schema
+          .createIndex('messenger_blobs_owner_created')
+          .on('messenger_blobs')
+          .columns(['owner', 'created_at'])
+          .execute();
         await schema.createIndex('messenger_blobs_expires').on('messenger_blobs').columns(['expires_at']).execute();
-        await schema.createTable('messenger_enforcement')
+        await schema
+          .createTable('messenger_enforcement')
           .addColumn('action_id', 'text', (c) => c.primaryKey())
           .addColumn('action', 'text', (c) => c.notNull())
           .addColumn('subject_type', 'text', (c) => c.notNull())
@@ -139,8 +165,13 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('applied_at', 'text', (c) => c.notNull())
           .addColumn('reversed_at', 'text')
           .execute();
-        await schema.createIndex('messenger_enforcement_subject').on('messenger_enforcement').columns(['subject_type', 'subject_id']).execute();
-        await schema.createTable('messenger_webhook_receipts')
+        await schema
+          .createIndex('messenger_enforcement_subject')
+          .on('messenger_enforcement')
+          .columns(['subject_type', 'subject_id'])
+          .execute();
+        await schema
+          .createTable('messenger_webhook_receipts')
           .addColumn('event_id', 'text', (c) => c.primaryKey())
           .addColumn('type', 'text', (c) => c.notNull())
           .addColumn('received_at', 'text', (c) => c.notNull())
@@ -155,8 +186,13 @@ const migrations = (dialect: RelayDialect): Record<string, RelayMigration> => {
           .addColumn('sent_at', 'text')
           .addColumn('dead', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await schema.createIndex('messenger_outbox_due').on('messenger_outbox').columns(['sent_at', 'dead', 'next_at']).execute();
-        await schema.createTable('messenger_reports')
+        await schema
+          .createIndex('messenger_outbox_due')
+          .on('messenger_outbox')
+          .columns(['sent_at', 'dead', 'next_at'])
+          .execute();
+        await schema
+          .createTable('messenger_reports')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('reporter', 'text', (c) => c.notNull())
           .addColumn('subject_type', 'text', (c) => c.notNull())
@@ -178,7 +214,9 @@ async function migrate(db: Kysely<RelayDatabase>, dialect: RelayDialect) {
   const list = migrations(dialect);
   // The ledger of applied migrations, a table outside RelayDatabase: only this function reads it.
   const ledger = db.withTables<{ messenger_migration: { name: string; applied_at: string } }>();
-  await ledger.schema.createTable('messenger_migration').ifNotExists()
+  await ledger.schema
+    .createTable('messenger_migration')
+    .ifNotExists()
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('applied_at', 'text', (c) => c.notNull())
     .execute()

@@ -15,15 +15,28 @@ export interface WebhookEvent {
 }
 
 /** Checks the signature header against the raw body; throws a 401 RelayError saying what is wrong. */
-export function verifySignature(secret: string, header: string | undefined, raw: Buffer, nowS: number, toleranceS: number): void {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  raw: Buffer,
+  nowS: number,
+  toleranceS: number,
+): void {
   if (!header) throw new RelayError(401, 'bad_signature', 'missing Vigil-Signature header');
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1 || !/^[0-9a-f]{64}$/.test(parts.v1)) throw new RelayError(401, 'bad_signature', 'Vigil-Signature must be t=<unix seconds>,v1=<64 hex digits>');
+  if (!Number.isInteger(t) || !parts.v1 || !/^[0-9a-f]{64}$/.test(parts.v1))
+    throw new RelayError(401, 'bad_signature', 'Vigil-Signature must be t=<unix seconds>,v1=<64 hex digits>');
   const want = createHmac('sha256', secret).update(`${t}.`).update(raw).digest();
-  if (!timingSafeEqual(want, Buffer.from(parts.v1, 'hex'))) throw new RelayError(401, 'bad_signature', 'the signature does not match the body');
+  if (!timingSafeEqual(want, Buffer.from(parts.v1, 'hex')))
+    throw new RelayError(401, 'bad_signature', 'the signature does not match the body');
   // Checked after the MAC, so the answer never tells an unauthenticated caller anything about timing windows.
-  if (Math.abs(nowS - t) > toleranceS) throw new RelayError(401, 'stale_signature', `the signed timestamp is more than ${toleranceS} s from the relay's clock (a replay?)`);
+  if (Math.abs(nowS - t) > toleranceS)
+    throw new RelayError(
+      401,
+      'stale_signature',
+      `the signed timestamp is more than ${toleranceS} s from the relay's clock (a replay?)`,
+    );
 }
 
 /** Applies one verified webhook event; returns whether it was new. */
@@ -32,12 +45,20 @@ export async function receive(ctx: RelayContext, e: WebhookEvent): Promise<{ app
   let ended: string[] = [];
   if (e.type === 'psi.opened' && (e.data.account as { platform?: string } | undefined)?.platform === ctx.o.platform) {
     // Hand the blob over before recording the event: if that fails, the webhook fails and is delivered again.
-    const seen = await ctx.db.selectFrom('messenger_webhook_receipts').select('event_id').where('event_id', '=', e.id).executeTakeFirst();
+    const seen = await ctx.db
+      .selectFrom('messenger_webhook_receipts')
+      .select('event_id')
+      .where('event_id', '=', e.id)
+      .executeTakeFirst();
     if (seen) return { applied: false };
     await handOver(ctx, { opening_id: Number(e.data.opening_id), blob_id: String(e.data.blob_id) });
   }
   const applied = await ctx.db.transaction().execute(async (trx) => {
-    const fresh = await trx.insertInto('messenger_webhook_receipts').values({ event_id: e.id, type: e.type, received_at: now.toISOString() }).onConflict((oc) => oc.column('event_id').doNothing()).executeTakeFirst();
+    const fresh = await trx
+      .insertInto('messenger_webhook_receipts')
+      .values({ event_id: e.id, type: e.type, received_at: now.toISOString() })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .executeTakeFirst();
     if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     const about = (e.data.subject ?? e.data.account) as { platform?: string } | undefined;
     if (about?.platform && about.platform !== ctx.o.platform) return true; // another platform's decision
@@ -56,8 +77,18 @@ export async function receive(ctx: RelayContext, e: WebhookEvent): Promise<{ app
 
 function checkAction(d: Record<string, unknown>): ActionData {
   const s = d.subject as ActionData['subject'] | undefined;
-  if (d.action_id === undefined || typeof d.action !== 'string' || !s || typeof s.type !== 'string' || typeof s.id !== 'string') {
-    throw new RelayError(400, 'invalid_request', 'an enforcement event needs data.action_id, data.action and data.subject {type, id}');
+  if (
+    d.action_id === undefined ||
+    typeof d.action !== 'string' ||
+    !s ||
+    typeof s.type !== 'string' ||
+    typeof s.id !== 'string'
+  ) {
+    throw new RelayError(
+      400,
+      'invalid_request',
+      'an enforcement event needs data.action_id, data.action and data.subject {type, id}',
+    );
   }
   return d as unknown as ActionData;
 }
@@ -68,7 +99,11 @@ function checkAction(d: Record<string, unknown>): ActionData {
  * account's media leaves the relay.
  */
 async function handOver(ctx: RelayContext, o: { opening_id: number; blob_id: string }) {
-  const b = await ctx.db.selectFrom('messenger_blobs').select(['data', 'expires_at']).where('id', '=', o.blob_id).executeTakeFirst();
+  const b = await ctx.db
+    .selectFrom('messenger_blobs')
+    .select(['data', 'expires_at'])
+    .where('id', '=', o.blob_id)
+    .executeTakeFirst();
   if (!b) return ctx.o.log.warn({ blob: o.blob_id }, 'relay: an opened attachment is no longer stored');
   await ctx.safety.psiBlob(o.opening_id, Buffer.from(b.data, 'base64'));
 }

@@ -18,5 +18,9 @@ test('native HMAC-SHA256 and Ed25519 equal @noble byte for byte, and the signatu
   }
   const secret = ed25519.utils.randomSecretKey();
   const sig = nativeEd25519Sign(new Uint8Array([1, 2, 3]), secret);
-  assert.equal(ed25519.verify(sig, new Uint8Array([1, 2, 4]), ed25519.getPublicKey(secret)), false, 'a signature binds its message');
+  assert.equal(
+    ed25519.verify(sig, new Uint8Array([1, 2, 4]), ed25519.getPublicKey(secret)),
+    false,
+    'a signature binds its message',
+  );
 });

@@ -7,7 +7,8 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v === 'boolean') return String(v);
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw new TypeError(`canonical JSON carries safe integers only, got ${v}`);
+    if (!Number.isSafeInteger(v) || Object.is(v, -0))
+      throw new TypeError(`canonical JSON carries safe integers only, got ${v}`);
     return String(v);
   }
   if (typeof v === 'string') return JSON.stringify(v);

@@ -2,14 +2,60 @@
 // reports), source records (a forwarded item can be traced to its author on a verified report),
 // forward counters and limits, committing attachments, disappearing messages and report building.
 // Browser-safe: no Node APIs; the relay is whatever RelayTransport the caller injects.
-import { createApplicationMessage, createCommit, createGroup, decodeGroupState, emptyPskIndex, encodeGroupState, joinGroup, processPrivateMessage, processPublicMessage, zeroOutUint8Array, type ClientState, type IncomingMessageCallback, type KeyPackage, type Proposal } from 'ts-mls';
+import {
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  decodeGroupState,
+  emptyPskIndex,
+  encodeGroupState,
+  joinGroup,
+  processPrivateMessage,
+  processPublicMessage,
+  zeroOutUint8Array,
+  type ClientState,
+  type IncomingMessageCallback,
+  type KeyPackage,
+  type Proposal,
+} from 'ts-mls';
 import { defaultClientConfig } from 'ts-mls/clientConfig.js';
 import {
-  decryptAttachment, encryptAttachment, frankingCommitment, newFrankingKey, randomBytes, sourceCommit, verifyOpening, verifySourceRecord, decodeSourceRecord, bytesToHex, equalBytes, b64, unb64,
-  type FrankedContent, type ReportingContext,
+  decryptAttachment,
+  encryptAttachment,
+  frankingCommitment,
+  newFrankingKey,
+  randomBytes,
+  sourceCommit,
+  verifyOpening,
+  verifySourceRecord,
+  decodeSourceRecord,
+  bytesToHex,
+  equalBytes,
+  b64,
+  unb64,
+  type FrankedContent,
+  type ReportingContext,
 } from '@vigil/crypto';
-import { decodeAuthenticatedData, encodeAuthenticatedData, type AttachmentPayload, type SourceRecordJson } from '@vigil/crypto/report';
-import { cipherSuite, decodeKeyPackage, decodeMessage, encodeKeyPackage, encodeMessage, keyPackageUser, membersOf, newIdentity, newKeyPackage, userAtLeaf, type Identity, type KeyPackagePair } from './mls.ts';
+import {
+  decodeAuthenticatedData,
+  encodeAuthenticatedData,
+  type AttachmentPayload,
+  type SourceRecordJson,
+} from '@vigil/crypto/report';
+import {
+  cipherSuite,
+  decodeKeyPackage,
+  decodeMessage,
+  encodeKeyPackage,
+  encodeMessage,
+  keyPackageUser,
+  membersOf,
+  newIdentity,
+  newKeyPackage,
+  userAtLeaf,
+  type Identity,
+  type KeyPackagePair,
+} from './mls.ts';
 import { decodePayload, encodePayload, type MessagePayload } from './payload.ts';
 import { checkForward, forwardLabel, type ForwardLabel } from './forwarding.ts';
 import { DEFAULT_REPORT_CONTEXT, REPORT_VERSION, type ReportV1, type RevealedMessageV1 } from './report.ts';
@@ -54,8 +100,16 @@ interface Conversation {
 }
 
 type SavedKeyPackage = { pub: string; init: string; hpke: string; sig: string };
-const encPair = (k: KeyPackagePair): SavedKeyPackage => ({ pub: b64(encodeKeyPackage(k.publicPackage)), init: b64(k.privatePackage.initPrivateKey), hpke: b64(k.privatePackage.hpkePrivateKey), sig: b64(k.privatePackage.signaturePrivateKey) });
-const decPair = (k: SavedKeyPackage): KeyPackagePair => ({ publicPackage: decodeKeyPackage(unb64(k.pub)), privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) } });
+const encPair = (k: KeyPackagePair): SavedKeyPackage => ({
+  pub: b64(encodeKeyPackage(k.publicPackage)),
+  init: b64(k.privatePackage.initPrivateKey),
+  hpke: b64(k.privatePackage.hpkePrivateKey),
+  sig: b64(k.privatePackage.signaturePrivateKey),
+});
+const decPair = (k: SavedKeyPackage): KeyPackagePair => ({
+  publicPackage: decodeKeyPackage(unb64(k.pub)),
+  privatePackage: { initPrivateKey: unb64(k.init), hpkePrivateKey: unb64(k.hpke), signaturePrivateKey: unb64(k.sig) },
+});
 
 const newId = () => bytesToHex(randomBytes(12));
 
@@ -107,11 +161,18 @@ export class VigilClient {
   exportState(): string {
     const enc = (b: Uint8Array) => b64(b);
     return JSON.stringify({
-      v: 1, userId: this.userId,
-      ...(this.identity ? { identity: { pub: enc(this.identity.signaturePublicKey), priv: enc(this.identity.signaturePrivateKey) } } : {}),
+      v: 1,
+      userId: this.userId,
+      ...(this.identity
+        ? { identity: { pub: enc(this.identity.signaturePublicKey), priv: enc(this.identity.signaturePrivateKey) } }
+        : {}),
       keyPackages: this.keyPackages.map(encPair),
       ...(this.lastResort ? { lastResort: encPair(this.lastResort) } : {}),
-      conversations: [...this.conversations].map(([id, c]) => ({ id, state: enc(encodeGroupState(c.state)), ttl: c.ttlSeconds })),
+      conversations: [...this.conversations].map(([id, c]) => ({
+        id,
+        state: enc(encodeGroupState(c.state)),
+        ttl: c.ttlSeconds,
+      })),
       messages: this.messages.map((m) => ({ ...m, frankingKey: enc(m.frankingKey) })),
       seen: [...this.seen].slice(-10_000),
       ...(this.psiAccount ? { psiAccount: this.psiAccount } : {}),
@@ -121,13 +182,22 @@ export class VigilClient {
 
   static importState(json: string, transport: RelayTransport, o: ClientOptions): VigilClient {
     const s = JSON.parse(json) as {
-      v: number; userId: string; identity?: { pub: string; priv: string };
-      keyPackages: SavedKeyPackage[]; lastResort?: SavedKeyPackage; conversations: { id: string; state: string; ttl: number | null }[];
-      messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[]; seen?: string[]; psiAccount?: string; publicConversations?: string[];
+      v: number;
+      userId: string;
+      identity?: { pub: string; priv: string };
+      keyPackages: SavedKeyPackage[];
+      lastResort?: SavedKeyPackage;
+      conversations: { id: string; state: string; ttl: number | null }[];
+      messages: (Omit<StoredMessage, 'frankingKey'> & { frankingKey: string })[];
+      seen?: string[];
+      psiAccount?: string;
+      publicConversations?: string[];
     };
     if (s.v !== 1) throw new TypeError('unknown client state version');
     // State saved before identities existed has none: a new one signs future key packages.
-    const identity = s.identity ? { userId: s.userId, signaturePublicKey: unb64(s.identity.pub), signaturePrivateKey: unb64(s.identity.priv) } : o.identity;
+    const identity = s.identity
+      ? { userId: s.userId, signaturePublicKey: unb64(s.identity.pub), signaturePrivateKey: unb64(s.identity.priv) }
+      : o.identity;
     const c = new VigilClient(s.userId, transport, { ...o, ...(identity ? { identity } : {}) });
     c.keyPackages = s.keyPackages.map(decPair);
     c.lastResort = s.lastResort ? decPair(s.lastResort) : null;
@@ -220,13 +290,28 @@ export class VigilClient {
   private async keyPackageOf(userId: string): Promise<KeyPackage> {
     const kp = decodeKeyPackage(await this.transport.fetchKeyPackage(userId));
     // The directory must not slip in someone else's key package.
-    if (keyPackageUser(kp) !== userId) throw new Error(`the directory returned a key package of "${keyPackageUser(kp)}" for ${userId}`);
+    if (keyPackageUser(kp) !== userId)
+      throw new Error(`the directory returned a key package of "${keyPackageUser(kp)}" for ${userId}`);
     return kp;
   }
 
-  private async post(conversationId: string, kind: EnvelopeKind, to: string[], data: Uint8Array, extra: { id?: string; expiresAt?: number } = {}) {
+  private async post(
+    conversationId: string,
+    kind: EnvelopeKind,
+    to: string[],
+    data: Uint8Array,
+    extra: { id?: string; expiresAt?: number } = {},
+  ) {
     if (!to.length) return;
-    await this.transport.send({ id: extra.id ?? newId(), conversationId, kind, from: this.userId, to, data, ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}) });
+    await this.transport.send({
+      id: extra.id ?? newId(),
+      conversationId,
+      kind,
+      from: this.userId,
+      to,
+      data,
+      ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
+    });
   }
 
   private others(conversationId: string) {
@@ -241,7 +326,13 @@ export class VigilClient {
   private async createConversationNow(memberIds: string[], o: { ttlSeconds?: number }): Promise<string> {
     const own = await newKeyPackage(await this.ident()); // our own leaf: never published, never reused
     const id = bytesToHex(randomBytes(16));
-    const state = await createGroup(new TextEncoder().encode(id), own.publicPackage, own.privatePackage, [], await cipherSuite());
+    const state = await createGroup(
+      new TextEncoder().encode(id),
+      own.publicPackage,
+      own.privatePackage,
+      [],
+      await cipherSuite(),
+    );
     this.conversations.set(id, { state, ttlSeconds: o.ttlSeconds ?? null });
     if (memberIds.length) await this.addMembersNow(id, memberIds);
     return id;
@@ -257,13 +348,22 @@ export class VigilClient {
     const existing = this.others(conversationId);
     const proposals: Proposal[] = [];
     for (const u of userIds) proposals.push({ proposalType: 'add', add: { keyPackage: await this.keyPackageOf(u) } });
-    const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() }, { extraProposals: proposals, ratchetTreeExtension: true });
+    const r = await createCommit(
+      { state: c.state, cipherSuite: await cipherSuite() },
+      { extraProposals: proposals, ratchetTreeExtension: true },
+    );
     r.consumed.forEach(zeroOutUint8Array);
     c.state = r.newState;
     await this.post(conversationId, 'commit', existing, encodeMessage(r.commit));
-    await this.post(conversationId, 'welcome', userIds, encodeMessage({ welcome: r.welcome!, wireformat: 'mls_welcome', version: 'mls10' }));
+    await this.post(
+      conversationId,
+      'welcome',
+      userIds,
+      encodeMessage({ welcome: r.welcome!, wireformat: 'mls_welcome', version: 'mls10' }),
+    );
     // Newcomers learn the conversation's disappearing timer like everyone else: from a control message.
-    if (c.ttlSeconds) await this.sendPayload(conversationId, { body: '', attachments: [], hops: 0, setTimer: c.ttlSeconds });
+    if (c.ttlSeconds)
+      await this.sendPayload(conversationId, { body: '', attachments: [], hops: 0, setTimer: c.ttlSeconds });
   }
 
   /**
@@ -279,7 +379,10 @@ export class VigilClient {
     const c = this.conv(conversationId);
     const leaf = membersOf(c.state).find((m) => m.userId === userId);
     if (!leaf) throw new Error(`${userId} is not in conversation ${conversationId}`);
-    const r = await createCommit({ state: c.state, cipherSuite: await cipherSuite() }, { extraProposals: [{ proposalType: 'remove', remove: { removed: leaf.leafIndex } }] });
+    const r = await createCommit(
+      { state: c.state, cipherSuite: await cipherSuite() },
+      { extraProposals: [{ proposalType: 'remove', remove: { removed: leaf.leafIndex } }] },
+    );
     r.consumed.forEach(zeroOutUint8Array);
     c.state = r.newState;
     await this.post(conversationId, 'commit', [...this.others(conversationId), userId], encodeMessage(r.commit));
@@ -304,24 +407,39 @@ export class VigilClient {
   }
 
   private async setDisappearingNow(conversationId: string, ttlSeconds: number | null): Promise<void> {
-    if (ttlSeconds !== null && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)) throw new RangeError('a disappearing timer is a positive number of seconds');
+    if (ttlSeconds !== null && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0))
+      throw new RangeError('a disappearing timer is a positive number of seconds');
     const c = this.conv(conversationId);
     c.ttlSeconds = ttlSeconds;
     await this.sendPayload(conversationId, { body: '', attachments: [], hops: 0, setTimer: ttlSeconds ?? 0 });
   }
 
   /** Sends text and attachments; attachments are encrypted (committing) and uploaded as blobs. */
-  send(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string; pdq?: string }[] = []): Promise<string> {
+  send(
+    conversationId: string,
+    body: string,
+    attachments: { bytes: Uint8Array; mime: string; pdq?: string }[] = [],
+  ): Promise<string> {
     return this.serially(() => this.sendNow(conversationId, body, attachments));
   }
 
-  private async sendNow(conversationId: string, body: string, attachments: { bytes: Uint8Array; mime: string; pdq?: string }[]): Promise<string> {
+  private async sendNow(
+    conversationId: string,
+    body: string,
+    attachments: { bytes: Uint8Array; mime: string; pdq?: string }[],
+  ): Promise<string> {
     this.conv(conversationId);
     const refs: AttachmentPayload[] = [];
     const pdqs = new Map<string, string>();
     for (const a of attachments) {
       const enc = encryptAttachment(a.bytes); // a fresh key per attachment: blobs are never shared across keys
-      refs.push({ blob_id: await this.transport.putBlob(enc.blob), key: b64(enc.key), sha256: enc.sha256, size: a.bytes.length, mime: a.mime });
+      refs.push({
+        blob_id: await this.transport.putBlob(enc.blob),
+        key: b64(enc.key),
+        sha256: enc.sha256,
+        size: a.bytes.length,
+        mime: a.mime,
+      });
       if (a.pdq) pdqs.set(refs.at(-1)!.blob_id, a.pdq);
     }
     return this.sendPayload(conversationId, { body, attachments: refs, hops: 0 }, pdqs);
@@ -330,7 +448,12 @@ export class VigilClient {
   /** Vouchers for the attachments of a message just sent, when the conversation is in the operator's scope. */
   private async submitVouchers(conversationId: string, attachments: AttachmentPayload[], pdqs: Map<string, string>) {
     const pm = this.matching;
-    if (!attachments.length || !pm?.table || !pm.applies(this.members(conversationId).length, this.publicConversations.has(conversationId))) return;
+    if (
+      !attachments.length ||
+      !pm?.table ||
+      !pm.applies(this.members(conversationId).length, this.publicConversations.has(conversationId))
+    )
+      return;
     const { secret } = accountSecretFor(this.psiAccount, pm.table.threshold);
     const vouchers: VoucherUpload[] = [];
     for (const a of attachments) {
@@ -340,7 +463,11 @@ export class VigilClient {
     if (vouchers.length) await this.transport.putVouchers!(vouchers);
   }
 
-  private async sendPayload(conversationId: string, m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson; setTimer?: number }, pdqs = new Map<string, string>()): Promise<string> {
+  private async sendPayload(
+    conversationId: string,
+    m: { body: string; attachments: AttachmentPayload[]; hops: number; original?: SourceRecordJson; setTimer?: number },
+    pdqs = new Map<string, string>(),
+  ): Promise<string> {
     const c = this.conv(conversationId);
     const kf = newFrankingKey();
     const content = contentOf(m.body, m.attachments);
@@ -348,15 +475,36 @@ export class VigilClient {
     const now = this.now();
     const ttl = m.setTimer === undefined ? c.ttlSeconds : null;
     const payload: MessagePayload = {
-      v: 1, id: newId(), body: m.body, attachments: m.attachments, kf: b64(kf), r: b64(r), hops: m.hops, sent_at: now,
-      ...(m.original ? { original: m.original } : {}), ...(ttl ? { ttl_s: ttl } : {}), ...(m.setTimer !== undefined ? { set_timer_s: m.setTimer } : {}),
+      v: 1,
+      id: newId(),
+      body: m.body,
+      attachments: m.attachments,
+      kf: b64(kf),
+      r: b64(r),
+      hops: m.hops,
+      sent_at: now,
+      ...(m.original ? { original: m.original } : {}),
+      ...(ttl ? { ttl_s: ttl } : {}),
+      ...(m.setTimer !== undefined ? { set_timer_s: m.setTimer } : {}),
     };
     // The franking commitment rides in MLS authenticated_data: the relay sees it, and it is bound to the ciphertext.
-    const res = await createApplicationMessage(c.state, encodePayload(payload), await cipherSuite(), encodeAuthenticatedData(frankingCommitment(kf, content), comm));
+    const res = await createApplicationMessage(
+      c.state,
+      encodePayload(payload),
+      await cipherSuite(),
+      encodeAuthenticatedData(frankingCommitment(kf, content), comm),
+    );
     res.consumed.forEach(zeroOutUint8Array);
     c.state = res.newState;
-    const data = encodeMessage({ privateMessage: res.privateMessage, wireformat: 'mls_private_message', version: 'mls10' });
-    await this.post(conversationId, 'application', this.others(conversationId), data, { id: payload.id, ...(ttl ? { expiresAt: now + ttl * 1000 } : {}) });
+    const data = encodeMessage({
+      privateMessage: res.privateMessage,
+      wireformat: 'mls_private_message',
+      version: 'mls10',
+    });
+    await this.post(conversationId, 'application', this.others(conversationId), data, {
+      id: payload.id,
+      ...(ttl ? { expiresAt: now + ttl * 1000 } : {}),
+    });
     await this.submitVouchers(conversationId, m.attachments, pdqs); // forwards too: a forwarded known file is byte-identical
     return payload.id;
   }
@@ -378,9 +526,16 @@ export class VigilClient {
    */
   listen(onMessages: (m: StoredMessage[]) => void | Promise<void>, onError?: (e: Error) => void): Subscription {
     if (!this.transport.subscribe) throw new TypeError('this transport has no push delivery: call sync()');
-    return this.transport.subscribe(this.userId, (envelopes) => this.serially(() => this.handle(envelopes, async (got) => {
-      if (got.length) await onMessages(got);
-    })).then(() => undefined), onError);
+    return this.transport.subscribe(
+      this.userId,
+      (envelopes) =>
+        this.serially(() =>
+          this.handle(envelopes, async (got) => {
+            if (got.length) await onMessages(got);
+          }),
+        ).then(() => undefined),
+      onError,
+    );
   }
 
   /**
@@ -393,7 +548,10 @@ export class VigilClient {
     return run;
   }
 
-  private async handle(envelopes: Envelope[], beforeAck?: (got: StoredMessage[]) => Promise<void>): Promise<StoredMessage[]> {
+  private async handle(
+    envelopes: Envelope[],
+    beforeAck?: (got: StoredMessage[]) => Promise<void>,
+  ): Promise<StoredMessage[]> {
     const got: StoredMessage[] = [];
     for (const e of envelopes) {
       // Delivery is at least once: an envelope seen before (a lost acknowledgement) is skipped.
@@ -416,7 +574,8 @@ export class VigilClient {
   private async process(e: Envelope): Promise<StoredMessage | null> {
     if (e.kind === 'join') {
       // Someone joined by invite link: the group's owner adds them to the MLS group.
-      if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from)) await this.addMembersNow(e.conversationId, [e.from]);
+      if (this.conversations.has(e.conversationId) && !this.members(e.conversationId).includes(e.from))
+        await this.addMembersNow(e.conversationId, [e.from]);
       return null;
     }
     const m = decodeMessage(e.data);
@@ -436,7 +595,8 @@ export class VigilClient {
         continue; // not encrypted to this key package: try the next
       }
       this.keyPackages = this.keyPackages.filter((k) => k !== kp); // single use (the last-resort one stays)
-      if (!membersOf(state).some((x) => x.userId === e.from)) throw new Error(`a Welcome from ${e.from}, who is not in the group`);
+      if (!membersOf(state).some((x) => x.userId === e.from))
+        throw new Error(`a Welcome from ${e.from}, who is not in the group`);
       this.conversations.set(e.conversationId, { state, ttlSeconds: null });
       if (this.keyPackages.length < 2) await this.publishKeyPackages(2);
       return null;
@@ -454,9 +614,15 @@ export class VigilClient {
       signer = i.senderLeafIndex === undefined ? null : userAtLeaf(c.state, i.senderLeafIndex);
       return signer === e.from ? 'accept' : 'reject';
     };
-    const r = m.wireformat === 'mls_private_message' ? await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, cs, check) : m.wireformat === 'mls_public_message' ? await processPublicMessage(c.state, m.publicMessage, emptyPskIndex, cs, check) : null;
+    const r =
+      m.wireformat === 'mls_private_message'
+        ? await processPrivateMessage(c.state, m.privateMessage, emptyPskIndex, cs, check)
+        : m.wireformat === 'mls_public_message'
+          ? await processPublicMessage(c.state, m.publicMessage, emptyPskIndex, cs, check)
+          : null;
     if (!r || !('actionTaken' in r)) throw new TypeError('expected a commit');
-    if (r.actionTaken === 'reject') throw new Error(`a commit signed by ${signer ?? 'a non-member'} arrived as from ${e.from}`);
+    if (r.actionTaken === 'reject')
+      throw new Error(`a commit signed by ${signer ?? 'a non-member'} arrived as from ${e.from}`);
     c.state = r.newState;
     r.consumed.forEach(zeroOutUint8Array);
     // A commit that removed us leaves a group we can no longer read: forget it.
@@ -476,14 +642,27 @@ export class VigilClient {
     const content = contentOf(p.body, p.attachments);
     const kf = unb64(p.kf);
     // A message whose commitment does not open could not be reported: drop it (receiver binding).
-    if (!verifyOpening(ad.frankingCommitment, kf, content)) throw new Error('franking commitment does not open: message dropped');
+    if (!verifyOpening(ad.frankingCommitment, kf, content))
+      throw new Error('franking commitment does not open: message dropped');
     if (!e.relay) throw new Error('no relay stamp: message dropped');
     const ctx = e.relay.context;
     // The tag is only useful in a report if its context is this very delivery.
-    if (ctx.conversationId !== e.conversationId || ctx.senderId !== e.from || ctx.recipientId !== this.userId || ctx.messageId !== p.id || ctx.epoch !== Number(m.privateMessage.epoch)) throw new Error('relay stamp is for another delivery: message dropped');
+    if (
+      ctx.conversationId !== e.conversationId ||
+      ctx.senderId !== e.from ||
+      ctx.recipientId !== this.userId ||
+      ctx.messageId !== p.id ||
+      ctx.epoch !== Number(m.privateMessage.epoch)
+    )
+      throw new Error('relay stamp is for another delivery: message dropped');
     const own: SourceRecordJson = { comm: b64(ad.sourceComm), r: p.r, src: e.relay.src, sig: e.relay.sig };
-    if (!equalBytes(sourceCommit(content, unb64(p.r)).comm, ad.sourceComm) || !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(own), content)) throw new Error('source record does not verify: message dropped');
-    if (p.original && !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(p.original), content)) throw new Error("forward's original source record does not verify: message dropped");
+    if (
+      !equalBytes(sourceCommit(content, unb64(p.r)).comm, ad.sourceComm) ||
+      !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(own), content)
+    )
+      throw new Error('source record does not verify: message dropped');
+    if (p.original && !verifySourceRecord(this.o.relaySourcePublicKey, decodeSourceRecord(p.original), content))
+      throw new Error("forward's original source record does not verify: message dropped");
     if (p.set_timer_s !== undefined) {
       c.ttlSeconds = p.set_timer_s || null;
       return null;
@@ -493,8 +672,18 @@ export class VigilClient {
     const expiresAt = ttl ? ctx.timestamp + ttl * 1000 : null;
     if (expiresAt !== null && expiresAt <= this.now()) throw new Error('expired before it was read: message dropped');
     const stored: StoredMessage = {
-      id: p.id, conversationId: e.conversationId, senderId: e.from, body: p.body, attachments: p.attachments, frankingKey: kf, context: ctx, tag: e.relay.tag,
-      source: p.original ?? own, hops: p.hops, sentAt: p.sent_at, expiresAt,
+      id: p.id,
+      conversationId: e.conversationId,
+      senderId: e.from,
+      body: p.body,
+      attachments: p.attachments,
+      frankingKey: kf,
+      context: ctx,
+      tag: e.relay.tag,
+      source: p.original ?? own,
+      hops: p.hops,
+      sentAt: p.sent_at,
+      expiresAt,
     };
     this.messages.push(stored);
     return stored;
@@ -508,7 +697,9 @@ export class VigilClient {
   /** Received messages of a conversation, oldest first; expired disappearing messages are deleted here. */
   history(conversationId: string): (StoredMessage & { label: ForwardLabel })[] {
     this.purgeExpired();
-    return this.messages.filter((m) => m.conversationId === conversationId).map((m) => ({ ...m, label: forwardLabel(m.hops) }));
+    return this.messages
+      .filter((m) => m.conversationId === conversationId)
+      .map((m) => ({ ...m, label: forwardLabel(m.hops) }));
   }
 
   async openAttachment(m: StoredMessage, index = 0): Promise<Uint8Array> {
@@ -529,7 +720,10 @@ export class VigilClient {
     checkForward(m.hops, toConversations.length);
     for (const c of toConversations) this.conv(c);
     const ids: string[] = [];
-    for (const c of toConversations) ids.push(await this.sendPayload(c, { body: m.body, attachments: m.attachments, hops: m.hops + 1, original: m.source }));
+    for (const c of toConversations)
+      ids.push(
+        await this.sendPayload(c, { body: m.body, attachments: m.attachments, hops: m.hops + 1, original: m.source }),
+      );
     return ids;
   }
 
@@ -541,15 +735,34 @@ export class VigilClient {
     if (!messageIds.length) throw new RangeError('pick at least one message to report');
     const all = this.history(conversationId);
     const chosen = all.filter((m) => messageIds.includes(m.id));
-    if (chosen.length !== new Set(messageIds).size) throw new Error('some reported messages are not in this conversation (or have expired)');
+    if (chosen.length !== new Set(messageIds).size)
+      throw new Error('some reported messages are not in this conversation (or have expired)');
     const first = all.indexOf(chosen[0]!);
     const context = all.slice(Math.max(0, first - (o.context ?? DEFAULT_REPORT_CONTEXT)), first);
     const reveal = (m: StoredMessage, contextOnly: boolean): RevealedMessageV1 => ({
-      message_id: m.id, conversation_id: m.conversationId, sender_id: m.context.senderId, recipient_id: m.context.recipientId, epoch: m.context.epoch, timestamp: m.context.timestamp, key_id: m.context.keyId,
-      body: m.body, attachments: m.attachments.map((a) => ({ ...a })), franking_key: b64(m.frankingKey), tag: m.tag, source: m.source, hops: m.hops, sent_at: m.sentAt,
+      message_id: m.id,
+      conversation_id: m.conversationId,
+      sender_id: m.context.senderId,
+      recipient_id: m.context.recipientId,
+      epoch: m.context.epoch,
+      timestamp: m.context.timestamp,
+      key_id: m.context.keyId,
+      body: m.body,
+      attachments: m.attachments.map((a) => ({ ...a })),
+      franking_key: b64(m.frankingKey),
+      tag: m.tag,
+      source: m.source,
+      hops: m.hops,
+      sent_at: m.sentAt,
       ...(contextOnly ? { context_only: true as const } : {}),
     });
-    return { version: REPORT_VERSION, reporter_id: this.userId, conversation_id: conversationId, built_at: this.now(), messages: [...context.map((m) => reveal(m, true)), ...chosen.map((m) => reveal(m, false))] };
+    return {
+      version: REPORT_VERSION,
+      reporter_id: this.userId,
+      conversation_id: conversationId,
+      built_at: this.now(),
+      messages: [...context.map((m) => reveal(m, true)), ...chosen.map((m) => reveal(m, false))],
+    };
   }
 }
 

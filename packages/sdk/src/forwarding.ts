@@ -9,8 +9,14 @@ export type ForwardLabel = '' | 'forwarded' | 'forwarded many times';
 
 export class ForwardLimitError extends Error {
   override name = 'ForwardLimitError';
-  constructor(readonly limit: number, readonly requested: number, readonly hops: number) {
-    super(`a message ${hops >= FORWARDED_MANY_TIMES ? 'forwarded many times' : 'being forwarded'} goes to at most ${limit} chat${limit === 1 ? '' : 's'} at once (asked for ${requested})`);
+  constructor(
+    readonly limit: number,
+    readonly requested: number,
+    readonly hops: number,
+  ) {
+    super(
+      `a message ${hops >= FORWARDED_MANY_TIMES ? 'forwarded many times' : 'being forwarded'} goes to at most ${limit} chat${limit === 1 ? '' : 's'} at once (asked for ${requested})`,
+    );
   }
 }
 

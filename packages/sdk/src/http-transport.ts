@@ -6,7 +6,10 @@ import { b64, unb64 } from '@vigil/crypto';
 import { PrivateMatching, type MatchingScope } from './private-matching.ts';
 
 export class RelayHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -23,8 +26,24 @@ interface SocketLike {
 }
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => SocketLike;
 
-type EnvelopeJson = { id: string; conversation_id: string; kind: Envelope['kind']; from: string; data: string; relay?: RelayStamp; expires_at?: number };
-const toEnvelope = (m: EnvelopeJson): Envelope => ({ id: m.id, conversationId: m.conversation_id, kind: m.kind, from: m.from, data: unb64(m.data), ...(m.relay ? { relay: m.relay } : {}), ...(m.expires_at ? { expiresAt: m.expires_at } : {}) });
+type EnvelopeJson = {
+  id: string;
+  conversation_id: string;
+  kind: Envelope['kind'];
+  from: string;
+  data: string;
+  relay?: RelayStamp;
+  expires_at?: number;
+};
+const toEnvelope = (m: EnvelopeJson): Envelope => ({
+  id: m.id,
+  conversationId: m.conversation_id,
+  kind: m.kind,
+  from: m.from,
+  data: unb64(m.data),
+  ...(m.relay ? { relay: m.relay } : {}),
+  ...(m.expires_at ? { expiresAt: m.expires_at } : {}),
+});
 const OPEN = 1;
 
 export class HttpRelayTransport implements RelayTransport {
@@ -32,12 +51,22 @@ export class HttpRelayTransport implements RelayTransport {
   private socket: SocketLike | null = null;
   userId = '';
 
-  constructor(private readonly base: string, private readonly o: { WebSocket?: WebSocketConstructor } = {}) {}
+  constructor(
+    private readonly base: string,
+    private readonly o: { WebSocket?: WebSocketConstructor } = {},
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown, raw?: Uint8Array): Promise<T> {
     const res = await fetch(this.base.replace(/\/+$/, '') + path, {
       method,
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(raw ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(raw
+          ? { 'content-type': 'application/octet-stream' }
+          : body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
+      },
       body: raw ? new Blob([Uint8Array.from(raw)]) : body !== undefined ? JSON.stringify(body) : undefined,
     });
     if (!res.ok) {
@@ -51,7 +80,9 @@ export class HttpRelayTransport implements RelayTransport {
       throw new RelayHttpError(res.status, `${method} ${path}: ${msg || `HTTP ${res.status}`}`);
     }
     const type = res.headers.get('content-type') ?? '';
-    return (type.includes('application/octet-stream') ? new Uint8Array(await res.arrayBuffer()) : await res.json()) as T;
+    return (
+      type.includes('application/octet-stream') ? new Uint8Array(await res.arrayBuffer()) : await res.json()
+    ) as T;
   }
 
   async register(username: string, password: string) {
@@ -78,7 +109,11 @@ export class HttpRelayTransport implements RelayTransport {
   }
 
   async publishKeyPackage(_userId: string, keyPackage: Uint8Array, o: { lastResort?: boolean } = {}) {
-    await this.call('POST', '/relay/v1/key-packages', o.lastResort ? { key_packages: [], last_resort: b64(keyPackage) } : { key_packages: [b64(keyPackage)] });
+    await this.call(
+      'POST',
+      '/relay/v1/key-packages',
+      o.lastResort ? { key_packages: [], last_resort: b64(keyPackage) } : { key_packages: [b64(keyPackage)] },
+    );
   }
 
   async keyPackageStatus(_userId: string) {
@@ -87,11 +122,29 @@ export class HttpRelayTransport implements RelayTransport {
   }
 
   async fetchKeyPackage(userId: string) {
-    return unb64((await this.call<{ key_package: string }>('GET', `/relay/v1/key-packages/${encodeURIComponent(userId)}`)).key_package);
+    return unb64(
+      (await this.call<{ key_package: string }>('GET', `/relay/v1/key-packages/${encodeURIComponent(userId)}`))
+        .key_package,
+    );
   }
 
-  async send(e: { id: string; conversationId: string; kind: Envelope['kind']; from: string; to: string[]; data: Uint8Array; expiresAt?: number }) {
-    await this.call('POST', '/relay/v1/messages', { id: e.id, conversation_id: e.conversationId, kind: e.kind, to: e.to, data: b64(e.data), ...(e.expiresAt ? { expires_at: e.expiresAt } : {}) });
+  async send(e: {
+    id: string;
+    conversationId: string;
+    kind: Envelope['kind'];
+    from: string;
+    to: string[];
+    data: Uint8Array;
+    expiresAt?: number;
+  }) {
+    await this.call('POST', '/relay/v1/messages', {
+      id: e.id,
+      conversation_id: e.conversationId,
+      kind: e.kind,
+      to: e.to,
+      data: b64(e.data),
+      ...(e.expiresAt ? { expires_at: e.expiresAt } : {}),
+    });
   }
 
   /** Waits up to `waitSeconds` for messages; the client acknowledges them after processing. */
@@ -115,12 +168,22 @@ export class HttpRelayTransport implements RelayTransport {
    * first connection cannot be opened or the relay refuses the device (banned or signed out: close
    * code 4401), rejecting `ready` or reporting it to `onError`.
    */
-  subscribe(_userId: string, onEnvelopes: (e: Envelope[]) => Promise<void>, onError: (e: Error) => void = () => {}): Subscription {
+  subscribe(
+    _userId: string,
+    onEnvelopes: (e: Envelope[]) => Promise<void>,
+    onError: (e: Error) => void = () => {},
+  ): Subscription {
     const Ctor = this.o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) throw new TypeError('no WebSocket implementation here: pass one in the options (on Node 20, the ws package)');
+    if (!Ctor)
+      throw new TypeError('no WebSocket implementation here: pass one in the options (on Node 20, the ws package)');
     if (!this.token) throw new TypeError('sign in before subscribing');
     const url = `${this.base.replace(/\/+$/, '').replace(/^http/, 'ws')}/relay/v1/socket`;
-    let ws: SocketLike, stopped = false, opened = false, failures = 0, chain = Promise.resolve(), timer: ReturnType<typeof setTimeout> | undefined;
+    let ws: SocketLike,
+      stopped = false,
+      opened = false,
+      failures = 0,
+      chain = Promise.resolve(),
+      timer: ReturnType<typeof setTimeout> | undefined;
     let settle!: { resolve: () => void; reject: (e: Error) => void };
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     const open = () => {
@@ -150,7 +213,10 @@ export class HttpRelayTransport implements RelayTransport {
         // Refused outright (a bad token gets an HTTP 401 before any upgrade) or later signed out: stop.
         if (ev.code === 4401 || !opened) {
           stopped = true;
-          const e = ev.code === 4401 ? new RelayHttpError(401, `relay closed the socket: ${ev.reason || 'signed out or banned'}`) : new RelayHttpError(0, `could not open the relay's WebSocket at ${url}`);
+          const e =
+            ev.code === 4401
+              ? new RelayHttpError(401, `relay closed the socket: ${ev.reason || 'signed out or banned'}`)
+              : new RelayHttpError(0, `could not open the relay's WebSocket at ${url}`);
           settle.reject(e);
           return onError(e);
         }
@@ -176,7 +242,14 @@ export class HttpRelayTransport implements RelayTransport {
 
   async putVouchers(vouchers: { conversationId: string; blobId: string; tableVersion: number; voucher: Uint8Array }[]) {
     for (let i = 0; i < vouchers.length; i += 50) {
-      await this.call('POST', '/relay/v1/vouchers', { vouchers: vouchers.slice(i, i + 50).map((v) => ({ conversation_id: v.conversationId, blob_id: v.blobId, table_version: v.tableVersion, voucher: b64(v.voucher) })) });
+      await this.call('POST', '/relay/v1/vouchers', {
+        vouchers: vouchers.slice(i, i + 50).map((v) => ({
+          conversation_id: v.conversationId,
+          blob_id: v.blobId,
+          table_version: v.tableVersion,
+          voucher: b64(v.voucher),
+        })),
+      });
     }
   }
 
@@ -186,15 +259,44 @@ export class HttpRelayTransport implements RelayTransport {
    * which the caller should then pin; `minVersion` refuses rollbacks, `minThreshold` a lowered `t`;
    * `cached` is a table the caller kept (used when the relay's current version is the same).
    */
-  async privateMatching(o: { pinnedKey?: Uint8Array; minVersion?: number; minThreshold?: number; cached?: { version: number; bytes: Uint8Array } } = {}): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array; tableBytes: Uint8Array | null }> {
-    const r = await this.call<{ scope: MatchingScope; large_group_members: number; synthetic_probability: number; signing_public_key: string; table: { version: number; url: string } | null }>('GET', '/relay/v1/psi');
+  async privateMatching(
+    o: {
+      pinnedKey?: Uint8Array;
+      minVersion?: number;
+      minThreshold?: number;
+      cached?: { version: number; bytes: Uint8Array };
+    } = {},
+  ): Promise<{ matching: PrivateMatching; signingPublicKey: Uint8Array; tableBytes: Uint8Array | null }> {
+    const r = await this.call<{
+      scope: MatchingScope;
+      large_group_members: number;
+      synthetic_probability: number;
+      signing_public_key: string;
+      table: { version: number; url: string } | null;
+    }>('GET', '/relay/v1/psi');
     const announced = unb64(r.signing_public_key);
     const key = o.pinnedKey ?? announced;
-    if (o.pinnedKey && b64(o.pinnedKey) !== r.signing_public_key) throw new RelayHttpError(0, 'the relay names a different private-matching signing key than the one pinned');
-    const policy = { scope: r.scope, largeGroupMembers: r.large_group_members, syntheticProbability: r.synthetic_probability };
+    if (o.pinnedKey && b64(o.pinnedKey) !== r.signing_public_key)
+      throw new RelayHttpError(0, 'the relay names a different private-matching signing key than the one pinned');
+    const policy = {
+      scope: r.scope,
+      largeGroupMembers: r.large_group_members,
+      syntheticProbability: r.synthetic_probability,
+    };
     // A table already held for this version is verified again, not downloaded again.
-    const bytes = !r.table ? null : o.cached?.version === r.table.version ? o.cached.bytes : await this.call<Uint8Array>('GET', r.table.url);
-    const table = bytes ? { bytes, signingPublicKey: key, ...(o.minVersion ? { minVersion: o.minVersion } : {}), ...(o.minThreshold !== undefined ? { minThreshold: o.minThreshold } : {}) } : null;
+    const bytes = !r.table
+      ? null
+      : o.cached?.version === r.table.version
+        ? o.cached.bytes
+        : await this.call<Uint8Array>('GET', r.table.url);
+    const table = bytes
+      ? {
+          bytes,
+          signingPublicKey: key,
+          ...(o.minVersion ? { minVersion: o.minVersion } : {}),
+          ...(o.minThreshold !== undefined ? { minThreshold: o.minThreshold } : {}),
+        }
+      : null;
     return { matching: PrivateMatching.create(policy, table), signingPublicKey: key, tableBytes: bytes };
   }
 
@@ -229,7 +331,10 @@ export class HttpRelayTransport implements RelayTransport {
 
   join(codeOrLink: string) {
     const code = codeOrLink.replace(/^vigil:\/\/join\//, '');
-    return this.call<{ group_id: string; conversation_id: string }>('POST', `/relay/v1/join/${encodeURIComponent(code)}`);
+    return this.call<{ group_id: string; conversation_id: string }>(
+      'POST',
+      `/relay/v1/join/${encodeURIComponent(code)}`,
+    );
   }
 
   /**
@@ -237,7 +342,16 @@ export class HttpRelayTransport implements RelayTransport {
    * derives the subject from the evidence (the sender); pass `subject` to report the group instead, or to name
    * one sender when messages of several were reported.
    */
-  async report(subject: { type: 'account' | 'group'; id: string } | undefined, evidence: unknown, reason = 'child_safety') {
-    return this.call<{ report_id: string; status: 'verified' | 'forged'; subject: { type: string; id: string }; duplicate: boolean }>('POST', '/relay/v1/reports', { ...(subject ? { subject } : {}), reason, evidence });
+  async report(
+    subject: { type: 'account' | 'group'; id: string } | undefined,
+    evidence: unknown,
+    reason = 'child_safety',
+  ) {
+    return this.call<{
+      report_id: string;
+      status: 'verified' | 'forged';
+      subject: { type: string; id: string };
+      duplicate: boolean;
+    }>('POST', '/relay/v1/reports', { ...(subject ? { subject } : {}), reason, evidence });
   }
 }

@@ -1,8 +1,18 @@
 // The MLS parts the client uses (ts-mls 1.6.4, RFC 9420), behind a few small functions. Ciphersuite 1:
 // X25519, AES-128-GCM, SHA-256, Ed25519 — the RFC's mandatory suite, needing no extra dependencies.
 import {
-  decodeMlsMessage, defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey, getCiphersuiteFromName, getCiphersuiteImpl,
-  type CiphersuiteImpl, type ClientState, type KeyPackage, type MLSMessage, type PrivateKeyPackage,
+  decodeMlsMessage,
+  defaultCapabilities,
+  defaultLifetime,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  type CiphersuiteImpl,
+  type ClientState,
+  type KeyPackage,
+  type MLSMessage,
+  type PrivateKeyPackage,
 } from 'ts-mls';
 
 let suite: Promise<CiphersuiteImpl> | null = null;
@@ -36,12 +46,21 @@ export const LAST_RESORT_EXTENSION = 0x000a;
 export async function newKeyPackage(id: Identity, o: { lastResort?: boolean } = {}): Promise<KeyPackagePair> {
   const credential = { credentialType: 'basic' as const, identity: new TextEncoder().encode(id.userId) };
   const extensions = o.lastResort ? [{ extensionType: LAST_RESORT_EXTENSION, extensionData: new Uint8Array(0) }] : [];
-  return generateKeyPackageWithKey(credential, defaultCapabilities(), defaultLifetime, extensions, { signKey: id.signaturePrivateKey, publicKey: id.signaturePublicKey }, await cipherSuite());
+  return generateKeyPackageWithKey(
+    credential,
+    defaultCapabilities(),
+    defaultLifetime,
+    extensions,
+    { signKey: id.signaturePrivateKey, publicKey: id.signaturePublicKey },
+    await cipherSuite(),
+  );
 }
 
-export const isLastResort = (kp: KeyPackage): boolean => kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
+export const isLastResort = (kp: KeyPackage): boolean =>
+  kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
 
-export const encodeKeyPackage = (kp: KeyPackage): Uint8Array => encodeMlsMessage({ keyPackage: kp, wireformat: 'mls_key_package', version: 'mls10' });
+export const encodeKeyPackage = (kp: KeyPackage): Uint8Array =>
+  encodeMlsMessage({ keyPackage: kp, wireformat: 'mls_key_package', version: 'mls10' });
 
 export function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   const m = decodeMessage(bytes);
@@ -58,7 +77,9 @@ export function decodeMessage(bytes: Uint8Array): MLSMessage {
 }
 
 function identityOf(leaf: { credential: { credentialType: string; identity?: Uint8Array } }): string | null {
-  return leaf.credential.credentialType === 'basic' && leaf.credential.identity ? new TextDecoder().decode(leaf.credential.identity) : null;
+  return leaf.credential.credentialType === 'basic' && leaf.credential.identity
+    ? new TextDecoder().decode(leaf.credential.identity)
+    : null;
 }
 
 export const keyPackageUser = (kp: KeyPackage): string | null => identityOf(kp.leafNode as never);
@@ -75,4 +96,5 @@ export function membersOf(state: ClientState): { userId: string; leafIndex: numb
   return out;
 }
 
-export const userAtLeaf = (state: ClientState, leafIndex: number): string | null => membersOf(state).find((m) => m.leafIndex === leafIndex)?.userId ?? null;
+export const userAtLeaf = (state: ClientState, leafIndex: number): string | null =>
+  membersOf(state).find((m) => m.leafIndex === leafIndex)?.userId ?? null;

@@ -34,10 +34,32 @@ const isNat = (x: unknown): x is number => typeof x === 'number' && Number.isSaf
 
 function isAttachment(a: unknown): a is AttachmentPayload {
   const o = a as Record<string, unknown>;
-  return !!o && typeof o === 'object' && isStr(o.blob_id) && isBase64(o.key, 32) && isStr(o.sha256) && /^[0-9a-f]{64}$/.test(o.sha256) && isNat(o.size) && isStr(o.mime) && Object.keys(o).length === 5;
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    isStr(o.blob_id) &&
+    isBase64(o.key, 32) &&
+    isStr(o.sha256) &&
+    /^[0-9a-f]{64}$/.test(o.sha256) &&
+    isNat(o.size) &&
+    isStr(o.mime) &&
+    Object.keys(o).length === 5
+  );
 }
 
-const KNOWN = new Set(['v', 'id', 'body', 'attachments', 'kf', 'r', 'hops', 'original', 'sent_at', 'ttl_s', 'set_timer_s']);
+const KNOWN = new Set([
+  'v',
+  'id',
+  'body',
+  'attachments',
+  'kf',
+  'r',
+  'hops',
+  'original',
+  'sent_at',
+  'ttl_s',
+  'set_timer_s',
+]);
 
 /** Decodes and validates a payload; throws on anything malformed, non-canonical or of another version. */
 export function decodePayload(bytes: Uint8Array): MessagePayload {
@@ -51,7 +73,8 @@ export function decodePayload(bytes: Uint8Array): MessagePayload {
   if (!isBase64(p.kf, 32)) throw bad('franking key');
   if (!isBase64(p.r, 32)) throw bad('source opening');
   if (!isNat(p.hops)) throw bad('hops');
-  if (p.hops > 0 !== (p.original !== undefined)) throw bad('a forward carries the original source record, an original none');
+  if (p.hops > 0 !== (p.original !== undefined))
+    throw bad('a forward carries the original source record, an original none');
   if (p.original !== undefined && !isSourceRecordJson(p.original)) throw bad('original source record');
   if (!isNat(p.sent_at)) throw bad('sent_at');
   if (p.ttl_s !== undefined && (!isNat(p.ttl_s) || p.ttl_s === 0)) throw bad('ttl_s');

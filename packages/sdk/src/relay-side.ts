@@ -5,8 +5,16 @@ import { stampDelivery, type RelayKeysForStamping, type RelayStamp } from '@vigi
 import { decodeMessage } from './mls.ts';
 
 export {
-  verifyReport, isSdkEvidence, derivedSubject, SubjectMismatch,
-  type RelayKeysForStamping, type RelayKeysForVerifying, type ReportSubject, type ReportVerification, type MessageVerification, type VerifyReportOptions,
+  verifyReport,
+  isSdkEvidence,
+  derivedSubject,
+  SubjectMismatch,
+  type RelayKeysForStamping,
+  type RelayKeysForVerifying,
+  type ReportSubject,
+  type ReportVerification,
+  type MessageVerification,
+  type VerifyReportOptions,
 } from '@vigil/crypto/report';
 
 /**
@@ -17,10 +25,26 @@ export {
  */
 export function relayStamp(
   keys: RelayKeysForStamping,
-  o: { conversationId: string; senderId: string; messageId: string; data: Uint8Array; now: number; recipients: Iterable<string> },
+  o: {
+    conversationId: string;
+    senderId: string;
+    messageId: string;
+    data: Uint8Array;
+    now: number;
+    recipients: Iterable<string>;
+  },
 ): Map<string, RelayStamp> {
   const m = decodeMessage(o.data);
-  if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application') throw new TypeError('application messages must be MLS private messages');
+  if (m.wireformat !== 'mls_private_message' || m.privateMessage.contentType !== 'application')
+    throw new TypeError('application messages must be MLS private messages');
   const { conversationId, senderId, messageId, now, recipients } = o;
-  return stampDelivery(keys, { conversationId, senderId, messageId, now, recipients, epoch: Number(m.privateMessage.epoch), authenticatedData: m.privateMessage.authenticatedData });
+  return stampDelivery(keys, {
+    conversationId,
+    senderId,
+    messageId,
+    now,
+    recipients,
+    epoch: Number(m.privateMessage.epoch),
+    authenticatedData: m.privateMessage.authenticatedData,
+  });
 }

@@ -21,7 +21,15 @@ export interface RelayTransport {
   fetchKeyPackage(userId: string): Promise<Uint8Array>;
   /** How many of this user's one-time packages the directory still holds, and whether it has a last-resort one. */
   keyPackageStatus?(userId: string): Promise<{ oneTime: number; lastResort: boolean }>;
-  send(e: { id: string; conversationId: string; kind: EnvelopeKind; from: string; to: string[]; data: Uint8Array; expiresAt?: number }): Promise<void>;
+  send(e: {
+    id: string;
+    conversationId: string;
+    kind: EnvelopeKind;
+    from: string;
+    to: string[];
+    data: Uint8Array;
+    expiresAt?: number;
+  }): Promise<void>;
   receive(userId: string): Promise<Envelope[]>;
   /** Lets the relay delete delivered envelopes; called after they are processed (at-least-once). */
   ack?(ids: string[]): Promise<void>;
@@ -32,7 +40,9 @@ export interface RelayTransport {
   subscribe?(userId: string, onEnvelopes: (e: Envelope[]) => Promise<void>, onError?: (e: Error) => void): Subscription;
   putBlob(blob: Uint8Array): Promise<string>;
   /** Private-matching vouchers for attachments just sent (only when the operator turned matching on). */
-  putVouchers?(vouchers: { conversationId: string; blobId: string; tableVersion: number; voucher: Uint8Array }[]): Promise<void>;
+  putVouchers?(
+    vouchers: { conversationId: string; blobId: string; tableVersion: number; voucher: Uint8Array }[],
+  ): Promise<void>;
   getBlob(id: string): Promise<Uint8Array>;
 }
 

@@ -14,7 +14,12 @@ async function run() {
   const [m] = await bob.sync();
   const opened = new TextDecoder().decode(await bob.openAttachment(m!));
   const report = bob.buildReport(chat, [m!.id]);
-  return { body: m!.body, opened, status: verifyReport(JSON.parse(JSON.stringify(report)), verifying).status, secure: globalThis.isSecureContext };
+  return {
+    body: m!.body,
+    opened,
+    status: verifyReport(JSON.parse(JSON.stringify(report)), verifying).status,
+    secure: globalThis.isSecureContext,
+  };
 }
 
 (globalThis as { vigilBrowserRun?: typeof run }).vigilBrowserRun = run;

@@ -8,12 +8,14 @@ import { VigilClient } from '../src/index.ts';
 import { cipherSuite, encodeKeyPackage, encodeMessage, newIdentity, newKeyPackage } from '../src/mls.ts';
 import { world } from './world.ts';
 
-const internals = (c: VigilClient) => c as unknown as { conversations: Map<string, { state: Parameters<typeof createCommit>[0]['state'] }> };
+const internals = (c: VigilClient) =>
+  c as unknown as { conversations: Map<string, { state: Parameters<typeof createCommit>[0]['state'] }> };
 
 describe('conversations', () => {
   it('a 1:1 conversation: both directions, and the relay only ever sees ciphertext', async () => {
     const w = world();
-    const alice = await w.client('alice'), bob = await w.client('bob');
+    const alice = await w.client('alice'),
+      bob = await w.client('bob');
     const chat = await alice.createConversation(['bob']);
     await bob.sync();
     assert.deepEqual(bob.members(chat).sort(), ['alice', 'bob']);
@@ -36,11 +38,15 @@ describe('conversations', () => {
     assert.equal(carol!.epoch(g), alice!.epoch(g));
     await bob!.addMembers(g, ['dave']); // a commit by a member other than the creator
     await w.syncAll();
-    for (const c of [alice!, bob!, carol!, dave!]) assert.deepEqual(c.members(g).sort(), ['alice', 'bob', 'carol', 'dave'], c.userId);
+    for (const c of [alice!, bob!, carol!, dave!])
+      assert.deepEqual(c.members(g).sort(), ['alice', 'bob', 'carol', 'dave'], c.userId);
     assert.equal(new Set([alice!, bob!, carol!, dave!].map((c) => c.epoch(g))).size, 1, 'one epoch for all');
     await dave!.send(g, 'hello from dave');
     const got = await Promise.all([alice!, bob!, carol!].map((c) => c.sync()));
-    assert.deepEqual(got.map((x) => x.map((m) => m.body)), [['hello from dave'], ['hello from dave'], ['hello from dave']]);
+    assert.deepEqual(
+      got.map((x) => x.map((m) => m.body)),
+      [['hello from dave'], ['hello from dave'], ['hello from dave']],
+    );
   });
 
   it('after a removal the group moves to a new epoch; the removed member learns it and cannot read later messages', async () => {
@@ -71,8 +77,17 @@ describe('conversations', () => {
     await w2.syncAll();
     await a2!.send(g2, 'after carol left');
     assert.equal((await b2!.sync())[0]!.body, 'after carol left');
-    const stale = VigilClient.importState(carolsOldState, w2.relay, { relaySourcePublicKey: w2.sourcePublicKey, now: w2.now });
-    w2.relay.inject('carol', { id: 'leak-2', conversationId: g2, kind: 'application', from: 'alice', data: w2.relay.seen.at(-1)! });
+    const stale = VigilClient.importState(carolsOldState, w2.relay, {
+      relaySourcePublicKey: w2.sourcePublicKey,
+      now: w2.now,
+    });
+    w2.relay.inject('carol', {
+      id: 'leak-2',
+      conversationId: g2,
+      kind: 'application',
+      from: 'alice',
+      data: w2.relay.seen.at(-1)!,
+    });
     assert.deepEqual(await stale.sync(), []);
     assert.equal(stale.dropped.at(-1)!.envelopeId, 'leak-2', 'the AEAD refuses: wrong epoch secrets');
   });
@@ -100,7 +115,10 @@ describe('conversations', () => {
     assert.deepEqual(await restored.signaturePublicKey(), pub);
     const chat = await alice.createConversation(['bob']);
     await bob.sync();
-    const leaves = internals(alice).conversations.get(chat)!.state.ratchetTree.filter((n) => n?.nodeType === 'leaf').map((n) => (n as { leaf: { signaturePublicKey: Uint8Array } }).leaf.signaturePublicKey);
+    const leaves = internals(alice)
+      .conversations.get(chat)!
+      .state.ratchetTree.filter((n) => n?.nodeType === 'leaf')
+      .map((n) => (n as { leaf: { signaturePublicKey: Uint8Array } }).leaf.signaturePublicKey);
     assert.ok(leaves.some((k) => Buffer.from(k).equals(Buffer.from(pub))));
   });
 
@@ -122,7 +140,13 @@ describe('conversations', () => {
     const conv = internals(carol!).conversations.get(g)!;
     const r = await createCommit({ state: conv.state, cipherSuite: await cipherSuite() });
     r.consumed.forEach(zeroOutUint8Array);
-    w.relay.inject('bob', { id: 'c-1', conversationId: g, kind: 'commit', from: 'alice', data: encodeMessage(r.commit) });
+    w.relay.inject('bob', {
+      id: 'c-1',
+      conversationId: g,
+      kind: 'commit',
+      from: 'alice',
+      data: encodeMessage(r.commit),
+    });
     const e = bob!.epoch(g);
     await bob!.sync();
     assert.match(bob!.dropped.at(-1)!.reason, /signed by carol arrived as from alice/);
@@ -131,17 +155,24 @@ describe('conversations', () => {
 
   it('client state survives export and import', async () => {
     const w = world();
-    const ann = await w.client('ann'), ben = await w.client('ben');
+    const ann = await w.client('ann'),
+      ben = await w.client('ben');
     const chat = await ann.createConversation(['ben']);
     await ben.sync();
     await ann.send(chat, 'before the restart');
     await ben.sync();
-    const ben2 = VigilClient.importState(ben.exportState(), w.relay, { relaySourcePublicKey: w.sourcePublicKey, now: w.now });
+    const ben2 = VigilClient.importState(ben.exportState(), w.relay, {
+      relaySourcePublicKey: w.sourcePublicKey,
+      now: w.now,
+    });
     assert.equal(ben2.history(chat)[0]!.body, 'before the restart');
     await ann.send(chat, 'after the restart');
     assert.equal((await ben2.sync())[0]!.body, 'after the restart');
     await ben2.send(chat, 'reply from the restored client');
     assert.equal((await ann.sync())[0]!.body, 'reply from the restored client');
-    assert.throws(() => VigilClient.importState('{"v":2}', w.relay, { relaySourcePublicKey: w.sourcePublicKey }), /unknown client state version/);
+    assert.throws(
+      () => VigilClient.importState('{"v":2}', w.relay, { relaySourcePublicKey: w.sourcePublicKey }),
+      /unknown client state version/,
+    );
   });
 });

@@ -6,7 +6,13 @@ import { world } from './world.ts';
 
 describe('forwarding', () => {
   it('labels and limits follow the hop count', () => {
-    assert.deepEqual([0, 1, 4, 5, 9].map(forwardLabel), ['', 'forwarded', 'forwarded', 'forwarded many times', 'forwarded many times']);
+    assert.deepEqual([0, 1, 4, 5, 9].map(forwardLabel), [
+      '',
+      'forwarded',
+      'forwarded',
+      'forwarded many times',
+      'forwarded many times',
+    ]);
     assert.deepEqual([0, 4, 5, 6].map(forwardLimit), [5, 5, 1, 1]);
   });
 
@@ -24,19 +30,27 @@ describe('forwarding', () => {
     const [m] = await bob!.sync();
     assert.equal(bob!.history(ab).at(-1)!.label, '');
     // An original goes to at most five chats; five is fine.
-    await assert.rejects(bob!.forward(m!, bobChats), (e: unknown) => e instanceof ForwardLimitError && e.limit === 5 && e.requested === 6);
+    await assert.rejects(
+      bob!.forward(m!, bobChats),
+      (e: unknown) => e instanceof ForwardLimitError && e.limit === 5 && e.requested === 6,
+    );
     await bob!.forward(m!, bobChats.slice(0, 5));
     const daves = await dave!.sync();
     assert.equal(daves.length, 5);
     assert.ok(daves.every((x) => x.hops === 1 && x.body === 'a picture going round'));
     assert.equal(dave!.history(bobChats[0]!).at(-1)!.label, 'forwarded');
-    assert.deepEqual(await dave!.openAttachment(daves[0]!), new Uint8Array(64).fill(3), 'the forward carries the attachment key');
+    assert.deepEqual(
+      await dave!.openAttachment(daves[0]!),
+      new Uint8Array(64).fill(3),
+      'the forward carries the attachment key',
+    );
 
     // Bob and Carol pass it back and forth.
     const holders = [bob!, carol!];
     let copy: StoredMessage = m!;
     for (let hop = 1; hop <= 5; hop++) {
-      const from = holders[(hop - 1) % 2]!, to = holders[hop % 2]!;
+      const from = holders[(hop - 1) % 2]!,
+        to = holders[hop % 2]!;
       await from.forward(copy, [from === bob ? bc : cb]);
       [copy] = (await to.sync()) as [StoredMessage];
       assert.equal(copy.hops, hop);

@@ -27,7 +27,11 @@ describe('a group of 500', () => {
     for (const s of speakers) await s.send(g, `hello from ${s.userId}`);
     for (const c of sample) {
       const expected = speakers.filter((s) => s !== c).map((s) => `hello from ${s.userId}`);
-      assert.deepEqual((await c.sync()).map((m) => m.body), expected, c.userId);
+      assert.deepEqual(
+        (await c.sync()).map((m) => m.body),
+        expected,
+        c.userId,
+      );
       assert.equal(c.dropped.length, 0, `${c.userId} dropped ${JSON.stringify(c.dropped[0])}`);
     }
 
@@ -46,14 +50,30 @@ describe('a group of 500', () => {
 
     await clients[N - 1]!.send(g, 'after the removals');
     const ciphertext = w.relay.seen.at(-1)!;
-    for (const c of stay) if (c !== clients[N - 1]) assert.deepEqual((await c.sync()).map((m) => m.body), ['after the removals'], c.userId);
+    for (const c of stay)
+      if (c !== clients[N - 1])
+        assert.deepEqual(
+          (await c.sync()).map((m) => m.body),
+          ['after the removals'],
+          c.userId,
+        );
     // A relay that hands the new ciphertext (properly stamped) to the removed members' old states: unreadable.
     for (const [i, r] of removed.entries()) {
       const old = VigilClient.importState(before[i]!, w.relay, { relaySourcePublicKey: w.sourcePublicKey, now: w.now });
-      await w.relay.send({ id: `replay-${i}`, conversationId: g, kind: 'application', from: clients[N - 1]!.userId, to: [r.userId], data: ciphertext });
+      await w.relay.send({
+        id: `replay-${i}`,
+        conversationId: g,
+        kind: 'application',
+        from: clients[N - 1]!.userId,
+        to: [r.userId],
+        data: ciphertext,
+      });
       const got = await old.sync();
       assert.ok(!got.some((m) => m.body === 'after the removals'), r.userId);
-      assert.ok(old.dropped.some((d) => d.envelopeId === `replay-${i}`), `${r.userId}: the old epoch's keys do not open it`);
+      assert.ok(
+        old.dropped.some((d) => d.envelopeId === `replay-${i}`),
+        `${r.userId}: the old epoch's keys do not open it`,
+      );
     }
   });
 });

@@ -5,7 +5,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApplicationMessage, zeroOutUint8Array } from 'ts-mls';
 import { b64, frankingCommitment, randomBytes, sourceCommit } from '@vigil/crypto';
-import { VigilClient, encodeAuthenticatedData, encodePayload, canonicalJson, decodePayload, type MessagePayload } from '../src/index.ts';
+import {
+  VigilClient,
+  encodeAuthenticatedData,
+  encodePayload,
+  canonicalJson,
+  decodePayload,
+  type MessagePayload,
+} from '../src/index.ts';
 import { cipherSuite, encodeMessage } from '../src/mls.ts';
 import { world } from './world.ts';
 
@@ -23,14 +30,25 @@ async function craft(sender: VigilClient, conv: string, payload: Uint8Array, ad:
 
 async function pair() {
   const w = world();
-  const alice = await w.client('alice'), bob = await w.client('bob');
+  const alice = await w.client('alice'),
+    bob = await w.client('bob');
   const chat = await alice.createConversation(['bob']);
   await bob.sync();
   return { w, alice, bob, chat };
 }
 
 function payload(body: string, o: Partial<MessagePayload> = {}): MessagePayload {
-  return { v: 1, id: b64(randomBytes(9)), body, attachments: [], kf: b64(randomBytes(32)), r: b64(randomBytes(32)), hops: 0, sent_at: 1, ...o };
+  return {
+    v: 1,
+    id: b64(randomBytes(9)),
+    body,
+    attachments: [],
+    kf: b64(randomBytes(32)),
+    r: b64(randomBytes(32)),
+    hops: 0,
+    sent_at: 1,
+    ...o,
+  };
 }
 const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
@@ -39,7 +57,10 @@ describe('messages', () => {
     const { alice, bob, chat, w } = await pair();
     const bytes = new TextEncoder().encode('generated attachment bytes '.repeat(100));
     const other = new Uint8Array(300).fill(9);
-    await alice.send(chat, 'two files', [{ bytes, mime: 'text/plain' }, { bytes: other, mime: 'application/octet-stream' }]);
+    await alice.send(chat, 'two files', [
+      { bytes, mime: 'text/plain' },
+      { bytes: other, mime: 'application/octet-stream' },
+    ]);
     const [m] = await bob.sync();
     assert.equal(m!.attachments.length, 2);
     assert.deepEqual([m!.attachments[0]!.size, m!.attachments[0]!.mime], [bytes.length, 'text/plain']);
@@ -55,20 +76,43 @@ describe('messages', () => {
     assert.notEqual(again!.attachments[0]!.key, m!.attachments[0]!.key);
     assert.equal(again!.attachments[0]!.sha256, m!.attachments[0]!.sha256);
     // A message whose attachment key does not match its blob fails to open.
-    await assert.rejects(bob.openAttachment({ ...m!, attachments: [{ ...m!.attachments[0]!, key: again!.attachments[0]!.key }] }), /commitment mismatch/);
+    await assert.rejects(
+      bob.openAttachment({ ...m!, attachments: [{ ...m!.attachments[0]!, key: again!.attachments[0]!.key }] }),
+      /commitment mismatch/,
+    );
   });
 
   it('drops a message whose franking commitment does not open, so every delivered message stays reportable', async () => {
     const { alice, bob, chat, w } = await pair();
     const p = payload('real text');
-    const ad = encodeAuthenticatedData(frankingCommitment(unb64(p.kf), { body: 'other text' }), sourceCommit({ body: 'real text' }, unb64(p.r)).comm);
-    await w.relay.send({ id: p.id, conversationId: chat, kind: 'application', from: 'alice', to: ['bob'], data: await craft(alice, chat, encodePayload(p), ad) });
+    const ad = encodeAuthenticatedData(
+      frankingCommitment(unb64(p.kf), { body: 'other text' }),
+      sourceCommit({ body: 'real text' }, unb64(p.r)).comm,
+    );
+    await w.relay.send({
+      id: p.id,
+      conversationId: chat,
+      kind: 'application',
+      from: 'alice',
+      to: ['bob'],
+      data: await craft(alice, chat, encodePayload(p), ad),
+    });
     assert.deepEqual(await bob.sync(), []);
     assert.match(bob.dropped.at(-1)!.reason, /franking commitment does not open/);
     // The same with the franking key changed in the payload only.
     const q = payload('real text');
-    const ad2 = encodeAuthenticatedData(frankingCommitment(randomBytes(32), { body: 'real text' }), sourceCommit({ body: 'real text' }, unb64(q.r)).comm);
-    await w.relay.send({ id: q.id, conversationId: chat, kind: 'application', from: 'alice', to: ['bob'], data: await craft(alice, chat, encodePayload(q), ad2) });
+    const ad2 = encodeAuthenticatedData(
+      frankingCommitment(randomBytes(32), { body: 'real text' }),
+      sourceCommit({ body: 'real text' }, unb64(q.r)).comm,
+    );
+    await w.relay.send({
+      id: q.id,
+      conversationId: chat,
+      kind: 'application',
+      from: 'alice',
+      to: ['bob'],
+      data: await craft(alice, chat, encodePayload(q), ad2),
+    });
     assert.deepEqual(await bob.sync(), []);
     assert.match(bob.dropped.at(-1)!.reason, /franking commitment does not open/);
     // A genuine message after that still arrives: the drops did not break the conversation.
@@ -80,7 +124,10 @@ describe('messages', () => {
     const { alice, bob, chat, w } = await pair();
     const p = payload('hello');
     const content = { body: 'hello' };
-    const good = encodeAuthenticatedData(frankingCommitment(unb64(p.kf), content), sourceCommit(content, unb64(p.r)).comm);
+    const good = encodeAuthenticatedData(
+      frankingCommitment(unb64(p.kf), content),
+      sourceCommit(content, unb64(p.r)).comm,
+    );
     const data = await craft(alice, chat, encodePayload(p), good);
     w.relay.inject('bob', { id: p.id, conversationId: chat, kind: 'application', from: 'alice', data });
     await bob.sync();
@@ -91,15 +138,39 @@ describe('messages', () => {
     const [first] = await bob.sync();
     const p2 = payload('hello again');
     const c2 = { body: 'hello again' };
-    const data2 = await craft(alice, chat, encodePayload(p2), encodeAuthenticatedData(frankingCommitment(unb64(p2.kf), c2), sourceCommit(c2, unb64(p2.r)).comm));
-    w.relay.inject('bob', { id: p2.id, conversationId: chat, kind: 'application', from: 'alice', data: data2, relay: { context: first!.context, tag: first!.tag, src: '', sig: '' } });
+    const data2 = await craft(
+      alice,
+      chat,
+      encodePayload(p2),
+      encodeAuthenticatedData(frankingCommitment(unb64(p2.kf), c2), sourceCommit(c2, unb64(p2.r)).comm),
+    );
+    w.relay.inject('bob', {
+      id: p2.id,
+      conversationId: chat,
+      kind: 'application',
+      from: 'alice',
+      data: data2,
+      relay: { context: first!.context, tag: first!.tag, src: '', sig: '' },
+    });
     await bob.sync();
     assert.match(bob.dropped.at(-1)!.reason, /stamp is for another delivery/);
 
     // A source commitment that the payload's randomness does not open.
     const p3 = payload('third');
     const c3 = { body: 'third' };
-    await w.relay.send({ id: p3.id, conversationId: chat, kind: 'application', from: 'alice', to: ['bob'], data: await craft(alice, chat, encodePayload(p3), encodeAuthenticatedData(frankingCommitment(unb64(p3.kf), c3), sourceCommit(c3).comm)) });
+    await w.relay.send({
+      id: p3.id,
+      conversationId: chat,
+      kind: 'application',
+      from: 'alice',
+      to: ['bob'],
+      data: await craft(
+        alice,
+        chat,
+        encodePayload(p3),
+        encodeAuthenticatedData(frankingCommitment(unb64(p3.kf), c3), sourceCommit(c3).comm),
+      ),
+    });
     await bob.sync();
     assert.match(bob.dropped.at(-1)!.reason, /source record does not verify/);
   });
@@ -108,16 +179,35 @@ describe('messages', () => {
     const { alice, bob, chat, w } = await pair();
     const send = async (bytes: Uint8Array, body = 'x') => {
       const p = payload(body);
-      const ad = encodeAuthenticatedData(frankingCommitment(unb64(p.kf), { body }), sourceCommit({ body }, unb64(p.r)).comm);
-      await w.relay.send({ id: p.id, conversationId: chat, kind: 'application', from: 'alice', to: ['bob'], data: await craft(alice, chat, bytes, ad) });
+      const ad = encodeAuthenticatedData(
+        frankingCommitment(unb64(p.kf), { body }),
+        sourceCommit({ body }, unb64(p.r)).comm,
+      );
+      await w.relay.send({
+        id: p.id,
+        conversationId: chat,
+        kind: 'application',
+        from: 'alice',
+        to: ['bob'],
+        data: await craft(alice, chat, bytes, ad),
+      });
       assert.deepEqual(await bob.sync(), []);
       return bob.dropped.at(-1)!.reason;
     };
     assert.match(await send(new TextEncoder().encode(JSON.stringify({ body: 'x', v: 1 }, null, 1))), /canonical/);
     assert.match(await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), v: 2 }))), /version-1/);
-    assert.match(await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), hops: 2 }))), /original source record/);
-    assert.match(await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), extra: true }))), /unknown field/);
-    assert.match(await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), kf: b64(randomBytes(16)) }))), /franking key/);
+    assert.match(
+      await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), hops: 2 }))),
+      /original source record/,
+    );
+    assert.match(
+      await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), extra: true }))),
+      /unknown field/,
+    );
+    assert.match(
+      await send(new TextEncoder().encode(canonicalJson({ ...payload('x'), kf: b64(randomBytes(16)) }))),
+      /franking key/,
+    );
     // Canonical JSON: sorted keys, so one payload has one encoding.
     assert.equal(canonicalJson({ b: 1, a: [true, null, 'é'] }), '{"a":[true,null,"é"],"b":1}');
     assert.throws(() => canonicalJson({ a: 0.5 }), /safe integers/);
@@ -158,7 +248,10 @@ describe('messages', () => {
     await alice!.send(chat, 'stays');
     await bob!.sync();
     w.clock.t += 10 * 86_400_000;
-    assert.deepEqual(bob!.history(chat).map((m) => m.body), ['stays']);
+    assert.deepEqual(
+      bob!.history(chat).map((m) => m.body),
+      ['stays'],
+    );
     await alice!.setDisappearing(chat, 5);
     await alice!.addMembers(chat, ['carol']);
     await w.syncAll();

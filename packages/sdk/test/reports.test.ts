@@ -11,7 +11,9 @@ describe('reports', async () => {
   const g = await alice!.createConversation(['bob', 'carol']);
   await w.syncAll();
   for (let i = 0; i < 7; i++) await (i % 2 ? carol! : alice!).send(g, `message ${i}`);
-  await alice!.send(g, 'the reported message', [{ bytes: new TextEncoder().encode('generated evidence file'), mime: 'text/plain' }]);
+  await alice!.send(g, 'the reported message', [
+    { bytes: new TextEncoder().encode('generated evidence file'), mime: 'text/plain' },
+  ]);
   const got = await bob!.sync();
   const target = got.at(-1)!;
   const report = bob!.buildReport(g, [target.id]);
@@ -23,9 +25,33 @@ describe('reports', async () => {
     assert.equal(report.reporter_id, 'bob');
     assert.equal(report.conversation_id, g);
     assert.equal(report.messages.length, 6);
-    assert.deepEqual(report.messages.map((m) => m.context_only ?? false), [true, true, true, true, true, false]);
-    assert.deepEqual(report.messages.map((m) => m.body), ['message 2', 'message 3', 'message 4', 'message 5', 'message 6', 'the reported message']);
-    assert.deepEqual(Object.keys(last(report)).sort(), ['attachments', 'body', 'conversation_id', 'epoch', 'franking_key', 'hops', 'key_id', 'message_id', 'recipient_id', 'sender_id', 'sent_at', 'source', 'tag', 'timestamp'].sort());
+    assert.deepEqual(
+      report.messages.map((m) => m.context_only ?? false),
+      [true, true, true, true, true, false],
+    );
+    assert.deepEqual(
+      report.messages.map((m) => m.body),
+      ['message 2', 'message 3', 'message 4', 'message 5', 'message 6', 'the reported message'],
+    );
+    assert.deepEqual(
+      Object.keys(last(report)).sort(),
+      [
+        'attachments',
+        'body',
+        'conversation_id',
+        'epoch',
+        'franking_key',
+        'hops',
+        'key_id',
+        'message_id',
+        'recipient_id',
+        'sender_id',
+        'sent_at',
+        'source',
+        'tag',
+        'timestamp',
+      ].sort(),
+    );
     assert.equal(bob!.buildReport(g, [target.id], { context: 2 }).messages.length, 3);
     assert.equal(JSON.stringify(JSON.parse(JSON.stringify(report))), JSON.stringify(report), 'plain JSON');
   });
@@ -33,8 +59,15 @@ describe('reports', async () => {
   it('verifies with the relay keys and names the sender as the source of an original', async () => {
     const v = verifyReport(clone(), w.verifying, { reporterId: 'bob' });
     assert.equal(v.status, 'verified');
-    assert.equal(verifyReport(clone(), w.verifying, { reporterId: 'carol' }).status, 'forged', "the tags bind Bob's copies to Bob");
-    assert.ok(v.messages.every((m) => m.ok), JSON.stringify(v.messages));
+    assert.equal(
+      verifyReport(clone(), w.verifying, { reporterId: 'carol' }).status,
+      'forged',
+      "the tags bind Bob's copies to Bob",
+    );
+    assert.ok(
+      v.messages.every((m) => m.ok),
+      JSON.stringify(v.messages),
+    );
     assert.deepEqual(v.source, { user_id: 'alice', timestamp: last(report).timestamp });
     // The safety service opens the reported attachment with the revealed key and checks its hash.
     assert.deepEqual(await bob!.openAttachment(target), new TextEncoder().encode('generated evidence file'));

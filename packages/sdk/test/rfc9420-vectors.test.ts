@@ -16,7 +16,13 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { getCiphersuiteFromId, getCiphersuiteNameFromId, type CiphersuiteId, type CiphersuiteImpl, type CiphersuiteName } from 'ts-mls/crypto/ciphersuite.js';
+import {
+  getCiphersuiteFromId,
+  getCiphersuiteNameFromId,
+  type CiphersuiteId,
+  type CiphersuiteImpl,
+  type CiphersuiteName,
+} from 'ts-mls/crypto/ciphersuite.js';
 import { getCiphersuiteImpl } from 'ts-mls/crypto/getCiphersuiteImpl.js';
 import { makeHashImpl } from 'ts-mls/crypto/implementation/default/makeHashImpl.js';
 import { makeKdf, makeKdfImpl } from 'ts-mls/crypto/implementation/default/makeKdfImpl.js';
@@ -30,7 +36,18 @@ import type { Decoder } from 'ts-mls/codec/tlsDecoder.js';
 import type { Encoder } from 'ts-mls/codec/tlsEncoder.js';
 import { determineLength } from 'ts-mls/codec/variableLength.js';
 import { DependencyError, InternalError, UsageError } from 'ts-mls/mlsError.js';
-import { left, nodeToLeafIndex, nodeWidth, parent, right, root, sibling, toLeafIndex, toNodeIndex, leafToNodeIndex } from 'ts-mls/treemath.js';
+import {
+  left,
+  nodeToLeafIndex,
+  nodeWidth,
+  parent,
+  right,
+  root,
+  sibling,
+  toLeafIndex,
+  toNodeIndex,
+  leafToNodeIndex,
+} from 'ts-mls/treemath.js';
 import { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from 'ts-mls/secretTree.js';
 import { expandSenderDataKey, expandSenderDataNonce } from 'ts-mls/sender.js';
 import { defaultKeyRetentionConfig } from 'ts-mls/keyRetentionConfig.js';
@@ -46,14 +63,35 @@ import { protect, protectApplicationData, protectProposal, unprotectPrivateMessa
 import { protectProposalPublic, protectPublicMessage, unprotectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { createContentCommitSignature } from 'ts-mls/framedContent.js';
 import {
-  decodeAdd, decodeExternalInit, decodeGroupContextExtensions, decodeProposal, decodePSK, decodeReinit, decodeRemove, decodeUpdate,
-  encodeAdd, encodeExternalInit, encodeGroupContextExtensions, encodeProposal, encodePSK, encodeReinit, encodeRemove, encodeUpdate,
+  decodeAdd,
+  decodeExternalInit,
+  decodeGroupContextExtensions,
+  decodeProposal,
+  decodePSK,
+  decodeReinit,
+  decodeRemove,
+  decodeUpdate,
+  encodeAdd,
+  encodeExternalInit,
+  encodeGroupContextExtensions,
+  encodeProposal,
+  encodePSK,
+  encodeReinit,
+  encodeRemove,
+  encodeUpdate,
   type Proposal,
 } from 'ts-mls/proposal.js';
 import { decodeCommit, encodeCommit } from 'ts-mls/commit.js';
 import { decodeGroupSecrets, encodeGroupSecrets } from 'ts-mls/groupSecrets.js';
 import {
-  addLeafNode, decodeRatchetTree, encodeRatchetTree, getHpkePublicKey, removeLeafNode, resolution, updateLeafNode, type RatchetTree,
+  addLeafNode,
+  decodeRatchetTree,
+  encodeRatchetTree,
+  getHpkePublicKey,
+  removeLeafNode,
+  resolution,
+  updateLeafNode,
+  type RatchetTree,
 } from 'ts-mls/ratchetTree.js';
 import { treeHash, treeHashRoot } from 'ts-mls/treeHash.js';
 import { verifyParentHashes } from 'ts-mls/parentHash.js';
@@ -105,7 +143,10 @@ function decodeMessage<W extends Wireformat>(hexStr: string, wireformat: W): Ext
   return m as Extract<MLSMessage, { wireformat: W }>;
 }
 
-function groupContext(v: { cipher_suite: number; group_id: string; tree_hash: string; confirmed_transcript_hash: string }, epoch: bigint): GroupContext {
+function groupContext(
+  v: { cipher_suite: number; group_id: string; tree_hash: string; confirmed_transcript_hash: string },
+  epoch: bigint,
+): GroupContext {
   return {
     version: 'mls10',
     cipherSuite: getCiphersuiteNameFromId(v.cipher_suite as CiphersuiteId),
@@ -232,7 +273,15 @@ interface CryptoBasicsVector {
   derive_secret: { secret: string; label: string; out: string };
   derive_tree_secret: { secret: string; label: string; generation: number; length: number; out: string };
   sign_with_label: { priv: string; pub: string; content: string; label: string; signature: string };
-  encrypt_with_label: { priv: string; pub: string; label: string; context: string; plaintext: string; kem_output: string; ciphertext: string };
+  encrypt_with_label: {
+    priv: string;
+    pub: string;
+    label: string;
+    context: string;
+    plaintext: string;
+    kem_output: string;
+    ciphertext: string;
+  };
 }
 
 test('RFC 9420 vectors: crypto-basics', async (t) => {
@@ -246,7 +295,11 @@ test('RFC 9420 vectors: crypto-basics', async (t) => {
       });
       await t.test('expand_with_label', async () => {
         const o = v.expand_with_label;
-        assertHex(await expandWithLabel(bytes(o.secret), o.label, bytes(o.context), o.length, kdf), o.out, 'ExpandWithLabel');
+        assertHex(
+          await expandWithLabel(bytes(o.secret), o.label, bytes(o.context), o.length, kdf),
+          o.out,
+          'ExpandWithLabel',
+        );
       });
       await t.test('derive_secret', async () => {
         const o = v.derive_secret;
@@ -254,16 +307,33 @@ test('RFC 9420 vectors: crypto-basics', async (t) => {
       });
       await t.test('derive_tree_secret', async () => {
         const o = v.derive_tree_secret;
-        assertHex(await deriveTreeSecret(bytes(o.secret), o.label, o.generation, o.length, kdf), o.out, 'DeriveTreeSecret');
+        assertHex(
+          await deriveTreeSecret(bytes(o.secret), o.label, o.generation, o.length, kdf),
+          o.out,
+          'DeriveTreeSecret',
+        );
       });
       await t.test('sign_with_label', async () => {
         const o = v.sign_with_label;
-        const pub = bytes(o.pub), content = bytes(o.content);
-        assert.equal(await verifyWithLabel(pub, o.label, content, bytes(o.signature), signature), true, 'VerifyWithLabel(vector signature)');
+        const pub = bytes(o.pub),
+          content = bytes(o.content);
+        assert.equal(
+          await verifyWithLabel(pub, o.label, content, bytes(o.signature), signature),
+          true,
+          'VerifyWithLabel(vector signature)',
+        );
         const own = await signWithLabel(bytes(o.priv), o.label, content, signature);
-        assert.equal(await verifyWithLabel(pub, o.label, content, own, signature), true, 'VerifyWithLabel(SignWithLabel(priv))');
+        assert.equal(
+          await verifyWithLabel(pub, o.label, content, own, signature),
+          true,
+          'VerifyWithLabel(SignWithLabel(priv))',
+        );
         // Control: the same signature must not verify under another label.
-        assert.equal(await verifyWithLabel(pub, `${o.label}x`, content, bytes(o.signature), signature), false, 'verifies under a wrong label');
+        assert.equal(
+          await verifyWithLabel(pub, `${o.label}x`, content, bytes(o.signature), signature),
+          false,
+          'verifies under a wrong label',
+        );
       });
       await t.test('encrypt_with_label', async (t) => {
         const impl = fullOrSkip(t, s);
@@ -272,10 +342,21 @@ test('RFC 9420 vectors: crypto-basics', async (t) => {
         const priv = await impl.hpke.importPrivateKey(bytes(o.priv));
         const pub = await impl.hpke.importPublicKey(bytes(o.pub));
         const context = bytes(o.context);
-        const opened = await decryptWithLabel(priv, o.label, context, bytes(o.kem_output), bytes(o.ciphertext), impl.hpke);
+        const opened = await decryptWithLabel(
+          priv,
+          o.label,
+          context,
+          bytes(o.kem_output),
+          bytes(o.ciphertext),
+          impl.hpke,
+        );
         assertHex(opened, o.plaintext, 'DecryptWithLabel(vector ciphertext)');
         const { ct, enc } = await encryptWithLabel(pub, o.label, context, bytes(o.plaintext), impl.hpke);
-        assertHex(await decryptWithLabel(priv, o.label, context, enc, ct, impl.hpke), o.plaintext, 'DecryptWithLabel(EncryptWithLabel(pub))');
+        assertHex(
+          await decryptWithLabel(priv, o.label, context, enc, ct, impl.hpke),
+          o.plaintext,
+          'DecryptWithLabel(EncryptWithLabel(pub))',
+        );
       });
     });
   }
@@ -288,7 +369,13 @@ interface SecretTreeVector {
   cipher_suite: number;
   sender_data: { sender_data_secret: string; ciphertext: string; key: string; nonce: string };
   encryption_secret: string;
-  leaves: { generation: number; handshake_key: string; handshake_nonce: string; application_key: string; application_nonce: string }[][];
+  leaves: {
+    generation: number;
+    handshake_key: string;
+    handshake_nonce: string;
+    application_key: string;
+    application_nonce: string;
+  }[][];
 }
 
 test('RFC 9420 vectors: secret-tree', async (t) => {
@@ -298,8 +385,16 @@ test('RFC 9420 vectors: secret-tree', async (t) => {
       const impl = fullOrSkip(t, await suite(v.cipher_suite));
       if (!impl) return;
       const sd = v.sender_data;
-      assertHex(await expandSenderDataKey(impl, bytes(sd.sender_data_secret), bytes(sd.ciphertext)), sd.key, 'sender_data_key');
-      assertHex(await expandSenderDataNonce(impl, bytes(sd.sender_data_secret), bytes(sd.ciphertext)), sd.nonce, 'sender_data_nonce');
+      assertHex(
+        await expandSenderDataKey(impl, bytes(sd.sender_data_secret), bytes(sd.ciphertext)),
+        sd.key,
+        'sender_data_key',
+      );
+      assertHex(
+        await expandSenderDataNonce(impl, bytes(sd.sender_data_secret), bytes(sd.ciphertext)),
+        sd.nonce,
+        'sender_data_nonce',
+      );
 
       const tree = await createSecretTree(v.leaves.length, bytes(v.encryption_secret), impl.kdf);
       const config = { ...defaultKeyRetentionConfig, maximumForwardRatchetSteps: Number.MAX_SAFE_INTEGER };
@@ -309,12 +404,28 @@ test('RFC 9420 vectors: secret-tree', async (t) => {
         for (const g of generations) {
           const [hs] = await ratchetUntil(node.handshake, g.generation, config, impl.kdf);
           assert.equal(hs.generation, g.generation);
-          assertHex(await deriveKey(hs.secret, hs.generation, impl), g.handshake_key, `handshake_key[${leaf}][${g.generation}]`);
-          assertHex(await deriveNonce(hs.secret, hs.generation, impl), g.handshake_nonce, `handshake_nonce[${leaf}][${g.generation}]`);
+          assertHex(
+            await deriveKey(hs.secret, hs.generation, impl),
+            g.handshake_key,
+            `handshake_key[${leaf}][${g.generation}]`,
+          );
+          assertHex(
+            await deriveNonce(hs.secret, hs.generation, impl),
+            g.handshake_nonce,
+            `handshake_nonce[${leaf}][${g.generation}]`,
+          );
           const [app] = await ratchetUntil(node.application, g.generation, config, impl.kdf);
           assert.equal(app.generation, g.generation);
-          assertHex(await deriveKey(app.secret, app.generation, impl), g.application_key, `application_key[${leaf}][${g.generation}]`);
-          assertHex(await deriveNonce(app.secret, app.generation, impl), g.application_nonce, `application_nonce[${leaf}][${g.generation}]`);
+          assertHex(
+            await deriveKey(app.secret, app.generation, impl),
+            g.application_key,
+            `application_key[${leaf}][${g.generation}]`,
+          );
+          assertHex(
+            await deriveNonce(app.secret, app.generation, impl),
+            g.application_nonce,
+            `application_nonce[${leaf}][${g.generation}]`,
+          );
         }
       }
     });
@@ -375,7 +486,11 @@ test('RFC 9420 vectors: key-schedule', async (t) => {
           assertHex(ks.membershipKey, e.membership_key, `epoch ${n}: membership_key`);
           assertHex(ks.resumptionPsk, e.resumption_psk, `epoch ${n}: resumption_psk`);
           const x = e.exporter;
-          assertHex(await mlsExporter(ks.exporterSecret, x.label, bytes(x.context), x.length, impl), x.secret, `epoch ${n}: MLS-Exporter`);
+          assertHex(
+            await mlsExporter(ks.exporterSecret, x.label, bytes(x.context), x.length, impl),
+            x.secret,
+            `epoch ${n}: MLS-Exporter`,
+          );
           initSecret = ks.initSecret;
         }
       });
@@ -434,14 +549,22 @@ test('RFC 9420 vectors: transcript-hashes', async (t) => {
       assert.equal(ac.auth.contentType, 'commit');
       if (ac.auth.contentType !== 'commit') return;
       const tag = ac.auth.confirmationTag;
-      assert.equal(await hash.verifyMac(bytes(v.confirmation_key), tag, bytes(v.confirmed_transcript_hash_after)), true, 'confirmation_tag');
+      assert.equal(
+        await hash.verifyMac(bytes(v.confirmation_key), tag, bytes(v.confirmed_transcript_hash_after)),
+        true,
+        'confirmation_tag',
+      );
       const confirmed = await createConfirmedHash(
         bytes(v.interim_transcript_hash_before),
         { wireformat: ac.wireformat, content: ac.content, signature: ac.auth.signature },
         hash,
       );
       assertHex(confirmed, v.confirmed_transcript_hash_after, 'confirmed_transcript_hash_after');
-      assertHex(await createInterimHash(confirmed, tag, hash), v.interim_transcript_hash_after, 'interim_transcript_hash_after');
+      assertHex(
+        await createInterimHash(confirmed, tag, hash),
+        v.interim_transcript_hash_after,
+        'interim_transcript_hash_after',
+      );
     });
   }
 });
@@ -514,13 +637,26 @@ test('RFC 9420 vectors: message-protection', async (t) => {
       const noAad = new Uint8Array();
       const confirmationTag = new Uint8Array(impl.kdf.size).fill(0xa5); // any tag: it is not checked by message protection
 
-      const unprotectPublic = async (msg: Extract<MLSMessage, { wireformat: 'mls_public_message' }>['publicMessage'], key = membershipKey) => {
+      const unprotectPublic = async (
+        msg: Extract<MLSMessage, { wireformat: 'mls_public_message' }>['publicMessage'],
+        key = membershipKey,
+      ) => {
         const ac = await unprotectPublicMessage(key, gc, tree, msg, impl);
         assertFromSender(ac);
         return ac.content;
       };
-      const unprotectPrivate = async (msg: Extract<MLSMessage, { wireformat: 'mls_private_message' }>['privateMessage']) => {
-        const r = await unprotectPrivateMessage(senderDataSecret, msg, await secretTree(), tree, gc, defaultKeyRetentionConfig, impl);
+      const unprotectPrivate = async (
+        msg: Extract<MLSMessage, { wireformat: 'mls_private_message' }>['privateMessage'],
+      ) => {
+        const r = await unprotectPrivateMessage(
+          senderDataSecret,
+          msg,
+          await secretTree(),
+          tree,
+          gc,
+          defaultKeyRetentionConfig,
+          impl,
+        );
         assertFromSender(r.content);
         return r.content.content;
       };
@@ -546,13 +682,24 @@ test('RFC 9420 vectors: message-protection', async (t) => {
         assert.equal(c.contentType, 'commit');
         if (c.contentType === 'commit') assertHex(encodeCommit(c.commit), v.commit, 'commit_pub content');
         const { framedContent, signature } = await createContentCommitSignature(
-          gc, 'mls_public_message', commit, { senderType: 'member', leafIndex: SENDER }, noAad, sigPriv, impl.signature,
+          gc,
+          'mls_public_message',
+          commit,
+          { senderType: 'member', leafIndex: SENDER },
+          noAad,
+          sigPriv,
+          impl.signature,
         );
-        const own = await protectPublicMessage(membershipKey, gc, {
-          wireformat: 'mls_public_message',
-          content: framedContent,
-          auth: { contentType: 'commit', signature, confirmationTag },
-        }, impl);
+        const own = await protectPublicMessage(
+          membershipKey,
+          gc,
+          {
+            wireformat: 'mls_public_message',
+            content: framedContent,
+            auth: { contentType: 'commit', signature, confirmationTag },
+          },
+          impl,
+        );
         const c2 = await unprotectPublic(own);
         assert.equal(c2.contentType, 'commit');
         if (c2.contentType === 'commit') assertHex(encodeCommit(c2.commit), v.commit, 'own public commit');
@@ -565,15 +712,30 @@ test('RFC 9420 vectors: message-protection', async (t) => {
         if (c.contentType !== 'application') return;
         assertHex(c.applicationData, v.application, 'application_priv content');
         await assert.rejects(
-          protectPublicMessage(membershipKey, gc, {
-            wireformat: 'mls_public_message',
-            content: c,
-            auth: { contentType: 'application', signature: new Uint8Array(64) },
-          }, impl),
+          protectPublicMessage(
+            membershipKey,
+            gc,
+            {
+              wireformat: 'mls_public_message',
+              content: c,
+              auth: { contentType: 'application', signature: new Uint8Array(64) },
+            },
+            impl,
+          ),
           UsageError,
           'an application message was protected as a PublicMessage',
         );
-        const own = await protectApplicationData(sigPriv, senderDataSecret, bytes(v.application), noAad, gc, await secretTree(), SENDER, defaultPaddingConfig, impl);
+        const own = await protectApplicationData(
+          sigPriv,
+          senderDataSecret,
+          bytes(v.application),
+          noAad,
+          gc,
+          await secretTree(),
+          SENDER,
+          defaultPaddingConfig,
+          impl,
+        );
         const c2 = await unprotectPrivate(own.privateMessage);
         assert.equal(c2.contentType, 'application');
         if (c2.contentType === 'application') assertHex(c2.applicationData, v.application, 'own private application');
@@ -584,7 +746,17 @@ test('RFC 9420 vectors: message-protection', async (t) => {
         const c = await unprotectPrivate(decodeMessage(v.proposal_priv, 'mls_private_message').privateMessage);
         assert.equal(c.contentType, 'proposal');
         if (c.contentType === 'proposal') assertHex(encodeProposal(c.proposal), v.proposal, 'proposal_priv content');
-        const own = await protectProposal(sigPriv, senderDataSecret, proposal, noAad, gc, await secretTree(), SENDER, defaultPaddingConfig, impl);
+        const own = await protectProposal(
+          sigPriv,
+          senderDataSecret,
+          proposal,
+          noAad,
+          gc,
+          await secretTree(),
+          SENDER,
+          defaultPaddingConfig,
+          impl,
+        );
         const c2 = await unprotectPrivate(own.privateMessage);
         assert.equal(c2.contentType, 'proposal');
         if (c2.contentType === 'proposal') assertHex(encodeProposal(c2.proposal), v.proposal, 'own private proposal');
@@ -596,13 +768,28 @@ test('RFC 9420 vectors: message-protection', async (t) => {
         assert.equal(c.contentType, 'commit');
         if (c.contentType === 'commit') assertHex(encodeCommit(c.commit), v.commit, 'commit_priv content');
         const { framedContent, signature } = await createContentCommitSignature(
-          gc, 'mls_private_message', commit, { senderType: 'member', leafIndex: SENDER }, noAad, sigPriv, impl.signature,
+          gc,
+          'mls_private_message',
+          commit,
+          { senderType: 'member', leafIndex: SENDER },
+          noAad,
+          sigPriv,
+          impl.signature,
         );
-        const own = await protect(senderDataSecret, noAad, gc, await secretTree(), {
-          contentType: 'commit',
-          commit: framedContent.commit,
-          auth: { contentType: 'commit', signature, confirmationTag },
-        }, SENDER, defaultPaddingConfig, impl);
+        const own = await protect(
+          senderDataSecret,
+          noAad,
+          gc,
+          await secretTree(),
+          {
+            contentType: 'commit',
+            commit: framedContent.commit,
+            auth: { contentType: 'commit', signature, confirmationTag },
+          },
+          SENDER,
+          defaultPaddingConfig,
+          impl,
+        );
         const c2 = await unprotectPrivate(own.privateMessage);
         assert.equal(c2.contentType, 'commit');
         if (c2.contentType === 'commit') assertHex(encodeCommit(c2.commit), v.commit, 'own private commit');
@@ -630,7 +817,11 @@ test('RFC 9420 vectors: welcome', async (t) => {
       const welcome = decodeMessage(v.welcome, 'mls_welcome').welcome;
       const keyPackage = decodeMessage(v.key_package, 'mls_key_package').keyPackage;
       const ref = await makeKeyPackageRef(keyPackage, impl.hash);
-      assert.equal(welcome.secrets.filter((s) => hex(s.newMember) === hex(ref)).length, 1, 'exactly one entry in welcome.secrets for key_package');
+      assert.equal(
+        welcome.secrets.filter((s) => hex(s.newMember) === hex(ref)).length,
+        1,
+        'exactly one entry in welcome.secrets for key_package',
+      );
 
       const initPriv = await impl.hpke.importPrivateKey(bytes(v.init_priv));
       const secrets = await decryptGroupSecrets(initPriv, ref, welcome, impl.hpke);
@@ -642,13 +833,28 @@ test('RFC 9420 vectors: welcome', async (t) => {
 
       const signerPub = bytes(v.signer_pub);
       assert.equal(await verifyGroupInfoSignature(groupInfo, signerPub, impl.signature), true, 'GroupInfo signature');
-      assert.equal(await verifyGroupInfoConfirmationTag(groupInfo, secrets.joinerSecret, noPsk, impl), true, 'GroupInfo confirmation_tag');
+      assert.equal(
+        await verifyGroupInfoConfirmationTag(groupInfo, secrets.joinerSecret, noPsk, impl),
+        true,
+        'GroupInfo confirmation_tag',
+      );
       // Controls: a different joiner secret must fail the confirmation tag, a tampered GroupInfo the signature.
       const otherJoiner = secrets.joinerSecret.slice();
       otherJoiner[0] ^= 1;
-      assert.equal(await verifyGroupInfoConfirmationTag(groupInfo, otherJoiner, noPsk, impl), false, 'confirmation tag accepted a wrong joiner secret');
-      const tampered = { ...groupInfo, groupContext: { ...groupInfo.groupContext, epoch: groupInfo.groupContext.epoch + 1n } };
-      assert.equal(await verifyGroupInfoSignature(tampered, signerPub, impl.signature), false, 'signature accepted a tampered GroupInfo');
+      assert.equal(
+        await verifyGroupInfoConfirmationTag(groupInfo, otherJoiner, noPsk, impl),
+        false,
+        'confirmation tag accepted a wrong joiner secret',
+      );
+      const tampered = {
+        ...groupInfo,
+        groupContext: { ...groupInfo.groupContext, epoch: groupInfo.groupContext.epoch + 1n },
+      };
+      assert.equal(
+        await verifyGroupInfoSignature(tampered, signerPub, impl.signature),
+        false,
+        'signature accepted a tampered GroupInfo',
+      );
     });
   }
 });
@@ -700,7 +906,8 @@ test('RFC 9420 vectors: messages', async (t) => {
         ['public_message_commit', 'commit'],
       ] as const) {
         const m = message(field, 'mls_public_message');
-        if (m.wireformat === 'mls_public_message') assert.equal(m.publicMessage.content.contentType, contentType, field);
+        if (m.wireformat === 'mls_public_message')
+          assert.equal(m.publicMessage.content.contentType, contentType, field);
       }
       roundTrip(decodeRatchetTree, encodeRatchetTree, v.ratchet_tree, 'ratchet_tree');
       roundTrip(decodeGroupSecrets, encodeGroupSecrets, v.group_secrets, 'group_secrets');
@@ -710,7 +917,12 @@ test('RFC 9420 vectors: messages', async (t) => {
       roundTrip(decodePSK, encodePSK, v.pre_shared_key_proposal, 'pre_shared_key_proposal');
       roundTrip(decodeReinit, encodeReinit, v.re_init_proposal, 're_init_proposal');
       roundTrip(decodeExternalInit, encodeExternalInit, v.external_init_proposal, 'external_init_proposal');
-      roundTrip(decodeGroupContextExtensions, encodeGroupContextExtensions, v.group_context_extensions_proposal, 'group_context_extensions_proposal');
+      roundTrip(
+        decodeGroupContextExtensions,
+        encodeGroupContextExtensions,
+        v.group_context_extensions_proposal,
+        'group_context_extensions_proposal',
+      );
       roundTrip(decodeCommit, encodeCommit, v.commit, 'commit');
     });
   }
@@ -786,7 +998,11 @@ test('RFC 9420 vectors: tree-validation', async (t) => {
         if (node?.nodeType !== 'leaf') continue;
         leaves++;
         const leafIndex = nodeToLeafIndex(toNodeIndex(n));
-        assert.equal(await verifyLeafNodeSignature(node.leaf, groupId, leafIndex, signature), true, `leaf ${leafIndex} signature`);
+        assert.equal(
+          await verifyLeafNodeSignature(node.leaf, groupId, leafIndex, signature),
+          true,
+          `leaf ${leafIndex} signature`,
+        );
       }
       assert.ok(leaves > 0, 'tree has no leaves');
     });
@@ -802,8 +1018,19 @@ interface TreeKemVector {
   epoch: number;
   confirmed_transcript_hash: string;
   ratchet_tree: string;
-  leaves_private: { index: number; encryption_priv: string; signature_priv: string; path_secrets: { node: number; path_secret: string }[] }[];
-  update_paths: { sender: number; update_path: string; path_secrets: (string | null)[]; commit_secret: string; tree_hash_after: string }[];
+  leaves_private: {
+    index: number;
+    encryption_priv: string;
+    signature_priv: string;
+    path_secrets: { node: number; path_secret: string }[];
+  }[];
+  update_paths: {
+    sender: number;
+    update_path: string;
+    path_secrets: (string | null)[];
+    commit_secret: string;
+    tree_hash_after: string;
+  }[];
 }
 
 /** True when `priv` is the private key of `pub`: an HPKE seal to `pub` opens with `priv`. */
@@ -839,14 +1066,24 @@ test('RFC 9420 vectors: treekem', async (t) => {
       for (const leaf of v.leaves_private) {
         const leafNode = tree[leafToNodeIndex(toLeafIndex(leaf.index))];
         assert.ok(leafNode?.nodeType === 'leaf', `leaf ${leaf.index} is blank`);
-        assert.equal(await hpkeKeysMatch(impl.hpke, leafNode.leaf.hpkePublicKey, bytes(leaf.encryption_priv)), true, `leaf ${leaf.index} encryption_priv`);
+        assert.equal(
+          await hpkeKeysMatch(impl.hpke, leafNode.leaf.hpkePublicKey, bytes(leaf.encryption_priv)),
+          true,
+          `leaf ${leaf.index} encryption_priv`,
+        );
         const secrets: PathSecrets = {};
         for (const ps of leaf.path_secrets) {
           secrets[ps.node] = bytes(ps.path_secret);
           const node = tree[ps.node];
           assert.ok(node, `leaf ${leaf.index}: node ${ps.node} is blank`);
-          const { publicKey } = await impl.hpke.deriveKeyPair(await deriveSecret(bytes(ps.path_secret), 'node', impl.kdf));
-          assertHex(getHpkePublicKey(node), hex(await impl.hpke.exportPublicKey(publicKey)), `leaf ${leaf.index}: public key of node ${ps.node}`);
+          const { publicKey } = await impl.hpke.deriveKeyPair(
+            await deriveSecret(bytes(ps.path_secret), 'node', impl.kdf),
+          );
+          assertHex(
+            getHpkePublicKey(node),
+            hex(await impl.hpke.exportPublicKey(publicKey)),
+            `leaf ${leaf.index}: public key of node ${ps.node}`,
+          );
         }
         const path = await toPrivateKeyPath(secrets, leaf.index, impl);
         privates.set(leaf.index, {
@@ -867,12 +1104,22 @@ test('RFC 9420 vectors: treekem', async (t) => {
 
         const senderPrivate = v.leaves_private.find((l) => l.index === up.sender);
         assert.ok(senderPrivate, `path ${u}: no private state for sender ${up.sender}`);
-        const [newTree, newPath, newSecrets] = await createUpdatePath(tree, sender, gc, bytes(senderPrivate.signature_priv), impl);
+        const [newTree, newPath, newSecrets] = await createUpdatePath(
+          tree,
+          sender,
+          gc,
+          bytes(senderPrivate.signature_priv),
+          impl,
+        );
         const newRootSecret = newSecrets.at(-1);
         assert.ok(newRootSecret, `path ${u}: new UpdatePath has no path secrets`);
         const newCommitSecret = await deriveSecret(newRootSecret.secret, 'path', impl.kdf);
         // createUpdatePath encrypts to the provisional context of the next epoch, with the new tree hash.
-        const newContext: GroupContext = { ...gc, epoch: gc.epoch + 1n, treeHash: await treeHashRoot(newTree, impl.hash) };
+        const newContext: GroupContext = {
+          ...gc,
+          epoch: gc.epoch + 1n,
+          treeHash: await treeHashRoot(newTree, impl.hash),
+        };
 
         let receivers = 0;
         for (const [j, priv] of privates) {
@@ -885,10 +1132,18 @@ test('RFC 9420 vectors: treekem', async (t) => {
           assert.ok(typeof expected === 'string', `path ${u}: no path secret for leaf ${j}`);
           const got = await applyUpdatePathSecret(tree, priv, sender, contextAfter, updatePath, [], impl);
           assertHex(got.pathSecret, expected, `path ${u}: path secret decrypted by leaf ${j}`);
-          assertHex(await getCommitSecret(tree, got.nodeIndex, got.pathSecret, impl.kdf), up.commit_secret, `path ${u}: commit_secret at leaf ${j}`);
+          assertHex(
+            await getCommitSecret(tree, got.nodeIndex, got.pathSecret, impl.kdf),
+            up.commit_secret,
+            `path ${u}: commit_secret at leaf ${j}`,
+          );
 
           const mine = await applyUpdatePathSecret(tree, priv, sender, newContext, newPath, [], impl);
-          assertHex(await getCommitSecret(tree, mine.nodeIndex, mine.pathSecret, impl.kdf), hex(newCommitSecret), `path ${u}: new commit secret at leaf ${j}`);
+          assertHex(
+            await getCommitSecret(tree, mine.nodeIndex, mine.pathSecret, impl.kdf),
+            hex(newCommitSecret),
+            `path ${u}: new commit secret at leaf ${j}`,
+          );
         }
         assert.ok(receivers > 0, `path ${u}: no receivers checked`);
       }
@@ -912,21 +1167,40 @@ interface PassiveClientVector {
   epochs: { proposals: string[]; commit: string; epoch_authenticator: string }[];
 }
 
-async function handshake(state: ClientState, hexStr: string, psks: Record<string, Uint8Array>, impl: CiphersuiteImpl): Promise<ClientState> {
+async function handshake(
+  state: ClientState,
+  hexStr: string,
+  psks: Record<string, Uint8Array>,
+  impl: CiphersuiteImpl,
+): Promise<ClientState> {
   const m = decodeAll(decodeMlsMessage, hexStr, 'MLSMessage');
   const index = makePskIndex(state, psks);
-  if (m.wireformat === 'mls_public_message') return (await processPublicMessage(state, m.publicMessage, index, impl)).newState;
-  if (m.wireformat === 'mls_private_message') return (await processPrivateMessage(state, m.privateMessage, index, impl)).newState;
+  if (m.wireformat === 'mls_public_message')
+    return (await processPublicMessage(state, m.publicMessage, index, impl)).newState;
+  if (m.wireformat === 'mls_private_message')
+    return (await processPrivateMessage(state, m.privateMessage, index, impl)).newState;
   throw new Error(`unexpected handshake wire format ${m.wireformat}`);
 }
 
 async function passiveClient(v: PassiveClientVector, impl: CiphersuiteImpl): Promise<void> {
   const keyPackage = decodeMessage(v.key_package, 'mls_key_package').keyPackage;
-  assert.equal(await hpkeKeysMatch(impl.hpke, keyPackage.initKey, bytes(v.init_priv)), true, 'init_priv matches init_key');
-  assert.equal(await hpkeKeysMatch(impl.hpke, keyPackage.leafNode.hpkePublicKey, bytes(v.encryption_priv)), true, 'encryption_priv matches encryption_key');
+  assert.equal(
+    await hpkeKeysMatch(impl.hpke, keyPackage.initKey, bytes(v.init_priv)),
+    true,
+    'init_priv matches init_key',
+  );
+  assert.equal(
+    await hpkeKeysMatch(impl.hpke, keyPackage.leafNode.hpkePublicKey, bytes(v.encryption_priv)),
+    true,
+    'encryption_priv matches encryption_key',
+  );
   const probe = new TextEncoder().encode('rfc9420-vectors signature check');
   const probeSig = await impl.signature.sign(bytes(v.signature_priv), probe);
-  assert.equal(await impl.signature.verify(keyPackage.leafNode.signaturePublicKey, probe, probeSig), true, 'signature_priv matches signature_key');
+  assert.equal(
+    await impl.signature.verify(keyPackage.leafNode.signaturePublicKey, probe, probeSig),
+    true,
+    'signature_priv matches signature_key',
+  );
 
   const welcome = decodeMessage(v.welcome, 'mls_welcome').welcome;
   const privateKeys: PrivateKeyPackage = {

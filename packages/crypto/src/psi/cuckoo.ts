@@ -23,7 +23,12 @@ export function candidateSlots(seed: Uint8Array, table: number, key: Uint8Array,
  * Places keys (distinct) into `slots` slots; returns slot → key index (−1 = empty), or null when a
  * placement loops (the caller retries with another seed).
  */
-export function placeKeys(keys: readonly Uint8Array[], slots: number, seed: Uint8Array, table: number): Int32Array | null {
+export function placeKeys(
+  keys: readonly Uint8Array[],
+  slots: number,
+  seed: Uint8Array,
+  table: number,
+): Int32Array | null {
   const owner = new Int32Array(slots).fill(-1);
   const cand = keys.map((k) => candidateSlots(seed, table, k, slots));
   for (let i = 0; i < keys.length; i++) {

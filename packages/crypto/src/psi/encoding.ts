@@ -37,7 +37,10 @@ export class Writer {
 export class Reader {
   private o = 0;
   private view: DataView;
-  constructor(private buf: Uint8Array, private what: string) {
+  constructor(
+    private buf: Uint8Array,
+    private what: string,
+  ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   get offset(): number {
@@ -69,7 +72,8 @@ export class Reader {
     return b;
   }
   end(): void {
-    if (this.o !== this.buf.length) throw new PsiError('bad-encoding', `${this.what}: ${this.buf.length - this.o} trailing bytes`);
+    if (this.o !== this.buf.length)
+      throw new PsiError('bad-encoding', `${this.what}: ${this.buf.length - this.o} trailing bytes`);
   }
 }
 

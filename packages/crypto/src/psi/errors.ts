@@ -13,7 +13,10 @@ export type PsiErrorCode =
 
 export class PsiError extends Error {
   override name = 'PsiError';
-  constructor(readonly code: PsiErrorCode, message: string) {
+  constructor(
+    readonly code: PsiErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -22,7 +22,12 @@ export function encodeEvidence(e: Evidence): Uint8Array {
   if (e.attachmentKey.length !== 32) throw new PsiError('bad-params', 'attachmentKey must be 32 bytes');
   const blob = utf8ToBytes(e.blobId);
   if (blob.length > 0xffff) throw new PsiError('bad-params', 'blobId too long');
-  const w = new Writer().u8(EVIDENCE_VERSION).u16(blob.length).bytes(blob).bytes(e.attachmentKey).bytes(hashBytes(e.sha256, 'sha256'));
+  const w = new Writer()
+    .u8(EVIDENCE_VERSION)
+    .u16(blob.length)
+    .bytes(blob)
+    .bytes(e.attachmentKey)
+    .bytes(hashBytes(e.sha256, 'sha256'));
   return (e.pdq ? w.u8(1).bytes(hashBytes(e.pdq, 'pdq')) : w.u8(0)).finish();
 }
 

@@ -18,7 +18,12 @@ export interface ExactInput {
   readonly payload: Uint8Array;
 }
 
-export function makeExactVoucher(table: PsiTable, account: AccountSecret, input: ExactInput, opts: VoucherOptions = {}): Uint8Array {
+export function makeExactVoucher(
+  table: PsiTable,
+  account: AccountSecret,
+  input: ExactInput,
+  opts: VoucherOptions = {},
+): Uint8Array {
   if (table.mode !== 'exact') throw new PsiError('bad-params', 'not an exact-mode table');
   const key = hashBytes(input.sha256, 'sha256');
   return makeVoucher(table, account, { keys: [key], payload: input.payload, syntheticHits: () => [0] }, opts);

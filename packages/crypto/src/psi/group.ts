@@ -90,7 +90,8 @@ export function mulBytes(p: Uint8Array, s: bigint, what: string): Uint8Array {
   if (!sodium) return decodePoint(p, what).multiply(s).toBytes();
   // libsodium refuses to return the identity: s·O = O is answered here (s is never 0: α and fresh scalars).
   if (p.every((b) => b === 0)) return IDENTITY.slice();
-  if (!sodium.crypto_core_ristretto255_is_valid_point(p)) throw new PsiError('bad-encoding', `${what}: not a valid ristretto255 encoding`);
+  if (!sodium.crypto_core_ristretto255_is_valid_point(p))
+    throw new PsiError('bad-encoding', `${what}: not a valid ristretto255 encoding`);
   return sodium.crypto_scalarmult_ristretto255(scalarToBytes(s), p);
 }
 

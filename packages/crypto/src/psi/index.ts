@@ -4,18 +4,43 @@
 export { PsiError, type PsiErrorCode } from './errors.ts';
 export type { RandomSource } from './group.ts';
 export {
-  createServerKey, encodeServerKey, decodeServerKey, createTableSigningKey, tableSigningPublicKey, selectListed, verifyTable,
-  type PsiTable, type ServerKey, type ListEntry, type BuildOptions, type VerifyOptions, type LshParams, type Mode,
+  createServerKey,
+  encodeServerKey,
+  decodeServerKey,
+  createTableSigningKey,
+  tableSigningPublicKey,
+  selectListed,
+  verifyTable,
+  type PsiTable,
+  type ServerKey,
+  type ListEntry,
+  type BuildOptions,
+  type VerifyOptions,
+  type LshParams,
+  type Mode,
 } from './table.ts';
 export { buildExactTable, makeExactVoucher, type ExactInput } from './exact.ts';
 export {
-  buildPerceptualTable, makePerceptualVoucher, lshKeys, samplePositions, tableHitProbability, perceptualModel,
-  PERCEPTUAL_DEFAULTS, type PerceptualBuildOptions, type PerceptualInput,
+  buildPerceptualTable,
+  makePerceptualVoucher,
+  lshKeys,
+  samplePositions,
+  tableHitProbability,
+  perceptualModel,
+  PERCEPTUAL_DEFAULTS,
+  type PerceptualBuildOptions,
+  type PerceptualInput,
 } from './perceptual.ts';
 export { serverEvaluate, voucherSize, type VoucherOptions } from './voucher.ts';
 export {
-  createAccountSecret, encodeAccountSecret, decodeAccountSecret, ThresholdAccumulator,
-  type AccountSecret, type Evaluation, type MatchedVoucher, type OpenedMatch,
+  createAccountSecret,
+  encodeAccountSecret,
+  decodeAccountSecret,
+  ThresholdAccumulator,
+  type AccountSecret,
+  type Evaluation,
+  type MatchedVoucher,
+  type OpenedMatch,
 } from './threshold.ts';
 export { encodeEvidence, decodeEvidence, type Evidence } from './evidence.ts';
 export { useLibsodium, usingLibsodium } from './group.ts';

@@ -7,7 +7,15 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { Writer } from './encoding.ts';
 import { PsiError } from './errors.ts';
 import { defaultRandom, type RandomSource } from './group.ts';
-import { buildTable, hashBytes, selectListed, type BuildOptions, type LshParams, type ListEntry, type PsiTable } from './table.ts';
+import {
+  buildTable,
+  hashBytes,
+  selectListed,
+  type BuildOptions,
+  type LshParams,
+  type ListEntry,
+  type PsiTable,
+} from './table.ts';
 import type { AccountSecret } from './threshold.ts';
 import { makeVoucher, uniform, type VoucherOptions } from './voucher.ts';
 
@@ -41,7 +49,8 @@ export function samplePositions(seed: Uint8Array, tables: number, k: number): nu
       const range = 256 - j;
       const limit = 65536 - (65536 % range);
       let v: number;
-      do v = next(); while (v >= limit);
+      do v = next();
+      while (v >= limit);
       const r = j + (v % range);
       [perm[j], perm[r]] = [perm[r]!, perm[j]!];
     }
@@ -80,9 +89,11 @@ export function buildPerceptualTable(items: readonly ListEntry[], opts: Perceptu
   const tables = opts.tables ?? PERCEPTUAL_DEFAULTS.tables;
   const k = opts.k ?? PERCEPTUAL_DEFAULTS.k;
   const m = opts.m ?? PERCEPTUAL_DEFAULTS.m;
-  if (!Number.isInteger(tables) || tables < 1 || tables > 256) throw new PsiError('bad-params', 'tables must be 1..256');
+  if (!Number.isInteger(tables) || tables < 1 || tables > 256)
+    throw new PsiError('bad-params', 'tables must be 1..256');
   if (!Number.isInteger(k) || k < 8 || k > 64) throw new PsiError('bad-params', 'k must be 8..64');
-  if (!Number.isInteger(m) || m < 1 || m > tables || m > 8) throw new PsiError('bad-params', 'm must be 1..min(8, tables)');
+  if (!Number.isInteger(m) || m < 1 || m > tables || m > 8)
+    throw new PsiError('bad-params', 'm must be 1..min(8, tables)');
   const seed = opts.lshSeed ?? (opts.random ?? defaultRandom)(32);
   if (seed.length !== 32) throw new PsiError('bad-params', 'lshSeed must be 32 bytes');
   const lsh: LshParams = { tables, k, m, seed };
@@ -135,12 +146,22 @@ function syntheticHits(lsh: LshParams, random: RandomSource): number[] {
   }
 }
 
-export function makePerceptualVoucher(table: PsiTable, account: AccountSecret, input: PerceptualInput, opts: VoucherOptions = {}): Uint8Array {
+export function makePerceptualVoucher(
+  table: PsiTable,
+  account: AccountSecret,
+  input: PerceptualInput,
+  opts: VoucherOptions = {},
+): Uint8Array {
   if (table.mode !== 'perceptual') throw new PsiError('bad-params', 'not a perceptual-mode table');
   const pdq = hashBytes(input.pdq, 'pdq');
-  return makeVoucher(table, account, {
-    keys: lshKeys(pdq, table.lsh),
-    payload: input.payload,
-    syntheticHits: (random) => syntheticHits(table.lsh, random),
-  }, opts);
+  return makeVoucher(
+    table,
+    account,
+    {
+      keys: lshKeys(pdq, table.lsh),
+      payload: input.payload,
+      syntheticHits: (random) => syntheticHits(table.lsh, random),
+    },
+    opts,
+  );
 }

@@ -9,7 +9,21 @@ import { equalBytes } from '@noble/ciphers/utils.js';
 import { placeKeys, slotCount } from './cuckoo.ts';
 import { Reader, Writer, u16be } from './encoding.ts';
 import { PsiError } from './errors.ts';
-import { DST, Fn, Point, baseMulBytes, decodePoint, decodeScalar, defaultRandom, hashToPoint, hashToPointBytes, mulBytes, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
+import {
+  DST,
+  Fn,
+  Point,
+  baseMulBytes,
+  decodePoint,
+  decodeScalar,
+  defaultRandom,
+  hashToPoint,
+  hashToPointBytes,
+  mulBytes,
+  randomScalar,
+  scalarToBytes,
+  type RandomSource,
+} from './group.ts';
 
 export const MAGIC = utf8ToBytes('VPSI');
 export const KIND = { table: 1, voucher: 2, accountSecret: 3, serverKey: 4 } as const;
@@ -106,7 +120,8 @@ export function hashBytes(h: Uint8Array | string, what = 'hash'): Uint8Array {
  * it (Apple required two organisations in different jurisdictions). Returns distinct hashes, sorted.
  */
 export function selectListed(entries: readonly ListEntry[], minBanks = 1): Uint8Array[] {
-  if (!Number.isInteger(minBanks) || minBanks < 1) throw new PsiError('bad-params', 'minBanks must be a positive integer');
+  if (!Number.isInteger(minBanks) || minBanks < 1)
+    throw new PsiError('bad-params', 'minBanks must be a positive integer');
   const banks = new Map<string, Set<string>>();
   for (const e of entries) {
     const hex = bytesToHex(hashBytes(e.hash));
@@ -114,7 +129,11 @@ export function selectListed(entries: readonly ListEntry[], minBanks = 1): Uint8
     if (!s) banks.set(hex, (s = new Set()));
     s.add(e.bankId);
   }
-  return [...banks].filter(([, s]) => s.size >= minBanks).map(([h]) => h).sort().map((h) => hexToBytes(h));
+  return [...banks]
+    .filter(([, s]) => s.size >= minBanks)
+    .map(([h]) => h)
+    .sort()
+    .map((h) => hexToBytes(h));
 }
 
 export interface BuildOptions {
@@ -142,11 +161,18 @@ function keyPointBytes(mode: Mode, table: number, key: Uint8Array): Uint8Array {
 }
 
 /** Builds and signs a table from per-table key lists (keys[i] = the keys of LSH table i). */
-export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[], lsh: LshParams, o: BuildOptions): PsiTable {
+export function buildTable(
+  mode: Mode,
+  keys: readonly (readonly Uint8Array[])[],
+  lsh: LshParams,
+  o: BuildOptions,
+): PsiTable {
   const random = o.random ?? defaultRandom;
   const threshold = o.threshold ?? 30;
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD) throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
-  if (!Number.isInteger(o.version) || o.version < 0 || o.version > 0xffffffff) throw new PsiError('bad-params', 'version must be a u32');
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD)
+    throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
+  if (!Number.isInteger(o.version) || o.version < 0 || o.version > 0xffffffff)
+    throw new PsiError('bad-params', 'version must be a u32');
   const distinct = keys.map((ks) => {
     const seen = new Map<string, Uint8Array>();
     for (const k of ks) seen.set(bytesToHex(k), k);
@@ -155,7 +181,9 @@ export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[],
   const slots = slotCount(Math.max(0, ...distinct.map((d) => d.length)), o.capacity);
   if (slots > 0xffffffff / 32) throw new PsiError('bad-params', 'table too large');
   // The expensive part (α·H(x)) does not depend on the cuckoo seed, so a retry only re-places.
-  const blinded = distinct.map((ks, i) => ks.map((k) => mulBytes(keyPointBytes(mode, i, k), o.serverKey.alpha, 'listed key')));
+  const blinded = distinct.map((ks, i) =>
+    ks.map((k) => mulBytes(keyPointBytes(mode, i, k), o.serverKey.alpha, 'listed key')),
+  );
   let cuckooSeed = random(32);
   let owners: Int32Array[] | null = null;
   for (let attempt = 0; attempt < 16 && !owners; attempt++) {
@@ -174,9 +202,20 @@ export function buildTable(mode: Mode, keys: readonly (readonly Uint8Array[])[],
     }
   }
   const body = new Writer()
-    .bytes(MAGIC).u8(KIND.table).u8(FORMAT_VERSION)
-    .u8(MODE_BYTE[mode]).u32(o.version).u16(threshold).u16(lsh.tables).u32(slots).u8(lsh.k).u8(lsh.m)
-    .bytes(lsh.seed).bytes(cuckooSeed).bytes(o.serverKey.publicKey).bytes(data)
+    .bytes(MAGIC)
+    .u8(KIND.table)
+    .u8(FORMAT_VERSION)
+    .u8(MODE_BYTE[mode])
+    .u32(o.version)
+    .u16(threshold)
+    .u16(lsh.tables)
+    .u32(slots)
+    .u8(lsh.k)
+    .u8(lsh.m)
+    .bytes(lsh.seed)
+    .bytes(cuckooSeed)
+    .bytes(o.serverKey.publicKey)
+    .bytes(data)
     .finish();
   const root = sha256(concatBytes(ROOT_DOMAIN, body));
   const signature = ed25519.sign(concatBytes(SIG_DOMAIN, root), o.signingKey);
@@ -207,8 +246,10 @@ function decodeTable(bytes: Uint8Array): PsiTable {
   const seed = r.bytes(32);
   const cuckooSeed = r.bytes(32);
   const serverPublic = r.bytes(32);
-  if (threshold < 1 || threshold > MAX_THRESHOLD || slots < 2 || tables < 1) throw new PsiError('bad-encoding', 'table: parameters out of range');
-  if (mode === 'exact' ? tables !== 1 || k !== 0 || m !== 1 : k < 1 || k > 64 || m < 1 || m > tables) throw new PsiError('bad-encoding', 'table: LSH parameters out of range');
+  if (threshold < 1 || threshold > MAX_THRESHOLD || slots < 2 || tables < 1)
+    throw new PsiError('bad-encoding', 'table: parameters out of range');
+  if (mode === 'exact' ? tables !== 1 || k !== 0 || m !== 1 : k < 1 || k > 64 || m < 1 || m > tables)
+    throw new PsiError('bad-encoding', 'table: LSH parameters out of range');
   const slotData = r.bytes(tables * slots * 32);
   const bodyLen = r.offset;
   const signature = r.bytes(64);
@@ -217,8 +258,18 @@ function decodeTable(bytes: Uint8Array): PsiTable {
   if (pub.is0()) throw new PsiError('bad-encoding', 'table: identity server key');
   const root = sha256(concatBytes(ROOT_DOMAIN, bytes.subarray(0, bodyLen)));
   return {
-    mode, version, threshold, slots, lsh: { tables, k, m, seed }, cuckooSeed, serverPublic,
-    root, rootHex: bytesToHex(root), signature, bytes, slotData,
+    mode,
+    version,
+    threshold,
+    slots,
+    lsh: { tables, k, m, seed },
+    cuckooSeed,
+    serverPublic,
+    root,
+    rootHex: bytesToHex(root),
+    signature,
+    bytes,
+    slotData,
   };
 }
 
@@ -238,8 +289,10 @@ export function verifyTable(bytes: Uint8Array, publicKey: Uint8Array, opts: Veri
     ok = false;
   }
   if (!ok) throw new PsiError('bad-signature', 'table signature does not verify');
-  if (opts.minVersion !== undefined && t.version < opts.minVersion) throw new PsiError('stale-table', `table version ${t.version} is older than ${opts.minVersion}`);
-  if (opts.mode && t.mode !== opts.mode) throw new PsiError('bad-params', `expected a ${opts.mode} table, got ${t.mode}`);
+  if (opts.minVersion !== undefined && t.version < opts.minVersion)
+    throw new PsiError('stale-table', `table version ${t.version} is older than ${opts.minVersion}`);
+  if (opts.mode && t.mode !== opts.mode)
+    throw new PsiError('bad-params', `expected a ${opts.mode} table, got ${t.mode}`);
   return t;
 }
 

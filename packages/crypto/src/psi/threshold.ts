@@ -21,7 +21,8 @@ export interface AccountSecret {
 }
 
 export function createAccountSecret(threshold: number, random: RandomSource = defaultRandom): AccountSecret {
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD) throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD)
+    throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
   return { threshold, coeffs: randomPolynomial(randomScalar(random), threshold, random), id: random(16) };
 }
 
@@ -34,7 +35,8 @@ export function encodeAccountSecret(a: AccountSecret): Uint8Array {
 export function decodeAccountSecret(b: Uint8Array): AccountSecret {
   const r = readHeader(b, KIND.accountSecret, 'account secret');
   const threshold = r.u16();
-  if (threshold < 1 || threshold > MAX_THRESHOLD) throw new PsiError('bad-encoding', 'account secret: threshold out of range');
+  if (threshold < 1 || threshold > MAX_THRESHOLD)
+    throw new PsiError('bad-encoding', 'account secret: threshold out of range');
   const id = r.bytes(16).slice();
   const coeffs: bigint[] = [];
   for (let i = 0; i < threshold; i++) coeffs.push(decodeScalar(r.bytes(32), 'account secret'));
@@ -93,7 +95,8 @@ export interface MatchedVoucher {
   /** Hex id of the account secret (in clear in every voucher): pick the accumulator by it. */
   readonly accountSecretId: string;
 }
-export type Evaluation = MatchedVoucher | { readonly matched: false; readonly voucherId: string; readonly accountSecretId: string };
+export type Evaluation =
+  MatchedVoucher | { readonly matched: false; readonly voucherId: string; readonly accountSecretId: string };
 
 export interface OpenedMatch {
   readonly voucherId: string;
@@ -113,14 +116,19 @@ export class ThresholdAccumulator {
   private dropped = 0;
 
   constructor(readonly threshold: number) {
-    if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD) throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
+    if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_THRESHOLD)
+      throw new PsiError('bad-params', `threshold must be 1..${MAX_THRESHOLD}`);
   }
 
   private secretId: string | undefined;
 
   add(e: Evaluation): void {
     if (this.secretId === undefined) this.secretId = e.accountSecretId;
-    else if (e.accountSecretId !== this.secretId) throw new PsiError('bad-params', 'voucher from another account secret: use one accumulator per account secret id');
+    else if (e.accountSecretId !== this.secretId)
+      throw new PsiError(
+        'bad-params',
+        'voucher from another account secret: use one accumulator per account secret id',
+      );
     if (!e.matched) return;
     if (this.seen.has(e.voucherId)) return; // a replayed voucher counts once
     this.seen.add(e.voucherId);
@@ -155,7 +163,11 @@ export class ThresholdAccumulator {
 
   /** Payloads of the true matches; throws 'below-threshold' until canOpen(). */
   open(): OpenedMatch[] {
-    if (!this.canOpen()) throw new PsiError('below-threshold', `fewer than ${this.threshold} true matches can be decoded (${this.vouchers.length} matched vouchers)`);
+    if (!this.canOpen())
+      throw new PsiError(
+        'below-threshold',
+        `fewer than ${this.threshold} true matches can be decoded (${this.vouchers.length} matched vouchers)`,
+      );
     const key = adKey(this.poly![0]!);
     const out: OpenedMatch[] = [];
     this.dropped = 0;

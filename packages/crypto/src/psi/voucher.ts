@@ -12,10 +12,32 @@ import { equalBytes } from '@noble/ciphers/utils.js';
 import { candidateSlots } from './cuckoo.ts';
 import { Writer } from './encoding.ts';
 import { PsiError } from './errors.ts';
-import { DST, Fn, Point, decodePoint, decodeScalar, defaultRandom, hashToScalar, mulBytes, randomScalar, scalarToBytes, type RandomSource } from './group.ts';
+import {
+  DST,
+  Fn,
+  Point,
+  decodePoint,
+  decodeScalar,
+  defaultRandom,
+  hashToScalar,
+  mulBytes,
+  randomScalar,
+  scalarToBytes,
+  type RandomSource,
+} from './group.ts';
 import { evalPoly, lagrangeAt, randomPolynomial } from './shamir.ts';
 import { accountShare, paddedLength, sealPayload, type AccountSecret, type Evaluation } from './threshold.ts';
-import { FORMAT_VERSION, KIND, MAGIC, MODE_BYTE, keyPoint, readHeader, slotPoint, type PsiTable, type ServerKey } from './table.ts';
+import {
+  FORMAT_VERSION,
+  KIND,
+  MAGIC,
+  MODE_BYTE,
+  keyPoint,
+  readHeader,
+  slotPoint,
+  type PsiTable,
+  type ServerKey,
+} from './table.ts';
 
 const CHECK_DOMAIN = utf8ToBytes('vigil-psi-v1:check');
 const BODY_INFO = utf8ToBytes('vigil-psi-v1:body');
@@ -71,11 +93,20 @@ export function uniform(random: RandomSource): number {
   return (((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0) / 2 ** 32;
 }
 
-export function makeVoucher(table: PsiTable, account: AccountSecret, content: VoucherContent, opts: VoucherOptions = {}): Uint8Array {
+export function makeVoucher(
+  table: PsiTable,
+  account: AccountSecret,
+  content: VoucherContent,
+  opts: VoucherOptions = {},
+): Uint8Array {
   const random = opts.random ?? defaultRandom;
   const p = opts.syntheticProbability ?? 0;
   if (!(p >= 0 && p <= 1)) throw new PsiError('bad-params', 'syntheticProbability must be in [0, 1]');
-  if (account.threshold !== table.threshold) throw new PsiError('bad-params', `account threshold ${account.threshold} differs from the table's ${table.threshold}`);
+  if (account.threshold !== table.threshold)
+    throw new PsiError(
+      'bad-params',
+      `account threshold ${account.threshold} differs from the table's ${table.threshold}`,
+    );
   const L = table.lsh.tables;
   if (content.keys.length !== L) throw new PsiError('bad-params', `expected ${L} table keys`);
   const synthetic = coin(random, p);
@@ -87,8 +118,14 @@ export function makeVoucher(table: PsiTable, account: AccountSecret, content: Vo
   const fImg = randomPolynomial(vk, table.lsh.m, random);
   const Lpub = serverPublicPoint(table);
   const w = new Writer()
-    .bytes(MAGIC).u8(KIND.voucher).u8(FORMAT_VERSION)
-    .u8(MODE_BYTE[table.mode]).u32(table.version).bytes(table.root).bytes(account.id).u16(2 * L);
+    .bytes(MAGIC)
+    .u8(KIND.voucher)
+    .u8(FORMAT_VERSION)
+    .u8(MODE_BYTE[table.mode])
+    .u32(table.version)
+    .bytes(table.root)
+    .bytes(account.id)
+    .u16(2 * L);
   for (let i = 0; i < L; i++) {
     const key = content.keys[i]!;
     const H = keyPoint(table.mode, i, key);
@@ -152,7 +189,8 @@ function parseVoucher(table: PsiTable, bytes: Uint8Array): ParsedVoucher {
     throw new PsiError('wrong-table', `voucher was made for another table (version ${version})`);
   }
   const parts = r.u16();
-  if (parts !== 2 * table.lsh.tables) throw new PsiError('bad-encoding', `voucher: ${parts} parts, expected ${2 * table.lsh.tables}`);
+  if (parts !== 2 * table.lsh.tables)
+    throw new PsiError('bad-encoding', `voucher: ${parts} parts, expected ${2 * table.lsh.tables}`);
   const Q: Uint8Array[] = [];
   const masked: bigint[] = [];
   for (let j = 0; j < parts; j++) {
@@ -222,7 +260,14 @@ export function serverEvaluate(serverKey: ServerKey, table: PsiTable, voucher: U
         for (let j = 0; j < m; j++) fi = Fn.add(fi, Fn.mul(l[j]!, chosen[j]!.y));
         if (Fn.eql(u[2 * i]!, fi) || Fn.eql(u[2 * i + 1]!, fi)) tablesHit++;
       }
-      return { matched: true, voucherId, share: { x, y }, sealedPayload: plain.subarray(64), tablesHit, accountSecretId: v.accountSecretId };
+      return {
+        matched: true,
+        voucherId,
+        share: { x, y },
+        sealedPayload: plain.subarray(64),
+        tablesHit,
+        accountSecretId: v.accountSecretId,
+      };
     }
   }
   return { matched: false, voucherId, accountSecretId: v.accountSecretId };

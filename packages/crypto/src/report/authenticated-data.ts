@@ -12,6 +12,7 @@ export function encodeAuthenticatedData(frankingCommitment: Uint8Array, sourceCo
 /** Throws for anything but Vigil's version-1 authenticated data with two 32-byte commitments. */
 export function decodeAuthenticatedData(ad: Uint8Array): { frankingCommitment: Uint8Array; sourceComm: Uint8Array } {
   const [tag, fc, sc] = unlp(ad, 3) as [Uint8Array, Uint8Array, Uint8Array];
-  if (new TextDecoder().decode(tag) !== AD_TAG || fc.length !== 32 || sc.length !== 32) throw new TypeError(`unexpected authenticated data ${bytesToHex(ad.subarray(0, 16))}…`);
+  if (new TextDecoder().decode(tag) !== AD_TAG || fc.length !== 32 || sc.length !== 32)
+    throw new TypeError(`unexpected authenticated data ${bytesToHex(ad.subarray(0, 16))}…`);
   return { frankingCommitment: fc, sourceComm: sc };
 }

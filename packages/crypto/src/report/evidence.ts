@@ -58,16 +58,32 @@ export interface ReportV1 {
 
 /** The franked content of a revealed message, as the commitment covers it. */
 export function revealedContent(m: Pick<RevealedMessageV1, 'body' | 'attachments'>): FrankedContent {
-  return { body: m.body, attachments: (m.attachments ?? []).map((a) => ({ blobId: a.blob_id, key: unb64(a.key), sha256: a.sha256 })) };
+  return {
+    body: m.body,
+    attachments: (m.attachments ?? []).map((a) => ({ blobId: a.blob_id, key: unb64(a.key), sha256: a.sha256 })),
+  };
 }
 
 export function revealedContext(m: RevealedMessageV1): ReportingContext {
-  return { conversationId: m.conversation_id, senderId: m.sender_id, recipientId: m.recipient_id, epoch: m.epoch, messageId: m.message_id, timestamp: m.timestamp, keyId: m.key_id };
+  return {
+    conversationId: m.conversation_id,
+    senderId: m.sender_id,
+    recipientId: m.recipient_id,
+    epoch: m.epoch,
+    messageId: m.message_id,
+    timestamp: m.timestamp,
+    keyId: m.key_id,
+  };
 }
 
 /** Evidence in the SDK's format (`report.filed` evidence version 1), whether or not it verifies. */
 export function isSdkEvidence(report: unknown): boolean {
-  return !!report && typeof report === 'object' && (report as { version?: unknown }).version === REPORT_VERSION && Array.isArray((report as { messages?: unknown }).messages);
+  return (
+    !!report &&
+    typeof report === 'object' &&
+    (report as { version?: unknown }).version === REPORT_VERSION &&
+    Array.isArray((report as { messages?: unknown }).messages)
+  );
 }
 
 /** Base64 that decodes to exactly `n` bytes (any length when n is undefined). */
@@ -83,5 +99,7 @@ export function isBase64(x: unknown, n?: number): x is string {
 
 export function isSourceRecordJson(x: unknown): x is SourceRecordJson {
   const o = x as Record<string, unknown>;
-  return !!o && typeof o === 'object' && isBase64(o.comm, 32) && isBase64(o.r, 32) && isBase64(o.src) && isBase64(o.sig, 64);
+  return (
+    !!o && typeof o === 'object' && isBase64(o.comm, 32) && isBase64(o.r, 32) && isBase64(o.src) && isBase64(o.sig, 64)
+  );
 }

@@ -5,8 +5,22 @@
 export { encodeAuthenticatedData, decodeAuthenticatedData } from './authenticated-data.ts';
 export { stampDelivery, type RelayStamp, type RelayKeysForStamping, type Delivery } from './stamp.ts';
 export {
-  REPORT_VERSION, revealedContent, revealedContext, isSdkEvidence, isSourceRecordJson, isBase64,
-  type ReportV1, type RevealedMessageV1, type AttachmentPayload, type SourceRecordJson,
+  REPORT_VERSION,
+  revealedContent,
+  revealedContext,
+  isSdkEvidence,
+  isSourceRecordJson,
+  isBase64,
+  type ReportV1,
+  type RevealedMessageV1,
+  type AttachmentPayload,
+  type SourceRecordJson,
 } from './evidence.ts';
-export { verifyReport, type RelayKeysForVerifying, type ReportVerification, type MessageVerification, type VerifyReportOptions } from './verify.ts';
+export {
+  verifyReport,
+  type RelayKeysForVerifying,
+  type ReportVerification,
+  type MessageVerification,
+  type VerifyReportOptions,
+} from './verify.ts';
 export { derivedSubject, SubjectMismatch, type ReportSubject } from './subject.ts';

@@ -43,13 +43,30 @@ export interface Delivery {
  */
 export function stampDelivery(keys: RelayKeysForStamping, d: Delivery): Map<string, RelayStamp> {
   const { frankingCommitment, sourceComm } = decodeAuthenticatedData(d.authenticatedData);
-  const { src, sig } = relayStampSource(keys.source, sourceComm, { userId: d.senderId, timestamp: d.now }, keys.primitives?.ed25519Sign);
+  const { src, sig } = relayStampSource(
+    keys.source,
+    sourceComm,
+    { userId: d.senderId, timestamp: d.now },
+    keys.primitives?.ed25519Sign,
+  );
   const source = { src: b64(src), sig: b64(sig) };
   const out = new Map<string, RelayStamp>();
   for (const recipientId of d.recipients) {
     if (out.has(recipientId)) continue;
-    const context: ReportingContext = { conversationId: d.conversationId, senderId: d.senderId, recipientId, epoch: d.epoch, messageId: d.messageId, timestamp: d.now, keyId: keys.franking.keyId };
-    out.set(recipientId, { context, tag: b64(reportingTag(keys.franking.key, frankingCommitment, context, keys.primitives?.hmacSha256)), ...source });
+    const context: ReportingContext = {
+      conversationId: d.conversationId,
+      senderId: d.senderId,
+      recipientId,
+      epoch: d.epoch,
+      messageId: d.messageId,
+      timestamp: d.now,
+      keyId: keys.franking.keyId,
+    };
+    out.set(recipientId, {
+      context,
+      tag: b64(reportingTag(keys.franking.key, frankingCommitment, context, keys.primitives?.hmacSha256)),
+      ...source,
+    });
   }
   return out;
 }

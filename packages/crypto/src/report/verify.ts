@@ -5,7 +5,13 @@
 import { verifyReportedMessage } from '../franking.ts';
 import { decodeSourceRecord, traceSource } from '../source-trace.ts';
 import { unb64 } from '../encoding.ts';
-import { isSdkEvidence, isSourceRecordJson, revealedContent, revealedContext, type RevealedMessageV1 } from './evidence.ts';
+import {
+  isSdkEvidence,
+  isSourceRecordJson,
+  revealedContent,
+  revealedContext,
+  type RevealedMessageV1,
+} from './evidence.ts';
 
 /** What verifying a report needs: franking MAC keys and source keys by key id (old ones kept for rotation). */
 export interface RelayKeysForVerifying {
@@ -56,20 +62,32 @@ export interface VerifyReportOptions {
 /** Untrusted fields: a missing or non-string one becomes no bytes, which then fails its check. */
 const fromB64 = (s: unknown): Uint8Array => (typeof s === 'string' ? unb64(s) : new Uint8Array(0));
 
-function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKeysForVerifying, contextOnly: boolean, o: VerifyReportOptions): Omit<MessageVerification, 'message_id' | 'context_only'> {
+function verifyOne(
+  m: RevealedMessageV1,
+  conversationId: unknown,
+  keys: RelayKeysForVerifying,
+  contextOnly: boolean,
+  o: VerifyReportOptions,
+): Omit<MessageVerification, 'message_id' | 'context_only'> {
   const reporterId = o.reporterId;
   if (!m || typeof m !== 'object') return { ok: false, reason: 'not a message' };
-  if (typeof conversationId === 'string' && m.conversation_id !== conversationId) return { ok: false, reason: 'message from another conversation' };
-  if (reporterId !== undefined && m.recipient_id !== reporterId) return { ok: false, reason: 'the message was delivered to someone other than the reporter' };
+  if (typeof conversationId === 'string' && m.conversation_id !== conversationId)
+    return { ok: false, reason: 'message from another conversation' };
+  if (reporterId !== undefined && m.recipient_id !== reporterId)
+    return { ok: false, reason: 'the message was delivered to someone other than the reporter' };
   const content = revealedContent(m);
-  const franked = verifyReportedMessage({ content, frankingKey: fromB64(m.franking_key), context: revealedContext(m), tag: fromB64(m.tag) }, keys.franking);
+  const franked = verifyReportedMessage(
+    { content, frankingKey: fromB64(m.franking_key), context: revealedContext(m), tag: fromB64(m.tag) },
+    keys.franking,
+  );
   if (!franked.ok) return franked;
   // Context is shown, never attributed: its franking opening is enough (and source checks cost a signature each).
   if (contextOnly || o.sourceRecords === false) return { ok: true };
   if (!isSourceRecordJson(m.source)) return { ok: false, reason: 'no well-formed source record' };
   const s = traceSource(keys.source, decodeSourceRecord(m.source), content);
   // An original's record names its sender; only a forward's may name someone else.
-  if (m.hops === 0 && s.userId !== m.sender_id) return { ok: false, reason: 'the source record of an original names someone other than its sender' };
+  if (m.hops === 0 && s.userId !== m.sender_id)
+    return { ok: false, reason: 'the source record of an original names someone other than its sender' };
   return { ok: true, source: { user_id: s.userId, timestamp: s.timestamp } };
 }
 
@@ -78,7 +96,11 @@ function verifyOne(m: RevealedMessageV1, conversationId: unknown, keys: RelayKey
  * makes the report forged, and so does SDK evidence with no reported message (context alone proves nothing
  * was reported); a context message that fails is only marked. Never throws.
  */
-export function verifyReport(report: unknown, keys: RelayKeysForVerifying, o: VerifyReportOptions = {}): ReportVerification {
+export function verifyReport(
+  report: unknown,
+  keys: RelayKeysForVerifying,
+  o: VerifyReportOptions = {},
+): ReportVerification {
   if (!isSdkEvidence(report)) return { status: 'unverifiable', messages: [] };
   const r = report as { conversation_id?: unknown; messages: RevealedMessageV1[] };
   const out: ReportVerification = { status: 'verified', messages: [] };
@@ -92,7 +114,11 @@ export function verifyReport(report: unknown, keys: RelayKeysForVerifying, o: Ve
     } catch (e) {
       v = { ok: false, reason: (e as Error).message };
     }
-    out.messages.push({ message_id: typeof m?.message_id === 'string' ? m.message_id : null, context_only: contextOnly, ...v });
+    out.messages.push({
+      message_id: typeof m?.message_id === 'string' ? m.message_id : null,
+      context_only: contextOnly,
+      ...v,
+    });
     if (contextOnly) continue;
     reported++;
     if (!v.ok) out.status = 'forged';
@@ -101,7 +127,12 @@ export function verifyReport(report: unknown, keys: RelayKeysForVerifying, o: Ve
       senders.add(m.sender_id);
     }
   }
-  if (!reported) return { status: 'forged', reason: 'the evidence reports no message (only context, or nothing)', messages: out.messages };
+  if (!reported)
+    return {
+      status: 'forged',
+      reason: 'the evidence reports no message (only context, or nothing)',
+      messages: out.messages,
+    };
   if (out.status === 'forged') {
     delete out.source; // nothing in a forged report is attributed
     return out;

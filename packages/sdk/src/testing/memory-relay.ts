@@ -13,15 +13,25 @@ export class MemoryRelay implements RelayTransport {
   /** Every MLS message relayed, for tests that check the relay never saw plaintext. */
   readonly seen: Uint8Array[] = [];
 
-  constructor(private readonly keys: RelayKeysForStamping, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly keys: RelayKeysForStamping,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /** A relay with fresh keys; returns what the safety service needs to verify its reports too. */
-  static withFreshKeys(now?: () => number): { relay: MemoryRelay; verifying: RelayKeysForVerifying; sourcePublicKey: Uint8Array } {
+  static withFreshKeys(now?: () => number): {
+    relay: MemoryRelay;
+    verifying: RelayKeysForVerifying;
+    sourcePublicKey: Uint8Array;
+  } {
     const source = newRelaySourceKeys('src-1');
     const franking = { keyId: 'frank-1', key: randomBytes(32) };
     return {
       relay: new MemoryRelay({ franking, source }, now),
-      verifying: { franking: new Map([[franking.keyId, franking.key]]), source: new Map([[source.keyId, { encKey: source.encKey, signPublic: source.signPublic }]]) },
+      verifying: {
+        franking: new Map([[franking.keyId, franking.key]]),
+        source: new Map([[source.keyId, { encKey: source.encKey, signPublic: source.signPublic }]]),
+      },
       sourcePublicKey: source.signPublic,
     };
   }
@@ -44,14 +54,40 @@ export class MemoryRelay implements RelayTransport {
     return { oneTime: this.keyPackages.get(userId)?.length ?? 0, lastResort: this.lastResort.has(userId) };
   }
 
-  async send(e: { id: string; conversationId: string; kind: Envelope['kind']; from: string; to: string[]; data: Uint8Array; expiresAt?: number }) {
+  async send(e: {
+    id: string;
+    conversationId: string;
+    kind: Envelope['kind'];
+    from: string;
+    to: string[];
+    data: Uint8Array;
+    expiresAt?: number;
+  }) {
     this.seen.push(e.data);
     const to = [...new Set(e.to)].filter((u) => u !== e.from);
     // Application messages get one stamp per recipient (the tag binds who it was delivered to).
-    const stamps = e.kind === 'application' ? relayStamp(this.keys, { conversationId: e.conversationId, senderId: e.from, messageId: e.id, data: e.data, now: this.now(), recipients: to }) : undefined;
+    const stamps =
+      e.kind === 'application'
+        ? relayStamp(this.keys, {
+            conversationId: e.conversationId,
+            senderId: e.from,
+            messageId: e.id,
+            data: e.data,
+            now: this.now(),
+            recipients: to,
+          })
+        : undefined;
     for (const u of to) {
       const stamp = stamps?.get(u);
-      this.push(u, { id: e.id, conversationId: e.conversationId, kind: e.kind, from: e.from, data: e.data, ...(stamp ? { relay: stamp } : {}), ...(e.expiresAt ? { expiresAt: e.expiresAt } : {}) });
+      this.push(u, {
+        id: e.id,
+        conversationId: e.conversationId,
+        kind: e.kind,
+        from: e.from,
+        data: e.data,
+        ...(stamp ? { relay: stamp } : {}),
+        ...(e.expiresAt ? { expiresAt: e.expiresAt } : {}),
+      });
     }
   }
 
