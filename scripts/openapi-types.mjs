@@ -28,7 +28,7 @@ export async function openapiDocument() {
 export async function generateSchema() {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const doc = await openapiDocument();
-  return HEADER + astToString(await openapiTS(doc, { alphabetize: false }));
+  return HEADER + astToString(await openapiTS(doc));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

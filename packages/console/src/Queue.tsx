@@ -13,7 +13,7 @@ export function age(iso: string): string {
 
 // Fixed option lists: choosing one filter never shrinks another's choices.
 export const QUEUES = ['known-media', 'groups', 'accounts', 'user-reports', 'flags', 'external', 'escalated', 'approvals', 'appeals'];
-const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly CaseSummary['severity'][];
 const SUBJECTS = ['account', 'group', 'media', 'conversation', 'flagged'];
 const FILTERS = ['status', 'queue', 'severity', 'subject_type', 'assignee', 'q'] as const;
 const PAGE = 50;

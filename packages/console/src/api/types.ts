@@ -8,8 +8,6 @@ type Json<R> = R extends { content: { 'application/json': infer B } } ? B : neve
 export type Body<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
   ? R extends { 200: infer OK } ? Json<OK> : R extends { 201: infer Created } ? Json<Created> : never
   : never;
-/** The JSON body a route accepts. */
-export type Input<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
 // Session and staff
 export type Staff = Body<'/v1/session'>['staff'];
@@ -19,7 +17,6 @@ export type ApiKey = Body<'/v1/api-keys'>['keys'][number];
 // Review
 export type CaseSummary = Body<'/v1/cases'>['cases'][number];
 export type CaseDetail = Body<'/v1/cases/{id}'>;
-export type Severity = CaseSummary['severity'];
 export type Signal = Body<'/v1/signals'>['signals'][number];
 export type TimelineEvent = Body<'/v1/events'>['events'][number];
 export type UserReport = Body<'/v1/reports'>['reports'][number];
@@ -57,4 +54,3 @@ export type ReportDetail = Body<'/v1/legal/reports/{id}'>;
 export type VaultItem = Body<'/v1/legal/vault'>['items'][number];
 export type Hold = Body<'/v1/legal/holds'>['holds'][number];
 export type LeRequest = Body<'/v1/legal/le-requests/{id}'>;
-export type LeRequestSummary = Body<'/v1/legal/le-requests'>['requests'][number];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { HttpError } from '../../http/errors.ts';
-import { computeTransparency, transparencyCsv, transparencyHtml } from '../../legal/transparency.ts';
+import { computeTransparency, transparencyCsv, transparencyHtml, type Transparency } from '../../legal/transparency.ts';
 import { BREAKDOWN_TITLES, type BreakdownSection } from '../../legal/transparency-labels.ts';
 
 const counts = z.record(z.string(), z.number());
@@ -27,6 +27,11 @@ const report = z.object({
     rows: z.array(z.object({ code: z.string(), label: z.string(), value: z.number() })),
   })),
 });
+
+/** Fails to compile when the schema above and the report it describes differ. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: Same<z.infer<typeof report>, Transparency> = true;
+void inStep;
 
 const periodField = (from: string, message: string) => (/^to /.test(message) || !Number.isNaN(Date.parse(from)) ? 'to' : 'from');
 
