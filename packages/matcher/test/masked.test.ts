@@ -69,3 +69,33 @@ it('searchMasked probes the substring tables on a larger index and finds exactly
     for (const d of [0, 8, 20, 26]) assert.deepEqual(mih.searchMasked(q, mask, d), oracle.searchMasked(q, mask, d), `seed ${seed}, query ${k}, d=${d}`);
   }
 });
+
+it('searchMasked with masks like the uncrop views now carry: 90–128 unknown bits in every substring, thresholds scaled to the known bits', () => {
+  // Uncrop views leave bits near the DCT median unknown as well as those a crop's fill decides
+  // (pdq core/grid-hash.ts): unknown bits fall in every substring, down to 128 known (MASK_MIN_KNOWN).
+  const seed = 5150;
+  const r = prng(seed);
+  const mih = new MihIndex({ substrings: 16 }), oracle = new BruteForceIndex();
+  const hs = Array.from({ length: 40_000 }, () => r.hash());
+  hs.forEach((h, i) => (mih.add(i, h), oracle.add(i, h)));
+  let found = 0;
+  for (let k = 0; k < 24; k++) {
+    const target = hs[r.int(hs.length)]!;
+    const mask = new Uint8Array(32).fill(0xff);
+    const q = r.flip(target, r.int(24));
+    const unknown = 90 + r.int(39);
+    for (let n = 0; n < unknown; ) {
+      const b = r.int(256);
+      if (!((mask[b >> 3]! >> (7 - (b & 7))) & 1)) continue;
+      mask[b >> 3]! &= ~(0x80 >> (b & 7));
+      if (r.next() < 0.5) q[b >> 3]! ^= 0x80 >> (b & 7);
+      n++;
+    }
+    const d = Math.floor((31 * (256 - unknown)) / 256);
+    const got = mih.searchMasked(q, mask, d);
+    assert.deepEqual(got, oracle.searchMasked(q, mask, d), `seed ${seed}, query ${k}, d=${d}`);
+    if (got.some((h) => hs[h.id] === target)) found++;
+  }
+  // Most targets are within d on their known bits (a few flips land on known bits past d).
+  assert.ok(found >= 12, `${found} of 24 targets found`);
+});

@@ -120,7 +120,7 @@ test('minimum recall per transform family on 8 originals, and no cross matches',
     'blur-3': 7, 'brightness+20': 7, 'brightness-20': 7, 'caption-top-12': 6, 'caption-bottom-12': 6, mirror: 7, greyscale: 5,
     'jpeg-q30': 7, 'resize-50': 7, 'rotate+3': 6, 'rotate-3': 6, 'rotate-90': 7, letterbox: 7,
     // Crops on and between the uncrop guesses (uncrop views on the bits they know); measured
-    // 8/8/8/8/8/6 centred (5, 7, 8, 10, 12, 15 %), 8/8/8/8/7 corner (5, 7, 10, 12, 15 %), 7 bottom-right.
+    // 8/8/8/8/8/7 centred (5, 7, 8, 10, 12, 15 %), 8/8/8/8/7 corner (5, 7, 10, 12, 15 %), 7 bottom-right.
     'crop-5': 7, 'crop-7': 7, 'crop-8': 7, 'crop-10': 7, 'crop-12': 6, 'crop-15': 5,
     'crop-corner-5': 7, 'crop-corner-7': 7, 'crop-corner-10': 7, 'crop-corner-12': 6, 'crop-corner-15': 5, 'crop-corner-br-10': 6,
   };

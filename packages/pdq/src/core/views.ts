@@ -73,13 +73,15 @@ export function derotate(img: LumaImage, deg: number): LumaImage | null {
   const cos = Math.cos(t), sin = Math.sin(t);
   const cxq = img.width / 2, cyq = img.height / 2, cx = W / 2, cy = H / 2;
   const sw = img.width, sh = img.height, src = img.luma;
+  // The terms of u (per column) and of v (per row), evaluated as the full expression would.
+  const uc = new Float64Array(W), us = new Float64Array(W);
+  for (let x = 0; x < W; x++) (uc[x] = (x + 0.5 - cx) * cos), (us[x] = (x + 0.5 - cx) * sin);
   for (let y = 0; y < H; y++) {
-    const v = y + 0.5 - cy;
+    const v = y + 0.5 - cy, vs = v * sin, vc = v * cos;
     for (let x = 0; x < W; x++) {
-      const u = x + 0.5 - cx;
       // Where this pixel of the original landed in the query (clockwise on screen, y down).
-      let qx = u * cos - v * sin + cxq - 0.5;
-      let qy = u * sin + v * cos + cyq - 0.5;
+      let qx = uc[x]! - vs + cxq - 0.5;
+      let qy = us[x]! + vc + cyq - 0.5;
       qx = qx < 0 ? 0 : qx > sw - 1 ? sw - 1 : qx;
       qy = qy < 0 ? 0 : qy > sh - 1 ? sh - 1 : qy;
       const x0 = Math.floor(qx), y0 = Math.floor(qy);
@@ -184,12 +186,12 @@ export const CROPS: readonly { name: string; x: number; y: number; keep: number 
 ];
 
 /**
- * An `uncrop` view is hashed with its margins filled two ways; bits that differ between the fills,
- * or lie near the median in either, depend on what the crop removed and are left out of the
- * comparison (`mask` in the view's hash; see grid-hash.ts). A third fill, the image's mean, was
- * dropped: it left fewer bits known and brought unrelated images closer (bench/RESULTS.md).
+ * An `uncrop` view is hashed with its margins filled three ways; bits that differ between the fills
+ * depend on what the crop removed and are left out of the comparison (`mask` in the view's hash;
+ * see grid-hash.ts). Two fills (edge, mirror) cost a third fewer DCTs but, measured, match fewer
+ * crops or (with a margin around the median) bring unrelated images closer.
  */
-export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror'];
+export const UNCROP_FILLS: readonly Fill[] = ['edge', 'mirror', 'mean'];
 
 export interface NamedView {
   /** `trim`, `trim-top`…, `crop-90`, `crop-tl-95`…, `uncrop-8`, `uncrop-tl-10`…, `derotate+3`…, `reoriented` */
@@ -385,7 +387,7 @@ interface RowPass {
   mean: number;
 }
 
-/** The pass along rows of {@link gridsTo64}: every image row (a span's column pass may read any). */
+/** The pass along rows of {@link gridsTo64}, for image rows `rlo`…`rhi` (all by default: uncrop views share one pass between spans down columns). */
 function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, scale: number, rlo = 0, rhi = img.height - 1): RowPass {
   const tx = refTaps(img.width, x0, w, scale);
   const W = img.width, H = img.height, src = img.luma;
@@ -417,8 +419,7 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
     });
   }
   // Filtered along x once each: the sum over pixels inside, then per fill the taps beyond the edges.
-  const rows = fills.map(() => new Float64Array(nr * 64));
-  const r0 = rows[0]!;
+  const r0 = new Float64Array(nr * 64);
   for (let y = rlo; y <= rhi; y++) {
     const base = y * W, ob = (y - rlo) * 64;
     for (let i = 0; i < 64; i++) {
@@ -427,7 +428,10 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
       for (let k = k0s[i]!; k < k1; k++) s += weights[wo + k]! * src[f + k]!;
       r0[ob + i] = s;
     }
-    for (let fi = 1; fi < F; fi++) rows[fi]!.set(r0.subarray(ob, ob + 64), ob);
+  }
+  const rows = fills.map((_, fi) => (fi === 0 ? r0 : r0.slice()));
+  for (let y = rlo; y <= rhi; y++) {
+    const base = y * W, ob = (y - rlo) * 64;
     for (const e of outside) {
       for (let fi = 0; fi < F; fi++) {
         const xs = e.x[fi]!;
