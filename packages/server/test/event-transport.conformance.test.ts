@@ -13,7 +13,7 @@ import { Worker, type JobHandler } from '../src/queue/worker.ts';
 import { claimJobs, releaseExpiredLeases, retryDeadJob } from '../src/queue/jobs.ts';
 import { jobHandlers, streamEventHandlers } from '../src/service.ts';
 import { partitionOf } from '../src/queue/partition.ts';
-import { EventStream, consumerOf } from '../src/queue/stream/event-stream.ts';
+import { EventStream, consumerOf, eventIdsOf } from '../src/queue/stream/event-stream.ts';
 import { StreamWorker, type EventHandlers } from '../src/queue/stream/consumer.ts';
 import { fromJson } from '../src/util/json.ts';
 import { analysisAudit } from './analysis-audit.ts';
@@ -228,7 +228,7 @@ function jetStream(): JetStreamTransport {
         const m = await c.next({ expires: 2000 });
         if (!m) continue;
         if (held++ === 0) {
-          const { eventId } = JSON.parse(m.string()) as { eventId: number };
+          const [eventId] = eventIdsOf(m.string()); // the message may carry several of the partition's events
           const job = {
             id: m.seq,
             kind: 'event.analyze',

@@ -20,7 +20,7 @@ import { DEFAULT_BATCH, type BatchJob, type ItemOutcome, type JobHandler } from 
 import { backoffMs } from '../jobs.ts';
 import { DEFAULT_PARTITIONS, partitionOf } from '../partition.ts';
 import { metrics } from '../../metrics/metrics.ts';
-import { consumerAckWaitMs, consumerOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
+import { consumerAckWaitMs, consumerOf, eventIdsOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
 import { PartitionLeases, type Lease } from './partition-lease.ts';
 import { deadLetter } from './dead-letter.ts';
 
@@ -44,8 +44,14 @@ export interface StreamWorkerOptions {
   leaseMs?: number;
 }
 
-interface Item {
+/** A stream message and how many of the events it carries are not yet settled (it is acknowledged at zero). */
+interface Carrier {
   msg: JsMsg;
+  open: number;
+}
+
+interface Item {
+  carrier: Carrier;
   partition: number;
   eventId: number;
   job: Job;
@@ -65,8 +71,26 @@ interface Held {
 /** Not run: an earlier event of its partition failed in the same batch (it runs once that one is settled). */
 class NotRun extends Error {}
 
-/** Most events of one partition handed to a batch at once. */
+/** Most events (and messages) of one partition handed to a batch at once; a single larger message goes alone. */
 const CHUNK = PARTITION_IN_FLIGHT / 2;
+
+/** How many of the buffered messages, from the first, make a chunk. */
+function chunkLength(buffer: JsMsg[]): number {
+  let events = 0;
+  let n = 0;
+  while (n < buffer.length && n < CHUNK) {
+    let k = 1;
+    try {
+      k = eventIdsOf(buffer[n]!.string()).length;
+    } catch {
+      /* malformed: parked as one */
+    }
+    if (n > 0 && events + k > CHUNK) break;
+    events += k;
+    n++;
+  }
+  return n;
+}
 const STREAM_LOCK_SPACE = 76696771;
 const PULL_EXPIRES_MS = 5000;
 
@@ -178,14 +202,14 @@ export class StreamWorker {
       if (stuck && stuck.takeovers >= stream.cfg.maxDeliver) {
         const head = await stream.head(p);
         if (head?.seq === stuck.seq) {
-          let payload: unknown;
+          let payloads: unknown[];
           try {
-            payload = { eventId: (JSON.parse(head.body) as { eventId: unknown }).eventId };
+            payloads = eventIdsOf(head.body).map((eventId) => ({ eventId }));
           } catch {
-            payload = { raw: head.body.slice(0, 1000) };
+            payloads = [{ raw: head.body.slice(0, 1000) }];
           }
           const reason = `its worker stopped while holding it ${stuck.takeovers} times in a row (taken over each time)`;
-          await this.deadLetterOf(p, payload, reason, stuck.takeovers);
+          for (const payload of payloads) await this.deadLetterOf(p, payload, reason, stuck.takeovers);
           await stream.remove(head.seq);
         }
         this.leases.setStuck(p, undefined);
@@ -276,7 +300,7 @@ export class StreamWorker {
           await this.sleep(this.leaseMs / 8);
           continue;
         }
-        await this.settle(h, h.buffer.splice(0, CHUNK));
+        await this.settle(h, h.buffer.splice(0, chunkLength(h.buffer)));
       }
     } finally {
       msgs.stop();
@@ -286,25 +310,29 @@ export class StreamWorker {
     }
   }
 
-  /** Runs a chunk of one partition: malformed or too often delivered events are parked, the rest run as (part of) a batch. */
+  /**
+   * Runs a chunk of one partition's messages: malformed or too often delivered ones are parked, the events of the rest
+   * run as (part of) a batch; a message is acknowledged once every event it carries is settled.
+   */
   private async settle(h: Held, msgs: JsMsg[]): Promise<void> {
     const { cfg } = this.o.stream;
     const items: Item[] = [];
     for (const msg of msgs) {
-      let eventId: number;
+      let ids: number[];
       try {
-        eventId = (JSON.parse(msg.string()) as { eventId: unknown }).eventId as number;
-        if (!Number.isSafeInteger(eventId) || eventId <= 0) throw new Error('no positive integer eventId');
+        ids = eventIdsOf(msg.string());
       } catch (e) {
-        await this.park(msg, h.p, { raw: msg.string().slice(0, 1000) }, `malformed stream message: ${(e as Error).message}`, 1);
+        const reason = `malformed stream message: ${(e as Error).message}`;
+        await this.park({ msg, open: 1 }, h.p, { raw: msg.string().slice(0, 1000) }, reason, 1);
         continue;
       }
+      const carrier: Carrier = { msg, open: ids.length };
       if (msg.info.deliveryCount > cfg.maxDeliver) {
         const reason = `delivered ${msg.info.deliveryCount} times without being acknowledged (a worker stopped on it each time)`;
-        await this.park(msg, h.p, { eventId }, reason, msg.info.deliveryCount);
+        for (const eventId of ids) await this.park(carrier, h.p, { eventId }, reason, msg.info.deliveryCount);
         continue;
       }
-      items.push(this.item(msg, h.p, eventId));
+      items.push(...ids.map((eventId) => this.item(carrier, h.p, eventId)));
     }
     if (!items.length) return;
     const errors = await new Promise<unknown[]>((resolve) => {
@@ -312,12 +340,12 @@ export class StreamWorker {
       this.kick();
     });
     const failed: { item: Item; err: unknown }[] = [];
-    items.forEach((item, i) => (errors[i] === undefined ? this.ack(item.msg) : failed.push({ item, err: errors[i] })));
+    items.forEach((item, i) => (errors[i] === undefined ? this.done(item) : failed.push({ item, err: errors[i] })));
     // In order: an event that failed is retried until it succeeds or is parked, then the ones it held up run.
     for (const [k, { item, err }] of failed.entries()) {
       if (await this.retry(h, item, err)) continue;
-      // Given up unsettled (stopping, or the lease is gone): the next holder gets these again.
-      for (const f of failed.slice(k)) this.inFlight.delete(f.item.msg);
+      // Given up unsettled (stopping, or the lease is gone): the next holder gets these messages again.
+      for (const f of failed.slice(k)) this.inFlight.delete(f.item.carrier.msg);
       return;
     }
   }
@@ -332,30 +360,35 @@ export class StreamWorker {
         // A database that does not answer is not the event's fault: it stays held (kept alive) until the database is back.
         if (await this.databaseAnswers()) {
           const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-          await this.park(item.msg, item.partition, { eventId: item.eventId }, reason, attempt);
+          await this.park(item.carrier, item.partition, { eventId: item.eventId }, reason, attempt);
           return true;
         }
         attempt = cfg.maxAttempts - 1;
       }
       await this.sleep(backoffMs(attempt, cfg.retryBaseMs, 60_000));
       if (this.stopped || h.stopping) return false;
-      err = await this.runAlone(this.item(item.msg, item.partition, item.eventId));
+      err = await this.runAlone(this.item(item.carrier, item.partition, item.eventId));
     }
-    this.ack(item.msg);
+    this.done(item);
     return true;
   }
 
-  private ack(msg: JsMsg): void {
-    msg.ack();
-    this.inFlight.delete(msg);
+  private done(item: Item): void {
     this.processed++;
+    this.settled(item.carrier);
   }
 
-  /** Dead letter first, then acknowledge: if the process dies in between, the event is only parked again. */
-  private async park(msg: JsMsg, p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
+  /** One more of the message's events settled; the message is acknowledged with its last one. */
+  private settled(c: Carrier): void {
+    if (--c.open > 0) return;
+    c.msg.ack();
+    this.inFlight.delete(c.msg);
+  }
+
+  /** Dead letter first, then settled: if the process dies in between, the event is only parked again. */
+  private async park(c: Carrier, p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
     await this.deadLetterOf(p, payload, reason, attempts);
-    msg.ack(); // settled for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
-    this.inFlight.delete(msg);
+    this.settled(c); // for the stream: the dead letter holds it now (a TERM with a reason needs NATS 2.10+)
   }
 
   private async deadLetterOf(p: number, payload: unknown, reason: string, attempts: number): Promise<void> {
@@ -381,7 +414,8 @@ export class StreamWorker {
     }
   }
 
-  private item(msg: JsMsg, partition: number, eventId: number): Item {
+  private item(carrier: Carrier, partition: number, eventId: number): Item {
+    const { msg } = carrier;
     const now = this.o.clock.now().toISOString();
     const job: Job = {
       id: msg.seq,
@@ -398,7 +432,7 @@ export class StreamWorker {
       finished_at: null,
       partition,
     };
-    return { msg, partition, eventId, job };
+    return { carrier, partition, eventId, job };
   }
 
   private sleep(ms: number): Promise<void> {

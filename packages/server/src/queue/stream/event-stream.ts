@@ -25,8 +25,15 @@ export type StreamConfig = Config['stream'];
 
 export const subjectOf = (name: string, partition: number) => `${name}.${partition}`;
 export const consumerOf = (partition: number) => `p${partition}`;
-/** The message id JetStream deduplicates on: one per outbox job, so a publish repeated after a crash is dropped. */
-export const messageIdOf = (name: string, jobId: number) => `${name}:job:${jobId}`;
+/**
+ * The message id JetStream deduplicates on, from the outbox jobs a message carries, so a publish repeated after a crash
+ * is dropped. (A repeat that carries a different run of jobs gets through; the workers' idempotence makes it harmless.)
+ */
+export const messageIdOf = (name: string, jobIds: number[]) =>
+  jobIds.length === 1 ? `${name}:job:${jobIds[0]}` : `${name}:jobs:${jobIds[0]}-${jobIds.at(-1)}:${jobIds.length}`;
+
+/** Most events in one stream message. */
+export const MAX_EVENTS_PER_MESSAGE = 500;
 
 /** Events of one partition handed to its lease holder and not yet acknowledged, at most. */
 export const PARTITION_IN_FLIGHT = 256;
@@ -38,8 +45,15 @@ export const PARTITION_IN_FLIGHT = 256;
  */
 export const consumerAckWaitMs = (cfg: { ackWaitMs: number }) => 4 * cfg.ackWaitMs;
 
-export interface StreamMessage {
-  eventId: number;
+/** A stream message: one event, or several of one partition in order (one publish for a claimed run of them). */
+export type StreamMessage = { eventId: number } | { eventIds: number[] };
+
+/** The events a message carries, in order; throws when it is not a well-formed StreamMessage. */
+export function eventIdsOf(body: string): number[] {
+  const m = JSON.parse(body) as { eventId?: unknown; eventIds?: unknown };
+  const ids = Array.isArray(m.eventIds) ? m.eventIds : [m.eventId];
+  if (!ids.length || !ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) throw new Error('no positive integer eventId');
+  return ids as number[];
 }
 
 export class EventStream {
@@ -152,9 +166,11 @@ export class EventStream {
     await this.jsm.streams.delete(leaseStreamOf(this.cfg.name)).catch(() => {});
   }
 
-  /** Publishes one stored event to its partition and waits until JetStream has stored it. */
-  async publish(eventId: number, partition: number, msgId: string): Promise<{ duplicate: boolean; seq: number }> {
-    const body: StreamMessage = { eventId };
+  /** Publishes stored events of one partition, in order, as one message, and waits until JetStream has stored it. */
+  async publish(eventIds: number | number[], partition: number, msgId: string): Promise<{ duplicate: boolean; seq: number }> {
+    const ids = typeof eventIds === 'number' ? [eventIds] : eventIds;
+    if (!ids.length || ids.length > MAX_EVENTS_PER_MESSAGE) throw new Error(`a stream message carries 1 to ${MAX_EVENTS_PER_MESSAGE} events`);
+    const body: StreamMessage = ids.length === 1 ? { eventId: ids[0]! } : { eventIds: ids };
     const ack = await this.js.publish(subjectOf(this.cfg.name, partition), JSON.stringify(body), { msgID: msgId, timeout: 10_000 });
     return { duplicate: ack.duplicate, seq: ack.seq };
   }

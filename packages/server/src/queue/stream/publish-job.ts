@@ -8,15 +8,16 @@ import type { Kysely } from 'kysely';
 import type { Database, Job } from '../../db/schema.ts';
 import type { ItemOutcome, JobHandler } from '../worker.ts';
 import { partitionOf, DEFAULT_PARTITIONS } from '../partition.ts';
-import { messageIdOf, type EventStream } from './event-stream.ts';
+import { MAX_EVENTS_PER_MESSAGE, messageIdOf, type EventStream } from './event-stream.ts';
 
 export function publishEventHandler(stream: EventStream): JobHandler {
   const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, job }) => {
     const [partition] = await partitionsOf(trx, stream, [{ job, eventId }]);
-    await stream.publish(eventId, partition!, messageIdOf(stream.cfg.name, job.id));
+    await stream.publish(eventId, partition!, messageIdOf(stream.cfg.name, [job.id]));
   };
-  // A claimed batch: partitions publish side by side, each one's events one after another in job order (a publish
-  // waits for JetStream's acknowledgement before the next of its partition), so the stream keeps every subject's order.
+  // A claimed batch: each partition's events go out in job order as one message (several when there are more than a
+  // message carries, each waiting for JetStream's acknowledgement before the next), partitions side by side. A message
+  // is stored whole or not at all, so a failed publish never leaves a later event of the partition ahead of an earlier.
   handler.batch = async (jobs, { trx }) => {
     const items = jobs.map((j) => ({ job: j.job, eventId: Number(j.payload?.eventId) }));
     const parts = await partitionsOf(trx, stream, items);
@@ -24,12 +25,20 @@ export function publishEventHandler(stream: EventStream): JobHandler {
     const chains = new Map<number, number[]>();
     parts.forEach((p, i) => chains.set(p, [...(chains.get(p) ?? []), i]));
     await Promise.all(
-      [...chains.values()].map(async (chain) => {
-        for (const [k, i] of chain.entries()) {
+      [...chains.entries()].map(async ([p, chain]) => {
+        for (let k = 0; k < chain.length; k += MAX_EVENTS_PER_MESSAGE) {
+          const run = chain.slice(k, k + MAX_EVENTS_PER_MESSAGE);
           try {
-            await stream.publish(items[i]!.eventId, parts[i]!, messageIdOf(stream.cfg.name, items[i]!.job.id));
+            await stream.publish(
+              run.map((i) => items[i]!.eventId),
+              p,
+              messageIdOf(
+                stream.cfg.name,
+                run.map((i) => items[i]!.job.id),
+              ),
+            );
           } catch (error) {
-            out[i] = { status: 'failed', error };
+            out[run[0]!] = { status: 'failed', error };
             for (const later of chain.slice(k + 1)) out[later] = { status: 'blocked' };
             return;
           }
