@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../packages/console/src/api/schema.ts', import.meta.url));
 const HEADER = [
-  '// Generated from the server\'s OpenAPI document (GET /openapi.json) by `node scripts/openapi-types.mjs`.',
-  '// Do not edit by hand: change the route\'s zod response schema under packages/server/src/api and regenerate.',
+  "// Generated from the server's OpenAPI document (GET /openapi.json) by `node scripts/openapi-types.mjs`.",
+  "// Do not edit by hand: change the route's zod response schema under packages/server/src/api and regenerate.",
   '',
   '',
 ].join('\n');

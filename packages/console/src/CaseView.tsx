@@ -8,7 +8,11 @@ import { Link } from './App.tsx';
 import { lastQueue, navigate } from './router.ts';
 import { useShortcut } from './Shortcuts.tsx';
 
-type Member = Body<'/v1/groups/{id}'>['members'][number];
+type Group = Body<'/v1/groups/{id}'>;
+/** The case's subject as GET /v1/accounts/:id or /v1/groups/:id describes it. */
+type Subject = Body<'/v1/accounts/{id}'> | Group;
+/** The server leaves a profile photo's shape open (the platform's media reference); the console needs these two. */
+const avatarOf = (s: Subject) => s.avatar as { url?: string; mime?: string } | null | undefined;
 /** What the report-level verdict means, in words a reviewer can act on. */
 const REPORT_VERDICT: Record<UserReport['verification'], string> = {
   verified: 'The relay delivered exactly these messages from their sender to this reporter.',
@@ -38,13 +42,13 @@ const LOG_LABELS: Record<string, string> = {
 };
 
 function logText(l: CaseDetail['log'][number]): string {
-  const d = l.data as Record<string, any>;
+  const d = (l.data ?? {}) as Record<string, unknown>;
   switch (l.kind) {
     case 'item.added': case 'item.migrated': case 'legal.linked': return `${d.queue}: ${d.reason}`;
     case 'verdict': return `${d.rule} v${d.rule_version} (${d.reason})`;
     case 'signal': return `${d.kind}: ${d.summary}`;
-    case 'note': return d.text;
-    case 'decision': return `${DECISION_LABELS[d.decision] ?? d.decision}: ${d.reason}`;
+    case 'note': return String(d.text ?? '');
+    case 'decision': return `${DECISION_LABELS[String(d.decision)] ?? d.decision}: ${d.reason}`;
     case 'action': return `${d.action} (action ${d.action_id})`;
     case 'closed': return String(d.resolution ?? '');
     case 'group.action': return `${d.action} on group ${d.group_id} (action ${d.action_id}): ${d.reason}`;
@@ -54,7 +58,7 @@ function logText(l: CaseDetail['log'][number]): string {
 
 export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: Staff; wellness: Wellness }) {
   const [c, setCase] = useState<CaseDetail | null>(null);
-  const [subject, setSubject] = useState<Record<string, any> | null>(null);
+  const [subject, setSubject] = useState<Subject | null>(null);
   const [signals, setSignals] = useState<Signal[]>([]);
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
   const [reports, setReports] = useState<UserReport[] | null>(null);
@@ -82,7 +86,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
     // Appeals in the case: the platform's statement is part of what the reviewer decides on.
     const appealIds = d.items.map((i) => Number((i.ref as { appeal_id?: number } | null)?.appeal_id)).filter((n) => n > 0);
     setAppeals(await Promise.all(appealIds.map((id) => api<Appeal>('GET', `/v1/appeals/${id}`))));
-    setSubject(path ? await api<Record<string, any>>('GET', `/v1/${path}/${encodeURIComponent(d.subject.id)}?platform=${encodeURIComponent(d.platform)}`).catch(() => null) : null);
+    setSubject(path ? await api<Subject>('GET', `/v1/${path}/${encodeURIComponent(d.subject.id)}?platform=${encodeURIComponent(d.platform)}`).catch(() => null) : null);
     return d;
   }, [caseId]);
 
@@ -131,7 +135,7 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
   const submit = (andNext: boolean) => async (e?: FormEvent) => {
     e?.preventDefault();
     if (!c) return;
-    const members: string[] = (subject?.members ?? []).map((m: Member) => m.account_id);
+    const members: string[] = (subject && 'members' in subject ? subject.members : []).map((m) => m.account_id);
     const actions = chosen.map((a) => (a === 'suspend' ? { action: a, days } : a === 'ban_members' ? { action: a, member_ids: members } : { action: a }));
     const body = { decision, reason, ...(WITH_ACTIONS.has(decision) ? { actions } : {}), ...(decision === 'not_violating' && allowlist ? { allowlist: true } : {}) };
     setBusy(true);
@@ -160,7 +164,8 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
 
   const reviewItem = c.items.find((i) => i.status === 'open') ?? c.items[0];
   const media: MediaRef[] = [];
-  if (subject?.avatar?.url) media.push({ kind: c.subject.type === 'group' ? 'group_avatar' : 'account_avatar', id: c.subject.id, platform: c.platform, label: c.subject.type === 'group' ? 'group photo' : 'profile photo', mime: subject.avatar.mime });
+  const avatar = subject && avatarOf(subject);
+  if (avatar?.url) media.push({ kind: c.subject.type === 'group' ? 'group_avatar' : 'account_avatar', id: c.subject.id, platform: c.platform, label: c.subject.type === 'group' ? 'group photo' : 'profile photo', mime: avatar.mime });
   for (const s of signals) {
     const id = s.evidence.media_id as string | undefined;
     if (id && !media.some((m) => m.kind === 'media' && m.id === id)) media.push({ kind: 'media', id, platform: c.platform, label: `shared media ${id}` });
@@ -261,13 +266,14 @@ export function CaseView({ caseId, staff, wellness }: { caseId: number; staff: S
             <h2 id="profile">Profile</h2>
             <dl className="profile">
               {([['username', 'Username'], ['display_name', 'Display name'], ['bio', 'Bio'], ['name', 'Name'], ['description', 'Description'], ['invite_link', 'Invite link'], ['member_count', 'Members'], ['created_at', 'Created'], ['first_seen_at', 'First seen']] as const)
-                .filter(([k]) => subject[k] !== undefined && subject[k] !== null)
-                .map(([k, label]) => <div key={k}><dt>{label}</dt><dd>{String(subject[k])}</dd></div>)}
+                .map(([k, label]) => [label, (subject as Record<string, unknown>)[k]] as const)
+                .filter(([, v]) => v !== undefined && v !== null)
+                .map(([label, v]) => <div key={label}><dt>{label}</dt><dd>{String(v)}</dd></div>)}
             </dl>
-            {Array.isArray(subject.members) && (
+            {'members' in subject && (
               <p>
                 {subject.members.length} current member{subject.members.length === 1 ? '' : 's'} (each links to the member's cases):{' '}
-                {(subject.members as Member[]).slice(0, 30).map((m, i) => <span key={m.account_id}>{i > 0 && ', '}<Link to={`/queue?status=all&q=${encodeURIComponent(m.account_id)}`} title={`joined ${m.joined_at}`}>{m.account_id}</Link></span>)}
+                {subject.members.slice(0, 30).map((m, i) => <span key={m.account_id}>{i > 0 && ', '}<Link to={`/queue?status=all&q=${encodeURIComponent(m.account_id)}`} title={`joined ${m.joined_at}`}>{m.account_id}</Link></span>)}
                 {subject.members.length > 30 ? ' …' : ''}
               </p>
             )}

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const script = new URL('../../../scripts/openapi-types.mjs', import.meta.url).href;
-const { generateSchema, SCHEMA_PATH } = (await import(script)) as { generateSchema: () => Promise<string>; SCHEMA_PATH: string };
+const { generateSchema, SCHEMA_PATH } = (await import(script)) as {
+  generateSchema: () => Promise<string>;
+  SCHEMA_PATH: string;
+};
 
 describe('console API types', () => {
   it('schema.ts is what the server publishes at /openapi.json', async () => {
@@ -14,7 +17,8 @@ describe('console API types', () => {
     const committed = readFileSync(SCHEMA_PATH, 'utf8');
     if (fresh === committed) return;
     // Name the first line that differs, so the failure says what moved.
-    const a = committed.split('\n'), b = fresh.split('\n');
+    const a = committed.split('\n'),
+      b = fresh.split('\n');
     const i = a.findIndex((line, k) => line !== b[k]);
     assert.fail(
       `packages/console/src/api/schema.ts is out of date with the server's OpenAPI document: run \`node scripts/openapi-types.mjs\` and commit the result.\n` +

@@ -6,7 +6,11 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 /** The JSON body of a route's success response (200, else 201). */
 export type Body<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
-  ? R extends { 200: infer OK } ? Json<OK> : R extends { 201: infer Created } ? Json<Created> : never
+  ? R extends { 200: infer OK }
+    ? Json<OK>
+    : R extends { 201: infer Created }
+      ? Json<Created>
+      : never
   : never;
 
 // Session and staff

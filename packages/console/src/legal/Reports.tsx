@@ -5,7 +5,7 @@ import type { Body } from '../api/types.ts';
 import { Link } from '../App.tsx';
 import { navigate } from '../router.ts';
 import { Page, Pager, Status, useLoad, when } from '../ui.tsx';
-import { PAGE, plural, STATUS_LABELS, subjectLabel, usePage, type ReportStatus, type ReportSummary } from './common.tsx';
+import { PAGE, plural, STATUS_LABELS, subjectLabel, usePage, type ReportStatus } from './common.tsx';
 
 const STATUSES = Object.keys(STATUS_LABELS) as ReportStatus[];
 

@@ -19,7 +19,6 @@ import {
   usePage,
   type LeRequest,
   type Subject,
-  type VaultItem,
 } from './common.tsx';
 
 const STATUS_LABELS: Record<LeRequest['status'], string> = {

@@ -10,9 +10,6 @@ import { selectLine } from './text-position.ts';
 import { formatList, parseSource, placeProblems, type LineProblem } from './term-source.ts';
 import './policy.css';
 
-type Hit = TryResult['hits'][number];
-type Place = Hit['context'][number];
-
 const SURFACES = [
   { value: 'bio', label: 'Bio' }, { value: 'username', label: 'Username' }, { value: 'display_name', label: 'Display name' },
   { value: 'group_name', label: 'Group name' }, { value: 'group_description', label: 'Group description' },

@@ -37,7 +37,10 @@ const ACTIONS: Record<string, string> = {
 };
 
 /** Hash lists Vigil itself keeps; others are named by whoever made them. */
-const BANKS: Record<string, string> = { CONFIRMED: 'Confirmed by our reviewers', FALSE_POSITIVES: 'Known false positives' };
+const BANKS: Record<string, string> = {
+  CONFIRMED: 'Confirmed by our reviewers',
+  FALSE_POSITIVES: 'Known false positives',
+};
 
 const LE_KINDS: Record<string, string> = {
   preservation: 'Preservation requests',
@@ -47,10 +50,16 @@ const LE_KINDS: Record<string, string> = {
   emergency: 'Emergency requests',
 };
 
-const LE_OUTCOMES: Record<string, string> = { open: 'Still open', produced: 'Data produced', rejected: 'Rejected', withdrawn: 'Withdrawn', expired: 'Expired' };
+const LE_OUTCOMES: Record<string, string> = {
+  open: 'Still open',
+  produced: 'Data produced',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+};
 
 /** `some_code` → "Some code", for a code no table lists: shown readably, never hidden. */
-export const readable = (code: string) => {
+const readable = (code: string) => {
   const s = code.replace(/[_-]+/g, ' ').trim();
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : code;
 };

@@ -29,8 +29,8 @@ export interface Transparency {
   breakdowns: Breakdown[];
 }
 
-export interface KeyFigure { key: string; label: string; value: number; part_of: string | null }
-export interface Breakdown { section: BreakdownSection; title: string; rows: { code: string; label: string; value: number }[] }
+interface KeyFigure { key: string; label: string; value: number; part_of: string | null }
+interface Breakdown { section: BreakdownSection; title: string; rows: { code: string; label: string; value: number }[] }
 type Figures = Omit<Transparency, 'key_figures' | 'breakdowns'>;
 
 const total = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
