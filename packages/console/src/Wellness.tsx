@@ -4,7 +4,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.ts';
 import type { Exposure, TeamExposure as TeamExposureRows } from './api/types.ts';
 
-
 export function useExposure(enabled: boolean) {
   const [e, setE] = useState<Exposure | null>(null);
   const refresh = useCallback(() => { api<Exposure>('GET', '/v1/me/exposure').then(setE, () => {}); }, []);

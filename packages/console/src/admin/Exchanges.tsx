@@ -7,7 +7,6 @@ import { Link } from '../App.tsx';
 import { Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { plural, useOutcome } from './common.tsx';
 
-
 const TYPE_LABELS: Record<string, string> = {
   file: 'File or URL list',
   peer: 'Vigil peer',
