@@ -94,7 +94,7 @@ export async function ingestEvents(
   const now = iso(clock.now());
   const inserted = new Set<string>();
   await db.transaction().execute(async (trx) => {
-    await lockPartitions(trx, platform, events);
+    await lockPartitions(trx, platform, events.map(subjectOf));
     for (let i = 0; i < events.length; i += 200) {
       const rows = events.slice(i, i + 200).map((e) => {
         const s = subjectOf(e);
