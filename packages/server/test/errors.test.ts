@@ -25,7 +25,7 @@ describe('VigilError', () => {
   it('is recognised by code, carries details, headers and cause', () => {
     const cause = new Error('root');
     const e = new VigilError('rate_limited', 'slow down', { tries: 3 }, { headers: { 'retry-after': '60' }, cause });
-    assert.ok(isVigilError(e) && isVigilError(e, 'rate_limited') && !isVigilError(e, 'conflict') && !isVigilError(new Error('x')));
+    assert.deepEqual([isVigilError(e), isVigilError(e, 'rate_limited'), isVigilError(e, 'conflict'), isVigilError(new Error('x'))], [true, true, false, false]);
     assert.deepEqual([e.code, e.status, e.details, e.headers, e.cause], ['rate_limited', 429, { tries: 3 }, { 'retry-after': '60' }, cause]);
     assert.deepEqual([notFound('bank "x"').code, notFound('bank "x"').message], ['not_found', 'bank "x" not found']);
   });
