@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { readOneUpload } from '../../http/upload.ts';
-import { VigilError } from '../../errors.ts';
 import { fetchMedia } from '../../media/fetch.ts';
 import { hashBytes } from '../../media/hash-upload.ts';
 import { hmaHashes } from '../../media/hma.ts';

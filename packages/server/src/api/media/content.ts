@@ -3,7 +3,7 @@ import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/r
 import { appendAudit } from '../../audit/log.ts';
 import { fetchMedia } from '../../media/fetch.ts';
 import { fromJson } from '../../util/json.ts';
-import { VigilError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { recordReveal } from '../../review/index.ts';
 
 /**

@@ -91,7 +91,7 @@ function chunkLength(buffer: JsMsg[]): number {
 }
 const STREAM_LOCK_SPACE = 76696771;
 const PULL_EXPIRES_MS = 5000;
-/** Marks an event left undone because an earlier event of its partition failed (it is retried alone). */
+/** Not run: an earlier event of its partition failed in the same batch (it runs once that one is settled). */
 const notRun = () => new VigilError('not_run', 'an earlier event of its partition failed');
 
 export class StreamWorker {
