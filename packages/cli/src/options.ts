@@ -1,6 +1,6 @@
 // Flags shared by the commands that open the service's configuration.
 import type { Command } from 'commander';
-import { loadConfig, ConfigError, migrateToLatest, openDb, type Config, type Db } from '@vigil/server';
+import { loadConfig, isVigilError, migrateToLatest, openDb, type Config, type Db } from '@vigil/server';
 
 export function withServiceOptions(cmd: Command): Command {
   return cmd
@@ -29,9 +29,9 @@ export function configFrom(opts: Record<string, string | undefined>): Config {
 
 /** Prints a clear message for expected failures (bad config, bad input) instead of a stack trace. */
 export function fatal(err: unknown): never {
-  const msg = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
+  const msg = err instanceof Error ? err.message : String(err);
   process.stderr.write(`vigil: ${msg}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
+  process.exit(isVigilError(err, 'invalid_config') ? 2 : 1);
 }
 
 /** Opens the configured database (migrated), runs `fn`, closes it; expected failures end the process clearly. */

@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { availableParallelism } from 'node:os';
+import { VigilError } from './errors.ts';
 
 /** Media decoding limits (media/decode-limit.ts): one decode per core, less one for the event loop. */
 export const DECODE_DEFAULTS = { concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 8, maxPixels: 64_000_000, hashPixels: 2048 * 2048, retryAfterSec: 5, timeoutMs: 120_000 };
@@ -247,8 +248,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {}
-
 const ENV_MAP: Record<string, keyof Config> = {
   PORT: 'port',
   HOST: 'host',
@@ -275,14 +274,14 @@ export function loadConfig(src: ConfigSources = {}): Config {
   const merged: Record<string, unknown> = {};
   const filePath = src.file ?? env.VIGIL_CONFIG;
   if (filePath) {
-    if (!existsSync(filePath)) throw new ConfigError(`config file not found: ${filePath}`);
+    if (!existsSync(filePath)) throw new VigilError('invalid_config', `config file not found: ${filePath}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(filePath, 'utf8'));
     } catch (e) {
-      throw new ConfigError(`config file ${filePath} is not valid JSON: ${(e as Error).message}`);
+      throw new VigilError('invalid_config', `config file ${filePath} is not valid JSON: ${(e as Error).message}`);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${filePath} must hold a JSON object`);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new VigilError('invalid_config', `config file ${filePath} must hold a JSON object`);
     for (const [k, v] of Object.entries(parsed)) {
       merged[k] = v;
       origin[k] = `config file ${filePath}`;
@@ -316,7 +315,7 @@ export function loadConfig(src: ConfigSources = {}): Config {
       const from = origin[key] ? ` (from ${origin[key]})` : '';
       return `  - ${i.path.join('.') || '(root)'}: ${i.message}${from}`;
     });
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    throw new VigilError('invalid_config', `invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...r.data, dataDir: resolve(r.data.dataDir) };
 }
@@ -325,7 +324,7 @@ export function loadConfig(src: ConfigSources = {}): Config {
 export function withStreamUrl(cfg: Config, url: string | undefined): Config {
   if (url === undefined) return cfg;
   const r = configSchema.shape.stream.unwrap().shape.url.safeParse(url);
-  if (!r.success) throw new ConfigError(`invalid configuration:\n  - stream.url: ${r.error.issues[0]?.message} (from flag --stream)`);
+  if (!r.success) throw new VigilError('invalid_config', `invalid configuration:\n  - stream.url: ${r.error.issues[0]?.message} (from flag --stream)`);
   return { ...cfg, stream: { ...cfg.stream, url } };
 }
 

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import type { Clock } from './util/time.ts';
-import type { BankIndex } from './media/bank-index.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -12,8 +11,8 @@ export interface AppContext {
   log: Logger;
   /** Called after new jobs commit, to wake idle workers. */
   jobsAdded: () => void;
-  /** This process's in-memory view of the hash banks, shared by routes and analysers. */
-  bankIndex: BankIndex;
+  // bankIndex (this process's in-memory view of the hash banks) is declared by media/bank-index.ts, which adds
+  // it to this interface: the context stays below the domain modules it carries.
   /**
    * Webhook targets the deliverer may reach on loopback without webhooks.allowPrivateTargets: the embedded
    * relay's own endpoint (embedded-relay.ts), which this process put there itself.

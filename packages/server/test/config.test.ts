@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadConfig, ConfigError } from '../src/config.ts';
+import { loadConfig } from '../src/config.ts';
+import { isVigilError } from '../src/errors.ts';
 import { CLI_MAIN } from './process.ts';
 
 describe('configuration', () => {
@@ -29,7 +30,7 @@ describe('configuration', () => {
   });
 
   it('explains bad values and where they came from', () => {
-    assert.throws(() => loadConfig({ env: { PORT: 'eighty' } }), (e: unknown) => e instanceof ConfigError && /port.*environment variable PORT/.test(e.message));
+    assert.throws(() => loadConfig({ env: { PORT: 'eighty' } }), (e: unknown) => isVigilError(e, 'invalid_config') && /port.*environment variable PORT/.test(e.message));
     assert.throws(() => loadConfig({ env: { DATABASE_URL: 'mysql://x' } }), /postgres:\/\/ URL/);
     writeFileSync(join(dir, 'bad.json'), '{ port: 1');
     assert.throws(() => loadConfig({ env: {}, file: join(dir, 'bad.json') }), /not valid JSON/);

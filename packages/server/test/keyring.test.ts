@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIALECTS, TEST_KEK, openTestDb, testConfig, type TestDb } from './helpers.ts';
-import { KeyConfigError, loadKeyring } from '../src/keys/keyring.ts';
+import { loadKeyring } from '../src/keys/keyring.ts';
+import { isVigilError } from '../src/errors.ts';
 import { vaultKeys } from '../src/legal/vault-keys.ts';
 import { psiKeys } from '../src/psi/keys.ts';
 import { relayKeys } from '../src/reports/relay-keys.ts';
@@ -36,7 +37,7 @@ for (const dialect of DIALECTS) {
         const vaultKey = Object.values(cfgs[0]!.vault.keys)[0]!;
         assert.ok(!rows.some((r) => r.sealed.includes(vaultKey) || r.sealed.includes(Buffer.from(vaultKey, 'base64').toString('hex'))));
         // A process given another key-encryption key refuses to start instead of making its own keys.
-        await assert.rejects(loadKeyring(t.db, peerConfig(t, { keyEncryptionKey: OTHER_KEK })), (e: Error) => e instanceof KeyConfigError && /different key-encryption key/.test(e.message));
+        await assert.rejects(loadKeyring(t.db, peerConfig(t, { keyEncryptionKey: OTHER_KEK })), (e: Error) => isVigilError(e, 'key_config') && /different key-encryption key/.test(e.message));
       } finally {
         await t.cleanup();
       }
@@ -54,7 +55,7 @@ for (const dialect of DIALECTS) {
 
         const second = peerConfig(t, { keyEncryptionKey: TEST_KEK });
         writeFileSync(join(second.dataDir, 'vault-keys.json'), JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.alloc(32, 2).toString('base64') } }));
-        await assert.rejects(loadKeyring(t.db, second), (e: Error) => e instanceof KeyConfigError && /second key/.test(e.message));
+        await assert.rejects(loadKeyring(t.db, second), (e: Error) => isVigilError(e, 'key_config') && /second key/.test(e.message));
       } finally {
         await t.cleanup();
       }
@@ -96,7 +97,7 @@ describe('keyring without a key-encryption key', () => {
     const t = await openTestDb('postgres');
     try {
       const cfg = peerConfig(t);
-      await assert.rejects(loadKeyring(t.db, cfg), (e: Error) => e instanceof KeyConfigError && /keyEncryptionKey/.test(e.message) && /vault, psi, relay/.test(e.message));
+      await assert.rejects(loadKeyring(t.db, cfg), (e: Error) => isVigilError(e, 'key_config') && /keyEncryptionKey/.test(e.message) && /vault, psi, relay/.test(e.message));
       assert.equal((await t.db.kysely.selectFrom('key_material').selectAll().execute()).length, 0);
     } finally {
       await t.cleanup();

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { DIALECTS, openTestDb, migrateLocked, TestClock, silentLog, accountEvent, type TestDb } from './helpers.ts';
 import { migrations } from '../src/db/migrate.ts';
-import { ingestEvents, validateEvents, InvalidBatchError } from '../src/ingest/ingest.ts';
+import { ingestEvents, validateEvents, type EventProblem } from '../src/ingest/ingest.ts';
+import { isVigilError } from '../src/errors.ts';
 import { claimJobs, completeJob, enqueue, failJob, releaseExpiredLeases, retryDeadJob } from '../src/queue/jobs.ts';
 import { Worker } from '../src/queue/worker.ts';
 import { applyEventHandler } from '../src/ingest/apply.ts';
@@ -54,7 +55,7 @@ for (const dialect of DIALECTS) {
     it('rejects a whole batch when one event is invalid, listing every problem', () => {
       assert.throws(
         () => validateEvents([accountEvent(10), { id: 'x', type: 'account.created', occurred_at: 'yesterday', account: {} }, { type: 'nope' }]),
-        (e: unknown) => e instanceof InvalidBatchError && e.problems.some((p) => p.index === 1 && p.path === 'occurred_at') && e.problems.some((p) => p.index === 2),
+        (e: unknown) => isVigilError(e, 'invalid_events') && (e.details as EventProblem[]).some((p) => p.index === 1 && p.path === 'occurred_at') && (e.details as EventProblem[]).some((p) => p.index === 2),
       );
       assert.throws(() => validateEvents([accountEvent(11), accountEvent(11)]), /problem/);
     });

@@ -1,7 +1,8 @@
 // The stream's configuration: off by default, the URL from --stream or VIGIL_STREAM checked with a clear message.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, withStreamUrl } from '../src/config.ts';
+import { loadConfig, withStreamUrl } from '../src/config.ts';
+import { isVigilError } from '../src/errors.ts';
 
 describe('stream configuration', () => {
   it('is off unless a URL is given, with defaults every process shares', () => {
@@ -21,11 +22,11 @@ describe('stream configuration', () => {
   it('refuses a URL that is not nats:// and a name JetStream cannot take, naming the source', () => {
     assert.throws(
       () => withStreamUrl(loadConfig({ env: {} }), 'http://127.0.0.1:4222'),
-      (e: Error) => e instanceof ConfigError && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message),
+      (e: Error) => isVigilError(e, 'invalid_config') && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message),
     );
     assert.throws(
       () => loadConfig({ env: { VIGIL_STREAM_NAME: 'a.b' } }),
-      (e: Error) => e instanceof ConfigError && /stream\.name.*VIGIL_STREAM_NAME/.test(e.message),
+      (e: Error) => isVigilError(e, 'invalid_config') && /stream\.name.*VIGIL_STREAM_NAME/.test(e.message),
     );
   });
 });

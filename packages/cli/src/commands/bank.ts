@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import {
-  addEntries, bankByName, BankError, createBank, HMA_CSV_HEADER, hmaCsvRow, LIST_FORMATS,
-  parseList, systemClock,
+  addEntries, bankByName, createBank, HMA_CSV_HEADER, hmaCsvRow, LIST_FORMATS,
+  parseList, systemClock, VigilError,
 } from '@vigil/server';
 import { fatal, withDb, withServiceOptions } from '../options.ts';
 import { progressBar } from '../progress.ts';
@@ -47,10 +47,10 @@ export function bankCommand(program: Command) {
     await withDb(opts, async (db) => {
       let entries = parseList(text, opts.format, opts.signalType);
       if (opts.source) entries = entries.map((e) => ({ source: opts.source, ...e }));
-      if (!entries.length) throw new BankError(400, `${file} holds no entries`);
+      if (!entries.length) throw new VigilError('bank_error', `${file} holds no entries`);
       const exists = await bankByName(db.kysely, bankName).then(() => true, () => false);
       if (!exists) {
-        if (!opts.create) throw new BankError(404, `bank "${bankName}" not found (add --create block|allow to create it)`);
+        if (!opts.create) throw new VigilError('not_found', `bank "${bankName}" not found (add --create block|allow to create it)`);
         await createBank(db.kysely, { name: bankName, kind: opts.create }, 'cli', systemClock);
       }
       const bar = progressBar(`importing into ${bankName}`);

@@ -9,19 +9,10 @@ import { appendAudit } from '../audit/log.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { verifyPassword } from './passwords.ts';
 import type { Principal, Role } from './roles.ts';
+import { VigilError } from '../errors.ts';
 
 export const SESSION_COOKIE = 'vigil_session';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-export class LoginError extends Error {
-  constructor(
-    readonly status: 401 | 429,
-    message: string,
-    readonly retryAfterSec?: number,
-  ) {
-    super(message);
-  }
-}
 
 // A valid hash to compare against when the user does not exist, so timing does not reveal it.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -37,7 +28,7 @@ export async function login(
   const staff = await db.selectFrom('staff').selectAll().where('username', '=', o.username).executeTakeFirst();
   if (staff?.locked_until && staff.locked_until > iso(now)) {
     const wait = Math.ceil((Date.parse(staff.locked_until) - now.getTime()) / 1000);
-    throw new LoginError(429, 'this account is locked after repeated failed logins; try again later', wait);
+    throw new VigilError('rate_limited', 'this account is locked after repeated failed logins; try again later', undefined, { headers: { 'retry-after': String(wait) } });
   }
   const ok = await verifyPassword(o.password, staff?.password_hash ?? DUMMY_HASH);
   if (!staff || !ok || staff.disabled) {
@@ -53,7 +44,7 @@ export async function login(
         await appendAudit(trx, { actor: 'anonymous', action: lock ? 'staff.locked' : 'staff.login_failed', subjectType: 'staff', subjectId: String(staff.id), data: { ip: o.ip } }, clock);
       });
     }
-    throw new LoginError(401, 'invalid username or password');
+    throw new VigilError('invalid_credentials', 'invalid username or password');
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -69,7 +60,7 @@ export async function login(
 async function checkIpRate(db: Kysely<Database>, cfg: Config, clock: Clock, ip: string) {
   const count = await hit(db, `ip:${ip}`, cfg.login.windowMinutes * 60_000, clock);
   if (count > cfg.login.perIpPerWindow) {
-    throw new LoginError(429, 'too many login attempts from this address; try again later', cfg.login.windowMinutes * 60);
+    throw new VigilError('rate_limited', 'too many login attempts from this address; try again later', undefined, { headers: { 'retry-after': String(cfg.login.windowMinutes * 60) } });
   }
 }
 

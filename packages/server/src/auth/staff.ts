@@ -5,12 +5,7 @@ import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 import { ROLES, type Role } from './roles.ts';
-
-export class StaffError extends Error {
-  constructor(readonly status: 400 | 404 | 409, message: string) {
-    super(message);
-  }
-}
+import { VigilError } from '../errors.ts';
 
 export async function createStaff(
   db: Kysely<Database>,
@@ -18,17 +13,17 @@ export async function createStaff(
   actor: string,
   clock: Clock,
 ): Promise<{ id: number; username: string; role: Role; password?: string }> {
-  if (!/^[a-z0-9][a-z0-9._-]{1,63}$/i.test(o.username)) throw new StaffError(400, 'username: 2-64 letters, digits, dot, dash or underscore');
-  if (!ROLES.includes(o.role)) throw new StaffError(400, `role must be one of ${ROLES.join(', ')}`);
+  if (!/^[a-z0-9][a-z0-9._-]{1,63}$/i.test(o.username)) throw new VigilError('staff_error', 'username: 2-64 letters, digits, dot, dash or underscore');
+  if (!ROLES.includes(o.role)) throw new VigilError('staff_error', `role must be one of ${ROLES.join(', ')}`);
   // Without a password the account gets a generated one, returned once (the console shows it once).
   const generated = o.password === undefined ? generatePassword() : undefined;
   const password = o.password ?? generated!;
   const weak = passwordProblem(password);
-  if (weak) throw new StaffError(400, weak);
+  if (weak) throw new VigilError('staff_error', weak);
   const password_hash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
     const exists = await trx.selectFrom('staff').select('id').where('username', '=', o.username).executeTakeFirst();
-    if (exists) throw new StaffError(409, `a staff account named "${o.username}" already exists`);
+    if (exists) throw new VigilError('conflict', `a staff account named "${o.username}" already exists`);
     const row = await trx
       .insertInto('staff')
       .values({ username: o.username, display_name: o.displayName ?? null, role: o.role, password_hash, failed_logins: 0, locked_until: null, disabled: 0, created_at: iso(clock.now()) })
@@ -49,7 +44,7 @@ export async function updateStaff(
 ): Promise<void> {
   if (change.password !== undefined) {
     const weak = passwordProblem(change.password);
-    if (weak) throw new StaffError(400, weak);
+    if (weak) throw new VigilError('staff_error', weak);
   }
   const password_hash = change.password !== undefined ? await hashPassword(change.password) : undefined;
   await db.transaction().execute(async (trx) => {
@@ -58,10 +53,10 @@ export async function updateStaff(
     if (change.disabled !== undefined) set.disabled = change.disabled ? 1 : 0;
     if (change.unlock) Object.assign(set, { locked_until: null, failed_logins: 0 });
     if (password_hash) set.password_hash = password_hash;
-    if (!Object.keys(set).length) throw new StaffError(400, 'nothing to change');
+    if (!Object.keys(set).length) throw new VigilError('staff_error', 'nothing to change');
     if (change.disabled || (change.role && change.role !== 'admin')) await keepOneAdmin(trx, id);
     const r = await trx.updateTable('staff').set(set).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new StaffError(404, `staff account ${id} not found`);
+    if (Number(r.numUpdatedRows) !== 1) throw new VigilError('not_found', `staff account ${id} not found`);
     // A disabled or re-roled account loses its sessions at once.
     if (change.disabled || change.role || password_hash) await trx.deleteFrom('sessions').where('staff_id', '=', id).execute();
     const { password: _omit, ...logged } = change;
@@ -73,7 +68,7 @@ export async function updateStaff(
 async function keepOneAdmin(trx: Kysely<Database>, id: number): Promise<void> {
   const others = await trx.selectFrom('staff').select('id').where('role', '=', 'admin').where('disabled', '=', 0).where('id', '!=', id).limit(1).execute();
   const self = await trx.selectFrom('staff').select(['role', 'disabled']).where('id', '=', id).executeTakeFirst();
-  if (self?.role === 'admin' && !self.disabled && !others.length) throw new StaffError(409, 'this is the last enabled admin: make another admin first');
+  if (self?.role === 'admin' && !self.disabled && !others.length) throw new VigilError('conflict', 'this is the last enabled admin: make another admin first');
 }
 
 /**
@@ -85,7 +80,7 @@ export async function resetStaffPassword(db: Kysely<Database>, id: number, actor
   const password_hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
     const r = await trx.updateTable('staff').set({ password_hash, failed_logins: 0, locked_until: null }).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new StaffError(404, `staff account ${id} not found`);
+    if (Number(r.numUpdatedRows) !== 1) throw new VigilError('not_found', `staff account ${id} not found`);
     await trx.deleteFrom('sessions').where('staff_id', '=', id).execute();
     await appendAudit(trx, { actor, action: 'staff.password_reset', subjectType: 'staff', subjectId: String(id), data: {} }, clock);
   });

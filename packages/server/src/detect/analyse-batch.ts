@@ -14,7 +14,7 @@ import { mayFire, type RuleFacts } from './rule-language.ts';
 import type { Database } from '../db/schema.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import { subjectOf } from '../ingest/events.ts';
-import { isolateFailures, ItemFailure, type ItemOutcome } from '../queue/worker.ts';
+import { isolateFailures, itemFailed, type ItemOutcome } from '../queue/worker.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
@@ -110,12 +110,12 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
   };
   items.forEach((item, index) => {
     const row = rows.get(item.eventId);
-    if (!row) throw new ItemFailure(index, new Error(`event ${item.eventId} not found`));
+    if (!row) throw itemFailed(index, new Error(`event ${item.eventId} not found`));
     let event: PlatformEvent;
     try {
       event = withRemoteHashes(fromJson<PlatformEvent>(row.payload), (item.prepared ?? {}) as RemoteHashes);
     } catch (e) {
-      throw new ItemFailure(index, e);
+      throw itemFailed(index, e);
     }
     if (item.key === undefined) {
       const s = subjectOf(event);
@@ -133,7 +133,7 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
       p.findings = [...remote, ...(await Promise.all(ctx.analysers.map((a) => a(p.input)))).flat()];
     } catch (e) {
       if (writeError) throw writeError; // the earlier events' writes failed, not this event
-      throw new ItemFailure(p.index, e);
+      throw itemFailed(p.index, e);
     }
     await writing;
     segment.push(p);

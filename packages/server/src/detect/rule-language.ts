@@ -3,6 +3,7 @@
 import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { z } from 'zod';
+import { VigilError } from '../errors.ts';
 
 export const outcomeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('review'), queue: z.string().min(1).max(50), priority: z.number().int().min(0).max(100), reason: z.string().min(1).max(500) }).strict(),
@@ -19,16 +20,6 @@ export const outcomeSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 export type Outcome = z.infer<typeof outcomeSchema>;
-
-export class RuleSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(line ? `${message} (line ${line}, column ${column})` : message);
-  }
-}
 
 const env = celEnv({ funcs: strings });
 /** A node of a parsed expression. */
@@ -81,15 +72,19 @@ const SAMPLE: RuleContext = {
   now: 0,
 };
 
-/** Parses and plans an expression; throws RuleSyntaxError with the position of the first error. */
+/** An expression that does not compile, with the position (1-based) of the first error when known. */
+const ruleSyntax = (message: string, line?: number, column?: number) =>
+  new VigilError('invalid_rule', line ? `${message} (line ${line}, column ${column})` : message, { line, column });
+
+/** Parses and plans an expression; throws invalid_rule with the position of the first error. */
 export function compileRule(expression: string): CompiledRule {
   let parsed;
   try {
     parsed = parse(expression);
   } catch (e) {
     const m = /<input>:(\d+):(\d+): (.*)/s.exec((e as Error).message);
-    if (m) throw new RuleSyntaxError(m[3]!.split('\n')[0]!, Number(m[1]), Number(m[2]));
-    throw new RuleSyntaxError((e as Error).message);
+    if (m) throw ruleSyntax(m[3]!.split('\n')[0]!, Number(m[1]), Number(m[2]));
+    throw ruleSyntax((e as Error).message);
   }
   const run = plan(env, parsed);
   const compiled: CompiledRule = (ctx) => {
@@ -106,7 +101,7 @@ export function compileRule(expression: string): CompiledRule {
     const id = isCelError(r) && r.exprId !== undefined ? r.exprId : parsed.expr?.id;
     const at = id !== undefined ? parsed.sourceInfo?.positions[String(id)] : undefined;
     const pos = at === undefined ? undefined : lineColumn(expression, at);
-    throw new RuleSyntaxError(probe.error, pos?.line, pos?.column);
+    throw ruleSyntax(probe.error, pos?.line, pos?.column);
   }
   if (parsed.expr) compiled.needs = ruleNeeds(parsed.expr);
   return compiled;

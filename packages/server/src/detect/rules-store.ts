@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/log.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { compileRule, outcomeSchema } from './rule-language.ts';
+import { isVigilError, VigilError } from '../errors.ts';
 
 export const ruleInput = z
   .object({
@@ -20,26 +21,20 @@ export const ruleInput = z
   .strict();
 export type RuleInput = z.input<typeof ruleInput>;
 
-export class RuleError extends Error {
-  constructor(readonly status: 400 | 404 | 409, message: string, readonly details?: unknown) {
-    super(message);
-  }
-}
-
 export async function saveRule(db: Kysely<Database>, raw: RuleInput, actor: string, clock: Clock, expectNew?: boolean) {
   const parsed = ruleInput.safeParse(raw);
-  if (!parsed.success) throw new RuleError(400, `invalid rule: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new VigilError('invalid_rule', `invalid rule: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const r = parsed.data;
   try {
     compileRule(r.expression);
   } catch (e) {
-    const err = e as Error & { line?: number; column?: number };
-    throw new RuleError(400, `invalid expression: ${err.message}`, { line: err.line, column: err.column });
+    // A syntax error carries its position ({ line, column }) as details.
+    throw new VigilError('invalid_rule', `invalid expression: ${(e as Error).message}`, isVigilError(e, 'invalid_rule') ? e.details : { line: undefined, column: undefined });
   }
   const now = iso(clock.now());
   return db.transaction().execute(async (trx) => {
     const cur = await trx.selectFrom('rules').selectAll().where('name', '=', r.name).executeTakeFirst();
-    if (cur && expectNew) throw new RuleError(409, `a rule named "${r.name}" exists; update it instead`);
+    if (cur && expectNew) throw new VigilError('conflict', `a rule named "${r.name}" exists; update it instead`);
     const version = cur ? cur.version + 1 : 1;
     const fields = { description: r.description ?? null, version, expression: r.expression, outcome: toJson(r.outcome), mode: r.mode, enabled: r.enabled ? 1 : 0, updated_at: now };
     let id: number;

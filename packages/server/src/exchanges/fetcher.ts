@@ -34,8 +34,3 @@ export interface FetchEnv {
   now: () => Date;
 }
 
-export class ExchangeError extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 502, message: string) {
-    super(message);
-  }
-}

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LIST_FORMATS, parseList } from '../media/bank-formats.ts';
-import { ExchangeError, type FetchEnv, type Fetcher } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
+import { type FetchEnv, type Fetcher } from './fetcher.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 
 export const fileConfig = z
@@ -26,7 +27,7 @@ export function fileFetcher(config: z.infer<typeof fileConfig>, env: FetchEnv): 
       let etag: string | undefined;
       if (config.path) {
         text = await readFile(config.path, 'utf8').catch((e: Error) => {
-          throw new ExchangeError(502, `cannot read ${config.path}: ${e.message}`);
+          throw new VigilError('exchange_error', `cannot read ${config.path}: ${e.message}`);
         });
       } else {
         const r = await httpGet(config.url!, env, { signal, headers: last?.etag ? { 'if-none-match': last.etag } : {} });

@@ -5,7 +5,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';
 
@@ -40,11 +40,11 @@ export function parseEntries(xml: string): { updates: Update[]; next: string } {
   try {
     doc = parser.parse(xml);
   } catch (e) {
-    throw new ExchangeError(502, `NCMEC: malformed XML: ${(e as Error).message}`);
+    throw new VigilError('exchange_error', `NCMEC: malformed XML: ${(e as Error).message}`);
   }
   // A window with no entries is an empty <queryResult/>, which the parser reads as ''.
   const root = doc.queryResult === '' ? {} : (doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object'));
-  if (!root || typeof root !== 'object') throw new ExchangeError(502, 'NCMEC: unexpected response');
+  if (!root || typeof root !== 'object') throw new VigilError('exchange_error', 'NCMEC: unexpected response');
   const updates: Update[] = [];
   for (const [group, kinds] of [['images', ['image', 'deletedImage']], ['videos', ['video', 'deletedVideo']]] as const) {
     const g = root[group];
@@ -52,7 +52,7 @@ export function parseEntries(xml: string): { updates: Update[]; next: string } {
     for (const kind of kinds) {
       for (const e of g[kind] ?? []) {
         const id = text(e.id);
-        if (!id) throw new ExchangeError(502, `NCMEC: an ${kind} without an id`);
+        if (!id) throw new VigilError('exchange_error', `NCMEC: an ${kind} without an id`);
         const member = typeof e.member === 'object' ? text(e.member['@id']) : '';
         const item = `ncmec:${member ? `${member}-` : ''}${id}`;
         if (kind.startsWith('deleted')) {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
 import type { SignalType } from '../media/banks.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 
 export const peerConfig = z
@@ -38,7 +38,7 @@ export function peerFetcher(config: PeerConfig, env: FetchEnv): Fetcher {
         try {
           page = JSON.parse(r.text) as PeerFeedPage;
         } catch {
-          throw new ExchangeError(502, `peer ${new URL(base).host}: not JSON`);
+          throw new VigilError('exchange_error', `peer ${new URL(base).host}: not JSON`);
         }
         const updates: Update[] = [
           ...page.entries.map((e) => ({ signal_type: e.signal_type, value: e.value, external_id: `peer:${e.id}`, tags: e.tags, ...(e.note ? { note: e.note } : {}) })),

@@ -9,7 +9,7 @@ import { fromJson } from '../util/json.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, addMs, type Clock } from '../util/time.ts';
 import type { Fetcher, FetchEnv } from './fetcher.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { applyUpdates, sweepUnseen } from './apply.ts';
 import { fileFetcher } from './file.ts';
 import { peerFetcher, type PeerConfig } from './peer.ts';
@@ -62,20 +62,20 @@ export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: 
     .executeTakeFirst();
   const result: RunResult = { status: 'ok', pages: 0, added: 0, removed: 0, invalid: 0, written_back: 0 };
   if (Number(got.numUpdatedRows) !== 1) {
-    if (!(await db.selectFrom('exchanges').select('id').where('name', '=', name).executeTakeFirst())) throw new ExchangeError(404, `exchange "${name}" not found`);
+    if (!(await db.selectFrom('exchanges').select('id').where('name', '=', name).executeTakeFirst())) throw new VigilError('not_found', `exchange "${name}" not found`);
     return { ...result, status: 'busy' };
   }
   const mine = (trx: Kysely<Database>) => trx.updateTable('exchanges').where('name', '=', name).where('locked_by', '=', token);
   /** Fencing: only the lock holder commits; a fetch that outlived its lease stops here. */
   const holdLock = async (trx: Kysely<Database>, set: Record<string, unknown> = {}) => {
     const r = await mine(trx).set({ ...set, locked_until: lease() }).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new ExchangeError(409, 'lost the exchange lock to another fetch');
+    if (Number(r.numUpdatedRows) !== 1) throw new VigilError('conflict', 'lost the exchange lock to another fetch');
   };
   const deadline = AbortSignal.timeout(maxMs);
   try {
     let ex = await db.selectFrom('exchanges').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
     const bank = await db.selectFrom('banks').select(['id', 'name']).where('name', '=', ex.bank).executeTakeFirst();
-    if (!bank) throw new ExchangeError(409, `the exchange's bank "${ex.bank}" no longer exists`);
+    if (!bank) throw new VigilError('conflict', `the exchange's bank "${ex.bank}" no longer exists`);
     const env = fetchEnv(cfg, clock);
     const config = fromJson<Record<string, unknown>>(ex.config);
     const fetcher = fetcherFor(ex.type, config, env);
@@ -94,7 +94,7 @@ export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: 
     const target = { exchangeId: Number(ex.id), exchange: name, bankId: Number(bank.id), bankName: bank.name, gen: Number(ex.sync_gen), clock };
     let checkpoint: unknown = ex.checkpoint ? fromJson(ex.checkpoint) : null;
     for await (const page of fetcher.fetch(checkpoint, deadline)) {
-      if (deadline.aborted) throw new ExchangeError(502, `fetch took longer than ${maxMs} ms (resumes from the last page)`);
+      if (deadline.aborted) throw new VigilError('exchange_error', `fetch took longer than ${maxMs} ms (resumes from the last page)`);
       // A page and its checkpoint commit together: a crash after this point never refetches it.
       const r = await db.transaction().execute(async (trx) => {
         await holdLock(trx, { checkpoint: JSON.stringify(page.checkpoint) });

@@ -6,19 +6,19 @@ import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { bump, normaliseHash, type SignalType } from '../media/banks.ts';
 import { iso, type Clock } from '../util/time.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import type { PeerFeedPage } from './peer.ts';
 
 async function sharedBank(db: Kysely<Database>, name: string) {
   const b = await db.selectFrom('banks').select(['id', 'name', 'shared', 'enabled']).where('name', '=', name).executeTakeFirst();
   // Not shared and absent look the same to a peer.
-  if (!b || !b.shared) throw new ExchangeError(404, `no shared bank "${name}"`);
+  if (!b || !b.shared) throw new VigilError('not_found', `no shared bank "${name}"`);
   return { id: Number(b.id), name: b.name };
 }
 
 export async function sharedFeed(db: Kysely<Database>, bankName: string, after: string, limit: number): Promise<PeerFeedPage> {
   const m = /^(\d+)\.(\d+)$/.exec(after);
-  if (!m) throw new ExchangeError(400, 'after must look like <entry>.<change>, e.g. 0.0');
+  if (!m) throw new VigilError('invalid_request', 'after must look like <entry>.<change>, e.g. 0.0');
   const [e0, c0] = [Number(m[1]), Number(m[2])];
   return db.transaction().execute(async (trx) => {
     const b = await sharedBank(trx, bankName);
@@ -50,7 +50,7 @@ export async function receiveConfirmations(db: Kysely<Database>, bankName: strin
     try {
       return { signal_type: e.signal_type, value: normaliseHash(e.signal_type, e.value), external_id: e.external_id ?? null };
     } catch (err) {
-      throw new ExchangeError(400, `entry ${i + 1}: ${(err as Error).message}`);
+      throw new VigilError('invalid_request', `entry ${i + 1}: ${(err as Error).message}`);
     }
   });
   return db.transaction().execute(async (trx) => {

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/log.ts';
 import { createBank } from '../media/banks.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { fileConfig } from './file.ts';
 import { peerConfig } from './peer.ts';
 import { ncmecConfig } from './ncmec.ts';
@@ -19,7 +19,7 @@ const SECRET_KEYS = new Set(['api_key', 'password', 'access_token']);
 
 export function parseConfig(type: ExchangeType, config: unknown): Record<string, unknown> {
   const r = CONFIG_SCHEMAS[type].safeParse(config);
-  if (!r.success) throw new ExchangeError(400, `invalid ${type} exchange config: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new VigilError('invalid_request', `invalid ${type} exchange config: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return r.data as Record<string, unknown>;
 }
 
@@ -50,7 +50,7 @@ export function exchangeJson(row: Selectable<ExchangesTable>) {
 
 export async function createExchange(db: Kysely<Database>, o: { name: string; type: ExchangeType; config: unknown; interval_s?: number; enabled?: boolean; bank_kind?: 'block' | 'allow'; stale_after_days?: number }, actor: string, clock: Clock) {
   const config = parseConfig(o.type, o.config);
-  if (await db.selectFrom('exchanges').select('id').where('name', '=', o.name).executeTakeFirst()) throw new ExchangeError(409, `exchange "${o.name}" already exists`);
+  if (await db.selectFrom('exchanges').select('id').where('name', '=', o.name).executeTakeFirst()) throw new VigilError('conflict', `exchange "${o.name}" already exists`);
   // Each exchange fills a bank of its own name (created here unless it exists).
   if (!(await db.selectFrom('banks').select('id').where('name', '=', o.name).executeTakeFirst())) await createBank(db, { name: o.name, kind: o.bank_kind ?? 'block', description: `filled by the ${o.type} exchange "${o.name}"` }, actor, clock);
   const now = iso(clock.now());
@@ -63,7 +63,7 @@ export async function createExchange(db: Kysely<Database>, o: { name: string; ty
 
 export async function getExchange(db: Kysely<Database>, name: string) {
   const row = await db.selectFrom('exchanges').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!row) throw new ExchangeError(404, `exchange "${name}" not found`);
+  if (!row) throw new VigilError('not_found', `exchange "${name}" not found`);
   return row;
 }
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
 import type { SignalType } from '../media/banks.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';
 
@@ -77,18 +77,18 @@ export function threatExchangeFetcher(config: z.infer<typeof threatExchangeConfi
         const first = `${base}/${config.privacy_group}/threat_updates/?` + new URLSearchParams({ start_time: String(cp.from), stop_time: String(cp.to), limit: String(config.page_size), types: Object.keys(TYPES).join(','), fields: FIELDS });
         const url = withToken(cp.next ?? first);
         const r = await httpGet(url, env, { signal });
-        if (r.status === 400 && /OAuthException/.test(r.text)) throw new ExchangeError(502, 'ThreatExchange: access token refused (OAuthException)');
+        if (r.status === 400 && /OAuthException/.test(r.text)) throw new VigilError('exchange_error', 'ThreatExchange: access token refused (OAuthException)');
         failIfNotOk(r, 'ThreatExchange');
         let body: { data?: ThreatUpdate[]; paging?: { next?: string } };
         try {
           body = JSON.parse(r.text) as typeof body;
         } catch {
-          throw new ExchangeError(502, 'ThreatExchange: not JSON');
+          throw new VigilError('exchange_error', 'ThreatExchange: not JSON');
         }
         const updates = (body.data ?? []).map(toUpdate).filter((u): u is Update => !!u);
         const next = body.paging?.next ?? null;
         // Only follow `next` links on the configured host (the token is added to them).
-        if (next && new URL(next).host !== new URL(base).host) throw new ExchangeError(502, `ThreatExchange: paging link to another host (${new URL(next).host})`);
+        if (next && new URL(next).host !== new URL(base).host) throw new VigilError('exchange_error', `ThreatExchange: paging link to another host (${new URL(next).host})`);
         cp = afterPage(cp, next ? withoutToken(next) : null);
         yield { updates, checkpoint: cp };
         if (!next) return;

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { FetchEnv } from './fetcher.ts';
-import { ExchangeError } from './fetcher.ts';
+import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 import type { PeerConfig } from './peer.ts';
 
@@ -45,7 +45,7 @@ export async function writeBack(db: Kysely<Database>, o: { bankId: number; confi
     try {
       body = JSON.parse(r.text) as typeof body;
     } catch {
-      throw new ExchangeError(502, `write-back to ${new URL(base).host}: not JSON`);
+      throw new VigilError('exchange_error', `write-back to ${new URL(base).host}: not JSON`);
     }
     accepted += (body.confirmed ?? 0) + (body.added ?? 0);
     const last = rows.at(-1)!;

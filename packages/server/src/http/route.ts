@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../auth/roles.ts';
-import { HttpError } from './errors.ts';
+import { VigilError } from '../errors.ts';
 
 export type VigilApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 export type RouteModule = (app: VigilApp, ctx: AppContext) => void;
@@ -15,11 +15,11 @@ export const errorSchema = z.object({ error: z.object({ code: z.string(), messag
 export const authErrors = { 401: errorSchema, 403: errorSchema } as const;
 
 export function staffOf(p: Principal | null) {
-  if (p?.kind !== 'staff') throw new HttpError(403, 'forbidden', 'staff session required');
+  if (p?.kind !== 'staff') throw new VigilError('forbidden', 'staff session required');
   return p;
 }
 
 export function keyOf(p: Principal | null) {
-  if (p?.kind !== 'key') throw new HttpError(403, 'forbidden', 'an API key is required');
+  if (p?.kind !== 'key') throw new VigilError('forbidden', 'an API key is required');
   return p;
 }

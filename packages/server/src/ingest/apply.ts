@@ -2,7 +2,7 @@
 // the event's processed_at is set in the same transaction, and an applied event is skipped.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { isolateFailures, ItemFailure, type ItemOutcome, type JobHandler } from '../queue/worker.ts';
+import { isolateFailures, itemFailed, type ItemOutcome, type JobHandler } from '../queue/worker.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { enqueue } from '../queue/jobs.ts';
@@ -61,13 +61,13 @@ export async function applyBatch(trx: Kysely<Database>, items: { eventId: number
     const applied: { platform: string; event: PlatformEvent; eventId: number }[] = [];
     for (const [index, item] of live.entries()) {
       const row = rows.get(item.eventId);
-      if (!row) throw new ItemFailure(index, new Error(`event ${item.eventId} not found`));
+      if (!row) throw itemFailed(index, new Error(`event ${item.eventId} not found`));
       if (row.processed_at) continue; // applied by an earlier attempt that committed
       let e: PlatformEvent;
       try {
         e = fromJson<PlatformEvent>(row.payload);
       } catch (err) {
-        throw new ItemFailure(index, err);
+        throw itemFailed(index, err);
       }
       if (!waves.add(row.platform, e, row.occurred_at, now)) {
         await waves.flush(trx);

@@ -8,6 +8,7 @@ import { lockPartitions, partitionOf } from '../queue/partition.ts';
 import { toJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { platformEvent, subjectOf, type PlatformEvent } from './events.ts';
+import { VigilError } from '../errors.ts';
 
 export interface EventProblem {
   index: number;
@@ -16,11 +17,9 @@ export interface EventProblem {
   message: string;
 }
 
-export class InvalidBatchError extends Error {
-  constructor(readonly problems: EventProblem[]) {
-    super(`${problems.length} problem(s) in the batch; nothing was stored`);
-  }
-}
+/** A refused batch: every problem, by event index (400 invalid_events). */
+export const invalidBatch = (problems: EventProblem[]) =>
+  new VigilError('invalid_events', `${problems.length} problem(s) in the batch; nothing was stored`, problems);
 
 export interface IngestResult {
   accepted: number;
@@ -81,7 +80,7 @@ export function validateEvents(raw: unknown[]): PlatformEvent[] {
     seen.add(parsed.data.id);
     events.push(parsed.data);
   });
-  if (problems.length) throw new InvalidBatchError(problems);
+  if (problems.length) throw invalidBatch(problems);
   return events;
 }
 
@@ -95,7 +94,7 @@ export async function ingestEvents(
   const now = iso(clock.now());
   const inserted = new Set<string>();
   await db.transaction().execute(async (trx) => {
-    await lockPartitions(trx, platform, events);
+    await lockPartitions(trx, platform, events.map(subjectOf));
     for (let i = 0; i < events.length; i += 200) {
       const rows = events.slice(i, i + 200).map((e) => {
         const s = subjectOf(e);

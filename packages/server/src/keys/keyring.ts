@@ -26,8 +26,7 @@ import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../util/file-perms.ts';
 import { iso, systemClock, type Clock } from '../util/time.ts';
-
-export class KeyConfigError extends Error {}
+import { VigilError } from '../errors.ts';
 
 type VaultSet = { active: string; keys: Record<string, string> };
 type PsiSet = { serverKey: string; signingKey: string };
@@ -77,7 +76,7 @@ function install<K extends Name>(cfg: Config, name: K, set: Sets[K]): void {
 
 function decodeKek(b64: string): Uint8Array {
   const k = Buffer.from(b64, 'base64');
-  if (k.length !== 32) throw new KeyConfigError(`keyEncryptionKey must be 32 bytes in base64 (got ${k.length} bytes)`);
+  if (k.length !== 32) throw new VigilError('key_config', `keyEncryptionKey must be 32 bytes in base64 (got ${k.length} bytes)`);
   return new Uint8Array(k);
 }
 
@@ -92,8 +91,8 @@ function seal(kek: Uint8Array, name: string, value: unknown): string {
 
 function unseal<T>(kek: Uint8Array, name: string, sealed: string): T {
   const [v, fp, nonce, ct] = sealed.split('.');
-  if (v !== 'v1' || !nonce || !ct) throw new KeyConfigError(`the stored ${name} keys are in an unknown format`);
-  if (fp !== fingerprint(kek)) throw new KeyConfigError(`the stored ${name} keys were sealed with a different key-encryption key (fingerprint ${fp}, configured ${fingerprint(kek)}): every process must be given the same keyEncryptionKey`);
+  if (v !== 'v1' || !nonce || !ct) throw new VigilError('key_config', `the stored ${name} keys are in an unknown format`);
+  if (fp !== fingerprint(kek)) throw new VigilError('key_config', `the stored ${name} keys were sealed with a different key-encryption key (fingerprint ${fp}, configured ${fingerprint(kek)}): every process must be given the same keyEncryptionKey`);
   const plain = xchacha20poly1305(kek, Buffer.from(nonce, 'base64url'), aad(name)).decrypt(Buffer.from(ct, 'base64url'));
   return JSON.parse(new TextDecoder().decode(plain)) as T;
 }
@@ -151,7 +150,8 @@ async function databaseSet<K extends Name>(db: Db, kek: Uint8Array, name: K, dat
   });
   const set = unseal<Sets[K]>(kek, name, result.sealed);
   if (legacy && !sameKeys(name, legacy, set)) {
-    throw new KeyConfigError(
+    throw new VigilError(
+      'key_config',
       `${join(dataDir, FILES[name])} holds ${name} keys that differ from the deployment's shared ones in the database: this process would use a second key. ` +
         `Move the file away (items it sealed need its key added to configuration), or use it everywhere by putting its keys in configuration.`,
     );
@@ -161,7 +161,7 @@ async function databaseSet<K extends Name>(db: Db, kek: Uint8Array, name: K, dat
 
 /**
  * Resolves every key set once, before the process does any work, and writes them into `cfg`. Throws
- * KeyConfigError (the process must not start) where it would otherwise create a key other processes lack.
+ * a key_config VigilError (the process must not start) where it would otherwise create a key other processes lack.
  */
 export async function loadKeyring(db: Db, cfg: Config, o: { log?: Logger; clock?: Clock; who?: string } = {}): Promise<{ source: Record<Name, 'config' | 'database' | 'file'> }> {
   const source: Record<Name, 'config' | 'database' | 'file'> = { vault: 'config', psi: 'config', relay: 'config' };
@@ -178,7 +178,8 @@ export async function loadKeyring(db: Db, cfg: Config, o: { log?: Logger; clock?
     return { source };
   }
   if (db.dialect === 'postgres') {
-    throw new KeyConfigError(
+    throw new VigilError(
+      'key_config',
       `with a shared PostgreSQL database every process must use the same keys, and ${missing.join(', ')} keys are not configured. ` +
         `Set keyEncryptionKey (env VIGIL_KEY_ENCRYPTION_KEY, 32 random bytes in base64, the same for every process) to keep them in the database, ` +
         `or configure them (vault.keys, psi.serverKey and psi.signingKey, relay.frankingKeys and relay.sourceKeys).`,

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { VigilError, notFound } from '../errors.ts';
 
 export interface Subject {
   platform: string;
@@ -99,14 +99,14 @@ export async function releaseHold(db: Kysely<Database>, id: number, reason: stri
     const h = await trx.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
     if (!h) throw notFound(`legal hold ${id}`);
     const now = iso(clock.now());
-    if (h.expires_at <= now) throw new HttpError(409, 'conflict', `legal hold ${id} already ended on ${h.expires_at}`);
+    if (h.expires_at <= now) throw new VigilError('conflict', `legal hold ${id} already ended on ${h.expires_at}`);
     const n = await trx
       .updateTable('legal_holds')
       .set({ expires_at: now })
       .where('id', '=', id)
       .where('expires_at', '=', h.expires_at)
       .executeTakeFirst();
-    if (Number(n.numUpdatedRows) !== 1) throw new HttpError(409, 'conflict', `legal hold ${id} changed meanwhile; reload`);
+    if (Number(n.numUpdatedRows) !== 1) throw new VigilError('conflict', `legal hold ${id} changed meanwhile; reload`);
     await appendAudit(
       trx,
       {

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/log.ts';
 import { requestReview } from '../review/index.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { VigilError, notFound } from '../errors.ts';
 
 export const LE_KINDS = ['preservation', 'subpoena', 'court_order', 'search_warrant', 'emergency'] as const;
 const PRESERVATION_DAYS = 90;
@@ -91,8 +91,8 @@ export async function loadLeRequest(db: Kysely<Database>, id: number) {
 export async function renewPreservation(db: Kysely<Database>, id: number, actor: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const r = await loadLeRequest(trx, id);
-    if (r.kind !== 'preservation') throw new HttpError(409, 'conflict', 'only preservation requests are renewed');
-    if (r.renewed) throw new HttpError(409, 'conflict', 'a preservation request is renewed once (90 + 90 days)');
+    if (r.kind !== 'preservation') throw new VigilError('conflict', 'only preservation requests are renewed');
+    if (r.renewed) throw new VigilError('conflict', 'a preservation request is renewed once (90 + 90 days)');
     const until = addMs(new Date(r.preservation_until!), PRESERVATION_DAYS * DAY);
     await trx.updateTable('le_requests').set({ renewed: 1, preservation_until: iso(until), updated_at: iso(clock.now()) }).where('id', '=', id).execute();
     await hold(trx, fromJson(r.subjects), until, `preservation request ${r.case_number} renewed`, clock);

@@ -11,7 +11,7 @@ import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 import type { Draft } from './report-draft.ts';
 import { loadReport } from './reports.ts';
 
@@ -282,20 +282,19 @@ export async function editReportDraft(
   const r0 = await loadReport(db, id);
   const before = fromJson<Draft>(r0.draft);
   if (r0.status !== 'draft' && r0.status !== 'failed')
-    throw new HttpError(409, 'conflict', `report ${id} is ${r0.status}; only drafts can be edited`);
+    throw new VigilError('conflict', `report ${id} is ${r0.status}; only drafts can be edited`);
   const { next, problems: shape } = apply(before, e);
-  if (shape.length) throw new HttpError(400, 'invalid_request', shape.map((p) => p.message).join('; '), shape);
+  if (shape.length) throw new VigilError('invalid_request', shape.map((p) => p.message).join('; '), shape);
   const retyped = !!e.incident?.incidentType && e.incident.incidentType !== before.report.incidentType;
   if (retyped && !e.reason)
-    throw new HttpError(400, 'invalid_request', 'give a reason for changing the incident type', [
+    throw new VigilError('invalid_request', 'give a reason for changing the incident type', [
       { path: 'reason', message: 'give a reason for changing the incident type' },
     ]);
   const [was, now] = (await draftsProblems([before, next])) as [FieldProblem[], FieldProblem[]];
   const had = new Set(was.map(key));
   const added = now.filter((p) => !had.has(key(p)));
   if (added.length) {
-    throw new HttpError(
-      400,
+    throw new VigilError(
       'invalid_report',
       `not saved: the change does not validate against NCMEC's schema (${added
         .slice(0, 3)
@@ -310,7 +309,7 @@ export async function editReportDraft(
     const r = await loadReport(trx, id);
     // Someone else saved or sent it meanwhile: their version wins; this edit is asked again.
     if (r.draft !== r0.draft || r.status !== r0.status)
-      throw new HttpError(409, 'conflict', `report ${id} changed while you were editing it; reload it and edit again`);
+      throw new VigilError('conflict', `report ${id} changed while you were editing it; reload it and edit again`);
     await trx
       .updateTable('ncmec_reports')
       .set({ draft: JSON.stringify(next), status: 'draft', error: null, updated_at: iso(clock.now()) })

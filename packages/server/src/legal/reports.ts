@@ -12,7 +12,7 @@ import { emitWebhook } from '../webhooks/outbox.ts';
 import { fetchMedia } from '../media/fetch.ts';
 import { fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { VigilError, notFound } from '../errors.ts';
 import { draftFromDecision, type Draft } from './report-draft.ts';
 import { draftProblems, draftSha256, type FieldProblem } from './report-edit.ts';
 import { mediaForReport } from './vault.ts';
@@ -47,13 +47,13 @@ export async function previewReport(draft: Draft): Promise<{ xml: string; proble
  */
 export async function sendReport(db: Kysely<Database>, id: number, confirmed: string, actor: string, clock: Clock) {
   const r = await loadReport(db, id);
-  if (r.status !== 'draft' && r.status !== 'failed') throw new HttpError(409, 'conflict', `report ${id} is ${r.status}`);
-  if (draftSha256(r.draft) !== confirmed) throw new HttpError(409, 'draft_changed', `report ${id} changed after you reviewed it; review what will be filed again`);
+  if (r.status !== 'draft' && r.status !== 'failed') throw new VigilError('conflict', `report ${id} is ${r.status}`);
+  if (draftSha256(r.draft) !== confirmed) throw new VigilError('draft_changed', `report ${id} changed after you reviewed it; review what will be filed again`);
   const { problems, field_problems } = await previewReport(fromJson<Draft>(r.draft));
-  if (problems.length) throw new HttpError(400, 'invalid_report', `the report does not validate against NCMEC's schema: ${problems.slice(0, 5).join('; ')}`, field_problems);
+  if (problems.length) throw new VigilError('invalid_report', `the report does not validate against NCMEC's schema: ${problems.slice(0, 5).join('; ')}`, field_problems);
   await db.transaction().execute(async (trx) => {
     const n = await trx.updateTable('ncmec_reports').set({ status: 'queued', sent_by: actor, error: null, updated_at: iso(clock.now()) }).where('id', '=', id).where('draft', '=', r.draft).where('status', 'in', ['draft', 'failed']).executeTakeFirst();
-    if (Number(n.numUpdatedRows) !== 1) throw new HttpError(409, 'draft_changed', `report ${id} changed after you reviewed it; review what will be filed again`);
+    if (Number(n.numUpdatedRows) !== 1) throw new VigilError('draft_changed', `report ${id} changed after you reviewed it; review what will be filed again`);
     await enqueue(trx, [{ kind: 'ncmec.file', payload: { reportId: id }, maxAttempts: 12 }], clock);
     await appendAudit(trx, { actor, action: 'ncmec.report.send', subjectType: r.subject_type, subjectId: r.subject_id, data: { report_id: id, draft_sha256: confirmed } }, clock);
   });
@@ -85,7 +85,7 @@ export class DbJournal implements FilingJournal {
 }
 
 export function cyberTiplineClient(cfg: Config, log?: ConstructorParameters<typeof CyberTiplineClient>[0]['log']) {
-  if (!cfg.ncmec.username || !cfg.ncmec.password) throw new HttpError(409, 'ncmec_not_configured', 'set ncmec.username and ncmec.password (CyberTipline credentials) in the configuration');
+  if (!cfg.ncmec.username || !cfg.ncmec.password) throw new VigilError('ncmec_not_configured', 'set ncmec.username and ncmec.password (CyberTipline credentials) in the configuration');
   return new CyberTiplineClient({ baseUrl: cfg.ncmec.baseUrl, username: cfg.ncmec.username, password: cfg.ncmec.password, timeoutMs: cfg.ncmec.timeoutMs, ...(log ? { log } : {}) });
 }
 
@@ -136,8 +136,8 @@ export function fileReportJob(cfg: Config, log?: ConstructorParameters<typeof Cy
 
 export async function retractReport(db: Kysely<Database>, id: number, reason: string, cfg: Config, actor: string, clock: Clock) {
   const r = await loadReport(db, id);
-  if (r.status === 'filed') throw new HttpError(409, 'conflict', `report ${id} is filed with NCMEC; a filed report cannot be retracted`);
-  if (r.status === 'retracted') throw new HttpError(409, 'conflict', `report ${id} is already retracted`);
+  if (r.status === 'filed') throw new VigilError('conflict', `report ${id} is filed with NCMEC; a filed report cannot be retracted`);
+  if (r.status === 'retracted') throw new VigilError('conflict', `report ${id} is already retracted`);
   // A draft never reached NCMEC: withdrawing it needs no call (and no credentials).
   const state = r.journal ? await retractFiling(cyberTiplineClient(cfg), new DbJournal(db, id), `vigil-report-${id}`) : null;
   await db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ import type { Database, VaultItemsTable } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
 import { appendAudit } from '../audit/log.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { VigilError, notFound } from '../errors.ts';
 import type { VaultKeys } from './vault-keys.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -47,11 +47,11 @@ export async function preserve(trx: Kysely<Database>, item: PreserveInput, keys:
 }
 
 function decrypt(row: Selectable<VaultItemsTable>, keys: VaultKeys): Uint8Array {
-  if (row.ciphertext === null) throw new HttpError(410, 'destroyed', `vault item ${row.id} was destroyed on ${row.destroyed_at} (${row.destroyed_reason})`);
+  if (row.ciphertext === null) throw new VigilError('destroyed', `vault item ${row.id} was destroyed on ${row.destroyed_at} (${row.destroyed_reason})`);
   const key = keys.keys.get(row.key_id);
-  if (!key) throw new HttpError(500, 'vault_key_missing', `vault key "${row.key_id}" is not configured; add it back to vault.keys`);
+  if (!key) throw new VigilError('vault_key_missing', `vault key "${row.key_id}" is not configured; add it back to vault.keys`);
   const plain = xchacha20poly1305(key, Buffer.from(row.nonce, 'base64'), aad(row)).decrypt(Buffer.from(row.ciphertext, 'base64'));
-  if (hex(sha256(plain)) !== row.sha256) throw new HttpError(500, 'vault_integrity', `vault item ${row.id} does not match its recorded hash`);
+  if (hex(sha256(plain)) !== row.sha256) throw new VigilError('vault_integrity', `vault item ${row.id} does not match its recorded hash`);
   return plain;
 }
 
@@ -74,7 +74,7 @@ export async function destroyItem(db: Kysely<Database>, id: number, reason: stri
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('vault_items').select(['id', 'subject_type', 'subject_id', 'destroyed_at', 'label', 'sha256']).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`vault item ${id}`);
-    if (row.destroyed_at) throw new HttpError(409, 'conflict', `vault item ${id} is already destroyed`);
+    if (row.destroyed_at) throw new VigilError('conflict', `vault item ${id} is already destroyed`);
     await trx.updateTable('vault_items').set({ ciphertext: null, nonce: '', destroyed_at: iso(clock.now()), destroyed_reason: reason }).where('id', '=', id).execute();
     await appendAudit(trx, { actor, action: 'vault.destroy', subjectType: row.subject_type, subjectId: row.subject_id, reason, data: { item_id: id, label: row.label, sha256: row.sha256 } }, clock);
   });

@@ -5,7 +5,8 @@
 //           external_id, tags (separated by `;`), note and source are read too. HMA names a video's
 //           MD5 `video_md5`; it is imported as md5.
 //  json     {"entries": [...]} or an array of entries; jsonl one entry per line
-import { BankError, normaliseHash, parsePlainList, type EntryInput, type SignalType } from './banks.ts';
+import { VigilError } from '../errors.ts';
+import { normaliseHash, parsePlainList, type EntryInput, type SignalType } from './banks.ts';
 import { csvRow, parseCsvRows } from '../util/csv.ts';
 
 const HMA_TYPES: Record<string, SignalType> = { pdq: 'pdq', video_md5: 'md5', md5: 'md5', photo_md5: 'md5', sha256: 'sha256' };
@@ -14,7 +15,7 @@ export type ListFormat = (typeof LIST_FORMATS)[number];
 
 function hmaType(name: string, line: number): SignalType {
   const t = HMA_TYPES[name.trim().toLowerCase()];
-  if (!t) throw new BankError(400, `line ${line}: unknown signal type "${name.slice(0, 40)}" (pdq, md5, video_md5, sha256)`);
+  if (!t) throw new VigilError('bank_error', `line ${line}: unknown signal type "${name.slice(0, 40)}" (pdq, md5, video_md5, sha256)`);
   return t;
 }
 
@@ -29,13 +30,13 @@ export function parseHmaCsv(text: string): EntryInput[] {
     let type: string, signal: string | undefined;
     if (r.length === 1) [type, signal] = r[0]!.trim().split(/\s+/, 2) as [string, string | undefined];
     else [type, signal] = [r[0]!, r[1]];
-    if (!signal?.trim()) throw new BankError(400, `line ${line}: expected "signal_type,signal"`);
+    if (!signal?.trim()) throw new VigilError('bank_error', `line ${line}: expected "signal_type,signal"`);
     const st = hmaType(type, line);
     let value: string;
     try {
       value = normaliseHash(st, signal);
     } catch (e) {
-      throw new BankError(400, `line ${line}: ${(e as Error).message}`);
+      throw new VigilError('bank_error', `line ${line}: ${(e as Error).message}`);
     }
     const e: EntryInput = { signal_type: st, value };
     if (header) {
@@ -55,15 +56,15 @@ export function parseJsonEntries(text: string, lines: boolean): EntryInput[] {
   try {
     raw = lines ? text.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l)) : JSON.parse(text);
   } catch (e) {
-    throw new BankError(400, `not valid JSON: ${(e as Error).message}`);
+    throw new VigilError('bank_error', `not valid JSON: ${(e as Error).message}`);
   }
   const list = Array.isArray(raw) ? raw : (raw as { entries?: unknown })?.entries;
-  if (!Array.isArray(list)) throw new BankError(400, 'expected an array of entries or {"entries": [...]}');
+  if (!Array.isArray(list)) throw new VigilError('bank_error', 'expected an array of entries or {"entries": [...]}');
   return list.map((x, i) => {
     const o = x as Record<string, unknown>;
     const type = (o.signal_type ?? o.type) as string | undefined;
     const value = (o.value ?? o.signal) as string | undefined;
-    if (typeof type !== 'string' || typeof value !== 'string') throw new BankError(400, `entry ${i + 1}: needs signal_type and value`);
+    if (typeof type !== 'string' || typeof value !== 'string') throw new VigilError('bank_error', `entry ${i + 1}: needs signal_type and value`);
     return {
       signal_type: hmaType(type, i + 1), value,
       ...(typeof o.external_id === 'string' ? { external_id: o.external_id } : {}),
@@ -113,7 +114,7 @@ export function checkPlainLines(text: string, type: SignalType): void {
     try {
       normaliseHash(type, v.split(/[\s,]/)[0]!);
     } catch (e) {
-      throw new BankError(400, `line ${i + 1}: ${(e as Error).message}`);
+      throw new VigilError('bank_error', `line ${i + 1}: ${(e as Error).message}`);
     }
   });
 }
@@ -122,7 +123,7 @@ export function checkPlainLines(text: string, type: SignalType): void {
 export function parseList(text: string, format: ListFormat | 'auto', signalType?: SignalType): EntryInput[] {
   const f = format === 'auto' ? sniffFormat(text) : format;
   if (f === 'plain') {
-    if (!signalType) throw new BankError(400, 'a plain hash list needs a signal type (pdq, md5 or sha256)');
+    if (!signalType) throw new VigilError('bank_error', 'a plain hash list needs a signal type (pdq, md5 or sha256)');
     return parsePlainList(text, signalType);
   }
   if (f === 'hma-csv') return parseHmaCsv(text);

@@ -56,6 +56,13 @@ export interface IndexStatus {
   refreshedAt: string | null;
 }
 
+declare module '../context.ts' {
+  interface AppContext {
+    /** This process's in-memory view of the hash banks, shared by routes and analysers. */
+    bankIndex: BankIndex;
+  }
+}
+
 export const DEFAULT_PDQ_THRESHOLD = 31;
 /** Even without a generation bump, look for deltas this often (writers that forget to bump). */
 const DELTA_INTERVAL_MS = 2000;

@@ -4,15 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
+import { VigilError } from '../errors.ts';
 
 export type SignalType = 'pdq' | 'md5' | 'sha256';
 export const HEX_LENGTH: Record<SignalType, number> = { pdq: 64, md5: 32, sha256: 64 };
-
-export class BankError extends Error {
-  constructor(readonly status: 400 | 404 | 409, message: string) {
-    super(message);
-  }
-}
 
 export interface EntryInput {
   signal_type: SignalType;
@@ -25,7 +20,7 @@ export interface EntryInput {
 
 export function normaliseHash(type: SignalType, value: string): string {
   const v = value.trim().toLowerCase();
-  if (!new RegExp(`^[0-9a-f]{${HEX_LENGTH[type]}}$`).test(v)) throw new BankError(400, `not a ${type} hash (${HEX_LENGTH[type]} hex digits): ${value.slice(0, 80)}`);
+  if (!new RegExp(`^[0-9a-f]{${HEX_LENGTH[type]}}$`).test(v)) throw new VigilError('bank_error', `not a ${type} hash (${HEX_LENGTH[type]} hex digits): ${value.slice(0, 80)}`);
   return v;
 }
 
@@ -39,15 +34,15 @@ export async function bump(trx: Kysely<Database>) {
 
 export async function bankByName(db: Kysely<Database>, name: string) {
   const b = await db.selectFrom('banks').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!b) throw new BankError(404, `bank "${name}" not found`);
+  if (!b) throw new VigilError('not_found', `bank "${name}" not found`);
   return { ...b, id: Number(b.id) };
 }
 
 export async function createBank(db: Kysely<Database>, o: { name: string; kind: 'block' | 'allow'; description?: string }, actor: string, clock: Clock) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(o.name)) throw new BankError(400, 'bank names: letters, digits, dot, dash, underscore (at most 100)');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(o.name)) throw new VigilError('bank_error', 'bank names: letters, digits, dot, dash, underscore (at most 100)');
   return db.transaction().execute(async (trx) => {
     await bump(trx);
-    if (await trx.selectFrom('banks').select('id').where('name', '=', o.name).executeTakeFirst()) throw new BankError(409, `bank "${o.name}" already exists`);
+    if (await trx.selectFrom('banks').select('id').where('name', '=', o.name).executeTakeFirst()) throw new VigilError('conflict', `bank "${o.name}" already exists`);
     const now = iso(clock.now());
     const row = await trx.insertInto('banks').values({ name: o.name, kind: o.kind, description: o.description ?? null, enabled: 1, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
     await appendAudit(trx, { actor, action: 'bank.create', subjectType: 'bank', subjectId: o.name, data: o }, clock);
@@ -60,8 +55,8 @@ export async function updateBank(db: Kysely<Database>, name: string, change: { n
     await bump(trx);
     const b = await bankByName(trx, name);
     if (change.name && change.name !== name) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(change.name)) throw new BankError(400, 'invalid new bank name');
-      if (await trx.selectFrom('banks').select('id').where('name', '=', change.name).executeTakeFirst()) throw new BankError(409, `bank "${change.name}" already exists`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(change.name)) throw new VigilError('bank_error', 'invalid new bank name');
+      if (await trx.selectFrom('banks').select('id').where('name', '=', change.name).executeTakeFirst()) throw new VigilError('conflict', `bank "${change.name}" already exists`);
     }
     const set: Record<string, unknown> = { updated_at: iso(clock.now()) };
     if (change.name) set.name = change.name;
@@ -89,7 +84,7 @@ export async function addEntries(db: Kysely<Database>, bankName: string, entries
     try {
       return { signal_type: e.signal_type, value: normaliseHash(e.signal_type, e.value), source: e.source ?? null, external_id: e.external_id ?? null, tags: e.tags?.join(',') ?? null, note: e.note ?? null };
     } catch (err) {
-      throw new BankError(400, `entry ${i + 1}: ${(err as Error).message}`);
+      throw new VigilError('bank_error', `entry ${i + 1}: ${(err as Error).message}`);
     }
   });
   return db.transaction().execute(async (trx) => {
@@ -117,7 +112,7 @@ export async function removeEntry(db: Kysely<Database>, bankName: string, entryI
     await bump(trx);
     const b = await bankByName(trx, bankName);
     const r = await trx.deleteFrom('bank_entries').where('id', '=', entryId).where('bank_id', '=', b.id).executeTakeFirst();
-    if (Number(r.numDeletedRows) !== 1) throw new BankError(404, `entry ${entryId} not found in bank "${bankName}"`);
+    if (Number(r.numDeletedRows) !== 1) throw new VigilError('not_found', `entry ${entryId} not found in bank "${bankName}"`);
     await appendAudit(trx, { actor, action: 'bank.entries.remove', subjectType: 'bank', subjectId: bankName, data: { entry_id: entryId } }, clock);
   });
 }
@@ -144,7 +139,7 @@ export async function setEntryConfirmation(db: Kysely<Database>, bankName: strin
     await bump(trx);
     const b = await bankByName(trx, bankName);
     const e = await trx.selectFrom('bank_entries').select(['id']).where('id', '=', entryId).where('bank_id', '=', b.id).executeTakeFirst();
-    if (!e) throw new BankError(404, `entry ${entryId} not found in bank "${bankName}"`);
+    if (!e) throw new VigilError('not_found', `entry ${entryId} not found in bank "${bankName}"`);
     const now = iso(clock.now());
     await trx.updateTable('bank_entries').set(confirmed ? { confirmed: 1, disabled: 0, confirmed_at: now, confirmed_by: actor } : { confirmed: 0, disabled: 1, confirmed_at: null, confirmed_by: null }).where('id', '=', entryId).execute();
     await appendAudit(trx, { actor, action: confirmed ? 'bank.entries.confirm' : 'bank.entries.deconfirm', subjectType: 'bank', subjectId: bankName, reason, data: { entry_id: entryId } }, clock);

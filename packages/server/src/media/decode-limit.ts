@@ -11,7 +11,7 @@
 // the default leaves one core to the event loop.
 import { Worker } from 'node:worker_threads';
 import { ImageDecodeError, VideoDecodeError, type HashMediaOptions, type MediaHashes } from '@vigil/pdq';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 import { DECODE_DEFAULTS } from '../config.ts';
 
 export interface DecodeLimits {
@@ -26,17 +26,10 @@ export interface DecodeLimits {
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
 
 /** A decode that overran `timeoutMs`: its worker is stopped (the input is the likely cause, hence 422). */
-export class DecodeTimeoutError extends HttpError {
-  constructor(ms: number) {
-    super(422, 'decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
-  }
-}
+const decodeTimeout = (ms: number) => new VigilError('decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
 
-export class DecodeBusyError extends HttpError {
-  constructor(retryAfterSec: number, queued: number) {
-    super(503, 'decoder_busy', `media decoding is at capacity (${queued} waiting); retry after ${retryAfterSec} s`, undefined, { 'retry-after': String(retryAfterSec) });
-  }
-}
+const decoderBusy = (retryAfterSec: number, queued: number) =>
+  new VigilError('decoder_busy', `media decoding is at capacity (${queued} waiting); retry after ${retryAfterSec} s`, undefined, { headers: { 'retry-after': String(retryAfterSec) } });
 
 type WorkerReply = { id: number; ok: MediaHashes } | { id: number; err: { kind: 'image' | 'video' | 'other'; code?: string; message: string } };
 
@@ -53,7 +46,7 @@ class DecodePool {
       const timer = setTimeout(() => {
         done();
         void w.terminate();
-        reject(new DecodeTimeoutError(timeoutMs));
+        reject(decodeTimeout(timeoutMs));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -127,13 +120,13 @@ export class DecodeLimiter {
   }
 
   /**
-   * Runs `task` when a slot is free. Requests are refused with {@link DecodeBusyError} when the
+   * Runs `task` when a slot is free. Requests are refused with 503 decoder_busy when the
    * queue is full; background jobs pass `wait` and always queue (the worker count bounds them).
    */
   async run<T>(task: () => Promise<T>, o: { wait?: boolean } = {}): Promise<T> {
     if (this.active < this.limits.concurrency) this.active++;
     else {
-      if (!o.wait && this.waiting.length >= this.limits.queue) throw new DecodeBusyError(this.limits.retryAfterSec, this.waiting.length);
+      if (!o.wait && this.waiting.length >= this.limits.queue) throw decoderBusy(this.limits.retryAfterSec, this.waiting.length);
       await new Promise<void>((r) => this.waiting.push(r)); // the finishing task hands its slot over
     }
     try {

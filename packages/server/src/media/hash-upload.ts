@@ -1,6 +1,6 @@
 // Hashing media the service receives (uploads, URLs), with decoder errors mapped to HTTP errors.
 import { ImageDecodeError, VideoDecodeError, type MediaHashes } from '@vigil/pdq';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 import { decodeLimiter } from './decode-limit.ts';
 
 /** `dihedral`: also the 7 rotated/mirrored hashes; `robust`: also the robust views' hashes, `reoriented`: only the turned-pixel ones (see @vigil/pdq's core/views.ts). */
@@ -10,8 +10,8 @@ export async function hashBytes(bytes: Uint8Array, opts: { dihedral?: boolean; r
     return await decodeLimiter.hash(bytes, { dihedral: !!opts.dihedral, robust: !!opts.robust, reoriented: !!opts.reoriented });
   } catch (e) {
     if (e instanceof ImageDecodeError || e instanceof VideoDecodeError) {
-      if (e.code === 'TOO_LARGE') throw new HttpError(413, 'media_too_large', e.message);
-      throw new HttpError(422, 'undecodable_media', `${e instanceof VideoDecodeError ? 'video' : 'image'}: ${e.message}`, { decoder_code: e.code });
+      if (e.code === 'TOO_LARGE') throw new VigilError('media_too_large', e.message);
+      throw new VigilError('undecodable_media', `${e instanceof VideoDecodeError ? 'video' : 'image'}: ${e.message}`, { decoder_code: e.code });
     }
     throw e;
   }

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import type { MediaHashes } from '@vigil/pdq';
 import type { BankIndex } from './bank-index.ts';
 import type { SignalType } from './banks.ts';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 
 /** HMA signal-type name → Vigil's. HMA calls a video's MD5 "video_md5". */
 const SIGNAL_TYPES: Record<string, SignalType> = { pdq: 'pdq', video_md5: 'md5', md5: 'md5', sha256: 'sha256' };
@@ -13,9 +13,9 @@ const LENGTH: Record<SignalType, number> = { pdq: 64, md5: 32, sha256: 64 };
 
 export function hmaSignal(signalType: string, signal: string): { type: SignalType; value: string } {
   const type = SIGNAL_TYPES[signalType];
-  if (!type) throw new HttpError(400, 'invalid_request', `No such SignalType '${signalType}' (known: ${Object.keys(SIGNAL_TYPES).join(', ')})`);
+  if (!type) throw new VigilError('invalid_request', `No such SignalType '${signalType}' (known: ${Object.keys(SIGNAL_TYPES).join(', ')})`);
   const value = signal.trim().toLowerCase();
-  if (!new RegExp(`^[0-9a-f]{${LENGTH[type]}}$`).test(value)) throw new HttpError(400, 'invalid_request', `invalid signal type: not a ${signalType} hash (${LENGTH[type]} hex digits)`);
+  if (!new RegExp(`^[0-9a-f]{${LENGTH[type]}}$`).test(value)) throw new VigilError('invalid_request', `invalid signal type: not a ${signalType} hash (${LENGTH[type]} hex digits)`);
   return { type, value };
 }
 
@@ -25,10 +25,10 @@ export function hmaHashes(h: MediaHashes, types?: string): Record<string, string
   if (!types) return all;
   const out: Record<string, string> = {};
   for (const t of types.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!(t in all)) throw new HttpError(400, 'invalid_request', `signal type '${t}' doesn't exist or is disabled`);
+    if (!(t in all)) throw new VigilError('invalid_request', `signal type '${t}' doesn't exist or is disabled`);
     out[t] = all[t]!;
   }
-  if (!Object.keys(out).length) throw new HttpError(400, 'invalid_request', 'empty signal type selection');
+  if (!Object.keys(out).length) throw new VigilError('invalid_request', 'empty signal type selection');
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 import { fastGroup, type PsiKeys } from './keys.ts';
 
 export interface TableInfo {
@@ -58,7 +58,7 @@ export async function latestTable(db: Kysely<Database>): Promise<TableInfo | nul
 
 export async function tableBytes(db: Kysely<Database>, version: number): Promise<Uint8Array> {
   const r = await db.selectFrom('psi_tables').select('data').where('version', '=', version).executeTakeFirst();
-  if (!r) throw new HttpError(404, 'not_found', `no private-matching table version ${version}`);
+  if (!r) throw new VigilError('not_found', `no private-matching table version ${version}`);
   return new Uint8Array(Buffer.from(r.data, 'base64'));
 }
 

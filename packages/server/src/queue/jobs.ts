@@ -6,6 +6,7 @@ import type { Database, Job } from '../db/schema.ts';
 import type { DialectName } from '../db/connect.ts';
 import { toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
+import { VigilError } from '../errors.ts';
 
 export interface EnqueueInput {
   kind: string;
@@ -132,7 +133,7 @@ export async function completeJob(trx: Kysely<Database>, job: Job, workerId: str
     .where('status', '=', 'running')
     .where('locked_by', '=', workerId)
     .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) throw new LeaseLostError(job.id);
+  if (Number(r.numUpdatedRows) !== 1) throw leaseLost(job.id);
 }
 
 /** completeJob for many jobs in one statement per 500; throws (rolling the batch back) when any lease was lost. */
@@ -146,15 +147,11 @@ export async function completeJobs(trx: Kysely<Database>, jobs: Job[], workerId:
       .where('status', '=', 'running')
       .where('locked_by', '=', workerId)
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== ids.length) throw new LeaseLostError(ids[0]!);
+    if (Number(r.numUpdatedRows) !== ids.length) throw leaseLost(ids[0]!);
   }
 }
 
-export class LeaseLostError extends Error {
-  constructor(id: number) {
-    super(`job ${id}: lease lost before completion`);
-  }
-}
+const leaseLost = (id: number) => new VigilError('lease_lost', `job ${id}: lease lost before completion`, { job: id });
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 10 minutes. */
 export function backoffMs(attempt: number, baseMs = 1000, capMs = 600_000, rand = Math.random): number {

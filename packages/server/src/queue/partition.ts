@@ -3,7 +3,6 @@
 // partition is worked by one worker at a time, in job order. P must be the same for every process.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { subjectOf, type PlatformEvent } from '../ingest/events.ts';
 
 export const DEFAULT_PARTITIONS = 64;
 
@@ -24,12 +23,9 @@ export function partitionOf(platform: string, subjectType: string, subjectId: st
  * without this two concurrent batches could commit in the opposite order of their ids, and a subject's later
  * event could be applied before an earlier one became visible. SQLite has one writer: nothing to do.
  */
-export async function lockPartitions(trx: Kysely<Database>, platform: string, events: PlatformEvent[]): Promise<void> {
+export async function lockPartitions(trx: Kysely<Database>, platform: string, subjects: { type: string; id: string }[]): Promise<void> {
   if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
-  const parts = [...new Set(events.map((e) => {
-    const s = subjectOf(e);
-    return partitionOf(platform, s.type, s.id);
-  }))].sort((a, b) => a - b);
+  const parts = [...new Set(subjects.map((s) => partitionOf(platform, s.type, s.id)))].sort((a, b) => a - b);
   // One statement: the sorted subquery is not flattened (it has ORDER BY), so the locks are taken in ascending order.
   if (parts.length) await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_SPACE}, p) FROM (SELECT unnest(${parts}::int[]) AS p ORDER BY 1) s`.execute(trx);
 }

@@ -7,6 +7,7 @@ import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
 import { claimJobs, completeJob, completeJobs, extendLeases, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
 import { metrics } from '../metrics/metrics.ts';
+import { isVigilError, VigilError } from '../errors.ts';
 
 export interface JobContext {
   trx: Kysely<Database>;
@@ -43,14 +44,15 @@ export interface BatchJob {
 export type ItemOutcome = { status: 'done' } | { status: 'failed'; error: unknown } | { status: 'blocked' };
 
 /** Thrown inside a batch to name the item (by index) whose own work failed; see isolateFailures. */
-export class ItemFailure extends Error {
-  constructor(readonly index: number, readonly reason: unknown) {
-    super(reason instanceof Error ? reason.message : String(reason));
-  }
+export const itemFailed = (index: number, reason: unknown) =>
+  new VigilError('item_failed', reason instanceof Error ? reason.message : String(reason), { index, reason } satisfies ItemFailed);
+interface ItemFailed {
+  index: number;
+  reason: unknown;
 }
 
 /**
- * Runs `run` over the items inside a savepoint, so one poison item cannot sink its batch. An ItemFailure rolls
+ * Runs `run` over the items inside a savepoint, so one poison item cannot sink its batch. An item_failed error rolls
  * the batch back and runs it again without that item and without the later items of its order key (blocked, so
  * a subject's order holds); any other error (a write that failed for the batch) rolls back and runs each item
  * alone, in order. The items left commit with the caller's transaction.
@@ -81,8 +83,9 @@ export async function isolateFailures<T>(trx: Kysely<Database>, items: T[], keyO
     } catch (e) {
       await sql`ROLLBACK TO SAVEPOINT ${sp}`.execute(trx);
       await sql`RELEASE SAVEPOINT ${sp}`.execute(trx);
-      if (e instanceof ItemFailure && live[e.index] !== undefined) {
-        fail(live[e.index]!, e.reason);
+      const failed = isVigilError(e, 'item_failed') ? (e.details as ItemFailed) : undefined;
+      if (failed && live[failed.index] !== undefined) {
+        fail(live[failed.index]!, failed.reason);
         continue;
       }
       if (live.length === 1) {

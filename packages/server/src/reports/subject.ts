@@ -6,7 +6,7 @@
 // their reporter and never reach review, whatever subject they name.
 import type { Config } from '../config.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
-import { InvalidBatchError, type EventProblem } from '../ingest/ingest.ts';
+import { invalidBatch, type EventProblem } from '../ingest/ingest.ts';
 import { derivedSubject, isSdkEvidence, SubjectMismatch, verifyReport, type ReportVerification } from '@vigil/crypto/report';
 export { derivedSubject, SubjectMismatch, type ReportSubject } from '@vigil/crypto/report';
 import { relayKeys } from './relay-keys.ts';
@@ -34,5 +34,5 @@ export function checkReportSubjects(cfg: Config, events: PlatformEvent[]): void 
       problems.push({ index, id: e.id, path: 'report.subject', message: err.message });
     }
   });
-  if (problems.length) throw new InvalidBatchError(problems);
+  if (problems.length) throw invalidBatch(problems);
 }

@@ -7,6 +7,7 @@ import { fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { SEVERITY_BANDS, severityOf, allowedDecisions, defaultActions, loadCase, type Severity } from './cases.ts';
 import { LEGAL_QUEUES, logCase } from './task-store.ts';
+import { VigilError } from '../errors.ts';
 
 type CaseRow = { id: number; platform: string; subject_type: string; subject_id: string; queue: string; priority: number; status: 'open' | 'closed'; opened_at: string; updated_at: string; claimed_by: number | null; claim_expires_at: string | null };
 
@@ -20,8 +21,6 @@ export interface CaseFilters {
   limit: number;
   cursor?: string;
 }
-
-export class BadCursor extends Error {}
 
 const staffNames = async (db: Kysely<Database>, ids: number[]) => {
   const u = [...new Set(ids.filter((n) => Number.isFinite(n)))];
@@ -100,7 +99,7 @@ function decodeCursor(c: string): [number, string, number] {
     const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
     if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'number') return v as [number, string, number];
   } catch { /* fall through */ }
-  throw new BadCursor('the cursor is not one this server gave out; start again without it');
+  throw new VigilError('invalid_cursor', 'the cursor is not one this server gave out; start again without it');
 }
 
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

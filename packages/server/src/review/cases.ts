@@ -12,6 +12,7 @@ import { fromJson } from '../util/json.ts';
 import { applyActions, approveActionTx, decideAppealTx, mayDecideAppeal, standingAction, type ActionRequest } from './enforcement.ts';
 import { attachToCase, FOUR_EYES_QUEUES, lockCase, logCase, openItems, routeCase } from './task-store.ts';
 import { caseClaimed, decisionRecorded } from './effects.ts';
+import { isVigilError, VigilError } from '../errors.ts';
 
 export const CLAIM_MINUTES = 15;
 /** Decisions on a case's review work. */
@@ -27,12 +28,6 @@ export type Severity = (typeof SEVERITIES)[number];
 export const SEVERITY_BANDS: Record<Severity, [number, number]> = { critical: [90, 1_000_000], high: [70, 90], medium: [40, 70], low: [-1_000_000, 40] };
 export const severityOf = (priority: number): Severity => (priority >= 90 ? 'critical' : priority >= 70 ? 'high' : priority >= 40 ? 'medium' : 'low');
 
-export class CaseError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409, message: string) {
-    super(message);
-  }
-}
-
 export interface CaseDecisionInput {
   decision: CaseDecision;
   reason: string;
@@ -46,13 +41,13 @@ export interface CaseDecisionInput {
 
 export async function loadCase(trx: Kysely<Database>, id: number) {
   const c = await trx.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!c) throw new CaseError(404, `case ${id} not found`);
+  if (!c) throw new VigilError('not_found', `case ${id} not found`);
   return c;
 }
 
 async function loadOpenCase(trx: Kysely<Database>, id: number) {
   const c = await loadCase(trx, id);
-  if (c.status !== 'open') throw new CaseError(409, `case ${id} is already closed`);
+  if (c.status !== 'open') throw new VigilError('conflict', `case ${id} is already closed`);
   return c;
 }
 
@@ -73,7 +68,7 @@ export async function claimCaseTx(trx: Kysely<Database>, id: number, staffId: nu
   if (Number(r.numUpdatedRows) !== 1) {
     const c = await loadOpenCase(trx, id);
     const who = c.claimed_by == null ? null : await trx.selectFrom('staff').select('username').where('id', '=', Number(c.claimed_by)).executeTakeFirst();
-    throw new CaseError(409, `case ${id} is being reviewed by ${who?.username ?? `staff ${c.claimed_by}`} until ${c.claim_expires_at}`);
+    throw new VigilError('conflict', `case ${id} is being reviewed by ${who?.username ?? `staff ${c.claimed_by}`} until ${c.claim_expires_at}`);
   }
   await appendAudit(trx, { actor: `staff:${staffId}`, action: 'case.claim', subjectType: 'case', subjectId: String(id) }, clock);
   await logCase(trx, id, { actor: `staff:${staffId}`, kind: 'claim', data: { until } }, clock);
@@ -88,7 +83,7 @@ export async function claimCase(db: Kysely<Database>, id: number, staffId: numbe
 export async function releaseCaseTx(trx: Kysely<Database>, id: number, staffId: number, clock: Clock) {
   const c = await loadOpenCase(trx, id);
   const holder = liveClaim(c, iso(clock.now()));
-  if (holder !== null && holder !== staffId) throw new CaseError(409, `case ${id} is being reviewed by someone else`);
+  if (holder !== null && holder !== staffId) throw new VigilError('conflict', `case ${id} is being reviewed by someone else`);
   await trx.updateTable('cases').set({ claimed_by: null, claim_expires_at: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
   await appendAudit(trx, { actor: `staff:${staffId}`, action: 'case.release', subjectType: 'case', subjectId: String(id) }, clock);
   await logCase(trx, id, { actor: `staff:${staffId}`, kind: 'release' }, clock);
@@ -145,15 +140,15 @@ export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: n
   await lockCase(trx, id); // work attached meanwhile waits, then reopens or re-routes the case
   const c = await loadOpenCase(trx, id);
   const now = iso(clock.now());
-  if (liveClaim(c, now) !== staffId) throw new CaseError(409, `claim case ${id} before deciding it`);
+  if (liveClaim(c, now) !== staffId) throw new VigilError('conflict', `claim case ${id} before deciding it`);
   const allowed = await allowedDecisions(trx, id, staffId, role);
   const items = await openItems(trx, id);
   const actor = `staff:${staffId}`;
   if (!allowed.includes(d.decision)) {
-    if (role === 'reviewer' && items.some((i) => i.queue === 'escalated')) throw new CaseError(403, 'this case was escalated: a lead decides it');
-    if ((d.decision === 'uphold' || d.decision === 'reverse') && items.some((i) => i.queue === 'appeals')) throw new CaseError(403, 'an appeal must be decided by a reviewer who did not decide the action');
-    if ((d.decision === 'approve' || d.decision === 'reject') && items.some((i) => i.queue === 'approvals')) throw new CaseError(403, 'the second approval must come from a different reviewer');
-    throw new CaseError(409, `case ${id} has nothing open that a "${d.decision}" decision answers`);
+    if (role === 'reviewer' && items.some((i) => i.queue === 'escalated')) throw new VigilError('forbidden', 'this case was escalated: a lead decides it');
+    if ((d.decision === 'uphold' || d.decision === 'reverse') && items.some((i) => i.queue === 'appeals')) throw new VigilError('forbidden', 'an appeal must be decided by a reviewer who did not decide the action');
+    if ((d.decision === 'approve' || d.decision === 'reject') && items.some((i) => i.queue === 'approvals')) throw new VigilError('forbidden', 'the second approval must come from a different reviewer');
+    throw new VigilError('conflict', `case ${id} has nothing open that a "${d.decision}" decision answers`);
   }
   await logCase(trx, id, { actor, kind: 'decision', data: { decision: d.decision, reason: d.reason, note: d.note ?? null, actions: d.actions ?? null } }, clock);
   if (d.note) await logCase(trx, id, { actor, kind: 'note', data: { text: d.note } }, clock);
@@ -180,7 +175,7 @@ export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: n
   }
   let actions = d.actions ?? [];
   if (d.decision === 'apparent_csam' && !d.actions) actions = await defaultActions(trx, subject);
-  if (d.decision === 'not_violating' && actions.length) throw new CaseError(409, 'a "not violating" decision cannot carry enforcement actions');
+  if (d.decision === 'not_violating' && actions.length) throw new VigilError('conflict', 'a "not violating" decision cannot carry enforcement actions');
   await trx.updateTable('case_items').set({ status: 'closed', closed_at: now, updated_at: now, claimed_by: null, claim_expires_at: null }).where('id', 'in', itemIds).execute();
   await appendAudit(trx, { actor, action: 'case.decide', subjectType: c.subject_type, subjectId: c.subject_id, reason: d.reason, data: { case_id: id, task_ids: itemIds, decision: d.decision, note: d.note ?? null, queues: [...new Set(work.map((i) => i.queue))], actions } }, clock);
   const actionIds = await applyActions(trx, subject, actions, { staffId, reason: d.reason, taskId: first, caseId: id, clock });
@@ -210,11 +205,13 @@ export interface BulkError {
   message: string;
 }
 
-export class BulkRefused extends Error {
-  constructor(readonly errors: BulkError[]) {
-    super(`${errors.length} case${errors.length === 1 ? '' : 's'} could not be changed, so none were: ${errors.slice(0, 3).map((e) => `case ${e.id}: ${e.message}`).join('; ')}${errors.length > 3 ? '; …' : ''}`);
-  }
-}
+/** A bulk change refused as a whole: 409 bulk_refused, each case that cannot be changed in details.errors. */
+const bulkRefused = (errors: BulkError[]) =>
+  new VigilError(
+    'bulk_refused',
+    `${errors.length} case${errors.length === 1 ? '' : 's'} could not be changed, so none were: ${errors.slice(0, 3).map((e) => `case ${e.id}: ${e.message}`).join('; ')}${errors.length > 3 ? '; …' : ''}`,
+    { errors },
+  );
 
 export type BulkOp = { kind: 'claim' } | { kind: 'release' } | { kind: 'decision'; input: CaseDecisionInput };
 
@@ -241,7 +238,7 @@ export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: nu
         if (!allowed.includes(op.input.decision)) errors.push({ id, message: `a "${op.input.decision}" decision does not apply to it` });
       }
     }
-    if (errors.length) throw new BulkRefused(errors);
+    if (errors.length) throw bulkRefused(errors);
     const results: { id: number; action_ids: number[] }[] = [];
     for (const id of unique) {
       try {
@@ -252,7 +249,7 @@ export async function bulkCases(db: Kysely<Database>, ids: number[], staffId: nu
           results.push({ id, ...(await decideCaseTx(trx, id, staffId, op.input, clock, role)) });
         }
       } catch (e) {
-        if (e instanceof CaseError || (e as { status?: number }).status) throw new BulkRefused([{ id, message: (e as Error).message }]);
+        if (isVigilError(e) && e.status < 500) throw bulkRefused([{ id, message: e.message }]);
         throw e;
       }
     }

@@ -8,6 +8,7 @@ import { emitWebhook } from '../webhooks/outbox.ts';
 import { attachToCase, closeItems, logCase, openItems, FOUR_EYES_QUEUES, LEGAL_QUEUES } from './task-store.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
+import { VigilError } from '../errors.ts';
 
 export const ACTIONS = ['ban', 'suspend', 'restrict', 'remove_avatar', 'reset_name', 'revoke_invites', 'takedown_group', 'ban_members', 'strike'] as const;
 export type ActionName = (typeof ACTIONS)[number];
@@ -29,12 +30,6 @@ export const actionRequest = z
   .strict();
 export type ActionRequest = z.infer<typeof actionRequest>;
 
-export class EnforcementError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409, message: string) {
-    super(message);
-  }
-}
-
 export interface Subject {
   platform: string;
   type: string;
@@ -43,9 +38,9 @@ export interface Subject {
 
 function checkApplicable(a: ActionRequest, s: Subject) {
   const ok = s.type === 'account' ? ACCOUNT_ACTIONS.has(a.action) : s.type === 'group' ? GROUP_ACTIONS.has(a.action) : false;
-  if (!ok) throw new EnforcementError(400, `action ${a.action} does not apply to a ${s.type}`);
-  if (a.action === 'suspend' && !a.days) throw new EnforcementError(400, 'suspend needs days');
-  if (a.action === 'ban_members' && !a.member_ids?.length) throw new EnforcementError(400, 'ban_members needs the reviewed list of member_ids');
+  if (!ok) throw new VigilError('enforcement_error', `action ${a.action} does not apply to a ${s.type}`);
+  if (a.action === 'suspend' && !a.days) throw new VigilError('enforcement_error', 'suspend needs days');
+  if (a.action === 'ban_members' && !a.member_ids?.length) throw new VigilError('enforcement_error', 'ban_members needs the reviewed list of member_ids');
 }
 
 async function announce(trx: Kysely<Database>, type: 'enforcement.action' | 'enforcement.reversed', id: number, clock: Clock) {
@@ -65,7 +60,7 @@ export async function applyActions(trx: Kysely<Database>, s: Subject, actions: A
     // A subject banned (directly or with its group's members) or a group already taken down is not acted on twice.
     if (a.action === 'ban' || a.action === 'takedown_group') {
       const prior = await standingAction(trx, s, a.action);
-      if (prior) throw new EnforcementError(409, `${s.type} ${s.id} is already ${a.action === 'ban' ? 'banned' : 'taken down'} (action ${prior.id}${prior.via_action_id ? `, through group action ${prior.via_action_id}` : ''}${prior.status === 'pending_approval' ? ', awaiting approval' : ''})`);
+      if (prior) throw new VigilError('conflict', `${s.type} ${s.id} is already ${a.action === 'ban' ? 'banned' : 'taken down'} (action ${prior.id}${prior.via_action_id ? `, through group action ${prior.via_action_id}` : ''}${prior.status === 'pending_approval' ? ', awaiting approval' : ''})`);
     }
     const pending = NEEDS_APPROVAL.has(a.action);
     const { action, ...params } = a;
@@ -106,9 +101,9 @@ export async function approveAction(db: Kysely<Database>, actionId: number, staf
 
 export async function approveActionTx(trx: Kysely<Database>, actionId: number, staffId: number, approve: boolean, reason: string, clock: Clock) {
   const a = await trx.selectFrom('enforcement_actions').selectAll().where('id', '=', actionId).executeTakeFirst();
-  if (!a) throw new EnforcementError(404, `action ${actionId} not found`);
-  if (a.status !== 'pending_approval') throw new EnforcementError(409, `action ${actionId} is ${a.status}, not awaiting approval`);
-  if (Number(a.decided_by) === staffId) throw new EnforcementError(403, 'the second approval must come from a different reviewer');
+  if (!a) throw new VigilError('not_found', `action ${actionId} not found`);
+  if (a.status !== 'pending_approval') throw new VigilError('conflict', `action ${actionId} is ${a.status}, not awaiting approval`);
+  if (Number(a.decided_by) === staffId) throw new VigilError('forbidden', 'the second approval must come from a different reviewer');
   await trx.updateTable('enforcement_actions').set({ status: approve ? 'active' : 'rejected', approved_by: staffId }).where('id', '=', actionId).execute();
   const items = await trx.selectFrom('case_items').select(['id', 'case_id']).where('queue', '=', 'approvals').where('ref', '=', toJson({ action_id: actionId })).where('status', '=', 'open').execute();
   for (const it of items) if (it.case_id != null) await logCase(trx, Number(it.case_id), { actor: `staff:${staffId}`, kind: approve ? 'action.approved' : 'action.rejected', itemId: Number(it.id), data: { action_id: actionId, action: a.action, reason } }, clock);
@@ -171,9 +166,9 @@ async function memberEffects(trx: Kysely<Database>, a: { id: number; platform: s
 export async function fileAppeal(db: Kysely<Database>, platform: string, actionId: number, statement: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const a = await trx.selectFrom('enforcement_actions').selectAll().where('id', '=', actionId).where('platform', '=', platform).executeTakeFirst();
-    if (!a) throw new EnforcementError(404, `action ${actionId} not found`);
-    if (a.status !== 'active') throw new EnforcementError(409, `action ${actionId} is ${a.status}; only active actions can be appealed`);
-    if (await trx.selectFrom('appeals').select('id').where('action_id', '=', actionId).executeTakeFirst()) throw new EnforcementError(409, `action ${actionId} has already been appealed`);
+    if (!a) throw new VigilError('not_found', `action ${actionId} not found`);
+    if (a.status !== 'active') throw new VigilError('conflict', `action ${actionId} is ${a.status}; only active actions can be appealed`);
+    if (await trx.selectFrom('appeals').select('id').where('action_id', '=', actionId).executeTakeFirst()) throw new VigilError('conflict', `action ${actionId} has already been appealed`);
     const now = iso(clock.now());
     const appeal = await trx.insertInto('appeals').values({ action_id: actionId, platform, statement, status: 'open', task_id: null, decided_by: null, reason: null, created_at: now, decided_at: null }).returning('id').executeTakeFirstOrThrow();
     const appealId = Number(appeal.id);
@@ -199,10 +194,10 @@ export async function mayDecideAppeal(trx: Kysely<Database>, appealId: number, s
 
 export async function decideAppealTx(trx: Kysely<Database>, appealId: number, staffId: number, outcome: 'uphold' | 'reverse', reason: string, clock: Clock) {
   const ap = await trx.selectFrom('appeals').selectAll().where('id', '=', appealId).executeTakeFirst();
-  if (!ap) throw new EnforcementError(404, `appeal ${appealId} not found`);
-  if (ap.status !== 'open') throw new EnforcementError(409, `appeal ${appealId} is already ${ap.status}`);
+  if (!ap) throw new VigilError('not_found', `appeal ${appealId} not found`);
+  if (ap.status !== 'open') throw new VigilError('conflict', `appeal ${appealId} is already ${ap.status}`);
   const a = await trx.selectFrom('enforcement_actions').selectAll().where('id', '=', Number(ap.action_id)).executeTakeFirstOrThrow();
-  if (Number(a.decided_by) === staffId || Number(a.approved_by) === staffId) throw new EnforcementError(403, 'an appeal must be decided by a reviewer who did not decide the action');
+  if (Number(a.decided_by) === staffId || Number(a.approved_by) === staffId) throw new VigilError('forbidden', 'an appeal must be decided by a reviewer who did not decide the action');
   const now = iso(clock.now());
   await trx.updateTable('appeals').set({ status: outcome === 'reverse' ? 'reversed' : 'upheld', decided_by: staffId, reason, decided_at: now }).where('id', '=', appealId).execute();
   if (outcome === 'reverse') {
@@ -223,8 +218,8 @@ export async function decideAppealTx(trx: Kysely<Database>, appealId: number, st
 export async function reverseAction(db: Kysely<Database>, actionId: number, staffId: number, reason: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const a = await trx.selectFrom('enforcement_actions').selectAll().where('id', '=', actionId).executeTakeFirst();
-    if (!a) throw new EnforcementError(404, `action ${actionId} not found`);
-    if (a.status !== 'active') throw new EnforcementError(409, `action ${actionId} is ${a.status}; only active actions can be reversed`);
+    if (!a) throw new VigilError('not_found', `action ${actionId} not found`);
+    if (a.status !== 'active') throw new VigilError('conflict', `action ${actionId} is ${a.status}; only active actions can be reversed`);
     await trx.updateTable('enforcement_actions').set({ status: 'reversed', reversed_at: iso(clock.now()), reversed_by: staffId }).where('id', '=', actionId).execute();
     await trx.deleteFrom('strikes').where('action_id', '=', actionId).execute();
     await reverseMemberBans(trx, actionId, staffId, iso(clock.now()));

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
-import { HttpError } from '../http/errors.ts';
+import { VigilError } from '../errors.ts';
 import { iso, type Clock } from '../util/time.ts';
 
 const dayOf = (clock: Clock) => iso(clock.now()).slice(0, 10);
@@ -52,9 +52,9 @@ export async function recordReveal(db: Kysely<Database>, staffId: number, cfg: C
   const e = await exposureOf(db, staffId, cfg, clock);
   if (Number(r.numUpdatedRows) === 1) return e;
   if (e.limit_reached) {
-    throw new HttpError(429, 'exposure_limit', `You have revealed ${e.reveals} media items today, the daily limit. Media stays hidden for you until tomorrow (UTC); a lead can see the team's exposure.`);
+    throw new VigilError('exposure_limit', `You have revealed ${e.reveals} media items today, the daily limit. Media stays hidden for you until tomorrow (UTC); a lead can see the team's exposure.`);
   }
-  throw new HttpError(409, 'break_due', `You have revealed ${e.since_break} media items since your last break. Take a break, then confirm it to continue.`);
+  throw new VigilError('break_due', `You have revealed ${e.since_break} media items since your last break. Take a break, then confirm it to continue.`);
 }
 
 /** The reviewer confirms a break: the soft limit counts again from here. */

@@ -6,14 +6,14 @@ export { CaseBook, type BookSubject } from './case-book.ts';
 export { LEGAL_QUEUES, FOUR_EYES_QUEUES, type Subject } from './task-store.ts';
 export { DECISION_SUBSCRIBERS, CLAIM_SUBSCRIBERS, bySubscriber, type DecisionRecorded, type CaseClaimed, type DecisionSubscriber, type ClaimSubscriber } from './effects.ts';
 export {
-  CLAIM_MINUTES, DECISIONS, CASE_DECISIONS, SEVERITIES, SEVERITY_BANDS, severityOf, CaseError, BulkRefused,
+  CLAIM_MINUTES, DECISIONS, CASE_DECISIONS, SEVERITIES, SEVERITY_BANDS, severityOf,
   claimCase, releaseCase, addNote, decideCase, bulkCases, allowedDecisions, defaultActions,
   type Decision, type CaseDecision, type Severity, type CaseDecisionInput, type BulkOp, type BulkError,
 } from './cases.ts';
-export { caseDetail, listCases, nextUnclaimed, caseSummaries, subjectLabels, enforcementHistory, BadCursor, type CaseFilters } from './case-views.ts';
-export { claimTask, releaseTask, decideTask, TaskError } from './tasks.ts';
+export { caseDetail, listCases, nextUnclaimed, caseSummaries, subjectLabels, enforcementHistory, type CaseFilters } from './case-views.ts';
+export { claimTask, releaseTask, decideTask } from './tasks.ts';
 export {
-  ACTIONS, NEEDS_APPROVAL, actionRequest, EnforcementError, applyActions, standingAction, approveAction, fileAppeal, decideAppeal, reverseAction,
+  ACTIONS, NEEDS_APPROVAL, actionRequest, applyActions, standingAction, approveAction, fileAppeal, decideAppeal, reverseAction,
   type ActionName, type ActionRequest,
 } from './enforcement.ts';
 export { exposureOf, recordReveal, takeBreak, teamExposure, type Exposure } from './exposure.ts';

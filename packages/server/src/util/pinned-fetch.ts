@@ -31,7 +31,7 @@ export interface PinnedResponse {
   cancel(): void;
 }
 
-/** Resolves and checks `url` (throws UnsafeUrlError when refused), then requests it from the checked address. */
+/** Resolves and checks `url` (throws an unsafe_url VigilError when refused), then requests it from the checked address. */
 export async function pinnedRequest(raw: string, o: PinnedRequestOptions): Promise<PinnedResponse> {
   const target = await checkUrl(raw, o.allowPrivate, o.resolve ?? systemResolver);
   const { url, host, addresses } = target;

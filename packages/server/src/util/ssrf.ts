@@ -2,6 +2,7 @@
 // service's own network: loopback, private, link-local and other special ranges are refused.
 import dns from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { VigilError } from '../errors.ts';
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
@@ -14,8 +15,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
-
-export class UnsafeUrlError extends Error {}
 
 export function isPrivateAddress(ip: string): boolean {
   const v = isIP(ip);
@@ -53,10 +52,10 @@ export async function checkUrl(raw: string, allowPrivate: boolean, resolve: Reso
   const url = httpUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host).catch(() => []);
-  if (!addrs.length) throw new UnsafeUrlError(`cannot resolve ${host}`);
+  if (!addrs.length) throw new VigilError('unsafe_url', `cannot resolve ${host}`);
   if (!allowPrivate) {
     const bad = addrs.find((a) => isPrivateAddress(a.address));
-    if (bad) throw new UnsafeUrlError(`${host} resolves to ${bad.address}, a private or loopback address`);
+    if (bad) throw new VigilError('unsafe_url', `${host} resolves to ${bad.address}, a private or loopback address`);
   }
   return { url, host, addresses: addrs.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? (6 as const) : (4 as const) })) };
 }
@@ -66,9 +65,9 @@ function httpUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UnsafeUrlError(`not a valid URL: ${raw}`);
+    throw new VigilError('unsafe_url', `not a valid URL: ${raw}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsafeUrlError('only http and https URLs are allowed');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VigilError('unsafe_url', 'only http and https URLs are allowed');
   return url;
 }
 

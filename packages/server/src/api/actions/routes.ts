@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { approveAction, EnforcementError, reverseAction } from '../../review/index.ts';
-import { HttpError } from '../../http/errors.ts';
+import { approveAction, reverseAction } from '../../review/index.ts';
 import { fromJson } from '../../util/json.ts';
-
-export const enforcementErrors = (e: unknown): never => {
-  if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);
-  throw e;
-};
 
 const actionView = z.object({
   id: z.number(), platform: z.string(), subject_type: z.string(), subject_id: z.string(), action: z.string(), params: z.unknown(), status: z.string(), reason: z.string(),
@@ -52,7 +46,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ status: z.enum(['active', 'rejected']) }), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      await approveAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.approve, req.body.reason, ctx.clock).catch(enforcementErrors);
+      await approveAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.approve, req.body.reason, ctx.clock);
       return { status: req.body.approve ? ('active' as const) : ('rejected' as const) };
     },
   });
@@ -67,7 +61,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ status: z.literal('reversed') }), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      await reverseAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.reason, ctx.clock).catch(enforcementErrors);
+      await reverseAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.reason, ctx.clock);
       return { status: 'reversed' as const };
     },
   });

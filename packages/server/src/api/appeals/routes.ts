@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { decideAppeal, fileAppeal } from '../../review/index.ts';
-import { enforcementErrors } from '../actions/routes.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** Appeals: filed by the platform for its user, decided by a different reviewer. */
 const route: RouteModule = (app, ctx) => {
@@ -16,7 +15,7 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req, reply) => {
       if (req.principal?.kind !== 'key') throw new Error('unreachable');
-      const r = await fileAppeal(ctx.db.kysely, req.principal.platform, req.body.action_id, req.body.statement, ctx.clock).catch(enforcementErrors);
+      const r = await fileAppeal(ctx.db.kysely, req.principal.platform, req.body.action_id, req.body.statement, ctx.clock);
       return reply.status(201).send(r);
     },
   });
@@ -48,7 +47,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ decided: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      await decideAppeal(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.outcome, req.body.reason, ctx.clock).catch(enforcementErrors);
+      await decideAppeal(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.outcome, req.body.reason, ctx.clock);
       return { decided: true as const };
     },
   });

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
-import { addEntries, bankByName, normaliseHash, parsePlainList, removeEntry, setEntryConfirmation, BankError } from '../../media/banks.ts';
+import { addEntries, bankByName, normaliseHash, parsePlainList, removeEntry, setEntryConfirmation } from '../../media/banks.ts';
 import { HMA_CSV_HEADER, LIST_FORMATS, checkPlainLines, hmaCsvRow, parseHmaCsv, parseList, sniffFormat } from '../../media/bank-formats.ts';
-import { HttpError } from '../../http/errors.ts';
+import { isVigilError, VigilError } from '../../errors.ts';
 
 const entry = z.object({
   signal_type: z.enum(['pdq', 'md5', 'sha256']),
@@ -62,16 +62,16 @@ const route: RouteModule = (app, ctx) => {
       if (typeof body === 'string' && req.query.format) {
         const format = req.query.format === 'auto' ? sniffFormat(body) : req.query.format;
         if (format === 'plain') {
-          if (!req.query.signal_type) throw new HttpError(400, 'invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+          if (!req.query.signal_type) throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
           checkPlainLines(body, req.query.signal_type);
         }
         entries = parseList(body, format, req.query.signal_type);
       } else if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) entries = parseHmaCsv(body);
       else if (typeof body === 'string') {
-        if (!req.query.signal_type) throw new HttpError(400, 'invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+        if (!req.query.signal_type) throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
         entries = parsePlainList(body, req.query.signal_type);
       } else entries = body.entries;
-      if (!entries.length) throw new HttpError(400, 'invalid_request', 'the list has no entries');
+      if (!entries.length) throw new VigilError('invalid_request', 'the list has no entries');
       if (req.query.source) entries = entries.map((e) => ({ source: req.query.source, ...e }));
       if (!/application\/x-ndjson/i.test(req.headers.accept ?? '')) return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
       // Progress for the console: everything that can refuse the list is checked before the 200 goes out.
@@ -80,7 +80,7 @@ const route: RouteModule = (app, ctx) => {
         try {
           normaliseHash(e.signal_type, e.value);
         } catch (err) {
-          throw new BankError(400, `entry ${i + 1}: ${(err as Error).message}`);
+          throw new VigilError('bank_error', `entry ${i + 1}: ${(err as Error).message}`);
         }
       });
       const out = new PassThrough();
@@ -89,8 +89,8 @@ const route: RouteModule = (app, ctx) => {
       addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock, (stored, total) => line({ stored, total })).then(
         (result) => out.end(`${JSON.stringify({ result })}\n`),
         (err: Error) => {
-          if (!(err instanceof BankError)) req.log.error({ err }, 'bank import failed');
-          out.end(`${JSON.stringify({ error: err instanceof BankError ? { code: 'bank_error', message: err.message } : { code: 'internal', message: 'internal server error' } })}\n`);
+          if (!isVigilError(err)) req.log.error({ err }, 'bank import failed');
+          out.end(`${JSON.stringify({ error: isVigilError(err) ? { code: err.code, message: err.message } : { code: 'internal', message: 'internal server error' } })}\n`);
         },
       );
       return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out as never);

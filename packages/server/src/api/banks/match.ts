@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { HttpError } from '../../http/errors.ts';
+import { VigilError } from '../../errors.ts';
 import { isMultipart, readOneUpload } from '../../http/upload.ts';
 import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
 import type { BankMatch } from '../../media/bank-index.ts';
@@ -42,9 +42,9 @@ const route: RouteModule = (app, ctx) => {
         return { matches: r.matches.map((m) => asJson(m, m.frame)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })), hashes: hashesJson(h) };
       }
       const parsed = hashQuery.safeParse(req.body ?? {});
-      if (!parsed.success) throw new HttpError(400, 'invalid_request', `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success) throw new VigilError('invalid_request', `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       const b = parsed.data;
-      if (!b.pdq && !b.md5 && !b.sha256) throw new HttpError(400, 'invalid_request', 'give at least one of pdq, md5, sha256 (or upload a file as multipart/form-data)');
+      if (!b.pdq && !b.md5 && !b.sha256) throw new VigilError('invalid_request', 'give at least one of pdq, md5, sha256 (or upload a file as multipart/form-data)');
       const r = await ctx.bankIndex.lookup(db, b, b.max_distance ?? req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
       return { matches: r.matches.map((m) => asJson(m)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })) };
     },

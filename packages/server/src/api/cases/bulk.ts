@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { bulkCases, DECISIONS } from '../../review/index.ts';
-import { caseErrors, decisionBody, REVIEWERS } from './schemas.ts';
+import { decisionBody, REVIEWERS } from './schemas.ts';
 
 const ids = z.array(z.number().int().positive()).min(1).max(1000);
 const body = z.union([
@@ -25,7 +25,7 @@ const route: RouteModule = (app, ctx) => {
       const b = req.body;
       const op = 'claim' in b ? { kind: 'claim' as const } : 'release' in b ? { kind: 'release' as const } : { kind: 'decision' as const, input: { decision: b.decision, reason: b.reason, note: b.note, actions: b.actions, allowlist: b.allowlist } };
       const s = staffOf(req.principal);
-      return bulkCases(ctx.db.kysely, b.ids, s.staffId, op, ctx.clock, s.role).catch(caseErrors);
+      return bulkCases(ctx.db.kysely, b.ids, s.staffId, op, ctx.clock, s.role);
     },
   });
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { decideCase } from '../../review/index.ts';
-import { caseErrors, caseParams, decisionBody, REVIEWERS } from './schemas.ts';
+import { caseParams, decisionBody, REVIEWERS } from './schemas.ts';
 
 /** POST /v1/cases/:id/decision — decide a claimed case: resolves every open item the decision answers. */
 const route: RouteModule = (app, ctx) => {
@@ -17,7 +17,7 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       const s = staffOf(req.principal);
-      const r = await decideCase(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, s.role).catch(caseErrors);
+      const r = await decideCase(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, s.role);
       return { decided: true as const, action_ids: r.action_ids };
     },
   });

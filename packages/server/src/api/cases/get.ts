@@ -1,8 +1,8 @@
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { caseDetail as detail } from '../../review/index.ts';
 import { LEGAL_QUEUES } from '../../review/index.ts';
-import { notFound } from '../../http/errors.ts';
-import { caseDetail, caseErrors, caseParams, CASE_READERS } from './schemas.ts';
+import { notFound } from '../../errors.ts';
+import { caseDetail, caseParams, CASE_READERS } from './schemas.ts';
 
 /** GET /v1/cases/:id — the case, its items, its log, and what the caller may do with it (legal: cases its filings link to). */
 const route: RouteModule = (app, ctx) => {
@@ -21,7 +21,7 @@ const route: RouteModule = (app, ctx) => {
         const linked = await ctx.db.kysely.selectFrom('case_items').select('id').where('case_id', '=', req.params.id).where('queue', 'in', [...LEGAL_QUEUES]).executeTakeFirst();
         if (!linked) throw notFound(`case ${req.params.id}`);
       }
-      return detail(ctx.db.kysely, req.params.id, { staffId: s.staffId, role: s.role }, ctx.clock).catch(caseErrors);
+      return detail(ctx.db.kysely, req.params.id, { staffId: s.staffId, role: s.role }, ctx.clock);
     },
   });
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { SEVERITIES } from '../../review/index.ts';
 import { listCases } from '../../review/index.ts';
-import { caseErrors, caseSummary, CASE_READERS } from './schemas.ts';
+import { caseSummary, CASE_READERS } from './schemas.ts';
 
 export const caseFilters = z.object({
   status: z.enum(['open', 'closed', 'all']).default('open'),
@@ -26,7 +26,7 @@ const route: RouteModule = (app, ctx) => {
       querystring: caseFilters,
       response: { 200: z.object({ cases: z.array(caseSummary), total: z.number(), next_cursor: z.string().nullable() }), 400: errorSchema, ...authErrors },
     },
-    handler: async (req) => listCases(ctx.db.kysely, req.query, staffOf(req.principal).staffId, ctx.clock).catch(caseErrors),
+    handler: async (req) => listCases(ctx.db.kysely, req.query, staffOf(req.principal).staffId, ctx.clock),
   });
 };
 export default route;

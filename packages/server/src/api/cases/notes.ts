@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { addNote } from '../../review/index.ts';
-import { caseErrors, caseParams, REVIEWERS } from './schemas.ts';
+import { caseParams, REVIEWERS } from './schemas.ts';
 
 /** POST /v1/cases/:id/notes — a note in the case log (no claim needed). */
 const route: RouteModule = (app, ctx) => {
@@ -13,7 +13,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 201: z.object({ noted: z.literal(true) }), 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      await addNote(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.text, ctx.clock).catch(caseErrors);
+      await addNote(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.text, ctx.clock);
       return reply.status(201).send({ noted: true as const });
     },
   });

@@ -1,10 +1,8 @@
 // Shapes shared by the case routes (the OpenAPI document is generated from them).
 import { z } from 'zod';
 import { INCIDENT_TYPES } from '@vigil/ncmec';
-import { HttpError } from '../../http/errors.ts';
-import { CaseError, BulkRefused, CASE_DECISIONS, SEVERITIES } from '../../review/index.ts';
-import { EnforcementError, actionRequest } from '../../review/index.ts';
-import { BadCursor } from '../../review/index.ts';
+import { CASE_DECISIONS, SEVERITIES } from '../../review/index.ts';
+import { actionRequest } from '../../review/index.ts';
 
 export const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
 /** Who may read cases without acting on them: auditors (every read of theirs is audited, see audit/auditor-reads.ts). */
@@ -56,11 +54,3 @@ export const decisionBody = z.object({
   incident_type: z.enum(INCIDENT_TYPES).optional(),
 }).strict();
 
-/** Domain errors as HTTP errors whose messages are sentences a reviewer can act on. */
-export const caseErrors = (e: unknown): never => {
-  if (e instanceof CaseError) throw new HttpError(e.status, e.status === 404 ? 'not_found' : e.status === 403 ? 'forbidden' : 'conflict', e.message);
-  if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);
-  if (e instanceof BulkRefused) throw new HttpError(409, 'bulk_refused', e.message, { errors: e.errors });
-  if (e instanceof BadCursor) throw new HttpError(400, 'invalid_cursor', e.message);
-  throw e;
-};

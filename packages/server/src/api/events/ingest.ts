@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { eventBatch, EVENT_TYPES } from '../../ingest/events.ts';
-import { ingestEvents, InvalidBatchError, validateEvents } from '../../ingest/ingest.ts';
+import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
 import { checkReportSubjects } from '../../reports/subject.ts';
 import { metrics } from '../../metrics/metrics.ts';
+import { isVigilError } from '../../errors.ts';
 
 /** POST /v1/events — a batch of platform events; replays (same id) are accepted and ignored. */
 const route: RouteModule = (app, ctx) => {
@@ -35,7 +36,7 @@ const route: RouteModule = (app, ctx) => {
         events = validateEvents(req.body.events);
         checkReportSubjects(ctx.cfg, events);
       } catch (e) {
-        if (e instanceof InvalidBatchError) countRefused(req.body.events);
+        if (isVigilError(e, 'invalid_events')) countRefused(req.body.events);
         throw e;
       }
       const result = await ingestEvents(ctx.db.kysely, p.platform, events, ctx.clock, p.keyId);

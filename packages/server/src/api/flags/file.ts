@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS, type FlagInput } from '../../flags/intake.ts';
-import { HttpError } from '../../http/errors.ts';
+import { VigilError } from '../../errors.ts';
 import { parseCsvRows } from '../../util/csv.ts';
 
 /** Parses a CSV with a header: subject_kind,subject_value,category[,notes][,found_at_url] (quotes allowed). */
@@ -9,7 +9,7 @@ export function parseFlagCsv(text: string): unknown[] {
   const rows = parseCsvRows(text);
   const [header, ...data] = rows;
   const cols = (header ?? []).map((h) => h.trim().toLowerCase());
-  for (const need of ['subject_kind', 'subject_value', 'category']) if (!cols.includes(need)) throw new HttpError(400, 'invalid_csv', `the CSV header needs a "${need}" column`);
+  for (const need of ['subject_kind', 'subject_value', 'category']) if (!cols.includes(need)) throw new VigilError('invalid_csv', `the CSV header needs a "${need}" column`);
   return data.map((r) => {
     const get = (k: string) => (cols.indexOf(k) >= 0 ? r[cols.indexOf(k)]?.trim() || undefined : undefined);
     return { subject: { kind: get('subject_kind'), value: get('subject_value') }, category: get('category'), ...(get('notes') ? { notes: get('notes') } : {}), ...(get('found_at_url') ? { found_at_url: get('found_at_url') } : {}) };
@@ -24,14 +24,14 @@ function validate(raw: unknown[]): FlagInput[] {
     if (p.success) out.push(p.data);
     else for (const issue of p.error.issues) problems.push({ row: i + 1, path: issue.path.join('.'), message: issue.message });
   });
-  if (problems.length) throw new HttpError(400, 'invalid_flags', `${problems.length} problem(s); nothing was filed`, problems.slice(0, 100));
+  if (problems.length) throw new VigilError('invalid_flags', `${problems.length} problem(s); nothing was filed`, problems.slice(0, 100));
   return out;
 }
 
 /** Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */
 const route: RouteModule = (app, ctx) => {
   const provenance = (p: { keyId: number; orgId: number | null }, source: 'trusted' | 'bulk') => {
-    if (!p.orgId) throw new HttpError(403, 'forbidden', 'this key belongs to no flagger organisation');
+    if (!p.orgId) throw new VigilError('forbidden', 'this key belongs to no flagger organisation');
     return { source, orgId: p.orgId, reporterKey: `org:${p.orgId}`, actor: `key:${p.keyId}` };
   };
 
@@ -63,8 +63,8 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req, reply) => {
       if (req.principal?.kind !== 'key') throw new Error('unreachable');
       const raw = typeof req.body === 'string' ? parseFlagCsv(req.body) : req.body.flags;
-      if (!raw.length) throw new HttpError(400, 'invalid_flags', 'the list is empty');
-      if (raw.length > 50_000) throw new HttpError(400, 'invalid_flags', 'at most 50,000 flags per list');
+      if (!raw.length) throw new VigilError('invalid_flags', 'the list is empty');
+      if (raw.length > 50_000) throw new VigilError('invalid_flags', 'at most 50,000 flags per list');
       const r = await fileFlags(ctx.db.kysely, req.principal.platform, validate(raw), provenance(req.principal, 'bulk'), ctx.cfg.flags, ctx.clock);
       return reply.status(201).send({ filed: r.references.length, cases: r.cases, references: r.references });
     },

@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { readOneUpload } from '../../http/upload.ts';
-import { HttpError } from '../../http/errors.ts';
-import { fetchMedia, MediaFetchError } from '../../media/fetch.ts';
+import { fetchMedia } from '../../media/fetch.ts';
 import { hashBytes } from '../../media/hash-upload.ts';
 import { hmaHashes } from '../../media/hma.ts';
 import type { AppContext } from '../../context.ts';
 
 export async function fetchForHashing(ctx: AppContext, url: string) {
-  try {
-    return await fetchMedia(url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
-  } catch (e) {
-    if (e instanceof MediaFetchError) throw new HttpError(e.status, e.status === 413 ? 'media_too_large' : 'fetch_failed', e.message);
-    throw e;
-  }
+  return fetchMedia(url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
 }
 
 const access = { roles: ['admin', 'lead', 'reviewer'] as const, scopes: ['read', 'ingest'] as const };

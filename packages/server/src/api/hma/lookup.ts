@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { HttpError } from '../../http/errors.ts';
+import { VigilError } from '../../errors.ts';
 import { readOneUpload } from '../../http/upload.ts';
 import { hashBytes } from '../../media/hash-upload.ts';
 import { hmaLookup, hmaSignal } from '../../media/hma.ts';
@@ -76,7 +76,7 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const q = req.query;
       if (q.url) return lookupAll(ctx, await hashForLookup(ctx, (await fetchForHashing(ctx, q.url)).bytes), detailedOf(q.include_matches));
-      if (!q.signal_type || !q.signal) throw new HttpError(400, 'invalid_request', 'give signal_type and signal, or url');
+      if (!q.signal_type || !q.signal) throw new VigilError('invalid_request', 'give signal_type and signal, or url');
       const s = hmaSignal(q.signal_type, q.signal);
       return hmaLookup(ctx.db.kysely, ctx.bankIndex, s.type, s.value, ctx.cfg.matching.pdqThreshold);
     },

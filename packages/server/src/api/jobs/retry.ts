@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
 import { retryDeadJob } from '../../queue/jobs.ts';
 import { appendAudit } from '../../audit/log.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** POST /v1/jobs/:id/retry — puts a dead job back in the queue. */
 const route: RouteModule = (app, ctx) => {

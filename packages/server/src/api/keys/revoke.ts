@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ADMIN, actorOf } from '../../auth/roles.ts';
 import { revokeApiKey } from '../../auth/api-keys.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** DELETE /v1/api-keys/:id — revoke a key at once. */
 const route: RouteModule = (app, ctx) => {

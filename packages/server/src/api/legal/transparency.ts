@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { HttpError } from '../../http/errors.ts';
+import { VigilError } from '../../errors.ts';
 import { computeTransparency, transparencyCsv, transparencyHtml, type Transparency } from '../../legal/transparency.ts';
 import { BREAKDOWN_TITLES, type BreakdownSection } from '../../legal/transparency-labels.ts';
 
@@ -52,7 +52,7 @@ const route: RouteModule = (app, ctx) => {
         t = await computeTransparency(ctx.db.kysely, req.query.from, req.query.to);
       } catch (e) {
         // Said at the field, like every other invalid request: the console shows it next to the date.
-        if (e instanceof RangeError) throw new HttpError(400, 'invalid_request', e.message, [{ path: periodField(req.query.from, e.message), message: e.message }]);
+        if (e instanceof RangeError) throw new VigilError('invalid_request', e.message, [{ path: periodField(req.query.from, e.message), message: e.message }]);
         throw e;
       }
       if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(transparencyCsv(t) as never);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { appendAudit } from '../../audit/log.ts';
-import { fetchMedia, MediaFetchError } from '../../media/fetch.ts';
+import { fetchMedia } from '../../media/fetch.ts';
 import { fromJson } from '../../util/json.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 import { recordReveal } from '../../review/index.ts';
 
 /**
@@ -37,13 +37,7 @@ const route: RouteModule = (app, ctx) => {
       if (!ref?.url) throw notFound(`media for ${q.kind} ${q.id}`);
       // Counted before the fetch: past a wellness limit the bytes are never sent.
       await recordReveal(db, staffOf(req.principal).staffId, ctx.cfg, ctx.clock);
-      let media;
-      try {
-        media = await fetchMedia(ref.url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
-      } catch (e) {
-        if (e instanceof MediaFetchError) throw new HttpError(e.status, 'media_unavailable', e.message);
-        throw e;
-      }
+      const media = await fetchMedia(ref.url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
       await appendAudit(db, {
         actor: `staff:${staffOf(req.principal).staffId}`, action: 'evidence.view', subjectType: q.kind, subjectId: q.id,
         data: { platform: q.platform, task_id: q.task_id ?? null, url: ref.url, sha256: ref.sha256 ?? null, md5: ref.md5 ?? null, pdq: ref.pdq ?? null, bytes: media.bytes.length },

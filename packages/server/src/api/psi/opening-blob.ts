@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, keyOf, type RouteModule } from '../../http/route.ts';
-import { HttpError } from '../../http/errors.ts';
+import { VigilError } from '../../errors.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { iso } from '../../util/time.ts';
 
@@ -21,10 +21,10 @@ const route: RouteModule = (app, ctx) => {
       },
       handler: async (req) => {
         const key = keyOf(req.principal);
-        if (!Buffer.isBuffer(req.body) || !req.body.length) throw new HttpError(415, 'unsupported_media_type', 'send the encrypted attachment as application/octet-stream');
+        if (!Buffer.isBuffer(req.body) || !req.body.length) throw new VigilError('unsupported_media_type', 'send the encrypted attachment as application/octet-stream');
         const o = await ctx.db.kysely.selectFrom('psi_openings').select(['id', 'platform', 'account_id', 'blob_id']).where('id', '=', req.params.id).executeTakeFirst();
         // Another platform's opening is as good as absent.
-        if (!o || o.platform !== key.platform) throw new HttpError(404, 'not_found', `opening ${req.params.id} not found`);
+        if (!o || o.platform !== key.platform) throw new VigilError('not_found', `opening ${req.params.id} not found`);
         const body = req.body;
         const stored = await ctx.db.kysely.transaction().execute(async (trx) => {
           const r = await trx.insertInto('psi_opening_blobs').values({ opening_id: Number(o.id), data: body.toString('base64'), size: body.length, received_at: iso(ctx.clock.now()) })

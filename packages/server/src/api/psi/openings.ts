@@ -3,7 +3,7 @@ import { recordReveal } from '../../review/index.ts';
 import { decryptAttachment } from '@vigil/crypto';
 import { decodeEvidence } from '@vigil/crypto/psi';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { VigilError, notFound } from '../../errors.ts';
 import { readItem } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 import { appendAudit } from '../../audit/log.ts';
@@ -59,12 +59,12 @@ const route: RouteModule = (app, ctx) => {
       const evidence = decodeEvidence(payload);
       // The platform hands the encrypted attachment over after the psi.opened webhook (PUT /v1/psi/openings/{id}/blob).
       const blob = await db.selectFrom('psi_opening_blobs').select('data').where('opening_id', '=', Number(o.id)).executeTakeFirst();
-      if (!blob) throw new HttpError(409, 'not_handed_over', `the platform has not handed over the encrypted attachment ${evidence.blobId} yet (it is asked for by the psi.opened webhook); try again shortly`);
+      if (!blob) throw new VigilError('not_handed_over', `the platform has not handed over the encrypted attachment ${evidence.blobId} yet (it is asked for by the psi.opened webhook); try again shortly`);
       let plain: Uint8Array;
       try {
         plain = decryptAttachment(new Uint8Array(Buffer.from(blob.data, 'base64')), evidence.attachmentKey, evidence.sha256);
       } catch (e) {
-        throw new HttpError(500, 'decrypt_failed', `the attachment does not open with the key its voucher carried: ${(e as Error).message}`);
+        throw new VigilError('decrypt_failed', `the attachment does not open with the key its voucher carried: ${(e as Error).message}`);
       }
       await appendAudit(db, { actor, action: 'evidence.view', subjectType: 'account', subjectId: o.account_id, data: { opening_id: Number(o.id), blob_id: o.blob_id, sha256: o.sha256, task_id: req.query.task_id ?? null, bytes: plain.length } }, ctx.clock);
       return reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').type(sniff(plain)).send(Buffer.from(plain) as never);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS } from '../../auth/roles.ts';
 import { backtestRule } from '../../detect/backtest.ts';
-import { HttpError } from '../../http/errors.ts';
+import { isVigilError, VigilError } from '../../errors.ts';
 
 /** POST /v1/rules/backtest — what a candidate rule would have done on stored events (changes nothing). */
 const route: RouteModule = (app, ctx) => {
@@ -23,8 +23,9 @@ const route: RouteModule = (app, ctx) => {
       try {
         r = await backtestRule(ctx.db.kysely, req.body, { since: new Date(req.body.since), until: req.body.until ? new Date(req.body.until) : undefined });
       } catch (e) {
-        const err = e as Error & { line?: number; column?: number };
-        if (err.name === 'ZodError' || 'line' in err || /expression|outcome/i.test(err.message)) throw new HttpError(400, 'invalid_rule', err.message, { line: err.line, column: err.column });
+        if (isVigilError(e, 'invalid_rule')) throw e;
+        const err = e as Error;
+        if (err.name === 'ZodError' || /expression|outcome/i.test(err.message)) throw new VigilError('invalid_rule', err.message, { line: undefined, column: undefined });
         throw e;
       }
       return {

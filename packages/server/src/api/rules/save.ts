@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { RuleError, saveRule } from '../../detect/rules-store.ts';
-import { HttpError } from '../../http/errors.ts';
+import { saveRule } from '../../detect/rules-store.ts';
 
 /** PUT /v1/rules/:name — create a rule or save a new version of it (validated, audited). */
 const route: RouteModule = (app, ctx) => {
@@ -17,12 +16,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ id: z.number(), name: z.string(), version: z.number() }), 400: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      try {
-        return await saveRule(ctx.db.kysely, { ...req.body, name: req.params.name, outcome: req.body.outcome as never }, actorOf(req.principal), ctx.clock);
-      } catch (e) {
-        if (e instanceof RuleError) throw new HttpError(e.status, 'invalid_rule', e.message, e.details);
-        throw e;
-      }
+      return saveRule(ctx.db.kysely, { ...req.body, name: req.params.name, outcome: req.body.outcome as never }, actorOf(req.principal), ctx.clock);
     },
   });
 };

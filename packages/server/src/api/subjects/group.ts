@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
 import { fromJson } from '../../util/json.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** GET /v1/groups/:id — a group's current state and its current members. */
 const route: RouteModule = (app, ctx) => {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { decideTask, DECISIONS } from '../../review/index.ts';
-import { actionRequest, EnforcementError } from '../../review/index.ts';
-import { HttpError } from '../../http/errors.ts';
-import { taskErrors } from './claim.ts';
+import { actionRequest } from '../../review/index.ts';
 
 /** POST /v1/tasks/:id/decision — close a claimed task with a decision and a reason. */
 const route: RouteModule = (app, ctx) => {
@@ -18,14 +16,9 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ decided: z.literal(true), action_ids: z.array(z.number()) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      try {
-        const s = staffOf(req.principal);
-        const r = await decideTask(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, s.role);
-        return { decided: true as const, action_ids: r.action_ids };
-      } catch (e) {
-        if (e instanceof EnforcementError) throw new HttpError(e.status, 'enforcement_error', e.message);
-        return taskErrors(e);
-      }
+      const s = staffOf(req.principal);
+      const r = await decideTask(ctx.db.kysely, req.params.id, s.staffId, req.body, ctx.clock, s.role);
+      return { decided: true as const, action_ids: r.action_ids };
     },
   });
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LEGAL_QUEUES } from '../../review/index.ts';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { fromJson } from '../../util/json.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** GET /v1/tasks/:id — one task with its verdicts and the rules (name, version) that made them. */
 const route: RouteModule = (app, ctx) => {

@@ -4,7 +4,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF, OPS, actorOf } from '../../auth/roles.ts';
 import { currentTermList, saveTermList } from '../../detect/term-lists.ts';
 import { termListIssues } from './issues.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { VigilError, notFound } from '../../errors.ts';
 
 /** The coded-term list in force; saving makes a new, audited version. */
 const route: RouteModule = (app, ctx) => {
@@ -27,7 +27,7 @@ const route: RouteModule = (app, ctx) => {
         const list = await saveTermList(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock);
         return { version: list.version, terms: list.terms.length };
       } catch (e) {
-        if (e instanceof TermListError) throw new HttpError(400, 'invalid_term_list', e.message, termListIssues(req.body));
+        if (e instanceof TermListError) throw new VigilError('invalid_term_list', e.message, termListIssues(req.body));
         throw e;
       }
     },

@@ -4,7 +4,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
 import { currentTermList } from '../../detect/term-lists.ts';
 import { fromJson } from '../../util/json.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { VigilError, notFound } from '../../errors.ts';
 import { termListIssues } from './issues.ts';
 
 const place = z.object({ term: z.string(), kind: z.string(), category: z.string(), original: z.string(), normalised: z.string(), span: z.object({ start: z.number(), end: z.number() }) });
@@ -43,7 +43,7 @@ const route: RouteModule = (app, ctx) => {
         try {
           list = parseTermList({ ...req.body.list, version: 1 });
         } catch (e) {
-          if (e instanceof TermListError) throw new HttpError(400, 'invalid_term_list', e.message, termListIssues(req.body.list));
+          if (e instanceof TermListError) throw new VigilError('invalid_term_list', e.message, termListIssues(req.body.list));
           throw e;
         }
       } else if (version) {

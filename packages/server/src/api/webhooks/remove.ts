@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ADMIN, actorOf } from '../../auth/roles.ts';
 import { appendAudit } from '../../audit/log.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 import { ENDPOINT_DELETED } from '../../webhooks/outbox.ts';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
 import { appendAudit } from '../../audit/log.ts';
-import { HttpError, notFound } from '../../http/errors.ts';
+import { VigilError, notFound } from '../../errors.ts';
 import { iso } from '../../util/time.ts';
 
 /** POST /v1/webhooks/:id/retry-dead — send every dead letter of one endpoint again (one audited change). */
@@ -20,7 +20,7 @@ const route: RouteModule = (app, ctx) => {
       const retried = await ctx.db.kysely.transaction().execute(async (trx) => {
         const endpoint = await trx.selectFrom('webhook_endpoints').select('enabled').where('id', '=', id).executeTakeFirst();
         if (!endpoint) return null;
-        if (!endpoint.enabled) throw new HttpError(409, 'endpoint_deleted', `webhook ${id} is deleted: its dead letters cannot be sent again`);
+        if (!endpoint.enabled) throw new VigilError('endpoint_deleted', `webhook ${id} is deleted: its dead letters cannot be sent again`);
         // The same reset as retrying one dead letter (webhooks/outbox.ts retryDeadDelivery), for all of them.
         const r = await trx.updateTable('webhook_outbox').set({ status: 'pending', attempts: 0, next_attempt_at: iso(ctx.clock.now()) })
           .where('endpoint_id', '=', id).where('status', '=', 'dead').executeTakeFirst();

@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { retryDeadDelivery } from '../../webhooks/outbox.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /** POST /v1/webhooks/deliveries/:id/retry — send a dead letter again. */
 const route: RouteModule = (app, ctx) => {

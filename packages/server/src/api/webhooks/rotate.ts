@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ADMIN, actorOf } from '../../auth/roles.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { newWebhookSecret } from '../../webhooks/outbox.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../errors.ts';
 
 /**
  * POST /v1/webhooks/:id/secret — replace an endpoint's signing secret; the new one is returned once. Deliveries

@@ -23,6 +23,7 @@ import { metrics } from '../../metrics/metrics.ts';
 import { consumerAckWaitMs, consumerOf, eventIdsOf, PARTITION_IN_FLIGHT, type EventStream } from './event-stream.ts';
 import { PartitionLeases, type Lease } from './partition-lease.ts';
 import { deadLetter } from './dead-letter.ts';
+import { isVigilError, VigilError } from '../../errors.ts';
 
 export interface EventHandlers {
   /** Folds the event into the current-state tables (skips an applied event). */
@@ -68,9 +69,6 @@ interface Held {
   done: Promise<void>;
 }
 
-/** Not run: an earlier event of its partition failed in the same batch (it runs once that one is settled). */
-class NotRun extends Error {}
-
 /** Most events (and messages) of one partition handed to a batch at once; a single larger message goes alone. */
 const CHUNK = PARTITION_IN_FLIGHT / 2;
 
@@ -93,6 +91,8 @@ function chunkLength(buffer: JsMsg[]): number {
 }
 const STREAM_LOCK_SPACE = 76696771;
 const PULL_EXPIRES_MS = 5000;
+/** Not run: an earlier event of its partition failed in the same batch (it runs once that one is settled). */
+const notRun = () => new VigilError('not_run', 'an earlier event of its partition failed');
 
 export class StreamWorker {
   private stopped = false;
@@ -353,7 +353,7 @@ export class StreamWorker {
   /** Retries one event with backoff until it is done or parked; false when the partition is being given up first. */
   private async retry(h: Held, item: Item, first: unknown): Promise<boolean> {
     const { cfg } = this.o.stream;
-    let err = first instanceof NotRun ? await this.runAlone(item) : first;
+    let err = isVigilError(first, 'not_run') ? await this.runAlone(item) : first;
     for (let attempt = 1; err; attempt++) {
       this.o.log.warn({ err, eventId: item.eventId, partition: item.partition, attempt }, 'stream event failed');
       if (attempt >= cfg.maxAttempts) {
@@ -492,7 +492,7 @@ export class StreamWorker {
     const errors = await this.prepare(items);
     const blocked = new Set<number>();
     items.forEach((it, i) => {
-      if (blocked.has(it.partition)) errors[i] = new NotRun('an earlier event of its partition failed');
+      if (blocked.has(it.partition)) errors[i] = notRun();
       else if (errors[i] !== undefined) blocked.add(it.partition);
     });
     const ready = items.map((_, i) => i).filter((i) => errors[i] === undefined);
@@ -515,7 +515,7 @@ export class StreamWorker {
     }
     for (const i of ready) {
       const it = items[i]!;
-      errors[i] = blocked.has(it.partition) ? new NotRun('an earlier event of its partition failed') : await this.runAlone(it, true);
+      errors[i] = blocked.has(it.partition) ? notRun() : await this.runAlone(it, true);
       if (errors[i] !== undefined) blocked.add(it.partition);
     }
     return errors;
@@ -612,7 +612,7 @@ const errorOf = (o: ItemOutcome | undefined): unknown =>
       ? undefined
       : o.status === 'failed'
         ? (o.error ?? new Error('failed'))
-        : new NotRun('an earlier event of its partition failed');
+        : notRun();
 
 /** One statement, locks taken in ascending order (two batches cannot deadlock). */
 async function lockPartitions(trx: Kysely<Database>, partitions: number[]): Promise<void> {

@@ -1,7 +1,7 @@
 // Consumer lag on JetStream, read from the broker at scrape time (like the database queue's gauges): per partition,
 // events not yet delivered to a worker and events delivered but not yet acknowledged.
-import { metrics, onScrape } from './metrics.ts';
-import type { EventStream } from '../queue/stream/event-stream.ts';
+import { metrics, onScrape } from '../../metrics/metrics.ts';
+import type { EventStream } from './event-stream.ts';
 
 export function feedStreamGauges(stream: EventStream): () => void {
   return onScrape(async () => {

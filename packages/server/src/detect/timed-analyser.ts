@@ -1,6 +1,6 @@
 // Wraps an analyser so its time per event is observed (and, for the hash-bank matcher, counted as matcher queries).
-import type { Analyser } from '../detect/signals.ts';
-import { metrics } from './metrics.ts';
+import type { Analyser } from './signals.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export function timedAnalyser(name: string, a: Analyser, o: { matcher?: boolean } = {}): Analyser {
   return async (input) => {
