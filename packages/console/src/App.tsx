@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.ts';
 import type { Body, Staff } from './api/types.ts';
 import { Login } from './Login.tsx';
@@ -8,6 +8,7 @@ import { Flags } from './Flags.tsx';
 import { CaseView } from './CaseView.tsx';
 import { DEFAULT_WELLNESS, WellnessSettings, type Wellness } from './Media.tsx';
 import { BASE, lastQueue, navigate, useRoute } from './router.ts';
+import { Link } from './link.tsx';
 import { ShortcutOverlay, useShortcut } from './Shortcuts.tsx';
 import { BreakPrompt, ExposureMeter, TeamExposure, useExposure } from './Wellness.tsx';
 import { matchPath, SECTION_LABELS, type Role, type Screen, type Section } from './screens.ts';
@@ -15,17 +16,6 @@ import { screens as adminScreens } from './admin/screens.tsx';
 import { screens as policyScreens } from './policy/screens.tsx';
 import { screens as oversightScreens, teamScreens } from './oversight/screens.tsx';
 import { screens as legalScreens, Redirect } from './legal/screens.tsx';
-
-/** A link that moves within the console without reloading it (and still works as a plain link). */
-export function Link({ to, children, className, title, onClick }: { to: string; children: ReactNode; className?: string; title?: string; onClick?: () => void }) {
-  const go = (e: MouseEvent) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    onClick?.();
-    navigate(to);
-  };
-  return <a href={`${BASE}${to}`} className={className} title={title} onClick={go}>{children}</a>;
-}
 
 /** The reviewer's screens, which existed before the area registries; other areas live in their folders. */
 const reviewScreens: Screen[] = [

@@ -4,7 +4,7 @@ import type { Appeal, Body, CaseDetail, Signal, Staff, TimelineEvent, UserReport
 import { age, claimNext } from './Queue.tsx';
 import { MediaItem, type MediaRef, type Wellness } from './Media.tsx';
 import { Evidence } from './Evidence.tsx';
-import { Link } from './App.tsx';
+import { Link } from './link.tsx';
 import { lastQueue, navigate } from './router.ts';
 import { useShortcut } from './Shortcuts.tsx';
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { BankEntries, Body } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { navigate } from '../router.ts';
 import { Dialog, Field, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { Bank, Body } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { Confirm, Dialog, Field, FormButtons, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Body, Exchange, FetchResult as RunResult } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { plural, useOutcome } from './common.tsx';
 

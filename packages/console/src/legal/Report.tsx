@@ -5,7 +5,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api.ts';
 import type { Staff } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { Confirm, Field, fieldErrors, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import {
   mayChange,

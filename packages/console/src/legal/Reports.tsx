@@ -2,7 +2,7 @@
 // Each row opens the report; the case it came from is one link away.
 import { api } from '../api.ts';
 import type { Body } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { navigate } from '../router.ts';
 import { Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { PAGE, plural, STATUS_LABELS, subjectLabel, usePage, type ReportStatus } from './common.tsx';

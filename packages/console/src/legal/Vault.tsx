@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Body, Staff } from '../api/types.ts';
-import { Link } from '../App.tsx';
+import { Link } from '../link.tsx';
 import { navigate } from '../router.ts';
 import { Confirm, Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
 import { downloadPost, mayChange, PAGE, plural, subjectLabel, usePage, type Hold, type VaultItem } from './common.tsx';
