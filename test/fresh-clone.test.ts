@@ -27,6 +27,8 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number) {
 test('a fresh clone installs, renders a CyberTipline report and runs the demo with CyberTipline configured', { timeout: 900_000 }, async (t) => {
   const parent = mkdtempSync(join(tmpdir(), 'vigil-clone-'));
   const dir = join(parent, 'vigil');
+  // Assigned once the clone is installed; declared first so the cleanup below can kill it whatever fails before.
+  // eslint-disable-next-line prefer-const
   let demo: ChildProcess | undefined;
   t.after(() => {
     if (demo?.pid && demo.exitCode === null) try { process.kill(-demo.pid, 'SIGKILL'); } catch { /* already gone */ }

@@ -128,7 +128,6 @@ describe('review roles and races', () => {
       const ta = await testApp(dialect);
       try {
         const [a, b] = [await staffSession(ta, 'reviewer'), await staffSession(ta, 'reviewer')];
-        const now = ta.clock.now().toISOString();
         const id = await openTask(ta.ctx.db.kysely, { platform: 'default', subjectType: 'account', subjectId: 'x', queue: 'q', priority: 50, reason: 'r' }, ta.clock);
         const claim = (s: StaffSession) => ta.app.inject({ method: 'POST', url: `/v1/tasks/${id}/claim`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
         const codes = (await Promise.all([claim(a), claim(b), claim(a), claim(b)])).map((r) => r.statusCode);
@@ -150,7 +149,6 @@ describe('review roles and races', () => {
       const lead = await staffSession(ta, 'lead');
       const req = (s: StaffSession, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
         ta.app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload } : {}) }).then((r) => r.statusCode);
-      const now = ta.clock.now().toISOString();
       const id = await openTask(ta.ctx.db.kysely, { platform: 'default', subjectType: 'account', subjectId: 'x', queue: 'legal-reports', priority: 100, reason: 'file' }, ta.clock);
       assert.equal(await req(rev, 'GET', `/v1/tasks/${id}`), 404, 'legal work is hidden from reviewers');
       assert.equal((await ta.app.inject({ method: 'GET', url: '/v1/tasks', headers: { cookie: rev.cookie } })).json().tasks.length, 0);

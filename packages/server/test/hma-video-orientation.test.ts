@@ -148,7 +148,7 @@ for (const dialect of DIALECTS) {
         { id: 'vid-2', type: 'media.shared', occurred_at: '2026-11-20T10:00:00Z', account_id: 'acc-vid-other', surface: 'public_post', media: { id: 'm-vid-2', url: `${base}/shared-other.mp4` } },
       ]), ta.clock);
       const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-      while (await w.runOnce()) {}
+      while (await w.runOnce());
       const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'evidence']).where('kind', '=', 'media.match').where('subject_id', 'like', 'acc-vid%').execute();
       assert.deepEqual(sig.map((s) => s.subject_id), ['acc-vid']);
       const ev = JSON.parse(sig[0]!.evidence);

@@ -140,7 +140,7 @@ for (const dialect of DIALECTS) {
         { id: 'url-2', type: 'account.created', occurred_at: '2026-11-20T10:00:00Z', account: { id: 'acc-404', username: 'birch', avatar: { url: `${base}/gone.jpg` } } },
       ]), ta.clock);
       const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-      while (await w.runOnce()) {}
+      while (await w.runOnce());
       const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'kind', 'evidence']).where('kind', 'in', ['media.match', 'media.unhashable']).orderBy('subject_id').execute();
       assert.deepEqual(sig.map((s) => [s.subject_id, s.kind]), [['acc-404', 'media.unhashable'], ['acc-url', 'media.match']]);
       assert.equal(JSON.parse(sig[1]!.evidence).subject_hashes.pdq, ORIG_PDQ);

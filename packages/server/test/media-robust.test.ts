@@ -134,7 +134,7 @@ for (const dialect of DIALECTS) {
         { id: 'rb-2', type: 'account.created', occurred_at: '2026-11-20T10:00:00Z', account: { id: 'acc-caption', username: 'ember', avatar: { url: `${base}/captioned.jpg` } } },
       ]), ta.clock);
       const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
-      while (await w.runOnce()) {}
+      while (await w.runOnce());
       const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'kind', 'evidence', 'summary']).where('kind', '=', 'media.match').orderBy('subject_id').execute();
       assert.deepEqual(sig.map((s) => s.subject_id), ['acc-caption', 'acc-mirror']);
       const cap = JSON.parse(sig[0]!.evidence), mir = JSON.parse(sig[1]!.evidence);

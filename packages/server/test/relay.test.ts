@@ -11,7 +11,6 @@ for (const dialect of DIALECTS) {
   describe(`reference relay (${dialect})`, () => {
     let ta: TestApp;
     let base = '';
-    let relayPublic: Uint8Array;
     let m: Messenger;
     const work = () => runJobs(ta);
     const user = (name: string) => m.user(name, { keyPackages: 2 });
@@ -19,7 +18,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       ta = await testApp(dialect);
       m = await messenger(ta);
-      ({ base, relayPublic } = m);
+      ({ base } = m);
     });
     after(async () => ta.close());
 

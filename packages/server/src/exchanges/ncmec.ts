@@ -36,6 +36,8 @@ const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@'
  * sends no fingerprints with it). Fingerprints other than MD5, PDQ and SHA-256 (PhotoDNA) are skipped.
  */
 export function parseEntries(xml: string): { updates: Update[]; next: string } {
+  // Parsed XML of any shape, checked field by field below.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let doc: Record<string, any>;
   try {
     doc = parser.parse(xml);

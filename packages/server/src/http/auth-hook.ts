@@ -23,6 +23,8 @@ declare module 'fastify' {
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+// Any instance (its generics differ by type provider and logger; the hooks use none of them).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx: AppContext) {
   app.decorateRequest('principal', null);
   const table: FastifyInstance['routeTable'] = [];

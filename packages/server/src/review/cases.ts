@@ -10,7 +10,7 @@ import { emitWebhook } from '../webhooks/outbox.ts';
 import { addMs, iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
 import { applyActions, approveActionTx, decideAppealTx, mayDecideAppeal, standingAction, type ActionRequest } from './enforcement.ts';
-import { attachToCase, FOUR_EYES_QUEUES, lockCase, logCase, openItems, routeCase } from './task-store.ts';
+import { FOUR_EYES_QUEUES, lockCase, logCase, openItems, routeCase } from './task-store.ts';
 import { caseClaimed, decisionRecorded } from './effects.ts';
 import { isVigilError, VigilError } from '../errors.ts';
 
