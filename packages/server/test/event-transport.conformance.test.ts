@@ -423,6 +423,19 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('analyses and applies an event delivered twice before it ran once, even within one batch', async () => {
+      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(3, 1, 'twice')), ta.clock);
+      await js.publish(ta);
+      // Two more copies of the middle event under other message ids (a publisher that retried another run of jobs).
+      const id = await eventId(ta, 'twice-1');
+      await js.deliverAgain(ta, id);
+      await js.deliverAgain(ta, id);
+      await js.run(ta, { workers: 1 });
+      assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'twice-'), { events: 3, lost: 0, duplicates: 0, outOfOrder: 0 });
+      const acc = await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', '=', 'twice-u0').executeTakeFirstOrThrow();
+      assert.equal(acc.event_count, 3);
+    });
+
     it('takes over the partitions of a worker that died mid-batch; the batch it commits late is not analysed again', async () => {
       await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(120, 8, 'lease')), ta.clock);
       await js.publish(ta);

@@ -293,6 +293,8 @@ export class StreamWorker {
         if (!h.buffer.length) {
           if (ended) break;
           await h.signal.wait();
+          // Let the reader take in what already arrived, so it goes out as one chunk.
+          await new Promise((r) => setImmediate(r));
           continue;
         }
         if (!this.leases.valid(h.p)) {
@@ -489,6 +491,22 @@ export class StreamWorker {
    * first failure.
    */
   private async runBatch(items: Item[]): Promise<unknown[]> {
+    // An event delivered twice (a publish repeated under another message id, a redelivery) may sit twice in one batch:
+    // it runs once, and the copy takes the first one's outcome (the set-based reads would see neither copy done).
+    const first = new Map<number, number>();
+    const distinct: Item[] = [];
+    const slot = items.map((it) => {
+      const k = first.get(it.eventId);
+      if (k !== undefined) return k;
+      first.set(it.eventId, distinct.length);
+      distinct.push(it);
+      return distinct.length - 1;
+    });
+    const errors = await this.runDistinct(distinct);
+    return slot.map((k) => errors[k]);
+  }
+
+  private async runDistinct(items: Item[]): Promise<unknown[]> {
     const errors = await this.prepare(items);
     const blocked = new Set<number>();
     items.forEach((it, i) => {
