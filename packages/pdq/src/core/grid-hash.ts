@@ -73,8 +73,11 @@ export function maskedGridHash(grids: readonly Float32Array[]): { pdq: string; m
   for (const g of grids) {
     const c = gridDct(g, coefs);
     const med = torbenMedian(c);
-    for (let i = 0; i < 256; i++) dev[i] = Math.abs(c[i]! - med);
-    const margin = MASK_MARGIN * torbenMedian(dev);
+    let margin = 0;
+    if (MASK_MARGIN > 0) {
+      for (let i = 0; i < 256; i++) dev[i] = Math.abs(c[i]! - med);
+      margin = MASK_MARGIN * torbenMedian(dev);
+    }
     const own = new Uint16Array(16);
     for (let i = 0; i < 16; i++) {
       let w = 0, strong = 0;
