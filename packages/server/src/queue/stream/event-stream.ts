@@ -35,7 +35,7 @@ export const messageIdOf = (name: string, jobIds: number[]) =>
 /** Most events in one stream message. */
 export const MAX_EVENTS_PER_MESSAGE = 500;
 
-/** Events of one partition handed to its lease holder and not yet acknowledged, at most. */
+/** Messages of one partition handed to its lease holder and not yet acknowledged, at most. */
 export const PARTITION_IN_FLIGHT = 256;
 
 /**
