@@ -119,7 +119,9 @@ export class StreamWorker {
   async start(): Promise<void> {
     const { stream } = this.o;
     this.leases = await PartitionLeases.open(stream, this.o.workerId, this.leaseMs);
-    await this.leases.heartbeat();
+    // Not fatal: every tick heartbeats again (a lease stream another worker is creating this instant may not take
+    // publishes yet: "no responders").
+    await this.leases.heartbeat().catch((err) => this.o.log.warn({ err }, 'stream worker heartbeat failed; retried at the next tick'));
     // Held events are kept alive while they wait, run or wait for a retry (a slow batch is not redelivered).
     this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, consumerAckWaitMs(stream.cfg) / 3));
     const tick = Math.max(100, this.leaseMs / 4);
@@ -157,12 +159,13 @@ export class StreamWorker {
    */
   private async balance(): Promise<void> {
     const { leases } = this;
-    await leases.heartbeat();
+    // Renewals first and each on its own: a failed heartbeat or renewal must not hold up the others.
     await Promise.all(
       leases.owned().map(async (p) => {
-        if (!(await leases.renew(p))) this.lose(p);
+        if (!(await leases.renew(p).catch(() => true))) this.lose(p); // not answered: tried again next tick
       }),
     );
+    await leases.heartbeat();
     if (this.stopped) return;
     const view = await leases.read();
     const total = this.o.stream.cfg.partitions;
