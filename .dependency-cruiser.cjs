@@ -19,7 +19,7 @@ const BROWSER_SAFE = [
   '^packages/text/src/',
   '^packages/pdq/src/core(\\.ts$|/)',
   '^packages/crypto/src/',
-  '^packages/matcher/src/',
+  '^packages/matcher/src/(?!snapshot\\.ts$)', // snapshots are Node-only, behind @vigil/matcher/snapshot
   '^packages/ncmec/src/model\\.ts$',
 ];
 

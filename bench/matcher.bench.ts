@@ -4,7 +4,8 @@
 import { cpus, tmpdir } from 'node:os';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MihIndex, loadSnapshot, saveSnapshot, popcount32 } from '../packages/matcher/src/index.ts';
+import { MihIndex, popcount32 } from '../packages/matcher/src/index.ts';
+import { loadSnapshot, saveSnapshot } from '../packages/matcher/src/snapshot.ts';
 
 const SIZES = (process.env.VIGIL_BENCH_SIZES ?? '1000000,10000000').split(',').map(Number);
 const QUERIES = 2000;

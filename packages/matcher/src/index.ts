@@ -3,5 +3,5 @@ export { hexToHash, hashToHex, toWords, writeWords, hamming, popcount32, DEFAULT
 export { BruteForceIndex } from './brute-force.ts';
 export { MihIndex, type MihOptions } from './mih.ts';
 export { ExactHashSet } from './exact-set.ts';
-export { serialize, deserialize, saveSnapshot, loadSnapshot, SnapshotError } from './snapshot.ts';
 export { chunkingFor } from './chunks.ts';
+// Snapshots (Node: files, checksums) are a subpath of their own, @vigil/matcher/snapshot, so this entry stays browser-safe.

@@ -2,7 +2,8 @@
 // every distance. Seeds are printed so a failure reproduces.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BruteForceIndex, MihIndex, deserialize, serialize } from '../src/index.ts';
+import { BruteForceIndex, MihIndex } from '../src/index.ts';
+import { deserialize, serialize } from '../src/snapshot.ts';
 import { prng } from './prng.ts';
 
 const DISTANCES = [0, 1, 5, 15, 31, 32, 48, 64];
