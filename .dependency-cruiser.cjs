@@ -112,6 +112,39 @@ module.exports = {
       to: { path: under(WIRING) },
     },
     {
+      name: 'server-review-through-its-index',
+      severity: 'error',
+      comment:
+        "Review owns the case tables: other server code uses only what review/index.ts exports (requestReview, the decision " +
+        'subscribers, the case API), never its internals. Tests may reach inside to set up state.',
+      from: { path: S, pathNot: `${S}review/` },
+      to: { path: `${S}review/`, pathNot: `${S}review/index\\.ts$` },
+    },
+    {
+      name: 'server-domain-layers',
+      severity: 'error',
+      comment:
+        'Domain modules depend downwards only (docs/architecture.md, "Modules"): ingest and review at the bottom, then media ' +
+        'and reports, then detect and legal, then psi, flags and exchanges. Review learns of later modules only as named ' +
+        'subscribers of its jobs.',
+      from: { path: `${S}(ingest|review)/` },
+      to: { path: `${S}(media|reports|detect|legal|psi|flags|exchanges)/` },
+    },
+    {
+      name: 'server-domain-layers-middle',
+      severity: 'error',
+      comment: 'Banks (media) and reports sit below detection and legal: they never import them, nor the top row.',
+      from: { path: `${S}(media|reports)/` },
+      to: { path: `${S}(detect|legal|psi|flags|exchanges)/` },
+    },
+    {
+      name: 'server-domain-layers-upper',
+      severity: 'error',
+      comment: 'Detection and legal never import the top row (psi, flags, exchanges).',
+      from: { path: `${S}(detect|legal)/` },
+      to: { path: `${S}(psi|flags|exchanges)/` },
+    },
+    {
       name: 'server-folder-cycle',
       severity: 'error',
       comment: 'Folders of packages/server/src depend one way: no folder reaches back to itself through another.',
