@@ -82,7 +82,10 @@ if (want('false')) {
         if (p.known) d = Math.round((d * 256) / p.known);
         s.n++;
         s.hist[d]!++;
-        if (d < s.min) (s.min = d), (s.pair = `${nth(i).kind}#${i} (${p.family}) vs ${nth(j).kind}#${j}`);
+        if (d < s.min) {
+          s.min = d;
+          s.pair = `${nth(i).kind}#${i} (${p.family}) vs ${nth(j).kind}#${j}`;
+        }
       }
     }
   }
@@ -97,7 +100,12 @@ if (want('false')) {
     // where the lower tail has between 10 and 10^5 comparisons (enough counts to be stable, still
     // the tail), evaluated at the family's threshold. Real tails bend down further, so this errs high.
     const xs: number[] = [], ys: number[] = [];
-    for (let d = 0; d <= 256; d++) if (cum(d) >= 10 && cum(d) <= 1e5) (xs.push(d), ys.push(Math.log(cum(d) / s.n)));
+    for (let d = 0; d <= 256; d++) {
+      if (cum(d) >= 10 && cum(d) <= 1e5) {
+        xs.push(d);
+        ys.push(Math.log(cum(d) / s.n));
+      }
+    }
     const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
     const slope = xs.reduce((a, x, k) => a + (x - mx) * (ys[k]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
     // Uncrop views' distances are scaled to 256 bits (their own threshold scales the same way).
@@ -140,7 +148,10 @@ if (want('misses')) {
         const m = p.mask ? words(p.mask) : undefined, known = p.mask ? knownBits(p.mask) : 256;
         const d = dist(words(p.pdq), L, m);
         const t = p.t ?? (m ? maskedThreshold(p.view, THRESHOLD, known) : viewThreshold(p.view, THRESHOLD));
-        if (d <= t) (hit = true), (other ||= !m);
+        if (d <= t) {
+          hit = true;
+          other ||= !m;
+        }
         if (m && known >= MASK_MIN_KNOWN) need = Math.min(need, Math.ceil((d * 256) / known));
         const scaled = Math.round((d * 256) / known);
         if (scaled < best.d) best = { d: scaled, via: p.view, known };

@@ -7,7 +7,7 @@ export type Wellness = Settings;
 export const DEFAULT_WELLNESS: Wellness = { blur_px: 24, greyscale: true, media_size_px: 160, break_after_minutes: 45 };
 
 /** Exposure is counted by the server (GET /v1/me/exposure); a reveal tells the header to refresh its meter. */
-export const exposureChanged = () => window.dispatchEvent(new Event('vigil:exposure'));
+const exposureChanged = () => window.dispatchEvent(new Event('vigil:exposure'));
 
 export interface MediaRef { kind: 'media' | 'account_avatar' | 'group_avatar' | 'psi_opening'; id: string; platform: string; label: string; mime?: string }
 

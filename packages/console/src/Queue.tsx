@@ -12,7 +12,7 @@ export function age(iso: string): string {
 }
 
 // Fixed option lists: choosing one filter never shrinks another's choices.
-export const QUEUES = ['known-media', 'groups', 'accounts', 'user-reports', 'flags', 'external', 'escalated', 'approvals', 'appeals'];
+const QUEUES = ['known-media', 'groups', 'accounts', 'user-reports', 'flags', 'external', 'escalated', 'approvals', 'appeals'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly CaseSummary['severity'][];
 const SUBJECTS = ['account', 'group', 'media', 'conversation', 'flagged'];
 const FILTERS = ['status', 'queue', 'severity', 'subject_type', 'assignee', 'q'] as const;
@@ -20,7 +20,7 @@ const PAGE = 50;
 const BULK_DECISIONS: [string, string][] = [['not_violating', 'Not violating'], ['policy_violation', 'Policy violation (no actions)'], ['escalate', 'Escalate to a lead']];
 
 /** The API query for the queue's URL filters. */
-export function casesQuery(search: URLSearchParams, extra: Record<string, string> = {}) {
+function casesQuery(search: URLSearchParams, extra: Record<string, string> = {}) {
   const q = new URLSearchParams();
   for (const f of FILTERS) {
     const v = search.get(f);

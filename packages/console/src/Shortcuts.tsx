@@ -1,7 +1,7 @@
 // Keyboard shortcuts: one registry, so the `?` overlay lists exactly what works.
 import { useEffect, useRef } from 'react';
 
-export const SHORTCUTS: [string, string][] = [
+const SHORTCUTS: [string, string][] = [
   ['/', 'Search the queue'],
   ['j / k', 'Next / previous case in the queue'],
   ['Enter', 'Open the selected case'],

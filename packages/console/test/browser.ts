@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const SHOTS = process.env.VIGIL_SHOTS ?? '/tmp/shots';
+const SHOTS = process.env.VIGIL_SHOTS ?? '/tmp/shots';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DIST = join(ROOT, 'packages/console/dist/index.html');
 const SRC = join(ROOT, 'packages/console/src');

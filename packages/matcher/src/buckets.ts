@@ -75,4 +75,4 @@ export function tableBytes(t: BucketTable): number {
   return t.base.byteLength + t.loc.byteLength + t.wide.byteLength + t.postings.byteLength;
 }
 
-export { GROUP_BITS, GROUP };
+;

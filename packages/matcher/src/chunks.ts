@@ -34,7 +34,10 @@ export function chunkingFor(n: number, d = 31, substrings?: number): Chunking {
       startBytes += 1.25 * 2 ** c.len[j]!;
     }
     if (startBytes > Math.max(16 * n, 2 ** 21)) continue;
-    if (cost < bestCost) (best = c), (bestCost = cost);
+    if (cost < bestCost) {
+      best = c;
+      bestCost = cost;
+    }
   }
   return best;
 }

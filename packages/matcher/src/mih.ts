@@ -56,7 +56,8 @@ export class MihIndex implements HammingIndex {
         for (let k = 0; k < 8; k++) sWords[i * 8 + k] = words[o * 8 + k]!;
       }
       for (let i = 1; i < sIds.length; i++) if (sIds[i] === sIds[i - 1]) throw new RangeError(`duplicate id ${sIds[i]}`);
-      (ids = sIds), (words = sWords);
+      ids = sIds;
+      words = sWords;
     }
     ix.base = ix.segment(ids, words);
     return ix;
@@ -80,7 +81,8 @@ export class MihIndex implements HammingIndex {
       const ids = new Uint32Array(n * 2), words = new Uint32Array(n * 16);
       ids.set(this.bufIds);
       words.set(this.bufWords);
-      (this.bufIds = ids), (this.bufWords = words);
+      this.bufIds = ids;
+      this.bufWords = words;
     }
     this.bufWords.set(this.q, n * 8);
     this.bufIds[n] = id;
@@ -204,7 +206,10 @@ export class MihIndex implements HammingIndex {
       for (let i = 0; i < segs.length; i++) {
         const s = segs[i]!;
         while (pos[i]! < s.length && s.isDead(pos[i]!)) pos[i]!++;
-        if (pos[i]! < s.length && s.ids[pos[i]!]! < best) (best = s.ids[pos[i]!]!), (src = i);
+        if (pos[i]! < s.length && s.ids[pos[i]!]! < best) {
+          best = s.ids[pos[i]!]!;
+          src = i;
+        }
       }
       if (bi < bn && this.bufIds[order[bi]!]! < best) {
         const o = order[bi++]!;

@@ -193,7 +193,10 @@ export class Segment {
       for (let j = 0; j < m; j++) {
         if (r[j]! >= known[j]!.length) continue;
         const c = (keys(j, r[j]! + 1) - keys(j, r[j]!)) * (1 + n / 2 ** len[j]!);
-        if (c < bestCost) (best = j), (bestCost = c);
+        if (c < bestCost) {
+          best = j;
+          bestCost = c;
+        }
       }
       if (best < 0 || (cost += bestCost) * RANDOM_VS_SCAN >= n) return this.scanMasked(q, mask, d, outIds, outDist);
       r[best]!++;
@@ -277,7 +280,9 @@ function growRanges(min: number) {
   s.set(rangeStart);
   e.set(rangeEnd);
   t.set(rangeTable);
-  (rangeStart = s), (rangeEnd = e), (rangeTable = t);
+  rangeStart = s;
+  rangeEnd = e;
+  rangeTable = t;
 }
 
 function growCandidates(min: number) {

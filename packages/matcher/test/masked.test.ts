@@ -24,7 +24,10 @@ it('searchMasked: every entry within d on the masked bits, none beyond, in every
     mih.add(i, hs[i]!);
     oracle.add(i, hs[i]!);
   }
-  for (let i = 0; i < 3040; i += 7) (mih.remove(i), oracle.remove(i));
+  for (let i = 0; i < 3040; i += 7) {
+    mih.remove(i);
+    oracle.remove(i);
+  }
   for (let k = 0; k < 30; k++) {
     const target = hs[1 + r.int(hs.length - 1)]!;
     // About 70 unknown bits set at random in the query, plus a few known bits flipped.

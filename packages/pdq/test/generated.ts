@@ -7,7 +7,7 @@ export const KINDS = ['gradient', 'shapes', 'text', 'noise', 'tiles', 'plasma', 
 export type Kind = (typeof KINDS)[number];
 
 /** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = (seed * 2654435761) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -10,7 +10,7 @@ export function tempDir(prefix = 'vigil-pdq-'): { dir: string; cleanup: () => vo
 }
 
 /** An SVG scene of gradients, shapes and text; `seed` varies the layout. */
-export function sceneSvg(width: number, height: number, seed: number): string {
+function sceneSvg(width: number, height: number, seed: number): string {
   let s = seed * 7919 + 17;
   const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
   const shapes: string[] = [];

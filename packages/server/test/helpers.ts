@@ -83,7 +83,7 @@ export async function migrateLocked(t: TestDb): Promise<string[]> {
 }
 
 /** A URL that puts a separate process into the test's schema (libpq `options`). */
-export function pgUrlWithSchema(schema: string): string {
+function pgUrlWithSchema(schema: string): string {
   const u = new URL(PG_URL);
   u.searchParams.set('options', `-c search_path=${schema}`);
   return u.toString();

@@ -32,7 +32,7 @@ export interface Messenger {
 const messengers = new WeakMap<TestApp, { relay: Relay; trusted: Set<string> }>();
 
 /** The relay's keys in configuration form, from the safety service's configured copy (both sides share them). */
-export function relayKeysOf(ta: TestApp) {
+function relayKeysOf(ta: TestApp) {
   const k = relayKeys(ta.ctx.cfg);
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
   return {

@@ -78,7 +78,7 @@ export function RulesScreen({ search }: { search: URLSearchParams }) {
   );
 }
 
-export function outcomeText(o: unknown): string {
+function outcomeText(o: unknown): string {
   const v = o as { type?: string; queue?: string; priority?: number; reason?: string; label?: string; action?: string };
   if (v?.type === 'review') return `Review in ${v.queue} (priority ${v.priority}): ${v.reason}`;
   if (v?.type === 'label') return `Label “${v.label}”`;

@@ -75,7 +75,10 @@ export function derotate(img: LumaImage, deg: number): LumaImage | null {
   const sw = img.width, sh = img.height, src = img.luma;
   // The terms of u (per column) and of v (per row), evaluated as the full expression would.
   const uc = new Float64Array(W), us = new Float64Array(W);
-  for (let x = 0; x < W; x++) (uc[x] = (x + 0.5 - cx) * cos), (us[x] = (x + 0.5 - cx) * sin);
+  for (let x = 0; x < W; x++) {
+    uc[x] = (x + 0.5 - cx) * cos;
+    us[x] = (x + 0.5 - cx) * sin;
+  }
   for (let y = 0; y < H; y++) {
     const v = y + 0.5 - cy, vs = v * sin, vc = v * cos;
     for (let x = 0; x < W; x++) {

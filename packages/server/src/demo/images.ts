@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { RouteModule } from '../http/route.ts';
 import { ensurePrivateDir } from '../util/file-perms.ts';
 
-export const DEMO_IMAGES = ['avatar-stand-in', 'group-photo-stand-in', 'shared-stand-in'] as const;
+const DEMO_IMAGES = ['avatar-stand-in', 'group-photo-stand-in', 'shared-stand-in'] as const;
 
 function svg(name: string, hue: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320">

@@ -16,8 +16,8 @@ import { iso } from '../util/time.ts';
  * Demo hashes. They are PDQ-shaped values made up for the demo, not hashes of any real image:
  * one stands for "listed" media, a second is 3 bits away (a re-encoded copy).
  */
-export const DEMO_LISTED_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f001';
-export const DEMO_COPY_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f00e';
+const DEMO_LISTED_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f001';
+const DEMO_COPY_PDQ = 'c3d1a5e0f00ff00f33cc55aa0ff0f00f1e2d3c4b5a69788796a5b4c3d2e1f00e';
 
 export const DEMO_ADMIN = 'demo-admin';
 
@@ -83,16 +83,16 @@ export function demoEvents(now: Date, mediaBase = 'http://localhost:8080/demo-me
  * photo that is the benign stand-in image with a near-copy of the demo's listed hash), so the console shows
  * a few hundred cases at once: paging, search and bulk decisions all have something to work on.
  */
-export const CROWD = 400;
+const CROWD = 400;
 
 /** The generated handle of crowd member i (accounts only: every tenth member is a group). */
-export function crowdHandle(i: number): string {
+function crowdHandle(i: number): string {
   const first = ['river', 'maple', 'sunny', 'quiet', 'harbor', 'copper', 'meadow', 'cedar', 'lunar', 'amber', 'willow', 'pebble'];
   const second = ['runner', 'baker', 'reader', 'gardener', 'painter', 'cyclist', 'climber', 'knitter', 'birder', 'sailor'];
   return `${first[i % first.length]}_${second[Math.floor(i / first.length) % second.length]}_${i}`;
 }
 
-export function crowdEvents(now: Date, mediaBase = 'http://localhost:8080/demo-media', n = CROWD): unknown[] {
+function crowdEvents(now: Date, mediaBase = 'http://localhost:8080/demo-media', n = CROWD): unknown[] {
   const t = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
   const first = ['river', 'maple', 'sunny', 'quiet', 'harbor', 'copper', 'meadow', 'cedar', 'lunar', 'amber', 'willow', 'pebble'];
   const second = ['runner', 'baker', 'reader', 'gardener', 'painter', 'cyclist', 'climber', 'knitter', 'birder', 'sailor'];

@@ -17,7 +17,7 @@ export interface Subject {
 export const subjectKey = (platform: string, type: string, id: string) => `${platform}\u0000${type}\u0000${id}`;
 
 /** Subjects grouped by platform and type, so each read is `platform = ? AND type = ? AND id IN (…)`. */
-export function byPlatformAndType(subjects: Subject[]): { platform: string; type: string; ids: string[] }[] {
+function byPlatformAndType(subjects: Subject[]): { platform: string; type: string; ids: string[] }[] {
   const groups = new Map<string, { platform: string; type: string; ids: Set<string> }>();
   for (const s of subjects) {
     const k = `${s.platform}\u0000${s.type}`;

@@ -21,16 +21,6 @@ export interface BehaviourThresholds {
   groupGrowthRatio: number;
 }
 
-export const DEFAULT_BEHAVIOUR: BehaviourThresholds = {
-  inviteJoinsPerHour: 20,
-  newAccountShare: 0.5,
-  newAccountDays: 7,
-  distinctReporters: 3,
-  groupsJoinedPerDay: 20,
-  groupGrowthJoinsPerDay: 50,
-  groupGrowthRatio: 1,
-};
-
 const HOUR = 3600_000;
 
 type Joiner = { account_id: string; via_invite: string | null; joined_at: string; created_at: string | null };

@@ -1,12 +1,9 @@
-// Rules → verdicts → case items. Runs inside the analysis job's transaction, so a verdict, its task
-// and the signals it cites commit together, once per (rule version, event).
+// Rules: loaded and compiled once per version, evaluated against an event, its subject and the subject's signals.
+// Batched analysis (analyse-batch.ts) turns the matches into verdicts and review requests.
 import type { Kysely } from 'kysely';
 import type { CelInput } from '@bufbuild/cel';
 import type { Database } from '../db/schema.ts';
-import { toJson, fromJson } from '../util/json.ts';
-import { iso, type Clock } from '../util/time.ts';
-import { emitWebhook } from '../webhooks/outbox.ts';
-import { requestReview } from '../review/index.ts';
+import { fromJson } from '../util/json.ts';
 import { compileRule, outcomeSchema, type CompiledRule, type Outcome } from './rule-language.ts';
 import type { SignalView } from './signals.ts';
 
@@ -45,7 +42,7 @@ export function celSignal(s: SignalView): CelInput {
 }
 
 /** The `signals` list a rule sees. */
-export function signalsForRules(signals: SignalView[]): CelInput[] {
+function signalsForRules(signals: SignalView[]): CelInput[] {
   return signals.map(celSignal);
 }
 
@@ -74,29 +71,3 @@ export function evaluateBindings(rules: LoadedRule[], b: { event: Record<string,
   return rules.map((rule) => ({ rule, ...rule.run(bindings as Record<string, CelInput>) }));
 }
 
-/** Records a verdict and, for active rules, adds it to the subject's case (opening or raising its item). */
-export async function recordVerdict(
-  trx: Kysely<Database>,
-  o: { platform: string; subjectType: string; subjectId: string; eventId: number; rule: LoadedRule; signalIds: number[]; clock: Clock },
-): Promise<void> {
-  const now = iso(o.clock.now());
-  const shadow = o.rule.mode === 'shadow';
-  const existing = await trx.selectFrom('verdicts').select('id').where('rule_id', '=', o.rule.id).where('rule_version', '=', o.rule.version).where('event_id', '=', o.eventId).executeTakeFirst();
-  if (existing) return;
-  let taskId: number | null = null;
-  const out = o.rule.outcome;
-  if (!shadow && (out.type === 'review' || out.type === 'action')) {
-    // The subject's case gathers every rule's verdicts: one open item per queue, raised by later verdicts.
-    taskId = (await requestReview(trx, {
-      platform: o.platform, subjectType: o.subjectType, subjectId: o.subjectId, queue: out.queue, priority: out.priority, reason: out.reason, merge: true,
-      log: { kind: 'verdict', data: { rule: o.rule.name, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, signal_ids: o.signalIds, reason: out.reason } },
-    }, o.clock)).itemId;
-  }
-  await trx
-    .insertInto('verdicts')
-    .values({ platform: o.platform, subject_type: o.subjectType, subject_id: o.subjectId, rule_id: o.rule.id, rule_version: o.rule.version, event_id: o.eventId, outcome: toJson(out), shadow: shadow ? 1 : 0, signal_ids: toJson(o.signalIds), task_id: taskId, created_at: now })
-    .execute();
-  if (!shadow && out.type === 'action') {
-    await emitWebhook(trx, 'action.requested', { action: out.action, reason: out.reason, subject: { type: o.subjectType, id: o.subjectId, platform: o.platform }, rule: { id: o.rule.id, name: o.rule.name, version: o.rule.version }, task_id: taskId }, o.clock);
-  }
-}

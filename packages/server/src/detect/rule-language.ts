@@ -118,7 +118,7 @@ const MAX_CLAUSES = 16;
  * range over ('signal' for an element of the top-level `signals`, 'other' for anything else, which shadows
  * `event`, `subject` and `signals`).
  */
-export function ruleNeeds(e: Expr, scope: ReadonlyMap<string, 'signal' | 'other'> = new Map()): RuleNeeds {
+function ruleNeeds(e: Expr, scope: ReadonlyMap<string, 'signal' | 'other'> = new Map()): RuleNeeds {
   const k = e.exprKind;
   if (k.case === 'comprehensionExpr') {
     const c = k.value;

@@ -1,12 +1,10 @@
 // A signal is one finding about one subject, with the evidence that explains it.
 import type { Kysely } from 'kysely';
-import { noteOnOpenCase } from '../review/index.ts';
 import type { Database } from '../db/schema.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import type { Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso } from '../util/time.ts';
-import { metrics } from '../metrics/metrics.ts';
 
 export const SEVERITY = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
@@ -61,31 +59,6 @@ export async function recordSignal(trx: Kysely<Database>, platform: string, s: {
     .values({ platform, subject_type: s.subjectType, subject_id: s.subjectId, kind: s.kind, severity: s.severity, summary: s.summary, evidence: toJson(s.evidence), event_id: null, dedupe_key: s.dedupeKey, created_at: iso(clock.now()) })
     .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
     .execute();
-}
-
-/** Stores findings once (dedupe key = kind, event, key) and returns their ids. */
-export async function storeFindings(trx: Kysely<Database>, platform: string, eventId: number, findings: Finding[], clock: Clock): Promise<number[]> {
-  const ids: number[] = [];
-  for (const f of findings) {
-    const dedupe_key = dedupeKey(f, eventId);
-    const ins = await trx
-      .insertInto('signals')
-      .values({
-        platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity,
-        summary: f.summary, evidence: toJson(f.evidence), event_id: eventId, dedupe_key, created_at: iso(clock.now()),
-      })
-      .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
-      .executeTakeFirst();
-    const fresh = Number(ins.numInsertedOrUpdatedRows ?? 0) > 0;
-    if (fresh) metrics.signals.inc({ kind: f.kind });
-    const row = await trx.selectFrom('signals').select('id').where('platform', '=', platform).where('dedupe_key', '=', dedupe_key).executeTakeFirstOrThrow();
-    ids.push(Number(row.id));
-    // A new signal about a subject under review goes into its open case's history (a rule's verdict may add more).
-    if (fresh) {
-      await noteOnOpenCase(trx, { platform, type: f.subjectType, id: f.subjectId }, { kind: 'signal', data: { signal_id: Number(row.id), kind: f.kind, severity: f.severity, summary: f.summary, event_id: eventId } }, clock);
-    }
-  }
-  return ids;
 }
 
 export interface SignalView {

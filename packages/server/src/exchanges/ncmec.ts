@@ -9,7 +9,7 @@ import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';
 
-export const NCMEC_ENVIRONMENTS = {
+const NCMEC_ENVIRONMENTS = {
   industry: 'https://report.cybertip.org/hashsharing',
   test_industry: 'https://exttest.cybertip.org/hashsharing',
   ngo: 'https://hashsharing.ncmec.org/npo',
@@ -35,7 +35,7 @@ const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@'
  * keys them) carrying its fingerprints; a deletedImage/deletedVideo withdraws the item by id (NCMEC
  * sends no fingerprints with it). Fingerprints other than MD5, PDQ and SHA-256 (PhotoDNA) are skipped.
  */
-export function parseEntries(xml: string): { updates: Update[]; next: string } {
+function parseEntries(xml: string): { updates: Update[]; next: string } {
   // Parsed XML of any shape, checked field by field below.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let doc: Record<string, any>;

@@ -36,7 +36,7 @@ function fetcherFor(type: ExchangeType, config: Record<string, unknown>, env: Fe
   return threatExchangeFetcher(c, env);
 }
 
-export function fetchEnv(cfg: Config, clock: Clock): FetchEnv {
+function fetchEnv(cfg: Config, clock: Clock): FetchEnv {
   return { allowPrivate: cfg.exchanges.allowPrivateTargets, maxBytes: cfg.exchanges.maxResponseBytes, timeoutMs: cfg.exchanges.requestTimeoutMs, now: () => clock.now() };
 }
 
@@ -44,7 +44,7 @@ export function fetchEnv(cfg: Config, clock: Clock): FetchEnv {
  * How long a checkpoint may rest before resuming from it is unsafe. ThreatExchange keeps deletion
  * records for 90 days: a checkpoint older than that would miss withdrawals, so refetch from scratch.
  */
-export const DEFAULT_STALE_S: Partial<Record<ExchangeType, number>> = { threatexchange: 85 * 86400 };
+const DEFAULT_STALE_S: Partial<Record<ExchangeType, number>> = { threatexchange: 85 * 86400 };
 
 export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: Config; clock: Clock; log?: Logger; owner: string }): Promise<RunResult> {
   const { clock, cfg } = o;

@@ -14,7 +14,7 @@ import { threatExchangeConfig } from './threatexchange.ts';
 
 export const EXCHANGE_TYPES = ['file', 'peer', 'ncmec', 'threatexchange'] as const;
 export type ExchangeType = (typeof EXCHANGE_TYPES)[number];
-export const CONFIG_SCHEMAS = { file: fileConfig, peer: peerConfig, ncmec: ncmecConfig, threatexchange: threatExchangeConfig } as const;
+const CONFIG_SCHEMAS = { file: fileConfig, peer: peerConfig, ncmec: ncmecConfig, threatexchange: threatExchangeConfig } as const;
 const SECRET_KEYS = new Set(['api_key', 'password', 'access_token']);
 
 export function parseConfig(type: ExchangeType, config: unknown): Record<string, unknown> {
@@ -23,7 +23,7 @@ export function parseConfig(type: ExchangeType, config: unknown): Record<string,
   return r.data as Record<string, unknown>;
 }
 
-export function redact(config: Record<string, unknown>): Record<string, unknown> {
+function redact(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '(set)' : v]));
 }
 

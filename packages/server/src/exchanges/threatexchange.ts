@@ -44,7 +44,7 @@ interface ThreatUpdate {
  * should_delete, when no descriptor is left (the tombstone shape ThreatExchange also sends), or
  * when every descriptor calls it NON_MALICIOUS. Tags are the union of the descriptors' tags.
  */
-export function toUpdate(u: ThreatUpdate): Update | null {
+function toUpdate(u: ThreatUpdate): Update | null {
   const t = TYPES[u.type];
   if (!t || u.id === undefined) return null;
   if (typeof u.indicator !== 'string') return u.should_delete ? { external_id: `te:${u.id}`, deleted: true } : null;

@@ -37,7 +37,7 @@ const BASE_PRIORITY: Record<Category, number> = { csam: 85, grooming: 80, sextor
 const TRUSTED_BONUS = 5;
 
 /** A reference people can read aloud: VGL- and 10 characters without look-alikes. */
-export function newReference(): string {
+function newReference(): string {
   const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
   const b = randomBytes(10);
   let s = '';
@@ -59,7 +59,7 @@ export function caseKey(kind: FlagInput['subject']['kind'], value: string): stri
 }
 
 /** Finds the account or group a flag names, if Vigil has seen it. */
-export async function resolveSubject(db: Kysely<Database>, platform: string, kind: FlagInput['subject']['kind'], value: string): Promise<{ type: string; id: string } | null> {
+async function resolveSubject(db: Kysely<Database>, platform: string, kind: FlagInput['subject']['kind'], value: string): Promise<{ type: string; id: string } | null> {
   const v = value.trim();
   if (kind === 'account_id') return (await db.selectFrom('accounts').select('id').where('platform', '=', platform).where('id', '=', v).executeTakeFirst()) ? { type: 'account', id: v } : null;
   if (kind === 'group_id') return (await db.selectFrom('groups').select('id').where('platform', '=', platform).where('id', '=', v).executeTakeFirst()) ? { type: 'group', id: v } : null;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { VigilApp } from './route.ts';
 
-export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
 export async function registerConsole(app: VigilApp) {
   if (!existsSync(CONSOLE_DIST)) {

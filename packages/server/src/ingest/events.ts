@@ -7,7 +7,7 @@ const id = z.string().min(1).max(200);
 const text = (max: number) => z.string().max(max);
 const hex = (len: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hex digits`);
 
-export const mediaRef = z
+const mediaRef = z
   .object({
     id: id.optional(),
     url: z.string().url().max(2048).optional(),
@@ -108,7 +108,7 @@ export const platformEvent = z.discriminatedUnion('type', [
 export type PlatformEvent = z.infer<typeof platformEvent>;
 export const EVENT_TYPES = platformEvent.options.map((o) => o.shape.type.value);
 
-export const MAX_BATCH = 1000;
+const MAX_BATCH = 1000;
 export const eventBatch = z
   .object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} events per batch`) })
   .strict();

@@ -10,7 +10,7 @@ import { addMs, iso, type Clock } from '../util/time.ts';
 import { createReportDraft } from './reports.ts';
 
 /** How long a confirmed subject's evidence is held (the REPORT Act's one year). */
-export const PRESERVATION_DAYS = 365;
+const PRESERVATION_DAYS = 365;
 
 export function legalOnDecision(cfg: Config) {
   return async (trx: Kysely<Database>, e: DecisionRecorded, clock: Clock): Promise<void> => {

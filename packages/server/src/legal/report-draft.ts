@@ -20,8 +20,7 @@ export interface Draft {
 }
 
 /** The schema's child sexual abuse material type: what an apparent-CSAM decision reports, with or without files. */
-export const CSAM_INCIDENT: IncidentType = 'Child Pornography (possession, manufacture, and distribution)';
-export const ENTICEMENT_INCIDENT: IncidentType = 'Online Enticement of Children for Sexual Acts';
+const CSAM_INCIDENT: IncidentType = 'Child Pornography (possession, manufacture, and distribution)';
 
 const PUBLIC_SURFACES = new Set(['avatar', 'group_avatar', 'public_post', 'channel', 'story']);
 

@@ -175,7 +175,7 @@ const documents = (d: Draft) => [
 ];
 
 /** Every schema problem of each draft's report and of each of its files' details, at its field; one libxml2 run. */
-export async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]> {
+async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]> {
   const docs = drafts.map(documents);
   const located = await locateProblemsIn(docs.flat());
   let at = 0;
@@ -200,7 +200,7 @@ function flatten(v: unknown, prefix: string, out: Map<string, unknown>) {
 }
 const clip = (v: unknown) => (typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}…` : v);
 
-export function diffFields(before: object, after: object): { field: string; before: unknown; after: unknown }[] {
+function diffFields(before: object, after: object): { field: string; before: unknown; after: unknown }[] {
   const a = new Map<string, unknown>();
   const b = new Map<string, unknown>();
   flatten(before, '', a);

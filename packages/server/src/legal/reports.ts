@@ -84,7 +84,7 @@ export class DbJournal implements FilingJournal {
   }
 }
 
-export function cyberTiplineClient(cfg: Config, log?: ConstructorParameters<typeof CyberTiplineClient>[0]['log']) {
+function cyberTiplineClient(cfg: Config, log?: ConstructorParameters<typeof CyberTiplineClient>[0]['log']) {
   if (!cfg.ncmec.username || !cfg.ncmec.password) throw new VigilError('ncmec_not_configured', 'set ncmec.username and ncmec.password (CyberTipline credentials) in the configuration');
   return new CyberTiplineClient({ baseUrl: cfg.ncmec.baseUrl, username: cfg.ncmec.username, password: cfg.ncmec.password, timeoutMs: cfg.ncmec.timeoutMs, ...(log ? { log } : {}) });
 }

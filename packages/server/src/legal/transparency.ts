@@ -65,7 +65,7 @@ function breakdowns(t: Figures): Breakdown[] {
 
 
 /** `to` as a date (YYYY-MM-DD) includes that whole day. */
-export function periodOf(from: string, to: string): { from: string; to: string } {
+function periodOf(from: string, to: string): { from: string; to: string } {
   const f = new Date(from), t = new Date(to);
   if (Number.isNaN(f.getTime()) || Number.isNaN(t.getTime())) throw new RangeError('from and to must be dates (YYYY-MM-DD) or ISO times');
   if (/^\d{4}-\d{2}-\d{2}$/.test(to)) t.setUTCDate(t.getUTCDate() + 1);

@@ -63,7 +63,7 @@ declare module '../context.ts' {
   }
 }
 
-export const DEFAULT_PDQ_THRESHOLD = 31;
+const DEFAULT_PDQ_THRESHOLD = 31;
 /** Even without a generation bump, look for deltas this often (writers that forget to bump). */
 const DELTA_INTERVAL_MS = 2000;
 const PAGE = 50_000;

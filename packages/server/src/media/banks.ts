@@ -7,7 +7,7 @@ import { iso, type Clock } from '../util/time.ts';
 import { VigilError } from '../errors.ts';
 
 export type SignalType = 'pdq' | 'md5' | 'sha256';
-export const HEX_LENGTH: Record<SignalType, number> = { pdq: 64, md5: 32, sha256: 64 };
+const HEX_LENGTH: Record<SignalType, number> = { pdq: 64, md5: 32, sha256: 64 };
 
 export interface EntryInput {
   signal_type: SignalType;

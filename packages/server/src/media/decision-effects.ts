@@ -52,6 +52,6 @@ async function addToBank(trx: Kysely<Database>, name: string, kind: 'block' | 'a
   await appendAudit(trx, { actor: `staff:${o.staffId}`, action: 'bank.entries.add', subjectType: 'bank', subjectId: name, data: { from_task: o.taskId, hashes } }, o.clock);
 }
 
-export const CONFIRMED_BANK = 'CONFIRMED';
-export const FALSE_POSITIVE_BANK = 'FALSE_POSITIVES';
+const CONFIRMED_BANK = 'CONFIRMED';
+const FALSE_POSITIVE_BANK = 'FALSE_POSITIVES';
 

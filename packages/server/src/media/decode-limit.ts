@@ -23,7 +23,7 @@ export interface DecodeLimits {
   timeoutMs: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
+const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
 
 /** A decode that overran `timeoutMs`: its worker is stopped (the input is the likely cause, hence 422). */
 const decodeTimeout = (ms: number) => new VigilError('decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
@@ -95,7 +95,7 @@ class DecodePool {
   }
 }
 
-export class DecodeLimiter {
+class DecodeLimiter {
   private active = 0;
   private waiting: Array<() => void> = [];
   private pool = new DecodePool();

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Config } from '../config.ts';
 
-export const registry = new Registry();
+const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -44,7 +44,7 @@ export function onScrape(f: () => Promise<void>): () => void {
 }
 
 /** Reads queue depth and oldest age per job kind (and per partition, where jobs carry one) from the shared database. */
-export async function refreshQueueGauges(db: Db, now = Date.now()): Promise<void> {
+async function refreshQueueGauges(db: Db, now = Date.now()): Promise<void> {
   const rows = (
     await sql<{ kind: string; status: string; n: number | string; oldest: string | null }>`
       SELECT kind, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs
@@ -109,7 +109,7 @@ export function metricsAllowed(cfg: Config['metrics'], remoteAddress: string | u
   return cfg.token && want.length === got.length && timingSafeEqual(want, got) ? 'ok' : 'forbidden';
 }
 
-export function isLoopback(addr: string | undefined): boolean {
+function isLoopback(addr: string | undefined): boolean {
   if (!addr) return false;
   const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   return a === '::1' || a.startsWith('127.');

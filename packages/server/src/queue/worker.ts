@@ -17,6 +17,8 @@ export interface JobContext {
   prepared?: unknown;
 }
 
+// Payloads are each job kind's own JSON; the registry holds handlers of every kind, so it cannot name one type.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * A handler applies its effects through `trx` only; they commit together with the job's completion.
  * Slow I/O that writes nothing (fetching and hashing remote media) goes in `prepare`, which runs
@@ -40,6 +42,7 @@ export interface BatchJob {
   payload: any;
   prepared?: unknown;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export type ItemOutcome = { status: 'done' } | { status: 'failed'; error: unknown } | { status: 'blocked' };
 
@@ -112,7 +115,7 @@ export const DEFAULT_BATCH = 512;
  * How long an idle worker waits before claiming again (a server nudges its own workers at once; `vigil worker`
  * processes poll). Short, so an idle process gets its share of partitions while another one loops on a backlog.
  */
-export const DEFAULT_IDLE_MS = 100;
+const DEFAULT_IDLE_MS = 100;
 
 export interface WorkerOptions {
   db: Db;

@@ -29,7 +29,7 @@ const staffNames = async (db: Kysely<Database>, ids: number[]) => {
 };
 
 /** Readable names for subjects: "Display (@username)" for accounts, the name for groups. */
-export async function subjectLabels(db: Kysely<Database>, subjects: { platform: string; type: string; id: string }[]) {
+async function subjectLabels(db: Kysely<Database>, subjects: { platform: string; type: string; id: string }[]) {
   const out = new Map<string, string>();
   const key = (p: string, t: string, i: string) => `${p}\u0000${t}\u0000${i}`;
   const ids = (t: string) => [...new Set(subjects.filter((s) => s.type === t).map((s) => s.id))];
@@ -76,7 +76,7 @@ async function reasonsFor(db: Kysely<Database>, cases: CaseRow[]) {
   return out;
 }
 
-export async function caseSummaries(db: Kysely<Database>, rows: CaseRow[], clock: Clock) {
+async function caseSummaries(db: Kysely<Database>, rows: CaseRow[], clock: Clock) {
   const now = iso(clock.now());
   const label = await subjectLabels(db, rows.map((r) => ({ platform: r.platform, type: r.subject_type, id: r.subject_id })));
   const live = (r: CaseRow) => (r.claimed_by != null && r.claim_expires_at && r.claim_expires_at >= now ? Number(r.claimed_by) : null);
@@ -144,12 +144,6 @@ export async function listCases(db: Kysely<Database>, f: CaseFilters, staffId: n
   return { cases: await caseSummaries(db, shown, clock), total, next_cursor: more ? encodeCursor(shown[shown.length - 1]!) : null };
 }
 
-/** The next case to work in a filter: the first unclaimed one (the caller then claims it). */
-export async function nextUnclaimed(db: Kysely<Database>, f: CaseFilters, staffId: number, clock: Clock) {
-  const r = await listCases(db, { ...f, status: 'open', assignee: 'none', limit: 1, cursor: undefined }, staffId, clock);
-  return r.cases[0] ?? null;
-}
-
 const actorOf = (a: string, names: Map<number, string>) => {
   const [kind, rest] = a.includes(':') ? [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)] : [a, ''];
   if (kind === 'staff') return { kind, id: rest, label: names.get(Number(rest)) ?? `staff ${rest}` };
@@ -157,7 +151,7 @@ const actorOf = (a: string, names: Map<number, string>) => {
 };
 
 /** A subject's enforcement history: its own actions and, for an account, actions on groups it belongs to. */
-export async function enforcementHistory(db: Kysely<Database>, s: { platform: string; type: string; id: string }) {
+async function enforcementHistory(db: Kysely<Database>, s: { platform: string; type: string; id: string }) {
   const own = await db.selectFrom('enforcement_actions').selectAll().where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).orderBy('id', 'desc').execute();
   let viaGroups: typeof own = [];
   if (s.type === 'account') {

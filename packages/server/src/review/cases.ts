@@ -19,7 +19,6 @@ export const CLAIM_MINUTES = 15;
 export const DECISIONS = ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'] as const;
 /** Every decision a case can take: review decisions, an appeal's outcome, a second approval. */
 export const CASE_DECISIONS = [...DECISIONS, 'uphold', 'reverse', 'approve', 'reject'] as const;
-export type Decision = (typeof DECISIONS)[number];
 export type CaseDecision = (typeof CASE_DECISIONS)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -54,7 +53,7 @@ async function loadOpenCase(trx: Kysely<Database>, id: number) {
 const liveClaim = (c: { claimed_by: number | null; claim_expires_at: string | null }, now: string) => (c.claimed_by != null && !!c.claim_expires_at && c.claim_expires_at >= now ? Number(c.claimed_by) : null);
 
 /** Locks a case for one reviewer; another reviewer's live claim is refused, an expired one is taken over. */
-export async function claimCaseTx(trx: Kysely<Database>, id: number, staffId: number, clock: Clock) {
+async function claimCaseTx(trx: Kysely<Database>, id: number, staffId: number, clock: Clock) {
   const now = clock.now();
   const until = iso(addMs(now, CLAIM_MINUTES * 60_000));
   // A conditional update, so two reviewers racing for the same case cannot both win.
@@ -80,7 +79,7 @@ export async function claimCase(db: Kysely<Database>, id: number, staffId: numbe
   return db.transaction().execute((trx) => claimCaseTx(trx, id, staffId, clock));
 }
 
-export async function releaseCaseTx(trx: Kysely<Database>, id: number, staffId: number, clock: Clock) {
+async function releaseCaseTx(trx: Kysely<Database>, id: number, staffId: number, clock: Clock) {
   const c = await loadOpenCase(trx, id);
   const holder = liveClaim(c, iso(clock.now()));
   if (holder !== null && holder !== staffId) throw new VigilError('conflict', `case ${id} is being reviewed by someone else`);
@@ -136,7 +135,7 @@ export async function defaultActions(trx: Kysely<Database>, s: { platform: strin
  * drafted CyberTipline report, the flaggers' statements of reasons) is each subscriber's, after this commits
  * (review/effects.ts).
  */
-export async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string): Promise<{ action_ids: number[] }> {
+async function decideCaseTx(trx: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string): Promise<{ action_ids: number[] }> {
   await lockCase(trx, id); // work attached meanwhile waits, then reopens or re-routes the case
   const c = await loadOpenCase(trx, id);
   const now = iso(clock.now());

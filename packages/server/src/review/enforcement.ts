@@ -14,7 +14,7 @@ export const ACTIONS = ['ban', 'suspend', 'restrict', 'remove_avatar', 'reset_na
 export type ActionName = (typeof ACTIONS)[number];
 
 /** Group-wide actions need a second person (four-eyes principle). */
-export const NEEDS_APPROVAL: ReadonlySet<ActionName> = new Set(['takedown_group', 'ban_members']);
+const NEEDS_APPROVAL: ReadonlySet<ActionName> = new Set(['takedown_group', 'ban_members']);
 const ACCOUNT_ACTIONS: ReadonlySet<ActionName> = new Set(['ban', 'suspend', 'restrict', 'remove_avatar', 'reset_name', 'strike']);
 const GROUP_ACTIONS: ReadonlySet<ActionName> = new Set(['remove_avatar', 'reset_name', 'revoke_invites', 'takedown_group', 'ban_members']);
 

@@ -1,19 +1,19 @@
 // Review's public face: what other modules and the HTTP routes may use. Everything else in this folder is
 // review's own (it alone writes cases, case_items, case_log, enforcement_actions, appeals, reviewer exposure).
 // Others ask for review with requestReview and learn of decisions as subscribers (effects.ts).
-export { requestReview, noteOnOpenCase, raiseIfOpen, closeSubjectWork, completeWork, type ReviewRequest } from './request.ts';
+export { requestReview, raiseIfOpen, closeSubjectWork, completeWork, type ReviewRequest } from './request.ts';
 export { CaseBook, type BookSubject } from './case-book.ts';
-export { LEGAL_QUEUES, FOUR_EYES_QUEUES, type Subject } from './task-store.ts';
+export { LEGAL_QUEUES,  type Subject } from './task-store.ts';
 export { DECISION_SUBSCRIBERS, CLAIM_SUBSCRIBERS, bySubscriber, type DecisionRecorded, type CaseClaimed, type DecisionSubscriber, type ClaimSubscriber } from './effects.ts';
 export {
-  CLAIM_MINUTES, DECISIONS, CASE_DECISIONS, SEVERITIES, SEVERITY_BANDS, severityOf,
-  claimCase, releaseCase, addNote, decideCase, bulkCases, allowedDecisions, defaultActions,
-  type Decision, type CaseDecision, type Severity, type CaseDecisionInput, type BulkOp, type BulkError,
+   DECISIONS, CASE_DECISIONS, SEVERITIES,  
+  claimCase, releaseCase, addNote, decideCase, bulkCases,  
+  type CaseDecision, type Severity, type CaseDecisionInput, type BulkOp, type BulkError,
 } from './cases.ts';
-export { caseDetail, listCases, nextUnclaimed, caseSummaries, subjectLabels, enforcementHistory, type CaseFilters } from './case-views.ts';
+export { caseDetail, listCases,     type CaseFilters } from './case-views.ts';
 export { claimTask, releaseTask, decideTask } from './tasks.ts';
 export {
-  ACTIONS, NEEDS_APPROVAL, actionRequest, applyActions, standingAction, approveAction, fileAppeal, decideAppeal, reverseAction,
+    actionRequest, applyActions,  approveAction, fileAppeal, decideAppeal, reverseAction,
   type ActionName, type ActionRequest,
 } from './enforcement.ts';
 export { exposureOf, recordReveal, takeBreak, teamExposure, type Exposure } from './exposure.ts';

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Clock } from '../util/time.ts';
-import { attachToCase, closeItems, logCase, openCaseId, openItemIn, raiseItem, type NewTask, type Subject } from './task-store.ts';
+import { attachToCase, closeItems, logCase, openItemIn, raiseItem, type NewTask, type Subject } from './task-store.ts';
 
 export interface ReviewRequest extends NewTask {
   /**
@@ -35,12 +35,6 @@ export async function requestReview(trx: Kysely<Database>, r: ReviewRequest, clo
   }
   if (caseId != null && log) await logCase(trx, caseId, { actor, kind: log.kind, itemId, data: log.data }, clock);
   return { caseId, itemId };
-}
-
-/** Adds to the history of the subject's open case, if it has one (a new signal about a subject under review). */
-export async function noteOnOpenCase(trx: Kysely<Database>, s: Subject, entry: { kind: string; data: Record<string, unknown> }, clock: Clock): Promise<void> {
-  const id = await openCaseId(trx, s);
-  if (id != null) await logCase(trx, Number(id), { actor: 'system', kind: entry.kind, data: entry.data }, clock);
 }
 
 /** Raises an item if it is still open (an overdue flag's case goes to the top); returns whether it was. */

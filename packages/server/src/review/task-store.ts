@@ -41,7 +41,7 @@ export async function lockCase(trx: Kysely<Database>, caseId: number) {
   await trx.updateTable('cases').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', caseId).execute();
 }
 
-export const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
+const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
   (await trx.selectFrom('cases').select('id').where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).where('status', '=', 'open').executeTakeFirst())?.id;
 
 /**
@@ -49,7 +49,7 @@ export const openCaseId = async (trx: Kysely<Database>, s: Subject) =>
  * concurrent writers: the partial unique index admits one open case, a losing insert does nothing and
  * reads the winner's case, and a losing reopen finds the case already open.
  */
-export async function openCaseFor(trx: Kysely<Database>, s: Subject, actor: string, clock: Clock): Promise<number> {
+async function openCaseFor(trx: Kysely<Database>, s: Subject, actor: string, clock: Clock): Promise<number> {
   const open = await openCaseId(trx, s);
   if (open != null) return Number(open);
   const now = iso(clock.now());

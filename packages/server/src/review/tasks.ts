@@ -8,9 +8,6 @@ import { CLAIM_MINUTES, claimCase, decideCase, releaseCase, type CaseDecisionInp
 import { LEGAL_QUEUES } from './task-store.ts';
 import { VigilError } from '../errors.ts';
 
-export { CLAIM_MINUTES, DECISIONS, type Decision } from './cases.ts';
-export type DecisionInput = CaseDecisionInput;
-
 async function loadItem(db: Kysely<Database>, id: number) {
   const t = await db.selectFrom('case_items').selectAll().where('id', '=', id).executeTakeFirst();
   if (!t) throw new VigilError('not_found', `task ${id} not found`);

@@ -23,7 +23,7 @@ import { leaseStreamOf } from './partition-lease.ts';
 
 export type StreamConfig = Config['stream'];
 
-export const subjectOf = (name: string, partition: number) => `${name}.${partition}`;
+const subjectOf = (name: string, partition: number) => `${name}.${partition}`;
 export const consumerOf = (partition: number) => `p${partition}`;
 /**
  * The message id JetStream deduplicates on, from the outbox jobs a message carries, so a publish repeated after a crash
