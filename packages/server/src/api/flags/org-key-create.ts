@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { createApiKey } from '../../auth/api-keys.ts';
-import { notFound } from '../../errors.ts';
+import { createFlaggerOrgKey } from '../../flags/orgs.ts';
 
 /** Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {
@@ -16,10 +15,8 @@ const route: RouteModule = (app, ctx) => {
       response: { 201: z.object({ id: z.number(), key: z.string() }), 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      const org = await ctx.db.kysely.selectFrom('flagger_orgs').select(['id', 'name']).where('id', '=', req.params.id).executeTakeFirst();
-      if (!org) throw notFound(`organisation ${req.params.id}`);
-      const k = await createApiKey(ctx.db.kysely, { name: `${org.name}: ${req.body.name}`, platform: req.body.platform, scopes: ['flag'], createdBy: staffOf(req.principal).staffId, actor: actorOf(req.principal), orgId: Number(org.id) }, ctx.clock);
-      return reply.status(201).send({ id: k.id, key: k.key });
+      const k = await createFlaggerOrgKey(ctx.db.kysely, req.params.id, req.body, staffOf(req.principal).staffId, actorOf(req.principal), ctx.clock);
+      return reply.status(201).send(k);
     },
   });
 };

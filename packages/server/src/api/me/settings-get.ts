@@ -1,15 +1,15 @@
 import { authErrors, staffOf, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { fromJson } from '../../util/json.ts';
+import { readStaffSettings } from '../../auth/staff-settings.ts';
 import { wellness } from './schemas.ts';
 
+/** GET /v1/me/settings — my wellness settings (defaults until I save some). */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/me/settings', {
     config: { access: { roles: ANY_STAFF } },
     schema: { tags: ['staff'], summary: 'My wellness settings', response: { 200: wellness, ...authErrors } },
     handler: async (req) => {
-      const row = await ctx.db.kysely.selectFrom('staff_settings').select('settings').where('staff_id', '=', staffOf(req.principal).staffId).executeTakeFirst();
-      return wellness.parse(row ? fromJson(row.settings) : {});
+      return wellness.parse((await readStaffSettings(ctx.db.kysely, staffOf(req.principal).staffId)) ?? {});
     },
   });
 };

@@ -1,21 +1,15 @@
 import { authErrors, staffOf, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { toJson } from '../../util/json.ts';
-import { iso } from '../../util/time.ts';
+import { saveStaffSettings } from '../../auth/staff-settings.ts';
 import { wellness } from './schemas.ts';
 
+/** PUT /v1/me/settings — change my wellness settings. */
 const route: RouteModule = (app, ctx) => {
   app.put('/v1/me/settings', {
     config: { access: { roles: ANY_STAFF } },
     schema: { tags: ['staff'], summary: 'Change my wellness settings', body: wellness, response: { 200: wellness, ...authErrors } },
     handler: async (req) => {
-      const staffId = staffOf(req.principal).staffId;
-      const settings = toJson(req.body);
-      await ctx.db.kysely
-        .insertInto('staff_settings')
-        .values({ staff_id: staffId, settings, updated_at: iso(ctx.clock.now()) })
-        .onConflict((oc) => oc.column('staff_id').doUpdateSet({ settings, updated_at: iso(ctx.clock.now()) }))
-        .execute();
+      await saveStaffSettings(ctx.db.kysely, staffOf(req.principal).staffId, req.body, ctx.clock);
       return req.body;
     },
   });
