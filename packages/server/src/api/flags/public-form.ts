@@ -19,7 +19,7 @@ reviews every report. If a child is in immediate danger, call your local emergen
 
 // The public reporting page: no login, no media asked for or shown, rate-limited per address and for
 // everyone together. A report is stored before the acknowledgement is sent.
-const route: RouteModule = (app, ctx) => {
+const route: RouteModule = (app) => {
   app.get('/report', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html').send(FORM));
 };
 export default route;

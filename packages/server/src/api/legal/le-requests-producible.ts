@@ -4,7 +4,7 @@ import { PRODUCIBLE } from '../../legal/le-requests.ts';
 import { LEGAL } from './schemas.ts';
 
 /** The law-enforcement request ledger (legal and admin; auditors read). */
-const route: RouteModule = (app, ctx) => {
+const route: RouteModule = (app) => {
   app.get('/v1/legal/le-requests/producible', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },
     schema: { tags: ['legal'], summary: 'What this service holds and can produce, stated plainly', response: { 200: z.object({ can_produce: z.array(z.string()), cannot_produce: z.array(z.string()) }), ...authErrors } },
