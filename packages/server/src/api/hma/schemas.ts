@@ -15,9 +15,9 @@ export const matchObject = z.object({
   frame: z.number().optional().describe('Video: the frame that matched'),
 });
 
-export type MatchObject = z.infer<typeof matchObject>;
+type MatchObject = z.infer<typeof matchObject>;
 
-export const toObject = (m: FileMatch): MatchObject => ({
+const toObject = (m: FileMatch): MatchObject => ({
   bank: m.bank, content_id: m.entryId, distance: m.distance,
   ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}), ...(m.frame === undefined ? {} : { frame: m.frame }),
 });

@@ -11,10 +11,10 @@ export const LEGAL = ['admin', 'legal'] as const;
 
 export const id = z.object({ id: z.coerce.number().int().positive() });
 
-export const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const;
+const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const;
 
 /** `overdue` past the deadline, `due_soon` within three days (open requests only). */
-export const deadlineState = z.enum(['overdue', 'due_soon']).nullable();
+const deadlineState = z.enum(['overdue', 'due_soon']).nullable();
 /** One request as leJson() answers it. */
 
 export const leRequest = z.object({
@@ -59,9 +59,9 @@ export const summary = z.object({
 
 // The stored draft and filing journal as the API returns them: NCMEC's report model (@vigil/ncmec), written out so
 // the OpenAPI document (and the console's generated types) describe it. The checks below keep both in step.
-export const person = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), phones: z.array(z.string()).optional(), emails: z.array(z.string()).optional() });
+const person = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), phones: z.array(z.string()).optional(), emails: z.array(z.string()).optional() });
 
-export const ipCaptureEvent = z.object({ ipAddress: z.string(), eventName: z.enum(IP_EVENTS).optional(), dateTime: z.string().optional(), possibleProxy: z.boolean().optional(), port: z.number().optional() });
+const ipCaptureEvent = z.object({ ipAddress: z.string(), eventName: z.enum(IP_EVENTS).optional(), dateTime: z.string().optional(), possibleProxy: z.boolean().optional(), port: z.number().optional() });
 
 export const draftSchema = z.object({
   report: z.object({
@@ -124,7 +124,7 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 export const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [true, true];
 void modelsInStep;
 
-export type Row = Awaited<ReturnType<typeof loadReport>>;
+type Row = Awaited<ReturnType<typeof loadReport>>;
 
 export const asSummary = (r: Row) => {
   const d = fromJson<Draft>(r.draft);
