@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { approveAction } from '../../review/index.ts';
 
-/** Enforcement history of a subject, and the second approval of group-wide actions. */
+/** POST /v1/actions/:id/approval — Enforcement history of a subject, and the second approval of group-wide actions. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/actions/:id/approval', {
     config: { access: { roles: ['admin', 'lead', 'reviewer'] } },

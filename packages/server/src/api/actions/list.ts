@@ -7,7 +7,7 @@ const actionView = z.object({
   task_id: z.number().nullable(), decided_by: z.number(), approved_by: z.number().nullable(), created_at: z.string(), expires_at: z.string().nullable(), reversed_at: z.string().nullable(),
 });
 
-/** Enforcement history of a subject, and the second approval of group-wide actions. */
+/** GET /v1/actions — Enforcement history of a subject, and the second approval of group-wide actions. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/actions', {
     config: { access: { roles: ['admin', 'lead', 'reviewer', 'auditor'], scopes: ['read'] } },

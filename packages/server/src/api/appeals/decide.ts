@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { decideAppeal } from '../../review/index.ts';
 
-/** Appeals: filed by the platform for its user, decided by a different reviewer. */
+/** POST /v1/appeals/:id/decision — Appeals: filed by the platform for its user, decided by a different reviewer. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/appeals/:id/decision', {
     config: { access: { roles: ['admin', 'lead', 'reviewer'] } },

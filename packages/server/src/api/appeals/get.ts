@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { notFound } from '../../errors.ts';
 
-/** Appeals: filed by the platform for its user, decided by a different reviewer. */
+/** GET /v1/appeals/:id — Appeals: filed by the platform for its user, decided by a different reviewer. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/appeals/:id', {
     config: { access: { roles: ['admin', 'lead', 'reviewer', 'legal', 'auditor'], scopes: ['ingest', 'read'] } },

@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
 import { deleteBank } from '../../media/banks.ts';
 
-/** PATCH /v1/banks/:name — rename, enable/disable or describe; DELETE removes the bank and its entries. */
+/** DELETE /v1/banks/:name — delete a bank and its entries. */
 const route: RouteModule = (app, ctx) => {
   app.delete('/v1/banks/:name', {
     config: { access: { roles: ['admin'] } },

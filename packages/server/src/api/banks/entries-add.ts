@@ -17,7 +17,7 @@ const entry = z.object({
 
 const LIMIT = 100 * 1024 * 1024;
 
-/** Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
+/** POST /v1/banks/:name/entries — Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/banks/:name/entries', {
     config: { access: { roles: OPS } },

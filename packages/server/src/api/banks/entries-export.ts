@@ -24,7 +24,7 @@ const entryPage = z.object({
   next_after: z.number().nullable(),
 });
 
-/** Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
+/** GET /v1/banks/:name/entries — Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/banks/:name/entries', {
     config: { access: { roles: ANY_STAFF } },

@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
 import { deleteExchange } from '../../exchanges/store.ts';
 
-/** PATCH /v1/exchanges/:name (enable, interval, config merge, reset checkpoint); DELETE keeps the bank. */
+/** DELETE /v1/exchanges/:name — delete an exchange (its bank stays). */
 const route: RouteModule = (app, ctx) => {
   app.delete('/v1/exchanges/:name', {
     config: { access: { roles: OPS } },

@@ -4,7 +4,7 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 import { exchangeJson, getExchange } from '../../exchanges/store.ts';
 import { exchangeSchema } from './schemas.ts';
 
-/** GET /v1/exchanges and /v1/exchanges/:name — configuration (secrets redacted) and fetch status. */
+/** GET /v1/exchanges/:name — one exchange. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/exchanges/:name', {
     config: { access: { roles: ANY_STAFF } },

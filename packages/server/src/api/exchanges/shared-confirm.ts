@@ -4,6 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { receiveConfirmations } from '../../exchanges/shared-feed.ts';
 
 /**
+ * POST /v1/exchange/shared/:bank/entries.
  * Peer exchange, source side: a shared bank's change feed (API keys with scope `read` or `exchange`),
  * and hashes a peer's review confirmed, written back (scope `exchange`). Unshared banks answer 404.
  */

@@ -3,6 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { sharedFeed } from '../../exchanges/shared-feed.ts';
 
 /**
+ * GET /v1/exchange/shared/:bank/entries.
  * Peer exchange, source side: a shared bank's change feed (API keys with scope `read` or `exchange`),
  * and hashes a peer's review confirmed, written back (scope `exchange`). Unshared banks answer 404.
  */

@@ -16,7 +16,7 @@ function validate(raw: unknown[]): FlagInput[] {
   return out;
 }
 
-/** Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */
+/** POST /v1/flags/bulk — Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */
 const route: RouteModule = (app, ctx) => {
   const provenance = (p: { keyId: number; orgId: number | null }, source: 'trusted' | 'bulk') => {
     if (!p.orgId) throw new VigilError('forbidden', 'this key belongs to no flagger organisation');

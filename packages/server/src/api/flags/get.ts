@@ -3,6 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { notFound } from '../../errors.ts';
 import { flagView, scoped, toView } from './schemas.ts';
 
+/** GET /v1/flags/:reference — one flag: its status and, once closed, the statement of reasons. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/flags/:reference', {
     config: { access: { roles: ['admin', 'lead', 'reviewer'], scopes: ['flag'] } },

@@ -3,6 +3,7 @@ import { authErrors, type RouteModule } from '../../http/route.ts';
 import { iso } from '../../util/time.ts';
 import { flagView, scoped, toView } from './schemas.ts';
 
+/** GET /v1/flags — flags (a flagger sees its own); overdue=true lists open flags past their deadline. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/flags', {
     config: { access: { roles: ['admin', 'lead'], scopes: ['flag'] } },

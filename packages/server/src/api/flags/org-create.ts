@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
 import { FLAGGER_ORG_KINDS, createFlaggerOrg } from '../../flags/orgs.ts';
 
-/** Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
+/** POST /v1/flagger-orgs — Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/flagger-orgs', {
     config: { access: { roles: ['admin'] } },

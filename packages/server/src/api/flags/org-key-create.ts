@@ -3,7 +3,7 @@ import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/r
 import { actorOf } from '../../auth/roles.ts';
 import { createFlaggerOrgKey } from '../../flags/orgs.ts';
 
-/** Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
+/** POST /v1/flagger-orgs/:id/keys — Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/flagger-orgs/:id/keys', {
     config: { access: { roles: ['admin'] } },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 
-/** Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
+/** GET /v1/flagger-orgs — Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/flagger-orgs', {
     config: { access: { roles: ['admin', 'lead'] } },

@@ -17,6 +17,7 @@ reviews every report. If a child is in immediate danger, call your local emergen
 </form>
 <p><a href="/report/status">Follow up on a report</a></p>`);
 
+// GET /report.
 // The public reporting page: no login, no media asked for or shown, rate-limited per address and for
 // everyone together. A report is stored before the acknowledgement is sent.
 const route: RouteModule = (app) => {

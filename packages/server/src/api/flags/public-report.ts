@@ -14,6 +14,7 @@ const publicForm = z
   })
   .strict();
 
+// POST /report.
 // The public reporting page: no login, no media asked for or shown, rate-limited per address and for
 // everyone together. A report is stored before the acknowledgement is sent.
 const route: RouteModule = (app, ctx) => {

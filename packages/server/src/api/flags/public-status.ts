@@ -1,6 +1,7 @@
 import type { RouteModule } from '../../http/route.ts';
 import { esc, page, toView } from './schemas.ts';
 
+// GET /report/status.
 // The public reporting page: no login, no media asked for or shown, rate-limited per address and for
 // everyone together. A report is stored before the acknowledgement is sent.
 const route: RouteModule = (app, ctx) => {

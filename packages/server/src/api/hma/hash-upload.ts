@@ -5,7 +5,7 @@ import { hashBytes } from '../../media/hash-upload.ts';
 import { hmaHashes } from '../../media/hma.ts';
 import { access, hashes } from './schemas.ts';
 
-/** HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */
+/** POST /h/hash — HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */
 const route: RouteModule = (app, ctx) => {
   app.post('/h/hash', {
     config: { access: { roles: [...access.roles], scopes: [...access.scopes] } },

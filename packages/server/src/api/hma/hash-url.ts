@@ -4,7 +4,7 @@ import { hashBytes } from '../../media/hash-upload.ts';
 import { hmaHashes } from '../../media/hma.ts';
 import { access, fetchForHashing, hashes } from './schemas.ts';
 
-/** HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */
+/** GET /h/hash — HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */
 const route: RouteModule = (app, ctx) => {
   app.get('/h/hash', {
     config: { access: { roles: [...access.roles], scopes: [...access.scopes] } },

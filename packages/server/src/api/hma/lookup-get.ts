@@ -4,7 +4,7 @@ import { VigilError } from '../../errors.ts';
 import { hmaLookup, hmaSignal } from '../../media/hma.ts';
 import { detailedOf, fetchForHashing, hashForLookup, includeMatches, lookupAll, lookupResponse } from './schemas.ts';
 
-/** HMA-compatible matching: GET /m/lookup (signal_type + signal → bank names, or url → per signal type) and POST (upload). */
+/** GET /m/lookup — HMA-compatible matching: GET /m/lookup (signal_type + signal → bank names, or url → per signal type) and POST (upload). */
 const route: RouteModule = (app, ctx) => {
   const access = { roles: ['admin', 'lead', 'reviewer'] as ('admin' | 'lead' | 'reviewer')[], scopes: ['read' as const] };
   app.get('/m/lookup', {

@@ -3,7 +3,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { readOneUpload } from '../../http/upload.ts';
 import { detailedOf, hashForLookup, includeMatches, lookupAll, lookupResponse } from './schemas.ts';
 
-/** HMA-compatible matching: GET /m/lookup (signal_type + signal → bank names, or url → per signal type) and POST (upload). */
+/** POST /m/lookup — HMA-compatible matching: GET /m/lookup (signal_type + signal → bank names, or url → per signal type) and POST (upload). */
 const route: RouteModule = (app, ctx) => {
   const access = { roles: ['admin', 'lead', 'reviewer'] as ('admin' | 'lead' | 'reviewer')[], scopes: ['read' as const] };
   app.post('/m/lookup', {

@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { createLeRequest, leRequestInput } from '../../legal/le-requests.ts';
 import { LEGAL } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** POST /v1/legal/le-requests — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/le-requests', {
     config: { access: { roles: LEGAL } },

@@ -2,7 +2,7 @@ import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { leJson, loadLeRequest } from '../../legal/le-requests.ts';
 import { LEGAL, id, leRequest } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** GET /v1/legal/le-requests/:id — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/le-requests/:id', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },

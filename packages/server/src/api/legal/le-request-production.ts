@@ -6,7 +6,7 @@ import { exportPackage } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 import { LEGAL, id } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** POST /v1/legal/le-requests/:id/production — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/le-requests/:id/production', {
     config: { access: { roles: LEGAL } },

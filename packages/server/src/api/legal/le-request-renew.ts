@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { renewPreservation } from '../../legal/le-requests.ts';
 import { LEGAL, id } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** POST /v1/legal/le-requests/:id/renew — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/le-requests/:id/renew', {
     config: { access: { roles: LEGAL } },

@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { updateLeRequest } from '../../legal/le-requests.ts';
 import { LEGAL, id } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** PATCH /v1/legal/le-requests/:id — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.patch('/v1/legal/le-requests/:id', {
     config: { access: { roles: LEGAL } },

@@ -3,7 +3,7 @@ import { authErrors, type RouteModule } from '../../http/route.ts';
 import { leJson } from '../../legal/le-requests.ts';
 import { LEGAL, leRequest } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** GET /v1/legal/le-requests — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/le-requests', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },

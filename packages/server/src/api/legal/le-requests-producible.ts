@@ -3,7 +3,7 @@ import { authErrors, type RouteModule } from '../../http/route.ts';
 import { PRODUCIBLE } from '../../legal/le-requests.ts';
 import { LEGAL } from './schemas.ts';
 
-/** The law-enforcement request ledger (legal and admin; auditors read). */
+/** GET /v1/legal/le-requests/producible — The law-enforcement request ledger (legal and admin; auditors read). */
 const route: RouteModule = (app) => {
   app.get('/v1/legal/le-requests/producible', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },

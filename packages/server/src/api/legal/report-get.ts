@@ -18,7 +18,7 @@ const fileStatus = z.object({
   md5_matches: z.boolean().nullable(),
 });
 
-/** CyberTipline reports, read: the list and one report with its XML and schema verdict. Edits, sending and retraction are in report-*.ts. */
+/** GET /v1/legal/reports/:id — CyberTipline reports, read: the list and one report with its XML and schema verdict. Edits, sending and retraction are in report-*.ts. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/reports/:id', {
     config: { access: { roles: LEGAL_READ } },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { LEGAL_READ, REPORT_STATUSES, asSummary, caseIds, summary } from './schemas.ts';
 
-/** CyberTipline reports, read: the list and one report with its XML and schema verdict. Edits, sending and retraction are in report-*.ts. */
+/** GET /v1/legal/reports — CyberTipline reports, read: the list and one report with its XML and schema verdict. Edits, sending and retraction are in report-*.ts. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/reports', {
     config: { access: { roles: LEGAL_READ } },

@@ -5,7 +5,7 @@ import { readItem } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 import { LEGAL } from './schemas.ts';
 
-/** The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
+/** GET /v1/legal/vault/:id/content — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/vault/:id/content', {
     config: { access: { roles: LEGAL } },

@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { destroyItem } from '../../legal/vault.ts';
 import { LEGAL } from './schemas.ts';
 
-/** The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
+/** POST /v1/legal/vault/:id/destroy — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/:id/destroy', {
     config: { access: { roles: LEGAL } },

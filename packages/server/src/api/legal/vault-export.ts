@@ -5,7 +5,7 @@ import { exportPackage } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 import { LEGAL } from './schemas.ts';
 
-/** The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
+/** POST /v1/legal/vault/export — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/export', {
     config: { access: { roles: LEGAL } },

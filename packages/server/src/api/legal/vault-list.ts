@@ -20,7 +20,7 @@ async function reportCases(db: Kysely<Database>, reportIds: number[]): Promise<M
   return new Map(reports.map((r) => [Number(r.id), r.decision_task_id === null ? null : caseOf.get(Number(r.decision_task_id)) ?? null]));
 }
 
-/** The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
+/** GET /v1/legal/vault — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/vault', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },

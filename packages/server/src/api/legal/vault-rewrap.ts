@@ -4,7 +4,7 @@ import { actorOf } from '../../auth/roles.ts';
 import { rewrap } from '../../legal/vault.ts';
 import { vaultKeys } from '../../legal/vault-keys.ts';
 
-/** The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
+/** POST /v1/legal/vault/rewrap — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/rewrap', {
     config: { access: { roles: ['admin'] } },

@@ -3,7 +3,7 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 import { takeBreak } from '../../review/index.ts';
 import { exposure } from './schemas.ts';
 
-/** GET /v1/me/exposure and POST /v1/me/exposure/break — my media reveals today, and confirming a break. */
+/** POST /v1/me/exposure/break — confirm a break: the soft limit counts again from now (audited). */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/me/exposure/break', {
     config: { access: { roles: ANY_STAFF } },

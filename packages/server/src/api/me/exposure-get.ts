@@ -3,7 +3,7 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 import { exposureOf } from '../../review/index.ts';
 import { exposure } from './schemas.ts';
 
-/** GET /v1/me/exposure and POST /v1/me/exposure/break — my media reveals today, and confirming a break. */
+/** GET /v1/me/exposure — my media exposure today (reveals, limits, whether a break is due). */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/me/exposure', {
     config: { access: { roles: ANY_STAFF } },

@@ -3,7 +3,7 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 import { readStaffSettings } from '../../auth/staff-settings.ts';
 import { wellness } from './schemas.ts';
 
-/** GET /v1/me/settings — my wellness settings (defaults until I save some). */
+/** GET /v1/me/settings — my wellness settings. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/me/settings', {
     config: { access: { roles: ANY_STAFF } },

@@ -21,6 +21,7 @@ function sniff(b: Uint8Array): string {
 }
 
 /**
+ * GET /v1/psi/openings/:id/content.
  * Attachments opened by private matching (an account crossed the threshold). A reviewer lists them
  * and views one: the sealed payload is read from the vault (audited), the encrypted blob is fetched
  * from what the platform handed over and decrypted, and its hash re-checked. Nothing else of the account's media

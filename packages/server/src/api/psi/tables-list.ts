@@ -5,6 +5,7 @@ import { listTables } from '../../psi/tables.ts';
 import { tableInfo } from './schemas.ts';
 
 /**
+ * GET /v1/psi/tables.
  * Private-matching tables. Building one is an admin action (audited); the list of versions and their
  * root hashes is public, so anyone can check that every client was given the same table.
  */

@@ -3,7 +3,7 @@ import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/r
 import { releaseTask } from '../../review/index.ts';
 import { REVIEWERS } from './schemas.ts';
 
-/** POST /v1/tasks/:id/claim and /release — the reviewer's lock on a task (expires after 15 minutes). */
+/** POST /v1/tasks/:id/release — release a claimed task. */
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/tasks/:id/release', {
     config: { access: { roles: REVIEWERS } },

@@ -4,7 +4,7 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 import { currentTermList } from '../../detect/term-lists.ts';
 import { notFound } from '../../errors.ts';
 
-/** The coded-term list in force; saving makes a new, audited version. */
+/** GET /v1/term-list — The coded-term list in force; saving makes a new, audited version. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/term-list', {
     config: { access: { roles: ANY_STAFF } },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
 
-/** The coded-term list in force; saving makes a new, audited version. */
+/** GET /v1/term-list/versions — The coded-term list in force; saving makes a new, audited version. */
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/term-list/versions', {
     config: { access: { roles: ANY_STAFF } },

@@ -6,7 +6,7 @@ import { saveTermList } from '../../detect/term-lists.ts';
 import { termListIssues } from './issues.ts';
 import { VigilError } from '../../errors.ts';
 
-/** The coded-term list in force; saving makes a new, audited version. */
+/** PUT /v1/term-list — The coded-term list in force; saving makes a new, audited version. */
 const route: RouteModule = (app, ctx) => {
   app.put('/v1/term-list', {
     config: { access: { roles: OPS } },
