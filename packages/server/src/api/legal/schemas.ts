@@ -16,7 +16,6 @@ const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as 
 /** `overdue` past the deadline, `due_soon` within three days (open requests only). */
 const deadlineState = z.enum(['overdue', 'due_soon']).nullable();
 /** One request as leJson() answers it. */
-
 export const leRequest = z.object({
   id: z.number(),
   kind: z.enum(LE_KINDS),
