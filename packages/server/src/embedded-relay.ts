@@ -7,11 +7,9 @@ import { join } from 'node:path';
 import { createRelay, relayKeysFrom, type Relay } from '@vigil/relay';
 import type { AppContext } from './context.ts';
 import { createApiKey } from './auth/api-keys.ts';
-import { newWebhookSecret } from './webhooks/outbox.ts';
+import { createWebhookEndpoint, repointWebhookEndpoint } from './webhooks/endpoints.ts';
 import { relayKeys } from './reports/relay-keys.ts';
 import { writeSecretFileOnce } from './util/file-perms.ts';
-import { iso } from './util/time.ts';
-import { appendAudit } from './audit/log.ts';
 
 export const RELAY_WEBHOOK_PATH = '/relay/v1/webhooks/vigil';
 const EVENTS = 'enforcement.action,enforcement.reversed,psi.opened';
@@ -35,12 +33,7 @@ async function credentials(ctx: AppContext): Promise<Credentials> {
     throw new Error(`${file} names an API key or webhook endpoint that was revoked or deleted: delete the file to give the embedded relay new credentials`);
   }
   const key = await createApiKey(db, { name: 'embedded messenger relay', platform: ctx.cfg.relay.platform, scopes: ['ingest', 'relay'], createdBy: null, actor: 'system:embedded-relay' }, ctx.clock);
-  const secret = newWebhookSecret();
-  const hook = await db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('webhook_endpoints').values({ url: `http://127.0.0.1${RELAY_WEBHOOK_PATH}`, secret, events: EVENTS, enabled: 1, created_at: iso(ctx.clock.now()) }).returning('id').executeTakeFirstOrThrow();
-    await appendAudit(trx, { actor: 'system:embedded-relay', action: 'webhook.create', subjectType: 'webhook', subjectId: String(row.id), data: { events: EVENTS.split(',') } }, ctx.clock);
-    return Number(row.id);
-  });
+  const { id: hook, secret } = await createWebhookEndpoint(db, { url: `http://127.0.0.1${RELAY_WEBHOOK_PATH}`, events: EVENTS.split(','), actor: 'system:embedded-relay', auditData: { events: EVENTS.split(',') } }, ctx.clock);
   const c: Credentials = { api_key: key.key, api_key_id: key.id, webhook_endpoint_id: hook, webhook_secret: secret };
   writeSecretFileOnce(file, JSON.stringify(c, null, 2));
   return JSON.parse(readFileSync(file, 'utf8')) as Credentials; // another process may have written it first
@@ -72,7 +65,7 @@ export async function embeddedRelay(ctx: AppContext): Promise<EmbeddedRelay> {
       const base = serverUrl.replace(/\/+$/, '');
       relay.ctx.safety.url = base;
       const url = `${base}${RELAY_WEBHOOK_PATH}`;
-      await ctx.db.kysely.updateTable('webhook_endpoints').set({ url, events: EVENTS, enabled: 1 }).where('id', '=', c.webhook_endpoint_id).execute();
+      await repointWebhookEndpoint(ctx.db.kysely, c.webhook_endpoint_id, url, EVENTS.split(','));
       // The one loopback target the deliverer may reach without webhooks.allowPrivateTargets: our own relay.
       ctx.trustedWebhookUrls?.add(url);
       relay.start();

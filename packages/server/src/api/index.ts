@@ -38,6 +38,7 @@ import backtest from './rules/backtest.ts';
 import listTasks from './tasks/list.ts';
 import getTask from './tasks/get.ts';
 import claimTask from './tasks/claim.ts';
+import releaseTask from './tasks/release.ts';
 import decideTask from './tasks/decide.ts';
 import listCases from './cases/list.ts';
 import getCase from './cases/get.ts';
@@ -51,45 +52,82 @@ import importExternal from './external/import.ts';
 import listBanks from './banks/list.ts';
 import createBank from './banks/create.ts';
 import updateBank from './banks/update.ts';
-import bankEntries from './banks/entries.ts';
+import deleteBank from './banks/delete.ts';
+import addBankEntries from './banks/entries-add.ts';
+import exportBankEntries from './banks/entries-export.ts';
+import removeBankEntry from './banks/entry-remove.ts';
+import confirmBankEntry from './banks/entry-confirm.ts';
+import deconfirmBankEntry from './banks/entry-deconfirm.ts';
 import match from './banks/match.ts';
-import actions from './actions/routes.ts';
-import appeals from './appeals/routes.ts';
-import settings from './me/settings.ts';
-import myExposure from './me/exposure.ts';
+import listActions from './actions/list.ts';
+import approveAction from './actions/approve.ts';
+import reverseAction from './actions/reverse.ts';
+import fileAppeal from './appeals/file.ts';
+import getAppeal from './appeals/get.ts';
+import decideAppeal from './appeals/decide.ts';
+import getSettings from './me/settings-get.ts';
+import updateSettings from './me/settings-update.ts';
+import myExposure from './me/exposure-get.ts';
+import takeBreak from './me/exposure-break.ts';
 import teamExposure from './wellness/team.ts';
 import mediaContent from './media/content.ts';
 import hashMedia from './media/hash.ts';
-import hmaHash from './hma/hash.ts';
-import hmaLookup from './hma/lookup.ts';
+import hmaHashUrl from './hma/hash-url.ts';
+import hmaHashUpload from './hma/hash-upload.ts';
+import hmaLookup from './hma/lookup-get.ts';
+import hmaLookupUpload from './hma/lookup-upload.ts';
 import hmaRawLookup from './hma/raw-lookup.ts';
 import hmaIndexStatus from './hma/index-status.ts';
 import listExchanges from './exchanges/list.ts';
+import getExchange from './exchanges/get.ts';
 import createExchange from './exchanges/create.ts';
 import updateExchange from './exchanges/update.ts';
+import deleteExchange from './exchanges/delete.ts';
 import fetchExchange from './exchanges/fetch.ts';
-import sharedBanks from './exchanges/shared.ts';
-import legalReports from './legal/reports.ts';
+import sharedFeed from './exchanges/shared-feed.ts';
+import sharedConfirm from './exchanges/shared-confirm.ts';
+import legalReports from './legal/reports-list.ts';
+import legalReport from './legal/report-get.ts';
 import editLegalReport from './legal/report-edit.ts';
 import sendLegalReport from './legal/report-send.ts';
 import retractLegalReport from './legal/report-retract.ts';
 import listHolds from './legal/holds-list.ts';
 import placeHold from './legal/holds-place.ts';
 import releaseHold from './legal/holds-release.ts';
-import legalVault from './legal/vault.ts';
-import leRequests from './legal/le-requests.ts';
+import listVault from './legal/vault-list.ts';
+import vaultContent from './legal/vault-content.ts';
+import destroyVaultItem from './legal/vault-destroy.ts';
+import exportVault from './legal/vault-export.ts';
+import rewrapVault from './legal/vault-rewrap.ts';
+import producibleLeRequests from './legal/le-requests-producible.ts';
+import listLeRequests from './legal/le-requests-list.ts';
+import getLeRequest from './legal/le-request-get.ts';
+import createLeRequest from './legal/le-request-create.ts';
+import updateLeRequest from './legal/le-request-update.ts';
+import renewLeRequest from './legal/le-request-renew.ts';
+import leProduction from './legal/le-request-production.ts';
 import transparency from './legal/transparency.ts';
-import psiTables from './psi/tables.ts';
-import psiOpenings from './psi/openings.ts';
+import psiTables from './psi/tables-list.ts';
+import buildPsiTable from './psi/table-build.ts';
+import psiOpenings from './psi/openings-list.ts';
+import psiOpeningContent from './psi/opening-content.ts';
 import psiPolicy from './psi/policy.ts';
 import psiTableBytes from './psi/table-bytes.ts';
 import psiOpeningBlob from './psi/opening-blob.ts';
 import reports from './reports/list.ts';
-import flaggerOrgs from './flags/orgs.ts';
+import flaggerOrgs from './flags/orgs-list.ts';
+import createFlaggerOrg from './flags/org-create.ts';
+import createFlaggerKey from './flags/org-key-create.ts';
 import fileFlag from './flags/file.ts';
-import readFlags from './flags/read.ts';
-import publicReport from './flags/public.ts';
-import termList from './terms/routes.ts';
+import fileFlagsBulk from './flags/file-bulk.ts';
+import listFlags from './flags/list.ts';
+import getFlag from './flags/get.ts';
+import publicForm from './flags/public-form.ts';
+import publicReport from './flags/public-report.ts';
+import publicReportStatus from './flags/public-status.ts';
+import termList from './terms/get.ts';
+import saveTermList from './terms/save.ts';
+import termListVersions from './terms/list-versions.ts';
 import termListVersion from './terms/version.ts';
 import tryTermList from './terms/try.ts';
 
@@ -106,13 +144,13 @@ export const routes: RouteModule[] = [
   account, group,
   listRules, saveRule, ruleVersions, backtest,
   listCases, bulkCases, getCase, claimCase, releaseCase, caseNotes, decideCase,
-  listTasks, getTask, claimTask, decideTask, listSignals, importExternal,
-  listBanks, createBank, updateBank, bankEntries, match,
-  hashMedia, hmaHash, hmaLookup, hmaRawLookup, hmaIndexStatus,
-  listExchanges, createExchange, updateExchange, fetchExchange, sharedBanks,
-  legalReports, editLegalReport, sendLegalReport, retractLegalReport, listHolds, placeHold, releaseHold, legalVault, leRequests, transparency,
-  psiTables, psiOpenings, psiPolicy, psiTableBytes, psiOpeningBlob,
-  actions, appeals, settings, myExposure, teamExposure, mediaContent, reports,
-  flaggerOrgs, fileFlag, readFlags, publicReport,
-  termList, termListVersion, tryTermList,
+  listTasks, getTask, claimTask, releaseTask, decideTask, listSignals, importExternal,
+  listBanks, createBank, updateBank, deleteBank, addBankEntries, exportBankEntries, removeBankEntry, confirmBankEntry, deconfirmBankEntry, match,
+  hashMedia, hmaHashUrl, hmaHashUpload, hmaLookup, hmaLookupUpload, hmaRawLookup, hmaIndexStatus,
+  listExchanges, getExchange, createExchange, updateExchange, deleteExchange, fetchExchange, sharedFeed, sharedConfirm,
+  legalReports, legalReport, editLegalReport, sendLegalReport, retractLegalReport, listHolds, placeHold, releaseHold, listVault, vaultContent, destroyVaultItem, exportVault, rewrapVault, producibleLeRequests, listLeRequests, getLeRequest, createLeRequest, updateLeRequest, renewLeRequest, leProduction, transparency,
+  psiTables, buildPsiTable, psiOpenings, psiOpeningContent, psiPolicy, psiTableBytes, psiOpeningBlob,
+  listActions, approveAction, reverseAction, fileAppeal, getAppeal, decideAppeal, getSettings, updateSettings, myExposure, takeBreak, teamExposure, mediaContent, reports,
+  flaggerOrgs, createFlaggerOrg, createFlaggerKey, fileFlag, fileFlagsBulk, listFlags, getFlag, publicForm, publicReport, publicReportStatus,
+  termList, saveTermList, termListVersions, termListVersion, tryTermList,
 ];

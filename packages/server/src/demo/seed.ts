@@ -8,9 +8,7 @@ import { generatePassword } from '../auth/passwords.ts';
 import { ingestEvents, validateEvents } from '../ingest/ingest.ts';
 import type { Clock } from '../util/time.ts';
 import { addEntries, createBank } from '../media/banks.ts';
-import { appendAudit } from '../audit/log.ts';
-import { normaliseExternal } from '../detect/external.ts';
-import { iso } from '../util/time.ts';
+import { importExternalSignals } from '../detect/external.ts';
 
 /**
  * Demo hashes. They are PDQ-shaped values made up for the demo, not hashes of any real image:
@@ -126,13 +124,15 @@ export async function seedDemo(db: Db, clock: Clock, mediaBase?: string): Promis
   // A demo bank and an external list, so the seeded events raise media and external-list signals.
   await createBank(db.kysely, { name: 'DEMO_KNOWN', kind: 'block', description: 'Demo bank (made-up hashes)' }, 'system:demo', clock);
   await addEntries(db.kysely, 'DEMO_KNOWN', [{ signal_type: 'pdq', value: DEMO_LISTED_PDQ, source: 'demo', note: 'made-up demo hash' }], 'system:demo', clock);
-  await db.kysely.transaction().execute(async (trx) => {
-    await trx.insertInto('external_signals').values({ kind: 'handle', value: normaliseExternal('handle', '@promo_handle_77'), source: 'demo-ngo-list', category: 'advertised elsewhere', note: null, expires_at: null, created_at: iso(clock.now()) }).execute();
-    // Some generated handles are "advertised elsewhere" too, so the crowd spans several queues and severities.
-    const listed = Array.from({ length: CROWD }, (_, i) => i).filter((i) => i % 7 === 0 && i % 10 !== 9);
-    for (const i of listed) await trx.insertInto('external_signals').values({ kind: 'handle', value: normaliseExternal('handle', `@${crowdHandle(i)}`), source: 'demo-ngo-list', category: 'advertised elsewhere', note: 'generated demo entry', expires_at: null, created_at: iso(clock.now()) }).execute();
-    await appendAudit(trx, { actor: 'system:demo', action: 'external_signals.import', subjectType: 'external_list', subjectId: 'demo-ngo-list', data: { entries: 1 + listed.length } }, clock);
-  });
+  // Some generated handles are "advertised elsewhere" too, so the crowd spans several queues and severities.
+  const listed = Array.from({ length: CROWD }, (_, i) => i).filter((i) => i % 7 === 0 && i % 10 !== 9);
+  await importExternalSignals(db.kysely, {
+    source: 'demo-ngo-list',
+    entries: [
+      { kind: 'handle', value: '@promo_handle_77', category: 'advertised elsewhere' },
+      ...listed.map((i) => ({ kind: 'handle' as const, value: `@${crowdHandle(i)}`, category: 'advertised elsewhere', note: 'generated demo entry' })),
+    ],
+  }, 'system:demo', clock);
   const key = await createApiKey(db.kysely, { name: 'demo platform', platform: 'default', scopes: ['ingest', 'read'], createdBy: null, actor: 'system:demo' }, clock);
   const events = validateEvents(demoEvents(clock.now(), mediaBase));
   await ingestEvents(db.kysely, 'default', events, clock, key.id);

@@ -2,6 +2,8 @@
 // seen advertised elsewhere. A match is a signal for review, never an automatic ban.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { appendAudit } from '../audit/log.ts';
+import { iso, type Clock } from '../util/time.ts';
 import type { Analyser, AnalyserInput, Finding } from './signals.ts';
 import { SEVERITY } from './signals.ts';
 
@@ -99,3 +101,24 @@ export const externalAnalyser: Analyser = async ({ trx, event, clock, batch }) =
   }
   return out;
 };
+
+export interface ExternalList {
+  source: string;
+  expires_at?: string;
+  entries: { kind: ExternalKind; value: string; category?: string; note?: string }[];
+}
+
+/** Imports a list of handles, invite URLs or hashes seen elsewhere (audited); entries already listed by the source are kept. */
+export async function importExternalSignals(db: Kysely<Database>, b: ExternalList, actor: string, clock: Clock): Promise<{ imported: number; already_present: number }> {
+  const now = iso(clock.now());
+  return db.transaction().execute(async (trx) => {
+    let imported = 0;
+    for (let i = 0; i < b.entries.length; i += 500) {
+      const rows = b.entries.slice(i, i + 500).map((e) => ({ kind: e.kind, value: normaliseExternal(e.kind, e.value), source: b.source, category: e.category ?? null, note: e.note ?? null, expires_at: b.expires_at ? new Date(b.expires_at).toISOString() : null, created_at: now }));
+      const r = await trx.insertInto('external_signals').values(rows).onConflict((oc) => oc.columns(['kind', 'value', 'source']).doNothing()).returning('id').execute();
+      imported += r.length;
+    }
+    await appendAudit(trx, { actor, action: 'external_signals.import', subjectType: 'external_list', subjectId: b.source, data: { entries: b.entries.length, imported, expires_at: b.expires_at ?? null } }, clock);
+    return { imported, already_present: b.entries.length - imported };
+  });
+}

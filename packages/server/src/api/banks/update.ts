@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { deleteBank, updateBank } from '../../media/banks.ts';
+import { updateBank } from '../../media/banks.ts';
 
 /** PATCH /v1/banks/:name — rename, enable/disable or describe; DELETE removes the bank and its entries. */
 const route: RouteModule = (app, ctx) => {
@@ -17,14 +17,6 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       await updateBank(ctx.db.kysely, req.params.name, req.body, actorOf(req.principal), ctx.clock);
       return { updated: true as const };
-    },
-  });
-  app.delete('/v1/banks/:name', {
-    config: { access: { roles: ['admin'] } },
-    schema: { tags: ['banks'], summary: 'Delete a bank and its entries', params: z.object({ name: z.string() }), response: { 200: z.object({ deleted: z.literal(true) }), 404: errorSchema, ...authErrors } },
-    handler: async (req) => {
-      await deleteBank(ctx.db.kysely, req.params.name, actorOf(req.principal), ctx.clock);
-      return { deleted: true as const };
     },
   });
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { deleteExchange, exchangeJson, exchangeUpdate, updateExchange } from '../../exchanges/store.ts';
-import { exchangeSchema } from './list.ts';
+import { exchangeJson, exchangeUpdate, updateExchange } from '../../exchanges/store.ts';
+import { exchangeSchema } from './schemas.ts';
 
 /** PATCH /v1/exchanges/:name (enable, interval, config merge, reset checkpoint); DELETE keeps the bank. */
 const route: RouteModule = (app, ctx) => {
@@ -10,14 +10,6 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: OPS } },
     schema: { tags: ['exchanges'], summary: 'Change an exchange', params: z.object({ name: z.string() }), body: exchangeUpdate, response: { 200: exchangeSchema, 400: errorSchema, 404: errorSchema, ...authErrors } },
     handler: async (req) => exchangeJson(await updateExchange(ctx.db.kysely, req.params.name, req.body, actorOf(req.principal), ctx.clock)),
-  });
-  app.delete('/v1/exchanges/:name', {
-    config: { access: { roles: OPS } },
-    schema: { tags: ['exchanges'], summary: 'Delete an exchange (its bank stays)', params: z.object({ name: z.string() }), response: { 200: z.object({ deleted: z.literal(true) }), 404: errorSchema, ...authErrors } },
-    handler: async (req) => {
-      await deleteExchange(ctx.db.kysely, req.params.name, actorOf(req.principal), ctx.clock);
-      return { deleted: true as const };
-    },
   });
 };
 export default route;

@@ -1,32 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS, type FlagInput } from '../../flags/intake.ts';
+import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS } from '../../flags/intake.ts';
 import { VigilError } from '../../errors.ts';
-import { parseCsvRows } from '../../util/csv.ts';
-
-/** Parses a CSV with a header: subject_kind,subject_value,category[,notes][,found_at_url] (quotes allowed). */
-export function parseFlagCsv(text: string): unknown[] {
-  const rows = parseCsvRows(text);
-  const [header, ...data] = rows;
-  const cols = (header ?? []).map((h) => h.trim().toLowerCase());
-  for (const need of ['subject_kind', 'subject_value', 'category']) if (!cols.includes(need)) throw new VigilError('invalid_csv', `the CSV header needs a "${need}" column`);
-  return data.map((r) => {
-    const get = (k: string) => (cols.indexOf(k) >= 0 ? r[cols.indexOf(k)]?.trim() || undefined : undefined);
-    return { subject: { kind: get('subject_kind'), value: get('subject_value') }, category: get('category'), ...(get('notes') ? { notes: get('notes') } : {}), ...(get('found_at_url') ? { found_at_url: get('found_at_url') } : {}) };
-  });
-}
-
-function validate(raw: unknown[]): FlagInput[] {
-  const problems: { row: number; path: string; message: string }[] = [];
-  const out: FlagInput[] = [];
-  raw.forEach((r, i) => {
-    const p = flagInput.safeParse(r);
-    if (p.success) out.push(p.data);
-    else for (const issue of p.error.issues) problems.push({ row: i + 1, path: issue.path.join('.'), message: issue.message });
-  });
-  if (problems.length) throw new VigilError('invalid_flags', `${problems.length} problem(s); nothing was filed`, problems.slice(0, 100));
-  return out;
-}
 
 /** Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */
 const route: RouteModule = (app, ctx) => {
@@ -51,23 +26,5 @@ const route: RouteModule = (app, ctx) => {
     },
   });
 
-  app.post('/v1/flags/bulk', {
-    config: { access: { scopes: ['flag'] } },
-    bodyLimit: 20 * 1024 * 1024,
-    schema: {
-      tags: ['flags'],
-      summary: 'File a list of flags (JSON, or text/csv with subject_kind,subject_value,category[,notes][,found_at_url]); all or nothing',
-      body: z.union([z.object({ flags: z.array(z.unknown()).min(1).max(50_000) }).strict(), z.string()]),
-      response: { 201: z.object({ filed: z.number(), cases: z.number(), references: z.array(z.string()) }), 400: errorSchema, ...authErrors },
-    },
-    handler: async (req, reply) => {
-      if (req.principal?.kind !== 'key') throw new Error('unreachable');
-      const raw = typeof req.body === 'string' ? parseFlagCsv(req.body) : req.body.flags;
-      if (!raw.length) throw new VigilError('invalid_flags', 'the list is empty');
-      if (raw.length > 50_000) throw new VigilError('invalid_flags', 'at most 50,000 flags per list');
-      const r = await fileFlags(ctx.db.kysely, req.principal.platform, validate(raw), provenance(req.principal, 'bulk'), ctx.cfg.flags, ctx.clock);
-      return reply.status(201).send({ filed: r.references.length, cases: r.cases, references: r.references });
-    },
-  });
 };
 export default route;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, keyOf, type RouteModule } from '../../http/route.ts';
 import { VigilError } from '../../errors.ts';
-import { appendAudit } from '../../audit/log.ts';
-import { iso } from '../../util/time.ts';
+import { storeOpeningBlob } from '../../psi/opening-blobs.ts';
 
 /**
  * PUT /v1/psi/openings/{id}/blob — the platform hands over the encrypted attachment of an opening, after the
@@ -22,17 +21,7 @@ const route: RouteModule = (app, ctx) => {
       handler: async (req) => {
         const key = keyOf(req.principal);
         if (!Buffer.isBuffer(req.body) || !req.body.length) throw new VigilError('unsupported_media_type', 'send the encrypted attachment as application/octet-stream');
-        const o = await ctx.db.kysely.selectFrom('psi_openings').select(['id', 'platform', 'account_id', 'blob_id']).where('id', '=', req.params.id).executeTakeFirst();
-        // Another platform's opening is as good as absent.
-        if (!o || o.platform !== key.platform) throw new VigilError('not_found', `opening ${req.params.id} not found`);
-        const body = req.body;
-        const stored = await ctx.db.kysely.transaction().execute(async (trx) => {
-          const r = await trx.insertInto('psi_opening_blobs').values({ opening_id: Number(o.id), data: body.toString('base64'), size: body.length, received_at: iso(ctx.clock.now()) })
-            .onConflict((oc) => oc.column('opening_id').doNothing()).executeTakeFirst();
-          const fresh = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-          if (fresh) await appendAudit(trx, { actor: `key:${key.keyId}`, action: 'psi.blob_received', subjectType: 'account', subjectId: o.account_id, data: { opening_id: Number(o.id), blob_id: o.blob_id, bytes: body.length } }, ctx.clock);
-          return fresh;
-        });
+        const stored = await storeOpeningBlob(ctx.db.kysely, req.params.id, key, req.body, ctx.clock);
         return { stored };
       },
     });

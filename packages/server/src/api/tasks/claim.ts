@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { claimTask, releaseTask } from '../../review/index.ts';
-
-const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
+import { claimTask } from '../../review/index.ts';
+import { REVIEWERS } from './schemas.ts';
 
 /** POST /v1/tasks/:id/claim and /release — the reviewer's lock on a task (expires after 15 minutes). */
 const route: RouteModule = (app, ctx) => {
@@ -10,14 +9,6 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: REVIEWERS } },
     schema: { tags: ['review'], summary: 'Claim a task', params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: z.object({ claimed_until: z.string() }), 404: errorSchema, 409: errorSchema, ...authErrors } },
     handler: async (req) => claimTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, ctx.clock),
-  });
-  app.post('/v1/tasks/:id/release', {
-    config: { access: { roles: REVIEWERS } },
-    schema: { tags: ['review'], summary: 'Release a claimed task', params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: z.object({ released: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors } },
-    handler: async (req) => {
-      await releaseTask(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, ctx.clock);
-      return { released: true as const };
-    },
   });
 };
 export default route;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS } from '../../auth/roles.ts';
 import { teamExposure } from '../../review/index.ts';
-import { exposure } from '../me/exposure.ts';
+import { exposure } from '../me/schemas.ts';
 import { AGE_BUCKETS, teamFigures } from './figures.ts';
 
 const count = z.number().int().nonnegative();

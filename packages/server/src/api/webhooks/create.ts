@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ADMIN, actorOf } from '../../auth/roles.ts';
-import { appendAudit } from '../../audit/log.ts';
-import { newWebhookSecret } from '../../webhooks/outbox.ts';
 import { assertPublicUrl } from '../../util/ssrf.ts';
-import { iso } from '../../util/time.ts';
+import { createWebhookEndpoint } from '../../webhooks/endpoints.ts';
 
 /** POST /v1/webhooks — register an endpoint; its signing secret is returned once. */
 const route: RouteModule = (app, ctx) => {
@@ -19,16 +17,7 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req, reply) => {
       await assertPublicUrl(req.body.url, ctx.cfg.webhooks.allowPrivateTargets);
-      const secret = newWebhookSecret();
-      const id = await ctx.db.kysely.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('webhook_endpoints')
-          .values({ url: req.body.url, secret, events: req.body.events.join(','), enabled: 1, created_at: iso(ctx.clock.now()) })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await appendAudit(trx, { actor: actorOf(req.principal), action: 'webhook.create', subjectType: 'webhook', subjectId: String(row.id), data: { url: req.body.url, events: req.body.events } }, ctx.clock);
-        return Number(row.id);
-      });
+      const { id, secret } = await createWebhookEndpoint(ctx.db.kysely, { url: req.body.url, events: req.body.events, actor: actorOf(req.principal), auditData: { url: req.body.url, events: req.body.events } }, ctx.clock);
       return reply.status(201).send({ id, url: req.body.url, events: req.body.events, secret });
     },
   });

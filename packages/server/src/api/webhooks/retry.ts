@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { appendAudit } from '../../audit/log.ts';
-import { retryDeadDelivery } from '../../webhooks/outbox.ts';
-import { notFound } from '../../errors.ts';
+import { retryWebhookDelivery } from '../../webhooks/endpoints.ts';
 
 /** POST /v1/webhooks/deliveries/:id/retry — send a dead letter again. */
 const route: RouteModule = (app, ctx) => {
@@ -11,12 +9,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: OPS } },
     schema: { tags: ['webhooks'], summary: 'Retry a dead webhook delivery', params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: z.object({ retried: z.literal(true) }), 404: errorSchema, ...authErrors } },
     handler: async (req) => {
-      const ok = await ctx.db.kysely.transaction().execute(async (trx) => {
-        const done = await retryDeadDelivery(trx, req.params.id, ctx.clock);
-        if (done) await appendAudit(trx, { actor: actorOf(req.principal), action: 'webhook.retry', subjectType: 'webhook_delivery', subjectId: String(req.params.id) }, ctx.clock);
-        return done;
-      });
-      if (!ok) throw notFound(`dead delivery ${req.params.id} of an endpoint that is not deleted`);
+      await retryWebhookDelivery(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock);
       return { retried: true as const };
     },
   });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ADMIN, actorOf } from '../../auth/roles.ts';
-import { appendAudit } from '../../audit/log.ts';
-import { newWebhookSecret } from '../../webhooks/outbox.ts';
-import { notFound } from '../../errors.ts';
+import { rotateWebhookSecret } from '../../webhooks/endpoints.ts';
 
 /**
  * POST /v1/webhooks/:id/secret — replace an endpoint's signing secret; the new one is returned once. Deliveries
@@ -19,14 +17,7 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ id: z.number(), secret: z.string() }), 404: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      const secret = newWebhookSecret();
-      const ok = await ctx.db.kysely.transaction().execute(async (trx) => {
-        const r = await trx.updateTable('webhook_endpoints').set({ secret }).where('id', '=', req.params.id).where('enabled', '=', 1).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return false;
-        await appendAudit(trx, { actor: actorOf(req.principal), action: 'webhook.rotate_secret', subjectType: 'webhook', subjectId: String(req.params.id) }, ctx.clock);
-        return true;
-      });
-      if (!ok) throw notFound(`enabled webhook ${req.params.id}`);
+      const secret = await rotateWebhookSecret(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock);
       return { id: req.params.id, secret };
     },
   });

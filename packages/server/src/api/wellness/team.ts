@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { teamExposure } from '../../review/index.ts';
-import { exposure } from '../me/exposure.ts';
+import { exposure } from '../me/schemas.ts';
 
 /** GET /v1/wellness/team — every reviewer's media exposure today (leads look after their team). */
 const route: RouteModule = (app, ctx) => {

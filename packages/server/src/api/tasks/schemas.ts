@@ -1,0 +1,1 @@
+export const REVIEWERS = ['admin', 'lead', 'reviewer'] as const;
