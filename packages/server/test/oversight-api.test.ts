@@ -148,10 +148,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(accounts, { queue: 'accounts', total: 3, by_age: { under_1h: 1, under_1d: 1, under_3d: 1, under_7d: 0, over_7d: 0 } });
       assert.deepEqual(t.open_cases.find((q: { queue: string }) => q.queue === 'groups').by_age.over_7d, 2);
       assert.equal(t.decisions_per_day.length, 30);
-      const today = t.decisions_per_day.at(-1);
-      assert.equal(today.day, now.toISOString().slice(0, 10));
-      assert.deepEqual(today, { day: today.day, total: 3, by_decision: { not_violating: 2, policy_violation: 1 } });
-      assert.equal(t.decisions_per_day.slice(0, -1).reduce((n: number, d: { total: number }) => n + d.total, 0), 0);
+      assert.equal(t.decisions_per_day.at(-1).day, now.toISOString().slice(0, 10));
+      // Each decision on the UTC day it was made (shortly after midnight some fall on yesterday).
+      const expected = new Map<string, { day: string; total: number; by_decision: Record<string, number> }>();
+      for (const [i, wait] of [1, 2, 3].entries()) {
+        const day = new Date(now.getTime() - 4 * HOUR + wait * HOUR).toISOString().slice(0, 10);
+        const e = expected.get(day) ?? { day, total: 0, by_decision: {} };
+        const decision = i === 2 ? 'policy_violation' : 'not_violating';
+        e.total++;
+        e.by_decision[decision] = (e.by_decision[decision] ?? 0) + 1;
+        expected.set(day, e);
+      }
+      assert.deepEqual(t.decisions_per_day.filter((d: { total: number }) => d.total > 0), [...expected.values()].sort((a, b) => a.day.localeCompare(b.day)));
       assert.deepEqual(t.time_to_decision.find((q: { queue: string }) => q.queue === 'user-reports'), { queue: 'user-reports', closed: 3, p50_seconds: 7200, p90_seconds: 10800 });
       assert.equal((await ok(lead2.get('/v1/team/dashboard?days=7'))).decisions_per_day.length, 7);
       assert.equal((await lead2.get('/v1/team/dashboard?days=0')).statusCode, 400);

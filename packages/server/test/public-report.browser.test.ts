@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { testApp, staffSession, type TestApp } from './helpers.ts';
+import { testApp, staffSession, drainJobs, type TestApp } from './helpers.ts';
 
 const SHOTS = join(fileURLToPath(new URL('../../..', import.meta.url)), '.tmp', 'screenshots');
 
@@ -47,6 +47,7 @@ describe('public reporting page in Chromium', () => {
     await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/claim`, headers: h });
     const d = await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/decision`, headers: h, payload: { decision: 'policy_violation', reason: 'the group was removed for advertising abuse material' } });
     assert.equal(d.statusCode, 200, d.body);
+    await drainJobs(ta); // the flags' subscriber writes the statement (review/effects.ts)
     await page.reload();
     assert.equal(await page.locator('#status').innerText(), 'Action taken');
     assert.match(await page.locator('#statement').innerText(), /removed for advertising abuse material/);

@@ -10,7 +10,7 @@ const time = (what: string) =>
 /** LIKE patterns match the text literally (action names contain `_`, a wildcard). */
 const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export const auditEntry = z.object({
+const auditEntry = z.object({
   seq: z.number(), at: z.string(), actor: z.string(), actor_label: z.string(), action: z.string(),
   subject_type: z.string().nullable(), subject_id: z.string().nullable(), reason: z.string().nullable(), data: z.unknown(),
   prev_hash: z.string(), hash: z.string(),

@@ -4,7 +4,7 @@ import { SEVERITIES } from '../../review/index.ts';
 import { listCases } from '../../review/index.ts';
 import { caseSummary, CASE_READERS } from './schemas.ts';
 
-export const caseFilters = z.object({
+const caseFilters = z.object({
   status: z.enum(['open', 'closed', 'all']).default('open'),
   queue: z.string().max(100).optional(),
   severity: z.enum(SEVERITIES).optional(),

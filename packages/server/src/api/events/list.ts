@@ -36,9 +36,10 @@ const route: RouteModule = (app, ctx) => {
       const rows = await query.execute();
       return {
         events: rows.map((r) => {
-          const event = fromJson<Record<string, any>>(r.payload);
+          const event = fromJson<Record<string, unknown>>(r.payload);
           // Reported content is evidence: it is read through the case routes, which audit each view.
-          if (event?.type === 'report.filed' && event.report) event.report = { ...event.report, evidence: event.report.evidence === undefined ? undefined : '(withheld)' };
+          const report = event?.report as Record<string, unknown> | undefined;
+          if (event?.type === 'report.filed' && report) event.report = { ...report, evidence: report.evidence === undefined ? undefined : '(withheld)' };
           return { seq: Number(r.id), platform: r.platform, type: r.type, subject_type: r.subject_type, subject_id: r.subject_id, occurred_at: r.occurred_at, received_at: r.received_at, processed_at: r.processed_at, event };
         }),
         next_before: rows.length === q.limit ? Number(rows[rows.length - 1]!.id) : null,

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { fetchMedia } from '../../media/fetch.ts';
 
 /** Vigil's extension (`include_matches=true`): a match object per listed entry instead of bank names. */
-export const matchObject = z.object({
+const matchObject = z.object({
   bank: z.string(),
   content_id: z.number(),
   distance: z.number(),

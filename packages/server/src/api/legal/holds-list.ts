@@ -3,7 +3,7 @@ import { authErrors, type RouteModule } from '../../http/route.ts';
 import { iso } from '../../util/time.ts';
 import { holdJson } from '../../legal/holds.ts';
 
-export const holdSchema = z.object({
+const holdSchema = z.object({
   id: z.number(),
   subject: z.object({ platform: z.string(), type: z.string(), id: z.string() }),
   reason: z.string(),

@@ -120,7 +120,7 @@ export const journalSchema = z.object({
 /** Fails to compile when a schema above and the model it describes differ (a field added to one only). */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-export const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [true, true];
+const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [true, true];
 void modelsInStep;
 
 type Row = Awaited<ReturnType<typeof loadReport>>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ADMIN, ROLES } from '../../auth/roles.ts';
 
-export const staffView = z.object({
+const staffView = z.object({
   id: z.number(),
   username: z.string(),
   display_name: z.string().nullable(),

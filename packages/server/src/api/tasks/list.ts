@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { LEGAL_QUEUES } from '../../review/index.ts';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { ANY_STAFF } from '../../auth/roles.ts';
 import { fromJson } from '../../util/json.ts';
 
 /** GET /v1/tasks — review tasks by priority then age, with the verdicts (rule + version) behind each. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ADMIN } from '../../auth/roles.ts';
 
-export const endpointView = z.object({ id: z.number(), url: z.string(), events: z.array(z.string()), enabled: z.boolean(), created_at: z.string() });
+const endpointView = z.object({ id: z.number(), url: z.string(), events: z.array(z.string()), enabled: z.boolean(), created_at: z.string() });
 
 /** GET /v1/webhooks — registered endpoints (secrets are shown only at creation). */
 const route: RouteModule = (app, ctx) => {
