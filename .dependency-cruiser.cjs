@@ -115,7 +115,7 @@ module.exports = {
       name: 'server-review-through-its-index',
       severity: 'error',
       comment:
-        "Review owns the case tables: other server code uses only what review/index.ts exports (requestReview, the decision " +
+        'Review owns the case tables: other server code uses only what review/index.ts exports (requestReview, the decision ' +
         'subscribers, the case API), never its internals. Tests may reach inside to set up state.',
       from: { path: S, pathNot: `${S}review/` },
       to: { path: `${S}review/`, pathNot: `${S}review/index\\.ts$` },

@@ -26,10 +26,13 @@ async function bigPng(): Promise<Buffer> {
       px[i + 2] = 128 + 100 * Math.sin(x / 700) * Math.cos(y / 450);
     }
   }
-  return sharp(px, { raw: { width: W, height: H, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp(px, { raw: { width: W, height: H, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }
 
-const kb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))![1]);
+const kb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
+  Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))![1]);
 const mb = (k: number) => `${Math.round(k / 1024)} MB`;
 /** CPU time (ms) of the whole process and of its main thread (the event loop), from /proc (clock ticks of 10 ms). */
 function cpuMs(pid: number): { all: number; main: number } {
@@ -42,21 +45,39 @@ function cpuMs(pid: number): { all: number; main: number } {
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const png = await bigPng();
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GB; node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GB; node ${process.version}`,
+);
 console.log(`upload: ${W}×${H} PNG (${(png.length / 2 ** 20).toFixed(1)} MB), ${N} at once`);
 
 const t = await openTestDb('sqlite');
-const key = (await createApiKey(t.db.kysely, { name: 'bench', platform: 'default', scopes: ['read'], createdBy: null, actor: 'bench' }, new TestClock())).key;
+const key = (
+  await createApiKey(
+    t.db.kysely,
+    { name: 'bench', platform: 'default', scopes: ['read'], createdBy: null, actor: 'bench' },
+    new TestClock(),
+  )
+).key;
 const server = await startServerProcess({ ...t.env, VIGIL_WORKERS: '0' }, await freePort());
 const pid = server.child.pid!;
 
 // One multipart body, built once, so the client spends no time encoding while it measures.
 const boundary = '----vigilbench';
-const body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+const body = Buffer.concat([
+  Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`,
+  ),
+  png,
+  Buffer.from(`\r\n--${boundary}--\r\n`),
+]);
 
 async function upload(): Promise<{ status: number; retryAfter: string | null; ms: number }> {
   const t0 = performance.now();
-  const r = await fetch(`${server.url}/v1/hash`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+  const r = await fetch(`${server.url}/v1/hash`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+  });
   await r.arrayBuffer();
   return { status: r.status, retryAfter: r.headers.get('retry-after'), ms: performance.now() - t0 };
 }
@@ -97,16 +118,25 @@ async function watch<T>(done: Promise<T>): Promise<{ result: T; health: number[]
 const cpuIdle = cpuMs(pid);
 const idle = (await watch(new Promise((r) => setTimeout(r, 3000)))).health;
 const idleMainMs = cpuMs(pid).main - cpuIdle.main;
-console.log(`idle:        healthz p50 ${pct(idle, 50).toFixed(1)} ms, max ${idle.at(-1)!.toFixed(1)} ms over ${idle.length} probes (load average ${loadavg()[0]!.toFixed(1)}); main thread CPU ${idleMainMs} ms`);
+console.log(
+  `idle:        healthz p50 ${pct(idle, 50).toFixed(1)} ms, max ${idle.at(-1)!.toFixed(1)} ms over ${idle.length} probes (load average ${loadavg()[0]!.toFixed(1)}); main thread CPU ${idleMainMs} ms`,
+);
 const before = kb(pid, 'VmRSS');
 const cpu0 = cpuMs(pid);
 const wave = await watch(Promise.all(Array.from({ length: N }, upload)));
 const peak = kb(pid, 'VmHWM');
 const cpu1 = cpuMs(pid);
-const statuses = (xs: { status: number }[]) => Object.entries(xs.reduce<Record<number, number>>((m, x) => ((m[x.status] = (m[x.status] ?? 0) + 1), m), {})).map(([s, n]) => `${n}×${s}`).join(' ');
+const statuses = (xs: { status: number }[]) =>
+  Object.entries(xs.reduce<Record<number, number>>((m, x) => ((m[x.status] = (m[x.status] ?? 0) + 1), m), {}))
+    .map(([s, n]) => `${n}×${s}`)
+    .join(' ');
 const h = wave.health;
-console.log(`${N} at once:   RSS ${mb(before)} before, peak ${mb(peak)} (VmHWM; sampled max ${mb(wave.rssMax)});  healthz p50 ${pct(h, 50).toFixed(1)} ms, max ${h.at(-1)!.toFixed(1)} ms over ${h.length} probes;  ${statuses(wave.result)} in ${(Math.max(...wave.result.map((r) => r.ms)) / 1000).toFixed(1)} s`);
-console.log(`             server CPU ${((cpu1.all - cpu0.all) / 1000).toFixed(1)} s, of which the main thread (event loop) ${cpu1.main - cpu0.main} ms ; less the probes' share at the idle rate, ${Math.round((cpu1.main - cpu0.main - (idleMainMs * h.length) / idle.length) / N)} ms per upload`);
+console.log(
+  `${N} at once:   RSS ${mb(before)} before, peak ${mb(peak)} (VmHWM; sampled max ${mb(wave.rssMax)});  healthz p50 ${pct(h, 50).toFixed(1)} ms, max ${h.at(-1)!.toFixed(1)} ms over ${h.length} probes;  ${statuses(wave.result)} in ${(Math.max(...wave.result.map((r) => r.ms)) / 1000).toFixed(1)} s`,
+);
+console.log(
+  `             server CPU ${((cpu1.all - cpu0.all) / 1000).toFixed(1)} s, of which the main thread (event loop) ${cpu1.main - cpu0.main} ms ; less the probes' share at the idle rate, ${Math.round((cpu1.main - cpu0.main - (idleMainMs * h.length) / idle.length) / N)} ms per upload`,
+);
 
 if (process.env.BENCH_DECODE_BURST === '0') {
   server.child.kill('SIGTERM');
@@ -117,7 +147,9 @@ if (process.env.BENCH_DECODE_BURST === '0') {
 const burst = await watch(Promise.all(Array.from({ length: 2 * N }, upload)));
 const b = burst.health;
 const ra = [...new Set(burst.result.filter((r) => r.status === 503).map((r) => r.retryAfter))].join(',');
-console.log(`${2 * N} at once: peak ${mb(kb(pid, 'VmHWM'))};  healthz p50 ${pct(b, 50).toFixed(1)} ms, max ${b.at(-1)!.toFixed(1)} ms;  ${statuses(burst.result)}${ra ? ` (retry-after ${ra})` : ''}`);
+console.log(
+  `${2 * N} at once: peak ${mb(kb(pid, 'VmHWM'))};  healthz p50 ${pct(b, 50).toFixed(1)} ms, max ${b.at(-1)!.toFixed(1)} ms;  ${statuses(burst.result)}${ra ? ` (retry-after ${ra})` : ''}`,
+);
 
 server.child.kill('SIGTERM');
 await waitExit(server.child);

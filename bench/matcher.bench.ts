@@ -50,9 +50,15 @@ function bruteForce(words: Uint32Array, n: number, q: Uint32Array, d: number): n
 }
 
 const rss = () => process.memoryUsage().rss;
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
-console.log('q/s: per second of CPU time (per second of wall time), one core, 2,000 queries: half ≤ 31 bits from an entry, half random');
-console.log('| hashes | data | substrings | build s | bytes/hash (index) | bytes/hash (RSS Δ) | q/s d=31 | q/s d=15 | recall vs brute force | snapshot save s / load s / MB |');
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  'q/s: per second of CPU time (per second of wall time), one core, 2,000 queries: half ≤ 31 bits from an entry, half random',
+);
+console.log(
+  '| hashes | data | substrings | build s | bytes/hash (index) | bytes/hash (RSS Δ) | q/s d=31 | q/s d=15 | recall vs brute force | snapshot save s / load s / MB |',
+);
 console.log('|---:|---|---:|---:|---:|---:|---:|---:|---|---|');
 for (const n of SIZES) {
   for (const clustered of [false, true]) {
@@ -72,19 +78,24 @@ for (const n of SIZES) {
       if (i % 2 === 0) flipInto(words, (rnd() % n) * 8, queries, i * 8, rnd() % 32);
       else for (let k = 0; k < 8; k++) queries[i * 8 + k] = rnd();
     }
-    const hex = Array.from({ length: QUERIES }, (_, i) => Array.from(queries.subarray(i * 8, i * 8 + 8), (x) => x.toString(16).padStart(8, '0')).join(''));
+    const hex = Array.from({ length: QUERIES }, (_, i) =>
+      Array.from(queries.subarray(i * 8, i * 8 + 8), (x) => x.toString(16).padStart(8, '0')).join(''),
+    );
     // Queries per second of CPU time of this (single-threaded) process: on a shared machine, wall
     // time also counts the time other processes hold the core. Both are printed.
     const qps = (d: number) => {
       ix.search(hex[0]!, d);
-      const t = performance.now(), c = process.cpuUsage();
+      const t = performance.now(),
+        c = process.cpuUsage();
       for (const h of hex) ix.search(h, d);
       const cu = process.cpuUsage(c);
       return `${(QUERIES / ((cu.user + cu.system) / 1e6)).toFixed(0)} (${(QUERIES / ((performance.now() - t) / 1000)).toFixed(0)})`;
     };
-    const q31 = qps(31), q15 = qps(15);
+    const q31 = qps(31),
+      q15 = qps(15);
     // Recall: every brute-force hit found, on a sample (brute force at 10M is slow).
-    let expected = 0, found = 0;
+    let expected = 0,
+      found = 0;
     for (let i = 0; i < 50; i++) {
       const q = queries.subarray(i * 8, i * 8 + 8);
       expected += bruteForce(words, n, q, 31);
@@ -100,6 +111,8 @@ for (const n of SIZES) {
     const load = (performance.now() - t) / 1000;
     rmSync(path);
     if (loaded.size !== n) throw new Error('snapshot lost entries');
-    console.log(`| ${n.toLocaleString('en')} | ${clustered ? 'clustered' : 'random'} | ${ix.substringCounts()[0]} | ${build.toFixed(1)} | ${(ix.memoryBytes() / n).toFixed(1)} | ${rssPer.toFixed(1)} | ${q31} | ${q15} | ${found}/${expected} ${found === expected ? '(100%)' : 'MISMATCH'} | ${save.toFixed(1)} / ${load.toFixed(1)} / ${mb.toFixed(0)} |`);
+    console.log(
+      `| ${n.toLocaleString('en')} | ${clustered ? 'clustered' : 'random'} | ${ix.substringCounts()[0]} | ${build.toFixed(1)} | ${(ix.memoryBytes() / n).toFixed(1)} | ${rssPer.toFixed(1)} | ${q31} | ${q15} | ${found}/${expected} ${found === expected ? '(100%)' : 'MISMATCH'} | ${save.toFixed(1)} / ${load.toFixed(1)} / ${mb.toFixed(0)} |`,
+    );
   }
 }

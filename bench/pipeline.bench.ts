@@ -17,7 +17,13 @@
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openTestDb, TestClock, type TestDb } from '../packages/server/test/helpers.ts';
-import { freePort, startServerProcess, startWorkerProcess, waitExit, type ServerProcess } from '../packages/server/test/process.ts';
+import {
+  freePort,
+  startServerProcess,
+  startWorkerProcess,
+  waitExit,
+  type ServerProcess,
+} from '../packages/server/test/process.ts';
 import { analysisAudit } from '../packages/server/test/analysis-audit.ts';
 import { createApiKey } from '../packages/server/src/auth/api-keys.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
@@ -44,8 +50,11 @@ const BATCH = 100;
 const LOOPS = Number(flag('loops') ?? 1);
 const log = (...a: unknown[]) => (JSON_OUT ? console.error(...a) : console.log(...a));
 
-for (const s of STORES) if (!['sqlite', 'postgres', 'jetstream'].includes(s)) throw new Error(`--store: unknown store "${s}" (sqlite, postgres, jetstream)`);
-if (!(EVENTS > 0) || (RATE !== undefined && !(RATE > 0)) || !(DURATION > 0)) throw new Error('--events, --rate and --duration must be positive numbers');
+for (const s of STORES)
+  if (!['sqlite', 'postgres', 'jetstream'].includes(s))
+    throw new Error(`--store: unknown store "${s}" (sqlite, postgres, jetstream)`);
+if (!(EVENTS > 0) || (RATE !== undefined && !(RATE > 0)) || !(DURATION > 0))
+  throw new Error('--events, --rate and --duration must be positive numbers');
 
 interface Deployment {
   t: TestDb;
@@ -61,14 +70,22 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 async function deploy(store: string): Promise<Deployment> {
   const t = await openTestDb(store === 'sqlite' ? 'sqlite' : 'postgres');
-  const key = (await createApiKey(t.db.kysely, { name: 'bench', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'bench' }, new TestClock())).key;
+  const key = (
+    await createApiKey(
+      t.db.kysely,
+      { name: 'bench', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'bench' },
+      new TestClock(),
+    )
+  ).key;
   const processes: ServerProcess[] = [];
   if (store === 'jetstream') {
     const name = `VIGIL_BENCH_${randomBytes(5).toString('hex')}`;
     const config = join(t.dataDir, 'stream.json');
     // The killed worker's partitions (leases) and events come back after 5 s, and so do the outbox jobs its database
     // queue loop held (publishing) when it was killed. BENCH_STREAM_PARTITIONS: another partition count than the default.
-    const partitions = process.env.BENCH_STREAM_PARTITIONS ? { partitions: Number(process.env.BENCH_STREAM_PARTITIONS) } : {};
+    const partitions = process.env.BENCH_STREAM_PARTITIONS
+      ? { partitions: Number(process.env.BENCH_STREAM_PARTITIONS) }
+      : {};
     writeFileSync(config, JSON.stringify({ jobLeaseMs: 5000, stream: { ackWaitMs: 5000, ...partitions } }));
     const admin = await EventStream.open({ ...loadConfig({ env: {} }).stream, url: NATS_URL, name, ...partitions });
     const env = { ...t.env, VIGIL_STREAM: NATS_URL, VIGIL_STREAM_NAME: name, VIGIL_CONFIG: config };
@@ -78,7 +95,10 @@ async function deploy(store: string): Promise<Deployment> {
     for (const port of ports) processes.push(await startWorkerProcess({ ...env, VIGIL_WORKERS: String(LOOPS) }, port));
     let restarting: Promise<void> = Promise.resolve();
     return {
-      t, key, server: processes[0]!, processes,
+      t,
+      key,
+      server: processes[0]!,
+      processes,
       // The restart runs beside the sending (a worker starting elsewhere does not hold up the platform's requests).
       async killWorker() {
         processes[1]!.child.kill('SIGKILL');
@@ -107,7 +127,10 @@ async function deploy(store: string): Promise<Deployment> {
     processes.push(await startWorkerProcess({ ...t.env, VIGIL_WORKERS: String(LOOPS) }, await freePort()));
   }
   return {
-    t, key, server: processes[0]!, processes,
+    t,
+    key,
+    server: processes[0]!,
+    processes,
     async stop() {
       for (const p of processes) {
         p.child.kill('SIGTERM');
@@ -119,7 +142,11 @@ async function deploy(store: string): Promise<Deployment> {
 }
 
 const post = async (d: Deployment, events: unknown[]) => {
-  const r = await fetch(`${d.server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${d.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  const r = await fetch(`${d.server.url}/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${d.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
   if (r.status !== 200) throw new Error(`ingest: ${r.status} ${await r.text()}`);
 };
 
@@ -133,7 +160,15 @@ async function settle(d: Deployment, run: string, total: number): Promise<boolea
   const cap = Date.now() + 15 * 60_000;
   for (;;) {
     if (Date.now() > cap) return false;
-    const n = Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
+    const n = Number(
+      (
+        await sql<{
+          n: number;
+        }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${`${run}-%`}`.execute(
+          d.t.db.kysely,
+        )
+      ).rows[0]!.n,
+    );
     if (n >= total) return true;
     if (n !== last) [last, since] = [n, Date.now()];
     if (Date.now() - since > 60_000) return true;
@@ -148,12 +183,34 @@ async function latencies(d: Deployment, run: string): Promise<number[]> {
   return rows.rows.map((r) => Date.parse(r.analysed_at) - Date.parse(r.received_at)).sort((a, b) => a - b);
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;
 
-const results: { store: string; processes: number; events: number; events_per_s: number; p50_ms: number; p99_ms: number; max_ms: number; lost: number; duplicates: number; out_of_order: number }[] = [];
-const openLoop: { store: string; rate: number; p50_ms: number; p99_ms: number; lost: number; duplicates: number; out_of_order: number }[] = [];
+const results: {
+  store: string;
+  processes: number;
+  events: number;
+  events_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  lost: number;
+  duplicates: number;
+  out_of_order: number;
+}[] = [];
+const openLoop: {
+  store: string;
+  rate: number;
+  p50_ms: number;
+  p99_ms: number;
+  lost: number;
+  duplicates: number;
+  out_of_order: number;
+}[] = [];
 
-log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; stores ${STORES.join(', ')}; ${RATE === undefined ? `${EVENTS} events as fast as accepted, then ` : ''}open loop ${RATE ?? 1000} events/s for ${DURATION} s`);
+log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; stores ${STORES.join(', ')}; ${RATE === undefined ? `${EVENTS} events as fast as accepted, then ` : ''}open loop ${RATE ?? 1000} events/s for ${DURATION} s`,
+);
 for (const store of STORES) {
   const d = await deploy(store);
   try {
@@ -163,15 +220,31 @@ for (const store of STORES) {
       const batches = Math.ceil(EVENTS / BATCH);
       for (let b = 0; b < batches; b++) {
         if (d.killWorker && b === Math.floor(batches / 3)) await d.killWorker();
-        await post(d, Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, k) => event(run, b * BATCH + k)));
+        await post(
+          d,
+          Array.from({ length: Math.min(BATCH, EVENTS - b * BATCH) }, (_, k) => event(run, b * BATCH + k)),
+        );
       }
       await settle(d, run, EVENTS);
       const secs = (performance.now() - t0) / 1000;
       const lat = await latencies(d, run);
       const a = await analysisAudit(d.t.db.kysely, `${run}-`);
-      const r = { store, processes: d.processes.length, events: EVENTS, events_per_s: Math.round((EVENTS - a.lost) / secs), p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), max_ms: lat.at(-1) ?? NaN, lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
+      const r = {
+        store,
+        processes: d.processes.length,
+        events: EVENTS,
+        events_per_s: Math.round((EVENTS - a.lost) / secs),
+        p50_ms: pct(lat, 50),
+        p99_ms: pct(lat, 99),
+        max_ms: lat.at(-1) ?? NaN,
+        lost: a.lost,
+        duplicates: a.duplicates,
+        out_of_order: a.outOfOrder,
+      };
       results.push(r);
-      log(`${store.padEnd(9)} ${r.processes} process(es)  ${r.events_per_s.toLocaleString('en')} events/s end to end (${secs.toFixed(1)} s)  latency p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  lost ${r.lost}  duplicates ${r.duplicates}  out of order ${r.out_of_order}`);
+      log(
+        `${store.padEnd(9)} ${r.processes} process(es)  ${r.events_per_s.toLocaleString('en')} events/s end to end (${secs.toFixed(1)} s)  latency p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  max ${r.max_ms} ms  lost ${r.lost}  duplicates ${r.duplicates}  out of order ${r.out_of_order}`,
+      );
     }
     // Open loop: a batch every 50 ms on a fixed schedule; requests are not awaited before the next is due.
     const rate = RATE ?? 1000;
@@ -180,29 +253,61 @@ for (const store of STORES) {
     const ticks = Math.round((DURATION * rate) / perTick);
     const start = performance.now();
     const pending: Promise<void>[] = [];
-    const kill = d.killWorker ? setTimeout(() => void d.killWorker!().catch((e) => log(`killing a worker failed: ${e}`)), (DURATION * 1000) / 3) : undefined;
+    const kill = d.killWorker
+      ? setTimeout(() => void d.killWorker!().catch((e) => log(`killing a worker failed: ${e}`)), (DURATION * 1000) / 3)
+      : undefined;
     let refused = 0; // batches the server did not accept (overload): never accepted, so not counted as lost
     for (let k = 0; k < ticks; k++) {
       const due = start + k * 50;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(post(d, Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j))).catch(() => void refused++));
+      pending.push(
+        post(
+          d,
+          Array.from({ length: perTick }, (_, j) => event(run, k * perTick + j)),
+        ).catch(() => void refused++),
+      );
     }
     await Promise.all(pending);
     clearTimeout(kill);
-    const accepted = Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM events WHERE external_id LIKE ${`${run}-%`}`.execute(d.t.db.kysely)).rows[0]!.n);
+    const accepted = Number(
+      (
+        await sql<{ n: number }>`SELECT COUNT(*) AS n FROM events WHERE external_id LIKE ${`${run}-%`}`.execute(
+          d.t.db.kysely,
+        )
+      ).rows[0]!.n,
+    );
     const finished = await settle(d, run, accepted);
     const lat = await latencies(d, run);
     const a = await analysisAudit(d.t.db.kysely, `${run}-`);
-    if (refused) log(`${store}: ${refused} open-loop batches were not accepted (connection refused or timed out: the server was overloaded)`);
-    if (!finished) log(`${store}: ${a.lost} accepted events were still queued after 15 minutes (reported as lost below)`);
-    const o = { store, rate, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
+    if (refused)
+      log(
+        `${store}: ${refused} open-loop batches were not accepted (connection refused or timed out: the server was overloaded)`,
+      );
+    if (!finished)
+      log(`${store}: ${a.lost} accepted events were still queued after 15 minutes (reported as lost below)`);
+    const o = {
+      store,
+      rate,
+      p50_ms: pct(lat, 50),
+      p99_ms: pct(lat, 99),
+      lost: a.lost,
+      duplicates: a.duplicates,
+      out_of_order: a.outOfOrder,
+    };
     openLoop.push(o);
-    log(`${store.padEnd(9)} open loop ${rate.toLocaleString('en')} events/s for ${DURATION} s: latency p50 ${o.p50_ms} ms  p99 ${o.p99_ms} ms  lost ${o.lost}  duplicates ${o.duplicates}  out of order ${o.out_of_order}`);
+    log(
+      `${store.padEnd(9)} open loop ${rate.toLocaleString('en')} events/s for ${DURATION} s: latency p50 ${o.p50_ms} ms  p99 ${o.p99_ms} ms  lost ${o.lost}  duplicates ${o.duplicates}  out of order ${o.out_of_order}`,
+    );
   } finally {
     await d.stop();
   }
 }
 if (JSON_OUT) {
-  console.log(JSON.stringify({ results, open_loop: openLoop.map(({ store, rate, p50_ms, p99_ms }) => ({ store, rate, p50_ms, p99_ms })) }));
+  console.log(
+    JSON.stringify({
+      results,
+      open_loop: openLoop.map(({ store, rate, p50_ms, p99_ms }) => ({ store, rate, p50_ms, p99_ms })),
+    }),
+  );
 }

@@ -15,10 +15,16 @@ import { loadConfig, startService } from '../packages/server/src/index.ts';
 const dir = mkdtempSync(join(tmpdir(), 'vigil-relay-bench-'));
 const cfg = loadConfig({ env: {}, flags: { dataDir: dir, port: '0' } });
 // The benchmark is one client machine registering a thousand users and sending as fast as it can.
-cfg.relay.limits = { ...cfg.relay.limits, registrationsPerAddressPerHour: 0, sendsPerAccountPerMinute: 0, keyPackageFetchesPerAccountPerMinute: 0 };
+cfg.relay.limits = {
+  ...cfg.relay.limits,
+  registrationsPerAddressPerHour: 0,
+  sendsPerAccountPerMinute: 0,
+  keyPackageFetchesPerAccountPerMinute: 0,
+};
 cfg.exchanges.enabled = false;
 const svc = await startService(cfg, { log: pino({ level: 'silent' }) });
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 try {
   const info = await (await fetch(`${svc.url}/relay/v1/info`)).json();
   const pub = new Uint8Array(Buffer.from(Object.values(info.source_keys as Record<string, string>)[0]!, 'base64'));
@@ -29,10 +35,13 @@ try {
     await c.publishKeyPackages(2);
     return { t, c };
   };
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}; relay on SQLite, same process`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString().slice(0, 10)}; relay on SQLite, same process`,
+  );
 
   // 1:1: sender encrypts, franks and posts; the relay stamps and queues; the receiver fetches, decrypts, verifies and acks.
-  const a = await user('bench_a'), b = await user('bench_b');
+  const a = await user('bench_a'),
+    b = await user('bench_b');
   const chat = await a.c.createConversation([b.t.userId]);
   await b.c.sync();
   const N = 400;
@@ -48,7 +57,9 @@ try {
   let got = 0;
   while (got < N) got += (await b.c.sync()).length;
   const recvRate = N / ((performance.now() - t0) / 1000);
-  console.log(`1:1: send ${sendRate.toFixed(0)} msg/s (p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms per send), receive+verify ${recvRate.toFixed(0)} msg/s`);
+  console.log(
+    `1:1: send ${sendRate.toFixed(0)} msg/s (p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms per send), receive+verify ${recvRate.toFixed(0)} msg/s`,
+  );
 
   // WebSocket push: time from calling send until the receiver's listen() callback has the decrypted message.
   {
@@ -67,7 +78,9 @@ try {
     }
     const pushRate = M / ((performance.now() - t0) / 1000);
     await sub.close();
-    console.log(`1:1 over WebSocket push, one at a time: ${pushRate.toFixed(0)} msg/s; send → delivered and decrypted p50 ${pct(pushLat, 0.5).toFixed(1)} ms, p99 ${pct(pushLat, 0.99).toFixed(1)} ms`);
+    console.log(
+      `1:1 over WebSocket push, one at a time: ${pushRate.toFixed(0)} msg/s; send → delivered and decrypted p50 ${pct(pushLat, 0.5).toFixed(1)} ms, p99 ${pct(pushLat, 0.99).toFixed(1)} ms`,
+    );
   }
 
   // Group fan-out: one sender, 20 members.
@@ -90,33 +103,50 @@ try {
   for (let i = 0; i < 999; i++) kps.push((await newKeyPackage(await newIdentity(`m${i}`))).publicPackage);
   const kpTime = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  const big = await createCommit({ state, cipherSuite: cs }, { extraProposals: kps.map((keyPackage) => ({ proposalType: 'add' as const, add: { keyPackage } })) });
+  const big = await createCommit(
+    { state, cipherSuite: cs },
+    { extraProposals: kps.map((keyPackage) => ({ proposalType: 'add' as const, add: { keyPackage } })) },
+  );
   big.consumed.forEach(zeroOutUint8Array);
   state = big.newState;
   const buildTime = (performance.now() - t0) / 1000;
   const one = (await newKeyPackage(await newIdentity('late'))).publicPackage;
   t0 = performance.now();
-  const add = await createCommit({ state, cipherSuite: cs }, { extraProposals: [{ proposalType: 'add', add: { keyPackage: one } }] });
+  const add = await createCommit(
+    { state, cipherSuite: cs },
+    { extraProposals: [{ proposalType: 'add', add: { keyPackage: one } }] },
+  );
   const addMs = performance.now() - t0;
   void add;
-  console.log(`group of 1,000: 999 key packages ${kpTime.toFixed(1)} s, one commit adding them ${buildTime.toFixed(1)} s; adding member 1,001: ${addMs.toFixed(0)} ms (commit + Welcome)`);
+  console.log(
+    `group of 1,000: 999 key packages ${kpTime.toFixed(1)} s, one commit adding them ${buildTime.toFixed(1)} s; adding member 1,001: ${addMs.toFixed(0)} ms (commit + Welcome)`,
+  );
 
   // Report verification: a report of one message with five context messages.
   const source = newRelaySourceKeys('s');
   const franking = { keyId: 'f', key: randomBytes(32) };
   const mem = new MemoryRelay({ franking, source });
-  const x = new VigilClient('x', mem, { relaySourcePublicKey: source.signPublic }), y = new VigilClient('y', mem, { relaySourcePublicKey: source.signPublic });
+  const x = new VigilClient('x', mem, { relaySourcePublicKey: source.signPublic }),
+    y = new VigilClient('y', mem, { relaySourcePublicKey: source.signPublic });
   await y.publishKeyPackages(1);
   const c2 = await x.createConversation(['y']);
   await y.sync();
   for (let i = 0; i < 6; i++) await x.send(c2, `m${i}`);
   const msgs = await y.sync();
   const evidence = y.buildReport(c2, [msgs.at(-1)!.id]);
-  const keys = { franking: new Map([['f', franking.key]]), activeFranking: 'f', source: new Map([['s', { encKey: source.encKey, signPublic: source.signPublic }]]), activeSource: 's' };
+  const keys = {
+    franking: new Map([['f', franking.key]]),
+    activeFranking: 'f',
+    source: new Map([['s', { encKey: source.encKey, signPublic: source.signPublic }]]),
+    activeSource: 's',
+  };
   const R = 500;
   t0 = performance.now();
-  for (let i = 0; i < R; i++) if (verifyReport(evidence, keys).status !== 'verified') throw new Error('verification failed');
-  console.log(`report verification (6 messages, 1 source record): ${(R / ((performance.now() - t0) / 1000)).toFixed(0)} reports/s`);
+  for (let i = 0; i < R; i++)
+    if (verifyReport(evidence, keys).status !== 'verified') throw new Error('verification failed');
+  console.log(
+    `report verification (6 messages, 1 source record): ${(R / ((performance.now() - t0) / 1000)).toFixed(0)} reports/s`,
+  );
 } finally {
   await svc.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,11 @@ import { generate, nth } from '../packages/pdq/test/generated.ts';
 import { transformSet, type Transform } from '../packages/pdq/test/transforms.ts';
 
 /** Originals are the generated sequence's images with PDQ quality ≥ 50 (upstream's floor for listing a hash). */
-export async function writeTransformSet(dir: string, originals = 20, size: [number, number] = [640, 480]): Promise<{ list: string; originals: number; transforms: Transform[] }> {
+export async function writeTransformSet(
+  dir: string,
+  originals = 20,
+  size: [number, number] = [640, 480],
+): Promise<{ list: string; originals: number; transforms: Transform[] }> {
   const transforms = transformSet();
   mkdirSync(join(dir, 'originals'), { recursive: true });
   for (const t of transforms) mkdirSync(join(dir, 'transformed', t.name), { recursive: true });

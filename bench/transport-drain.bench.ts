@@ -36,7 +36,10 @@ async function backlog(ta: TestApp): Promise<void> {
 }
 
 const analysed = async (ta: TestApp) =>
-  Number((await sql<{ n: number }>`SELECT COUNT(DISTINCT event_id) AS n FROM event_analyses`.execute(ta.ctx.db.kysely)).rows[0]!.n);
+  Number(
+    (await sql<{ n: number }>`SELECT COUNT(DISTINCT event_id) AS n FROM event_analyses`.execute(ta.ctx.db.kysely))
+      .rows[0]!.n,
+  );
 
 async function untilAnalysed(ta: TestApp): Promise<void> {
   const deadline = Date.now() + 15 * 60_000;
@@ -48,7 +51,10 @@ async function untilAnalysed(ta: TestApp): Promise<void> {
 
 async function databaseQueue(ta: TestApp, workers: number): Promise<number> {
   const handlers = jobHandlers(ta.ctx.cfg);
-  const ws = Array.from({ length: workers }, (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `db-${i}` }));
+  const ws = Array.from(
+    { length: workers },
+    (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `db-${i}` }),
+  );
   const t0 = performance.now();
   ws.forEach((w) => w.start());
   try {
@@ -60,19 +66,39 @@ async function databaseQueue(ta: TestApp, workers: number): Promise<number> {
 }
 
 async function jetStream(ta: TestApp, workers: number): Promise<number> {
-  const cfg = { ...ta.ctx.cfg.stream, url: NATS_URL, name: `VIGIL_DRAIN_${randomBytes(5).toString('hex')}`, ackWaitMs: 5000 };
+  const cfg = {
+    ...ta.ctx.cfg.stream,
+    url: NATS_URL,
+    name: `VIGIL_DRAIN_${randomBytes(5).toString('hex')}`,
+    ackWaitMs: 5000,
+  };
   const admin = await EventStream.open(cfg);
   const streams = await Promise.all(Array.from({ length: workers }, () => EventStream.open(cfg)));
   const ws = streams.map(
-    (stream, i) => new StreamWorker({ db: ta.ctx.db, stream, handlers: streamEventHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: `js-${i}` }),
+    (stream, i) =>
+      new StreamWorker({
+        db: ta.ctx.db,
+        stream,
+        handlers: streamEventHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: `js-${i}`,
+      }),
   );
   try {
     await Promise.all(ws.map((w) => w.start()));
     const held = () => ws.map((w) => w.partitions().length);
     const fair = Math.ceil(cfg.partitions / workers);
-    while (!(held().reduce((a, b) => a + b, 0) === cfg.partitions && held().every((n) => n <= fair))) await new Promise((r) => setTimeout(r, 50));
+    while (!(held().reduce((a, b) => a + b, 0) === cfg.partitions && held().every((n) => n <= fair)))
+      await new Promise((r) => setTimeout(r, 50));
     // The outbox: the `event.apply` jobs publish the events (as `vigil serve --stream` does); consumed meanwhile.
-    const publisher = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg, undefined, undefined, admin), clock: ta.clock, log: silentLog, workerId: 'outbox' });
+    const publisher = new Worker({
+      db: ta.ctx.db,
+      handlers: jobHandlers(ta.ctx.cfg, undefined, undefined, admin),
+      clock: ta.clock,
+      log: silentLog,
+      workerId: 'outbox',
+    });
     const t0 = performance.now();
     publisher.start();
     try {
@@ -89,8 +115,18 @@ async function jetStream(ta: TestApp, workers: number): Promise<number> {
   }
 }
 
-const results: { transport: string; workers: number; events: number; events_per_s: number; lost: number; duplicates: number; out_of_order: number }[] = [];
-log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${EVENTS} stored events drained on PostgreSQL`);
+const results: {
+  transport: string;
+  workers: number;
+  events: number;
+  events_per_s: number;
+  lost: number;
+  duplicates: number;
+  out_of_order: number;
+}[] = [];
+log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${EVENTS} stored events drained on PostgreSQL`,
+);
 for (const [transport, run] of [
   ['database queue', databaseQueue],
   ['jetstream', jetStream],
@@ -101,9 +137,19 @@ for (const [transport, run] of [
       await backlog(ta);
       const ms = await run(ta, workers);
       const a = await analysisAudit(ta.ctx.db.kysely, 'drain-');
-      const r = { transport, workers, events: EVENTS, events_per_s: Math.round(EVENTS / (ms / 1000)), lost: a.lost, duplicates: a.duplicates, out_of_order: a.outOfOrder };
+      const r = {
+        transport,
+        workers,
+        events: EVENTS,
+        events_per_s: Math.round(EVENTS / (ms / 1000)),
+        lost: a.lost,
+        duplicates: a.duplicates,
+        out_of_order: a.outOfOrder,
+      };
       results.push(r);
-      log(`${transport.padEnd(14)} ${workers} worker(s)  ${r.events_per_s.toLocaleString('en')} events/s (${(ms / 1000).toFixed(1)} s)  lost ${r.lost}  duplicates ${r.duplicates}  out of order ${r.out_of_order}`);
+      log(
+        `${transport.padEnd(14)} ${workers} worker(s)  ${r.events_per_s.toLocaleString('en')} events/s (${(ms / 1000).toFixed(1)} s)  lost ${r.lost}  duplicates ${r.duplicates}  out of order ${r.out_of_order}`,
+      );
     } finally {
       await ta.close();
     }

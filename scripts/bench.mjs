@@ -12,7 +12,13 @@ const flags = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i].startsWith('--')) {
     flags.push(args[i]);
-    if (!args[i].includes('=') && args[i + 1] !== undefined && !args[i + 1].startsWith('--') && !['--json'].includes(args[i])) flags.push(args[++i]);
+    if (
+      !args[i].includes('=') &&
+      args[i + 1] !== undefined &&
+      !args[i + 1].startsWith('--') &&
+      !['--json'].includes(args[i])
+    )
+      flags.push(args[++i]);
   } else filter.push(args[i]);
 }
 const files = readdirSync(join(root, 'bench'))
@@ -22,7 +28,10 @@ const files = readdirSync(join(root, 'bench'))
 let failed = 0;
 for (const f of files) {
   if (!flags.includes('--json')) console.log(`\n## ${f}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', f), ...flags], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', f), ...flags], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -28,16 +28,28 @@ const pgUrl = process.env.VIGIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:54
 const pg = new URL(pgUrl);
 await new Promise((resolve) => {
   const s = net.connect({ host: pg.hostname, port: Number(pg.port || 5432) });
-  s.once('connect', () => { s.end(); resolve(); });
-  s.once('error', (e) => fail(`PostgreSQL is not reachable at ${pg.host} (${e.message}); start it or set VIGIL_TEST_PG_URL.`));
+  s.once('connect', () => {
+    s.end();
+    resolve();
+  });
+  s.once('error', (e) =>
+    fail(`PostgreSQL is not reachable at ${pg.host} (${e.message}); start it or set VIGIL_TEST_PG_URL.`),
+  );
 });
 
 // NATS with JetStream, for the stream transport's tests (.ci/run starts it).
 const nats = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
 await new Promise((resolve) => {
   const s = net.connect({ host: nats.hostname, port: Number(nats.port || 4222) });
-  s.once('connect', () => { s.end(); resolve(); });
-  s.once('error', (e) => fail(`NATS is not reachable at ${nats.host} (${e.message}); start nats-server with JetStream (-js) or set NATS_URL.`));
+  s.once('connect', () => {
+    s.end();
+    resolve();
+  });
+  s.once('error', (e) =>
+    fail(
+      `NATS is not reachable at ${nats.host} (${e.message}); start nats-server with JetStream (-js) or set NATS_URL.`,
+    ),
+  );
 });
 
 function walk(dir, out = []) {
@@ -58,12 +70,19 @@ if (!files.length) fail('no test files found.');
 
 if (!filter.length) {
   for (const project of ['tsconfig.json', 'packages/console/tsconfig.json']) {
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)],
+      { stdio: 'inherit' },
+    );
     if (tsc.status !== 0) fail(`the TypeScript typecheck of ${project} failed (see above).`);
   }
   // Lint and format checks, like the typecheck only in the full run. Each failure names the command that fixes it.
   const checks = [
-    [['npm', 'run', '-s', 'lint'], 'the lint failed (see above; `npm run lint` runs ESLint, dependency-cruiser and knip again). `npx eslint . --fix` fixes what ESLint can; the other findings are fixed in the code (each dependency rule says why in .dependency-cruiser.cjs).'],
+    [
+      ['npm', 'run', '-s', 'lint'],
+      'the lint failed (see above; `npm run lint` runs ESLint, dependency-cruiser and knip again). `npx eslint . --fix` fixes what ESLint can; the other findings are fixed in the code (each dependency rule says why in .dependency-cruiser.cjs).',
+    ],
     [['npm', 'run', '-s', 'format:check'], 'files are not formatted (listed above): `npm run format` formats them.'],
   ];
   for (const [[cmd, ...args], why] of checks) {
@@ -74,7 +93,11 @@ if (!filter.length) {
 
 // The console is built once, before any test starts, so browser tests running in parallel never rebuild it
 // under each other (packages/console/test/browser.ts builds it only when a file is run on its own).
-const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'packages/console', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+const build = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'packages/console', '--logLevel', 'warn'],
+  { stdio: 'inherit', cwd: root },
+);
 if (build.status !== 0) fail('the console build failed (see above).');
 
 const r = spawnSync(

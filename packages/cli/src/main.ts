@@ -18,7 +18,9 @@ import { ncmecCommand } from './commands/ncmec.ts';
 import { transparencyCommand } from './commands/transparency.ts';
 import { chatCommand } from './commands/chat.ts';
 
-const program = new Command('vigil').description('Vigil: child safety for end-to-end-encrypted messaging').version(VERSION);
+const program = new Command('vigil')
+  .description('Vigil: child safety for end-to-end-encrypted messaging')
+  .version(VERSION);
 serveCommand(program);
 workerCommand(program);
 relayCommand(program);

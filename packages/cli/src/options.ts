@@ -35,8 +35,17 @@ export function fatal(err: unknown): never {
 }
 
 /** Opens the configured database (migrated), runs `fn`, closes it; expected failures end the process clearly. */
-export async function withDb<T>(opts: Record<string, string | undefined>, fn: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+export async function withDb<T>(
+  opts: Record<string, string | undefined>,
+  fn: (db: Db, cfg: Config) => Promise<T>,
+): Promise<T> {
+  const cfg = (() => {
+    try {
+      return configFrom(opts);
+    } catch (e) {
+      fatal(e);
+    }
+  })();
   const db = openDb(cfg);
   try {
     await migrateToLatest(db);

@@ -17,12 +17,26 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-robust-'));
   const data = join(dir, 'data');
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args, '--data', data, '--log-level', 'silent'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args, '--data', data, '--log-level', 'silent'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
   const originals: Buffer[] = [];
   const file = (name: string) => join(dir, name);
   const t = Object.fromEntries(transformSet().map((x) => [x.name, x]));
-  type Line = { file: string; matches: { external_id: string | null; distance: number; transform?: string; view?: string }[] };
-  const lines = (out: string): Map<string, Line> => new Map(out.trim().split('\n').map((l) => JSON.parse(l) as Line).map((l) => [l.file.split('/').pop()!, l]));
+  type Line = {
+    file: string;
+    matches: { external_id: string | null; distance: number; transform?: string; view?: string }[];
+  };
+  const lines = (out: string): Map<string, Line> =>
+    new Map(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line)
+        .map((l) => [l.file.split('/').pop()!, l]),
+    );
 
   before(async () => {
     mkdirSync(data);
@@ -48,7 +62,13 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     writeFileSync(file('q/1-letterbox.jpg'), await t.letterbox!.apply(originals[1]!, 1));
     writeFileSync(file('q/3-crop-8.jpg'), await t['crop-8']!.apply(originals[3]!, 3));
     // Distinct images never listed, of every kind.
-    for (let i = 0; i < 28; i++) writeFileSync(file(`other/${i}.jpg`), await sharp(await generate(nth(500 + i).kind, nth(500 + i).seed, 400, 300)).jpeg({ quality: 85 }).toBuffer());
+    for (let i = 0; i < 28; i++)
+      writeFileSync(
+        file(`other/${i}.jpg`),
+        await sharp(await generate(nth(500 + i).kind, nth(500 + i).seed, 400, 300))
+          .jpeg({ quality: 85 })
+          .toBuffer(),
+      );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,7 +81,8 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     assert.equal(l.get('1-rotate-90.jpg')!.matches[0]!.transform, 'rot90');
     for (const f of ['0-mirror.jpg', '1-rotate-90.jpg']) assert.ok(l.get(f)!.matches[0]!.distance <= 31);
     // Without --robust a caption bar or a small rotation is not matched: PDQ alone does not tolerate them.
-    for (const f of ['2-caption.jpg', '3-rotate+3.jpg', '1-letterbox.jpg', '3-crop-8.jpg']) assert.deepEqual(l.get(f)!.matches, [], f);
+    for (const f of ['2-caption.jpg', '3-rotate+3.jpg', '1-letterbox.jpg', '3-crop-8.jpg'])
+      assert.deepEqual(l.get(f)!.matches, [], f);
     assert.match(r.stderr, /3 of 7 input\(s\) matched/);
   });
 
@@ -84,6 +105,9 @@ describe('vigil match: dihedral and robust matching', { timeout: 600_000 }, () =
     assert.equal(r.status, 0, r.stderr);
     const l = [...lines(r.stdout).values()];
     assert.equal(l.length, 28);
-    assert.deepEqual(l.filter((x) => x.matches.length), []);
+    assert.deepEqual(
+      l.filter((x) => x.matches.length),
+      [],
+    );
   });
 });

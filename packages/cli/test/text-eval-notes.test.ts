@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TEST = fileURLToPath(new URL('../../text/eval/split/test.tsv', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'text', 'eval', ...args], { encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'text', 'eval', ...args], { encoding: 'utf8' });
 
 describe('vigil text eval --by-note', { timeout: 120_000 }, () => {
   it('prints recall per note and keeps the JSON summary last', () => {
@@ -23,14 +24,27 @@ describe('vigil text eval --by-note', { timeout: 120_000 }, () => {
     assert.ok(last.tp + last.fp + last.fn + last.tn >= 1000);
     const start = lines.indexOf('recall by note (rows expected to flag):');
     assert.ok(start > 0, r.stdout);
-    for (const note of ['coded-alone', 'coded-phrase', 'coded+exchange', 'minor+abuse', 'minor+media+exchange', 'obfuscated']) {
-      assert.ok(lines.slice(start).some((l) => new RegExp(`^  ${note.replace(/\+/g, '\\+')} +\\d+ +\\d+\\.\\d%$`).test(l)), `${note} in\n${r.stdout}`);
+    for (const note of [
+      'coded-alone',
+      'coded-phrase',
+      'coded+exchange',
+      'minor+abuse',
+      'minor+media+exchange',
+      'obfuscated',
+    ]) {
+      assert.ok(
+        lines.slice(start).some((l) => new RegExp(`^  ${note.replace(/\+/g, '\\+')} +\\d+ +\\d+\\.\\d%$`).test(l)),
+        `${note} in\n${r.stdout}`,
+      );
     }
     assert.ok(lines.includes('kept clean by note (rows expected clean):'));
   });
   it('counts per note exactly, and works without a note column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-eval-notes-'));
-    writeFileSync(join(dir, 'n.tsv'), 'text\tsurface\texpected\tnote\nBabyAbuse\tusername\tflag\tminor+abuse\nCP Rail fans\tgroup_name\tflag\tcoded+exchange\nyoung pics swap\tgroup_name\tflag\tminor+media+exchange\nMinecraft map trade\tgroup_name\tclean\thard:gaming\n');
+    writeFileSync(
+      join(dir, 'n.tsv'),
+      'text\tsurface\texpected\tnote\nBabyAbuse\tusername\tflag\tminor+abuse\nCP Rail fans\tgroup_name\tflag\tcoded+exchange\nyoung pics swap\tgroup_name\tflag\tminor+media+exchange\nMinecraft map trade\tgroup_name\tclean\thard:gaming\n',
+    );
     const r = run(join(dir, 'n.tsv'), '--by-note');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^ {2}coded\+exchange +1 +0\.0%$/m);

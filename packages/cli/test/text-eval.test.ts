@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const DEV = fileURLToPath(new URL('../../text/eval/dev.tsv', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'text', 'eval', ...args], { encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'text', 'eval', ...args], { encoding: 'utf8' });
 
 describe('vigil text eval', () => {
   it('prints precision, recall and misses, and the JSON summary last with --json', () => {
@@ -23,7 +24,10 @@ describe('vigil text eval', () => {
   });
   it('lists each miss and fails clearly on a malformed file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-eval-'));
-    writeFileSync(join(dir, 'small.tsv'), 'text\tsurface\texpected\nCP Rail fans\tgroup_name\tflag\nc.p trade links\tgroup_name\tflag\n');
+    writeFileSync(
+      join(dir, 'small.tsv'),
+      'text\tsurface\texpected\nCP Rail fans\tgroup_name\tflag\nc.p trade links\tgroup_name\tflag\n',
+    );
     const r = run(join(dir, 'small.tsv'));
     assert.match(r.stdout, /recall 50\.0%/);
     assert.match(r.stdout, /line 2 FALSE NEGATIVE \[group_name\] "CP Rail fans"/);

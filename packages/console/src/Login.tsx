@@ -20,10 +20,18 @@ export function Login({ onSignedIn }: { onSignedIn: (s: Staff) => void }) {
     <form className="login" onSubmit={submit}>
       <h1>Vigil console</h1>
       <label>
-        Username <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        Username{' '}
+        <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
       </label>
       <label>
-        Password <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        Password{' '}
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <button type="submit">Sign in</button>
       {error && (

@@ -9,7 +9,13 @@ export const DEFAULT_WELLNESS: Wellness = { blur_px: 24, greyscale: true, media_
 /** Exposure is counted by the server (GET /v1/me/exposure); a reveal tells the header to refresh its meter. */
 const exposureChanged = () => window.dispatchEvent(new Event('vigil:exposure'));
 
-export interface MediaRef { kind: 'media' | 'account_avatar' | 'group_avatar' | 'psi_opening'; id: string; platform: string; label: string; mime?: string }
+export interface MediaRef {
+  kind: 'media' | 'account_avatar' | 'group_avatar' | 'psi_opening';
+  id: string;
+  platform: string;
+  label: string;
+  mime?: string;
+}
 
 /**
  * One media item, hidden until the reviewer reveals it; then shown small, blurred and greyscale per
@@ -20,10 +26,16 @@ export function MediaItem({ item, taskId, wellness }: { item: MediaRef; taskId: 
   const [clear, setClear] = useState(false);
   const [error, setError] = useState('');
   // An attachment opened by private matching is decrypted by the service; the rest is fetched from the platform.
-  const url = item.kind === 'psi_opening'
-    ? `/v1/psi/openings/${encodeURIComponent(item.id)}/content?task_id=${taskId}`
-    : `/v1/media/content?kind=${item.kind}&id=${encodeURIComponent(item.id)}&platform=${encodeURIComponent(item.platform)}&task_id=${taskId}`;
-  useEffect(() => () => { if (src) URL.revokeObjectURL(src); }, [src]);
+  const url =
+    item.kind === 'psi_opening'
+      ? `/v1/psi/openings/${encodeURIComponent(item.id)}/content?task_id=${taskId}`
+      : `/v1/media/content?kind=${item.kind}&id=${encodeURIComponent(item.id)}&platform=${encodeURIComponent(item.platform)}&task_id=${taskId}`;
+  useEffect(
+    () => () => {
+      if (src) URL.revokeObjectURL(src);
+    },
+    [src],
+  );
   // The bytes come through fetch so a refusal (break due, daily limit) can be shown as the server's sentence.
   const reveal = async () => {
     setError('');
@@ -40,8 +52,14 @@ export function MediaItem({ item, taskId, wellness }: { item: MediaRef; taskId: 
       exposureChanged();
     }
   };
-  const filter = [clear ? '' : `blur(${wellness.blur_px}px)`, wellness.greyscale ? 'grayscale(1)' : ''].join(' ').trim() || 'none';
-  const style = { width: wellness.media_size_px, maxHeight: wellness.media_size_px, objectFit: 'contain' as const, filter };
+  const filter =
+    [clear ? '' : `blur(${wellness.blur_px}px)`, wellness.greyscale ? 'grayscale(1)' : ''].join(' ').trim() || 'none';
+  const style = {
+    width: wellness.media_size_px,
+    maxHeight: wellness.media_size_px,
+    objectFit: 'contain' as const,
+    filter,
+  };
   return (
     <figure className="media">
       {!src ? (
@@ -61,14 +79,28 @@ export function MediaItem({ item, taskId, wellness }: { item: MediaRef; taskId: 
           )}
         </div>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <figcaption>
         {item.label}
         {src && (
           <>
             {' '}
-            <button className="link" onClick={() => setClear(!clear)}>{clear ? 'Blur again' : 'Show clearly'}</button>{' '}
-            <button className="link" onClick={() => { setSrc(null); setClear(false); }}>Hide</button>
+            <button className="link" onClick={() => setClear(!clear)}>
+              {clear ? 'Blur again' : 'Show clearly'}
+            </button>{' '}
+            <button
+              className="link"
+              onClick={() => {
+                setSrc(null);
+                setClear(false);
+              }}
+            >
+              Hide
+            </button>
           </>
         )}
       </figcaption>
@@ -95,13 +127,46 @@ export function WellnessSettings({ value, onSaved }: { value: Wellness; onSaved:
         }
       }}
     >
-      <label>Blur <input type="range" min={0} max={60} value={w.blur_px} onChange={(e) => setW({ ...w, blur_px: Number(e.target.value) })} /> {w.blur_px}px</label>
-      <label><input type="checkbox" checked={w.greyscale} onChange={(e) => setW({ ...w, greyscale: e.target.checked })} /> Greyscale</label>
-      <label>Size <input type="number" min={64} max={640} value={w.media_size_px} onChange={(e) => setW({ ...w, media_size_px: Number(e.target.value) })} />px</label>
+      <label>
+        Blur{' '}
+        <input
+          type="range"
+          min={0}
+          max={60}
+          value={w.blur_px}
+          onChange={(e) => setW({ ...w, blur_px: Number(e.target.value) })}
+        />{' '}
+        {w.blur_px}px
+      </label>
+      <label>
+        <input type="checkbox" checked={w.greyscale} onChange={(e) => setW({ ...w, greyscale: e.target.checked })} />{' '}
+        Greyscale
+      </label>
+      <label>
+        Size{' '}
+        <input
+          type="number"
+          min={64}
+          max={640}
+          value={w.media_size_px}
+          onChange={(e) => setW({ ...w, media_size_px: Number(e.target.value) })}
+        />
+        px
+      </label>
       <button type="submit">Save</button> {msg && <span role="status">{msg}</span>}
       <figure className="preview">
         <div className="media-frame" style={{ width: w.media_size_px, height: w.media_size_px }}>
-          <img src={PREVIEW} alt="A generated landscape, shown as media will be" style={{ width: w.media_size_px, maxHeight: w.media_size_px, objectFit: 'contain', filter: [`blur(${w.blur_px}px)`, w.greyscale ? 'grayscale(1)' : ''].join(' ').trim() }} data-testid="preview" />
+          <img
+            src={PREVIEW}
+            alt="A generated landscape, shown as media will be"
+            style={{
+              width: w.media_size_px,
+              maxHeight: w.media_size_px,
+              objectFit: 'contain',
+              filter: [`blur(${w.blur_px}px)`, w.greyscale ? 'grayscale(1)' : ''].join(' ').trim(),
+            }}
+            data-testid="preview"
+          />
         </div>
         <figcaption>Live preview: revealed media looks like this until you choose “Show clearly”.</figcaption>
       </figure>

@@ -12,12 +12,26 @@ export function age(iso: string): string {
 }
 
 // Fixed option lists: choosing one filter never shrinks another's choices.
-const QUEUES = ['known-media', 'groups', 'accounts', 'user-reports', 'flags', 'external', 'escalated', 'approvals', 'appeals'];
+const QUEUES = [
+  'known-media',
+  'groups',
+  'accounts',
+  'user-reports',
+  'flags',
+  'external',
+  'escalated',
+  'approvals',
+  'appeals',
+];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly CaseSummary['severity'][];
 const SUBJECTS = ['account', 'group', 'media', 'conversation', 'flagged'];
 const FILTERS = ['status', 'queue', 'severity', 'subject_type', 'assignee', 'q'] as const;
 const PAGE = 50;
-const BULK_DECISIONS: [string, string][] = [['not_violating', 'Not violating'], ['policy_violation', 'Policy violation (no actions)'], ['escalate', 'Escalate to a lead']];
+const BULK_DECISIONS: [string, string][] = [
+  ['not_violating', 'Not violating'],
+  ['policy_violation', 'Policy violation (no actions)'],
+  ['escalate', 'Escalate to a lead'],
+];
 
 /** The API query for the queue's URL filters. */
 function casesQuery(search: URLSearchParams, extra: Record<string, string> = {}) {
@@ -33,7 +47,10 @@ function casesQuery(search: URLSearchParams, extra: Record<string, string> = {})
 /** Claims the next unclaimed case in a filter (retrying if another reviewer wins the race) and opens it. */
 export async function claimNext(search: URLSearchParams): Promise<string | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const r = await api<Body<'/v1/cases'>>('GET', `/v1/cases?${casesQuery(search, { status: 'open', assignee: 'none', limit: '1' })}`);
+    const r = await api<Body<'/v1/cases'>>(
+      'GET',
+      `/v1/cases?${casesQuery(search, { status: 'open', assignee: 'none', limit: '1' })}`,
+    );
     const next = r.cases[0];
     if (!next) return 'No unclaimed case is left in this filter.';
     try {
@@ -121,11 +138,13 @@ export function Queue({ search }: { search: URLSearchParams }) {
     sessionStorage.setItem('vigil.focusIndex', String(Math.max(0, cases?.findIndex((c) => c.id === id) ?? 0)));
     navigate(`/cases/${id}`);
   };
-  const toggle = (id: number) => setSelected((s) => {
-    const n = new Set(s);
-    if (n.has(id)) n.delete(id); else n.add(id);
-    return n;
-  });
+  const toggle = (id: number) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
 
   const bulk = async (body: Record<string, unknown>, done: string) => {
     setBusy(true);
@@ -155,7 +174,10 @@ export function Queue({ search }: { search: URLSearchParams }) {
     }
   };
 
-  useShortcut('/', (e) => { e.preventDefault(); searchBox.current?.focus(); });
+  useShortcut('/', (e) => {
+    e.preventDefault();
+    searchBox.current?.focus();
+  });
   useShortcut('n', () => void next());
   const move = (d: number) => {
     const rows = [...document.querySelectorAll<HTMLElement>('tr[data-case]')];
@@ -176,39 +198,128 @@ export function Queue({ search }: { search: URLSearchParams }) {
       <h1 className="visually-hidden">Review queue</h1>
       <form className="search" role="search" onSubmit={submitSearch}>
         <label htmlFor="q">Search cases</label>
-        <input id="q" ref={searchBox} type="search" value={text} onChange={(e) => setText(e.target.value)} autoFocus aria-describedby="q-help" />
+        <input
+          id="q"
+          ref={searchBox}
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          autoFocus
+          aria-describedby="q-help"
+        />
         <button type="submit">Search</button>
-        <span id="q-help" className="muted">Subject ids, usernames, display and group names, or a case number (#12). Press / to search.</span>
+        <span id="q-help" className="muted">
+          Subject ids, usernames, display and group names, or a case number (#12). Press / to search.
+        </span>
       </form>
       <div className="filters">
-        <Filter label="Status" name="status" value={status === 'open' ? '' : status} options={[['', 'Open'], ['closed', 'Closed'], ['all', 'All']]} onChange={setFilter} />
-        <Filter label="Queue" name="queue" value={search.get('queue') ?? ''} options={[['', 'All queues'], ...QUEUES.map((q) => [q, q] as [string, string])]} onChange={setFilter} />
-        <Filter label="Severity" name="severity" value={search.get('severity') ?? ''} options={[['', 'Any severity'], ...SEVERITIES.map((s) => [s, s] as [string, string])]} onChange={setFilter} />
-        <Filter label="Subject" name="subject_type" value={search.get('subject_type') ?? ''} options={[['', 'Any subject'], ...SUBJECTS.map((s) => [s, s] as [string, string])]} onChange={setFilter} />
-        <Filter label="Assigned" name="assignee" value={search.get('assignee') ?? ''} options={[['', 'Anyone'], ['me', 'Me'], ['none', 'Unclaimed']]} onChange={setFilter} />
-        <button onClick={next} className="primary" title="Claim the next unclaimed case in this filter (n)">Next case</button>
+        <Filter
+          label="Status"
+          name="status"
+          value={status === 'open' ? '' : status}
+          options={[
+            ['', 'Open'],
+            ['closed', 'Closed'],
+            ['all', 'All'],
+          ]}
+          onChange={setFilter}
+        />
+        <Filter
+          label="Queue"
+          name="queue"
+          value={search.get('queue') ?? ''}
+          options={[['', 'All queues'], ...QUEUES.map((q) => [q, q] as [string, string])]}
+          onChange={setFilter}
+        />
+        <Filter
+          label="Severity"
+          name="severity"
+          value={search.get('severity') ?? ''}
+          options={[['', 'Any severity'], ...SEVERITIES.map((s) => [s, s] as [string, string])]}
+          onChange={setFilter}
+        />
+        <Filter
+          label="Subject"
+          name="subject_type"
+          value={search.get('subject_type') ?? ''}
+          options={[['', 'Any subject'], ...SUBJECTS.map((s) => [s, s] as [string, string])]}
+          onChange={setFilter}
+        />
+        <Filter
+          label="Assigned"
+          name="assignee"
+          value={search.get('assignee') ?? ''}
+          options={[
+            ['', 'Anyone'],
+            ['me', 'Me'],
+            ['none', 'Unclaimed'],
+          ]}
+          onChange={setFilter}
+        />
+        <button onClick={next} className="primary" title="Claim the next unclaimed case in this filter (n)">
+          Next case
+        </button>
       </div>
       <p className="count" role="status" aria-live="polite">
-        {cases ? `${total.toLocaleString()} ${status === 'all' ? '' : `${status} `}case${total === 1 ? '' : 's'}${cases.length < total ? `, showing ${cases.length}` : ''}` : 'Loading cases…'}
+        {cases
+          ? `${total.toLocaleString()} ${status === 'all' ? '' : `${status} `}case${total === 1 ? '' : 's'}${cases.length < total ? `, showing ${cases.length}` : ''}`
+          : 'Loading cases…'}
       </p>
-      {error && <p className="error" role="alert">{error}</p>}
-      {notice && <p className="notice" role="status">{notice}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       {bulkErrors.length > 0 && (
         <ul className="error-list">
-          {bulkErrors.map((b) => <li key={b.id}>Case {b.id}: {b.message}.</li>)}
+          {bulkErrors.map((b) => (
+            <li key={b.id}>
+              Case {b.id}: {b.message}.
+            </li>
+          ))}
         </ul>
       )}
       {selected.size > 0 && (
         <div className="bulk" role="region" aria-label="Bulk actions">
           <strong>{selected.size} selected</strong>
-          <button disabled={busy} onClick={() => bulk({ claim: true }, 'Claimed {n} cases.')}>Claim</button>
-          <button disabled={busy} onClick={() => bulk({ release: true }, 'Released {n} cases.')}>Release</button>
-          <form className="bulk-decide" onSubmit={(e) => { e.preventDefault(); void bulk({ decision: bulkDecision, reason: bulkReason }, 'Decided {n} cases.'); }}>
-            <label>Decision <select value={bulkDecision} onChange={(e) => setBulkDecision(e.target.value)}>{BULK_DECISIONS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select></label>
-            <label>Reason <input value={bulkReason} onChange={(e) => setBulkReason(e.target.value)} required /></label>
-            <button type="submit" disabled={busy}>Decide {selected.size}</button>
+          <button disabled={busy} onClick={() => bulk({ claim: true }, 'Claimed {n} cases.')}>
+            Claim
+          </button>
+          <button disabled={busy} onClick={() => bulk({ release: true }, 'Released {n} cases.')}>
+            Release
+          </button>
+          <form
+            className="bulk-decide"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void bulk({ decision: bulkDecision, reason: bulkReason }, 'Decided {n} cases.');
+            }}
+          >
+            <label>
+              Decision{' '}
+              <select value={bulkDecision} onChange={(e) => setBulkDecision(e.target.value)}>
+                {BULK_DECISIONS.map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Reason <input value={bulkReason} onChange={(e) => setBulkReason(e.target.value)} required />
+            </label>
+            <button type="submit" disabled={busy}>
+              Decide {selected.size}
+            </button>
           </form>
-          <button className="ghost-dark" onClick={() => setSelected(new Set())}>Clear selection</button>
+          <button className="ghost-dark" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
         </div>
       )}
       {cases && (
@@ -216,7 +327,16 @@ export function Queue({ search }: { search: URLSearchParams }) {
           <caption className="visually-hidden">Cases, highest priority first</caption>
           <thead>
             <tr>
-              <th scope="col"><input type="checkbox" aria-label="Select every case on this page" checked={allOnPage} onChange={() => setSelected(allOnPage ? new Set() : new Set([...selected, ...cases.map((c) => c.id)]))} /></th>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label="Select every case on this page"
+                  checked={allOnPage}
+                  onChange={() =>
+                    setSelected(allOnPage ? new Set() : new Set([...selected, ...cases.map((c) => c.id)]))
+                  }
+                />
+              </th>
               <th scope="col">Severity</th>
               <th scope="col">Subject</th>
               <th scope="col">Why</th>
@@ -227,14 +347,49 @@ export function Queue({ search }: { search: URLSearchParams }) {
           </thead>
           <tbody>
             {cases.map((c) => (
-              <tr key={c.id} data-case={c.id} tabIndex={0} aria-label={`Case ${c.id}: ${c.subject.label}, ${c.severity}`} onClick={(e) => { if (!(e.target as HTMLElement).closest('input,a')) open(c.id); }} onKeyDown={(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(c.id); }}>
-                <td><input type="checkbox" aria-label={`Select case ${c.id}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></td>
-                <td><span className={sevClass(c.severity)}>{c.severity}</span></td>
+              <tr
+                key={c.id}
+                data-case={c.id}
+                tabIndex={0}
+                aria-label={`Case ${c.id}: ${c.subject.label}, ${c.severity}`}
+                onClick={(e) => {
+                  if (!(e.target as HTMLElement).closest('input,a')) open(c.id);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && e.target === e.currentTarget) open(c.id);
+                }}
+              >
                 <td>
-                  <a href={`/console/cases/${c.id}`} onClick={(e) => { e.preventDefault(); open(c.id); }} title={`${c.subject.type} ${c.subject.id} · case ${c.id}`}>{c.subject.label}</a>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select case ${c.id}`}
+                    checked={selected.has(c.id)}
+                    onChange={() => toggle(c.id)}
+                  />
+                </td>
+                <td>
+                  <span className={sevClass(c.severity)}>{c.severity}</span>
+                </td>
+                <td>
+                  <a
+                    href={`/console/cases/${c.id}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      open(c.id);
+                    }}
+                    title={`${c.subject.type} ${c.subject.id} · case ${c.id}`}
+                  >
+                    {c.subject.label}
+                  </a>
                   <span className="muted small"> {c.subject.type}</span>
                 </td>
-                <td className="why">{c.reasons.slice(0, 3).map((r) => `${r.rule}${r.count > 1 ? ` ×${r.count}` : ''}`).join(' · ')}{c.reasons.length > 3 ? ` · +${c.reasons.length - 3}` : ''}</td>
+                <td className="why">
+                  {c.reasons
+                    .slice(0, 3)
+                    .map((r) => `${r.rule}${r.count > 1 ? ` ×${r.count}` : ''}`)
+                    .join(' · ')}
+                  {c.reasons.length > 3 ? ` · +${c.reasons.length - 3}` : ''}
+                </td>
                 <td>{c.queue}</td>
                 <td>{age(c.opened_at)}</td>
                 <td>{c.claimed_by?.username ?? ''}</td>
@@ -244,17 +399,37 @@ export function Queue({ search }: { search: URLSearchParams }) {
         </table>
       )}
       {cases && cases.length === 0 && <p className="muted">No case matches these filters.</p>}
-      {cursor && <button className="more" onClick={more}>Show {Math.min(PAGE, total - (cases?.length ?? 0))} more of {total - (cases?.length ?? 0)}</button>}
+      {cursor && (
+        <button className="more" onClick={more}>
+          Show {Math.min(PAGE, total - (cases?.length ?? 0))} more of {total - (cases?.length ?? 0)}
+        </button>
+      )}
     </main>
   );
 }
 
-function Filter({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: [string, string][]; onChange: (name: string, v: string) => void }) {
+function Filter({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  options: [string, string][];
+  onChange: (name: string, v: string) => void;
+}) {
   return (
     <label>
       {label}{' '}
       <select name={name} value={value} onChange={(e) => onChange(name, e.target.value)}>
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -16,7 +16,9 @@ const SHORTCUTS: [string, string][] = [
 
 const typing = (t: EventTarget | null) => {
   const el = t as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+  return (
+    !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)
+  );
 };
 
 /** Calls `f` on `key` unless the reviewer is typing (Escape always works). */
@@ -47,17 +49,31 @@ export function ShortcutOverlay({ onClose }: { onClose: () => void }) {
   useShortcut('Escape', () => onClose(), true, true);
   return (
     <div className="overlay" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-shortcuts className="dialog" onClick={(e) => e.stopPropagation()}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        data-shortcuts
+        className="dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <table className="shortcuts">
           <tbody>
             {SHORTCUTS.map(([k, what]) => (
-              <tr key={k}><th scope="row"><kbd>{k}</kbd></th><td>{what}</td></tr>
+              <tr key={k}>
+                <th scope="row">
+                  <kbd>{k}</kbd>
+                </th>
+                <td>{what}</td>
+              </tr>
             ))}
           </tbody>
         </table>
         <p className="muted">Everything is also reachable with Tab and Enter.</p>
-        <button ref={close} onClick={onClose}>Close</button>
+        <button ref={close} onClick={onClose}>
+          Close
+        </button>
       </div>
     </div>
   );

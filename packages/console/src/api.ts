@@ -2,7 +2,11 @@
 let csrf = '';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -11,7 +15,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' ? { 'x-csrf-token': csrf } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' ? { 'x-csrf-token': csrf } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -26,9 +33,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 /** Server errors as sentences a reviewer can act on (validation details are rewritten, not shown raw). */
 function sentence(status: number, e: { code?: string; message?: string; details?: unknown } | undefined): string {
   if (status === 401 && e?.code !== 'invalid_credentials') return 'Your session has ended. Sign in again.';
-  if (status === 403 && e?.code !== 'forbidden') return e?.message ? capitalise(e.message) : 'You are not allowed to do that.';
+  if (status === 403 && e?.code !== 'forbidden')
+    return e?.message ? capitalise(e.message) : 'You are not allowed to do that.';
   if (e?.code === 'invalid_request' && Array.isArray(e.details)) {
-    const parts = (e.details as { path: string; message: string }[]).map((d) => (d.path === 'reason' ? 'Give a reason.' : d.path === 'text' ? 'Write the note first.' : `Check ${d.path.replace(/_/g, ' ')}: ${d.message}.`));
+    const parts = (e.details as { path: string; message: string }[]).map((d) =>
+      d.path === 'reason'
+        ? 'Give a reason.'
+        : d.path === 'text'
+          ? 'Write the note first.'
+          : `Check ${d.path.replace(/_/g, ' ')}: ${d.message}.`,
+    );
     return [...new Set(parts)].join(' ');
   }
   if (!e?.message) return `The server could not do that (HTTP ${status}). Try again.`;

@@ -27,7 +27,13 @@ export interface Screen {
   render: (p: ScreenProps) => ReactNode;
 }
 
-export const SECTION_LABELS: Record<Section, string> = { review: 'Review', team: 'Team', legal: 'Legal', admin: 'Admin', settings: 'Settings' };
+export const SECTION_LABELS: Record<Section, string> = {
+  review: 'Review',
+  team: 'Team',
+  legal: 'Legal',
+  admin: 'Admin',
+  settings: 'Settings',
+};
 
 /** Matches a console path against a screen's pattern; returns the decoded params, or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

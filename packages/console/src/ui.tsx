@@ -53,8 +53,18 @@ export function useLoad<T>(f: () => Promise<T>, deps: readonly unknown[]): Loade
 
 /** Loading, error and empty states, said the same way on every screen. */
 export function Status({ loaded, empty }: { loaded: Loaded<unknown>; empty?: string | false }) {
-  if (loaded.error) return <p className="error" role="alert">{loaded.error}</p>;
-  if (loaded.loading && loaded.data === undefined) return <p className="muted" role="status">Loading…</p>;
+  if (loaded.error)
+    return (
+      <p className="error" role="alert">
+        {loaded.error}
+      </p>
+    );
+  if (loaded.loading && loaded.data === undefined)
+    return (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
   if (empty) return <p className="muted">{empty}</p>;
   return null;
 }
@@ -62,20 +72,40 @@ export function Status({ loaded, empty }: { loaded: Loaded<unknown>; empty?: str
 /** A short-lived message after an action ("Saved.", or the error). Polite, so it does not interrupt. */
 export function Notice({ text, kind = 'ok' }: { text: string; kind?: 'ok' | 'error' }) {
   if (!text) return null;
-  return kind === 'error' ? <p className="error" role="alert">{text}</p> : <p className="notice" role="status">{text}</p>;
+  return kind === 'error' ? (
+    <p className="error" role="alert">
+      {text}
+    </p>
+  ) : (
+    <p className="notice" role="status">
+      {text}
+    </p>
+  );
 }
 
 /**
  * A modal dialog: focus moves into it and returns to where it was, Escape closes it, Tab stays inside.
  * Used for every confirmation of an irreversible action (filing, revoking, disabling).
  */
-export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const id = useId();
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     // The element marked data-autofocus (Cancel, in a confirmation) wins over the first field in page order.
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
+    const first =
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]') ??
+      ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
     first?.focus();
     return () => before?.focus?.();
   }, []);
@@ -85,7 +115,11 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
       onClose();
     }
     if (e.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]')];
+    const items = [
+      ...ref.current.querySelectorAll<HTMLElement>(
+        'a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]',
+      ),
+    ];
     if (!items.length) return;
     const [first, last] = [items[0]!, items[items.length - 1]!];
     if (e.shiftKey && document.activeElement === first) {
@@ -98,7 +132,14 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   };
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} role="dialog" aria-modal="true" aria-labelledby={id} className={`dialog${wide ? ' wide' : ''}`} onKeyDown={onKey}>
+      <div
+        ref={ref}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={id}
+        className={`dialog${wide ? ' wide' : ''}`}
+        onKeyDown={onKey}
+      >
         <h2 id={id}>{title}</h2>
         {children}
       </div>
@@ -107,18 +148,46 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
 }
 
 /** A dialog form's buttons: submit (saying it is at work while busy) and Cancel. */
-export function FormButtons({ label, busyLabel, busy, onCancel, danger }: { label: string; busyLabel: string; busy: boolean; onCancel: () => void; danger?: boolean }) {
+export function FormButtons({
+  label,
+  busyLabel,
+  busy,
+  onCancel,
+  danger,
+}: {
+  label: string;
+  busyLabel: string;
+  busy: boolean;
+  onCancel: () => void;
+  danger?: boolean;
+}) {
   return (
     <div className="buttons">
-      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>{busy ? busyLabel : label}</button>
-      <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
+      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
     </div>
   );
 }
 
 /** Asks before doing something that cannot be undone; shows the server's refusal inside the dialog. */
-export function Confirm({ title, confirm, onConfirm, onClose, children, danger }: {
-  title: string; confirm: string; onConfirm: () => Promise<unknown>; onClose: () => void; children?: ReactNode; danger?: boolean;
+export function Confirm({
+  title,
+  confirm,
+  onConfirm,
+  onClose,
+  children,
+  danger,
+}: {
+  title: string;
+  confirm: string;
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
+  children?: ReactNode;
+  danger?: boolean;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -138,8 +207,12 @@ export function Confirm({ title, confirm, onConfirm, onClose, children, danger }
       {children}
       <Notice text={error} kind="error" />
       <div className="buttons">
-        <button className={danger ? 'danger' : 'primary'} onClick={go} disabled={busy}>{busy ? 'Working…' : confirm}</button>
-        <button className="secondary" onClick={onClose} data-autofocus>Cancel</button>
+        <button className={danger ? 'danger' : 'primary'} onClick={go} disabled={busy}>
+          {busy ? 'Working…' : confirm}
+        </button>
+        <button className="secondary" onClick={onClose} data-autofocus>
+          Cancel
+        </button>
       </div>
     </Dialog>
   );
@@ -150,18 +223,45 @@ export function Confirm({ title, confirm, onConfirm, onClose, children, danger }
  * `kept`: what the server keeps of it — a hash (passwords, API keys) or the secret itself, sealed (a webhook
  * signing secret, which the server needs to sign with).
  */
-export function ShownOnce({ label, value, onDone, kept = 'hash' }: { label: string; value: string; onDone: () => void; kept?: 'hash' | 'secret' }) {
+export function ShownOnce({
+  label,
+  value,
+  onDone,
+  kept = 'hash',
+}: {
+  label: string;
+  value: string;
+  onDone: () => void;
+  kept?: 'hash' | 'secret';
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <Dialog title={label} onClose={onDone}>
       <p>
         This is shown once. Copy it now and keep it somewhere safe:{' '}
-        {kept === 'hash' ? 'Vigil stores only a hash of it.' : 'Vigil keeps it to sign deliveries but never shows it again.'}
+        {kept === 'hash'
+          ? 'Vigil stores only a hash of it.'
+          : 'Vigil keeps it to sign deliveries but never shows it again.'}
       </p>
-      <p><code className="secret" data-secret>{value}</code></p>
+      <p>
+        <code className="secret" data-secret>
+          {value}
+        </code>
+      </p>
       <div className="buttons">
-        <button onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => {})}>{copied ? 'Copied' : 'Copy'}</button>
-        <button className="secondary" onClick={onDone}>I have kept it</button>
+        <button
+          onClick={() =>
+            navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => {},
+            )
+          }
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button className="secondary" onClick={onDone}>
+          I have kept it
+        </button>
       </div>
     </Dialog>
   );
@@ -171,20 +271,35 @@ export function ShownOnce({ label, value, onDone, kept = 'hash' }: { label: stri
 export function fieldErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (e instanceof ApiError && Array.isArray(e.details)) {
-    for (const d of e.details as { path?: string; message?: string }[]) if (d.path && d.message) out[d.path] ??= d.message;
+    for (const d of e.details as { path?: string; message?: string }[])
+      if (d.path && d.message) out[d.path] ??= d.message;
   }
   return out;
 }
 
 /** A labelled form field with its error announced next to it (aria-describedby), not only in a banner. */
-export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (a: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (a: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
   const id = useId();
   const help = `${id}-help`;
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-describedby': error || hint ? help : undefined, 'aria-invalid': error ? true : undefined })}
-      {(error || hint) && <span id={help} className={error ? 'error small' : 'muted small'}>{error || hint}</span>}
+      {(error || hint) && (
+        <span id={help} className={error ? 'error small' : 'muted small'}>
+          {error || hint}
+        </span>
+      )}
     </div>
   );
 }
@@ -194,16 +309,24 @@ export function Pager({ page, hasMore, onPage }: { page: number; hasMore: boolea
   if (page === 0 && !hasMore) return null;
   return (
     <nav className="pager" aria-label="Pages">
-      <button className="secondary" disabled={page === 0} onClick={() => onPage(page - 1)}>Previous</button>
+      <button className="secondary" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        Previous
+      </button>
       <span className="muted">Page {page + 1}</span>
-      <button className="secondary" disabled={!hasMore} onClick={() => onPage(page + 1)}>Next</button>
+      <button className="secondary" disabled={!hasMore} onClick={() => onPage(page + 1)}>
+        Next
+      </button>
     </nav>
   );
 }
 
 export const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
-export interface Bar { label: string; value: number; title?: string }
+export interface Bar {
+  label: string;
+  value: number;
+  title?: string;
+}
 
 /**
  * Horizontal bars in SVG with the numbers written beside them. The figure has a text alternative and the same
@@ -216,14 +339,25 @@ export function BarChart({ title, bars, unit = '' }: { title: string; bars: Bar[
   const w = 560;
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${w} ${bars.length * row + 4}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value}${unit}`).join(', ')}`}>
+      <svg
+        viewBox={`0 0 ${w} ${bars.length * row + 4}`}
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value}${unit}`).join(', ')}`}
+      >
         {bars.map((b, i) => {
           const bw = ((w - labelW - 70) * b.value) / max;
           return (
             <g key={b.label} transform={`translate(0 ${i * row + 2})`}>
-              <text x={labelW - 6} y={row / 2 + 4} textAnchor="end" className="chart-label">{b.label}</text>
-              <rect x={labelW} y={3} width={Math.max(b.value ? 2 : 0, bw)} height={row - 6} className="chart-bar"><title>{b.title ?? `${b.label}: ${b.value}${unit}`}</title></rect>
-              <text x={labelW + bw + 6} y={row / 2 + 4} className="chart-value">{b.value.toLocaleString()}{unit}</text>
+              <text x={labelW - 6} y={row / 2 + 4} textAnchor="end" className="chart-label">
+                {b.label}
+              </text>
+              <rect x={labelW} y={3} width={Math.max(b.value ? 2 : 0, bw)} height={row - 6} className="chart-bar">
+                <title>{b.title ?? `${b.label}: ${b.value}${unit}`}</title>
+              </rect>
+              <text x={labelW + bw + 6} y={row / 2 + 4} className="chart-value">
+                {b.value.toLocaleString()}
+                {unit}
+              </text>
             </g>
           );
         })}
@@ -241,19 +375,35 @@ export function ColumnChart({ title, bars, unit = '' }: { title: string; bars: B
   const w = Math.max(200, bars.length * colW);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${w} ${h + 34}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value}${unit}`).join(', ')}`}>
+      <svg
+        viewBox={`0 0 ${w} ${h + 34}`}
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value}${unit}`).join(', ')}`}
+      >
         {bars.map((b, i) => {
           const bh = ((h - 14) * b.value) / max;
           return (
             <g key={b.label} transform={`translate(${i * colW} 0)`}>
-              <rect x={1} y={h - bh} width={colW - 2} height={bh} className="chart-bar"><title>{b.title ?? `${b.label}: ${b.value}${unit}`}</title></rect>
+              <rect x={1} y={h - bh} width={colW - 2} height={bh} className="chart-bar">
+                <title>{b.title ?? `${b.label}: ${b.value}${unit}`}</title>
+              </rect>
               {(bars.length <= 14 || i % Math.ceil(bars.length / 10) === 0) && (
-                <text x={i === 0 ? 0 : i === bars.length - 1 ? colW : colW / 2} y={h + 14} textAnchor={i === 0 ? 'start' : i === bars.length - 1 ? 'end' : 'middle'} className="chart-label small">{b.label}</text>
+                <text
+                  x={i === 0 ? 0 : i === bars.length - 1 ? colW : colW / 2}
+                  y={h + 14}
+                  textAnchor={i === 0 ? 'start' : i === bars.length - 1 ? 'end' : 'middle'}
+                  className="chart-label small"
+                >
+                  {b.label}
+                </text>
               )}
             </g>
           );
         })}
-        <text x={0} y={h + 30} className="chart-value">max {max.toLocaleString()}{unit}</text>
+        <text x={0} y={h + 30} className="chart-value">
+          max {max.toLocaleString()}
+          {unit}
+        </text>
       </svg>
       <figcaption>{title}</figcaption>
     </figure>

@@ -19,7 +19,8 @@ import { addEntries, createBank } from '../../server/src/media/banks.ts';
 import { createExchange } from '../../server/src/exchanges/store.ts';
 import { loadConfig } from '../../server/src/config.ts';
 
-const hex = (seed: number | string, len = 64) => createHash('sha256').update(`benign-admin-fixture-${seed}`).digest('hex').slice(0, len);
+const hex = (seed: number | string, len = 64) =>
+  createHash('sha256').update(`benign-admin-fixture-${seed}`).digest('hex').slice(0, len);
 const PW = 'admin test password 1';
 const ENTRIES = 320;
 const WIDE = { width: 1440, height: 900 };
@@ -57,7 +58,8 @@ for (const dialect of DIALECTS)
     before(async () => {
       ensureConsoleBuilt();
       // Other test files may be rebuilding the console at this moment; the server registers its routes only if dist exists.
-      for (let i = 0; i < 600 && !existsSync(join(ROOT, 'packages/console/dist/index.html')); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !existsSync(join(ROOT, 'packages/console/dist/index.html')); i++)
+        await new Promise((r) => setTimeout(r, 100));
       const d = loadConfig({ env: {} });
       ta = await testApp(dialect, {
         exchanges: { ...d.exchanges, enabled: false, allowPrivateTargets: true },
@@ -107,7 +109,11 @@ for (const dialect of DIALECTS)
       for (let i = 0; i < 12; i++) {
         await createBank(
           k,
-          { name: `LIST_${String(i).padStart(2, '0')}`, kind: i % 4 === 3 ? 'allow' : 'block', description: `seeded list ${i}` },
+          {
+            name: `LIST_${String(i).padStart(2, '0')}`,
+            kind: i % 4 === 3 ? 'allow' : 'block',
+            description: `seeded list ${i}`,
+          },
           'test',
           ta.clock,
         );
@@ -119,7 +125,12 @@ for (const dialect of DIALECTS)
           ta.clock,
         );
       }
-      await createBank(k, { name: 'PARTNER', kind: 'block', description: 'hashes shared by a partner' }, 'test', ta.clock);
+      await createBank(
+        k,
+        { name: 'PARTNER', kind: 'block', description: 'hashes shared by a partner' },
+        'test',
+        ta.clock,
+      );
       await addEntries(
         k,
         'PARTNER',
@@ -147,7 +158,12 @@ for (const dialect of DIALECTS)
       });
       await createExchange(
         k,
-        { name: 'NCMEC', type: 'ncmec', config: { base_url: ncmec.url, username: 'esp', password: 'secret' }, interval_s: 3600 },
+        {
+          name: 'NCMEC',
+          type: 'ncmec',
+          config: { base_url: ncmec.url, username: 'esp', password: 'secret' },
+          interval_s: 3600,
+        },
         'test',
         ta.clock,
       );
@@ -184,7 +200,11 @@ for (const dialect of DIALECTS)
         await page.keyboard.press('Enter');
         const dialog = page.getByRole('dialog', { name: 'New staff account' });
         await dialog.waitFor();
-        assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username', 'focus moves into the dialog');
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.getAttribute('name')),
+          'username',
+          'focus moves into the dialog',
+        );
         await page.keyboard.type('bad name!');
         await page.keyboard.press('Tab');
         await page.keyboard.press('Tab');
@@ -195,7 +215,10 @@ for (const dialect of DIALECTS)
         const userField = dialog.getByLabel('Username');
         await dialog.locator('.field.invalid').first().waitFor();
         const described = await userField.getAttribute('aria-describedby');
-        assert.match(await page.locator(`[id="${described}"]`).innerText(), /letters, digits, dot, dash or underscore/i);
+        assert.match(
+          await page.locator(`[id="${described}"]`).innerText(),
+          /letters, digits, dot, dash or underscore/i,
+        );
         assert.equal(await userField.getAttribute('aria-invalid'), 'true');
         await userField.fill('nadia');
         await dialog.getByLabel('Display name (optional)').fill('Nadia N.');
@@ -234,7 +257,8 @@ for (const dialect of DIALECTS)
         await roleDialog.getByRole('button', { name: 'Change role' }).click();
         await page.getByText('member010 is now legal').waitFor();
         assert.equal(
-          (await db().selectFrom('staff').select('role').where('username', '=', 'member010').executeTakeFirstOrThrow()).role,
+          (await db().selectFrom('staff').select('role').where('username', '=', 'member010').executeTakeFirstOrThrow())
+            .role,
           'legal',
         );
 
@@ -243,25 +267,40 @@ for (const dialect of DIALECTS)
         const confirm = page.getByRole('dialog', { name: 'Disable nadia?' });
         await confirm.getByRole('button', { name: 'Cancel' }).click();
         assert.equal(
-          (await db().selectFrom('staff').select('disabled').where('username', '=', 'nadia').executeTakeFirstOrThrow()).disabled,
+          (await db().selectFrom('staff').select('disabled').where('username', '=', 'nadia').executeTakeFirstOrThrow())
+            .disabled,
           0,
         );
         // By keyboard: Tab (trapped in the dialog) reaches the action; focus ends on the row's (now Enable) button.
         await row(page, 'nadia').getByRole('button', { name: 'Disable nadia' }).focus();
         await page.keyboard.press('Enter');
         await confirm.waitFor();
-        for (let i = 0; i < 4 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Disable account'; i++) await page.keyboard.press('Tab');
-        assert.equal(await page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null), true, 'focus stays in the dialog');
+        for (
+          let i = 0;
+          i < 4 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Disable account';
+          i++
+        )
+          await page.keyboard.press('Tab');
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null),
+          true,
+          'focus stays in the dialog',
+        );
         await page.keyboard.press('Enter');
         await row(page, 'nadia').getByText('Disabled', { exact: true }).waitFor();
-        await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Enable nadia', null, { timeout: 5000 });
+        await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Enable nadia', null, {
+          timeout: 5000,
+        });
         assert.equal((await login('nadia', password)).statusCode, 401);
         await row(page, 'nadia').getByRole('button', { name: 'Enable nadia' }).click();
         await row(page, 'nadia').getByText('Active', { exact: true }).waitFor();
 
         // Reset: a new one-time password, shown once; the old one stops working.
         await row(page, 'nadia').getByRole('button', { name: 'Reset password of nadia' }).click();
-        await page.getByRole('dialog', { name: 'Reset the password of nadia?' }).getByRole('button', { name: 'Reset password' }).click();
+        await page
+          .getByRole('dialog', { name: 'Reset the password of nadia?' })
+          .getByRole('button', { name: 'Reset password' })
+          .click();
         const again = page.getByRole('dialog', { name: 'New one-time password for nadia' });
         await again.waitFor();
         const fresh = (await again.locator('[data-secret]').innerText()).trim();
@@ -281,9 +320,15 @@ for (const dialect of DIALECTS)
         await page.getByText('rita is unlocked').waitFor();
         assert.equal((await login('rita', PW)).statusCode, 200);
         const actions = (
-          await db().selectFrom('audit_log').select('action').where('actor', 'like', 'staff:%').where('action', 'like', 'staff.%').execute()
+          await db()
+            .selectFrom('audit_log')
+            .select('action')
+            .where('actor', 'like', 'staff:%')
+            .where('action', 'like', 'staff.%')
+            .execute()
         ).map((a) => a.action);
-        for (const a of ['staff.create', 'staff.update', 'staff.password_reset']) assert.ok(actions.includes(a), `${a} is audited`);
+        for (const a of ['staff.create', 'staff.update', 'staff.password_reset'])
+          assert.ok(actions.includes(a), `${a} is audited`);
       } finally {
         await ctx.close();
       }
@@ -312,7 +357,11 @@ for (const dialect of DIALECTS)
         await once.getByRole('button', { name: 'I have kept it' }).click();
         assert.match(await row(page, 'moderation bot').innerText(), /chat[\s\S]*ingest, read[\s\S]*Never/);
         // A use of the key shows as its last use.
-        const used = await ta.app.inject({ method: 'GET', url: '/v1/events', headers: { authorization: `Bearer ${key}` } });
+        const used = await ta.app.inject({
+          method: 'GET',
+          url: '/v1/events',
+          headers: { authorization: `Bearer ${key}` },
+        });
         assert.notEqual(used.statusCode, 401);
         await page.reload();
         assert.match(await row(page, 'moderation bot').locator('td').nth(4).innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
@@ -327,7 +376,8 @@ for (const dialect of DIALECTS)
           .getByText(/Revoked/)
           .waitFor();
         assert.equal(
-          (await ta.app.inject({ method: 'GET', url: '/v1/events', headers: { authorization: `Bearer ${key}` } })).statusCode,
+          (await ta.app.inject({ method: 'GET', url: '/v1/events', headers: { authorization: `Bearer ${key}` } }))
+            .statusCode,
           401,
         );
       } finally {
@@ -357,9 +407,16 @@ for (const dialect of DIALECTS)
         await dialog.getByRole('button', { name: 'Create bank' }).click();
         await row(page, 'SAFE_MEMES').getByText('Allow (known benign)').waitFor();
         await row(page, 'LIST_01').getByRole('button', { name: 'Disable LIST_01' }).click();
-        await page.getByRole('dialog', { name: 'Disable LIST_01?' }).getByRole('button', { name: 'Disable bank' }).click();
+        await page
+          .getByRole('dialog', { name: 'Disable LIST_01?' })
+          .getByRole('button', { name: 'Disable bank' })
+          .click();
         await row(page, 'LIST_01').getByText('Disabled', { exact: true }).waitFor();
-        assert.equal((await db().selectFrom('banks').select('enabled').where('name', '=', 'LIST_01').executeTakeFirstOrThrow()).enabled, 0);
+        assert.equal(
+          (await db().selectFrom('banks').select('enabled').where('name', '=', 'LIST_01').executeTakeFirstOrThrow())
+            .enabled,
+          0,
+        );
         await row(page, 'LIST_01').getByRole('button', { name: 'Enable LIST_01' }).click();
         await row(page, 'LIST_01').getByText('Enabled', { exact: true }).waitFor();
         // The link goes to the bank's own URL.
@@ -430,7 +487,13 @@ for (const dialect of DIALECTS)
         await dialog.getByRole('button', { name: 'Deconfirm entry' }).click();
         await rows.first().getByText('Deconfirmed', { exact: true }).waitFor();
         assert.equal(
-          (await db().selectFrom('bank_entries').select('disabled').where('id', '=', Number(id)).executeTakeFirstOrThrow()).disabled,
+          (
+            await db()
+              .selectFrom('bank_entries')
+              .select('disabled')
+              .where('id', '=', Number(id))
+              .executeTakeFirstOrThrow()
+          ).disabled,
           1,
         );
         await rows
@@ -475,7 +538,9 @@ for (const dialect of DIALECTS)
         await imp.getByRole('button', { name: 'Import' }).click();
         await imp.locator('.field.invalid', { hasText: 'Choose a file' }).waitFor();
         const csv = `signal_type,signal,note\npdq,${hex('new-1')},fresh one\npdq,${hex('new-2')},fresh two\nmd5,not-a-hash,broken\npdq,${hex('new-3')},\n`;
-        await imp.getByLabel('File').setInputFiles({ name: 'partner.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await imp
+          .getByLabel('File')
+          .setInputFiles({ name: 'partner.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
         await imp.getByRole('button', { name: 'Import' }).click();
         const fileError = imp.locator('.field.invalid', { hasText: 'Nothing was imported' });
         await fileError.waitFor();
@@ -484,7 +549,9 @@ for (const dialect of DIALECTS)
         await shot(page, 'admin-bank-import-refused-1440');
         // A large plain list: progress shows while it uploads and is processed, then the outcome.
         const lines = Array.from({ length: 8_000 }, (_, i) => hex(`bulk-${i}`)).join('\n') + `\n${hex(5)}\n`;
-        await imp.getByLabel('File').setInputFiles({ name: 'bulk.txt', mimeType: 'text/plain', buffer: Buffer.from(lines) });
+        await imp
+          .getByLabel('File')
+          .setInputFiles({ name: 'bulk.txt', mimeType: 'text/plain', buffer: Buffer.from(lines) });
         await imp.getByLabel('Format').selectOption('plain');
         await imp.getByLabel('Source (optional)').fill('bulk drop');
         // The progress is on screen only while the request runs: record every state it shows as it happens.
@@ -502,7 +569,10 @@ for (const dialect of DIALECTS)
         assert.match(seen[0]!, /^Uploading \d+%$/, JSON.stringify(seen));
         // After the upload the server checks every line, then stores: a fast check can pass between two observations,
         // so either phase showing its progress will do.
-        assert.ok(seen.some((t) => t === 'Checking every line…' || /^Storing /.test(t)), JSON.stringify(seen));
+        assert.ok(
+          seen.some((t) => t === 'Checking every line…' || /^Storing /.test(t)),
+          JSON.stringify(seen),
+        );
         // PostgreSQL's driver lets progress lines out while the rows are stored; SQLite's synchronous writes send them together.
         if (dialect === 'postgres')
           assert.ok(
@@ -513,7 +583,10 @@ for (const dialect of DIALECTS)
         await page.locator('.bank-facts', { hasText: '8,320' }).waitFor();
 
         // Export: the whole bank as HMA CSV.
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('link', { name: 'Export CSV' }).click(),
+        ]);
         const text = readFileSync((await download.path())!, 'utf8');
         const exported = text.trim().split(/\r?\n/);
         assert.equal(exported[0], 'signal_type,signal,external_id,tags,note,source,confirmed,disabled');
@@ -545,7 +618,8 @@ for (const dialect of DIALECTS)
         await r.getByRole('button', { name: 'Pause NCMEC' }).click();
         await r.getByText('Paused', { exact: true }).waitFor();
         assert.equal(
-          (await db().selectFrom('exchanges').select('enabled').where('name', '=', 'NCMEC').executeTakeFirstOrThrow()).enabled,
+          (await db().selectFrom('exchanges').select('enabled').where('name', '=', 'NCMEC').executeTakeFirstOrThrow())
+            .enabled,
           0,
         );
         await r.getByRole('link', { name: 'NCMEC' }).click();
@@ -564,7 +638,11 @@ for (const dialect of DIALECTS)
         assert.equal(await sub.getByRole('link', { name: 'Exchanges' }).count(), 1);
         assert.equal(await page.getByRole('link', { name: 'Staff', exact: true }).count(), 0);
         assert.equal(await page.getByRole('link', { name: 'API keys', exact: true }).count(), 0);
-        assert.equal(await page.getByRole('button', { name: 'New bank' }).count(), 1, 'leads manage banks (the server allows it)');
+        assert.equal(
+          await page.getByRole('button', { name: 'New bank' }).count(),
+          1,
+          'leads manage banks (the server allows it)',
+        );
         await axe(page, 'banks as lead');
         for (const path of ['/admin/staff', '/admin/keys']) {
           await page.goto(`${base}/console${path}`);
@@ -588,7 +666,13 @@ for (const dialect of DIALECTS)
       it(`${who === 'rita' ? 'reviewer' : who === 'aud' ? 'auditor' : 'legal'}: no admin screen of this area, and the server refuses its changes`, async () => {
         const { ctx, page } = await as(who, '/admin/staff');
         try {
-          for (const path of ['/admin/staff', '/admin/keys', '/admin/banks', '/admin/banks/PARTNER', '/admin/exchanges']) {
+          for (const path of [
+            '/admin/staff',
+            '/admin/keys',
+            '/admin/banks',
+            '/admin/banks/PARTNER',
+            '/admin/exchanges',
+          ]) {
             await page.goto(`${base}/console${path}`);
             const h = await heading(page).catch(async (e) => {
               await shot(page, `admin-failed-${who}`);
@@ -602,7 +686,10 @@ for (const dialect of DIALECTS)
           assert.equal(await call(page, 'GET', '/v1/staff'), 403);
           assert.equal(await call(page, 'POST', '/v1/banks', { name: 'MINE' }), 403);
           assert.equal(await call(page, 'PATCH', '/v1/banks/PARTNER', { enabled: false }), 403);
-          assert.equal(await call(page, 'POST', '/v1/banks/PARTNER/entries/1/deconfirm', { reason: 'not mine to do' }), 403);
+          assert.equal(
+            await call(page, 'POST', '/v1/banks/PARTNER/entries/1/deconfirm', { reason: 'not mine to do' }),
+            403,
+          );
           assert.equal(await call(page, 'POST', '/v1/exchanges/NCMEC/fetch'), 403);
           assert.equal(await call(page, 'POST', '/v1/api-keys', { name: 'x', scopes: ['ingest'] }), 403);
         } finally {

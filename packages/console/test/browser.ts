@@ -17,29 +17,49 @@ const DIST = join(ROOT, 'packages/console/dist/index.html');
 const SRC = join(ROOT, 'packages/console/src');
 
 const newest = (dir: string): number =>
-  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((d) =>
+      d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs,
+    ),
+  );
 
 /** Builds the console unless scripts/test.mjs already did (VIGIL_CONSOLE_BUILT) or dist is newer than the sources. */
 export function ensureConsoleBuilt(): void {
   if (process.env.VIGIL_CONSOLE_BUILT === '1' && existsSync(DIST)) return;
   if (existsSync(DIST) && statSync(DIST).mtimeMs > newest(SRC)) return;
-  const build = spawnSync(process.execPath, [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(
+    process.execPath,
+    [`${ROOT}/node_modules/vite/bin/vite.js`, 'build', 'packages/console', '--logLevel', 'warn'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(build.status, 0, build.stderr);
 }
 
 export function launch(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
-export const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+export const shot = (page: Page, name: string, fullPage = false) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 
 /** axe-core in the page: no serious or critical WCAG 2.1 A/AA violation. */
 export async function axe(page: Page, what: string): Promise<void> {
   await page.addScriptTag({ content: AXE });
   const r = await page.evaluate(async () =>
-    (await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations.map((v: any) => ({
-      id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target,
+    (
+      await (window as any).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      })
+    ).violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.length,
+      target: v.nodes[0]?.target,
     })),
   );
   const bad = r.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
@@ -62,7 +82,14 @@ export async function heading(page: Page): Promise<string> {
 }
 
 /** A signed-in page for one account, in its own browser context (downloads allowed, for CSV and exports). */
-export async function signedIn(browser: import('playwright-core').Browser, base: string, viewport: { width: number; height: number }, username: string, password: string, path: string) {
+export async function signedIn(
+  browser: import('playwright-core').Browser,
+  base: string,
+  viewport: { width: number; height: number },
+  username: string,
+  password: string,
+  path: string,
+) {
   const ctx = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await ctx.newPage();
   await page.goto(`${base}/console${path}`);
@@ -74,14 +101,22 @@ export async function signedIn(browser: import('playwright-core').Browser, base:
  * The same page at 390 px: nothing wider than the screen (tables scroll inside their own box). A failure names the
  * widest elements, so it says what to fix. Returns to `wide` afterwards.
  */
-export async function checkPhoneWidth(page: Page, name: string, wide: { width: number; height: number }): Promise<void> {
+export async function checkPhoneWidth(
+  page: Page,
+  name: string,
+  wide: { width: number; height: number },
+): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(50);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) {
     await shot(page, `${name}-390-overflow`, true);
-    const widest = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
-      .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`).slice(0, 5));
+    const widest = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`)
+        .slice(0, 5),
+    );
     assert.fail(`${name}: the page is ${overflow}px wider than a 390 px screen: ${widest.join(', ')}`);
   }
   await shot(page, `${name}-390`, true);

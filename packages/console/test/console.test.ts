@@ -44,19 +44,68 @@ describe('review console in Chromium', () => {
     const cfg = loadConfig({ env: {} });
     ta = await testApp('sqlite', { media: { ...cfg.media, allowPrivateFetch: true } }, [demoMediaRoute(mediaDir)]);
     await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
-    await createStaff(ta.ctx.db.kysely, { username: 'rita', role: 'reviewer', password: 'rita password 123' }, 'test', ta.clock);
-    await createStaff(ta.ctx.db.kysely, { username: 'sam', role: 'reviewer', password: 'sam password 1234' }, 'test', ta.clock);
+    await createStaff(
+      ta.ctx.db.kysely,
+      { username: 'rita', role: 'reviewer', password: 'rita password 123' },
+      'test',
+      ta.clock,
+    );
+    await createStaff(
+      ta.ctx.db.kysely,
+      { username: 'sam', role: 'reviewer', password: 'sam password 1234' },
+      'test',
+      ta.clock,
+    );
     await createBank(ta.ctx.db.kysely, { name: 'KNOWN_TEST', kind: 'block' }, 'test', ta.clock);
-    await addEntries(ta.ctx.db.kysely, 'KNOWN_TEST', [{ signal_type: 'pdq', value: LISTED, source: 'test-fixture' }], 'test', ta.clock);
-    await ta.ctx.db.kysely.insertInto('webhook_endpoints').values({ url: 'https://platform.example/hooks', secret: 'whsec_test', events: '*', enabled: 1, created_at: new Date().toISOString() }).execute();
+    await addEntries(
+      ta.ctx.db.kysely,
+      'KNOWN_TEST',
+      [{ signal_type: 'pdq', value: LISTED, source: 'test-fixture' }],
+      'test',
+      ta.clock,
+    );
+    await ta.ctx.db.kysely
+      .insertInto('webhook_endpoints')
+      .values({
+        url: 'https://platform.example/hooks',
+        secret: 'whsec_test',
+        events: '*',
+        enabled: 1,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     platformKey = await apiKey(ta, ['ingest']);
     base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-    await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
-      { id: 'e1', type: 'account.created', occurred_at: new Date().toISOString(), account: { id: 'acc-1', username: 'sunny', bio: 'hello', avatar: { pdq: LISTED, url: `${base}/demo-media/avatar-stand-in.png`, mime: 'image/png' } } },
-    ]), ta.clock);
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+    await ingestEvents(
+      ta.ctx.db.kysely,
+      'default',
+      validateEvents([
+        {
+          id: 'e1',
+          type: 'account.created',
+          occurred_at: new Date().toISOString(),
+          account: {
+            id: 'acc-1',
+            username: 'sunny',
+            bio: 'hello',
+            avatar: { pdq: LISTED, url: `${base}/demo-media/avatar-stand-in.png`, mime: 'image/png' },
+          },
+        },
+      ]),
+      ta.clock,
+    );
+    const w = new Worker({
+      db: ta.ctx.db,
+      handlers: jobHandlers(ta.ctx.cfg),
+      clock: ta.clock,
+      log: silentLog,
+      workerId: 'w',
+    });
     while ((await w.runOnce()) > 0);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -97,13 +146,20 @@ describe('review console in Chromium', () => {
 
     // Media stays hidden (and unlogged) until revealed; then it is small, blurred and greyscale.
     assert.equal(await page.getByTestId('revealed-media').count(), 0);
-    const views = () => ta.ctx.db.kysely.selectFrom('audit_log').select('subject_id').where('action', '=', 'evidence.view').execute();
+    const views = () =>
+      ta.ctx.db.kysely.selectFrom('audit_log').select('subject_id').where('action', '=', 'evidence.view').execute();
     assert.equal((await views()).length, 0);
     await page.click('button:has-text("Reveal profile photo")');
     const img = page.getByTestId('revealed-media');
     await img.waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid=revealed-media]') as HTMLImageElement)?.complete);
-    const style = await img.evaluate((el) => ({ filter: getComputedStyle(el).filter, width: el.getBoundingClientRect().width, natural: (el as HTMLImageElement).naturalWidth }));
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=revealed-media]') as HTMLImageElement)?.complete,
+    );
+    const style = await img.evaluate((el) => ({
+      filter: getComputedStyle(el).filter,
+      width: el.getBoundingClientRect().width,
+      natural: (el as HTMLImageElement).naturalWidth,
+    }));
     assert.match(style.filter, /blur\(24px\) grayscale\(1\)/);
     assert.equal(style.width, 160);
     assert.equal(style.natural, 320, 'the real image arrived through the audited route');
@@ -121,14 +177,22 @@ describe('review console in Chromium', () => {
     assert.equal(await page.getByTestId('status').innerText(), 'closed');
     assert.match(await page.locator('ul.history').innerText(), /ban — active — matches listed material/);
 
-    const outbox = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select(['event_type', 'payload']).where('event_type', '=', 'enforcement.action').execute();
+    const outbox = await ta.ctx.db.kysely
+      .selectFrom('webhook_outbox')
+      .select(['event_type', 'payload'])
+      .where('event_type', '=', 'enforcement.action')
+      .execute();
     assert.equal(outbox.length, 1);
     assert.equal(JSON.parse(outbox[0]!.payload).data.action, 'ban');
   });
 
   it('an appeal reaches another reviewer, who reverses the action', { timeout: 60_000 }, async () => {
     const action = await ta.ctx.db.kysely.selectFrom('enforcement_actions').select('id').executeTakeFirstOrThrow();
-    const filed = await fetch(`${base}/v1/appeals`, { method: 'POST', headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ action_id: Number(action.id), statement: 'That is a picture I painted.' }) });
+    const filed = await fetch(`${base}/v1/appeals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action_id: Number(action.id), statement: 'That is a picture I painted.' }),
+    });
     assert.equal(filed.status, 201);
 
     const page = await browser.newPage();
@@ -144,50 +208,91 @@ describe('review console in Chromium', () => {
     await page.getByRole('button', { name: 'Decide', exact: true }).click();
     await page.getByText('Decision recorded').waitFor();
     assert.match(await page.locator('ul.history').innerText(), /ban — reversed/);
-    const reversed = await ta.ctx.db.kysely.selectFrom('webhook_outbox').select('payload').where('event_type', '=', 'enforcement.reversed').execute();
+    const reversed = await ta.ctx.db.kysely
+      .selectFrom('webhook_outbox')
+      .select('payload')
+      .where('event_type', '=', 'enforcement.reversed')
+      .execute();
     assert.equal(reversed.length, 1);
   });
 
-  it('private matching: the case shows exactly the opened attachments, revealed through the audited route', { timeout: 300_000 }, async () => {
-    // Turn matching on for this server (every conversation, t = 2) and list two generated images.
-    ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 2, syntheticProbability: 0 };
-    const png = async (i: number) => new Uint8Array(await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 40 * i, g: 200 - 30 * i, b: 90 } } }).png().toBuffer());
-    const listed = [await png(1), await png(2)];
-    await createBank(ta.ctx.db.kysely, { name: 'PSI_TEST', kind: 'block' }, 'test', ta.clock);
-    await addEntries(ta.ctx.db.kysely, 'PSI_TEST', listed.map((b) => ({ signal_type: 'sha256' as const, value: createHash('sha256').update(b).digest('hex') })), 'test', ta.clock);
-    await buildPsiTable(ta.ctx.db.kysely, ta.ctx.cfg, psiKeys(ta.ctx.cfg), 'test', ta.clock);
-    // The messenger is a platform of its own: its relay on another port, events in, webhooks out.
-    const m = await messenger(ta);
-    const relayPublic = m.relayPublic;
-    const user = async (name: string) => {
-      const t = new HttpRelayTransport(m.base);
-      await t.register(name, `${name} password 123`);
-      const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
-      await c.publishKeyPackages(2);
-      return { t, c };
-    };
-    const ann = await user('ann_pm'), ben = await user('ben_pm');
-    ann.c.setPrivateMatching((await ann.t.privateMatching({ minThreshold: 2 })).matching);
-    const chat = await ann.c.createConversation([ben.t.userId]);
-    await ann.c.send(chat, 'pictures', listed.map((bytes) => ({ bytes, mime: 'image/png' })));
-    await ann.c.send(chat, 'and another', [{ bytes: await png(5), mime: 'image/png' }]); // not listed
-    await runJobs(ta); // vouchers reach the service, the threshold opens two, the relay hands their blobs over
+  it(
+    'private matching: the case shows exactly the opened attachments, revealed through the audited route',
+    { timeout: 300_000 },
+    async () => {
+      // Turn matching on for this server (every conversation, t = 2) and list two generated images.
+      ta.ctx.cfg.psi = { ...ta.ctx.cfg.psi, scope: 'everywhere', threshold: 2, syntheticProbability: 0 };
+      const png = async (i: number) =>
+        new Uint8Array(
+          await sharp({
+            create: { width: 96, height: 64, channels: 3, background: { r: 40 * i, g: 200 - 30 * i, b: 90 } },
+          })
+            .png()
+            .toBuffer(),
+        );
+      const listed = [await png(1), await png(2)];
+      await createBank(ta.ctx.db.kysely, { name: 'PSI_TEST', kind: 'block' }, 'test', ta.clock);
+      await addEntries(
+        ta.ctx.db.kysely,
+        'PSI_TEST',
+        listed.map((b) => ({ signal_type: 'sha256' as const, value: createHash('sha256').update(b).digest('hex') })),
+        'test',
+        ta.clock,
+      );
+      await buildPsiTable(ta.ctx.db.kysely, ta.ctx.cfg, psiKeys(ta.ctx.cfg), 'test', ta.clock);
+      // The messenger is a platform of its own: its relay on another port, events in, webhooks out.
+      const m = await messenger(ta);
+      const relayPublic = m.relayPublic;
+      const user = async (name: string) => {
+        const t = new HttpRelayTransport(m.base);
+        await t.register(name, `${name} password 123`);
+        const c = new VigilClient(t.userId, t, { relaySourcePublicKey: relayPublic });
+        await c.publishKeyPackages(2);
+        return { t, c };
+      };
+      const ann = await user('ann_pm'),
+        ben = await user('ben_pm');
+      ann.c.setPrivateMatching((await ann.t.privateMatching({ minThreshold: 2 })).matching);
+      const chat = await ann.c.createConversation([ben.t.userId]);
+      await ann.c.send(
+        chat,
+        'pictures',
+        listed.map((bytes) => ({ bytes, mime: 'image/png' })),
+      );
+      await ann.c.send(chat, 'and another', [{ bytes: await png(5), mime: 'image/png' }]); // not listed
+      await runJobs(ta); // vouchers reach the service, the threshold opens two, the relay hands their blobs over
 
-    const page = await browser.newPage();
-    await signIn(page, 'rita', 'rita password 123');
-    await page.locator('table.cases tbody tr', { hasText: 'private-match' }).click();
-    await page.getByText('voucher.match').waitFor();
-    const reveal = page.locator('button:has-text("Reveal matched attachment")');
-    assert.equal(await reveal.count(), 2, 'exactly the two listed attachments');
-    const views = async () => (await ta.ctx.db.kysely.selectFrom('audit_log').select('subject_id').where('action', '=', 'evidence.view').where('subject_id', '=', ann.t.userId).execute()).length;
-    assert.equal(await views(), 0);
-    await reveal.first().click();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=revealed-media]')).some((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
-    const natural = await page.getByTestId('revealed-media').first().evaluate((el) => (el as HTMLImageElement).naturalWidth);
-    assert.equal(natural, 96, 'decrypted by the service and shown');
-    assert.equal(await views(), 1);
-    await shot(page, '06-private-match-revealed');
-  });
+      const page = await browser.newPage();
+      await signIn(page, 'rita', 'rita password 123');
+      await page.locator('table.cases tbody tr', { hasText: 'private-match' }).click();
+      await page.getByText('voucher.match').waitFor();
+      const reveal = page.locator('button:has-text("Reveal matched attachment")');
+      assert.equal(await reveal.count(), 2, 'exactly the two listed attachments');
+      const views = async () =>
+        (
+          await ta.ctx.db.kysely
+            .selectFrom('audit_log')
+            .select('subject_id')
+            .where('action', '=', 'evidence.view')
+            .where('subject_id', '=', ann.t.userId)
+            .execute()
+        ).length;
+      assert.equal(await views(), 0);
+      await reveal.first().click();
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid=revealed-media]')).some(
+          (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+        ),
+      );
+      const natural = await page
+        .getByTestId('revealed-media')
+        .first()
+        .evaluate((el) => (el as HTMLImageElement).naturalWidth);
+      assert.equal(natural, 96, 'decrypted by the service and shown');
+      assert.equal(await views(), 1);
+      await shot(page, '06-private-match-revealed');
+    },
+  );
 
   it('shows nothing to a signed-out visitor and the API refuses them', async () => {
     const page = await browser.newPage();

@@ -47,11 +47,22 @@ for (const dialect of DIALECTS)
     let groupReport = 0;
     let caseId = 0;
     const work = async () => {
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      const w = new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      });
       while ((await w.runOnce()) > 0);
     };
     const audit = (action: string) =>
-      ta.ctx.db.kysely.selectFrom('audit_log').select(['reason', 'data']).where('action', '=', action).orderBy('seq').execute();
+      ta.ctx.db.kysely
+        .selectFrom('audit_log')
+        .select(['reason', 'data'])
+        .where('action', '=', action)
+        .orderBy('seq')
+        .execute();
     async function session(
       role: string,
       username: string,
@@ -70,7 +81,9 @@ for (const dialect of DIALECTS)
         .first()
         .waitFor({ timeout: 60_000 })
         .catch(async () =>
-          assert.fail(`${selector} not shown at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 500)}`),
+          assert.fail(
+            `${selector} not shown at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 500)}`,
+          ),
         );
     }
     let legalPage: Page | null = null;
@@ -82,7 +95,11 @@ for (const dialect of DIALECTS)
     /** A call from the signed-in page's own session (cookie and CSRF token), to check what the server answers. */
     async function fromPage(page: Page, method: 'GET' | 'POST' | 'PATCH', url: string, data?: object) {
       const csrf = (await (await page.request.get(`${base}/v1/session`)).json()).csrf_token as string;
-      const r = await page.request.fetch(`${base}${url}`, { method, headers: { 'x-csrf-token': csrf }, ...(data ? { data } : {}) });
+      const r = await page.request.fetch(`${base}${url}`, {
+        method,
+        headers: { 'x-csrf-token': csrf },
+        ...(data ? { data } : {}),
+      });
       return r.status();
     }
 
@@ -124,7 +141,13 @@ for (const dialect of DIALECTS)
       const now = ta.clock.now();
       const template = await draftFromDecision(
         db,
-        { platform: 'default', subjectType: 'account', subjectId: 'acc-seed', decisionTaskId: 0, decidedAt: now.toISOString() },
+        {
+          platform: 'default',
+          subjectType: 'account',
+          subjectId: 'acc-seed',
+          decisionTaskId: 0,
+          decidedAt: now.toISOString(),
+        },
         ta.ctx.cfg,
       );
       const rows = Array.from({ length: SEEDED_REPORTS }, (_, i) => ({
@@ -171,7 +194,8 @@ for (const dialect of DIALECTS)
             ta.clock,
           );
           // A few already past retention (the loop destroys them next), a few within 30 days, the rest a year out.
-          const expires = i < 3 ? now.getTime() - DAY : i < 8 ? now.getTime() + 10 * DAY : now.getTime() + (200 + i) * DAY;
+          const expires =
+            i < 3 ? now.getTime() - DAY : i < 8 ? now.getTime() + 10 * DAY : now.getTime() + (200 + i) * DAY;
           await trx
             .updateTable('vault_items')
             .set({ expires_at: new Date(expires).toISOString() })
@@ -245,7 +269,12 @@ for (const dialect of DIALECTS)
           );
       const reviewer = await staffSession(ta, 'reviewer');
       const call = (url: string, payload: object) =>
-        ta.app.inject({ method: 'POST', url, headers: { cookie: reviewer.cookie, 'x-csrf-token': reviewer.csrf }, payload });
+        ta.app.inject({
+          method: 'POST',
+          url,
+          headers: { cookie: reviewer.cookie, 'x-csrf-token': reviewer.csrf },
+          payload,
+        });
       assert.equal((await call(`/v1/cases/${caseId}/claim`, {})).statusCode, 200);
       const decided = await call(`/v1/cases/${caseId}/decision`, {
         decision: 'apparent_csam',
@@ -255,7 +284,13 @@ for (const dialect of DIALECTS)
       assert.equal(decided.statusCode, 200, decided.body);
       await work(); // vault.preserve seals the group photo
       groupReport = Number(
-        (await db.selectFrom('ncmec_reports').select('id').where('subject_id', '=', 'grp-trade').executeTakeFirstOrThrow()).id,
+        (
+          await db
+            .selectFrom('ncmec_reports')
+            .select('id')
+            .where('subject_id', '=', 'grp-trade')
+            .executeTakeFirstOrThrow()
+        ).id,
       );
       base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
       browser = await launch();
@@ -285,10 +320,15 @@ for (const dialect of DIALECTS)
       await shot(page, 'legal-reports-1440');
       await page.getByRole('button', { name: 'Next' }).click();
       await page.waitForURL(/page=1/);
-      await page.waitForFunction(() => document.querySelector('table.legal-reports caption')?.textContent?.includes('page 2'));
+      await page.waitForFunction(() =>
+        document.querySelector('table.legal-reports caption')?.textContent?.includes('page 2'),
+      );
       await page.selectOption('select[name=status]', 'filed');
       await page.waitForURL(/status=filed/);
-      await page.waitForFunction((n) => document.querySelector('p.count')?.textContent === `${n} reports filed`, SEEDED_REPORTS / 5);
+      await page.waitForFunction(
+        (n) => document.querySelector('p.count')?.textContent === `${n} reports filed`,
+        SEEDED_REPORTS / 5,
+      );
       assert.ok((await page.locator('table.legal-reports tbody tr').allInnerTexts()).every((t) => /Filed/.test(t)));
       await page.goBack();
       await page.waitForURL(/page=1$/);
@@ -329,7 +369,10 @@ for (const dialect of DIALECTS)
         await shot(page, 'legal-report-1440', true);
 
         // A valid edit: saved, and the audit log keeps the field before and after.
-        await page.fill('textarea[name=additionalInfo]', 'The group photo matched a confirmed hash; reviewed by two people.');
+        await page.fill(
+          'textarea[name=additionalInfo]',
+          'The group photo matched a confirmed hash; reviewed by two people.',
+        );
         await page.getByRole('button', { name: 'Save additional information' }).click();
         await page.getByRole('status').filter({ hasText: 'Additional information saved' }).waitFor();
         const edit = JSON.parse((await audit('ncmec.report.edit')).at(-1)!.data as unknown as string);
@@ -340,12 +383,18 @@ for (const dialect of DIALECTS)
 
         // An invalid edit: refused by the schema, shown at the field, nothing saved.
         const before = (
-          await ta.ctx.db.kysely.selectFrom('ncmec_reports').select('draft').where('id', '=', groupReport).executeTakeFirstOrThrow()
+          await ta.ctx.db.kysely
+            .selectFrom('ncmec_reports')
+            .select('draft')
+            .where('id', '=', groupReport)
+            .executeTakeFirstOrThrow()
         ).draft;
         await page.fill('input[name=incidentDateTime]', '2026-02-30 at noon');
         await page.getByRole('button', { name: 'Save incident details' }).click();
         const field = page.locator('input[name=incidentDateTime]');
-        await page.waitForFunction(() => document.querySelector('input[name=incidentDateTime]')?.getAttribute('aria-invalid') === 'true');
+        await page.waitForFunction(
+          () => document.querySelector('input[name=incidentDateTime]')?.getAttribute('aria-invalid') === 'true',
+        );
         const described = await field.getAttribute('aria-describedby');
         assert.match(
           await page.locator(`[id="${described}"]`).innerText(),
@@ -357,8 +406,13 @@ for (const dialect of DIALECTS)
           'focus goes to the field to fix',
         );
         assert.equal(
-          (await ta.ctx.db.kysely.selectFrom('ncmec_reports').select('draft').where('id', '=', groupReport).executeTakeFirstOrThrow())
-            .draft,
+          (
+            await ta.ctx.db.kysely
+              .selectFrom('ncmec_reports')
+              .select('draft')
+              .where('id', '=', groupReport)
+              .executeTakeFirstOrThrow()
+          ).draft,
           before,
           'nothing saved',
         );
@@ -369,7 +423,9 @@ for (const dialect of DIALECTS)
         await page.reload();
         await page.selectOption('select[name=incidentType]', 'Online Enticement of Children for Sexual Acts');
         await page.getByRole('button', { name: 'Save incident details' }).click();
-        await page.waitForFunction(() => document.querySelector('textarea[name=reason]')?.getAttribute('aria-invalid') === 'true');
+        await page.waitForFunction(
+          () => document.querySelector('textarea[name=reason]')?.getAttribute('aria-invalid') === 'true',
+        );
         await page.reload();
 
         // Send: the confirmation shows the summary and the XML; Escape closes it and focus returns.
@@ -387,7 +443,10 @@ for (const dialect of DIALECTS)
         assert.match(text, /Files\s+1 file: group_avatar-grp-trade/);
         assert.match(text, new RegExp(fake.url.replace(/[.]/g, '\\.')));
         const xml = await dialog.locator('pre.xml').innerText();
-        assert.match(xml, /<incidentType>Child Pornography \(possession, manufacture, and distribution\)<\/incidentType>/);
+        assert.match(
+          xml,
+          /<incidentType>Child Pornography \(possession, manufacture, and distribution\)<\/incidentType>/,
+        );
         assert.match(xml, /<groupIdentifier>grp-trade<\/groupIdentifier>/);
         await axe(page, 'send confirmation');
         await shot(page, 'legal-send-confirm-1440');
@@ -408,8 +467,15 @@ for (const dialect of DIALECTS)
         assert.equal(await page.locator('.ncmec-id').innerText(), String(filed.reportId));
         assert.equal(filed.files.length, 1);
         const row = page.locator('table.file-status tbody tr');
-        assert.match(await row.innerText(), new RegExp(`group_avatar-grp-trade\\s+Uploaded with its details\\s+${filed.files[0]!.fileId}`));
-        assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).count(), 0, 'a filed report is not sent again');
+        assert.match(
+          await row.innerText(),
+          new RegExp(`group_avatar-grp-trade\\s+Uploaded with its details\\s+${filed.files[0]!.fileId}`),
+        );
+        assert.equal(
+          await page.getByRole('button', { name: 'Send to NCMEC' }).count(),
+          0,
+          'a filed report is not sent again',
+        );
         await axe(page, 'filed report');
         await shot(page, 'legal-report-filed-1440', true);
 
@@ -433,43 +499,50 @@ for (const dialect of DIALECTS)
       },
     );
 
-    it('a draft that does not validate cannot be sent: problems at their fields, fixed by keyboard', { timeout: 60_000 }, async () => {
-      const { page } = await lena();
-      const row = await ta.ctx.db.kysely
-        .selectFrom('ncmec_reports')
-        .select(['id', 'draft'])
-        .where('status', '=', 'draft')
-        .orderBy('id', 'desc')
-        .executeTakeFirstOrThrow();
-      const id = Number(row.id);
-      const good = JSON.parse(row.draft);
-      // A draft stored before validation: a reported person's IP time is not a date-time.
-      const users = [{ ...good.report.reportedUsers[0], ipCaptureEvents: [{ ipAddress: '198.51.100.7', dateTime: 'yesterday' }] }];
-      await ta.ctx.db.kysely
-        .updateTable('ncmec_reports')
-        .set({ draft: JSON.stringify({ ...good, report: { ...good.report, reportedUsers: users } }) })
-        .where('id', '=', id)
-        .execute();
-      await page.goto(`${base}/console/legal/reports/${id}`);
-      await page.getByText('1 schema problem').waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), true);
-      const field = page.locator('input[name=ip-time-0-0]');
-      assert.equal(await field.getAttribute('aria-invalid'), 'true');
-      assert.equal(
-        await fromPage(page, 'POST', `/v1/legal/reports/${id}/send`, { draft_sha256: 'f'.repeat(64) }),
-        409,
-        'the server refuses too',
-      );
-      await axe(page, 'invalid draft');
-      // Fixed with the keyboard alone: type into the field, Tab to the section's save button, Enter.
-      await field.focus();
-      await page.keyboard.press('Control+A');
-      await page.keyboard.type('2026-11-02T10:00:00Z');
-      while (!(await page.evaluate(() => document.activeElement?.textContent === 'Save reported people'))) await page.keyboard.press('Tab');
-      await page.keyboard.press('Enter');
-      await page.getByText("Validates against NCMEC's schema.").waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), false);
-    });
+    it(
+      'a draft that does not validate cannot be sent: problems at their fields, fixed by keyboard',
+      { timeout: 60_000 },
+      async () => {
+        const { page } = await lena();
+        const row = await ta.ctx.db.kysely
+          .selectFrom('ncmec_reports')
+          .select(['id', 'draft'])
+          .where('status', '=', 'draft')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        const id = Number(row.id);
+        const good = JSON.parse(row.draft);
+        // A draft stored before validation: a reported person's IP time is not a date-time.
+        const users = [
+          { ...good.report.reportedUsers[0], ipCaptureEvents: [{ ipAddress: '198.51.100.7', dateTime: 'yesterday' }] },
+        ];
+        await ta.ctx.db.kysely
+          .updateTable('ncmec_reports')
+          .set({ draft: JSON.stringify({ ...good, report: { ...good.report, reportedUsers: users } }) })
+          .where('id', '=', id)
+          .execute();
+        await page.goto(`${base}/console/legal/reports/${id}`);
+        await page.getByText('1 schema problem').waitFor();
+        assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), true);
+        const field = page.locator('input[name=ip-time-0-0]');
+        assert.equal(await field.getAttribute('aria-invalid'), 'true');
+        assert.equal(
+          await fromPage(page, 'POST', `/v1/legal/reports/${id}/send`, { draft_sha256: 'f'.repeat(64) }),
+          409,
+          'the server refuses too',
+        );
+        await axe(page, 'invalid draft');
+        // Fixed with the keyboard alone: type into the field, Tab to the section's save button, Enter.
+        await field.focus();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type('2026-11-02T10:00:00Z');
+        while (!(await page.evaluate(() => document.activeElement?.textContent === 'Save reported people')))
+          await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await page.getByText("Validates against NCMEC's schema.").waitFor();
+        assert.equal(await page.getByRole('button', { name: 'Send to NCMEC' }).isDisabled(), false);
+      },
+    );
 
     it('retracts a draft only with a reason', { timeout: 60_000 }, async () => {
       const { page } = await lena();
@@ -491,7 +564,9 @@ for (const dialect of DIALECTS)
       await page.getByRole('button', { name: 'Retract' }).click();
       const dialog = page.getByRole('dialog', { name: `Retract report ${id}?` });
       await dialog.getByRole('button', { name: 'Retract the report' }).click();
-      await page.waitForFunction(() => document.querySelector('textarea[name=retract-reason]')?.getAttribute('aria-invalid') === 'true');
+      await page.waitForFunction(
+        () => document.querySelector('textarea[name=retract-reason]')?.getAttribute('aria-invalid') === 'true',
+      );
       await dialog.locator('textarea[name=retract-reason]').fill('a duplicate of an earlier report');
       await dialog.getByRole('button', { name: 'Retract the report' }).click();
       await page
@@ -502,168 +577,202 @@ for (const dialect of DIALECTS)
       assert.equal((await audit('ncmec.report.retract')).at(-1)!.reason, 'a duplicate of an earlier report');
     });
 
-    it('vault: expiries marked, paging, a hold placed and released with reasons, an audited export', { timeout: 120_000 }, async () => {
-      const { page } = await lena();
-      await page.getByRole('navigation', { name: 'Legal pages' }).getByRole('link', { name: 'Preservation vault' }).click();
-      await page.waitForURL(/\/console\/legal\/vault$/);
-      assert.equal(await heading(page), 'Preservation vault');
-      await page.locator('table.vault-items tbody tr').first().waitFor();
-      const total = Number(
-        (
-          await ta.ctx.db.kysely
-            .selectFrom('vault_items')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('destroyed_at', 'is', null)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-      assert.match(await page.locator('p.count').innerText(), new RegExp(`^${total} items; 3 overdue on this page; 5 due within 30 days`));
-      assert.equal(await page.locator('table.vault-items .overdue').count(), 3);
-      assert.equal(await page.locator('table.vault-items .due-soon').count(), 5);
-      await axe(page, 'vault');
-      await shot(page, 'legal-vault-1440');
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.waitForURL(/page=1/);
-      await page.waitForFunction(() => document.querySelector('table.vault-items caption')?.textContent?.includes('page 2'));
+    it(
+      'vault: expiries marked, paging, a hold placed and released with reasons, an audited export',
+      { timeout: 120_000 },
+      async () => {
+        const { page } = await lena();
+        await page
+          .getByRole('navigation', { name: 'Legal pages' })
+          .getByRole('link', { name: 'Preservation vault' })
+          .click();
+        await page.waitForURL(/\/console\/legal\/vault$/);
+        assert.equal(await heading(page), 'Preservation vault');
+        await page.locator('table.vault-items tbody tr').first().waitFor();
+        const total = Number(
+          (
+            await ta.ctx.db.kysely
+              .selectFrom('vault_items')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('destroyed_at', 'is', null)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        assert.match(
+          await page.locator('p.count').innerText(),
+          new RegExp(`^${total} items; 3 overdue on this page; 5 due within 30 days`),
+        );
+        assert.equal(await page.locator('table.vault-items .overdue').count(), 3);
+        assert.equal(await page.locator('table.vault-items .due-soon').count(), 5);
+        await axe(page, 'vault');
+        await shot(page, 'legal-vault-1440');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.waitForURL(/page=1/);
+        await page.waitForFunction(() =>
+          document.querySelector('table.vault-items caption')?.textContent?.includes('page 2'),
+        );
 
-      // A hold: the reason is required at its field; then it is in force and the item shows it.
-      await page.goto(`${base}/console/legal/vault?subject=acc-39`);
-      await page.locator('table.vault-items tbody tr').first().waitFor();
-      await page.getByRole('button', { name: 'Place a legal hold' }).click();
-      const hold = page.getByRole('dialog', { name: 'Place a legal hold' });
-      await hold.locator('input[name=hold-subject]').fill('acc-39');
-      await hold.locator('input[name=hold-days]').fill('900');
-      await hold.getByRole('button', { name: 'Place the hold' }).click();
-      await page.waitForFunction(() => document.querySelector('textarea[name=hold-reason]')?.getAttribute('aria-invalid') === 'true');
-      await hold.locator('textarea[name=hold-reason]').fill('counsel asked to keep everything about this account');
-      await hold.getByRole('button', { name: 'Place the hold' }).click();
-      await page.getByRole('status').filter({ hasText: 'The hold is placed' }).waitFor();
-      await page.locator('table.holds').getByText('counsel asked to keep everything about this account').waitFor();
-      await page.locator('table.vault-items').getByText('held by a legal hold').first().waitFor();
-      await page
-        .locator('table.holds tbody tr')
-        .filter({ hasText: 'counsel asked' })
-        .getByRole('button', { name: /Release/ })
-        .click();
-      const release = page.getByRole('dialog', { name: 'Release this legal hold?' });
-      await release.locator('textarea[name=purpose]').fill('counsel withdrew the request');
-      await release.getByRole('button', { name: 'Release the hold' }).click();
-      await page.getByRole('status').filter({ hasText: 'The hold is released' }).waitFor();
-      assert.deepEqual(
-        (await audit('legal.hold.place')).map((a) => a.reason),
-        ['counsel asked to keep everything about this account'],
-      );
-      assert.deepEqual(
-        (await audit('legal.hold.release')).map((a) => a.reason),
-        ['counsel withdrew the request'],
-      );
+        // A hold: the reason is required at its field; then it is in force and the item shows it.
+        await page.goto(`${base}/console/legal/vault?subject=acc-39`);
+        await page.locator('table.vault-items tbody tr').first().waitFor();
+        await page.getByRole('button', { name: 'Place a legal hold' }).click();
+        const hold = page.getByRole('dialog', { name: 'Place a legal hold' });
+        await hold.locator('input[name=hold-subject]').fill('acc-39');
+        await hold.locator('input[name=hold-days]').fill('900');
+        await hold.getByRole('button', { name: 'Place the hold' }).click();
+        await page.waitForFunction(
+          () => document.querySelector('textarea[name=hold-reason]')?.getAttribute('aria-invalid') === 'true',
+        );
+        await hold.locator('textarea[name=hold-reason]').fill('counsel asked to keep everything about this account');
+        await hold.getByRole('button', { name: 'Place the hold' }).click();
+        await page.getByRole('status').filter({ hasText: 'The hold is placed' }).waitFor();
+        await page.locator('table.holds').getByText('counsel asked to keep everything about this account').waitFor();
+        await page.locator('table.vault-items').getByText('held by a legal hold').first().waitFor();
+        await page
+          .locator('table.holds tbody tr')
+          .filter({ hasText: 'counsel asked' })
+          .getByRole('button', { name: /Release/ })
+          .click();
+        const release = page.getByRole('dialog', { name: 'Release this legal hold?' });
+        await release.locator('textarea[name=purpose]').fill('counsel withdrew the request');
+        await release.getByRole('button', { name: 'Release the hold' }).click();
+        await page.getByRole('status').filter({ hasText: 'The hold is released' }).waitFor();
+        assert.deepEqual(
+          (await audit('legal.hold.place')).map((a) => a.reason),
+          ['counsel asked to keep everything about this account'],
+        );
+        assert.deepEqual(
+          (await audit('legal.hold.release')).map((a) => a.reason),
+          ['counsel withdrew the request'],
+        );
 
-      // Opening one item asks for a purpose; the view is audited with it.
-      await page
-        .locator('table.vault-items tbody tr')
-        .first()
-        .getByRole('button', { name: /^Open item/ })
-        .click();
-      const opening = page.getByRole('dialog', { name: /^Open item \d+$/ });
-      await opening.locator('textarea[name=purpose]').fill('checking the preserved copy for counsel');
-      const viewed = page.waitForEvent('download');
-      await opening.getByRole('button', { name: 'Open (download)' }).click();
-      assert.match((await viewed).suggestedFilename(), /^vault-\d+-messages-\d+\.json$/);
-      assert.equal((await audit('vault.access')).at(-1)!.reason, 'checking the preserved copy for counsel');
+        // Opening one item asks for a purpose; the view is audited with it.
+        await page
+          .locator('table.vault-items tbody tr')
+          .first()
+          .getByRole('button', { name: /^Open item/ })
+          .click();
+        const opening = page.getByRole('dialog', { name: /^Open item \d+$/ });
+        await opening.locator('textarea[name=purpose]').fill('checking the preserved copy for counsel');
+        const viewed = page.waitForEvent('download');
+        await opening.getByRole('button', { name: 'Open (download)' }).click();
+        assert.match((await viewed).suggestedFilename(), /^vault-\d+-messages-\d+\.json$/);
+        assert.equal((await audit('vault.access')).at(-1)!.reason, 'checking the preserved copy for counsel');
 
-      // An export: chosen items, a purpose, a ZIP; the server records every item's opening.
-      const boxes = page.locator('table.vault-items tbody input[type=checkbox]');
-      await boxes.nth(0).check();
-      await boxes.nth(1).check();
-      await page.getByRole('button', { name: 'Export 2 items' }).click();
-      const exp = page.getByRole('dialog', { name: 'Export 2 items' });
-      await exp.locator('textarea[name=purpose]').fill('production to counsel');
-      const download = page.waitForEvent('download');
-      await exp.getByRole('button', { name: 'Export the sealed ZIP' }).click();
-      assert.match((await download).suggestedFilename(), /^vigil-export-\d+\.zip$/);
-      assert.equal((await audit('vault.export')).at(-1)!.reason, 'production to counsel');
-      assert.equal((await audit('vault.access')).filter((a) => a.reason === 'production to counsel').length, 2);
+        // An export: chosen items, a purpose, a ZIP; the server records every item's opening.
+        const boxes = page.locator('table.vault-items tbody input[type=checkbox]');
+        await boxes.nth(0).check();
+        await boxes.nth(1).check();
+        await page.getByRole('button', { name: 'Export 2 items' }).click();
+        const exp = page.getByRole('dialog', { name: 'Export 2 items' });
+        await exp.locator('textarea[name=purpose]').fill('production to counsel');
+        const download = page.waitForEvent('download');
+        await exp.getByRole('button', { name: 'Export the sealed ZIP' }).click();
+        assert.match((await download).suggestedFilename(), /^vigil-export-\d+\.zip$/);
+        assert.equal((await audit('vault.export')).at(-1)!.reason, 'production to counsel');
+        assert.equal((await audit('vault.access')).filter((a) => a.reason === 'production to counsel').length, 2);
 
-      const phone = { page };
-      await page.setViewportSize({ width: 390, height: 844 });
-      await phone.page.goto(`${base}/console/legal/vault`);
-      await seen(phone.page, 'table.vault-items tbody tr');
-      assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
-      await shot(phone.page, 'legal-vault-390');
-      await page.setViewportSize({ width: 1440, height: 900 });
-    });
+        const phone = { page };
+        await page.setViewportSize({ width: 390, height: 844 });
+        await phone.page.goto(`${base}/console/legal/vault`);
+        await seen(phone.page, 'table.vault-items tbody tr');
+        assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+        await shot(phone.page, 'legal-vault-390');
+        await page.setViewportSize({ width: 1440, height: 900 });
+      },
+    );
 
-    it('requests: deadlines marked, search, record (refused at the field first), edit, renew, produce', { timeout: 120_000 }, async () => {
-      const { page } = await lena();
-      await page.goto(`${base}/console/legal/requests`);
-      assert.equal(await heading(page), 'Law-enforcement requests');
-      await page.locator('table.le-requests tbody tr').first().waitFor();
-      assert.equal(await page.locator('p.count').innerText(), `${SEEDED_REQUESTS} requests`);
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.waitForURL(/page=1/);
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.waitForURL(/page=2/);
-      // The oldest requests (last page) hold the overdue one and the one due tomorrow.
-      await page.locator('table.le-requests').getByText('LE-1000').waitFor();
-      assert.match(
-        await page.locator('table.le-requests tbody tr').filter({ hasText: 'LE-1000' }).locator('.overdue').first().innerText(),
-        /due date passed/,
-      );
-      assert.equal(await page.locator('table.le-requests tbody tr').filter({ hasText: 'LE-1001' }).locator('.due-soon').count(), 1);
-      await axe(page, 'requests');
-      await shot(page, 'legal-requests-1440');
-      await page.fill('input[name=q]', 'LE-1007');
-      await page.press('input[name=q]', 'Enter');
-      await page.waitForURL(/q=LE-1007/);
-      await page.waitForFunction(() => document.querySelector('p.count')?.textContent === '1 request');
+    it(
+      'requests: deadlines marked, search, record (refused at the field first), edit, renew, produce',
+      { timeout: 120_000 },
+      async () => {
+        const { page } = await lena();
+        await page.goto(`${base}/console/legal/requests`);
+        assert.equal(await heading(page), 'Law-enforcement requests');
+        await page.locator('table.le-requests tbody tr').first().waitFor();
+        assert.equal(await page.locator('p.count').innerText(), `${SEEDED_REQUESTS} requests`);
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.waitForURL(/page=1/);
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.waitForURL(/page=2/);
+        // The oldest requests (last page) hold the overdue one and the one due tomorrow.
+        await page.locator('table.le-requests').getByText('LE-1000').waitFor();
+        assert.match(
+          await page
+            .locator('table.le-requests tbody tr')
+            .filter({ hasText: 'LE-1000' })
+            .locator('.overdue')
+            .first()
+            .innerText(),
+          /due date passed/,
+        );
+        assert.equal(
+          await page.locator('table.le-requests tbody tr').filter({ hasText: 'LE-1001' }).locator('.due-soon').count(),
+          1,
+        );
+        await axe(page, 'requests');
+        await shot(page, 'legal-requests-1440');
+        await page.fill('input[name=q]', 'LE-1007');
+        await page.press('input[name=q]', 'Enter');
+        await page.waitForURL(/q=LE-1007/);
+        await page.waitForFunction(() => document.querySelector('p.count')?.textContent === '1 request');
 
-      await page.getByRole('button', { name: 'Record a request' }).click();
-      const form = page.getByRole('dialog', { name: 'Record a law-enforcement request' });
-      await form.getByRole('button', { name: 'Record the request' }).click();
-      await page.waitForFunction(() => document.querySelector('input[name=agency]')?.getAttribute('aria-invalid') === 'true');
-      assert.equal(await form.locator('textarea[name=subjects]').getAttribute('aria-invalid'), 'true');
-      await form.locator('input[name=agency]').fill('Example State Police');
-      await form.locator('input[name=case_number]').fill('ESP-77');
-      await form.locator('textarea[name=subjects]').fill('account acc-39');
-      await form.locator('input[name=nondisclosure]').fill('2027-06-30T12:00');
-      await form.getByRole('button', { name: 'Record the request' }).click();
-      await page.waitForURL(/id=\d+/);
-      const detail = page.locator('section.le-detail');
-      await detail.getByRole('heading', { name: 'Request ESP-77 (Example State Police)' }).waitFor();
-      assert.match(await detail.innerText(), /Non-disclosure\s+In force until 2027-06-30/);
-      await detail.locator('input[name=edit-due]').fill('2027-01-15T09:00');
-      await detail.getByRole('button', { name: 'Save the request' }).click();
-      await page.getByRole('status').filter({ hasText: 'The request is updated' }).waitFor();
-      const upd = JSON.parse((await audit('le.request.update')).at(-1)!.data as unknown as string);
-      assert.equal(upd.before.due_at, null);
-      assert.match(upd.due_at, /^2027-01-15T/);
-      await detail.getByRole('button', { name: 'Renew the preservation for 90 days' }).click();
-      await page.getByRole('status').filter({ hasText: 'Preservation renewed' }).waitFor();
-      await detail.getByRole('button', { name: 'Produce preserved items' }).click();
-      const produce = page.getByRole('dialog', { name: 'Produce for ESP-77' });
-      await produce.locator('input[type=checkbox]').first().check();
-      const download = page.waitForEvent('download');
-      await produce.getByRole('button', { name: 'Produce the ZIP' }).click();
-      assert.match((await download).suggestedFilename(), /^le-request-\d+\.zip$/);
-      await detail.locator('table.productions tbody tr').first().waitFor();
-      await axe(page, 'request detail');
-      await shot(page, 'legal-request-detail-1440', true);
+        await page.getByRole('button', { name: 'Record a request' }).click();
+        const form = page.getByRole('dialog', { name: 'Record a law-enforcement request' });
+        await form.getByRole('button', { name: 'Record the request' }).click();
+        await page.waitForFunction(
+          () => document.querySelector('input[name=agency]')?.getAttribute('aria-invalid') === 'true',
+        );
+        assert.equal(await form.locator('textarea[name=subjects]').getAttribute('aria-invalid'), 'true');
+        await form.locator('input[name=agency]').fill('Example State Police');
+        await form.locator('input[name=case_number]').fill('ESP-77');
+        await form.locator('textarea[name=subjects]').fill('account acc-39');
+        await form.locator('input[name=nondisclosure]').fill('2027-06-30T12:00');
+        await form.getByRole('button', { name: 'Record the request' }).click();
+        await page.waitForURL(/id=\d+/);
+        const detail = page.locator('section.le-detail');
+        await detail.getByRole('heading', { name: 'Request ESP-77 (Example State Police)' }).waitFor();
+        assert.match(await detail.innerText(), /Non-disclosure\s+In force until 2027-06-30/);
+        await detail.locator('input[name=edit-due]').fill('2027-01-15T09:00');
+        await detail.getByRole('button', { name: 'Save the request' }).click();
+        await page.getByRole('status').filter({ hasText: 'The request is updated' }).waitFor();
+        const upd = JSON.parse((await audit('le.request.update')).at(-1)!.data as unknown as string);
+        assert.equal(upd.before.due_at, null);
+        assert.match(upd.due_at, /^2027-01-15T/);
+        await detail.getByRole('button', { name: 'Renew the preservation for 90 days' }).click();
+        await page.getByRole('status').filter({ hasText: 'Preservation renewed' }).waitFor();
+        await detail.getByRole('button', { name: 'Produce preserved items' }).click();
+        const produce = page.getByRole('dialog', { name: 'Produce for ESP-77' });
+        await produce.locator('input[type=checkbox]').first().check();
+        const download = page.waitForEvent('download');
+        await produce.getByRole('button', { name: 'Produce the ZIP' }).click();
+        assert.match((await download).suggestedFilename(), /^le-request-\d+\.zip$/);
+        await detail.locator('table.productions tbody tr').first().waitFor();
+        await axe(page, 'request detail');
+        await shot(page, 'legal-request-detail-1440', true);
 
-      const phone = { page };
-      await page.setViewportSize({ width: 390, height: 844 });
-      await phone.page.goto(`${base}/console/legal/requests`);
-      await seen(phone.page, 'table.le-requests tbody tr');
-      assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
-      await shot(phone.page, 'legal-requests-390');
-      await page.setViewportSize({ width: 1440, height: 900 });
-    });
+        const phone = { page };
+        await page.setViewportSize({ width: 390, height: 844 });
+        await phone.page.goto(`${base}/console/legal/requests`);
+        await seen(phone.page, 'table.le-requests tbody tr');
+        assert.ok(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+        await shot(phone.page, 'legal-requests-390');
+        await page.setViewportSize({ width: 1440, height: 900 });
+      },
+    );
 
     it(
       'a reviewer gets "not available" and the server refuses; an auditor reads with no control that changes anything',
       { timeout: 120_000 },
       async () => {
         const rev = await session('reviewer', 'rita');
-        for (const path of ['/legal/reports', `/legal/reports/${groupReport}`, '/legal/vault', '/legal/requests', '/legal']) {
+        for (const path of [
+          '/legal/reports',
+          `/legal/reports/${groupReport}`,
+          '/legal/vault',
+          '/legal/requests',
+          '/legal',
+        ]) {
           await rev.page.goto(`${base}/console${path}`);
           await rev.page
             .locator('main h1', { hasText: 'Not available to your role' })
@@ -677,7 +786,11 @@ for (const dialect of DIALECTS)
               ),
             );
         }
-        assert.equal(await rev.page.getByRole('link', { name: 'CyberTipline reports' }).count(), 0, 'no legal navigation');
+        assert.equal(
+          await rev.page.getByRole('link', { name: 'CyberTipline reports' }).count(),
+          0,
+          'no legal navigation',
+        );
         await axe(rev.page, 'not available');
         for (const [m, url] of [
           ['GET', '/v1/legal/reports'],
@@ -707,9 +820,14 @@ for (const dialect of DIALECTS)
         await aud.page.getByText('Read only: your role (auditor)').waitFor();
         const mutating =
           /Send to NCMEC|Retract|^Save|Add a|Remove|Place a legal hold|Export|Open|Destroy|Release|Record a request|Renew|Produce/;
-        const buttons = async () => (await aud.page.locator('#main button').allInnerTexts()).filter((t) => mutating.test(t.trim()));
+        const buttons = async () =>
+          (await aud.page.locator('#main button').allInnerTexts()).filter((t) => mutating.test(t.trim()));
         assert.deepEqual(await buttons(), []);
-        assert.equal(await aud.page.locator('#main :is(input, textarea, select):enabled').count(), 0, 'every field is read-only');
+        assert.equal(
+          await aud.page.locator('#main :is(input, textarea, select):enabled').count(),
+          0,
+          'every field is read-only',
+        );
         await axe(aud.page, 'report, auditor');
         await aud.page.goto(`${base}/console/legal/vault`);
         await aud.page.locator('table.vault-items tbody tr').first().waitFor();

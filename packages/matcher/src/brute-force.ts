@@ -1,5 +1,14 @@
 // The oracle: every query compares against every entry. Exact by construction.
-import { checkDistance, checkId, DEFAULT_MAX_DISTANCE, popcount32, writeWords, type Hash256, type HammingIndex, type Hit } from './hash256.ts';
+import {
+  checkDistance,
+  checkId,
+  DEFAULT_MAX_DISTANCE,
+  popcount32,
+  writeWords,
+  type Hash256,
+  type HammingIndex,
+  type Hit,
+} from './hash256.ts';
 
 export class BruteForceIndex implements HammingIndex {
   private words = new Uint32Array(8 * 64);
@@ -63,7 +72,8 @@ export class BruteForceIndex implements HammingIndex {
   /** Every entry within maxDistance counted only on the bits set in `mask`. */
   searchMasked(query: Hash256, mask: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
     checkDistance(maxDistance);
-    const q = this.q, m = new Uint32Array(8);
+    const q = this.q,
+      m = new Uint32Array(8);
     writeWords(query, q);
     writeWords(mask, m);
     const w = this.words;

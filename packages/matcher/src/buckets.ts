@@ -74,5 +74,3 @@ export function bucketStart(t: BucketTable, v: number): number {
 export function tableBytes(t: BucketTable): number {
   return t.base.byteLength + t.loc.byteLength + t.wide.byteLength + t.postings.byteLength;
 }
-
-;

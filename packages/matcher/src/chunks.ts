@@ -17,14 +17,17 @@ export interface Chunking {
  */
 export function chunkingFor(n: number, d = 31, substrings?: number): Chunking {
   if (substrings !== undefined) {
-    if (!Number.isInteger(substrings) || substrings < 10 || substrings > 16) throw new RangeError(`substrings is an integer from 10 to 16, got ${substrings}`);
+    if (!Number.isInteger(substrings) || substrings < 10 || substrings > 16)
+      throw new RangeError(`substrings is an integer from 10 to 16, got ${substrings}`);
     return split(substrings);
   }
-  let best = split(16), bestCost = Infinity;
+  let best = split(16),
+    bestCost = Infinity;
   for (let m = 16; m >= 10; m--) {
     const c = split(m);
     const r = Math.floor(d / m);
-    let cost = 0, startBytes = 0;
+    let cost = 0,
+      startBytes = 0;
     for (let j = 0; j < m; j++) {
       const probes = binomialSum(c.len[j]!, r);
       // A probe reads a bucket start and, if the bucket is not empty, its postings (one line); every
@@ -43,7 +46,8 @@ export function chunkingFor(n: number, d = 31, substrings?: number): Chunking {
 }
 
 function split(m: number): Chunking {
-  const start = new Uint16Array(m), len = new Uint8Array(m);
+  const start = new Uint16Array(m),
+    len = new Uint8Array(m);
   for (let j = 0, s = 0; j < m; j++) {
     const e = Math.round(((j + 1) * 256) / m);
     start[j] = s;
@@ -55,9 +59,11 @@ function split(m: number): Chunking {
 
 /** Bits [s, s+len) of the hash whose 8 words start at w[o] (bit 0 = most significant bit of w[o]); len ≤ 31. */
 export function extract(w: Uint32Array, o: number, s: number, len: number): number {
-  const wi = s >>> 5, bo = s & 31;
+  const wi = s >>> 5,
+    bo = s & 31;
   if (bo + len <= 32) return (w[o + wi]! >>> (32 - bo - len)) & ((1 << len) - 1);
-  const hi = 32 - bo, lo = len - hi;
+  const hi = 32 - bo,
+    lo = len - hi;
   return (((w[o + wi]! & ((1 << hi) - 1)) << lo) | (w[o + wi + 1]! >>> (32 - lo))) >>> 0;
 }
 
@@ -83,7 +89,8 @@ export function flipMasks(len: number, r: number): Uint32Array {
 }
 
 export function binomialSum(n: number, r: number): number {
-  let total = 0, c = 1;
+  let total = 0,
+    c = 1;
   for (let k = 0; k <= Math.min(r, n); k++) {
     total += c;
     c = (c * (n - k)) / (k + 1);

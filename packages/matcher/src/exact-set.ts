@@ -7,7 +7,8 @@ export class ExactHashSet {
   private readonly pattern: RegExp;
 
   constructor(readonly bytes: 16 | 32) {
-    if (bytes !== 16 && bytes !== 32) throw new RangeError('ExactHashSet holds 16-byte (MD5) or 32-byte (SHA-256) hashes');
+    if (bytes !== 16 && bytes !== 32)
+      throw new RangeError('ExactHashSet holds 16-byte (MD5) or 32-byte (SHA-256) hashes');
     this.pattern = new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`);
   }
 
@@ -16,7 +17,10 @@ export class ExactHashSet {
   }
 
   private norm(hex: string): string {
-    if (typeof hex !== 'string' || !this.pattern.test(hex)) throw new TypeError(`not a ${this.bytes * 8}-bit hash (${this.bytes * 2} hex digits): ${String(hex).slice(0, 80)}`);
+    if (typeof hex !== 'string' || !this.pattern.test(hex))
+      throw new TypeError(
+        `not a ${this.bytes * 8}-bit hash (${this.bytes * 2} hex digits): ${String(hex).slice(0, 80)}`,
+      );
     return hex.toLowerCase();
   }
 

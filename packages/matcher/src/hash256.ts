@@ -10,7 +10,8 @@ export interface Hit {
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 export function hexToHash(hex: string): Uint8Array {
-  if (typeof hex !== 'string' || !HEX64.test(hex)) throw new TypeError(`not a 256-bit hash (64 hex digits): ${String(hex).slice(0, 80)}`);
+  if (typeof hex !== 'string' || !HEX64.test(hex))
+    throw new TypeError(`not a 256-bit hash (64 hex digits): ${String(hex).slice(0, 80)}`);
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
@@ -31,7 +32,8 @@ export function writeWords(h: Hash256, out: Uint32Array, offset = 0): void {
     return;
   }
   if (!(h instanceof Uint8Array) || h.length !== 32) throw new TypeError('a 256-bit hash is 32 bytes or 64 hex digits');
-  for (let i = 0; i < 8; i++) out[offset + i] = ((h[i * 4]! << 24) | (h[i * 4 + 1]! << 16) | (h[i * 4 + 2]! << 8) | h[i * 4 + 3]!) >>> 0;
+  for (let i = 0; i < 8; i++)
+    out[offset + i] = ((h[i * 4]! << 24) | (h[i * 4 + 1]! << 16) | (h[i * 4 + 2]! << 8) | h[i * 4 + 3]!) >>> 0;
 }
 
 export function toWords(h: Hash256): Uint32Array {
@@ -48,18 +50,21 @@ export function popcount32(x: number): number {
 
 /** Hamming distance between two hashes (any mix of bytes and hex). */
 export function hamming(a: Hash256, b: Hash256): number {
-  const x = toWords(a), y = toWords(b);
+  const x = toWords(a),
+    y = toWords(b);
   let d = 0;
   for (let i = 0; i < 8; i++) d += popcount32((x[i]! ^ y[i]!) >>> 0);
   return d;
 }
 
 export function checkId(id: number): void {
-  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`ids are integers from 0 to 4294967295 (2^32 - 1), got ${id}`);
+  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+    throw new RangeError(`ids are integers from 0 to 4294967295 (2^32 - 1), got ${id}`);
 }
 
 export function checkDistance(d: number): void {
-  if (!Number.isInteger(d) || d < 0 || d > 256) throw new RangeError(`maxDistance is an integer from 0 to 256, got ${d}`);
+  if (!Number.isInteger(d) || d < 0 || d > 256)
+    throw new RangeError(`maxDistance is an integer from 0 to 256, got ${d}`);
 }
 
 export const DEFAULT_MAX_DISTANCE = 31;

@@ -37,7 +37,9 @@ export class IdMap {
   }
 
   delete(id: number): boolean {
-    const mask = this.mask, keys = this.keys, vals = this.vals;
+    const mask = this.mask,
+      keys = this.keys,
+      vals = this.vals;
     let i = this.home(id);
     for (; ; i = (i + 1) & mask) {
       if (vals[i] === 0) return false;

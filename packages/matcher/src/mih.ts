@@ -6,7 +6,16 @@
 // tiers when they grow: buffer into delta past `minDelta` entries, everything into a new base when the
 // delta passes base / deltaRatio or tombstones pass a quarter of a segment. Folding is lazy, so a bulk
 // load of many add() calls costs one build at the first search.
-import { checkDistance, checkId, DEFAULT_MAX_DISTANCE, writeWords, popcount32, type Hash256, type HammingIndex, type Hit } from './hash256.ts';
+import {
+  checkDistance,
+  checkId,
+  DEFAULT_MAX_DISTANCE,
+  writeWords,
+  popcount32,
+  type Hash256,
+  type HammingIndex,
+  type Hit,
+} from './hash256.ts';
 import { IdMap } from './id-map.ts';
 import { Segment } from './segment.ts';
 import { isAscending, orderById } from './sort-ids.ts';
@@ -45,17 +54,20 @@ export class MihIndex implements HammingIndex {
 
   /** Builds an index from parallel arrays in one pass: ids unique, in any order; 8 big-endian words per hash. */
   static fromArrays(ids: Uint32Array, words: Uint32Array, opts?: MihOptions): MihIndex {
-    if (words.length !== ids.length * 8) throw new RangeError(`words must hold 8 words per id: ${words.length} words for ${ids.length} ids`);
+    if (words.length !== ids.length * 8)
+      throw new RangeError(`words must hold 8 words per id: ${words.length} words for ${ids.length} ids`);
     const ix = new MihIndex(opts);
     if (!isAscending(ids)) {
       const order = orderById(ids);
-      const sIds = new Uint32Array(ids.length), sWords = new Uint32Array(words.length);
+      const sIds = new Uint32Array(ids.length),
+        sWords = new Uint32Array(words.length);
       for (let i = 0; i < order.length; i++) {
         const o = order[i]!;
         sIds[i] = ids[o]!;
         for (let k = 0; k < 8; k++) sWords[i * 8 + k] = words[o * 8 + k]!;
       }
-      for (let i = 1; i < sIds.length; i++) if (sIds[i] === sIds[i - 1]) throw new RangeError(`duplicate id ${sIds[i]}`);
+      for (let i = 1; i < sIds.length; i++)
+        if (sIds[i] === sIds[i - 1]) throw new RangeError(`duplicate id ${sIds[i]}`);
       ids = sIds;
       words = sWords;
     }
@@ -78,7 +90,8 @@ export class MihIndex implements HammingIndex {
     this.remove(id);
     const n = this.bufN;
     if (n === this.bufIds.length) {
-      const ids = new Uint32Array(n * 2), words = new Uint32Array(n * 16);
+      const ids = new Uint32Array(n * 2),
+        words = new Uint32Array(n * 16);
       ids.set(this.bufIds);
       words.set(this.bufWords);
       this.bufIds = ids;
@@ -118,7 +131,8 @@ export class MihIndex implements HammingIndex {
     const q = this.q;
     writeWords(query, q);
     this.maintain();
-    const ids: number[] = [], dists: number[] = [];
+    const ids: number[] = [],
+      dists: number[] = [];
     this.base.search(q, maxDistance, ids, dists);
     this.delta.search(q, maxDistance, ids, dists);
     const w = this.bufWords;
@@ -142,11 +156,13 @@ export class MihIndex implements HammingIndex {
    */
   searchMasked(query: Hash256, mask: Hash256, maxDistance = DEFAULT_MAX_DISTANCE): Hit[] {
     checkDistance(maxDistance);
-    const q = this.q, m = this.m;
+    const q = this.q,
+      m = this.m;
     writeWords(query, q);
     writeWords(mask, m);
     this.maintain();
-    const ids: number[] = [], dists: number[] = [];
+    const ids: number[] = [],
+      dists: number[] = [];
     this.base.searchMasked(q, m, maxDistance, ids, dists);
     this.delta.searchMasked(q, m, maxDistance, ids, dists);
     const w = this.bufWords;
@@ -177,7 +193,13 @@ export class MihIndex implements HammingIndex {
   }
 
   memoryBytes(): number {
-    return this.base.memoryBytes() + this.delta.memoryBytes() + this.bufIds.byteLength + this.bufWords.byteLength + this.bufSlot.memoryBytes();
+    return (
+      this.base.memoryBytes() +
+      this.delta.memoryBytes() +
+      this.bufIds.byteLength +
+      this.bufWords.byteLength +
+      this.bufSlot.memoryBytes()
+    );
   }
 
   /** Substrings per segment, for reports: [base, delta]. */
@@ -187,8 +209,10 @@ export class MihIndex implements HammingIndex {
 
   private maintain() {
     const baseLimit = Math.max(this.minDelta, this.base.live / this.deltaRatio);
-    if (this.delta.live + this.bufN > baseLimit || this.base.deadCount > Math.max(this.minDelta, this.base.length / 4)) this.compact();
-    else if (this.bufN > this.minDelta || this.delta.deadCount > Math.max(this.minDelta, this.delta.length / 4)) this.delta = this.merge([this.delta], true);
+    if (this.delta.live + this.bufN > baseLimit || this.base.deadCount > Math.max(this.minDelta, this.base.length / 4))
+      this.compact();
+    else if (this.bufN > this.minDelta || this.delta.deadCount > Math.max(this.minDelta, this.delta.length / 4))
+      this.delta = this.merge([this.delta], true);
   }
 
   /** One segment with the live entries of `segs` (each sorted by id), plus the buffer if asked. */
@@ -197,12 +221,14 @@ export class MihIndex implements HammingIndex {
     const order = orderById(this.bufIds, bn);
     let total = bn;
     for (const s of segs) total += s.live;
-    const ids = new Uint32Array(total), words = new Uint32Array(total * 8);
+    const ids = new Uint32Array(total),
+      words = new Uint32Array(total * 8);
     // k-way merge by id: the sources are few (at most two segments and the buffer).
     const pos = segs.map(() => 0);
     let bi = 0;
     for (let k = 0; k < total; k++) {
-      let src = -1, best = Infinity;
+      let src = -1,
+        best = Infinity;
       for (let i = 0; i < segs.length; i++) {
         const s = segs[i]!;
         while (pos[i]! < s.length && s.isDead(pos[i]!)) pos[i]!++;
@@ -216,7 +242,8 @@ export class MihIndex implements HammingIndex {
         ids[k] = this.bufIds[o]!;
         for (let x = 0; x < 8; x++) words[k * 8 + x] = this.bufWords[o * 8 + x]!;
       } else {
-        const s = segs[src]!, p = pos[src]!++;
+        const s = segs[src]!,
+          p = pos[src]!++;
         ids[k] = s.ids[p]!;
         for (let x = 0; x < 8; x++) words[k * 8 + x] = s.words[p * 8 + x]!;
       }

@@ -38,7 +38,8 @@ export class Segment {
     const { m, start, len } = this.chunking;
     const keys = new Uint32Array(ids.length); // reused for every table
     for (let j = 0; j < m; j++) {
-      const s = start[j]!, l = len[j]!;
+      const s = start[j]!,
+        l = len[j]!;
       for (let i = 0, o = 0; i < ids.length; i++, o += 8) keys[i] = extract(words, o, s, l);
       this.tables.push(buildTable(ids.length, l, keys, wideSlots));
     }
@@ -55,7 +56,8 @@ export class Segment {
   /** Slot of a live id, or -1. */
   slotOf(id: number): number {
     const a = this.ids;
-    let lo = 0, hi = a.length - 1;
+    let lo = 0,
+      hi = a.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = a[mid]!;
@@ -87,7 +89,8 @@ export class Segment {
     if (n === this.deadCount) return;
     const { m, start, len } = this.chunking;
     const r = Math.floor(d / m);
-    let probes = 0, expected = 0;
+    let probes = 0,
+      expected = 0;
     for (let j = 0; j < m; j++) {
       const c = binomialSum(len[j]!, r);
       probes += c;
@@ -96,15 +99,20 @@ export class Segment {
     if ((probes + expected) * RANDOM_VS_SCAN >= n) return this.scan(q, d, outIds, outDist);
 
     // Phase 1: every bucket within r of the query's substring, in every table.
-    let nr = 0, total = 0;
+    let nr = 0,
+      total = 0;
     for (let j = 0; j < m; j++) {
       const t = this.tables[j]!;
-      const base = t.base, loc = t.loc, wide = t.wide;
+      const base = t.base,
+        loc = t.loc,
+        wide = t.wide;
       const key = extract(q, 0, start[j]!, len[j]!);
       qkeys[j] = key;
       const masks = flipMasks(len[j]!, r);
       if (nr + masks.length > rangeStart.length) growRanges(nr + masks.length);
-      const rs = rangeStart, re = rangeEnd, rt = rangeTable;
+      const rs = rangeStart,
+        re = rangeEnd,
+        rt = rangeTable;
       for (let k = 0; k < masks.length; k++) {
         const v = key ^ masks[k]!;
         let b = base[v >>> 4]!;
@@ -126,7 +134,8 @@ export class Segment {
 
     // Phase 2: the slots those buckets hold.
     if (total > cand.length) growCandidates(total);
-    const cs = cand, ct = candTable;
+    const cs = cand,
+      ct = candTable;
     let nc = 0;
     for (let i = 0; i < nr; i++) {
       const j = rangeTable[i]!;
@@ -147,7 +156,14 @@ export class Segment {
 
     // Phase 3: verify each candidate on the full hash.
     const w = this.words;
-    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
+    const q0 = q[0]!,
+      q1 = q[1]!,
+      q2 = q[2]!,
+      q3 = q[3]!,
+      q4 = q[4]!,
+      q5 = q[5]!,
+      q6 = q[6]!,
+      q7 = q[7]!;
     for (let c = 0; c < nc; c++) {
       const s = cs[c]!;
       const o = s * 8;
@@ -155,7 +171,11 @@ export class Segment {
       if (dist > d) continue;
       dist += popcount32(q2 ^ w[o + 2]!) + popcount32(q3 ^ w[o + 3]!);
       if (dist > d) continue;
-      dist += popcount32(q4 ^ w[o + 4]!) + popcount32(q5 ^ w[o + 5]!) + popcount32(q6 ^ w[o + 6]!) + popcount32(q7 ^ w[o + 7]!);
+      dist +=
+        popcount32(q4 ^ w[o + 4]!) +
+        popcount32(q5 ^ w[o + 5]!) +
+        popcount32(q6 ^ w[o + 6]!) +
+        popcount32(q7 ^ w[o + 7]!);
       if (dist > d || this.isDead(s)) continue;
       // A match close in several substrings sits in several tables: report it from the first one only.
       // No "seen" set needed: whether an earlier table also probed it follows from its substrings.
@@ -179,17 +199,22 @@ export class Segment {
     const n = this.ids.length;
     if (n === this.deadCount) return;
     const { m, start, len } = this.chunking;
-    const known: number[][] = [], unknown = new Uint32Array(m), r = new Int32Array(m).fill(-1);
+    const known: number[][] = [],
+      unknown = new Uint32Array(m),
+      r = new Int32Array(m).fill(-1);
     for (let j = 0; j < m; j++) {
-      const mk = extract(mask, 0, start[j]!, len[j]!), pos: number[] = [];
+      const mk = extract(mask, 0, start[j]!, len[j]!),
+        pos: number[] = [];
       for (let b = 0; b < len[j]!; b++) if ((mk >>> b) & 1) pos.push(b);
       known.push(pos);
-      unknown[j] = ~mk & ((2 ** len[j]!) - 1);
+      unknown[j] = ~mk & (2 ** len[j]! - 1);
     }
-    const keys = (j: number, rr: number) => (rr < 0 ? 0 : 2 ** (len[j]! - known[j]!.length) * binomialSum(known[j]!.length, rr));
+    const keys = (j: number, rr: number) =>
+      rr < 0 ? 0 : 2 ** (len[j]! - known[j]!.length) * binomialSum(known[j]!.length, rr);
     let cost = 0;
     for (let u = 0; u <= d; u++) {
-      let best = -1, bestCost = Infinity;
+      let best = -1,
+        bestCost = Infinity;
       for (let j = 0; j < m; j++) {
         if (r[j]! >= known[j]!.length) continue;
         const c = (keys(j, r[j]! + 1) - keys(j, r[j]!)) * (1 + n / 2 ** len[j]!);
@@ -205,8 +230,14 @@ export class Segment {
     const seen = new Set<number>();
     for (let j = 0; j < m; j++) {
       if (r[j]! < 0) continue;
-      const t = this.tables[j]!, base = t.base, loc = t.loc, wide = t.wide, post = t.postings, width = t.width;
-      const unk = unknown[j]!, key = extract(q, 0, start[j]!, len[j]!) & ~unk;
+      const t = this.tables[j]!,
+        base = t.base,
+        loc = t.loc,
+        wide = t.wide,
+        post = t.postings,
+        width = t.width;
+      const unk = unknown[j]!,
+        key = extract(q, 0, start[j]!, len[j]!) & ~unk;
       // Flips of at most r_j known bits: masks over the known positions.
       const flips = Array.from(flipMasks(known[j]!.length, r[j]!), (f) => {
         let v = 0;
@@ -241,16 +272,35 @@ export class Segment {
 
   /** {@link searchMasked} by reading every entry. */
   scanMasked(q: Uint32Array, mask: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
-    const w = this.words, n = this.ids.length;
+    const w = this.words,
+      n = this.ids.length;
     if (n === this.deadCount) return;
-    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
-    const m0 = mask[0]!, m1 = mask[1]!, m2 = mask[2]!, m3 = mask[3]!, m4 = mask[4]!, m5 = mask[5]!, m6 = mask[6]!, m7 = mask[7]!;
+    const q0 = q[0]!,
+      q1 = q[1]!,
+      q2 = q[2]!,
+      q3 = q[3]!,
+      q4 = q[4]!,
+      q5 = q[5]!,
+      q6 = q[6]!,
+      q7 = q[7]!;
+    const m0 = mask[0]!,
+      m1 = mask[1]!,
+      m2 = mask[2]!,
+      m3 = mask[3]!,
+      m4 = mask[4]!,
+      m5 = mask[5]!,
+      m6 = mask[6]!,
+      m7 = mask[7]!;
     for (let s = 0, o = 0; s < n; s++, o += 8) {
       let dist = popcount32((q0 ^ w[o]!) & m0) + popcount32((q1 ^ w[o + 1]!) & m1);
       if (dist > d) continue;
       dist += popcount32((q2 ^ w[o + 2]!) & m2) + popcount32((q3 ^ w[o + 3]!) & m3);
       if (dist > d) continue;
-      dist += popcount32((q4 ^ w[o + 4]!) & m4) + popcount32((q5 ^ w[o + 5]!) & m5) + popcount32((q6 ^ w[o + 6]!) & m6) + popcount32((q7 ^ w[o + 7]!) & m7);
+      dist +=
+        popcount32((q4 ^ w[o + 4]!) & m4) +
+        popcount32((q5 ^ w[o + 5]!) & m5) +
+        popcount32((q6 ^ w[o + 6]!) & m6) +
+        popcount32((q7 ^ w[o + 7]!) & m7);
       if (dist > d || this.isDead(s)) continue;
       outIds.push(this.ids[s]!);
       outDist.push(dist);
@@ -258,14 +308,26 @@ export class Segment {
   }
 
   private scan(q: Uint32Array, d: number, outIds: number[], outDist: number[]): void {
-    const w = this.words, n = this.ids.length;
-    const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
+    const w = this.words,
+      n = this.ids.length;
+    const q0 = q[0]!,
+      q1 = q[1]!,
+      q2 = q[2]!,
+      q3 = q[3]!,
+      q4 = q[4]!,
+      q5 = q[5]!,
+      q6 = q[6]!,
+      q7 = q[7]!;
     for (let s = 0, o = 0; s < n; s++, o += 8) {
       let dist = popcount32(q0 ^ w[o]!) + popcount32(q1 ^ w[o + 1]!);
       if (dist > d) continue;
       dist += popcount32(q2 ^ w[o + 2]!) + popcount32(q3 ^ w[o + 3]!);
       if (dist > d) continue;
-      dist += popcount32(q4 ^ w[o + 4]!) + popcount32(q5 ^ w[o + 5]!) + popcount32(q6 ^ w[o + 6]!) + popcount32(q7 ^ w[o + 7]!);
+      dist +=
+        popcount32(q4 ^ w[o + 4]!) +
+        popcount32(q5 ^ w[o + 5]!) +
+        popcount32(q6 ^ w[o + 6]!) +
+        popcount32(q7 ^ w[o + 7]!);
       if (dist > d || this.isDead(s)) continue;
       outIds.push(this.ids[s]!);
       outDist.push(dist);
@@ -276,7 +338,9 @@ export class Segment {
 /** Grows the range scratch, keeping what phase 1 wrote so far. */
 function growRanges(min: number) {
   const size = Math.max(min, rangeStart.length * 2);
-  const s = new Uint32Array(size), e = new Uint32Array(size), t = new Uint8Array(size);
+  const s = new Uint32Array(size),
+    e = new Uint32Array(size),
+    t = new Uint8Array(size);
   s.set(rangeStart);
   e.set(rangeEnd);
   t.set(rangeTable);

@@ -38,14 +38,21 @@ export function serialize(index: MihIndex): Buffer {
 
 export function deserialize(buf: Uint8Array, opts?: MihOptions): MihIndex {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 48 || !b.subarray(0, 8).equals(MAGIC)) throw new SnapshotError('not a Vigil matcher snapshot (bad magic)');
+  if (b.length < 48 || !b.subarray(0, 8).equals(MAGIC))
+    throw new SnapshotError('not a Vigil matcher snapshot (bad magic)');
   const version = b.readUInt32LE(8);
-  if (version !== VERSION) throw new SnapshotError(`unsupported snapshot version ${version} (this build reads ${VERSION})`);
+  if (version !== VERSION)
+    throw new SnapshotError(`unsupported snapshot version ${version} (this build reads ${VERSION})`);
   const n = b.readUInt32LE(12);
-  if (b.length !== 16 + n * 36 + 32) throw new SnapshotError(`snapshot truncated or padded: ${b.length} bytes for ${n} entries (expected ${16 + n * 36 + 32})`);
+  if (b.length !== 16 + n * 36 + 32)
+    throw new SnapshotError(
+      `snapshot truncated or padded: ${b.length} bytes for ${n} entries (expected ${16 + n * 36 + 32})`,
+    );
   const body = 16 + n * 36;
-  if (!createHash('sha256').update(b.subarray(0, body)).digest().equals(b.subarray(body))) throw new SnapshotError('snapshot checksum mismatch: the file is corrupted');
-  const ids = new Uint32Array(n), words = new Uint32Array(n * 8);
+  if (!createHash('sha256').update(b.subarray(0, body)).digest().equals(b.subarray(body)))
+    throw new SnapshotError('snapshot checksum mismatch: the file is corrupted');
+  const ids = new Uint32Array(n),
+    words = new Uint32Array(n * 8);
   if (LITTLE_ENDIAN) {
     new Uint8Array(ids.buffer).set(b.subarray(16, 16 + n * 4));
     new Uint8Array(words.buffer).set(b.subarray(16 + n * 4, body));

@@ -2,7 +2,8 @@
 // no per-element allocation; ten million ids in well under a second).
 
 export function orderById(ids: Uint32Array, n = ids.length): Uint32Array {
-  let order = new Uint32Array(n), tmp = new Uint32Array(n);
+  let order = new Uint32Array(n),
+    tmp = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const counts = new Uint32Array(65536);
   for (const shift of [0, 16]) {

@@ -24,22 +24,41 @@ for (const [name, make] of impls) {
       ix.add(4, r.flip(base, 32));
       ix.add(5, hashToHex(r.flip(base, 5))); // hex input works too
       const hits = ix.search(base);
-      assert.deepEqual(hits.map((h) => h.id), [7, 3, 5, 9]);
-      assert.deepEqual(hits.map((h) => h.distance), [0, 5, 5, 31]);
-      assert.deepEqual(ix.search(base, 32).map((h) => h.id), [7, 3, 5, 9, 4]);
-      assert.deepEqual(ix.search(base, 0).map((h) => h.id), [7]);
+      assert.deepEqual(
+        hits.map((h) => h.id),
+        [7, 3, 5, 9],
+      );
+      assert.deepEqual(
+        hits.map((h) => h.distance),
+        [0, 5, 5, 31],
+      );
+      assert.deepEqual(
+        ix.search(base, 32).map((h) => h.id),
+        [7, 3, 5, 9, 4],
+      );
+      assert.deepEqual(
+        ix.search(base, 0).map((h) => h.id),
+        [7],
+      );
       assert.equal(ix.size, 5);
     });
 
     it('re-adding an id replaces its hash; removing works once; several ids may share a hash', () => {
       const r = prng(2);
       const ix = make();
-      const a = r.hash(), b = r.hash();
+      const a = r.hash(),
+        b = r.hash();
       ix.add(1, a);
       ix.add(2, a);
       ix.add(1, b);
-      assert.deepEqual(ix.search(a).map((h) => h.id), [2]);
-      assert.deepEqual(ix.search(b).map((h) => h.id), [1]);
+      assert.deepEqual(
+        ix.search(a).map((h) => h.id),
+        [2],
+      );
+      assert.deepEqual(
+        ix.search(b).map((h) => h.id),
+        [1],
+      );
       assert.equal(ix.remove(2), true);
       assert.equal(ix.remove(2), false);
       assert.equal(ix.has(2), false);

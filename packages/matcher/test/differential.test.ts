@@ -20,17 +20,22 @@ describe('MIH equals brute force', () => {
   it('random data, queries near entries and far from them', () => {
     const seed = 1001;
     const r = prng(seed);
-    const mih = new MihIndex(), oracle = new BruteForceIndex();
+    const mih = new MihIndex(),
+      oracle = new BruteForceIndex();
     const hs = Array.from({ length: 20_000 }, () => r.hash());
     hs.forEach((h, i) => (mih.add(i, h), oracle.add(i, h)));
-    const queries = [...Array.from({ length: 25 }, () => r.flip(hs[r.int(hs.length)]!, r.int(41))), ...Array.from({ length: 5 }, () => r.hash())];
+    const queries = [
+      ...Array.from({ length: 25 }, () => r.flip(hs[r.int(hs.length)]!, r.int(41))),
+      ...Array.from({ length: 5 }, () => r.hash()),
+    ];
     compare(mih, oracle, queries, seed, 'random');
   });
 
   it('clustered data: many near-duplicates of a few seeds', () => {
     const seed = 2002;
     const r = prng(seed);
-    const mih = new MihIndex(), oracle = new BruteForceIndex();
+    const mih = new MihIndex(),
+      oracle = new BruteForceIndex();
     const seeds = Array.from({ length: 30 }, () => r.hash());
     for (let i = 0; i < 15_000; i++) {
       const h = r.flip(seeds[r.int(seeds.length)]!, r.int(41));
@@ -44,7 +49,8 @@ describe('MIH equals brute force', () => {
   it('heavy duplicates (overfull buckets, the scan fallback) and ids at both ends of the range', () => {
     const seed = 2525;
     const r = prng(seed);
-    const mih = new MihIndex(), oracle = new BruteForceIndex();
+    const mih = new MihIndex(),
+      oracle = new BruteForceIndex();
     const seeds = Array.from({ length: 3 }, () => r.hash());
     let id = 0xffffffff;
     const add = (h: Uint8Array) => (mih.add(id, h), oracle.add(id, h), id--);
@@ -65,7 +71,8 @@ describe('MIH equals brute force', () => {
   it('interleaved adds, re-adds and removes, with searches between (delta, tombstones and folds)', () => {
     const seed = 3003;
     const r = prng(seed);
-    const mih = new MihIndex({ minDelta: 64, deltaRatio: 8 }), oracle = new BruteForceIndex();
+    const mih = new MihIndex({ minDelta: 64, deltaRatio: 8 }),
+      oracle = new BruteForceIndex();
     const known: Uint8Array[] = [];
     for (let step = 0; step < 40; step++) {
       for (let k = 0; k < 200; k++) {
@@ -79,7 +86,9 @@ describe('MIH equals brute force', () => {
         } else assert.equal(mih.remove(id), oracle.remove(id), `seed ${seed}: remove(${id})`);
       }
       assert.equal(mih.size, oracle.size, `seed ${seed}: size at step ${step}`);
-      const queries = Array.from({ length: 3 }, () => (known.length ? r.flip(known[r.int(known.length)]!, r.int(35)) : r.hash()));
+      const queries = Array.from({ length: 3 }, () =>
+        known.length ? r.flip(known[r.int(known.length)]!, r.int(35)) : r.hash(),
+      );
       compare(mih, oracle, queries, seed, `step ${step}`);
     }
   });
@@ -111,11 +120,12 @@ describe('MihIndex.fromArrays', () => {
   it('accepts ids in any order and refuses duplicates', () => {
     const r = prng(5005);
     const hs = Array.from({ length: 500 }, () => r.hash());
-    const ids = Uint32Array.from(hs.map((_, i) => (i * 7919) % 1000 + 1));
+    const ids = Uint32Array.from(hs.map((_, i) => ((i * 7919) % 1000) + 1));
     const words = new Uint32Array(500 * 8);
     const oracle = new BruteForceIndex();
     hs.forEach((h, i) => {
-      for (let k = 0; k < 8; k++) words[i * 8 + k] = ((h[k * 4]! << 24) | (h[k * 4 + 1]! << 16) | (h[k * 4 + 2]! << 8) | h[k * 4 + 3]!) >>> 0;
+      for (let k = 0; k < 8; k++)
+        words[i * 8 + k] = ((h[k * 4]! << 24) | (h[k * 4 + 1]! << 16) | (h[k * 4 + 2]! << 8) | h[k * 4 + 3]!) >>> 0;
       oracle.add(ids[i]!, h);
     });
     const mih = MihIndex.fromArrays(ids, words);

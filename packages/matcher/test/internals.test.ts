@@ -32,7 +32,12 @@ describe('bucket tables', () => {
       assert.ok(t.wide.length >= 16, `seed ${seed}: expected a wide group`);
       const model = new Map<number, number[]>();
       keys.forEach((k, i) => model.set(k, [...(model.get(k) ?? []), i]));
-      for (let v = 0; v < 4096; v++) assert.deepEqual(decode(t, v).sort((a, b) => a - b), model.get(v) ?? [], `seed ${seed}: bucket ${v}`);
+      for (let v = 0; v < 4096; v++)
+        assert.deepEqual(
+          decode(t, v).sort((a, b) => a - b),
+          model.get(v) ?? [],
+          `seed ${seed}: bucket ${v}`,
+        );
       assert.equal(bucketStart(t, 4096), keys.length);
     });
   }
@@ -46,9 +51,10 @@ describe('IdMap', () => {
   it('agrees with a Map over random sets, gets and deletes (including ids 0 and 2^32 - 1)', () => {
     const seed = 7007;
     const r = prng(seed);
-    const m = new IdMap(), model = new Map<number, number>();
+    const m = new IdMap(),
+      model = new Map<number, number>();
     for (let step = 0; step < 60_000; step++) {
-      const id = r.next() < 0.01 ? (r.next() < 0.5 ? 0 : 0xffffffff) : r.int(3000) * 1_000_003 % 4294967291;
+      const id = r.next() < 0.01 ? (r.next() < 0.5 ? 0 : 0xffffffff) : (r.int(3000) * 1_000_003) % 4294967291;
       const op = r.next();
       if (op < 0.5) {
         m.set(id, step);
@@ -64,11 +70,16 @@ describe('IdMap', () => {
 describe('orderById', () => {
   it('sorts any u32 ids ascending, stably', () => {
     const r = prng(8008);
-    const ids = Uint32Array.from({ length: 20_000 }, () => (r.next() < 0.3 ? r.int(50) : Math.floor(r.next() * 2 ** 32)));
+    const ids = Uint32Array.from({ length: 20_000 }, () =>
+      r.next() < 0.3 ? r.int(50) : Math.floor(r.next() * 2 ** 32),
+    );
     const order = orderById(ids);
     const expected = [...ids.keys()].sort((a, b) => ids[a]! - ids[b]! || a - b);
     assert.deepEqual([...order], expected);
-    assert.deepEqual([...orderById(ids, 10)], [...Array(10).keys()].sort((a, b) => ids[a]! - ids[b]! || a - b));
+    assert.deepEqual(
+      [...orderById(ids, 10)],
+      [...Array(10).keys()].sort((a, b) => ids[a]! - ids[b]! || a - b),
+    );
   });
 });
 
@@ -78,14 +89,20 @@ describe('Segment', () => {
     const r = prng(seed);
     // Every fourth hash repeats the one before, every fourth is a near copy of it.
     const hs: Uint8Array[] = [];
-    for (let i = 0; i < 3000; i++) hs.push(i % 4 === 2 ? hs[i - 1]! : i % 4 === 3 ? r.flip(hs[i - 1]!, r.int(20)) : r.hash());
+    for (let i = 0; i < 3000; i++)
+      hs.push(i % 4 === 2 ? hs[i - 1]! : i % 4 === 3 ? r.flip(hs[i - 1]!, r.int(20)) : r.hash());
     const ids = Uint32Array.from(hs, (_, i) => i * 2 + 1);
     const words = new Uint32Array(hs.length * 8);
     hs.forEach((h, i) => words.set(toWords(h), i * 8));
     const oracle = new BruteForceIndex();
     hs.forEach((h, i) => oracle.add(ids[i]!, h));
     // 11 substrings is the 10M-entry configuration (23- and 24-bit tables: the slowest to build here).
-    for (const [m, wideSlots] of [[11, false], [13, true], [16, false], [16, true]] as const) {
+    for (const [m, wideSlots] of [
+      [11, false],
+      [13, true],
+      [16, false],
+      [16, true],
+    ] as const) {
       {
         const seg = new Segment(ids, words, m, wideSlots);
         assert.equal(seg.chunking.m, m);
@@ -96,9 +113,12 @@ describe('Segment', () => {
         for (let k = 0; k < 6; k++) {
           const q = k < 3 ? r.flip(hs[dead[k]!]!, k * 3) : r.flip(hs[r.int(hs.length)]!, r.int(40));
           for (const d of [0, 1, 5, 15, 31, 32, 48, 64]) {
-            const got: number[] = [], dist: number[] = [];
+            const got: number[] = [],
+              dist: number[] = [];
             seg.search(toWords(q), d, got, dist);
-            const hits = got.map((id, i) => ({ id, distance: dist[i]! })).sort((a, b) => a.distance - b.distance || a.id - b.id);
+            const hits = got
+              .map((id, i) => ({ id, distance: dist[i]! }))
+              .sort((a, b) => a.distance - b.distance || a.id - b.id);
             assert.deepEqual(hits, o.search(q, d), `seed ${seed}, m=${m}, wide=${wideSlots}, query ${k}, d=${d}`);
           }
         }

@@ -15,7 +15,8 @@ function direct(q: Uint8Array, mask: Uint8Array, h: Uint8Array): number {
 it('searchMasked: every entry within d on the masked bits, none beyond, in every tier and after removals', () => {
   const seed = 4242;
   const r = prng(seed);
-  const mih = new MihIndex({ minDelta: 64 }), oracle = new BruteForceIndex();
+  const mih = new MihIndex({ minDelta: 64 }),
+    oracle = new BruteForceIndex();
   const hs = Array.from({ length: 3000 }, () => r.hash());
   hs.forEach((h, i) => (mih.add(i, h), oracle.add(i, h)));
   mih.search(hs[0]!, 0); // folds the first entries into segments; the next ones stay in the buffer
@@ -42,8 +43,13 @@ it('searchMasked: every entry within d on the masked bits, none beyond, in every
       const got = mih.searchMasked(q, mask, d);
       assert.deepEqual(got, oracle.searchMasked(q, mask, d), `seed ${seed}, query ${k}, d=${d}`);
       for (const h of got) assert.equal(h.distance, direct(q, mask, hs[h.id]!));
-      const want = hs.map((h, id) => ({ id, distance: direct(q, mask, h) })).filter((h) => h.distance <= d && (h.id % 7 !== 0 || h.id >= 3040));
-      assert.deepEqual(got.map((h) => h.id).sort((a, b) => a - b), want.map((h) => h.id));
+      const want = hs
+        .map((h, id) => ({ id, distance: direct(q, mask, h) }))
+        .filter((h) => h.distance <= d && (h.id % 7 !== 0 || h.id >= 3040));
+      assert.deepEqual(
+        got.map((h) => h.id).sort((a, b) => a - b),
+        want.map((h) => h.id),
+      );
     }
   }
   // A full mask is an ordinary search.
@@ -55,7 +61,8 @@ it('searchMasked: every entry within d on the masked bits, none beyond, in every
 it('searchMasked probes the substring tables on a larger index and finds exactly what a scan finds', () => {
   const seed = 777;
   const r = prng(seed);
-  const mih = new MihIndex({ substrings: 16 }), oracle = new BruteForceIndex();
+  const mih = new MihIndex({ substrings: 16 }),
+    oracle = new BruteForceIndex();
   const hs = Array.from({ length: 60_000 }, () => r.hash());
   hs.forEach((h, i) => (mih.add(i, h), oracle.add(i, h)));
   for (let k = 0; k < 40; k++) {
@@ -69,7 +76,12 @@ it('searchMasked probes the substring tables on a larger index and finds exactly
       mask[b >> 3]! &= ~(0x80 >> (b & 7));
       if (r.next() < 0.5) q[b >> 3]! ^= 0x80 >> (b & 7);
     }
-    for (const d of [0, 8, 20, 26]) assert.deepEqual(mih.searchMasked(q, mask, d), oracle.searchMasked(q, mask, d), `seed ${seed}, query ${k}, d=${d}`);
+    for (const d of [0, 8, 20, 26])
+      assert.deepEqual(
+        mih.searchMasked(q, mask, d),
+        oracle.searchMasked(q, mask, d),
+        `seed ${seed}, query ${k}, d=${d}`,
+      );
   }
 });
 
@@ -78,7 +90,8 @@ it('searchMasked with masks as sparse as uncrop views may carry: 90–128 unknow
   // down to 128 known (MASK_MIN_KNOWN): unknown bits then fall in every substring.
   const seed = 5150;
   const r = prng(seed);
-  const mih = new MihIndex({ substrings: 16 }), oracle = new BruteForceIndex();
+  const mih = new MihIndex({ substrings: 16 }),
+    oracle = new BruteForceIndex();
   const hs = Array.from({ length: 40_000 }, () => r.hash());
   hs.forEach((h, i) => (mih.add(i, h), oracle.add(i, h)));
   let found = 0;
@@ -87,7 +100,7 @@ it('searchMasked with masks as sparse as uncrop views may carry: 90–128 unknow
     const mask = new Uint8Array(32).fill(0xff);
     const q = r.flip(target, r.int(24));
     const unknown = 90 + r.int(39);
-    for (let n = 0; n < unknown; ) {
+    for (let n = 0; n < unknown;) {
       const b = r.int(256);
       if (!((mask[b >> 3]! >> (7 - (b & 7))) & 1)) continue;
       mask[b >> 3]! &= ~(0x80 >> (b & 7));

@@ -10,7 +10,10 @@ import { validateNcmecXml } from './validate.ts';
 import { NcmecError, parseResponse, RESPONSE_CODES, type NcmecResponse } from './responses.ts';
 import type { FileDetails, Report } from './model.ts';
 
-export const CYBERTIPLINE_URLS = { test: 'https://exttest.cybertip.org/ispws', production: 'https://report.cybertip.org/ispws' } as const;
+export const CYBERTIPLINE_URLS = {
+  test: 'https://exttest.cybertip.org/ispws',
+  production: 'https://report.cybertip.org/ispws',
+} as const;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -38,7 +41,11 @@ export class CyberTiplineClient {
     const xml = reportXml(report);
     await validateNcmecXml(xml, this.o.xsdPath);
     const r = await this.call('POST', '/submit', { body: xml, type: 'text/xml; charset=utf-8' }, { retry: false });
-    if (!r.reportId) throw new NcmecError('NCMEC accepted the report but sent no report id', { code: r.responseCode, retryable: false });
+    if (!r.reportId)
+      throw new NcmecError('NCMEC accepted the report but sent no report id', {
+        code: r.responseCode,
+        retryable: false,
+      });
     return r.reportId;
   }
 
@@ -47,7 +54,8 @@ export class CyberTiplineClient {
     form.set('id', String(reportId));
     form.set('file', new Blob([Uint8Array.from(file.bytes)]), file.name);
     const r = await this.call('POST', '/upload', { form }, { retry: false });
-    if (!r.fileId) throw new NcmecError('NCMEC accepted the upload but sent no file id', { code: r.responseCode, retryable: false });
+    if (!r.fileId)
+      throw new NcmecError('NCMEC accepted the upload but sent no file id', { code: r.responseCode, retryable: false });
     return { fileId: r.fileId, ...(r.hash ? { md5: r.hash } : {}) };
   }
 
@@ -58,15 +66,30 @@ export class CyberTiplineClient {
   }
 
   async finish(reportId: number): Promise<{ reportId: number; files: string[] }> {
-    const r = await this.call('POST', '/finish', { body: new URLSearchParams({ id: String(reportId) }).toString(), type: 'application/x-www-form-urlencoded' }, { retry: 'before-response', okCodes: [5102] });
+    const r = await this.call(
+      'POST',
+      '/finish',
+      { body: new URLSearchParams({ id: String(reportId) }).toString(), type: 'application/x-www-form-urlencoded' },
+      { retry: 'before-response', okCodes: [5102] },
+    );
     return { reportId, files: r.files ?? [] };
   }
 
   async retract(reportId: number): Promise<void> {
-    await this.call('POST', '/retract', { body: new URLSearchParams({ id: String(reportId) }).toString(), type: 'application/x-www-form-urlencoded' }, { retry: true, okCodes: [5101] });
+    await this.call(
+      'POST',
+      '/retract',
+      { body: new URLSearchParams({ id: String(reportId) }).toString(), type: 'application/x-www-form-urlencoded' },
+      { retry: true, okCodes: [5101] },
+    );
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body: { body?: string; type?: string; form?: FormData } | undefined, o: { retry: boolean | 'before-response'; okCodes?: number[] }): Promise<NcmecResponse> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: { body?: string; type?: string; form?: FormData } | undefined,
+    o: { retry: boolean | 'before-response'; okCodes?: number[] },
+  ): Promise<NcmecResponse> {
     const attempts = o.retry ? 1 + (this.o.retries ?? 2) : 1;
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -86,9 +109,18 @@ export class CyberTiplineClient {
       const requestId = res.headers.get('request-id');
       const text = await res.text();
       this.o.log?.info({ path, status: res.status, requestId }, 'cybertipline answered');
-      if (res.status === 401) throw new NcmecError(`${path}: NCMEC refused the credentials (HTTP 401)`, { httpStatus: 401, requestId, retryable: false });
+      if (res.status === 401)
+        throw new NcmecError(`${path}: NCMEC refused the credentials (HTTP 401)`, {
+          httpStatus: 401,
+          requestId,
+          retryable: false,
+        });
       if (res.status >= 500) {
-        last = new NcmecError(`${path}: NCMEC server error (HTTP ${res.status})`, { httpStatus: res.status, requestId, retryable: true });
+        last = new NcmecError(`${path}: NCMEC server error (HTTP ${res.status})`, {
+          httpStatus: res.status,
+          requestId,
+          retryable: true,
+        });
         if (o.retry === true && attempt < attempts) {
           await sleep(200 * 2 ** attempt);
           continue;
@@ -97,7 +129,16 @@ export class CyberTiplineClient {
       }
       const r = parseResponse(text);
       if (r.responseCode !== 0 && !o.okCodes?.includes(r.responseCode)) {
-        throw new NcmecError(`${path}: NCMEC answered ${r.responseCode} (${RESPONSE_CODES[r.responseCode] ?? 'unknown code'}): ${r.responseDescription}`, { code: r.responseCode, httpStatus: res.status, requestId, retryable: r.responseCode === 1000, description: r.responseDescription });
+        throw new NcmecError(
+          `${path}: NCMEC answered ${r.responseCode} (${RESPONSE_CODES[r.responseCode] ?? 'unknown code'}): ${r.responseDescription}`,
+          {
+            code: r.responseCode,
+            httpStatus: res.status,
+            requestId,
+            retryable: r.responseCode === 1000,
+            description: r.responseDescription,
+          },
+        );
       }
       return r;
     }

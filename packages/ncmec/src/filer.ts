@@ -36,16 +36,29 @@ export interface FilingJournal {
   save(state: FilingState): Promise<void>;
 }
 
-const DAY = 86_400_000, HOUR = 3_600_000;
+const DAY = 86_400_000,
+  HOUR = 3_600_000;
 
 /** When NCMEC deletes an open report: 24 h after opening or 1 h after the last change, whichever is later. */
 export function expiresAt(s: Pick<FilingState, 'openedAt' | 'lastChangeAt'>): number {
   return Math.max(Date.parse(s.openedAt!) + DAY, Date.parse(s.lastChangeAt ?? s.openedAt!) + HOUR);
 }
 
-export async function fileReport(client: CyberTiplineClient, journal: FilingJournal, o: { localId: string; report: Report; files: FilingFile[]; now?: () => Date }): Promise<FilingState> {
+export async function fileReport(
+  client: CyberTiplineClient,
+  journal: FilingJournal,
+  o: { localId: string; report: Report; files: FilingFile[]; now?: () => Date },
+): Promise<FilingState> {
   const now = o.now ?? (() => new Date());
-  let s: FilingState = (await journal.load(o.localId)) ?? { localId: o.localId, phase: 'submitting', reportId: null, openedAt: null, lastChangeAt: null, files: {}, expiredReportIds: [] };
+  let s: FilingState = (await journal.load(o.localId)) ?? {
+    localId: o.localId,
+    phase: 'submitting',
+    reportId: null,
+    openedAt: null,
+    lastChangeAt: null,
+    files: {},
+    expiredReportIds: [],
+  };
   if (s.phase === 'finished' || s.phase === 'retracted') return s;
   const save = async (change: Partial<FilingState>) => {
     s = { ...s, ...change };
@@ -53,7 +66,14 @@ export async function fileReport(client: CyberTiplineClient, journal: FilingJour
   };
   if (s.phase === 'open' && s.reportId !== null && now().getTime() >= expiresAt(s)) {
     // NCMEC has deleted it unfinished: start over with a new report.
-    await save({ phase: 'submitting', expiredReportIds: [...s.expiredReportIds, s.reportId], reportId: null, openedAt: null, lastChangeAt: null, files: {} });
+    await save({
+      phase: 'submitting',
+      expiredReportIds: [...s.expiredReportIds, s.reportId],
+      reportId: null,
+      openedAt: null,
+      lastChangeAt: null,
+      files: {},
+    });
   }
   if (s.phase === 'submitting') {
     await journal.save(s); // the intent is on record before anything reaches NCMEC
@@ -66,7 +86,10 @@ export async function fileReport(client: CyberTiplineClient, journal: FilingJour
     const done = s.files[f.key] ?? {};
     if (!done.fileId) {
       const up = await client.upload(reportId, { name: f.name, bytes: await f.bytes() });
-      await save({ files: { ...s.files, [f.key]: { fileId: up.fileId, ...(up.md5 ? { md5: up.md5 } : {}) } }, lastChangeAt: now().toISOString() });
+      await save({
+        files: { ...s.files, [f.key]: { fileId: up.fileId, ...(up.md5 ? { md5: up.md5 } : {}) } },
+        lastChangeAt: now().toISOString(),
+      });
     }
     const cur = s.files[f.key]!;
     if (!cur.detailsSent) {
@@ -80,7 +103,11 @@ export async function fileReport(client: CyberTiplineClient, journal: FilingJour
 }
 
 /** Withdraws a report that is not finished yet. */
-export async function retractFiling(client: CyberTiplineClient, journal: FilingJournal, localId: string): Promise<FilingState | null> {
+export async function retractFiling(
+  client: CyberTiplineClient,
+  journal: FilingJournal,
+  localId: string,
+): Promise<FilingState | null> {
   const s = await journal.load(localId);
   if (!s || s.phase !== 'open' || s.reportId === null) return s;
   await client.retract(s.reportId);

@@ -65,7 +65,13 @@ export interface Report {
   platform?: string;
   incidentDateTimeDescription?: string;
   /** Flags NCMEC asks for; only `true` is sent (the schema allows no other value). */
-  annotations?: { sextortion?: boolean; csamSolicitation?: boolean; minorToMinorInteraction?: boolean; spam?: boolean; sadisticOnlineExploitation?: boolean };
+  annotations?: {
+    sextortion?: boolean;
+    csamSolicitation?: boolean;
+    minorToMinorInteraction?: boolean;
+    spam?: boolean;
+    sadisticOnlineExploitation?: boolean;
+  };
   internetDetails?: InternetDetails[];
   reporter: Reporter;
   reportedUsers?: ReportedUser[];

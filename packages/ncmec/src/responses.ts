@@ -2,17 +2,38 @@
 import { XMLParser } from 'fast-xml-parser';
 
 export const RESPONSE_CODES: Record<number, string> = {
-  0: 'Success', 1000: 'Server error', 1100: 'Save failed', 1110: 'Upload failed', 1111: 'File upload failed', 1210: 'Resource not found',
-  1300: 'Update failed', 2000: 'Authentication required', 3000: 'Not authorized', 3100: 'Not authorized for submissions',
-  3300: 'Not authorized for updates', 4000: 'Invalid request', 4100: 'Validation failed', 4110: 'Malformed XML', 4200: 'Malformed file',
-  5001: 'Report does not exist', 5002: 'File does not exist', 5101: 'Report already retracted', 5102: 'Report already finished',
+  0: 'Success',
+  1000: 'Server error',
+  1100: 'Save failed',
+  1110: 'Upload failed',
+  1111: 'File upload failed',
+  1210: 'Resource not found',
+  1300: 'Update failed',
+  2000: 'Authentication required',
+  3000: 'Not authorized',
+  3100: 'Not authorized for submissions',
+  3300: 'Not authorized for updates',
+  4000: 'Invalid request',
+  4100: 'Validation failed',
+  4110: 'Malformed XML',
+  4200: 'Malformed file',
+  5001: 'Report does not exist',
+  5002: 'File does not exist',
+  5101: 'Report already retracted',
+  5102: 'Report already finished',
 };
 
 export class NcmecError extends Error {
   override name = 'NcmecError';
   constructor(
     message: string,
-    readonly o: { code?: number; httpStatus?: number; requestId?: string | null; retryable: boolean; description?: string },
+    readonly o: {
+      code?: number;
+      httpStatus?: number;
+      requestId?: string | null;
+      retryable: boolean;
+      description?: string;
+    },
   ) {
     super(message);
   }
@@ -56,7 +77,8 @@ export function parseResponse(xml: string): NcmecResponse {
     throw new NcmecError(`NCMEC answered with malformed XML: ${(e as Error).message}`, { retryable: true });
   }
   const r = doc.reportResponse ?? doc.reportDoneResponse;
-  if (!r || r.responseCode === undefined) throw new NcmecError(`unexpected answer from NCMEC: ${xml.slice(0, 200)}`, { retryable: true });
+  if (!r || r.responseCode === undefined)
+    throw new NcmecError(`unexpected answer from NCMEC: ${xml.slice(0, 200)}`, { retryable: true });
   const code = Number(r.responseCode);
   return {
     responseCode: code,

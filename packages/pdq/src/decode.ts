@@ -103,7 +103,10 @@ async function jpegAtScale(buf: Buffer, shrink: number, base: SharpOptions): Pro
   await writeFile(file, buf, { mode: 0o600 });
   try {
     // Decoded now, into memory, so the file can go.
-    const { data, info } = await sharp(`${file}[shrink=${shrink}]`, base).keepIccProfile().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(`${file}[shrink=${shrink}]`, base)
+      .keepIccProfile()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   } finally {
     await unlink(file).catch(() => {});
@@ -142,7 +145,10 @@ export async function decodeLuma(input: string | Buffer | Uint8Array, opts: Deco
     const bound = opts.maxHashPixels;
     if (bound && bound > 0 && !fastShrunk && w0 * h0 > bound) {
       const f = Math.sqrt((w0 * h0) / bound);
-      img = img.resize(Math.max(1, Math.floor(w0 / f)), Math.max(1, Math.floor(h0 / f)), { fit: 'fill', kernel: 'lanczos3' });
+      img = img.resize(Math.max(1, Math.floor(w0 / f)), Math.max(1, Math.floor(h0 / f)), {
+        fit: 'fill',
+        kernel: 'lanczos3',
+      });
     }
     if (grey) img = img.toColourspace(meta.depth === 'ushort' && opts.sixteenBit === 'low-byte' ? 'grey16' : 'b-w');
     const wantLowByte = meta.depth === 'ushort' && opts.sixteenBit === 'low-byte';
@@ -154,7 +160,14 @@ export async function decodeLuma(input: string | Buffer | Uint8Array, opts: Deco
       for (let i = 0; i < u16.length; i++) px[i] = u16[i]! & 0xff;
     }
     const luma = lumaFromPixels(px, info.width, info.height, info.channels);
-    return { luma, width: info.width, height: info.height, originalWidth: w0, originalHeight: h0, format: meta.format ?? 'unknown' };
+    return {
+      luma,
+      width: info.width,
+      height: info.height,
+      originalWidth: w0,
+      originalHeight: h0,
+      format: meta.format ?? 'unknown',
+    };
   } catch (e) {
     throw classify(e);
   }

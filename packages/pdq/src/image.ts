@@ -55,18 +55,33 @@ const hasher = new PdqHasher();
  * (`gridTo64`), not with the reference's filter for the reduced size, which would differ by many
  * bits; fast mode does so at full size too (the same operator, float64 sums, faster).
  */
-export function pdqOfDecoded(decoded: DecodedLuma, opts: { dihedral?: boolean; fast?: boolean } = {}): PdqResult | PdqDihedralResult {
+export function pdqOfDecoded(
+  decoded: DecodedLuma,
+  opts: { dihedral?: boolean; fast?: boolean } = {},
+): PdqResult | PdqDihedralResult {
   const { luma, width: w, height: h } = decoded;
   const reduced = w !== decoded.originalWidth || h !== decoded.originalHeight;
   if ((opts.fast || reduced) && w >= MIN_HASHABLE_DIM && h >= MIN_HASHABLE_DIM) {
-    const grid = gridTo64({ luma, width: w, height: h }, undefined, 0, 0, w, h, decoded.originalWidth / w, decoded.originalHeight / h);
+    const grid = gridTo64(
+      { luma, width: w, height: h },
+      undefined,
+      0,
+      0,
+      w,
+      h,
+      decoded.originalWidth / w,
+      decoded.originalHeight / h,
+    );
     return hasher.hash(grid, 64, 64, { dihedrals: !!opts.dihedral });
   }
   return hasher.hash(luma, w, h, { dihedrals: !!opts.dihedral });
 }
 
 /** Decode and hash an image; path or bytes. Throws {@link ImageDecodeError} for bad input. */
-export async function hashImageFile(input: string | Buffer | Uint8Array, opts: HashImageOptions = {}): Promise<ImageHashes> {
+export async function hashImageFile(
+  input: string | Buffer | Uint8Array,
+  opts: HashImageOptions = {},
+): Promise<ImageHashes> {
   let bytes: Buffer | Uint8Array;
   if (typeof input === 'string') {
     try {
@@ -89,11 +104,23 @@ export async function hashImageFile(input: string | Buffer | Uint8Array, opts: H
   if (opts.robust || opts.reoriented) {
     out.views = [];
     const only = opts.robust ? {} : { only: 'reoriented' as const };
-    for (const v of robustViews({ luma: decoded.luma, width: decoded.width, height: decoded.height }, decoded.originalWidth / decoded.width, only)) {
+    for (const v of robustViews(
+      { luma: decoded.luma, width: decoded.width, height: decoded.height },
+      decoded.originalWidth / decoded.width,
+      only,
+    )) {
       const quality = qualityOf64(v.grid);
       if (quality < VIEW_MIN_QUALITY) continue;
-      const { pdq, mask } = v.alternatives ? maskedGridHash([v.grid, ...v.alternatives]) : { pdq: gridHash(v.grid), mask: undefined };
-      out.views.push({ view: v.name, ...(v.transform ? { transform: v.transform } : {}), pdq, quality, ...(mask ? { mask } : {}) });
+      const { pdq, mask } = v.alternatives
+        ? maskedGridHash([v.grid, ...v.alternatives])
+        : { pdq: gridHash(v.grid), mask: undefined };
+      out.views.push({
+        view: v.name,
+        ...(v.transform ? { transform: v.transform } : {}),
+        pdq,
+        quality,
+        ...(mask ? { mask } : {}),
+      });
     }
   }
   return out;

@@ -77,7 +77,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
 
 function missing(e: unknown, cmd: string): never {
   if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new VideoDecodeError('FFMPEG_MISSING', `${cmd} not found; install it (Debian: apt-get install -y ffmpeg)`, { cause: e });
+    throw new VideoDecodeError('FFMPEG_MISSING', `${cmd} not found; install it (Debian: apt-get install -y ffmpeg)`, {
+      cause: e,
+    });
   }
   throw e;
 }
@@ -91,7 +93,15 @@ function parseRate(s: string | undefined): number {
 
 async function probe(path: string, ffprobe: string): Promise<ProbeInfo> {
   const r = await run(ffprobe, [
-    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate', '-of', 'json', path,
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height,avg_frame_rate,r_frame_rate',
+    '-of',
+    'json',
+    path,
   ]).catch((e) => missing(e, ffprobe));
   if (r.code !== 0) throw new VideoDecodeError('CORRUPT', `not a readable video: ${lastLine(r.stderr)}`);
   const stream = (JSON.parse(r.stdout) as { streams?: Array<Record<string, string | number>> }).streams?.[0];
@@ -124,7 +134,10 @@ export async function hashVideoFile(path: string, opts: HashVideoOptions = {}): 
   const info = await probe(path, ffprobe);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (info.width * info.height > maxPixels) {
-    throw new VideoDecodeError('TOO_LARGE', `video frames are ${info.width}×${info.height}, over the limit of ${maxPixels} pixels`);
+    throw new VideoDecodeError(
+      'TOO_LARGE',
+      `video frames are ${info.width}×${info.height}, over the limit of ${maxPixels} pixels`,
+    );
   }
   const every = fps === 0 ? 1 : Math.max(1, Math.trunc((1 / fps) * info.frameRate));
   const [frames, exact] = await Promise.all([decodeAndHash(path, ffmpeg, info, every, opts), exactHashes(path)]);
@@ -150,9 +163,25 @@ async function decodeAndHash(
   // -noautorotate: hash stored pixels, like images (EXIF orientation is not applied either).
   // select keeps decoded frames 0, N, 2N…; passthrough stops ffmpeg duplicating or dropping frames.
   const args = [
-    '-nostdin', '-v', 'error', '-noautorotate', '-i', path, '-map', '0:v:0',
-    '-vf', `select=not(mod(n\\,${every})),setpts=N`, '-fps_mode', 'passthrough',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, 'pipe:1',
+    '-nostdin',
+    '-v',
+    'error',
+    '-noautorotate',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-vf',
+    `select=not(mod(n\\,${every})),setpts=N`,
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    'pipe:1',
   ];
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -183,16 +212,24 @@ async function decodeAndHash(
         off += n;
         if (filled === frameBytes) {
           filled = 0;
-          const r = hasher.hash(lumaFromPixels(frame, width, height, 3, luma), width, height, { dihedrals: !!opts.dihedral });
+          const r = hasher.hash(lumaFromPixels(frame, width, height, 3, luma), width, height, {
+            dihedrals: !!opts.dihedral,
+          });
           const index = sampled * every;
           sampled++;
           if (r.quality < minQuality) continue;
           if (dedupe && r.hash === prev) continue;
           prev = r.hash;
           const turned = opts.dihedral ? robustViews({ luma, width, height }, 1, { only: 'reoriented' }) : [];
-          const reoriented = Object.fromEntries(turned.map((v) => [v.transform!, gridHash(v.grid)])) as Record<DihedralName, string>;
+          const reoriented = Object.fromEntries(turned.map((v) => [v.transform!, gridHash(v.grid)])) as Record<
+            DihedralName,
+            string
+          >;
           frames.push({
-            index, timestampSec: index / frameRate, pdq: r.hash, quality: r.quality,
+            index,
+            timestampSec: index / frameRate,
+            pdq: r.hash,
+            quality: r.quality,
             ...('dihedrals' in r ? { dihedral: r.dihedrals, reoriented } : {}),
           });
         }

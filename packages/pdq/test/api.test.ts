@@ -6,8 +6,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import {
-  hashImageFile, hammingDistance, hexToBytes, bytesToHex, dihedralNames, DIHEDRAL_NAMES, exactHashes, isVideo,
-  ImageDecodeError, pdqFromLuma, lumaFromPixels, jaroszWindowSize, isPdqHex,
+  hashImageFile,
+  hammingDistance,
+  hexToBytes,
+  bytesToHex,
+  dihedralNames,
+  DIHEDRAL_NAMES,
+  exactHashes,
+  isVideo,
+  ImageDecodeError,
+  pdqFromLuma,
+  lumaFromPixels,
+  jaroszWindowSize,
+  isPdqHex,
 } from '../src/index.ts';
 import * as core from '../src/core.ts';
 import { IMAGES, PDQ_DIR, readExpected } from './shared.ts';
@@ -38,7 +49,10 @@ test('exactHashes streams files and hashes buffers identically', async () => {
   const data = Buffer.alloc(3 << 20, 7);
   writeFileSync(p, data);
   assert.deepEqual(await exactHashes(p), await exactHashes(data));
-  assert.equal((await exactHashes(Buffer.alloc(0))).sha256, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.equal(
+    (await exactHashes(Buffer.alloc(0))).sha256,
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  );
 });
 
 test('dihedral names as the CLI prints them', () => {
@@ -59,7 +73,10 @@ test('hex helpers and Hamming distance', () => {
 
 test('shared hash lists parse and round-trip', () => {
   for (const name of ['needles.txt', 'haystack.txt']) {
-    const lines = readFileSync(resolve(PDQ_DIR, 'hashlists', name), 'utf8').split('\n').map((l) => l.trim().split(/[\s,]/)[0]!).filter(Boolean);
+    const lines = readFileSync(resolve(PDQ_DIR, 'hashlists', name), 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/[\s,]/)[0]!)
+      .filter(Boolean);
     assert.ok(lines.length >= 100);
     for (const h of lines) {
       assert.ok(isPdqHex(h), h);
@@ -104,12 +121,24 @@ test('EXIF orientation is not applied: same pixels, same hash', async () => {
 test('alpha is dropped, not composited; grey+alpha uses the grey channel', async () => {
   const png = await scenePng(200, 150, 5);
   const rgb = await sharp(png).removeAlpha().raw().toBuffer();
-  const opaque = await hashImageFile(await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } }).png().toBuffer());
-  const halfAlpha = await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } }).joinChannel(Buffer.alloc(200 * 150, 40), { raw: { width: 200, height: 150, channels: 1 } }).png().toBuffer();
+  const opaque = await hashImageFile(
+    await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
+  const halfAlpha = await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } })
+    .joinChannel(Buffer.alloc(200 * 150, 40), { raw: { width: 200, height: 150, channels: 1 } })
+    .png()
+    .toBuffer();
   assert.equal((await hashImageFile(halfAlpha)).pdq, opaque.pdq);
   const grey = await sharp(png).greyscale().raw().toBuffer();
-  const greyPng = await sharp(grey, { raw: { width: 200, height: 150, channels: 1 } }).png().toBuffer();
-  const greyAlpha = await sharp(grey, { raw: { width: 200, height: 150, channels: 1 } }).joinChannel(Buffer.alloc(200 * 150, 9), { raw: { width: 200, height: 150, channels: 1 } }).png().toBuffer();
+  const greyPng = await sharp(grey, { raw: { width: 200, height: 150, channels: 1 } })
+    .png()
+    .toBuffer();
+  const greyAlpha = await sharp(grey, { raw: { width: 200, height: 150, channels: 1 } })
+    .joinChannel(Buffer.alloc(200 * 150, 9), { raw: { width: 200, height: 150, channels: 1 } })
+    .png()
+    .toBuffer();
   const direct = pdqFromLuma(Float32Array.from(grey), 200, 150);
   assert.equal((await hashImageFile(greyPng)).pdq, direct.hash);
   assert.equal((await hashImageFile(greyAlpha)).pdq, direct.hash);
@@ -128,14 +157,26 @@ test('palette and 16-bit PNGs decode', async () => {
 test('animated images hash their first frame', async () => {
   const w = 160;
   const h = 120;
-  const f1 = await sharp(Buffer.from(await scenePng(w, h, 1))).removeAlpha().raw().toBuffer();
-  const f2 = await sharp(Buffer.from(await scenePng(w, h, 2))).removeAlpha().raw().toBuffer();
-  const gif = await sharp(Buffer.concat([f1, f2]), { raw: { width: w, height: h * 2, channels: 3, pageHeight: h } as never })
+  const f1 = await sharp(Buffer.from(await scenePng(w, h, 1)))
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const f2 = await sharp(Buffer.from(await scenePng(w, h, 2)))
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const gif = await sharp(Buffer.concat([f1, f2]), {
+    raw: { width: w, height: h * 2, channels: 3, pageHeight: h } as never,
+  })
     .gif({ delay: [100, 100] })
     .toBuffer();
   const meta = await sharp(gif, { pages: -1 }).metadata();
   assert.equal(meta.pages, 2);
-  const first = await hashImageFile(await sharp(f1, { raw: { width: w, height: h, channels: 3 } }).gif().toBuffer());
+  const first = await hashImageFile(
+    await sharp(f1, { raw: { width: w, height: h, channels: 3 } })
+      .gif()
+      .toBuffer(),
+  );
   const anim = await hashImageFile(gif);
   assert.equal(anim.height, h);
   assert.ok(hammingDistance(anim.pdq, first.pdq) <= 8, `distance ${hammingDistance(anim.pdq, first.pdq)}`);
@@ -167,7 +208,12 @@ test('bad input gives typed errors with clear messages', async () => {
 
 test('decompression bomb: huge declared size is refused before decoding', async () => {
   // An 8200×8000 PNG of one colour (65.6 MP, over the 64 MP default) compresses to a few hundred kilobytes.
-  const bomb = await sharp({ create: { width: 8200, height: 8000, channels: 3, background: { r: 0, g: 0, b: 0 } }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer();
+  const bomb = await sharp({
+    create: { width: 8200, height: 8000, channels: 3, background: { r: 0, g: 0, b: 0 } },
+    limitInputPixels: false,
+  })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   await rejects(bomb, 'TOO_LARGE');
 });
 

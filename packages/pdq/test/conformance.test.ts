@@ -19,9 +19,23 @@ const rows = readExpected();
 test('the vendored table covers every decoder case', () => {
   assert.ok(rows.length >= 47, `only ${rows.length} rows`);
   // JPEG (baseline, small, CMYK, EXIF-rotated), PNG modes (1-bit, palette, grey, grey+alpha, RGBA, 16-bit), WebP.
-  for (const f of ['misc-images/small.jpg', 'modes/CMYK.jpg', 'exif-rotn/exif-rotn-6.jpg', 'modes/1.png', 'modes/P.png', 'modes/L.png',
-    'modes/LA.png', 'modes/RGBA.png', 'pytx-resources/I16.png', 'modes/PA.webp', 'modes/LAB.webp'])
-    assert.ok(rows.some((r) => r.file.endsWith(f)), `no conformance row for ${f}`);
+  for (const f of [
+    'misc-images/small.jpg',
+    'modes/CMYK.jpg',
+    'exif-rotn/exif-rotn-6.jpg',
+    'modes/1.png',
+    'modes/P.png',
+    'modes/L.png',
+    'modes/LA.png',
+    'modes/RGBA.png',
+    'pytx-resources/I16.png',
+    'modes/PA.webp',
+    'modes/LAB.webp',
+  ])
+    assert.ok(
+      rows.some((r) => r.file.endsWith(f)),
+      `no conformance row for ${f}`,
+    );
 });
 
 for (const row of rows) {

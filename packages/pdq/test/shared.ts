@@ -19,16 +19,26 @@ export interface ExpectedRow {
 }
 
 export function readExpected(name = 'fullres-cpp-reference.csv'): ExpectedRow[] {
-  const [header, ...lines] = readFileSync(resolve(PDQ_DIR, 'expected', name), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(resolve(PDQ_DIR, 'expected', name), 'utf8')
+    .trim()
+    .split('\n');
   const cols = header!.split(',');
   return lines.map((line) => {
     const v = line.split(',');
     const get = (c: string) => v[cols.indexOf(c)]!;
     const dihedral: Record<string, string> = {};
     for (const c of cols.slice(5)) dihedral[c] = get(c);
-    const row = { file: get('file'), width: Number(get('width')), height: Number(get('height')), quality: Number(get('quality')), pdq: get('pdq'), dihedral };
+    const row = {
+      file: get('file'),
+      width: Number(get('width')),
+      height: Number(get('height')),
+      quality: Number(get('quality')),
+      pdq: get('pdq'),
+      dihedral,
+    };
     // A table row without its image is a broken checkout, not a skipped test.
-    if (!existsSync(resolve(IMAGES, row.file))) throw new Error(`conformance image missing: ${resolve(IMAGES, row.file)}`);
+    if (!existsSync(resolve(IMAGES, row.file)))
+      throw new Error(`conformance image missing: ${resolve(IMAGES, row.file)}`);
     return row;
   });
 }

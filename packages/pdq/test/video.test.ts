@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashVideoFile, matchVideoHashes, dedupeFeatures, isVideo, VideoDecodeError, exactHashes } from '../src/index.ts';
+import {
+  hashVideoFile,
+  matchVideoHashes,
+  dedupeFeatures,
+  isVideo,
+  VideoDecodeError,
+  exactHashes,
+} from '../src/index.ts';
 import { scenePng, tempDir } from './helpers.ts';
 
 const tmp = tempDir('vigil-vpdq-');
@@ -14,10 +21,32 @@ const ff = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-v', 'err
 
 before(async () => {
   // Source: 8 s of testsrc2 at 640×360, 25 fps.
-  ff('-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=8', '-pix_fmt', 'yuv420p', '-crf', '18', p('src.mp4'));
+  ff(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25:duration=8',
+    '-pix_fmt',
+    'yuv420p',
+    '-crf',
+    '18',
+    p('src.mp4'),
+  );
   ff('-i', p('src.mp4'), '-vf', 'scale=480:270', '-crf', '30', p('smaller.mp4'));
   ff('-i', p('src.mp4'), '-vf', 'scale=1280:720', '-b:v', '800k', p('bigger.mp4'));
-  ff('-i', p('src.mp4'), '-c:v', 'libvpx-vp9', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8', p('vp9.webm'));
+  ff(
+    '-i',
+    p('src.mp4'),
+    '-c:v',
+    'libvpx-vp9',
+    '-b:v',
+    '300k',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    p('vp9.webm'),
+  );
   // A slideshow of our own rendered scenes, 2 s each.
   for (let i = 0; i < 3; i++) writeFileSync(p(`slide${i}.png`), await scenePng(640, 480, 20 + i));
   ff('-framerate', '1/2', '-i', p('slide%d.png'), '-r', '25', '-pix_fmt', 'yuv420p', p('slides.mp4'));
@@ -33,8 +62,14 @@ test('one hash per second by default, vPDQ frame numbers and timestamps, exact h
   assert.equal(v.width, 640);
   assert.equal(v.height, 360);
   assert.equal(v.sampledFrames, 8);
-  assert.deepEqual(v.frames.map((f) => f.index), [0, 25, 50, 75, 100, 125, 150, 175]);
-  assert.deepEqual(v.frames.map((f) => f.timestampSec), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    v.frames.map((f) => f.index),
+    [0, 25, 50, 75, 100, 125, 150, 175],
+  );
+  assert.deepEqual(
+    v.frames.map((f) => f.timestampSec),
+    [0, 1, 2, 3, 4, 5, 6, 7],
+  );
   for (const f of v.frames) assert.match(f.pdq, /^[0-9a-f]{64}$/);
   assert.deepEqual({ md5: v.md5, sha256: v.sha256 }, await exactHashes(p('src.mp4')));
   assert.equal(await isVideo(p('src.mp4')), true);
@@ -81,11 +116,19 @@ test('matching follows vPDQ: strict distance, quality filter, global dedupe', ()
   const d30 = '3fffffff' + '0'.repeat(56);
   assert.equal(matchVideoHashes([{ pdq: z, quality: 100 }], [{ pdq: d31, quality: 100 }]).queryMatchPercent, 0);
   assert.equal(matchVideoHashes([{ pdq: z, quality: 100 }], [{ pdq: d30, quality: 100 }]).queryMatchPercent, 100);
-  assert.equal(matchVideoHashes([{ pdq: z, quality: 100 }], [{ pdq: d31, quality: 100 }], { distanceThreshold: 32 }).queryMatchPercent, 100);
+  assert.equal(
+    matchVideoHashes([{ pdq: z, quality: 100 }], [{ pdq: d31, quality: 100 }], { distanceThreshold: 32 })
+      .queryMatchPercent,
+    100,
+  );
   const low = matchVideoHashes([{ pdq: z, quality: 49 }], [{ pdq: z, quality: 100 }]);
   assert.deepEqual(low, { queryMatchPercent: 0, comparedMatchPercent: 0, queryFrames: 0, comparedFrames: 1 });
   const f = 'f'.repeat(64);
-  const q = [{ pdq: z, quality: 90 }, { pdq: f, quality: 90 }, { pdq: z, quality: 90 }];
+  const q = [
+    { pdq: z, quality: 90 },
+    { pdq: f, quality: 90 },
+    { pdq: z, quality: 90 },
+  ];
   assert.equal(dedupeFeatures(q).length, 2);
   const m = matchVideoHashes(q, [{ pdq: z, quality: 90 }]);
   assert.equal(m.queryMatchPercent, 50);

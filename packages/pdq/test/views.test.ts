@@ -5,7 +5,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { hashImageFile, hammingDistance, decodeLuma, DIHEDRAL_NAMES, type ImageHashes } from '../src/index.ts';
-import { detectBars, derotate, viewThreshold, robustViews, knownBits, maskedThreshold, gridDct, gridHash, maskedGridHash, MASK_MARGIN, PdqHasher, gridTo64 } from '../src/core.ts';
+import {
+  detectBars,
+  derotate,
+  viewThreshold,
+  robustViews,
+  knownBits,
+  maskedThreshold,
+  gridDct,
+  gridHash,
+  maskedGridHash,
+  MASK_MARGIN,
+  PdqHasher,
+  gridTo64,
+} from '../src/core.ts';
 import { generate, nth } from './generated.ts';
 import { transformSet } from './transforms.ts';
 
@@ -31,7 +44,9 @@ function closest(q: ImageHashes, listed: string): { d: number; via: string } {
   for (const v of q.views ?? []) {
     if (v.mask) {
       // An uncrop view counts only the bits it knows; its distance is reported scaled to 256 bits.
-      const known = knownBits(v.mask), d = maskedDistance(v.pdq, v.mask, listed), d256 = Math.round((d * 256) / known);
+      const known = knownBits(v.mask),
+        d = maskedDistance(v.pdq, v.mask, listed),
+        d256 = Math.round((d * 256) / known);
       if (d <= maskedThreshold(v.view, T, known) && d256 < best.d) best = { d: d256, via: v.view };
       continue;
     }
@@ -65,7 +80,10 @@ test('derotate undoes an expanded-canvas rotation: the right angle is close, the
   const back = derotate(rotated, 3)!;
   assert.ok(Math.abs(back.width - 480) <= 2 && Math.abs(back.height - 360) <= 2, `${back.width}×${back.height}`);
   assert.ok(hammingDistance(pdqFromLuma(back.luma, back.width, back.height).hash, orig.pdq) <= 20);
-  assert.ok(hammingDistance(pdqFromLuma(derotate(rotated, -3)!.luma, back.width, back.height).hash, orig.pdq) > T, 'the wrong direction does not match');
+  assert.ok(
+    hammingDistance(pdqFromLuma(derotate(rotated, -3)!.luma, back.width, back.height).hash, orig.pdq) > T,
+    'the wrong direction does not match',
+  );
 });
 
 /** Bit `i` (coefficient i of the 16×16 DCT) of a 64-hex hash. */
@@ -77,15 +95,23 @@ test('gridHash is the PDQ hash of the grid; maskedGridHash knows only bits that 
   const grid = gridTo64(img);
   assert.equal(gridHash(grid), new PdqHasher().hash(grid, 64, 64).hash);
   // One grid: known exactly where the coefficient is more than MASK_MARGIN median absolute deviations from the median.
-  const c = gridDct(grid), sorted = Float32Array.from(c).sort(), med = sorted[127]!;
+  const c = gridDct(grid),
+    sorted = Float32Array.from(c).sort(),
+    med = sorted[127]!;
   const mad = Float32Array.from(c, (v) => Math.abs(v - med)).sort()[127]!;
   const one = maskedGridHash([grid]);
   assert.equal(one.pdq, gridHash(grid));
-  for (let i = 0; i < 256; i++) assert.equal(bit(one.mask, i), Math.abs(c[i]! - med) > MASK_MARGIN * mad ? 1 : 0, `bit ${i}`);
+  for (let i = 0; i < 256; i++)
+    assert.equal(bit(one.mask, i), Math.abs(c[i]! - med) > MASK_MARGIN * mad ? 1 : 0, `bit ${i}`);
   assert.ok(knownBits(one.mask) > 150 && knownBits(one.mask) < 256, `${knownBits(one.mask)} known`);
   // Two fills of an uncrop margin: the bits known are known in each and the same in both.
-  const [edge, mirror] = [gridTo64(img, undefined, -40, -30, 560, 420, 1, 1, 'edge'), gridTo64(img, undefined, -40, -30, 560, 420, 1, 1, 'mirror')];
-  const two = maskedGridHash([edge!, mirror!]), e = maskedGridHash([edge!]), m = maskedGridHash([mirror!]);
+  const [edge, mirror] = [
+    gridTo64(img, undefined, -40, -30, 560, 420, 1, 1, 'edge'),
+    gridTo64(img, undefined, -40, -30, 560, 420, 1, 1, 'mirror'),
+  ];
+  const two = maskedGridHash([edge!, mirror!]),
+    e = maskedGridHash([edge!]),
+    m = maskedGridHash([mirror!]);
   assert.equal(two.pdq, e.pdq);
   let fewer = 0;
   for (let i = 0; i < 256; i++) {
@@ -99,13 +125,26 @@ test('gridHash is the PDQ hash of the grid; maskedGridHash knows only bits that 
 test('hashImageFile robust: named views, each with quality ≥ 50', async () => {
   const h = await hashImageFile(await generate('text', 3, 400, 300), { robust: true });
   const names = h.views!.map((v) => v.view);
-  for (const n of ['crop-90', 'uncrop-4', 'derotate+3', 'derotate-1', 'uncrop-16', 'uncrop-tl-5', 'uncrop-tr-8.5', 'uncrop-br-15']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
+  for (const n of [
+    'crop-90',
+    'uncrop-4',
+    'derotate+3',
+    'derotate-1',
+    'uncrop-16',
+    'uncrop-tl-5',
+    'uncrop-tr-8.5',
+    'uncrop-br-15',
+  ])
+    assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
   assert.ok(h.views!.every((v) => v.quality >= 50 && /^[0-9a-f]{64}$/.test(v.pdq)));
   // Uncrop views carry the bits that do not depend on the fill of their margins; the others carry no mask.
   for (const v of h.views!) assert.equal(/^[0-9a-f]{64}$/.test(v.mask ?? ''), v.view.startsWith('uncrop'), v.view);
   const known = h.views!.filter((v) => v.mask).map((v) => knownBits(v.mask!));
-  assert.ok(known.every((k) => k > 100 && k < 256), known.join(','));
-  assert.equal(robustViews((await decodeLuma(await generate('text', 3, 400, 300)))).length >= names.length, true);
+  assert.ok(
+    known.every((k) => k > 100 && k < 256),
+    known.join(','),
+  );
+  assert.equal(robustViews(await decodeLuma(await generate('text', 3, 400, 300))).length >= names.length, true);
 });
 
 test('minimum recall per transform family on 8 originals, and no cross matches', { timeout: 600_000 }, async () => {
@@ -117,12 +156,33 @@ test('minimum recall per transform family on 8 originals, and no cross matches',
   }
   // Bounds well under the benchmark's figures (bench/RESULTS.md), so only a real regression fails.
   const min: Record<string, number> = {
-    'blur-3': 7, 'brightness+20': 7, 'brightness-20': 7, 'caption-top-12': 6, 'caption-bottom-12': 6, mirror: 7, greyscale: 5,
-    'jpeg-q30': 7, 'resize-50': 7, 'rotate+3': 6, 'rotate-3': 6, 'rotate-90': 7, letterbox: 7,
+    'blur-3': 7,
+    'brightness+20': 7,
+    'brightness-20': 7,
+    'caption-top-12': 6,
+    'caption-bottom-12': 6,
+    mirror: 7,
+    greyscale: 5,
+    'jpeg-q30': 7,
+    'resize-50': 7,
+    'rotate+3': 6,
+    'rotate-3': 6,
+    'rotate-90': 7,
+    letterbox: 7,
     // Crops on and between the uncrop guesses (uncrop views on the bits they know); measured
     // 8/8/8/8/8/7 centred (5, 7, 8, 10, 12, 15 %), 8/8/8/8/7 corner (5, 7, 10, 12, 15 %), 7 bottom-right.
-    'crop-5': 7, 'crop-7': 7, 'crop-8': 7, 'crop-10': 7, 'crop-12': 6, 'crop-15': 5,
-    'crop-corner-5': 7, 'crop-corner-7': 7, 'crop-corner-10': 7, 'crop-corner-12': 6, 'crop-corner-15': 5, 'crop-corner-br-10': 6,
+    'crop-5': 7,
+    'crop-7': 7,
+    'crop-8': 7,
+    'crop-10': 7,
+    'crop-12': 6,
+    'crop-15': 5,
+    'crop-corner-5': 7,
+    'crop-corner-7': 7,
+    'crop-corner-10': 7,
+    'crop-corner-12': 6,
+    'crop-corner-15': 5,
+    'crop-corner-br-10': 6,
   };
   const t = transformSet().filter((x) => x.name in min);
   for (const tr of t) {
@@ -130,44 +190,70 @@ test('minimum recall per transform family on 8 originals, and no cross matches',
     for (const [i, o] of originals.entries()) {
       const q = await hashImageFile(await tr.apply(o.png, i), { dihedral: true, robust: true });
       if (closest(q, o.pdq).d <= T) hits++;
-      for (const [j, other] of originals.entries()) if (j !== i) assert.ok(closest(q, other.pdq).d > T, `${tr.name} of #${i} matched #${j}`);
+      for (const [j, other] of originals.entries())
+        if (j !== i) assert.ok(closest(q, other.pdq).d > T, `${tr.name} of #${i} matched #${j}`);
     }
     assert.ok(hits >= min[tr.name]!, `${tr.name}: ${hits} of ${originals.length}, want ≥ ${min[tr.name]}`);
   }
 });
 
-test('the listed image is the crop: the uncropped query matches through its crop views', { timeout: 600_000 }, async () => {
-  const crops = transformSet().filter((x) => ['crop-5', 'crop-8', 'crop-15', 'crop-corner-10'].includes(x.name));
-  for (let i = 0, n = 0; n < 4; i++) {
-    const png = await generate(nth(i).kind, nth(i).seed, 480, 360);
-    if ((await hashImageFile(png)).quality < 50) continue;
-    const q = await hashImageFile(await sharp(png).jpeg({ quality: 90 }).toBuffer(), { dihedral: true, robust: true });
-    for (const c of crops) {
-      const listed = (await hashImageFile(await c.apply(png, n))).pdq;
-      if (c.name === 'crop-15' || c.name === 'crop-corner-10') assert.ok(hammingDistance(q.pdq, listed) > T, `${c.name} of #${n}: the image alone is far`);
-      const best = closest(q, listed);
-      assert.ok(best.d <= T && best.via.startsWith('crop-'), `${c.name} of #${n}: ${best.d} via ${best.via}`);
+test(
+  'the listed image is the crop: the uncropped query matches through its crop views',
+  { timeout: 600_000 },
+  async () => {
+    const crops = transformSet().filter((x) => ['crop-5', 'crop-8', 'crop-15', 'crop-corner-10'].includes(x.name));
+    for (let i = 0, n = 0; n < 4; i++) {
+      const png = await generate(nth(i).kind, nth(i).seed, 480, 360);
+      if ((await hashImageFile(png)).quality < 50) continue;
+      const q = await hashImageFile(await sharp(png).jpeg({ quality: 90 }).toBuffer(), {
+        dihedral: true,
+        robust: true,
+      });
+      for (const c of crops) {
+        const listed = (await hashImageFile(await c.apply(png, n))).pdq;
+        if (c.name === 'crop-15' || c.name === 'crop-corner-10')
+          assert.ok(hammingDistance(q.pdq, listed) > T, `${c.name} of #${n}: the image alone is far`);
+        const best = closest(q, listed);
+        assert.ok(best.d <= T && best.via.startsWith('crop-'), `${c.name} of #${n}: ${best.d} via ${best.via}`);
+      }
+      n++;
     }
-    n++;
-  }
-});
+  },
+);
 
-test('false matches: 210 distinct generated images, no probe of one within 31 bits of another', { timeout: 600_000 }, async () => {
-  // The benchmark runs 2,100 (bench/RESULTS.md); this smaller set keeps every kind and every probe.
-  const all: ImageHashes[] = [];
-  for (let i = 0; i < 210; i++) {
-    const { kind, seed } = nth(3000 + i);
-    all.push(await hashImageFile(await sharp(await generate(kind, seed, 320, 240)).jpeg({ quality: 85 }).toBuffer(), { dihedral: true, robust: true }));
-  }
-  let closestPair = { d: 256, via: '', i: -1, j: -1 };
-  for (const [i, q] of all.entries()) {
-    // As matching does: no dihedral lookups for an image with quality < 50.
-    const probe = q.quality >= 50 ? q : { ...q, dihedral: Object.fromEntries(DIHEDRAL_NAMES.map((n) => [n, q.pdq])) as ImageHashes['dihedral'] };
-    for (const [j, listed] of all.entries()) {
-      if (i === j) continue;
-      const c = closest(probe, listed.pdq);
-      if (c.d < closestPair.d) closestPair = { ...c, i, j };
+test(
+  'false matches: 210 distinct generated images, no probe of one within 31 bits of another',
+  { timeout: 600_000 },
+  async () => {
+    // The benchmark runs 2,100 (bench/RESULTS.md); this smaller set keeps every kind and every probe.
+    const all: ImageHashes[] = [];
+    for (let i = 0; i < 210; i++) {
+      const { kind, seed } = nth(3000 + i);
+      all.push(
+        await hashImageFile(
+          await sharp(await generate(kind, seed, 320, 240))
+            .jpeg({ quality: 85 })
+            .toBuffer(),
+          { dihedral: true, robust: true },
+        ),
+      );
     }
-  }
-  assert.ok(closestPair.d > T, `#${closestPair.i} (${closestPair.via}) is ${closestPair.d} bits from #${closestPair.j}`);
-});
+    let closestPair = { d: 256, via: '', i: -1, j: -1 };
+    for (const [i, q] of all.entries()) {
+      // As matching does: no dihedral lookups for an image with quality < 50.
+      const probe =
+        q.quality >= 50
+          ? q
+          : { ...q, dihedral: Object.fromEntries(DIHEDRAL_NAMES.map((n) => [n, q.pdq])) as ImageHashes['dihedral'] };
+      for (const [j, listed] of all.entries()) {
+        if (i === j) continue;
+        const c = closest(probe, listed.pdq);
+        if (c.d < closestPair.d) closestPair = { ...c, i, j };
+      }
+    }
+    assert.ok(
+      closestPair.d > T,
+      `#${closestPair.i} (${closestPair.via}) is ${closestPair.d} bits from #${closestPair.j}`,
+    );
+  },
+);

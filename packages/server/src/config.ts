@@ -6,7 +6,14 @@ import { availableParallelism } from 'node:os';
 import { VigilError } from './errors.ts';
 
 /** Media decoding limits (media/decode-limit.ts): one decode per core, less one for the event loop. */
-export const DECODE_DEFAULTS = { concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 8, maxPixels: 64_000_000, hashPixels: 2048 * 2048, retryAfterSec: 5, timeoutMs: 120_000 };
+export const DECODE_DEFAULTS = {
+  concurrency: Math.max(1, Math.min(4, availableParallelism() - 1)),
+  queue: 8,
+  maxPixels: 64_000_000,
+  hashPixels: 2048 * 2048,
+  retryAfterSec: 5,
+  timeoutMs: 120_000,
+};
 
 export const configSchema = z
   .object({
@@ -31,8 +38,18 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Mark session cookies Secure (set when served over HTTPS). */
     cookieSecure: z.coerce.boolean().default(false),
-    sessionTtlMinutes: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
-    bodyLimitBytes: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+    sessionTtlMinutes: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(12 * 60),
+    bodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     workers: z.coerce.number().int().min(0).max(64).default(1),
     /** How long a claimed job stays leased; a crashed worker's jobs return to the queue after it. */
     jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
@@ -40,7 +57,13 @@ export const configSchema = z
       .object({
         /** Hours before an open flag escalates, per category. */
         deadlinesHours: z
-          .object({ csam: z.number().min(1).default(24), grooming: z.number().min(1).default(24), sextortion: z.number().min(1).default(24), trading: z.number().min(1).default(48), other: z.number().min(1).default(72) })
+          .object({
+            csam: z.number().min(1).default(24),
+            grooming: z.number().min(1).default(24),
+            sextortion: z.number().min(1).default(24),
+            trading: z.number().min(1).default(48),
+            other: z.number().min(1).default(72),
+          })
           .prefault({}),
         /** Public form: reports per address per hour, and for everyone together per hour. */
         publicPerAddressPerHour: z.number().int().min(1).default(5),
@@ -51,7 +74,11 @@ export const configSchema = z
       .object({
         /** Fetch media from private/loopback addresses (single-host setups, the demo). */
         allowPrivateFetch: z.boolean().default(false),
-        maxBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(20 * 1024 * 1024),
         timeoutMs: z.number().int().min(100).default(15_000),
         /** Fetch and hash media that events give only by URL (profile photos, group photos, shared media). */
         hashRemote: z.boolean().default(true),
@@ -75,9 +102,7 @@ export const configSchema = z
         timeoutMs: z.number().int().min(1).default(DECODE_DEFAULTS.timeoutMs),
       })
       .prefault({}),
-    matching: z
-      .object({ pdqThreshold: z.number().int().min(0).max(128).default(31) })
-      .prefault({}),
+    matching: z.object({ pdqThreshold: z.number().int().min(0).max(128).default(31) }).prefault({}),
     ncmec: z
       .object({
         /** CyberTipline API base: NCMEC's test environment unless set (production: https://report.cybertip.org/ispws). */
@@ -87,7 +112,14 @@ export const configSchema = z
         timeoutMs: z.number().int().min(100).default(60_000),
         /** Who reports: the provider's reporting person and contact, sent in every report's <reporter>. */
         reporter: z
-          .object({ firstName: z.string().optional(), lastName: z.string().optional(), email: z.string().optional(), phone: z.string().optional(), termsOfService: z.string().optional(), legalURL: z.string().optional() })
+          .object({
+            firstName: z.string().optional(),
+            lastName: z.string().optional(),
+            email: z.string().optional(),
+            phone: z.string().optional(),
+            termsOfService: z.string().optional(),
+            legalURL: z.string().optional(),
+          })
           .prefault({}),
         /** The platform's name, as <platform> and <espService>. */
         platformName: z.string().default('Messaging service'),
@@ -105,12 +137,18 @@ export const configSchema = z
         embedded: z.boolean().default(true),
         /** The embedded relay's own database: a SQLite file (default <dataDir>/relay.db) or postgres://… */
         database: z.string().optional(),
-        maxBlobBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+        maxBlobBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(25 * 1024 * 1024),
         blobTtlDays: z.number().int().min(1).default(30),
         /** Keys the relay tags delivered messages with (key id → 32 bytes base64); reports are checked against them. */
         frankingKeys: z.record(z.string(), z.string()).default({}),
         /** Source-tracing keys (key id → {enc: 32 bytes base64, signPublic: Ed25519 public key base64}). */
-        sourceKeys: z.record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() })).default({}),
+        sourceKeys: z
+          .record(z.string(), z.object({ enc: z.string(), signPublic: z.string(), signSecret: z.string().optional() }))
+          .default({}),
         /** How often WebSocket delivery looks for messages queued by other server processes (same-process sends wake it at once). */
         socketPollMs: z.number().int().min(50).default(1000),
         /**
@@ -129,9 +167,17 @@ export const configSchema = z
             keyPackageFetchesPerTargetPerHour: z.number().int().min(0).default(5),
             /** One-time key packages one account may hold in the directory. */
             keyPackagesPerAccount: z.number().int().min(1).default(100),
-            blobBytesPerAccountPerDay: z.number().int().min(0).default(200 * 1024 * 1024),
+            blobBytesPerAccountPerDay: z
+              .number()
+              .int()
+              .min(0)
+              .default(200 * 1024 * 1024),
             /** All live blobs together (until they expire). */
-            blobBytesTotal: z.number().int().min(0).default(20 * 1024 * 1024 * 1024),
+            blobBytesTotal: z
+              .number()
+              .int()
+              .min(0)
+              .default(20 * 1024 * 1024 * 1024),
             socketsPerAccount: z.number().int().min(0).default(5),
           })
           .prefault({}),
@@ -174,7 +220,11 @@ export const configSchema = z
         allowPrivateTargets: z.boolean().default(false),
         maxFetchMs: z.number().int().min(1000).default(240_000),
         requestTimeoutMs: z.number().int().min(100).default(60_000),
-        maxResponseBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+        maxResponseBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(256 * 1024 * 1024),
       })
       .prefault({}),
     detection: z
@@ -202,14 +252,24 @@ export const configSchema = z
       .prefault({}),
     /** Who may read GET /metrics (Prometheus text): nobody, loopback callers only (default), or callers sending `Authorization: Bearer <token>`. */
     metrics: z
-      .object({ access: z.enum(['off', 'loopback', 'token']).default('loopback'), token: z.string().min(16).optional() })
-      .refine((m) => m.access !== 'token' || !!m.token, { message: 'metrics.access "token" needs metrics.token (at least 16 characters)' })
+      .object({
+        access: z.enum(['off', 'loopback', 'token']).default('loopback'),
+        token: z.string().min(16).optional(),
+      })
+      .refine((m) => m.access !== 'token' || !!m.token, {
+        message: 'metrics.access "token" needs metrics.token (at least 16 characters)',
+      })
       .prefault({}),
     /** Reviewer wellness, enforced by the server: media reveals per reviewer per UTC day. At the soft limit (counted
      *  since the last break) reveals wait until the reviewer confirms a break; at the hard limit they are refused for the day. */
     wellness: z
-      .object({ softRevealsPerDay: z.number().int().min(1).default(50), hardRevealsPerDay: z.number().int().min(1).default(150) })
-      .refine((w) => w.hardRevealsPerDay >= w.softRevealsPerDay, { message: 'wellness.hardRevealsPerDay must be at least softRevealsPerDay' })
+      .object({
+        softRevealsPerDay: z.number().int().min(1).default(50),
+        hardRevealsPerDay: z.number().int().min(1).default(150),
+      })
+      .refine((w) => w.hardRevealsPerDay >= w.softRevealsPerDay, {
+        message: 'wellness.hardRevealsPerDay must be at least softRevealsPerDay',
+      })
       .prefault({}),
     /**
      * NATS JetStream transport for event work (queue/stream/). Without `url`, events go through the embedded database queue.
@@ -218,9 +278,15 @@ export const configSchema = z
      */
     stream: z
       .object({
-        url: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL (several: comma-separated)').optional(),
+        url: z
+          .string()
+          .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL (several: comma-separated)')
+          .optional(),
         /** Stream name; its subjects are `<name>.<partition>`, its durable consumers `p<partition>`. */
-        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only').default('VIGIL_EVENTS'),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+          .default('VIGIL_EVENTS'),
         partitions: z.number().int().min(1).max(1024).default(64),
         /** Stream replicas (1 on a single server; 3 on a JetStream cluster). */
         replicas: z.number().int().min(1).max(5).default(1),
@@ -281,7 +347,8 @@ export function loadConfig(src: ConfigSources = {}): Config {
     } catch (e) {
       throw new VigilError('invalid_config', `config file ${filePath} is not valid JSON: ${(e as Error).message}`);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new VigilError('invalid_config', `config file ${filePath} must hold a JSON object`);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new VigilError('invalid_config', `config file ${filePath} must hold a JSON object`);
     for (const [k, v] of Object.entries(parsed)) {
       merged[k] = v;
       origin[k] = `config file ${filePath}`;
@@ -295,7 +362,10 @@ export function loadConfig(src: ConfigSources = {}): Config {
     }
   }
   // The stream's URL and name from the environment (VIGIL_STREAM, VIGIL_STREAM_NAME), over the file's stream section.
-  for (const [name, key] of [['VIGIL_STREAM', 'url'], ['VIGIL_STREAM_NAME', 'name']] as const) {
+  for (const [name, key] of [
+    ['VIGIL_STREAM', 'url'],
+    ['VIGIL_STREAM_NAME', 'name'],
+  ] as const) {
     const v = env[name];
     if (v !== undefined && v !== '') {
       merged.stream = { ...(merged.stream as object | undefined), [key]: v };
@@ -324,7 +394,11 @@ export function loadConfig(src: ConfigSources = {}): Config {
 export function withStreamUrl(cfg: Config, url: string | undefined): Config {
   if (url === undefined) return cfg;
   const r = configSchema.shape.stream.unwrap().shape.url.safeParse(url);
-  if (!r.success) throw new VigilError('invalid_config', `invalid configuration:\n  - stream.url: ${r.error.issues[0]?.message} (from flag --stream)`);
+  if (!r.success)
+    throw new VigilError(
+      'invalid_config',
+      `invalid configuration:\n  - stream.url: ${r.error.issues[0]?.message} (from flag --stream)`,
+    );
   return { ...cfg, stream: { ...cfg.stream, url } };
 }
 

@@ -14,7 +14,12 @@ import { writeSecretFileOnce } from './util/file-perms.ts';
 export const RELAY_WEBHOOK_PATH = '/relay/v1/webhooks/vigil';
 const EVENTS = 'enforcement.action,enforcement.reversed,psi.opened';
 
-interface Credentials { api_key: string; api_key_id: number; webhook_endpoint_id: number; webhook_secret: string }
+interface Credentials {
+  api_key: string;
+  api_key_id: number;
+  webhook_endpoint_id: number;
+  webhook_secret: string;
+}
 
 export interface EmbeddedRelay {
   relay: Relay;
@@ -28,12 +33,37 @@ async function credentials(ctx: AppContext): Promise<Credentials> {
   if (existsSync(file)) {
     const c = JSON.parse(readFileSync(file, 'utf8')) as Credentials;
     const key = await db.selectFrom('api_keys').select('revoked_at').where('id', '=', c.api_key_id).executeTakeFirst();
-    const hook = await db.selectFrom('webhook_endpoints').select('id').where('id', '=', c.webhook_endpoint_id).executeTakeFirst();
+    const hook = await db
+      .selectFrom('webhook_endpoints')
+      .select('id')
+      .where('id', '=', c.webhook_endpoint_id)
+      .executeTakeFirst();
     if (key && !key.revoked_at && hook) return c;
-    throw new Error(`${file} names an API key or webhook endpoint that was revoked or deleted: delete the file to give the embedded relay new credentials`);
+    throw new Error(
+      `${file} names an API key or webhook endpoint that was revoked or deleted: delete the file to give the embedded relay new credentials`,
+    );
   }
-  const key = await createApiKey(db, { name: 'embedded messenger relay', platform: ctx.cfg.relay.platform, scopes: ['ingest', 'relay'], createdBy: null, actor: 'system:embedded-relay' }, ctx.clock);
-  const { id: hook, secret } = await createWebhookEndpoint(db, { url: `http://127.0.0.1${RELAY_WEBHOOK_PATH}`, events: EVENTS.split(','), actor: 'system:embedded-relay', auditData: { events: EVENTS.split(',') } }, ctx.clock);
+  const key = await createApiKey(
+    db,
+    {
+      name: 'embedded messenger relay',
+      platform: ctx.cfg.relay.platform,
+      scopes: ['ingest', 'relay'],
+      createdBy: null,
+      actor: 'system:embedded-relay',
+    },
+    ctx.clock,
+  );
+  const { id: hook, secret } = await createWebhookEndpoint(
+    db,
+    {
+      url: `http://127.0.0.1${RELAY_WEBHOOK_PATH}`,
+      events: EVENTS.split(','),
+      actor: 'system:embedded-relay',
+      auditData: { events: EVENTS.split(',') },
+    },
+    ctx.clock,
+  );
   const c: Credentials = { api_key: key.key, api_key_id: key.id, webhook_endpoint_id: hook, webhook_secret: secret };
   writeSecretFileOnce(file, JSON.stringify(c, null, 2));
   return JSON.parse(readFileSync(file, 'utf8')) as Credentials; // another process may have written it first
@@ -49,7 +79,16 @@ export async function embeddedRelay(ctx: AppContext): Promise<EmbeddedRelay> {
     webhookSecret: c.webhook_secret,
     keys: relayKeysFrom({
       frankingKeys: Object.fromEntries([...k.franking].map(([id, v]) => [id, Buffer.from(v).toString('base64')])),
-      sourceKeys: Object.fromEntries([...k.source].map(([id, v]) => [id, { enc: Buffer.from(v.encKey).toString('base64'), signPublic: Buffer.from(v.signPublic).toString('base64'), ...(v.signSecret ? { signSecret: Buffer.from(v.signSecret).toString('base64') } : {}) }])),
+      sourceKeys: Object.fromEntries(
+        [...k.source].map(([id, v]) => [
+          id,
+          {
+            enc: Buffer.from(v.encKey).toString('base64'),
+            signPublic: Buffer.from(v.signPublic).toString('base64'),
+            ...(v.signSecret ? { signSecret: Buffer.from(v.signSecret).toString('base64') } : {}),
+          },
+        ]),
+      ),
     }),
     platform: r.platform,
     log: ctx.log.child({ component: 'relay' }),

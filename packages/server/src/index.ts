@@ -25,7 +25,16 @@ export { backtestRule, type BacktestReport } from './detect/backtest.ts';
 export { saveRule, listRules, ensureDefaultRules, DEFAULT_RULES } from './detect/rules-store.ts';
 export { compileRule } from './detect/rule-language.ts';
 export { createBank, addEntries, bankByName, parsePlainList, type EntryInput, type SignalType } from './media/banks.ts';
-export { parseList, parseHmaCsv, parseJsonEntries, sniffFormat, hmaCsvRow, HMA_CSV_HEADER, LIST_FORMATS, type ListFormat } from './media/bank-formats.ts';
+export {
+  parseList,
+  parseHmaCsv,
+  parseJsonEntries,
+  sniffFormat,
+  hmaCsvRow,
+  HMA_CSV_HEADER,
+  LIST_FORMATS,
+  type ListFormat,
+} from './media/bank-formats.ts';
 export { BankIndex, type BankMatch } from './media/bank-index.ts';
 export { matchMedia } from './media/match-media.ts';
 export { runExchange, type RunResult } from './exchanges/runner.ts';

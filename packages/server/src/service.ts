@@ -65,9 +65,16 @@ export function analysers(cfg: Config, bankIndex = new BankIndex()): Analyser[] 
 }
 
 /** The database queue's handlers. With a stream, `event.apply` publishes the event (the job is its outbox entry). */
-export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logger, stream?: EventStream): Record<string, JobHandler> {
+export function jobHandlers(
+  cfg: Config,
+  bankIndex = new BankIndex(),
+  log?: Logger,
+  stream?: EventStream,
+): Record<string, JobHandler> {
   return {
-    'event.apply': stream ? publishEventHandler(stream) : applyEventHandler([verifyReportFollowUp(cfg), enqueueAnalysis]),
+    'event.apply': stream
+      ? publishEventHandler(stream)
+      : applyEventHandler([verifyReportFollowUp(cfg), enqueueAnalysis]),
     'event.analyze': analyzeEventHandler(analysers(cfg, bankIndex), cfg.media),
     'ncmec.file': fileReportJob(cfg, log),
     'vault.preserve': preserveJob(cfg),
@@ -78,18 +85,28 @@ export function jobHandlers(cfg: Config, bankIndex = new BankIndex(), log?: Logg
 /** Each module's part of review's decisions and claims (review/effects.ts), as jobs in their own transactions. */
 export function reviewSubscribers(cfg: Config): Record<string, JobHandler> {
   return {
-    'decision.recorded': bySubscriber<DecisionRecorded>({ banks: banksOnDecision, legal: legalOnDecision(cfg), flags: flagsOnDecision }),
+    'decision.recorded': bySubscriber<DecisionRecorded>({
+      banks: banksOnDecision,
+      legal: legalOnDecision(cfg),
+      flags: flagsOnDecision,
+    }),
     'case.claimed': bySubscriber<CaseClaimed>({ flags: flagsOnClaim }),
   };
 }
 
 /** What a stream worker does with each event: apply it to the current state and analyse it, in one transaction. */
 export function streamEventHandlers(cfg: Config, bankIndex = new BankIndex()): EventHandlers {
-  return { apply: applyEventHandler([verifyReportFollowUp(cfg)]), analyze: analyzeEventHandler(analysers(cfg, bankIndex), cfg.media) };
+  return {
+    apply: applyEventHandler([verifyReportFollowUp(cfg)]),
+    analyze: analyzeEventHandler(analysers(cfg, bankIndex), cfg.media),
+  };
 }
 
 /** Connects to the configured stream (creating it and its partition consumers) and feeds its lag gauges. */
-export async function openStream(cfg: Config, who: string): Promise<{ stream: EventStream; close(): Promise<void> } | undefined> {
+export async function openStream(
+  cfg: Config,
+  who: string,
+): Promise<{ stream: EventStream; close(): Promise<void> } | undefined> {
   if (!cfg.stream.url) return undefined;
   const stream = await EventStream.open(cfg.stream, { name: who });
   const unfeed = feedStreamGauges(stream);
@@ -102,13 +119,19 @@ export async function openStream(cfg: Config, who: string): Promise<{ stream: Ev
   };
 }
 
-export async function startService(cfg: Config, opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {}): Promise<Service> {
+export async function startService(
+  cfg: Config,
+  opts: { log?: Logger; clock?: Clock; listen?: boolean; extraRoutes?: RouteModule[] } = {},
+): Promise<Service> {
   const log = opts.log ?? pino({ level: cfg.logLevel });
   const clock = opts.clock ?? systemClock;
   const db = openDb(cfg);
   // Files created by older versions (or by hand) may be readable by other local users.
   for (const p of loosePermissions(sensitivePaths(cfg.dataDir, cfg.databaseUrl ? undefined : sqlitePathOf(cfg)))) {
-    log.warn({ path: p.path, mode: p.mode }, `${p.path} is readable by other users (mode ${p.mode}); it holds reported content or keys: ${p.fix}`);
+    log.warn(
+      { path: p.path, mode: p.mode },
+      `${p.path} is readable by other users (mode ${p.mode}); it holds reported content or keys: ${p.fix}`,
+    );
   }
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database migrated');
@@ -128,9 +151,27 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   });
   const workers: Worker[] = [];
   const bankIndex = new BankIndex();
-  const ctx: AppContext = { cfg, db, clock, log, jobsAdded: () => workers.forEach((w) => w.nudge()), bankIndex, stream: streamed?.stream, trustedWebhookUrls: new Set() };
+  const ctx: AppContext = {
+    cfg,
+    db,
+    clock,
+    log,
+    jobsAdded: () => workers.forEach((w) => w.nudge()),
+    bankIndex,
+    stream: streamed?.stream,
+    trustedWebhookUrls: new Set(),
+  };
   for (let i = 0; i < cfg.workers; i++) {
-    workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log, streamed?.stream), clock, log, workerId: `${hostname()}:${process.pid}:${i}`, leaseMs: cfg.jobLeaseMs }));
+    workers.push(
+      new Worker({
+        db,
+        handlers: jobHandlers(cfg, bankIndex, log, streamed?.stream),
+        clock,
+        log,
+        workerId: `${hostname()}:${process.pid}:${i}`,
+        leaseMs: cfg.jobLeaseMs,
+      }),
+    );
   }
   // The reference messenger's relay, mounted beside the API but integrated through it (events in, webhooks out).
   const relay = cfg.relay.embedded ? await embeddedRelay(ctx) : null;
@@ -140,7 +181,15 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   let stopping = false;
   const deliverer = (async () => {
     while (!stopping) {
-      const n = await deliverDue({ db, clock, log, maxAttempts: cfg.webhooks.maxAttempts, timeoutMs: cfg.webhooks.timeoutMs, allowPrivate: cfg.webhooks.allowPrivateTargets, trustedUrls: ctx.trustedWebhookUrls }).catch((err) => {
+      const n = await deliverDue({
+        db,
+        clock,
+        log,
+        maxAttempts: cfg.webhooks.maxAttempts,
+        timeoutMs: cfg.webhooks.timeoutMs,
+        allowPrivate: cfg.webhooks.allowPrivateTargets,
+        trustedUrls: ctx.trustedWebhookUrls,
+      }).catch((err) => {
         log.error({ err }, 'webhook loop error');
         return 0;
       });
@@ -151,7 +200,9 @@ export async function startService(cfg: Config, opts: { log?: Logger; clock?: Cl
   workers.forEach((w) => w.start());
   const stopEscalation = startEscalationLoop(db, clock, log);
   const stopRetention = startRetentionLoop(db.kysely, clock, log);
-  const stopExchanges = cfg.exchanges.enabled ? startExchangeLoop(db.kysely, cfg, clock, log, `${hostname()}:${process.pid}`) : async () => {};
+  const stopExchanges = cfg.exchanges.enabled
+    ? startExchangeLoop(db.kysely, cfg, clock, log, `${hostname()}:${process.pid}`)
+    : async () => {};
   let url = '';
   if (opts.listen !== false) {
     url = await app.listen({ port: cfg.port, host: cfg.host });

@@ -50,11 +50,25 @@ export async function startWorkerService(cfg: Config, o: WorkerServiceOptions = 
     const stream = streamed?.stream;
     const workers: Worker[] = [];
     for (let i = 0; i < Math.max(1, cfg.workers); i++) {
-      workers.push(new Worker({ db, handlers: jobHandlers(cfg, bankIndex, log, stream), clock, log, workerId: `${hostname()}:${process.pid}:w${i}`, leaseMs: cfg.jobLeaseMs }));
+      workers.push(
+        new Worker({
+          db,
+          handlers: jobHandlers(cfg, bankIndex, log, stream),
+          clock,
+          log,
+          workerId: `${hostname()}:${process.pid}:w${i}`,
+          leaseMs: cfg.jobLeaseMs,
+        }),
+      );
     }
     const streamWorker = stream
       ? new StreamWorker({
-          db, stream, handlers: streamEventHandlers(cfg, bankIndex), clock, log, workerId: `${hostname()}:${process.pid}:stream`,
+          db,
+          stream,
+          handlers: streamEventHandlers(cfg, bankIndex),
+          clock,
+          log,
+          workerId: `${hostname()}:${process.pid}:stream`,
         })
       : undefined;
     let server: Server | undefined;
@@ -105,15 +119,25 @@ function metricsServer(cfg: Config, db: Db, stream?: EventStream): Server {
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {
       readiness(db, stream).then(
-        (r) => json(r.ready ? 200 : 503, r.ready ? { status: 'ready', database: r.database, stream: r.stream } : { status: 'unavailable', error: r.error, database: r.database, stream: r.stream }),
+        (r) =>
+          json(
+            r.ready ? 200 : 503,
+            r.ready
+              ? { status: 'ready', database: r.database, stream: r.stream }
+              : { status: 'unavailable', error: r.error, database: r.database, stream: r.stream },
+          ),
         (e) => json(503, { status: 'unavailable', error: String(e) }),
       );
       return;
     }
     if (path === '/metrics') {
       const verdict = metricsAllowed(cfg.metrics, req.socket.remoteAddress, req.headers.authorization);
-      if (verdict === 'off') return json(404, { error: { code: 'not_found', message: 'metrics are turned off (metrics.access)' } });
-      if (verdict === 'forbidden') return json(403, { error: { code: 'forbidden', message: 'metrics are not readable from here (metrics.access)' } });
+      if (verdict === 'off')
+        return json(404, { error: { code: 'not_found', message: 'metrics are turned off (metrics.access)' } });
+      if (verdict === 'forbidden')
+        return json(403, {
+          error: { code: 'forbidden', message: 'metrics are not readable from here (metrics.access)' },
+        });
       scrape(db).then(
         (text) => send(200, METRICS_CONTENT_TYPE, text),
         (e) => json(500, { error: { code: 'internal', message: String(e) } }),

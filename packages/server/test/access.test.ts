@@ -18,17 +18,31 @@ describe('route × role access', () => {
 
   it('every route declares its access, and the table covers the API', () => {
     const urls = ta.app.routeTable.map((r) => `${r.method} ${r.url}`);
-    for (const must of ['POST /v1/events', 'GET /v1/audit', 'POST /v1/api-keys', 'GET /v1/jobs/dead', 'GET /healthz', 'GET /openapi.json']) {
+    for (const must of [
+      'POST /v1/events',
+      'GET /v1/audit',
+      'POST /v1/api-keys',
+      'GET /v1/jobs/dead',
+      'GET /healthz',
+      'GET /openapi.json',
+    ]) {
       assert.ok(urls.includes(must), `${must} is registered`);
     }
-    assert.ok(ta.app.routeTable.every((r) => r.access), 'no route without access');
+    assert.ok(
+      ta.app.routeTable.every((r) => r.access),
+      'no route without access',
+    );
   });
 
   it('refuses every disallowed principal with 401/403 and an error body only', async () => {
     // Signing out last, so each staff session survives the walk.
     const routes = ta.app.routeTable
       .filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/docs'))
-      .sort((a, b) => Number(a.url === '/v1/session' && a.method === 'DELETE') - Number(b.url === '/v1/session' && b.method === 'DELETE'));
+      .sort(
+        (a, b) =>
+          Number(a.url === '/v1/session' && a.method === 'DELETE') -
+          Number(b.url === '/v1/session' && b.method === 'DELETE'),
+      );
     type Who = { name: string; principal: Principal | null; headers: Record<string, string> };
     const principals: Who[] = [
       { name: 'anonymous', principal: null, headers: {} },
@@ -51,7 +65,10 @@ describe('route × role access', () => {
         const res = await ta.app.inject({
           method: r.method as 'GET',
           url,
-          headers: { ...who.headers, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...who.headers,
+            ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+          },
           payload: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{}',
         });
         const allowed = allows(r.access, who.principal);
@@ -70,10 +87,20 @@ describe('route × role access', () => {
 
   it('needs the CSRF token for staff writes', async () => {
     const s = await staffSession(ta, 'admin');
-    const noToken = await ta.app.inject({ method: 'POST', url: '/v1/api-keys', headers: { cookie: s.cookie }, payload: { name: 'x', scopes: ['read'] } });
+    const noToken = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: { cookie: s.cookie },
+      payload: { name: 'x', scopes: ['read'] },
+    });
     assert.equal(noToken.statusCode, 403);
     assert.equal(noToken.json().error.code, 'csrf');
-    const ok = await ta.app.inject({ method: 'POST', url: '/v1/api-keys', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload: { name: 'x', scopes: ['read'] } });
+    const ok = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      payload: { name: 'x', scopes: ['read'] },
+    });
     assert.equal(ok.statusCode, 201);
   });
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { DIALECTS, apiKey, staffSession, testApp, type TestApp } from './helpers.ts';
 
-const hex = (seed: number, len = 64) => createHash('sha256').update(`benign-fixture-${seed}`).digest('hex').slice(0, len);
+const hex = (seed: number, len = 64) =>
+  createHash('sha256').update(`benign-fixture-${seed}`).digest('hex').slice(0, len);
 
 for (const dialect of DIALECTS) {
   describe(`admin API (${dialect})`, () => {
@@ -43,10 +44,15 @@ for (const dialect of DIALECTS) {
       assert.equal(listed.last_sign_in_at, ta.clock.now().toISOString());
       assert.equal(listed.password, undefined, 'the list never carries a password');
       // A password given by the admin is not echoed back.
-      const own = await api('POST', '/v1/staff', { username: 'owen', role: 'reviewer', password: 'a long enough password' });
+      const own = await api('POST', '/v1/staff', {
+        username: 'owen',
+        role: 'reviewer',
+        password: 'a long enough password',
+      });
       assert.equal(own.json().password, undefined);
       assert.equal(
-        (await api('GET', '/v1/staff')).json().staff.find((s: { username: string }) => s.username === 'owen').last_sign_in_at,
+        (await api('GET', '/v1/staff')).json().staff.find((s: { username: string }) => s.username === 'owen')
+          .last_sign_in_at,
         null,
       );
 
@@ -55,7 +61,9 @@ for (const dialect of DIALECTS) {
       assert.notEqual(r.json().password, password);
       assert.equal((await signIn('lena', password)).statusCode, 401, 'the old password no longer works');
       assert.equal((await signIn('lena', r.json().password)).statusCode, 200);
-      assert.deepEqual(await audit('staff.password_reset', String(id)), [{ action: 'staff.password_reset', actor: `staff:${adminId}` }]);
+      assert.deepEqual(await audit('staff.password_reset', String(id)), [
+        { action: 'staff.password_reset', actor: `staff:${adminId}` },
+      ]);
       assert.equal((await api('POST', '/v1/staff/999999/reset-password')).statusCode, 404);
       assert.equal((await api('POST', '/v1/staff/abc/reset-password')).statusCode, 400);
     });
@@ -66,7 +74,9 @@ for (const dialect of DIALECTS) {
       const text = JSON.stringify(doc);
       for (const field of ['last_sign_in_at', 'last_used_at']) assert.ok(text.includes(field), field);
       assert.ok(doc.paths['/v1/banks/{name}/entries'].get.parameters.some((p: { name: string }) => p.name === 'q'));
-      assert.ok(doc.paths['/v1/banks/{name}/entries'].post.parameters.some((p: { name: string }) => p.name === 'format'));
+      assert.ok(
+        doc.paths['/v1/banks/{name}/entries'].post.parameters.some((p: { name: string }) => p.name === 'format'),
+      );
     });
 
     it('unlocks a locked account; keeps one enabled admin; only admins manage staff', async () => {
@@ -82,7 +92,11 @@ for (const dialect of DIALECTS) {
       assert.match(demote.json().error.message, /last enabled admin/);
       assert.equal((await api('PATCH', `/v1/staff/${adminId}`, { disabled: true })).statusCode, 409);
       const other = (await api('POST', '/v1/staff', { username: 'abe', role: 'admin' })).json();
-      assert.equal((await api('PATCH', `/v1/staff/${other.id}`, { disabled: true })).statusCode, 200, 'another admin may be disabled');
+      assert.equal(
+        (await api('PATCH', `/v1/staff/${other.id}`, { disabled: true })).statusCode,
+        200,
+        'another admin may be disabled',
+      );
 
       const lead = await staffSession(ta, 'lead');
       const lh = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
@@ -93,7 +107,8 @@ for (const dialect of DIALECTS) {
     it("records an API key's last use at most once a minute", async () => {
       const key = await apiKey(ta, ['read']);
       const id = Number(key.split('_')[1]);
-      const lastUse = async () => (await api('GET', '/v1/api-keys')).json().keys.find((k: { id: number }) => k.id === id).last_used_at;
+      const lastUse = async () =>
+        (await api('GET', '/v1/api-keys')).json().keys.find((k: { id: number }) => k.id === id).last_used_at;
       assert.equal(await lastUse(), null);
       const use = () => ta.app.inject({ method: 'GET', url: '/v1/banks', headers: { authorization: `Bearer ${key}` } });
       const first = ta.clock.now().toISOString();
@@ -116,7 +131,9 @@ for (const dialect of DIALECTS) {
       }));
       assert.equal((await api('POST', '/v1/banks/SEARCHED/entries', { entries })).json().added, 120);
       const get = async (q: string, after = 0, limit = 50) =>
-        (await api('GET', `/v1/banks/SEARCHED/entries?q=${encodeURIComponent(q)}&after=${after}&limit=${limit}`)).json();
+        (
+          await api('GET', `/v1/banks/SEARCHED/entries?q=${encodeURIComponent(q)}&after=${after}&limit=${limit}`)
+        ).json();
       const byPrefix = await get(hex(7).slice(0, 10).toUpperCase());
       assert.ok(byPrefix.entries.some((e: { value: string }) => e.value === hex(7)));
       assert.ok(byPrefix.entries.every((e: { value: string }) => e.value.startsWith(hex(7).slice(0, 10))));
@@ -144,7 +161,8 @@ for (const dialect of DIALECTS) {
       await api('POST', '/v1/banks', { name: 'IMPORTED' });
       const post = (body: string, q: string) =>
         api('POST', `/v1/banks/IMPORTED/entries?${q}`, body, { ...h, 'content-type': 'text/plain' });
-      const count = async () => (await api('GET', '/v1/banks')).json().banks.find((b: { name: string }) => b.name === 'IMPORTED').entries;
+      const count = async () =>
+        (await api('GET', '/v1/banks')).json().banks.find((b: { name: string }) => b.name === 'IMPORTED').entries;
 
       const bad = post(`# a list\n${hex(1)}\n\n${hex(2)}\nnot-a-hash\n${hex(3)}\n`, 'format=auto&signal_type=pdq');
       const r1 = await bad;
@@ -159,7 +177,10 @@ for (const dialect of DIALECTS) {
       assert.match(r2.json().error.message, /^line 4: not a sha256 hash/);
       assert.equal(await count(), 0);
 
-      assert.deepEqual((await post(csv.replace(hex(3, 10), hex(3)), 'format=auto')).json(), { added: 3, duplicates: 0 });
+      assert.deepEqual((await post(csv.replace(hex(3, 10), hex(3)), 'format=auto')).json(), {
+        added: 3,
+        duplicates: 0,
+      });
       const json = JSON.stringify([
         { signal_type: 'pdq', value: hex(4) },
         { signal_type: 'pdq', value: hex(1) },
@@ -175,7 +196,10 @@ for (const dialect of DIALECTS) {
       assert.equal(badJson.statusCode, 400);
       assert.match(badJson.json().error.message, /line 2: unknown signal type "colour"/);
       assert.equal((await post('{not json', 'format=json')).statusCode, 400);
-      assert.deepEqual((await post(`${hex(6)}\n${hex(7)}\n`, 'format=auto&signal_type=pdq')).json(), { added: 2, duplicates: 0 });
+      assert.deepEqual((await post(`${hex(6)}\n${hex(7)}\n`, 'format=auto&signal_type=pdq')).json(), {
+        added: 2,
+        duplicates: 0,
+      });
       assert.equal(await count(), 6);
       // Progress lines for the console, ending in the result; a bad list is still refused before any 200.
       const many = Array.from({ length: 1200 }, (_, i) => hex(1000 + i)).join('\n');
@@ -197,11 +221,16 @@ for (const dialect of DIALECTS) {
         { stored: 1200, total: 1200 },
       ]);
       assert.deepEqual(lines.at(-1), { result: { added: 1200, duplicates: 0 } });
-      const refused = await api('POST', '/v1/banks/IMPORTED/entries?format=plain&signal_type=md5', `${hex(1, 32)}\nnope\n`, {
-        ...h,
-        'content-type': 'text/plain',
-        accept: 'application/x-ndjson',
-      });
+      const refused = await api(
+        'POST',
+        '/v1/banks/IMPORTED/entries?format=plain&signal_type=md5',
+        `${hex(1, 32)}\nnope\n`,
+        {
+          ...h,
+          'content-type': 'text/plain',
+          accept: 'application/x-ndjson',
+        },
+      );
       assert.equal(refused.statusCode, 400);
       assert.match(refused.json().error.message, /^line 2: not a md5 hash/);
       const missing = await api('POST', '/v1/banks/NO_SUCH/entries?format=plain&signal_type=pdq', `${hex(1)}\n`, {

@@ -16,8 +16,16 @@ export async function analysisAudit(db: Kysely<Database>, prefix = ''): Promise<
   const like = `${prefix}%`;
   const one = async (q: ReturnType<typeof sql<{ n: number | string }>>) => Number((await q.execute(db)).rows[0]!.n);
   const events = await one(sql<{ n: number }>`SELECT COUNT(*) AS n FROM events WHERE external_id LIKE ${like}`);
-  const analysed = await one(sql<{ n: number }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${like}`);
-  const rows = await one(sql<{ n: number }>`SELECT COUNT(*) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${like}`);
+  const analysed = await one(
+    sql<{
+      n: number;
+    }>`SELECT COUNT(DISTINCT a.event_id) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${like}`,
+  );
+  const rows = await one(
+    sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM event_analyses a JOIN events e ON e.id = a.event_id WHERE e.external_id LIKE ${like}`,
+  );
   // An event analysed (first) before an earlier-accepted event of the same subject.
   const outOfOrder = await one(sql<{ n: number }>`SELECT COUNT(*) AS n FROM (
       SELECT a.aid, LAG(a.aid) OVER (PARTITION BY e.platform, e.subject_type, e.subject_id ORDER BY e.id) AS prev

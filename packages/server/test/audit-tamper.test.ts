@@ -17,7 +17,10 @@ async function dropGuards(t: TestDb) {
 }
 
 function cliVerify(t: TestDb) {
-  return spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'audit', 'verify'], { env: { ...process.env, ...t.env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'audit', 'verify'], {
+    env: { ...process.env, ...t.env },
+    encoding: 'utf8',
+  });
 }
 
 for (const dialect of DIALECTS) {
@@ -26,7 +29,12 @@ for (const dialect of DIALECTS) {
       const t = await openTestDb(dialect);
       try {
         const clock = new TestClock();
-        for (let i = 1; i <= 10; i++) await appendAudit(t.db.kysely, { actor: 'staff:1', action: 'evidence.view', subjectType: 'media', subjectId: `m${i}`, reason: 'review' }, clock);
+        for (let i = 1; i <= 10; i++)
+          await appendAudit(
+            t.db.kysely,
+            { actor: 'staff:1', action: 'evidence.view', subjectType: 'media', subjectId: `m${i}`, reason: 'review' },
+            clock,
+          );
         assert.ok((await verifyAudit(t.db.kysely)).ok);
         const clean = cliVerify(t);
         assert.equal(clean.status, 0, clean.stderr);
@@ -35,7 +43,10 @@ for (const dialect of DIALECTS) {
         await dropGuards(t);
         await t.db.kysely.updateTable('audit_log').set({ actor: 'staff:2' }).where('seq', '=', 4).execute();
         let v = await verifyAudit(t.db.kysely);
-        assert.deepEqual(v.problems.map((p) => [p.seq, p.problem]), [[4, 'edited']]);
+        assert.deepEqual(
+          v.problems.map((p) => [p.seq, p.problem]),
+          [[4, 'edited']],
+        );
         const tampered = cliVerify(t);
         assert.equal(tampered.status, 1);
         assert.match(tampered.stdout, /TAMPERED[\s\S]*entry 4: edited/);
@@ -55,7 +66,10 @@ for (const dialect of DIALECTS) {
           await dropGuards(t2);
           await t2.db.kysely.deleteFrom('audit_log').where('seq', '>', 3).execute();
           const v2 = await verifyAudit(t2.db.kysely);
-          assert.deepEqual(v2.problems.map((p) => p.problem), ['head_mismatch']);
+          assert.deepEqual(
+            v2.problems.map((p) => p.problem),
+            ['head_mismatch'],
+          );
         } finally {
           await t2.cleanup();
         }

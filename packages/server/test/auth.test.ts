@@ -7,7 +7,9 @@ import { hashPassword, verifyPassword } from '../src/auth/passwords.ts';
 describe('staff authentication', () => {
   let ta: TestApp;
   before(async () => {
-    ta = await testApp('sqlite', { login: { maxFailures: 3, lockoutMinutes: 15, perIpPerWindow: 12, windowMinutes: 15 } });
+    ta = await testApp('sqlite', {
+      login: { maxFailures: 3, lockoutMinutes: 15, perIpPerWindow: 12, windowMinutes: 15 },
+    });
   });
   after(async () => ta.close());
 
@@ -22,7 +24,12 @@ describe('staff authentication', () => {
   });
 
   it('sets an httpOnly SameSite=Strict session cookie and returns a CSRF token', async () => {
-    await createStaff(ta.ctx.db.kysely, { username: 'rita', role: 'reviewer', password: 'rita password 123' }, 'test', ta.clock);
+    await createStaff(
+      ta.ctx.db.kysely,
+      { username: 'rita', role: 'reviewer', password: 'rita password 123' },
+      'test',
+      ta.clock,
+    );
     const res = await login('rita', 'rita password 123');
     assert.equal(res.statusCode, 200);
     const cookie = String(res.headers['set-cookie']);
@@ -34,14 +41,23 @@ describe('staff authentication', () => {
   });
 
   it('locks an account after repeated failures, even for the right password', async () => {
-    await createStaff(ta.ctx.db.kysely, { username: 'lara', role: 'legal', password: 'lara password 123' }, 'test', ta.clock);
+    await createStaff(
+      ta.ctx.db.kysely,
+      { username: 'lara', role: 'legal', password: 'lara password 123' },
+      'test',
+      ta.clock,
+    );
     for (let i = 0; i < 3; i++) assert.equal((await login('lara', 'wrong password', '198.51.100.2')).statusCode, 401);
     const locked = await login('lara', 'lara password 123', '198.51.100.2');
     assert.equal(locked.statusCode, 429);
     assert.ok(Number(locked.headers['retry-after']) > 0);
     ta.clock.advance(16 * 60_000);
     assert.equal((await login('lara', 'lara password 123', '198.51.100.2')).statusCode, 200);
-    const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', '=', 'staff.locked').execute();
+    const audit = await ta.ctx.db.kysely
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'staff.locked')
+      .execute();
     assert.equal(audit.length, 1);
   });
 
@@ -50,7 +66,11 @@ describe('staff authentication', () => {
     for (let i = 0; i < 14; i++) codes.push((await login(`nobody${i}`, 'whatever pass', '203.0.113.9')).statusCode);
     assert.deepEqual(codes.slice(0, 12), Array(12).fill(401));
     assert.deepEqual(codes.slice(12), [429, 429]);
-    assert.equal((await login('nobody', 'whatever pass', '203.0.113.10')).statusCode, 401, 'other addresses are unaffected');
+    assert.equal(
+      (await login('nobody', 'whatever pass', '203.0.113.10')).statusCode,
+      401,
+      'other addresses are unaffected',
+    );
   });
 
   it('ends sessions on sign-out, expiry and disabling', async () => {
@@ -58,10 +78,19 @@ describe('staff authentication', () => {
     const rev = await staffSession(ta, 'reviewer');
     const get = (cookie: string) => ta.app.inject({ method: 'GET', url: '/v1/session', headers: { cookie } });
     assert.equal((await get(rev.cookie)).statusCode, 200);
-    const dis = await ta.app.inject({ method: 'PATCH', url: `/v1/staff/${rev.id}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { disabled: true } });
+    const dis = await ta.app.inject({
+      method: 'PATCH',
+      url: `/v1/staff/${rev.id}`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { disabled: true },
+    });
     assert.equal(dis.statusCode, 200);
     assert.equal((await get(rev.cookie)).statusCode, 401);
-    const out = await ta.app.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const out = await ta.app.inject({
+      method: 'DELETE',
+      url: '/v1/session',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
     assert.equal(out.statusCode, 200);
     assert.equal((await get(admin.cookie)).statusCode, 401);
     const later = await staffSession(ta, 'auditor');
@@ -78,10 +107,17 @@ describe('staff authentication', () => {
     assert.equal((await get('Bearer vk_1_short')).statusCode, 401);
     assert.equal((await get('Basic abc')).statusCode, 401);
     const id = key.split('_')[1];
-    const del = await ta.app.inject({ method: 'DELETE', url: `/v1/api-keys/${id}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const del = await ta.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${id}`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
     assert.equal(del.statusCode, 200);
     assert.equal((await get(`Bearer ${key}`)).statusCode, 401);
     const keys = await ta.ctx.db.kysely.selectFrom('api_keys').select('secret_hash').execute();
-    assert.ok(keys.every((k) => !key.includes(k.secret_hash)), 'only hashes are stored');
+    assert.ok(
+      keys.every((k) => !key.includes(k.secret_hash)),
+      'only hashes are stored',
+    );
   });
 });

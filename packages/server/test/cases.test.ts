@@ -11,7 +11,13 @@ import { jobHandlers } from '../src/service.ts';
 import { ensureDefaultRules } from '../src/detect/rules-store.ts';
 
 async function drain(ta: TestApp) {
-  const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'test' });
+  const w = new Worker({
+    db: ta.ctx.db,
+    handlers: jobHandlers(ta.ctx.cfg),
+    clock: ta.clock,
+    log: silentLog,
+    workerId: 'test',
+  });
   while ((await w.runOnce()) > 0);
 }
 
@@ -22,7 +28,8 @@ const client = (ta: TestApp, s: StaffSession) => ({
     assert.equal(r.statusCode, 200, r.body);
     return r.json();
   },
-  post: (url: string, payload: object = {}) => ta.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload }),
+  post: (url: string, payload: object = {}) =>
+    ta.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload }),
 });
 
 for (const dialect of DIALECTS) {
@@ -36,8 +43,24 @@ for (const dialect of DIALECTS) {
     it('keeps one open case under concurrent signals', async () => {
       const db = ta.ctx.db.kysely;
       // Twenty writers race to attach work about the same subject, each in its own transaction.
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'racer', queue: i % 2 ? 'accounts' : 'user-reports', priority: 40 + i, reason: `signal ${i}` }, ta.clock))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          db.transaction().execute((trx) =>
+            attachToCase(
+              trx,
+              {
+                platform: 'default',
+                subjectType: 'account',
+                subjectId: 'racer',
+                queue: i % 2 ? 'accounts' : 'user-reports',
+                priority: 40 + i,
+                reason: `signal ${i}`,
+              },
+              ta.clock,
+            ),
+          ),
+        ),
+      );
       const cases = await db.selectFrom('cases').selectAll().where('subject_id', '=', 'racer').execute();
       assert.equal(cases.length, 1, 'one case, however the writers interleave');
       assert.equal(new Set(results.map((r) => r.caseId)).size, 1);
@@ -50,9 +73,25 @@ for (const dialect of DIALECTS) {
     it('refuses a second open case in the database itself, and keeps the log append-only', async () => {
       const db = ta.ctx.db.kysely;
       const now = ta.clock.now().toISOString();
-      const row = { platform: 'default', subject_type: 'account', subject_id: 'racer', status: 'open' as const, queue: 'q', priority: 1, claimed_by: null, claim_expires_at: null, resolution: null, opened_at: now, updated_at: now, closed_at: null };
+      const row = {
+        platform: 'default',
+        subject_type: 'account',
+        subject_id: 'racer',
+        status: 'open' as const,
+        queue: 'q',
+        priority: 1,
+        claimed_by: null,
+        claim_expires_at: null,
+        resolution: null,
+        opened_at: now,
+        updated_at: now,
+        closed_at: null,
+      };
       await assert.rejects(db.insertInto('cases').values(row).execute(), /unique|UNIQUE/);
-      await db.insertInto('cases').values({ ...row, status: 'closed' }).execute(); // closed cases are history, any number
+      await db
+        .insertInto('cases')
+        .values({ ...row, status: 'closed' })
+        .execute(); // closed cases are history, any number
       await assert.rejects(db.updateTable('case_log').set({ kind: 'x' }).execute(), /append-only/);
       await assert.rejects(db.deleteFrom('case_log').execute(), /append-only/);
     });
@@ -78,18 +117,53 @@ for (const dialect of DIALECTS) {
 
     it('merges user reports, rule verdicts and outside flags about one account into one case', async () => {
       const now = ta.clock.now().toISOString();
-      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
-        { id: 'acc', type: 'account.created', occurred_at: now, account: { id: 'u-merge', username: 'ghost_trader', display_name: 'Ghost' } },
-        { id: 'r1', type: 'report.filed', occurred_at: now, report: { id: 'rep-1', reporter_id: 'x1', subject: { type: 'account', id: 'u-merge' }, reason: 'child_safety' } },
-        { id: 'r2', type: 'report.filed', occurred_at: now, report: { id: 'rep-2', reporter_id: 'x2', subject: { type: 'account', id: 'u-merge' }, reason: 'child_safety' } },
-      ]), ta.clock);
+      await ingestEvents(
+        ta.ctx.db.kysely,
+        'default',
+        validateEvents([
+          {
+            id: 'acc',
+            type: 'account.created',
+            occurred_at: now,
+            account: { id: 'u-merge', username: 'ghost_trader', display_name: 'Ghost' },
+          },
+          {
+            id: 'r1',
+            type: 'report.filed',
+            occurred_at: now,
+            report: {
+              id: 'rep-1',
+              reporter_id: 'x1',
+              subject: { type: 'account', id: 'u-merge' },
+              reason: 'child_safety',
+            },
+          },
+          {
+            id: 'r2',
+            type: 'report.filed',
+            occurred_at: now,
+            report: {
+              id: 'rep-2',
+              reporter_id: 'x2',
+              subject: { type: 'account', id: 'u-merge' },
+              reason: 'child_safety',
+            },
+          },
+        ]),
+        ta.clock,
+      );
       await drain(ta);
       const org = await B.post('/v1/flagger-orgs', { name: 'Hotline', kind: 'hotline' });
       assert.equal(org.statusCode, 403, 'a lead does not manage flaggers'); // admin-only; use an ingest key instead
       const admin = client(ta, await staffSession(ta, 'admin'));
       const o = await admin.post('/v1/flagger-orgs', { name: 'Hotline', kind: 'hotline' });
       const key = (await admin.post(`/v1/flagger-orgs/${o.json().id}/keys`, { name: 'api' })).json().key;
-      const f = await ta.app.inject({ method: 'POST', url: '/v1/flags', headers: { authorization: `Bearer ${key}` }, payload: { subject: { kind: 'handle', value: '@ghost_trader' }, category: 'grooming' } });
+      const f = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/flags',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { subject: { kind: 'handle', value: '@ghost_trader' }, category: 'grooming' },
+      });
       assert.equal(f.statusCode, 201, f.body);
 
       const list = await A.get('/v1/cases?q=ghost');
@@ -102,34 +176,83 @@ for (const dialect of DIALECTS) {
 
       const detail = await A.get(`/v1/cases/${c.id}`);
       assert.deepEqual(detail.items.map((i: { queue: string }) => i.queue).sort(), ['flags', 'user-reports']);
-      const top = detail.items.reduce((m: { priority: number; queue: string }, i: { priority: number; queue: string }) => (i.priority > m.priority ? i : m));
+      const top = detail.items.reduce(
+        (m: { priority: number; queue: string }, i: { priority: number; queue: string }) =>
+          i.priority > m.priority ? i : m,
+      );
       assert.deepEqual([c.priority, c.queue], [top.priority, top.queue], 'priority and queue from the highest item');
-      assert.deepEqual(detail.allowed, { claim: true, release: false, note: true, decisions: ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'] });
+      assert.deepEqual(detail.allowed, {
+        claim: true,
+        release: false,
+        note: true,
+        decisions: ['apparent_csam', 'not_violating', 'policy_violation', 'escalate'],
+      });
       assert.deepEqual(detail.default_actions, [{ action: 'ban' }]);
       assert.ok(detail.log.some((l: { kind: string }) => l.kind === 'verdict'));
-      assert.ok(detail.log.some((l: { kind: string; data: { kind?: string } }) => l.kind === 'signal' && l.data.kind === 'report.user'), 'a signal about a subject under review joins its history');
+      assert.ok(
+        detail.log.some(
+          (l: { kind: string; data: { kind?: string } }) => l.kind === 'signal' && l.data.kind === 'report.user',
+        ),
+        'a signal about a subject under review joins its history',
+      );
 
       // Deciding the case resolves everything open in it: both items, and the flag gets its statement.
-      assert.equal((await A.post(`/v1/cases/${c.id}/decision`, { decision: 'policy_violation', reason: 'x' })).statusCode, 409, 'claim first');
+      assert.equal(
+        (await A.post(`/v1/cases/${c.id}/decision`, { decision: 'policy_violation', reason: 'x' })).statusCode,
+        409,
+        'claim first',
+      );
       assert.equal((await A.post(`/v1/cases/${c.id}/claim`)).statusCode, 200);
       const claimedByOther = await B.post(`/v1/cases/${c.id}/claim`);
       assert.equal(claimedByOther.statusCode, 409);
       assert.match(claimedByOther.json().error.message, /being reviewed by alice/);
-      assert.equal((await A.post(`/v1/cases/${c.id}/notes`, { text: 'checked the reported messages' })).statusCode, 201);
-      const d = await A.post(`/v1/cases/${c.id}/decision`, { decision: 'policy_violation', reason: 'grooming attempts', actions: [{ action: 'suspend', days: 7 }] });
+      assert.equal(
+        (await A.post(`/v1/cases/${c.id}/notes`, { text: 'checked the reported messages' })).statusCode,
+        201,
+      );
+      const d = await A.post(`/v1/cases/${c.id}/decision`, {
+        decision: 'policy_violation',
+        reason: 'grooming attempts',
+        actions: [{ action: 'suspend', days: 7 }],
+      });
       assert.equal(d.statusCode, 200, d.body);
       await drain(ta); // the flags' subscriber closes them with the statement (review/effects.ts)
       const after = await A.get(`/v1/cases/${c.id}`);
       assert.equal(after.status, 'closed');
       assert.ok(after.items.every((i: { status: string }) => i.status === 'closed'));
       assert.deepEqual(after.allowed.decisions, []);
-      assert.deepEqual(after.enforcement.map((e: { action: string; case_id: number }) => [e.action, e.case_id]), [['suspend', c.id]]);
-      assert.deepEqual(after.log.map((l: { kind: string }) => l.kind).filter((k: string) => ['claim', 'note', 'decision', 'action', 'closed'].includes(k)), ['claim', 'note', 'decision', 'action', 'closed']);
+      assert.deepEqual(
+        after.enforcement.map((e: { action: string; case_id: number }) => [e.action, e.case_id]),
+        [['suspend', c.id]],
+      );
+      assert.deepEqual(
+        after.log
+          .map((l: { kind: string }) => l.kind)
+          .filter((k: string) => ['claim', 'note', 'decision', 'action', 'closed'].includes(k)),
+        ['claim', 'note', 'decision', 'action', 'closed'],
+      );
       const flag = await ta.ctx.db.kysely.selectFrom('flags').select(['status', 'statement']).executeTakeFirstOrThrow();
       assert.equal(flag.status, 'actioned');
 
       // New work about the subject reopens the same case, with its history.
-      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([{ id: 'r3', type: 'report.filed', occurred_at: now, report: { id: 'rep-3', reporter_id: 'x3', subject: { type: 'account', id: 'u-merge' }, reason: 'child_safety' } }]), ta.clock);
+      await ingestEvents(
+        ta.ctx.db.kysely,
+        'default',
+        validateEvents([
+          {
+            id: 'r3',
+            type: 'report.filed',
+            occurred_at: now,
+            report: {
+              id: 'rep-3',
+              reporter_id: 'x3',
+              subject: { type: 'account', id: 'u-merge' },
+              reason: 'child_safety',
+            },
+          },
+        ]),
+        ta.clock,
+      );
       await drain(ta);
       const reopened = await A.get(`/v1/cases/${c.id}`);
       assert.equal(reopened.status, 'open');
@@ -140,9 +263,37 @@ for (const dialect of DIALECTS) {
     it('lists with a true total, pages with a cursor, searches and filters independently', async () => {
       const db = ta.ctx.db.kysely;
       const now = ta.clock.now().toISOString();
-      await db.insertInto('groups').values({ platform: 'default', id: 'grp-list-7', name: 'Sunset Photographers', description: null, avatar: null, member_count: 3, invite_link: null, created_at: now, first_seen_at: now, updated_at: now, event_count: 1 }).execute();
+      await db
+        .insertInto('groups')
+        .values({
+          platform: 'default',
+          id: 'grp-list-7',
+          name: 'Sunset Photographers',
+          description: null,
+          avatar: null,
+          member_count: 3,
+          invite_link: null,
+          created_at: now,
+          first_seen_at: now,
+          updated_at: now,
+          event_count: 1,
+        })
+        .execute();
       for (let i = 0; i < 130; i++) {
-        await db.transaction().execute((trx) => openTask(trx, { platform: 'default', subjectType: i % 10 === 7 ? 'group' : 'account', subjectId: i % 10 === 7 ? `grp-list-${i}` : `acc-list-${i}`, queue: i % 3 ? 'accounts' : 'groups', priority: [95, 75, 50, 20][i % 4]!, reason: 'generated' }, ta.clock));
+        await db.transaction().execute((trx) =>
+          openTask(
+            trx,
+            {
+              platform: 'default',
+              subjectType: i % 10 === 7 ? 'group' : 'account',
+              subjectId: i % 10 === 7 ? `grp-list-${i}` : `acc-list-${i}`,
+              queue: i % 3 ? 'accounts' : 'groups',
+              priority: [95, 75, 50, 20][i % 4]!,
+              reason: 'generated',
+            },
+            ta.clock,
+          ),
+        );
       }
       const all = await A.get('/v1/cases?q=list-&limit=50');
       assert.equal(all.total, 130);
@@ -159,7 +310,11 @@ for (const dialect of DIALECTS) {
       assert.equal(pages, 3);
       assert.equal(seen.size, 130, 'every case once across the pages');
       const prio = all.cases.map((c: { priority: number }) => c.priority);
-      assert.deepEqual(prio, [...prio].sort((x: number, y: number) => y - x), 'highest priority first');
+      assert.deepEqual(
+        prio,
+        [...prio].sort((x: number, y: number) => y - x),
+        'highest priority first',
+      );
 
       assert.equal((await A.get('/v1/cases?q=sunset')).cases[0].subject.id, 'grp-list-7', 'group names are searched');
       const someId = all.cases[3].id;
@@ -170,7 +325,11 @@ for (const dialect of DIALECTS) {
       const critGroups = await A.get('/v1/cases?q=list-&severity=critical&queue=groups&limit=500');
       assert.equal(critGroups.total, crit.cases.filter((c: { queue: string }) => c.queue === 'groups').length);
       assert.equal((await A.get('/v1/cases?q=list-&subject_type=group')).total, 13);
-      const bad = await ta.app.inject({ method: 'GET', url: '/v1/cases?cursor=nonsense', headers: { cookie: a.cookie } });
+      const bad = await ta.app.inject({
+        method: 'GET',
+        url: '/v1/cases?cursor=nonsense',
+        headers: { cookie: a.cookie },
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error.message, /cursor/);
     });
@@ -182,7 +341,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await B.post(`/v1/cases/${ids[10]}/claim`)).statusCode, 200);
       const refused = await A.post('/v1/cases/bulk', { ids, decision: 'not_violating', reason: 'generated test data' });
       assert.equal(refused.statusCode, 409);
-      assert.deepEqual(refused.json().error.details.errors, [{ id: ids[10], message: 'another reviewer is working on it' }]);
+      assert.deepEqual(refused.json().error.details.errors, [
+        { id: ids[10], message: 'another reviewer is working on it' },
+      ]);
       assert.equal((await A.get('/v1/cases?q=acc-list-&limit=1')).total, 117 - 0, 'nothing changed');
       assert.equal((await A.get('/v1/cases?assignee=me')).total, 0, 'not even a claim');
       assert.equal((await B.get('/v1/cases?assignee=me')).total, 1);
@@ -194,10 +355,24 @@ for (const dialect of DIALECTS) {
       // Escalating hands the case to the leads: the reviewer is no longer offered (or allowed) a decision.
       const esc = ids[0]!;
       await A.post(`/v1/cases/${esc}/claim`);
-      assert.equal((await ta.app.inject({ method: 'POST', url: `/v1/cases/${esc}/decision`, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf }, payload: { decision: 'not_violating', reason: 'x' } })).statusCode, 409, 'already decided in the bulk');
+      assert.equal(
+        (
+          await ta.app.inject({
+            method: 'POST',
+            url: `/v1/cases/${esc}/decision`,
+            headers: { cookie: a.cookie, 'x-csrf-token': a.csrf },
+            payload: { decision: 'not_violating', reason: 'x' },
+          })
+        ).statusCode,
+        409,
+        'already decided in the bulk',
+      );
       const open = (await A.get('/v1/cases?q=acc-list-&limit=1')).cases[0].id;
       await A.post(`/v1/cases/${open}/claim`);
-      assert.equal((await A.post(`/v1/cases/${open}/decision`, { decision: 'escalate', reason: 'unsure' })).statusCode, 200);
+      assert.equal(
+        (await A.post(`/v1/cases/${open}/decision`, { decision: 'escalate', reason: 'unsure' })).statusCode,
+        200,
+      );
       assert.equal((await A.get(`/v1/cases/${open}`)).queue, 'escalated');
       assert.deepEqual((await A.get(`/v1/cases/${open}`)).allowed.decisions, []);
       await A.post(`/v1/cases/${open}/claim`);
@@ -205,23 +380,89 @@ for (const dialect of DIALECTS) {
       assert.equal(mine.statusCode, 403);
       assert.match(mine.json().error.message, /escalated: a lead decides it/);
       await A.post(`/v1/cases/${open}/release`);
-      assert.deepEqual((await B.get(`/v1/cases/${open}`)).allowed.decisions, ['apparent_csam', 'not_violating', 'policy_violation']);
+      assert.deepEqual((await B.get(`/v1/cases/${open}`)).allowed.decisions, [
+        'apparent_csam',
+        'not_violating',
+        'policy_violation',
+      ]);
       await B.post(`/v1/cases/${open}/claim`);
-      assert.equal((await B.post(`/v1/cases/${open}/decision`, { decision: 'not_violating', reason: 'checked' })).statusCode, 200);
+      assert.equal(
+        (await B.post(`/v1/cases/${open}/decision`, { decision: 'not_violating', reason: 'checked' })).statusCode,
+        200,
+      );
 
-      const tooMany = await A.post('/v1/cases/bulk', { ids: Array.from({ length: 1001 }, (_, i) => i + 1), claim: true });
+      const tooMany = await A.post('/v1/cases/bulk', {
+        ids: Array.from({ length: 1001 }, (_, i) => i + 1),
+        claim: true,
+      });
       assert.equal(tooMany.statusCode, 400);
     });
 
     it('a group ban reaches its members: history, no second ban, their cases resolved; appeals go to someone else', async () => {
       const now = ta.clock.now().toISOString();
       const db = ta.ctx.db.kysely;
-      await db.insertInto('groups').values({ platform: 'default', id: 'grp-bad', name: 'Bad group', description: null, avatar: null, member_count: 2, invite_link: null, created_at: now, first_seen_at: now, updated_at: now, event_count: 1 }).execute();
-      for (const m of ['m1', 'm2']) await db.insertInto('group_members').values({ platform: 'default', group_id: 'grp-bad', account_id: m, joined_at: now, left_at: null, via_invite: null }).execute();
-      const g = await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'group', subjectId: 'grp-bad', queue: 'groups', priority: 80, reason: 'coded terms' }, ta.clock));
-      const m1 = await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'm1', queue: 'accounts', priority: 60, reason: 'coded terms' }, ta.clock));
+      await db
+        .insertInto('groups')
+        .values({
+          platform: 'default',
+          id: 'grp-bad',
+          name: 'Bad group',
+          description: null,
+          avatar: null,
+          member_count: 2,
+          invite_link: null,
+          created_at: now,
+          first_seen_at: now,
+          updated_at: now,
+          event_count: 1,
+        })
+        .execute();
+      for (const m of ['m1', 'm2'])
+        await db
+          .insertInto('group_members')
+          .values({
+            platform: 'default',
+            group_id: 'grp-bad',
+            account_id: m,
+            joined_at: now,
+            left_at: null,
+            via_invite: null,
+          })
+          .execute();
+      const g = await db.transaction().execute((trx) =>
+        attachToCase(
+          trx,
+          {
+            platform: 'default',
+            subjectType: 'group',
+            subjectId: 'grp-bad',
+            queue: 'groups',
+            priority: 80,
+            reason: 'coded terms',
+          },
+          ta.clock,
+        ),
+      );
+      const m1 = await db.transaction().execute((trx) =>
+        attachToCase(
+          trx,
+          {
+            platform: 'default',
+            subjectType: 'account',
+            subjectId: 'm1',
+            queue: 'accounts',
+            priority: 60,
+            reason: 'coded terms',
+          },
+          ta.clock,
+        ),
+      );
       await A.post(`/v1/cases/${g.caseId}/claim`);
-      const d = await A.post(`/v1/cases/${g.caseId}/decision`, { decision: 'apparent_csam', reason: 'abuse material shared', actions: [{ action: 'ban_members', member_ids: ['m1', 'm2'] }] });
+      const d = await A.post(`/v1/cases/${g.caseId}/decision`, {
+        decision: 'apparent_csam',
+        reason: 'abuse material shared',
+        actions: [{ action: 'ban_members', member_ids: ['m1', 'm2'] }],
+      });
       assert.equal(d.statusCode, 200, d.body);
       // The ban waits for a second person: the group's case is open again in the approvals queue.
       const pending = await A.get(`/v1/cases/${g.caseId}`);
@@ -241,9 +482,16 @@ for (const dialect of DIALECTS) {
       // Legal's filing is its own queue's work, linked to the group's case; legal reads that case and no other.
       const legal = client(ta, await staffSession(ta, 'legal'));
       const reports = (await legal.get('/v1/legal/reports')).reports;
-      assert.deepEqual(reports.map((r: { case_id: number }) => r.case_id), [g.caseId]);
+      assert.deepEqual(
+        reports.map((r: { case_id: number }) => r.case_id),
+        [g.caseId],
+      );
       assert.equal((await legal.get(`/v1/cases/${g.caseId}`)).allowed.decisions.length, 0);
-      assert.equal((await ta.app.inject({ method: 'GET', url: `/v1/cases/${m1.caseId}`, headers: { cookie: legal.cookie } })).statusCode, 404);
+      assert.equal(
+        (await ta.app.inject({ method: 'GET', url: `/v1/cases/${m1.caseId}`, headers: { cookie: legal.cookie } }))
+          .statusCode,
+        404,
+      );
 
       const member = await A.get(`/v1/cases/${m1.caseId}`);
       assert.equal(member.status, 'closed', "the member's own review work is answered by the group ban");
@@ -253,28 +501,64 @@ for (const dialect of DIALECTS) {
       assert.equal(member.enforcement[0].via.group_label, 'Bad group');
       assert.ok(member.log.some((l: { kind: string }) => l.kind === 'group.action'));
       // A banned member is not banned twice, and the default actions say so.
-      const again = await db.transaction().execute((trx) => attachToCase(trx, { platform: 'default', subjectType: 'account', subjectId: 'm1', queue: 'accounts', priority: 60, reason: 'again' }, ta.clock));
+      const again = await db.transaction().execute((trx) =>
+        attachToCase(
+          trx,
+          {
+            platform: 'default',
+            subjectType: 'account',
+            subjectId: 'm1',
+            queue: 'accounts',
+            priority: 60,
+            reason: 'again',
+          },
+          ta.clock,
+        ),
+      );
       assert.equal(again.caseId, m1.caseId);
       assert.deepEqual((await A.get(`/v1/cases/${m1.caseId}`)).default_actions, []);
       await A.post(`/v1/cases/${m1.caseId}/claim`);
-      const twice = await A.post(`/v1/cases/${m1.caseId}/decision`, { decision: 'policy_violation', reason: 'x', actions: [{ action: 'ban' }] });
+      const twice = await A.post(`/v1/cases/${m1.caseId}/decision`, {
+        decision: 'policy_violation',
+        reason: 'x',
+        actions: [{ action: 'ban' }],
+      });
       assert.equal(twice.statusCode, 409);
       assert.match(twice.json().error.message, /already banned .*through group action/);
       await A.post(`/v1/cases/${m1.caseId}/release`);
 
       // m2 appeals its ban: the appeal lands in m2's case; the group's decider cannot decide it.
       const key = await apiKey(ta, ['ingest']);
-      const m2ban = await db.selectFrom('enforcement_actions').select('id').where('subject_id', '=', 'm2').executeTakeFirstOrThrow();
-      const appeal = await ta.app.inject({ method: 'POST', url: '/v1/appeals', headers: { authorization: `Bearer ${key}` }, payload: { action_id: Number(m2ban.id), statement: 'I only joined yesterday' } });
+      const m2ban = await db
+        .selectFrom('enforcement_actions')
+        .select('id')
+        .where('subject_id', '=', 'm2')
+        .executeTakeFirstOrThrow();
+      const appeal = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/appeals',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { action_id: Number(m2ban.id), statement: 'I only joined yesterday' },
+      });
       assert.equal(appeal.statusCode, 201, appeal.body);
-      const m2case = (await A.get('/v1/cases?q=m2&subject_type=account')).cases.find((c: { subject: { id: string } }) => c.subject.id === 'm2');
+      const m2case = (await A.get('/v1/cases?q=m2&subject_type=account')).cases.find(
+        (c: { subject: { id: string } }) => c.subject.id === 'm2',
+      );
       assert.equal(m2case.queue, 'appeals');
       assert.deepEqual((await A.get(`/v1/cases/${m2case.id}`)).allowed.decisions, [], 'alice decided the ban');
       assert.deepEqual((await B.get(`/v1/cases/${m2case.id}`)).allowed.decisions, [], 'bob approved it');
       const carol = client(ta, await staffSession(ta, 'reviewer', 'carol'));
       assert.deepEqual((await carol.get(`/v1/cases/${m2case.id}`)).allowed.decisions, ['uphold', 'reverse']);
       await carol.post(`/v1/cases/${m2case.id}/claim`);
-      assert.equal((await carol.post(`/v1/cases/${m2case.id}/decision`, { decision: 'reverse', reason: 'joined after the material was shared' })).statusCode, 200);
+      assert.equal(
+        (
+          await carol.post(`/v1/cases/${m2case.id}/decision`, {
+            decision: 'reverse',
+            reason: 'joined after the material was shared',
+          })
+        ).statusCode,
+        200,
+      );
       const m2 = await carol.get(`/v1/cases/${m2case.id}`);
       assert.equal(m2.status, 'closed');
       assert.equal(m2.enforcement[0].status, 'reversed');

@@ -30,7 +30,10 @@ describe('configuration', () => {
   });
 
   it('explains bad values and where they came from', () => {
-    assert.throws(() => loadConfig({ env: { PORT: 'eighty' } }), (e: unknown) => isVigilError(e, 'invalid_config') && /port.*environment variable PORT/.test(e.message));
+    assert.throws(
+      () => loadConfig({ env: { PORT: 'eighty' } }),
+      (e: unknown) => isVigilError(e, 'invalid_config') && /port.*environment variable PORT/.test(e.message),
+    );
     assert.throws(() => loadConfig({ env: { DATABASE_URL: 'mysql://x' } }), /postgres:\/\/ URL/);
     writeFileSync(join(dir, 'bad.json'), '{ port: 1');
     assert.throws(() => loadConfig({ env: {}, file: join(dir, 'bad.json') }), /not valid JSON/);
@@ -40,7 +43,10 @@ describe('configuration', () => {
   });
 
   it('makes `vigil serve` exit with a clear message on bad configuration', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve', '--port', 'abc'], { encoding: 'utf8', env: { ...process.env, VIGIL_DATA: dir } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'serve', '--port', 'abc'], {
+      encoding: 'utf8',
+      env: { ...process.env, VIGIL_DATA: dir },
+    });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /vigil: invalid configuration:\n {2}- port: .*flag --port/);
   });

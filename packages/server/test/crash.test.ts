@@ -14,7 +14,12 @@ function batch(b: number) {
   return Array.from({ length: BATCH }, (_, k) => {
     const i = b * BATCH + k;
     // 500 accounts: each is updated many times, so a double apply shows in its event_count.
-    return { id: `crash-${i}`, type: 'account.updated', occurred_at: '2026-11-01T10:00:00Z', account: { id: `acc-${i % 500}`, display_name: `name ${i}` } };
+    return {
+      id: `crash-${i}`,
+      type: 'account.updated',
+      occurred_at: '2026-11-01T10:00:00Z',
+      account: { id: `acc-${i % 500}`, display_name: `name ${i}` },
+    };
   });
 }
 
@@ -23,10 +28,20 @@ for (const dialect of DIALECTS) {
     it('processes every accepted event exactly once across a kill -9', { timeout: 900_000 }, async () => {
       const t = await openTestDb(dialect);
       try {
-        const key = (await createApiKey(t.db.kysely, { name: 'crash', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'test' }, new TestClock())).key;
+        const key = (
+          await createApiKey(
+            t.db.kysely,
+            { name: 'crash', platform: 'default', scopes: ['ingest'], createdBy: null, actor: 'test' },
+            new TestClock(),
+          )
+        ).key;
         const port = await freePort();
         const post = (url: string, b: number) =>
-          fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: batch(b) }) });
+          fetch(`${url}/v1/events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ events: batch(b) }),
+          });
 
         const acked = new Set<number>();
         // A short lease so the killed worker's jobs come back quickly.
@@ -78,7 +93,7 @@ for (const dialect of DIALECTS) {
           await new Promise((r) => setTimeout(r, 250));
           c = await counts(t);
         }
-        server.child.kill("SIGTERM");
+        server.child.kill('SIGTERM');
         await waitExit(server.child);
 
         assert.equal(c.events, TOTAL, 'no event lost, none stored twice');
@@ -97,7 +112,8 @@ for (const dialect of DIALECTS) {
 }
 
 async function counts(t: Awaited<ReturnType<typeof openTestDb>>) {
-  const one = async (q: ReturnType<typeof sql<{ n: number | null }>>) => Number((await q.execute(t.db.kysely)).rows[0]?.n ?? 0);
+  const one = async (q: ReturnType<typeof sql<{ n: number | null }>>) =>
+    Number((await q.execute(t.db.kysely)).rows[0]?.n ?? 0);
   return {
     events: await one(sql`SELECT COUNT(*) AS n FROM events`),
     processed: await one(sql`SELECT COUNT(*) AS n FROM events WHERE processed_at IS NOT NULL`),

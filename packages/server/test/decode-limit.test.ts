@@ -19,7 +19,9 @@ import type { PlatformEvent } from '../src/ingest/events.ts';
 function multipart(bytes: Buffer, field = 'file') {
   const boundary = '----vigiltest' + Math.random().toString(16).slice(2);
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="x.png"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="x.png"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -34,13 +36,19 @@ async function picture(w: number, h: number): Promise<Buffer> {
       const u = x / w;
       const v = y / h;
       const i = (y * w + x) * 3;
-      const a = Math.sin(u * 21 + 1) * Math.cos(v * 15) + Math.sin((u + v) * 11) * 0.5 + ((u - 0.3) ** 2 + (v - 0.6) ** 2 < 0.04 ? 1 : 0) - (u > 0.6 && v < 0.35 ? 0.8 : 0);
+      const a =
+        Math.sin(u * 21 + 1) * Math.cos(v * 15) +
+        Math.sin((u + v) * 11) * 0.5 +
+        ((u - 0.3) ** 2 + (v - 0.6) ** 2 < 0.04 ? 1 : 0) -
+        (u > 0.6 && v < 0.35 ? 0.8 : 0);
       px[i] = Math.max(0, Math.min(255, 128 + 80 * a));
       px[i + 1] = Math.floor(u * 255);
       px[i + 2] = Math.max(0, Math.min(255, 128 - 60 * a));
     }
   }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -67,7 +75,14 @@ describe('decode limits', () => {
 
   before(async () => {
     ta = await testApp('sqlite', {
-      decode: { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7, timeoutMs: 60_000 },
+      decode: {
+        concurrency: 1,
+        queue: 1,
+        maxPixels: 2_000_000,
+        hashPixels: 270_000,
+        retryAfterSec: 7,
+        timeoutMs: 60_000,
+      },
       media: { allowPrivateFetch: true, maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, hashRemote: true, robust: true },
     });
     key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
@@ -76,7 +91,22 @@ describe('decode limits', () => {
     img = await picture(160, 120);
     const dir = mkdtempSync(join(tmpdir(), 'vigil-video-'));
     writeFileSync(join(dir, 'f.png'), await picture(1200, 900));
-    execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', join(dir, 'f.png'), '-t', '1', '-r', '4', '-pix_fmt', 'yuv420p', '-y', join(dir, 'v.mp4')]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      join(dir, 'f.png'),
+      '-t',
+      '1',
+      '-r',
+      '4',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      join(dir, 'v.mp4'),
+    ]);
     video = readFileSync(join(dir, 'v.mp4'));
     rmSync(dir, { recursive: true, force: true });
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(img));
@@ -90,25 +120,52 @@ describe('decode limits', () => {
   });
 
   it('takes its limits from the configuration', () => {
-    assert.deepEqual(decodeLimiter.settings, { concurrency: 1, queue: 1, maxPixels: 2_000_000, hashPixels: 270_000, retryAfterSec: 7, timeoutMs: 60_000 });
+    assert.deepEqual(decodeLimiter.settings, {
+      concurrency: 1,
+      queue: 1,
+      maxPixels: 2_000_000,
+      hashPixels: 270_000,
+      retryAfterSec: 7,
+      timeoutMs: 60_000,
+    });
   });
 
   it('queues a decode while the slots are busy, then answers 503 with retry-after when the queue is full', async () => {
     const hold = holdSlots(1);
     try {
       const up = multipart(img);
-      const queued = ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+      const queued = ta.app.inject({
+        method: 'POST',
+        url: '/v1/hash',
+        payload: up.payload,
+        headers: { ...up.headers, ...key },
+      });
       await until(() => decodeLimiter.stats().queued === 1, 'the first upload to queue');
-      const refused = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+      const refused = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/hash',
+        payload: up.payload,
+        headers: { ...up.headers, ...key },
+      });
       assert.equal(refused.statusCode, 503, refused.body);
       assert.equal(refused.headers['retry-after'], '7');
       assert.equal(refused.json().error.code, 'decoder_busy');
       // Every other route that decodes an upload is refused the same way.
-      const match = await ta.app.inject({ method: 'POST', url: '/v1/match', payload: up.payload, headers: { ...up.headers, ...key } });
+      const match = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/match',
+        payload: up.payload,
+        headers: { ...up.headers, ...key },
+      });
       assert.equal(match.statusCode, 503, match.body);
       const photo = multipart(img, 'photo');
       for (const url of ['/m/lookup', '/h/hash']) {
-        const hma = await ta.app.inject({ method: 'POST', url, payload: photo.payload, headers: { ...photo.headers, ...staff } });
+        const hma = await ta.app.inject({
+          method: 'POST',
+          url,
+          payload: photo.payload,
+          headers: { ...photo.headers, ...staff },
+        });
         assert.equal(hma.statusCode, 503, `${url}: ${hma.body}`);
         assert.equal(hma.headers['retry-after'], '7');
       }
@@ -125,7 +182,12 @@ describe('decode limits', () => {
 
   it('refuses an image over the pixel limit with 413 before decoding it', async () => {
     const up = multipart(await picture(1500, 1500)); // 2.25 million pixels > 2 million
-    const r = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+    const r = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/hash',
+      payload: up.payload,
+      headers: { ...up.headers, ...key },
+    });
     assert.equal(r.statusCode, 413, r.body);
     assert.equal(r.json().error.code, 'media_too_large');
   });
@@ -133,9 +195,17 @@ describe('decode limits', () => {
   it('shrinks an image over hashPixels before PDQ, keeping the stored size and a close hash', async () => {
     const big = await picture(1200, 900); // 1.08 million pixels: shrunk to at most 270 000 (half the width)
     const seen = await decodeLuma(big, { maxHashPixels: 270_000 });
-    assert.ok(seen.width * seen.height <= 270_000 && seen.width >= 590, `the PDQ core sees ${seen.width}×${seen.height}`);
+    assert.ok(
+      seen.width * seen.height <= 270_000 && seen.width >= 590,
+      `the PDQ core sees ${seen.width}×${seen.height}`,
+    );
     const up = multipart(big);
-    const r = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+    const r = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/hash',
+      payload: up.payload,
+      headers: { ...up.headers, ...key },
+    });
     assert.equal(r.statusCode, 200, r.body);
     const b = r.json();
     assert.deepEqual([b.width, b.height], [1200, 900], 'the reported size is the stored image');
@@ -158,7 +228,10 @@ describe('decode limits', () => {
       chmodSync(wrapper, 0o755);
       const h = await decodeLimiter.hash(readFileSync(join(dir, 'v.mp4')), { video: { ffmpegPath: wrapper } });
       assert.equal(h.kind, 'video');
-      assert.ok(h.kind === 'video' && h.frames.length > 0 && h.width === 1200, 'hashed, reporting the stored frame size');
+      assert.ok(
+        h.kind === 'video' && h.frames.length > 0 && h.width === 1200,
+        'hashed, reporting the stored frame size',
+      );
       assert.match(readFileSync(log, 'utf8'), / -s 600x450 /, '1200×900 frames are scaled to at most 270 000 pixels');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -169,7 +242,12 @@ describe('decode limits', () => {
     decodeLimiter.configure({ timeoutMs: 1 }); // shorter than any video decode: ffprobe and ffmpeg are processes to start
     try {
       const up = multipart(video);
-      const r = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+      const r = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/hash',
+        payload: up.payload,
+        headers: { ...up.headers, ...key },
+      });
       assert.equal(r.statusCode, 422, r.body);
       assert.equal(r.json().error.code, 'decode_timeout');
       assert.deepEqual(decodeLimiter.stats(), { active: 0, queued: 0 });
@@ -177,18 +255,33 @@ describe('decode limits', () => {
       decodeLimiter.configure({ timeoutMs: 60_000 });
     }
     const up = multipart(img);
-    const again = await ta.app.inject({ method: 'POST', url: '/v1/hash', payload: up.payload, headers: { ...up.headers, ...key } });
+    const again = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/hash',
+      payload: up.payload,
+      headers: { ...up.headers, ...key },
+    });
     assert.equal(again.statusCode, 200, 'a fresh worker takes the next decode: ' + again.body);
   });
 
   it('lets the analysis job wait for a slot instead of failing when the queue is full', async () => {
     const hold = holdSlots(1);
     const filler = multipart(img);
-    const queued = ta.app.inject({ method: 'POST', url: '/v1/hash', payload: filler.payload, headers: { ...filler.headers, ...key } });
+    const queued = ta.app.inject({
+      method: 'POST',
+      url: '/v1/hash',
+      payload: filler.payload,
+      headers: { ...filler.headers, ...key },
+    });
     let settled = false;
     try {
       await until(() => decodeLimiter.stats().queued === 1, 'the upload to fill the queue');
-      const event = { id: 'e1', type: 'account.updated', occurred_at: '2026-11-01T10:00:00Z', account: { id: 'u1', avatar: { url: `${base}/a.png` } } } as unknown as PlatformEvent;
+      const event = {
+        id: 'e1',
+        type: 'account.updated',
+        occurred_at: '2026-11-01T10:00:00Z',
+        account: { id: 'u1', avatar: { url: `${base}/a.png` } },
+      } as unknown as PlatformEvent;
       const job = hashRemoteRefs(event, ta.ctx.cfg.media).finally(() => (settled = true));
       await until(() => decodeLimiter.stats().queued === 2, 'the job to queue behind the full queue');
       assert.equal(settled, false);

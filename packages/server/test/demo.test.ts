@@ -15,7 +15,10 @@ after(() => {
 });
 
 async function runDemo(dataDir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'demo'], { env: { ...process.env, VIGIL_DATA: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'demo'], {
+    env: { ...process.env, VIGIL_DATA: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -40,7 +43,11 @@ describe('vigil demo', () => {
       const [key] = /vk_\d+_[A-Za-z0-9_-]+/.exec(out) ?? [];
       assert.ok(username && password && key, out);
 
-      const login = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      const login = await fetch(`${base}/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
       assert.equal(login.status, 200);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
 
@@ -55,11 +62,25 @@ describe('vigil demo', () => {
       // The default rules turned the seeded signals into review work (the generated crowd aside).
       let queues: string[] = [];
       for (let i = 0; i < 300 && queues.length < 7; i++) {
-        const tasks = (await (await fetch(`${base}/v1/tasks?limit=500`, { headers: { cookie } })).json()).tasks as { queue: string; subject_id: string }[];
-        queues = tasks.filter((t) => !/^[ug]-c\d/.test(t.subject_id)).map((t) => `${t.queue}:${t.subject_id}`).sort();
+        const tasks = (await (await fetch(`${base}/v1/tasks?limit=500`, { headers: { cookie } })).json()).tasks as {
+          queue: string;
+          subject_id: string;
+        }[];
+        queues = tasks
+          .filter((t) => !/^[ug]-c\d/.test(t.subject_id))
+          .map((t) => `${t.queue}:${t.subject_id}`)
+          .sort();
         await new Promise((r) => setTimeout(r, 100));
       }
-      assert.deepEqual(queues, ['accounts:u-1005', 'accounts:u-1006', 'external:u-1009', 'groups:g-2003', 'known-media:u-1005', 'known-media:u-1008', 'user-reports:g-2003']);
+      assert.deepEqual(queues, [
+        'accounts:u-1005',
+        'accounts:u-1006',
+        'external:u-1009',
+        'groups:g-2003',
+        'known-media:u-1005',
+        'known-media:u-1008',
+        'user-reports:g-2003',
+      ]);
       // ... gathered into one case per subject, with a few hundred generated cases beside them.
       let cases = { total: 0, cases: [] as { subject: { id: string }; reasons: { rule: string }[] }[] };
       for (let i = 0; i < 600 && cases.total < 250; i++) {
@@ -85,7 +106,16 @@ describe('vigil demo', () => {
       const ingest = await fetch(`${base}/v1/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ events: [{ id: 'demo-test-1', type: 'account.created', occurred_at: new Date().toISOString(), account: { id: 'u-9', username: 'new_user' } }] }),
+        body: JSON.stringify({
+          events: [
+            {
+              id: 'demo-test-1',
+              type: 'account.created',
+              occurred_at: new Date().toISOString(),
+              account: { id: 'u-9', username: 'new_user' },
+            },
+          ],
+        }),
       });
       assert.equal(ingest.status, 200);
       demo.child.kill('SIGTERM');
@@ -97,7 +127,9 @@ describe('vigil demo', () => {
       again.child.kill('SIGTERM');
       await waitExit(again.child);
 
-      const verify = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'audit', 'verify', '--data', dataDir], { encoding: 'utf8' });
+      const verify = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, 'audit', 'verify', '--data', dataDir], {
+        encoding: 'utf8',
+      });
       assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -107,7 +139,8 @@ describe('vigil demo', () => {
   it('creates the first admin and API keys from the command line', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
     try {
-      const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args, '--data', dataDir], { encoding: 'utf8' });
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args, '--data', dataDir], { encoding: 'utf8' });
       const created = run('admin', 'create', '--username', 'alice');
       assert.equal(created.status, 0, created.stderr);
       assert.match(created.stdout, /created admin "alice"[\s\S]*password \(shown once\): \S{20,}/);

@@ -16,8 +16,17 @@ describe('VigilError', () => {
     }
     // Statuses clients and tests rely on.
     const pinned: [ErrorCode, number][] = [
-      ['invalid_request', 400], ['invalid_events', 400], ['invalid_credentials', 401], ['forbidden', 403], ['not_found', 404],
-      ['conflict', 409], ['bulk_refused', 409], ['media_too_large', 413], ['undecodable_media', 422], ['rate_limited', 429], ['decoder_busy', 503],
+      ['invalid_request', 400],
+      ['invalid_events', 400],
+      ['invalid_credentials', 401],
+      ['forbidden', 403],
+      ['not_found', 404],
+      ['conflict', 409],
+      ['bulk_refused', 409],
+      ['media_too_large', 413],
+      ['undecodable_media', 422],
+      ['rate_limited', 429],
+      ['decoder_busy', 503],
     ];
     for (const [code, status] of pinned) assert.equal(ERROR_STATUS[code], status, code);
   });
@@ -25,8 +34,14 @@ describe('VigilError', () => {
   it('is recognised by code, carries details, headers and cause', () => {
     const cause = new Error('root');
     const e = new VigilError('rate_limited', 'slow down', { tries: 3 }, { headers: { 'retry-after': '60' }, cause });
-    assert.deepEqual([isVigilError(e), isVigilError(e, 'rate_limited'), isVigilError(e, 'conflict'), isVigilError(new Error('x'))], [true, true, false, false]);
-    assert.deepEqual([e.code, e.status, e.details, e.headers, e.cause], ['rate_limited', 429, { tries: 3 }, { 'retry-after': '60' }, cause]);
+    assert.deepEqual(
+      [isVigilError(e), isVigilError(e, 'rate_limited'), isVigilError(e, 'conflict'), isVigilError(new Error('x'))],
+      [true, true, false, false],
+    );
+    assert.deepEqual(
+      [e.code, e.status, e.details, e.headers, e.cause],
+      ['rate_limited', 429, { tries: 3 }, { 'retry-after': '60' }, cause],
+    );
     assert.deepEqual([notFound('bank "x"').code, notFound('bank "x"').message], ['not_found', 'bank "x" not found']);
   });
 });
@@ -41,7 +56,11 @@ describe('the API answers a domain VigilError with its code and status', () => {
   after(async () => ta.close());
 
   it('a missing case (review/cases.ts) is 404 not_found', async () => {
-    const r = await ta.app.inject({ method: 'POST', url: '/v1/cases/987654/claim', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    const r = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/cases/987654/claim',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+    });
     assert.equal(r.statusCode, 404);
     assert.deepEqual(r.json(), { error: { code: 'not_found', message: 'case 987654 not found' } });
   });
@@ -53,7 +72,12 @@ describe('the API answers a domain VigilError with its code and status', () => {
   });
 
   it('a bulk refusal (review/cases.ts) is 409 bulk_refused with each case in details', async () => {
-    const r = await ta.app.inject({ method: 'POST', url: '/v1/cases/bulk', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload: { ids: [987654], claim: true } });
+    const r = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/cases/bulk',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      payload: { ids: [987654], claim: true },
+    });
     assert.equal(r.statusCode, 409);
     assert.equal(r.json().error.code, 'bulk_refused');
     assert.deepEqual(r.json().error.details, { errors: [{ id: 987654, message: 'no such case' }] });

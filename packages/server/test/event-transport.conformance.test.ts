@@ -34,7 +34,15 @@ function events(n: number, subjects: number, prefix: string) {
 }
 
 const eventId = async (ta: TestApp, externalId: string) =>
-  Number((await ta.ctx.db.kysely.selectFrom('events').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow()).id);
+  Number(
+    (
+      await ta.ctx.db.kysely
+        .selectFrom('events')
+        .select('id')
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow()
+    ).id,
+  );
 
 /** Every stored event analysed or parked as a dead letter. */
 async function settled(ta: TestApp): Promise<boolean> {
@@ -96,7 +104,8 @@ const dbQueue: Transport = {
       (_, i) => new Worker({ db: ta.ctx.db, handlers, clock: ta.clock, log: silentLog, workerId: `db-${i}`, batch: 7 }),
     );
     for (let round = 0; round < 40; round++) {
-      for (let n = 0; n < 10_000; n++) if (!(await Promise.all(workers.map((w) => w.runOnce()))).some((k) => k > 0)) break;
+      for (let n = 0; n < 10_000; n++)
+        if (!(await Promise.all(workers.map((w) => w.runOnce()))).some((k) => k > 0)) break;
       if (await settled(ta)) return { workers: workers.map((_, i) => `db-${i}`) };
       ta.clock.advance(15 * 60_000); // past any retry's backoff
       await releaseExpiredLeases(ta.ctx.db.kysely, ta.clock);
@@ -104,12 +113,19 @@ const dbQueue: Transport = {
     throw new Error('the database queue did not settle');
   },
   async crash(ta) {
-    const held = await claimJobs(ta.ctx.db.kysely, ta.ctx.db.dialect, { workerId: 'crashed', limit: 10, leaseMs: 5000, clock: ta.clock });
+    const held = await claimJobs(ta.ctx.db.kysely, ta.ctx.db.dialect, {
+      workerId: 'crashed',
+      limit: 10,
+      leaseMs: 5000,
+      clock: ta.clock,
+    });
     assert.ok(held.length > 0, 'the crashed worker held jobs');
     const first = held[0]!;
     await ta.ctx.db.kysely
       .transaction()
-      .execute((trx) => jobHandlers(ta.ctx.cfg)[first.kind]!(fromJson(first.payload), { trx, job: first, clock: ta.clock }));
+      .execute((trx) =>
+        jobHandlers(ta.ctx.cfg)[first.kind]!(fromJson(first.payload), { trx, job: first, clock: ta.clock }),
+      );
     ta.clock.advance(6000); // its leases end
     return held.length;
   },
@@ -163,7 +179,14 @@ function jetStream(): JetStreamTransport {
     partitions: 16,
     async worker(ta, id, handlers = streamEventHandlers(ta.ctx.cfg)) {
       const stream = await EventStream.open(cfg);
-      const worker = new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: id });
+      const worker = new StreamWorker({
+        db: ta.ctx.db,
+        stream,
+        handlers,
+        clock: ta.clock,
+        log: DEBUG_LOG,
+        workerId: id,
+      });
       await worker.start();
       return { worker, stream };
     },
@@ -189,7 +212,8 @@ function jetStream(): JetStreamTransport {
       const handlers = { apply: base.apply, analyze: wrapAnalyze(base.analyze, o.poison) };
       const streams = await Promise.all(Array.from({ length: o.workers }, () => EventStream.open(cfg)));
       const workers = streams.map(
-        (stream, i) => new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: `js-${i}` }),
+        (stream, i) =>
+          new StreamWorker({ db: ta.ctx.db, stream, handlers, clock: ta.clock, log: DEBUG_LOG, workerId: `js-${i}` }),
       );
       try {
         await Promise.all(workers.map((w) => w.start()));
@@ -199,7 +223,8 @@ function jetStream(): JetStreamTransport {
         for (;;) {
           await publish(ta); // the outbox: every stored event's `event.apply` job publishes it
           if ((await settled(ta)) && (await empty())) break;
-          if (Date.now() > deadline) throw new Error(`the stream did not settle: ${JSON.stringify(await publisherStream.lag())}`);
+          if (Date.now() > deadline)
+            throw new Error(`the stream did not settle: ${JSON.stringify(await publisherStream.lag())}`);
           await new Promise((r) => setTimeout(r, 50));
         }
       } finally {
@@ -220,7 +245,9 @@ function jetStream(): JetStreamTransport {
         )
         .orderBy('id')
         .execute();
-      const parts = [...new Set(evs.map((e) => partitionOf(e.platform, e.subject_type, e.subject_id, cfg.partitions)))].slice(0, 4);
+      const parts = [
+        ...new Set(evs.map((e) => partitionOf(e.platform, e.subject_type, e.subject_id, cfg.partitions))),
+      ].slice(0, 4);
       let held = 0;
       const h = streamEventHandlers(ta.ctx.cfg);
       for (const p of parts) {
@@ -282,9 +309,16 @@ for (const transport of [dbQueue, jetStream()]) {
       it('analyses each event once, in order per subject, with three workers', async () => {
         await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents(events(300, 12, 'order')), ta.clock);
         const { workers } = await transport.run(ta, { workers: 3 });
-        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'order-'), { events: 300, lost: 0, duplicates: 0, outOfOrder: 0 });
+        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'order-'), {
+          events: 300,
+          lost: 0,
+          duplicates: 0,
+          outOfOrder: 0,
+        });
         const by = new Set(
-          (await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map((w) => w.worker),
+          (await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map(
+            (w) => w.worker,
+          ),
         );
         assert.ok(workers.filter((w) => by.has(w)).length >= 2, `several workers analysed events (${[...by]})`);
       });
@@ -294,9 +328,18 @@ for (const transport of [dbQueue, jetStream()]) {
         const held = await transport.crash(ta);
         assert.ok(held >= 1);
         await transport.run(ta, { workers: 2 });
-        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'crash-'), { events: 60, lost: 0, duplicates: 0, outOfOrder: 0 });
+        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'crash-'), {
+          events: 60,
+          lost: 0,
+          duplicates: 0,
+          outOfOrder: 0,
+        });
         // The crashed worker's committed event: one analysis, its state applied once.
-        const acc = await ta.ctx.db.kysely.selectFrom('accounts').select(['id', 'event_count']).where('id', 'like', 'crash-u%').execute();
+        const acc = await ta.ctx.db.kysely
+          .selectFrom('accounts')
+          .select(['id', 'event_count'])
+          .where('id', 'like', 'crash-u%')
+          .execute();
         assert.deepEqual(acc.map((a) => a.event_count).sort(), [10, 10, 10, 10, 10, 10]);
       });
 
@@ -317,11 +360,19 @@ for (const transport of [dbQueue, jetStream()]) {
         await transport.run(ta, { workers: 1 });
         const id = await eventId(ta, 'again-0');
         const count = async () => ({
-          analyses: (await ta.ctx.db.kysely.selectFrom('event_analyses').select('id').where('event_id', '=', id).execute()).length,
-          signals: (await ta.ctx.db.kysely.selectFrom('signals').select('id').where('event_id', '=', id).execute()).length,
-          verdicts: (await ta.ctx.db.kysely.selectFrom('verdicts').select('id').where('event_id', '=', id).execute()).length,
+          analyses: (
+            await ta.ctx.db.kysely.selectFrom('event_analyses').select('id').where('event_id', '=', id).execute()
+          ).length,
+          signals: (await ta.ctx.db.kysely.selectFrom('signals').select('id').where('event_id', '=', id).execute())
+            .length,
+          verdicts: (await ta.ctx.db.kysely.selectFrom('verdicts').select('id').where('event_id', '=', id).execute())
+            .length,
           applied: (
-            await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', '=', 'again-u').executeTakeFirstOrThrow()
+            await ta.ctx.db.kysely
+              .selectFrom('accounts')
+              .select('event_count')
+              .where('id', '=', 'again-u')
+              .executeTakeFirstOrThrow()
           ).event_count,
         });
         const first = await count();
@@ -337,7 +388,11 @@ for (const transport of [dbQueue, jetStream()]) {
         const poisonId = await eventId(ta, 'poison-2');
         await transport.run(ta, { workers: 2, poison: (id) => id === poisonId });
         const dead = (
-          await ta.ctx.db.kysely.selectFrom('jobs').select(['payload', 'last_error', 'attempts']).where('status', '=', 'dead').execute()
+          await ta.ctx.db.kysely
+            .selectFrom('jobs')
+            .select(['payload', 'last_error', 'attempts'])
+            .where('status', '=', 'dead')
+            .execute()
         ).filter((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId);
         assert.equal(dead.length, 1, 'one dead letter for the poison event');
         assert.match(dead[0]!.last_error!, /malformed for the analysers/);
@@ -354,9 +409,9 @@ for (const transport of [dbQueue, jetStream()]) {
           ['poison-0', 'poison-1', 'poison-3', 'poison-4', 'poison-5'],
         );
         // Retried once what made it fail is gone (POST /v1/jobs/:id/retry): analysed once, after the others.
-        const deadId = (await ta.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('status', '=', 'dead').execute()).find(
-          (d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId,
-        )!.id;
+        const deadId = (
+          await ta.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('status', '=', 'dead').execute()
+        ).find((d) => fromJson<{ eventId?: number }>(d.payload).eventId === poisonId)!.id;
         assert.ok(await retryDeadJob(ta.ctx.db.kysely, Number(deadId), ta.clock));
         await transport.run(ta, { workers: 1 });
         const after = await ta.ctx.db.kysely
@@ -398,19 +453,26 @@ for (const dialect of DIALECTS) {
       await ta.close();
     });
 
-    it('shares the partitions between the live workers, each holding its fair share, and takes a leaver\'s back', async () => {
+    it("shares the partitions between the live workers, each holding its fair share, and takes a leaver's back", async () => {
       const ws = [await js.worker(ta, 'share-0'), await js.worker(ta, 'share-1')];
       const held = () => ws.map((w) => w.worker.partitions());
       const fair = (n: number) => {
         const h = held();
         const all = h.flat();
-        return all.length === js.partitions && new Set(all).size === all.length && h.every((x) => x.length <= Math.ceil(js.partitions / n));
+        return (
+          all.length === js.partitions &&
+          new Set(all).size === all.length &&
+          h.every((x) => x.length <= Math.ceil(js.partitions / n))
+        );
       };
       try {
         await until(() => fair(2), 20_000, `two workers to share the partitions (${JSON.stringify(held())})`);
         ws.push(await js.worker(ta, 'share-2'));
         await until(() => fair(3), 20_000, `three workers to share the partitions (${JSON.stringify(held())})`);
-        assert.ok(held().every((h) => h.length > 0), 'the newcomer got partitions');
+        assert.ok(
+          held().every((h) => h.length > 0),
+          'the newcomer got partitions',
+        );
         const leaver = ws.shift()!;
         await leaver.worker.stop();
         await leaver.stream.close();
@@ -431,8 +493,17 @@ for (const dialect of DIALECTS) {
       await js.deliverAgain(ta, id);
       await js.deliverAgain(ta, id);
       await js.run(ta, { workers: 1 });
-      assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'twice-'), { events: 3, lost: 0, duplicates: 0, outOfOrder: 0 });
-      const acc = await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', '=', 'twice-u0').executeTakeFirstOrThrow();
+      assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'twice-'), {
+        events: 3,
+        lost: 0,
+        duplicates: 0,
+        outOfOrder: 0,
+      });
+      const acc = await ta.ctx.db.kysely
+        .selectFrom('accounts')
+        .select('event_count')
+        .where('id', '=', 'twice-u0')
+        .executeTakeFirstOrThrow();
       assert.equal(acc.event_count, 3);
     });
 
@@ -445,15 +516,18 @@ for (const dialect of DIALECTS) {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       const base = streamEventHandlers(ta.ctx.cfg);
-      const analyze: JobHandler = Object.assign((payload: unknown, ctx: Parameters<JobHandler>[1]) => base.analyze(payload, ctx), {
-        prepare: base.analyze.prepare,
-        prepareBatch: base.analyze.prepareBatch,
-        batch: async (...a: Parameters<NonNullable<JobHandler['batch']>>) => {
-          reached();
-          await gate;
-          return base.analyze.batch!(...a);
+      const analyze: JobHandler = Object.assign(
+        (payload: unknown, ctx: Parameters<JobHandler>[1]) => base.analyze(payload, ctx),
+        {
+          prepare: base.analyze.prepare,
+          prepareBatch: base.analyze.prepareBatch,
+          batch: async (...a: Parameters<NonNullable<JobHandler['batch']>>) => {
+            reached();
+            await gate;
+            return base.analyze.batch!(...a);
+          },
         },
-      });
+      );
       const doomed = await js.worker(ta, 'doomed', { apply: base.apply, analyze });
       await inBatch;
       // Dead to the broker: no more renewals, no acknowledgements. It commits its batch a while later (a stalled holder).
@@ -461,11 +535,27 @@ for (const dialect of DIALECTS) {
       const late = setTimeout(release, 2500);
       try {
         const { workers } = await js.run(ta, { workers: 1 });
-        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'lease-'), { events: 120, lost: 0, duplicates: 0, outOfOrder: 0 });
-        const by = new Set((await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map((w) => w.worker));
+        assert.deepEqual(await analysisAudit(ta.ctx.db.kysely, 'lease-'), {
+          events: 120,
+          lost: 0,
+          duplicates: 0,
+          outOfOrder: 0,
+        });
+        const by = new Set(
+          (await ta.ctx.db.kysely.selectFrom('event_analyses').select('worker').distinct().execute()).map(
+            (w) => w.worker,
+          ),
+        );
         assert.ok(by.has(workers[0]!), 'the surviving worker analysed events');
-        const acc = await ta.ctx.db.kysely.selectFrom('accounts').select('event_count').where('id', 'like', 'lease-u%').execute();
-        assert.deepEqual(acc.map((a) => a.event_count), Array(8).fill(15));
+        const acc = await ta.ctx.db.kysely
+          .selectFrom('accounts')
+          .select('event_count')
+          .where('id', 'like', 'lease-u%')
+          .execute();
+        assert.deepEqual(
+          acc.map((a) => a.event_count),
+          Array(8).fill(15),
+        );
       } finally {
         clearTimeout(late);
         release();

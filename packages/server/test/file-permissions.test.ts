@@ -36,7 +36,10 @@ describe('file permissions of the data directory', () => {
     const db = connect({ sqlitePath: path });
     try {
       await migrateToLatest(db); // writes, so SQLite creates the WAL and shared-memory files
-      assert.ok(existsSync(`${path}-wal`) && existsSync(`${path}-shm`), 'WAL mode files exist while the database is open');
+      assert.ok(
+        existsSync(`${path}-wal`) && existsSync(`${path}-shm`),
+        'WAL mode files exist while the database is open',
+      );
       assert.equal(modeOf(path), '600');
       assert.equal(modeOf(`${path}-wal`), '600');
       assert.equal(modeOf(`${path}-shm`), '600');
@@ -54,7 +57,8 @@ describe('file permissions of the data directory', () => {
     psiKeys(cfg);
     relayKeys(cfg);
     assert.equal(modeOf(dataDir), '700');
-    for (const f of ['vault-keys.json', 'psi-keys.json', 'relay-keys.json']) assert.equal(modeOf(join(dataDir, f)), '600', f);
+    for (const f of ['vault-keys.json', 'psi-keys.json', 'relay-keys.json'])
+      assert.equal(modeOf(join(dataDir, f)), '600', f);
   });
 
   it('warns at start-up about an existing database and key file that others can read', async () => {
@@ -70,12 +74,15 @@ describe('file permissions of the data directory', () => {
     const lines: { level: number; msg: string; path?: string }[] = [];
     const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(JSON.parse(String(chunk))), cb()) });
     const cfg = loadConfig({ env: {}, flags: { dataDir, workers: 0 } });
-    const svc = await startService({ ...cfg, exchanges: { ...cfg.exchanges, enabled: false } }, { log: pino({ level: 'warn' }, sink), listen: false });
+    const svc = await startService(
+      { ...cfg, exchanges: { ...cfg.exchanges, enabled: false } },
+      { log: pino({ level: 'warn' }, sink), listen: false },
+    );
     await svc.stop();
     const warned = lines.filter((l) => l.level === 40).map((l) => l.path);
     assert.ok(warned.includes(path), `a warning names vigil.db: ${JSON.stringify(lines)}`);
     assert.ok(warned.includes(join(dataDir, 'vault-keys.json')), 'a warning names the key file');
     assert.ok(!warned.includes(dataDir), 'the 0700 directory is not flagged');
-    assert.equal(modeOf(path), '644', 'an existing file is only reported, not changed behind the operator\'s back');
+    assert.equal(modeOf(path), '644', "an existing file is only reported, not changed behind the operator's back");
   });
 });

@@ -38,7 +38,10 @@ export async function openTestDb(dialect: DialectName, migrate = true): Promise<
     const db = connect({ sqlitePath: join(dataDir, 'vigil.db') });
     if (migrate) await migrateToLatest(db);
     return {
-      db, dialect, dataDir, env: { VIGIL_DATA: dataDir },
+      db,
+      dialect,
+      dataDir,
+      env: { VIGIL_DATA: dataDir },
       async cleanup() {
         await db.close();
         rmSync(dataDir, { recursive: true, force: true });
@@ -54,7 +57,10 @@ export async function openTestDb(dialect: DialectName, migrate = true): Promise<
     if (migrate) await migrateToLatest(db);
   });
   return {
-    db, dialect, dataDir, pgSchema: schema,
+    db,
+    dialect,
+    dataDir,
+    pgSchema: schema,
     // Processes sharing a PostgreSQL database share their keys through it (keys/keyring.ts).
     env: { DATABASE_URL: pgUrlWithSchema(schema), VIGIL_DATA: dataDir, VIGIL_KEY_ENCRYPTION_KEY: TEST_KEK },
     async cleanup() {
@@ -116,14 +122,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(dialect: DialectName, extra: Partial<Config> = {}, extraRoutes: RouteModule[] = [], o: { log?: Logger } = {}): Promise<TestApp> {
+export async function testApp(
+  dialect: DialectName,
+  extra: Partial<Config> = {},
+  extraRoutes: RouteModule[] = [],
+  o: { log?: Logger } = {},
+): Promise<TestApp> {
   const t = await openTestDb(dialect);
   const clock = new TestClock(new Date());
-  const ctx: AppContext = { cfg: testConfig(t, extra), db: t.db, clock, log: o.log ?? silentLog, jobsAdded: () => {}, bankIndex: new BankIndex() };
+  const ctx: AppContext = {
+    cfg: testConfig(t, extra),
+    db: t.db,
+    clock,
+    log: o.log ?? silentLog,
+    jobsAdded: () => {},
+    bankIndex: new BankIndex(),
+  };
   const app = await buildApp(ctx, extraRoutes);
   await app.ready();
   return {
-    app, ctx, t, clock,
+    app,
+    ctx,
+    t,
+    clock,
     async close() {
       await app.close();
       await t.cleanup();
@@ -137,7 +158,11 @@ export interface StaffSession {
   id: number;
 }
 
-export async function staffSession(ta: TestApp, role: Role, username = `${role}-${randomBytes(3).toString('hex')}`): Promise<StaffSession> {
+export async function staffSession(
+  ta: TestApp,
+  role: Role,
+  username = `${role}-${randomBytes(3).toString('hex')}`,
+): Promise<StaffSession> {
   const password = 'correct horse battery staple';
   const s = await createStaff(ta.ctx.db.kysely, { username, role, password }, 'test', ta.clock);
   const res = await ta.app.inject({ method: 'POST', url: '/v1/session', payload: { username, password } });
@@ -148,7 +173,13 @@ export async function staffSession(ta: TestApp, role: Role, username = `${role}-
 }
 
 export async function apiKey(ta: TestApp, scopes: Scope[], platform = 'default'): Promise<string> {
-  return (await createApiKey(ta.ctx.db.kysely, { name: `test ${scopes.join(',')}`, platform, scopes, createdBy: null, actor: 'test' }, ta.clock)).key;
+  return (
+    await createApiKey(
+      ta.ctx.db.kysely,
+      { name: `test ${scopes.join(',')}`, platform, scopes, createdBy: null, actor: 'test' },
+      ta.clock,
+    )
+  ).key;
 }
 
 export function accountEvent(i: number, extra: Record<string, unknown> = {}) {
@@ -163,7 +194,16 @@ export function accountEvent(i: number, extra: Record<string, unknown> = {}) {
 
 /** Runs the queued jobs until none is due (analysis, decision subscribers, filings), as `vigil serve`'s workers would. */
 export async function drainJobs(ta: TestApp): Promise<void> {
-  const [{ Worker }, { jobHandlers }] = await Promise.all([import('../src/queue/worker.ts'), import('../src/service.ts')]);
-  const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'test-drain' });
+  const [{ Worker }, { jobHandlers }] = await Promise.all([
+    import('../src/queue/worker.ts'),
+    import('../src/service.ts'),
+  ]);
+  const w = new Worker({
+    db: ta.ctx.db,
+    handlers: jobHandlers(ta.ctx.cfg),
+    clock: ta.clock,
+    log: silentLog,
+    workerId: 'test-drain',
+  });
   while ((await w.runOnce()) > 0);
 }

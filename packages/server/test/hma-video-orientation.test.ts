@@ -22,7 +22,9 @@ import { transformSet } from '../../pdq/test/transforms.ts';
 function multipart(field: string, filename: string, bytes: Buffer) {
   const boundary = '----vigilhma' + Math.random().toString(16).slice(2);
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -36,7 +38,22 @@ type Obj = { bank: string; content_id: number; distance: number; transform?: str
 function video(dir: string, png: Buffer, vf: string): Buffer {
   writeFileSync(join(dir, 'still.png'), png);
   const out = join(dir, 'v.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', join(dir, 'still.png'), '-t', '2', '-r', '5', '-vf', `${vf},format=yuv420p`, '-y', out]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-loop',
+    '1',
+    '-i',
+    join(dir, 'still.png'),
+    '-t',
+    '2',
+    '-r',
+    '5',
+    '-vf',
+    `${vf},format=yuv420p`,
+    '-y',
+    out,
+  ]);
   return readFileSync(out);
 }
 
@@ -64,7 +81,9 @@ for (const dialect of DIALECTS) {
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      ta = await testApp(dialect, { media: { allowPrivateFetch: true, maxBytes: 4 * 1024 * 1024, timeoutMs: 5000, hashRemote: true, robust: true } });
+      ta = await testApp(dialect, {
+        media: { allowPrivateFetch: true, maxBytes: 4 * 1024 * 1024, timeoutMs: 5000, hashRemote: true, robust: true },
+      });
       const lead = await staffSession(ta, 'lead');
       const staff = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
       key = { authorization: `Bearer ${await apiKey(ta, ['read'])}` };
@@ -77,8 +96,18 @@ for (const dialect of DIALECTS) {
         listed.push(h.pdq);
         originals.push(png);
       }
-      await ta.app.inject({ method: 'POST', url: '/v1/banks', headers: staff, payload: { name: 'LISTED', kind: 'block' } });
-      const r = await ta.app.inject({ method: 'POST', url: '/v1/banks/LISTED/entries', headers: { ...staff, 'content-type': 'text/csv' }, payload: rows.join('\n') + '\n' });
+      await ta.app.inject({
+        method: 'POST',
+        url: '/v1/banks',
+        headers: staff,
+        payload: { name: 'LISTED', kind: 'block' },
+      });
+      const r = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/banks/LISTED/entries',
+        headers: { ...staff, 'content-type': 'text/csv' },
+        payload: rows.join('\n') + '\n',
+      });
       assert.deepEqual(r.json(), { added: 2, duplicates: 0 });
     });
     after(async () => {
@@ -91,7 +120,12 @@ for (const dialect of DIALECTS) {
       const mirrored = await T.mirror!.apply(originals[0]!, 0);
       const asHash = (await hashImageFile(mirrored)).pdq;
       // Sent as a hash, the mirrored copy is looked up as it is and is far from the listed one.
-      assert.deepEqual((await ta.app.inject({ method: 'GET', url: `/m/lookup?signal_type=pdq&signal=${asHash}`, headers: key })).json(), []);
+      assert.deepEqual(
+        (
+          await ta.app.inject({ method: 'GET', url: `/m/lookup?signal_type=pdq&signal=${asHash}`, headers: key })
+        ).json(),
+        [],
+      );
       const r = await post('/m/lookup', 'photo', mirrored);
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual(r.json(), { pdq: ['LISTED'], md5: [], sha256: [] });
@@ -102,17 +136,30 @@ for (const dialect of DIALECTS) {
       assert.equal(pdq[0]!.transform, 'flipy');
       assert.ok(pdq[0]!.distance <= 31);
       assert.equal((await post('/m/lookup?include_matches=maybe', 'photo', mirrored)).statusCode, 400);
-      const other = await sharp(await generate(nth(800).kind, nth(800).seed, 400, 300)).jpeg().toBuffer();
+      const other = await sharp(await generate(nth(800).kind, nth(800).seed, 400, 300))
+        .jpeg()
+        .toBuffer();
       assert.deepEqual((await post('/m/lookup', 'photo', other)).json(), { pdq: [], md5: [], sha256: [] });
     });
 
     it('GET /m/lookup?url=: a quarter-turned image fetched by URL matches with its transform', async () => {
       served.set('/turned.jpg', await T['rotate-90']!.apply(originals[1]!, 1));
-      const r = await ta.app.inject({ method: 'GET', url: `/m/lookup?include_matches=1&url=${encodeURIComponent(base + '/turned.jpg')}`, headers: key });
+      const r = await ta.app.inject({
+        method: 'GET',
+        url: `/m/lookup?include_matches=1&url=${encodeURIComponent(base + '/turned.jpg')}`,
+        headers: key,
+      });
       assert.equal(r.statusCode, 200, r.body);
       const pdq = r.json().pdq as Obj[];
-      assert.deepEqual(pdq.map((m) => [m.bank, m.transform]), [['LISTED', 'rot90']]);
-      const plain = await ta.app.inject({ method: 'GET', url: `/m/lookup?url=${encodeURIComponent(base + '/turned.jpg')}`, headers: key });
+      assert.deepEqual(
+        pdq.map((m) => [m.bank, m.transform]),
+        [['LISTED', 'rot90']],
+      );
+      const plain = await ta.app.inject({
+        method: 'GET',
+        url: `/m/lookup?url=${encodeURIComponent(base + '/turned.jpg')}`,
+        headers: key,
+      });
       assert.deepEqual(plain.json().pdq, ['LISTED']);
     });
 
@@ -130,7 +177,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(h.json().vpdq, ['LISTED']);
       const hd = await post('/m/lookup?include_matches=true', 'video', mp4, 'v.mp4');
       const v = hd.json().vpdq as Obj[];
-      assert.deepEqual(v.map((x) => [x.bank, x.transform]), [['LISTED', 'flipy']]);
+      assert.deepEqual(
+        v.map((x) => [x.bank, x.transform]),
+        [['LISTED', 'flipy']],
+      );
       assert.equal(typeof v[0]!.frame, 'number');
       // Upright, the same video matches as it is; a video of an unrelated image matches nothing.
       const upright = (await post('/v1/match', 'file', video(dir, originals[0]!, 'null'), 'v.mp4')).json().matches[0];
@@ -143,14 +193,47 @@ for (const dialect of DIALECTS) {
       // originals[1]'s DCT-domain flip is over 31 bits from its listed hash: only the turned-pixel frame hash matches.
       served.set('/shared-mirrored.mp4', video(dir, originals[1]!, 'hflip'));
       served.set('/shared-other.mp4', video(dir, await generate(nth(802).kind, nth(802).seed, 480, 360), 'hflip'));
-      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
-        { id: 'vid-1', type: 'media.shared', occurred_at: '2026-11-20T10:00:00Z', account_id: 'acc-vid', surface: 'public_post', media: { id: 'm-vid-1', url: `${base}/shared-mirrored.mp4` } },
-        { id: 'vid-2', type: 'media.shared', occurred_at: '2026-11-20T10:00:00Z', account_id: 'acc-vid-other', surface: 'public_post', media: { id: 'm-vid-2', url: `${base}/shared-other.mp4` } },
-      ]), ta.clock);
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      await ingestEvents(
+        ta.ctx.db.kysely,
+        'default',
+        validateEvents([
+          {
+            id: 'vid-1',
+            type: 'media.shared',
+            occurred_at: '2026-11-20T10:00:00Z',
+            account_id: 'acc-vid',
+            surface: 'public_post',
+            media: { id: 'm-vid-1', url: `${base}/shared-mirrored.mp4` },
+          },
+          {
+            id: 'vid-2',
+            type: 'media.shared',
+            occurred_at: '2026-11-20T10:00:00Z',
+            account_id: 'acc-vid-other',
+            surface: 'public_post',
+            media: { id: 'm-vid-2', url: `${base}/shared-other.mp4` },
+          },
+        ]),
+        ta.clock,
+      );
+      const w = new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      });
       while (await w.runOnce());
-      const sig = await ta.ctx.db.kysely.selectFrom('signals').select(['subject_id', 'evidence']).where('kind', '=', 'media.match').where('subject_id', 'like', 'acc-vid%').execute();
-      assert.deepEqual(sig.map((s) => s.subject_id), ['acc-vid']);
+      const sig = await ta.ctx.db.kysely
+        .selectFrom('signals')
+        .select(['subject_id', 'evidence'])
+        .where('kind', '=', 'media.match')
+        .where('subject_id', 'like', 'acc-vid%')
+        .execute();
+      assert.deepEqual(
+        sig.map((s) => s.subject_id),
+        ['acc-vid'],
+      );
       const ev = JSON.parse(sig[0]!.evidence);
       assert.equal(ev.entry_external_id, 'orig-1');
       assert.equal(ev.view, 'reoriented');

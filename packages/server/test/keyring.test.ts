@@ -18,8 +18,15 @@ import type { Config } from '../src/config.ts';
 
 const OTHER_KEK = Buffer.alloc(32, 9).toString('base64');
 /** A process on another machine: same database, its own data directory. */
-const peerConfig = (t: TestDb, extra: Partial<Config> = {}): Config => ({ ...testConfig(t), dataDir: mkdtempSync(join(tmpdir(), 'vigil-peer-')), ...extra });
-const fingerprintOf = (cfg: Config) => JSON.stringify([vaultKeys(cfg), psiKeys(cfg).signingPublic, [...relayKeys(cfg).franking]], (_k, v) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+const peerConfig = (t: TestDb, extra: Partial<Config> = {}): Config => ({
+  ...testConfig(t),
+  dataDir: mkdtempSync(join(tmpdir(), 'vigil-peer-')),
+  ...extra,
+});
+const fingerprintOf = (cfg: Config) =>
+  JSON.stringify([vaultKeys(cfg), psiKeys(cfg).signingPublic, [...relayKeys(cfg).franking]], (_k, v) =>
+    v instanceof Map ? [...v] : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+  );
 
 for (const dialect of DIALECTS) {
   describe(`keyring (${dialect})`, () => {
@@ -32,18 +39,28 @@ for (const dialect of DIALECTS) {
         const prints = new Set(cfgs.map(fingerprintOf));
         assert.equal(prints.size, 1, 'every process has the same keys');
         const rows = await t.db.kysely.selectFrom('key_material').selectAll().orderBy('name').execute();
-        assert.deepEqual(rows.map((r) => r.name), ['psi', 'relay', 'vault']);
+        assert.deepEqual(
+          rows.map((r) => r.name),
+          ['psi', 'relay', 'vault'],
+        );
         // Sealed at rest: the vault key's bytes are not in the row.
         const vaultKey = Object.values(cfgs[0]!.vault.keys)[0]!;
-        assert.ok(!rows.some((r) => r.sealed.includes(vaultKey) || r.sealed.includes(Buffer.from(vaultKey, 'base64').toString('hex'))));
+        assert.ok(
+          !rows.some(
+            (r) => r.sealed.includes(vaultKey) || r.sealed.includes(Buffer.from(vaultKey, 'base64').toString('hex')),
+          ),
+        );
         // A process given another key-encryption key refuses to start instead of making its own keys.
-        await assert.rejects(loadKeyring(t.db, peerConfig(t, { keyEncryptionKey: OTHER_KEK })), (e: Error) => isVigilError(e, 'key_config') && /different key-encryption key/.test(e.message));
+        await assert.rejects(
+          loadKeyring(t.db, peerConfig(t, { keyEncryptionKey: OTHER_KEK })),
+          (e: Error) => isVigilError(e, 'key_config') && /different key-encryption key/.test(e.message),
+        );
       } finally {
         await t.cleanup();
       }
     });
 
-    it('keeps a data directory\'s existing key file as the shared key, and refuses a process whose file disagrees', async () => {
+    it("keeps a data directory's existing key file as the shared key, and refuses a process whose file disagrees", async () => {
       const t = await openTestDb(dialect);
       try {
         const first = peerConfig(t, { keyEncryptionKey: TEST_KEK });
@@ -54,8 +71,14 @@ for (const dialect of DIALECTS) {
         assert.equal(first.vault.activeKey, 'old-1');
 
         const second = peerConfig(t, { keyEncryptionKey: TEST_KEK });
-        writeFileSync(join(second.dataDir, 'vault-keys.json'), JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.alloc(32, 2).toString('base64') } }));
-        await assert.rejects(loadKeyring(t.db, second), (e: Error) => isVigilError(e, 'key_config') && /second key/.test(e.message));
+        writeFileSync(
+          join(second.dataDir, 'vault-keys.json'),
+          JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.alloc(32, 2).toString('base64') } }),
+        );
+        await assert.rejects(
+          loadKeyring(t.db, second),
+          (e: Error) => isVigilError(e, 'key_config') && /second key/.test(e.message),
+        );
       } finally {
         await t.cleanup();
       }
@@ -97,7 +120,11 @@ describe('keyring without a key-encryption key', () => {
     const t = await openTestDb('postgres');
     try {
       const cfg = peerConfig(t);
-      await assert.rejects(loadKeyring(t.db, cfg), (e: Error) => isVigilError(e, 'key_config') && /keyEncryptionKey/.test(e.message) && /vault, psi, relay/.test(e.message));
+      await assert.rejects(
+        loadKeyring(t.db, cfg),
+        (e: Error) =>
+          isVigilError(e, 'key_config') && /keyEncryptionKey/.test(e.message) && /vault, psi, relay/.test(e.message),
+      );
       assert.equal((await t.db.kysely.selectFrom('key_material').selectAll().execute()).length, 0);
     } finally {
       await t.cleanup();
@@ -107,9 +134,15 @@ describe('keyring without a key-encryption key', () => {
 
 const PEER = fileURLToPath(new URL('./fixtures/keyring-peer.ts', import.meta.url));
 
-function runPeer(env: Record<string, string | undefined>, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function runPeer(
+  env: Record<string, string | undefined>,
+  args: string[],
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PEER, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', PEER, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -123,7 +156,11 @@ describe('two processes starting at the same moment on PostgreSQL', { timeout: 1
     const t = await openTestDb('postgres');
     try {
       const startAt = String(Date.now() + 4000); // both load their keys at this instant
-      const env = (dir: string) => ({ DATABASE_URL: t.env.DATABASE_URL, VIGIL_DATA: dir, VIGIL_KEY_ENCRYPTION_KEY: TEST_KEK });
+      const env = (dir: string) => ({
+        DATABASE_URL: t.env.DATABASE_URL,
+        VIGIL_DATA: dir,
+        VIGIL_KEY_ENCRYPTION_KEY: TEST_KEK,
+      });
       const [a, b] = await Promise.all([
         runPeer(env(mkdtempSync(join(tmpdir(), 'vigil-a-'))), ['alpha', 'beta', startAt]),
         runPeer(env(mkdtempSync(join(tmpdir(), 'vigil-b-'))), ['beta', 'alpha', startAt]),
@@ -132,7 +169,10 @@ describe('two processes starting at the same moment on PostgreSQL', { timeout: 1
       assert.equal(b.code, 0, b.err);
       assert.deepEqual(JSON.parse(a.out), { name: 'alpha', active: 'local-1', read: 'sealed by beta' });
       assert.deepEqual(JSON.parse(b.out), { name: 'beta', active: 'local-1', read: 'sealed by alpha' });
-      assert.equal((await t.db.kysely.selectFrom('key_material').select('name').where('name', '=', 'vault').execute()).length, 1);
+      assert.equal(
+        (await t.db.kysely.selectFrom('key_material').select('name').where('name', '=', 'vault').execute()).length,
+        1,
+      );
     } finally {
       await t.cleanup();
     }
@@ -142,7 +182,11 @@ describe('two processes starting at the same moment on PostgreSQL', { timeout: 1
     const t = await openTestDb('postgres');
     try {
       const startAt = String(Date.now() + 3000);
-      const env = (dir: string) => ({ DATABASE_URL: t.env.DATABASE_URL, VIGIL_DATA: dir, VIGIL_KEY_ENCRYPTION_KEY: '' });
+      const env = (dir: string) => ({
+        DATABASE_URL: t.env.DATABASE_URL,
+        VIGIL_DATA: dir,
+        VIGIL_KEY_ENCRYPTION_KEY: '',
+      });
       const runs = await Promise.all([
         runPeer(env(mkdtempSync(join(tmpdir(), 'vigil-a-'))), ['alpha', 'beta', startAt]),
         runPeer(env(mkdtempSync(join(tmpdir(), 'vigil-b-'))), ['beta', 'alpha', startAt]),

@@ -34,13 +34,25 @@ for (const dialect of DIALECTS) {
     const get = (s: StaffSession, url: string) => call(s, 'GET', url);
     const report = async () => (await get(legal, `/v1/legal/reports/${reportId}`)).json();
     const audit = (action: string) =>
-      ta.ctx.db.kysely.selectFrom('audit_log').select(['action', 'reason', 'data']).where('action', '=', action).orderBy('seq').execute();
+      ta.ctx.db.kysely
+        .selectFrom('audit_log')
+        .select(['action', 'reason', 'data'])
+        .where('action', '=', action)
+        .orderBy('seq')
+        .execute();
 
     before(async () => {
       fake = await startFakeCyberTipline({ username: 'esp', password: 'pw', xsdPath: findXsd() });
       const d = loadConfig({ env: {} });
       ta = await testApp(dialect, {
-        ncmec: { ...d.ncmec, baseUrl: fake.url, username: 'esp', password: 'pw', timeoutMs: 5000, platformName: 'Example Messenger' },
+        ncmec: {
+          ...d.ncmec,
+          baseUrl: fake.url,
+          username: 'esp',
+          password: 'pw',
+          timeoutMs: 5000,
+          platformName: 'Example Messenger',
+        },
       });
       reviewer = await staffSession(ta, 'reviewer');
       legal = await staffSession(ta, 'legal');
@@ -63,22 +75,20 @@ for (const dialect of DIALECTS) {
           event_count: 1,
         })
         .execute();
-      const c = await db
-        .transaction()
-        .execute((trx) =>
-          attachToCase(
-            trx,
-            {
-              platform: 'default',
-              subjectType: 'group',
-              subjectId: 'grp-x',
-              queue: 'groups',
-              priority: 80,
-              reason: 'coded terms in the group name',
-            },
-            ta.clock,
-          ),
-        );
+      const c = await db.transaction().execute((trx) =>
+        attachToCase(
+          trx,
+          {
+            platform: 'default',
+            subjectType: 'group',
+            subjectId: 'grp-x',
+            queue: 'groups',
+            priority: 80,
+            reason: 'coded terms in the group name',
+          },
+          ta.clock,
+        ),
+      );
       assert.equal((await call(reviewer, 'POST', `/v1/cases/${c.caseId}/claim`)).statusCode, 200);
       const dec = await call(reviewer, 'POST', `/v1/cases/${c.caseId}/decision`, {
         decision: 'apparent_csam',
@@ -120,14 +130,20 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(ok.statusCode, 200, ok.body);
       const edits = await audit('ncmec.report.edit');
-      const changes = JSON.parse(edits[0]!.data as unknown as string).changes as { field: string; before: unknown; after: unknown }[];
+      const changes = JSON.parse(edits[0]!.data as unknown as string).changes as {
+        field: string;
+        before: unknown;
+        after: unknown;
+      }[];
       const byField = Object.fromEntries(changes.map((c) => [c.field, [c.before, c.after]]));
       assert.deepEqual(byField['reportedUsers.0.screenName'], [null, 'trading_room_admin']);
       assert.deepEqual(byField['reportedUsers.0.ipCaptureEvents.0.ipAddress'], [null, '203.0.113.5']);
       assert.deepEqual(byField.additionalInfo, [before.draft.report.additionalInfo, 'Group reviewed by two people.']);
 
       const saved = await report();
-      const bad = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { incident: { incidentDateTime: '2026-02-30 at noon' } });
+      const bad = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, {
+        incident: { incidentDateTime: '2026-02-30 at noon' },
+      });
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json().error.code, 'invalid_report');
       assert.deepEqual(
@@ -154,9 +170,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('changes the incident type only with a reason, audited as a retype', async () => {
-      const none = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { incident: { incidentType: ENTICEMENT } });
+      const none = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, {
+        incident: { incidentType: ENTICEMENT },
+      });
       assert.equal(none.statusCode, 400);
-      assert.deepEqual(none.json().error.details, [{ path: 'reason', message: 'give a reason for changing the incident type' }]);
+      assert.deepEqual(none.json().error.details, [
+        { path: 'reason', message: 'give a reason for changing the incident type' },
+      ]);
       const ok = await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, {
         incident: { incidentType: ENTICEMENT },
         reason: 'checking the type can change',
@@ -205,7 +225,11 @@ for (const dialect of DIALECTS) {
     it('refuses to send a draft that does not validate (problems at their fields); legal fixes it one field at a time', async () => {
       // A draft written before validation existed: its time is not a schema date-time.
       const db = ta.ctx.db.kysely;
-      const row = await db.selectFrom('ncmec_reports').select('draft').where('id', '=', reportId).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('ncmec_reports')
+        .select('draft')
+        .where('id', '=', reportId)
+        .executeTakeFirstOrThrow();
       const good = JSON.parse(row.draft);
       await db
         .updateTable('ncmec_reports')
@@ -217,7 +241,9 @@ for (const dialect of DIALECTS) {
         bad.field_problems.map((p: { path: string }) => p.path),
         ['incident.incidentDateTime'],
       );
-      const refused = await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, { draft_sha256: bad.draft_sha256 });
+      const refused = await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, {
+        draft_sha256: bad.draft_sha256,
+      });
       assert.equal(refused.statusCode, 400);
       assert.equal(refused.json().error.code, 'invalid_report');
       assert.deepEqual(
@@ -226,7 +252,11 @@ for (const dialect of DIALECTS) {
       );
       // Another field can still be saved while this one is wrong (the edit adds no problem)…
       assert.equal(
-        (await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { additionalInfo: 'Group reviewed by two people.' })).statusCode,
+        (
+          await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, {
+            additionalInfo: 'Group reviewed by two people.',
+          })
+        ).statusCode,
         200,
       );
       // …and fixing it clears the refusal.
@@ -242,14 +272,26 @@ for (const dialect of DIALECTS) {
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().error.code, 'draft_changed');
       assert.equal((await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, {})).statusCode, 400);
-      assert.equal((await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, { draft_sha256: r.draft_sha256 })).statusCode, 202);
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      assert.equal(
+        (await call(legal, 'POST', `/v1/legal/reports/${reportId}/send`, { draft_sha256: r.draft_sha256 })).statusCode,
+        202,
+      );
+      const w = new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      });
       while ((await w.runOnce()) > 0);
       const filed = await report();
       assert.equal(filed.status, 'filed');
       assert.equal(filed.ncmec_report_id, fake.reports[0]!.reportId);
       assert.match(fake.reports[0]!.xml, /<screenName>trading_room_admin<\/screenName>/);
-      assert.equal((await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { additionalInfo: 'late' })).statusCode, 409);
+      assert.equal(
+        (await call(legal, 'PATCH', `/v1/legal/reports/${reportId}`, { additionalInfo: 'late' })).statusCode,
+        409,
+      );
       const retract = await call(legal, 'POST', `/v1/legal/reports/${reportId}/retract`, { reason: 'too late' });
       assert.equal(retract.statusCode, 409, 'a filed report cannot be retracted');
     });
@@ -274,15 +316,20 @@ for (const dialect of DIALECTS) {
             event_count: 1,
           })
           .execute();
-        const c = await db
-          .transaction()
-          .execute((trx) =>
-            attachToCase(
-              trx,
-              { platform: 'default', subjectType: 'group', subjectId: id, queue: 'groups', priority: 80, reason: 'coded terms' },
-              ta.clock,
-            ),
-          );
+        const c = await db.transaction().execute((trx) =>
+          attachToCase(
+            trx,
+            {
+              platform: 'default',
+              subjectType: 'group',
+              subjectId: id,
+              queue: 'groups',
+              priority: 80,
+              reason: 'coded terms',
+            },
+            ta.clock,
+          ),
+        );
         await call(reviewer, 'POST', `/v1/cases/${c.caseId}/claim`);
         assert.equal(
           (
@@ -299,16 +346,35 @@ for (const dialect of DIALECTS) {
       const list = (await get(legal, '/v1/legal/reports?status=draft&limit=1')).json();
       assert.equal(list.total, 2);
       assert.equal(list.reports.length, 1, 'paged');
-      const [queued, draft] = (await get(legal, '/v1/legal/reports?status=draft')).json().reports.map((r: { id: number }) => r.id);
-      assert.equal((await call(legal, 'POST', `/v1/legal/reports/${draft}/retract`, {})).statusCode, 400, 'a reason is required');
+      const [queued, draft] = (await get(legal, '/v1/legal/reports?status=draft'))
+        .json()
+        .reports.map((r: { id: number }) => r.id);
       assert.equal(
-        (await call(legal, 'POST', `/v1/legal/reports/${draft}/retract`, { reason: 'duplicate of an earlier report' })).statusCode,
+        (await call(legal, 'POST', `/v1/legal/reports/${draft}/retract`, {})).statusCode,
+        400,
+        'a reason is required',
+      );
+      assert.equal(
+        (await call(legal, 'POST', `/v1/legal/reports/${draft}/retract`, { reason: 'duplicate of an earlier report' }))
+          .statusCode,
         200,
       );
       const sha = (await get(legal, `/v1/legal/reports/${queued}`)).json().draft_sha256;
-      assert.equal((await call(legal, 'POST', `/v1/legal/reports/${queued}/send`, { draft_sha256: sha })).statusCode, 202);
-      assert.equal((await call(legal, 'POST', `/v1/legal/reports/${queued}/retract`, { reason: 'sent by mistake' })).statusCode, 200);
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      assert.equal(
+        (await call(legal, 'POST', `/v1/legal/reports/${queued}/send`, { draft_sha256: sha })).statusCode,
+        202,
+      );
+      assert.equal(
+        (await call(legal, 'POST', `/v1/legal/reports/${queued}/retract`, { reason: 'sent by mistake' })).statusCode,
+        200,
+      );
+      const w = new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      });
       while ((await w.runOnce()) > 0);
       assert.equal((await get(legal, `/v1/legal/reports/${queued}`)).json().status, 'retracted');
       assert.equal(fake.reports.length, 1, 'only the first report reached NCMEC');
@@ -336,22 +402,20 @@ for (const dialect of DIALECTS) {
           event_count: 1,
         })
         .execute();
-      const c = await db
-        .transaction()
-        .execute((trx) =>
-          attachToCase(
-            trx,
-            {
-              platform: 'default',
-              subjectType: 'account',
-              subjectId: 'acc-groom',
-              queue: 'user-reports',
-              priority: 80,
-              reason: 'user report: child safety',
-            },
-            ta.clock,
-          ),
-        );
+      const c = await db.transaction().execute((trx) =>
+        attachToCase(
+          trx,
+          {
+            platform: 'default',
+            subjectType: 'account',
+            subjectId: 'acc-groom',
+            queue: 'user-reports',
+            priority: 80,
+            reason: 'user report: child safety',
+          },
+          ta.clock,
+        ),
+      );
       await call(reviewer, 'POST', `/v1/cases/${c.caseId}/claim`);
       const d = await call(reviewer, 'POST', `/v1/cases/${c.caseId}/decision`, {
         decision: 'apparent_csam',
@@ -375,7 +439,13 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(placed.statusCode, 201, placed.body);
       assert.equal(
-        (await call(legal, 'POST', '/v1/legal/holds', { subject: { type: 'account', id: 'acc-h' }, days: 10, reason: '' })).statusCode,
+        (
+          await call(legal, 'POST', '/v1/legal/holds', {
+            subject: { type: 'account', id: 'acc-h' },
+            days: 10,
+            reason: '',
+          })
+        ).statusCode,
         400,
       );
       const active = (await get(legal, '/v1/legal/holds?subject_id=acc-h')).json();
@@ -385,7 +455,8 @@ for (const dialect of DIALECTS) {
       );
       const id = placed.json().id;
       assert.equal(
-        (await call(legal, 'POST', `/v1/legal/holds/${id}/release`, { reason: 'counsel withdrew the request' })).statusCode,
+        (await call(legal, 'POST', `/v1/legal/holds/${id}/release`, { reason: 'counsel withdrew the request' }))
+          .statusCode,
         200,
       );
       assert.equal((await call(legal, 'POST', `/v1/legal/holds/${id}/release`, { reason: 'again' })).statusCode, 409);
@@ -399,7 +470,11 @@ for (const dialect of DIALECTS) {
       const vault = (await get(legal, '/v1/legal/vault?limit=2')).json();
       assert.ok(vault.total >= 1);
       assert.ok(vault.items.length <= 2);
-      assert.ok(vault.items.every((i: { kept_until: string; case_id: number | null }) => i.kept_until && i.case_id !== undefined));
+      assert.ok(
+        vault.items.every(
+          (i: { kept_until: string; case_id: number | null }) => i.kept_until && i.case_id !== undefined,
+        ),
+      );
 
       const now = ta.clock.now().getTime();
       const mk = (n: string, dueDays: number) =>
@@ -424,7 +499,9 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual(states, { 'SOON-1': 'due_soon', 'LATER-1': null, 'LATE-1': 'overdue' });
       assert.deepEqual(
-        (await get(legal, '/v1/legal/le-requests?q=SOON')).json().requests.map((r: { case_number: string }) => r.case_number),
+        (await get(legal, '/v1/legal/le-requests?q=SOON'))
+          .json()
+          .requests.map((r: { case_number: string }) => r.case_number),
         ['SOON-1'],
       );
     });

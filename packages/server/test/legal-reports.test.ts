@@ -26,15 +26,24 @@ for (const dialect of DIALECTS) {
     let media: Server;
     let reviewer: StaffSession;
     let legal: StaffSession;
-    const post = (s: StaffSession, url: string, payload: object = {}) => ta.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload });
+    const post = (s: StaffSession, url: string, payload: object = {}) =>
+      ta.app.inject({ method: 'POST', url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, payload });
     const get = (s: StaffSession, url: string) => ta.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
     const work = async () => {
-      const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+      const w = new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      });
       while ((await w.runOnce()) > 0);
     };
 
     before(async () => {
-      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 40, g: 120, b: 200 } } })
+        .png()
+        .toBuffer();
       media = createServer((req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
       await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
       const base = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
@@ -42,7 +51,15 @@ for (const dialect of DIALECTS) {
       const defaults = loadConfig({ env: {} });
       ta = await testApp(dialect, {
         media: { ...defaults.media, allowPrivateFetch: true, hashRemote: false },
-        ncmec: { ...defaults.ncmec, baseUrl: fake.url, username: 'esp-test', password: 'test-secret', timeoutMs: 5000, reporter: { firstName: 'Trust', lastName: 'Safety', email: 'safety@example.org' }, platformName: 'Example Messenger' },
+        ncmec: {
+          ...defaults.ncmec,
+          baseUrl: fake.url,
+          username: 'esp-test',
+          password: 'test-secret',
+          timeoutMs: 5000,
+          reporter: { firstName: 'Trust', lastName: 'Safety', email: 'safety@example.org' },
+          platformName: 'Example Messenger',
+        },
       });
       await ensureDefaultRules(ta.ctx.db.kysely, ta.clock);
       reviewer = await staffSession(ta, 'reviewer');
@@ -50,11 +67,35 @@ for (const dialect of DIALECTS) {
       await createBank(ta.ctx.db.kysely, { name: 'KNOWN_TEST', kind: 'block' }, 'test', ta.clock);
       await addEntries(ta.ctx.db.kysely, 'KNOWN_TEST', [{ signal_type: 'pdq', value: LISTED }], 'test', ta.clock);
       const now = ta.clock.now().toISOString();
-      await ingestEvents(ta.ctx.db.kysely, 'default', validateEvents([
-        { id: 'a1', type: 'account.created', occurred_at: now, account: { id: 'acc-r', username: 'example_user', display_name: 'Example', ip: '198.51.100.7' } },
-        { id: 'm1', type: 'media.shared', occurred_at: now, account_id: 'acc-r', surface: 'channel', media: { id: 'med-1', pdq: LISTED, url: `${base}/IMG_0001.png`, mime: 'image/png' } },
-        { id: 'm2', type: 'media.shared', occurred_at: now, account_id: 'acc-r', surface: 'channel', media: { id: 'med-2', pdq: NEAR, url: `${base}/IMG_0002.png`, mime: 'image/png' } },
-      ]), ta.clock);
+      await ingestEvents(
+        ta.ctx.db.kysely,
+        'default',
+        validateEvents([
+          {
+            id: 'a1',
+            type: 'account.created',
+            occurred_at: now,
+            account: { id: 'acc-r', username: 'example_user', display_name: 'Example', ip: '198.51.100.7' },
+          },
+          {
+            id: 'm1',
+            type: 'media.shared',
+            occurred_at: now,
+            account_id: 'acc-r',
+            surface: 'channel',
+            media: { id: 'med-1', pdq: LISTED, url: `${base}/IMG_0001.png`, mime: 'image/png' },
+          },
+          {
+            id: 'm2',
+            type: 'media.shared',
+            occurred_at: now,
+            account_id: 'acc-r',
+            surface: 'channel',
+            media: { id: 'med-2', pdq: NEAR, url: `${base}/IMG_0002.png`, mime: 'image/png' },
+          },
+        ]),
+        ta.clock,
+      );
       await work();
     });
     after(async () => {
@@ -64,11 +105,16 @@ for (const dialect of DIALECTS) {
     });
 
     it('a decision drafts a valid report; only the viewed file is marked viewed; reviewers cannot see it', async () => {
-      const task = (await get(reviewer, '/v1/tasks?queue=known-media')).json().tasks.find((t: { subject_id: string }) => t.subject_id === 'acc-r');
+      const task = (await get(reviewer, '/v1/tasks?queue=known-media'))
+        .json()
+        .tasks.find((t: { subject_id: string }) => t.subject_id === 'acc-r');
       assert.ok(task, 'the matches opened a task');
       await post(reviewer, `/v1/tasks/${task.id}/claim`);
       assert.equal((await get(reviewer, `/v1/media/content?kind=media&id=med-1&task_id=${task.id}`)).statusCode, 200);
-      const d = await post(reviewer, `/v1/tasks/${task.id}/decision`, { decision: 'apparent_csam', reason: 'matches known material' });
+      const d = await post(reviewer, `/v1/tasks/${task.id}/decision`, {
+        decision: 'apparent_csam',
+        reason: 'matches known material',
+      });
       await work(); // legal's subscriber drafts the report (review/effects.ts)
       assert.equal(d.statusCode, 200, d.body);
       const list = (await get(legal, '/v1/legal/reports')).json().reports;
@@ -76,9 +122,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([list[0].status, list[0].subject.id, list[0].files], ['draft', 'acc-r', 2]);
       const one = (await get(legal, `/v1/legal/reports/${list[0].id}`)).json();
       assert.deepEqual(one.problems, []);
-      assert.match(one.xml, /<espIdentifier>acc-r<\/espIdentifier><espService>Example Messenger<\/espService><screenName>example_user<\/screenName>/);
-      assert.match(one.xml, /<ipCaptureEvent><ipAddress>198\.51\.100\.7<\/ipAddress><eventName>Registration<\/eventName>/);
-      const viewed = Object.fromEntries(one.draft.files.map((f: { mediaId: string; details: { fileViewedByEsp: boolean } }) => [f.mediaId, f.details.fileViewedByEsp]));
+      assert.match(
+        one.xml,
+        /<espIdentifier>acc-r<\/espIdentifier><espService>Example Messenger<\/espService><screenName>example_user<\/screenName>/,
+      );
+      assert.match(
+        one.xml,
+        /<ipCaptureEvent><ipAddress>198\.51\.100\.7<\/ipAddress><eventName>Registration<\/eventName>/,
+      );
+      const viewed = Object.fromEntries(
+        one.draft.files.map((f: { mediaId: string; details: { fileViewedByEsp: boolean } }) => [
+          f.mediaId,
+          f.details.fileViewedByEsp,
+        ]),
+      );
       assert.deepEqual(viewed, { 'med-1': true, 'med-2': false });
       assert.equal((await get(reviewer, '/v1/legal/reports')).statusCode, 403);
       assert.equal((await post(reviewer, `/v1/legal/reports/${list[0].id}/send`)).statusCode, 403);
@@ -92,7 +149,13 @@ for (const dialect of DIALECTS) {
       const sent = await post(legal, `/v1/legal/reports/${id}/send`, { draft_sha256 });
       assert.equal(sent.statusCode, 202, sent.body);
       // One pass only: the failed job's retry may be due at once (backoff with full jitter).
-      await new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' }).runOnce();
+      await new Worker({
+        db: ta.ctx.db,
+        handlers: jobHandlers(ta.ctx.cfg),
+        clock: ta.clock,
+        log: silentLog,
+        workerId: 'w',
+      }).runOnce();
       let r = (await get(legal, `/v1/legal/reports/${id}`)).json();
       assert.equal(r.status, 'queued');
       assert.match(r.error, /upload/);
@@ -107,9 +170,23 @@ for (const dialect of DIALECTS) {
       assert.equal(filed.files.length, 2);
       assert.equal(r.ncmec_report_id, filed.reportId);
       assert.equal((await post(legal, `/v1/legal/reports/${id}/send`, { draft_sha256 })).statusCode, 409);
-      assert.deepEqual(r.file_status.map((f: { state: string; md5_matches: boolean | null }) => [f.state, f.md5_matches]), [['described', null], ['described', null]]);
-      const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', 'like', 'ncmec.report.%').orderBy('seq').execute();
-      assert.deepEqual(audit.map((a) => a.action), ['ncmec.report.draft', 'ncmec.report.send', 'ncmec.report.filed']);
+      assert.deepEqual(
+        r.file_status.map((f: { state: string; md5_matches: boolean | null }) => [f.state, f.md5_matches]),
+        [
+          ['described', null],
+          ['described', null],
+        ],
+      );
+      const audit = await ta.ctx.db.kysely
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', 'like', 'ncmec.report.%')
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => a.action),
+        ['ncmec.report.draft', 'ncmec.report.send', 'ncmec.report.filed'],
+      );
       const legalTasks = (await get(legal, '/v1/tasks')).json().tasks;
       assert.equal(legalTasks.length, 0, 'the legal task is closed once filed');
     });

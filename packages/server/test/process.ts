@@ -35,7 +35,12 @@ export interface ServerProcess {
 }
 
 /** Spawns a `vigil` command and waits until `url`/readyz answers (30 s), or fails with what it printed. */
-async function startVigilProcess(what: string, cliArgs: string[], env: Record<string, string | undefined>, url: string): Promise<ServerProcess> {
+async function startVigilProcess(
+  what: string,
+  cliArgs: string[],
+  env: Record<string, string | undefined>,
+  url: string,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...cliArgs], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,15 +63,30 @@ async function startVigilProcess(what: string, cliArgs: string[], env: Record<st
   throw new Error(`${what} did not become ready:\n${out}`);
 }
 
-export function startServerProcess(env: Record<string, string | undefined>, port: number, args: string[] = []): Promise<ServerProcess> {
+export function startServerProcess(
+  env: Record<string, string | undefined>,
+  port: number,
+  args: string[] = [],
+): Promise<ServerProcess> {
   return startVigilProcess('server', ['serve', '--port', String(port), ...args], env, `http://127.0.0.1:${port}`);
 }
 
 /** Runs `vigil worker` as a real child process; ready once its metrics port answers /readyz. */
-export function startWorkerProcess(env: Record<string, string | undefined>, metricsPort: number, args: string[] = []): Promise<ServerProcess> {
-  return startVigilProcess('worker', ['worker', '--metrics-port', String(metricsPort), ...args], env, `http://127.0.0.1:${metricsPort}`);
+export function startWorkerProcess(
+  env: Record<string, string | undefined>,
+  metricsPort: number,
+  args: string[] = [],
+): Promise<ServerProcess> {
+  return startVigilProcess(
+    'worker',
+    ['worker', '--metrics-port', String(metricsPort), ...args],
+    env,
+    `http://127.0.0.1:${metricsPort}`,
+  );
 }
 
 export function waitExit(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((r) => child.once('exit', (code) => r(code)));
 }

@@ -18,7 +18,10 @@ describe('public reporting page in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     ta = await testApp('sqlite');
     base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -45,7 +48,12 @@ describe('public reporting page in Chromium', () => {
     const h = { cookie: lead.cookie, 'x-csrf-token': lead.csrf };
     const task = (await ta.app.inject({ method: 'GET', url: '/v1/tasks?queue=flags', headers: h })).json().tasks[0];
     await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/claim`, headers: h });
-    const d = await ta.app.inject({ method: 'POST', url: `/v1/tasks/${task.id}/decision`, headers: h, payload: { decision: 'policy_violation', reason: 'the group was removed for advertising abuse material' } });
+    const d = await ta.app.inject({
+      method: 'POST',
+      url: `/v1/tasks/${task.id}/decision`,
+      headers: h,
+      payload: { decision: 'policy_violation', reason: 'the group was removed for advertising abuse material' },
+    });
     assert.equal(d.statusCode, 200, d.body);
     await drainJobs(ta); // the flags' subscriber writes the statement (review/effects.ts)
     await page.reload();

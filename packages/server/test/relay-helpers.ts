@@ -37,31 +37,53 @@ function relayKeysOf(ta: TestApp) {
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
   return {
     frankingKeys: Object.fromEntries([...k.franking].map(([id, v]) => [id, b64(v)])),
-    sourceKeys: Object.fromEntries([...k.source].map(([id, v]) => [id, { enc: b64(v.encKey), signPublic: b64(v.signPublic), ...(v.signSecret ? { signSecret: b64(v.signSecret) } : {}) }])),
+    sourceKeys: Object.fromEntries(
+      [...k.source].map(([id, v]) => [
+        id,
+        {
+          enc: b64(v.encKey),
+          signPublic: b64(v.signPublic),
+          ...(v.signSecret ? { signSecret: b64(v.signSecret) } : {}),
+        },
+      ]),
+    ),
   };
 }
 
 export async function messenger(ta: TestApp, o: { log?: Logger } = {}): Promise<Messenger> {
-  const serverUrl = ta.app.server.listening ? `http://127.0.0.1:${(ta.app.server.address() as { port: number }).port}` : await ta.app.listen({ port: 0, host: '127.0.0.1' });
+  const serverUrl = ta.app.server.listening
+    ? `http://127.0.0.1:${(ta.app.server.address() as { port: number }).port}`
+    : await ta.app.listen({ port: 0, host: '127.0.0.1' });
   const key = await apiKey(ta, ['ingest', 'relay'], ta.ctx.cfg.relay.platform);
   const webhookSecret = newWebhookSecret();
   const db = ta.ctx.db.kysely;
-  const hook = await db.insertInto('webhook_endpoints').values({ url: 'http://127.0.0.1/', secret: webhookSecret, events: 'enforcement.action,enforcement.reversed,psi.opened', enabled: 1, created_at: iso(ta.clock.now()) }).returning('id').executeTakeFirstOrThrow();
-  const start = () => startRelayServer({
-    database: ta.t.dialect === 'postgres' ? PG_URL : join(ta.t.dataDir, 'relay.db'),
-    pgSchema: ta.t.pgSchema,
-    safety: { url: serverUrl, apiKey: key },
-    webhookSecret,
-    keys: relayKeysFrom(relayKeysOf(ta)),
-    platform: ta.ctx.cfg.relay.platform,
-    log: o.log ?? silentLog,
-    clock: ta.clock,
-    limits: ta.ctx.cfg.relay.limits,
-    maxBlobBytes: ta.ctx.cfg.relay.maxBlobBytes,
-    socketPollMs: ta.ctx.cfg.relay.socketPollMs,
-    trustProxy: ta.ctx.cfg.trustProxy || false,
-    psiPolicyCacheMs: 0, // tests change the policy between requests
-  });
+  const hook = await db
+    .insertInto('webhook_endpoints')
+    .values({
+      url: 'http://127.0.0.1/',
+      secret: webhookSecret,
+      events: 'enforcement.action,enforcement.reversed,psi.opened',
+      enabled: 1,
+      created_at: iso(ta.clock.now()),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const start = () =>
+    startRelayServer({
+      database: ta.t.dialect === 'postgres' ? PG_URL : join(ta.t.dataDir, 'relay.db'),
+      pgSchema: ta.t.pgSchema,
+      safety: { url: serverUrl, apiKey: key },
+      webhookSecret,
+      keys: relayKeysFrom(relayKeysOf(ta)),
+      platform: ta.ctx.cfg.relay.platform,
+      log: o.log ?? silentLog,
+      clock: ta.clock,
+      limits: ta.ctx.cfg.relay.limits,
+      maxBlobBytes: ta.ctx.cfg.relay.maxBlobBytes,
+      socketPollMs: ta.ctx.cfg.relay.socketPollMs,
+      trustProxy: ta.ctx.cfg.trustProxy || false,
+      psiPolicyCacheMs: 0, // tests change the policy between requests
+    });
   let r = await start();
   const state = { relay: r.relay, trusted: new Set<string>() };
   const point = async () => {
@@ -87,7 +109,9 @@ export async function messenger(ta: TestApp, o: { log?: Logger } = {}): Promise<
     get relay() {
       return r.relay;
     },
-    serverUrl, relayPublic, webhookSecret,
+    serverUrl,
+    relayPublic,
+    webhookSecret,
     async restart() {
       await r.close();
       r = await start();
@@ -110,14 +134,31 @@ export async function messenger(ta: TestApp, o: { log?: Logger } = {}): Promise<
  */
 export async function runJobs(ta: TestApp): Promise<void> {
   const m = messengers.get(ta);
-  const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w' });
+  const w = new Worker({
+    db: ta.ctx.db,
+    handlers: jobHandlers(ta.ctx.cfg),
+    clock: ta.clock,
+    log: silentLog,
+    workerId: 'w',
+  });
   for (let round = 0; round < 20; round++) {
     let moved = m ? await m.relay.ctx.outbox.drain() : 0;
     let n: number;
     while ((n = await w.runOnce()) > 0) moved += n;
     if (m) {
       const cfg = ta.ctx.cfg.webhooks;
-      while ((n = await deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: cfg.maxAttempts, timeoutMs: cfg.timeoutMs, allowPrivate: cfg.allowPrivateTargets, trustedUrls: m.trusted })) > 0) moved += n;
+      while (
+        (n = await deliverDue({
+          db: ta.ctx.db,
+          clock: ta.clock,
+          log: silentLog,
+          maxAttempts: cfg.maxAttempts,
+          timeoutMs: cfg.timeoutMs,
+          allowPrivate: cfg.allowPrivateTargets,
+          trustedUrls: m.trusted,
+        })) > 0
+      )
+        moved += n;
     }
     if (!moved) return;
   }
@@ -127,10 +168,26 @@ export async function runJobs(ta: TestApp): Promise<void> {
  * A decision recorded the way the console records one (an approval by a second person where the action needs
  * it); the relay learns of it only by webhook, at the next runJobs.
  */
-export async function enforce(ta: TestApp, subject: { type: 'account' | 'group'; id: string }, action: string, params: Record<string, unknown> = {}): Promise<number> {
+export async function enforce(
+  ta: TestApp,
+  subject: { type: 'account' | 'group'; id: string },
+  action: string,
+  params: Record<string, unknown> = {},
+): Promise<number> {
   const s = { platform: ta.ctx.cfg.relay.platform, ...subject };
-  const [id] = await ta.ctx.db.kysely.transaction().execute((trx) => applyActions(trx, s, [{ action, ...params } as never], { staffId: 1, reason: 'test decision', taskId: null, clock: ta.clock }));
-  const row = await ta.ctx.db.kysely.selectFrom('enforcement_actions').select('status').where('id', '=', id!).executeTakeFirstOrThrow();
+  const [id] = await ta.ctx.db.kysely.transaction().execute((trx) =>
+    applyActions(trx, s, [{ action, ...params } as never], {
+      staffId: 1,
+      reason: 'test decision',
+      taskId: null,
+      clock: ta.clock,
+    }),
+  );
+  const row = await ta.ctx.db.kysely
+    .selectFrom('enforcement_actions')
+    .select('status')
+    .where('id', '=', id!)
+    .executeTakeFirstOrThrow();
   if (row.status === 'pending_approval') await approveAction(ta.ctx.db.kysely, id!, 2, true, 'second look', ta.clock);
   await runJobs(ta);
   return id!;

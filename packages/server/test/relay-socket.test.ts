@@ -10,7 +10,11 @@ import { enforce, messenger, type Messenger } from './relay-helpers.ts';
 import { loadConfig } from '../src/config.ts';
 
 /** Resolves with the first value `poll` returns that is not undefined, or rejects after `ms`. */
-async function eventually<T>(poll: () => T | undefined | Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
+async function eventually<T>(
+  poll: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await poll();
@@ -27,12 +31,29 @@ for (const dialect of DIALECTS) {
     let relayPublic: Uint8Array;
     let m: Messenger;
     const user = (name: string) => m.user(name, { keyPackages: 2 });
-    const queued = async (userId: string) => (await m.relay.ctx.db.selectFrom('messenger_queue').select('envelope_id').where('recipient', '=', userId).execute()).length;
-    const rawSocket = (token: string) => new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, ['vigil.relay.v1'], { headers: { authorization: `Bearer ${token}` } });
+    const queued = async (userId: string) =>
+      (
+        await m.relay.ctx.db
+          .selectFrom('messenger_queue')
+          .select('envelope_id')
+          .where('recipient', '=', userId)
+          .execute()
+      ).length;
+    const rawSocket = (token: string) =>
+      new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, ['vigil.relay.v1'], {
+        headers: { authorization: `Bearer ${token}` },
+      });
 
     before(async () => {
       const relay = loadConfig({ env: {}, flags: {} }).relay;
-      ta = await testApp(dialect, { relay: { ...relay, maxBlobBytes: 1 << 20, socketPollMs: 100, limits: { ...relay.limits, registrationsPerAddressPerHour: 0 } } });
+      ta = await testApp(dialect, {
+        relay: {
+          ...relay,
+          maxBlobBytes: 1 << 20,
+          socketPollMs: 100,
+          limits: { ...relay.limits, registrationsPerAddressPerHour: 0 },
+        },
+      });
       m = await messenger(ta);
       ({ base, relayPublic } = m);
     });
@@ -47,14 +68,20 @@ for (const dialect of DIALECTS) {
       const chat = await alice.c.createConversation([bob.t.userId]);
       for (let i = 0; i < 5; i++) await alice.c.send(chat, `pushed ${i}`);
       await eventually(() => (got.length === 5 ? true : undefined), 'five pushed messages');
-      assert.deepEqual(got.map((m) => m.body), ['pushed 0', 'pushed 1', 'pushed 2', 'pushed 3', 'pushed 4']);
+      assert.deepEqual(
+        got.map((m) => m.body),
+        ['pushed 0', 'pushed 1', 'pushed 2', 'pushed 3', 'pushed 4'],
+      );
       // The reply goes back the same way: Bob's client handles pushes and sends without interleaving.
       const back: StoredMessage[] = [];
       const subA = alice.c.listen((m) => void back.push(...m));
       await bob.c.send(chat, 'and back');
       await eventually(() => (back.length ? true : undefined), 'the reply');
       assert.equal(back[0]!.body, 'and back');
-      await eventually(async () => ((await queued(bob.t.userId)) === 0 ? true : undefined), 'acknowledgements to empty the queue');
+      await eventually(
+        async () => ((await queued(bob.t.userId)) === 0 ? true : undefined),
+        'acknowledgements to empty the queue',
+      );
       await sub.close();
       await subA.close();
     });
@@ -92,17 +119,38 @@ for (const dialect of DIALECTS) {
       const chat = await frank.c.createConversation([]);
       void chat;
       const now = ta.clock.now().toISOString();
-      await m.relay.ctx.db.insertInto('messenger_queue').values({ recipient: erin.t.userId, envelope_id: 'from-elsewhere-1', conversation_id: 'c-other', kind: 'commit', sender: frank.t.userId, data: 'AAAA', stamp: null, expires_at: null, created_at: now }).execute();
+      await m.relay.ctx.db
+        .insertInto('messenger_queue')
+        .values({
+          recipient: erin.t.userId,
+          envelope_id: 'from-elsewhere-1',
+          conversation_id: 'c-other',
+          kind: 'commit',
+          sender: frank.t.userId,
+          data: 'AAAA',
+          stamp: null,
+          expires_at: null,
+          created_at: now,
+        })
+        .execute();
       // Not an MLS message Erin can use: it arrives, is refused by the client, and is acknowledged.
-      await eventually(() => (erin.c.dropped.some((d) => d.envelopeId === 'from-elsewhere-1') ? true : undefined), 'the polled envelope');
+      await eventually(
+        () => (erin.c.dropped.some((d) => d.envelopeId === 'from-elsewhere-1') ? true : undefined),
+        'the polled envelope',
+      );
       await eventually(async () => ((await queued(erin.t.userId)) === 0 ? true : undefined), 'its acknowledgement');
       assert.equal(got.length, 0);
       await sub.close();
     });
 
     it('refuses a bad token, answers bad frames, and closes the socket of a banned account', async () => {
-      const bad = new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, ['vigil.relay.v1', 'vigil.token.vd_not-a-token']);
-      const status = await new Promise<number>((resolve) => bad.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      const bad = new WebSocket(`${base.replace('http', 'ws')}/relay/v1/socket`, [
+        'vigil.relay.v1',
+        'vigil.token.vd_not-a-token',
+      ]);
+      const status = await new Promise<number>((resolve) =>
+        bad.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      );
       assert.equal(status, 401);
       const t = new HttpRelayTransport(base, { WebSocket: WebSocket as never });
       t.useToken('u-nobody', 'vd_not-a-token');
@@ -115,7 +163,9 @@ for (const dialect of DIALECTS) {
       assert.equal(plainOk.status, 426, 'a plain GET is told to upgrade');
       const ws = rawSocket(gina.token);
       await new Promise((r) => ws.once('open', r));
-      const reply = new Promise<{ type: string; code: string }>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+      const reply = new Promise<{ type: string; code: string }>((resolve) =>
+        ws.once('message', (d) => resolve(JSON.parse(String(d)))),
+      );
       ws.send('not json');
       assert.deepEqual(await reply, { type: 'error', code: 'invalid_request', message: 'frames are JSON text' });
       const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));

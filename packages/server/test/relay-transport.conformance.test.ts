@@ -10,7 +10,10 @@ import { messenger } from './relay-helpers.ts';
 
 interface Impl {
   name: string;
-  setup(): Promise<{ user(name: string): Promise<{ c: VigilClient; t: RelayTransport; id: string }>; close(): Promise<void> }>;
+  setup(): Promise<{
+    user(name: string): Promise<{ c: VigilClient; t: RelayTransport; id: string }>;
+    close(): Promise<void>;
+  }>;
 }
 
 const IMPLS: Impl[] = [
@@ -70,7 +73,10 @@ for (const impl of IMPLS) {
       await b.c.sync();
       for (const body of ['one', 'two', 'three']) await a.c.send(chat, body);
       const got = await b.c.sync();
-      assert.deepEqual(got.map((m) => m.body), ['one', 'two', 'three']);
+      assert.deepEqual(
+        got.map((m) => m.body),
+        ['one', 'two', 'three'],
+      );
       assert.ok(got.every((m) => m.context.recipientId === b.id && m.context.senderId === a.id));
       assert.deepEqual(await b.c.sync(), [], 'nothing is delivered again');
       assert.deepEqual(b.c.dropped, []);

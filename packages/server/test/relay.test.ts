@@ -28,23 +28,60 @@ for (const dialect of DIALECTS) {
       const chat = await alice.c.createConversation([bob.t.userId]);
       await bob.c.sync();
       const bytes = new TextEncoder().encode('generated attachment bytes');
-      await alice.c.send(chat, 'meet at the usual place, codeword marigold', [{ bytes, mime: 'application/octet-stream' }]);
-      const queued = await m.relay.ctx.db.selectFrom('messenger_queue').select(['data', 'stamp']).where('recipient', '=', bob.t.userId).execute();
+      await alice.c.send(chat, 'meet at the usual place, codeword marigold', [
+        { bytes, mime: 'application/octet-stream' },
+      ]);
+      const queued = await m.relay.ctx.db
+        .selectFrom('messenger_queue')
+        .select(['data', 'stamp'])
+        .where('recipient', '=', bob.t.userId)
+        .execute();
       assert.equal(queued.length, 1);
       assert.ok(!Buffer.from(queued[0]!.data, 'base64').toString('latin1').includes('marigold'), 'ciphertext only');
       assert.ok(queued[0]!.stamp, 'tagged and source-stamped');
       const [got] = await bob.c.sync();
       assert.equal(got!.body, 'meet at the usual place, codeword marigold');
       assert.deepEqual(await bob.c.openAttachment(got!), bytes);
-      assert.equal((await m.relay.ctx.db.selectFrom('messenger_queue').select('id').where('recipient', '=', bob.t.userId).execute()).length, 0, 'acknowledged messages are deleted');
+      assert.equal(
+        (
+          await m.relay.ctx.db
+            .selectFrom('messenger_queue')
+            .select('id')
+            .where('recipient', '=', bob.t.userId)
+            .execute()
+        ).length,
+        0,
+        'acknowledged messages are deleted',
+      );
     });
 
     it('de-duplicates resent envelopes and refuses non-MLS application data', async () => {
       const a = await user('carol_r');
-      const send = (id: string, data: string) => fetch(`${base}/relay/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${(a.t as unknown as { token: string }).token}`, 'content-type': 'application/json' }, body: JSON.stringify({ id, conversation_id: 'c1', kind: 'commit', to: ['u-x'], data }) });
+      const send = (id: string, data: string) =>
+        fetch(`${base}/relay/v1/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${(a.t as unknown as { token: string }).token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ id, conversation_id: 'c1', kind: 'commit', to: ['u-x'], data }),
+        });
       assert.deepEqual(await (await send('envelope-1', 'AAAA')).json(), { queued: 1 });
       assert.deepEqual(await (await send('envelope-1', 'AAAA')).json(), { queued: 0 });
-      const bad = await fetch(`${base}/relay/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${(a.t as unknown as { token: string }).token}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'envelope-2', conversation_id: 'c1', kind: 'application', to: ['u-x'], data: 'AAAA' }) });
+      const bad = await fetch(`${base}/relay/v1/messages`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${(a.t as unknown as { token: string }).token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          id: 'envelope-2',
+          conversation_id: 'c1',
+          kind: 'application',
+          to: ['u-x'],
+          data: 'AAAA',
+        }),
+      });
       assert.equal(bad.status, 400);
       assert.equal((await fetch(`${base}/relay/v1/messages`)).status, 401);
     });
@@ -60,13 +97,24 @@ for (const dialect of DIALECTS) {
       const got = await erin.c.sync();
       const r = await erin.t.report({ type: 'account', id: dave.t.userId }, erin.c.buildReport(chat, [got.at(-1)!.id]));
       await work();
-      const acc = await ta.ctx.db.kysely.selectFrom('accounts').select(['display_name', 'bio']).where('id', '=', dave.t.userId).executeTakeFirstOrThrow();
+      const acc = await ta.ctx.db.kysely
+        .selectFrom('accounts')
+        .select(['display_name', 'bio'])
+        .where('id', '=', dave.t.userId)
+        .executeTakeFirstOrThrow();
       assert.deepEqual(acc, { display_name: 'Dave', bio: 'hello' });
-      const rep = await ta.ctx.db.kysely.selectFrom('user_reports').select(['verification', 'reporter_id']).where('id', '=', r.report_id).executeTakeFirstOrThrow();
+      const rep = await ta.ctx.db.kysely
+        .selectFrom('user_reports')
+        .select(['verification', 'reporter_id'])
+        .where('id', '=', r.report_id)
+        .executeTakeFirstOrThrow();
       assert.deepEqual(rep, { verification: 'verified', reporter_id: erin.t.userId });
       await enforce(ta, { type: 'account', id: dave.t.userId }, 'ban');
       await assert.rejects(dave.c.send(chat, 'still here?'), (e: RelayHttpError) => e.status === 401);
-      await assert.rejects(new HttpRelayTransport(base).login('dave_r', 'dave_r password 123'), (e: RelayHttpError) => e.status === 403 && /banned/.test(e.message));
+      await assert.rejects(
+        new HttpRelayTransport(base).login('dave_r', 'dave_r password 123'),
+        (e: RelayHttpError) => e.status === 403 && /banned/.test(e.message),
+      );
     });
 
     it('groups: public metadata and invite links become events; joining by link; a taken-down group stops relaying', async () => {
@@ -83,13 +131,30 @@ for (const dialect of DIALECTS) {
       await owner.c.send(chat, 'welcome gina');
       assert.equal((await joiner.c.sync())[0]!.body, 'welcome gina');
       await work();
-      const g = await ta.ctx.db.kysely.selectFrom('groups').select(['name', 'invite_link']).where('id', '=', group_id).executeTakeFirstOrThrow();
+      const g = await ta.ctx.db.kysely
+        .selectFrom('groups')
+        .select(['name', 'invite_link'])
+        .where('id', '=', group_id)
+        .executeTakeFirstOrThrow();
       assert.equal(g.name, 'Valencia Bakers');
-      const joins = await ta.ctx.db.kysely.selectFrom('group_members').select('account_id').where('group_id', '=', group_id).execute();
-      assert.ok(joins.some((j) => j.account_id === joiner.t.userId), 'the join reached Vigil as an event');
+      const joins = await ta.ctx.db.kysely
+        .selectFrom('group_members')
+        .select('account_id')
+        .where('group_id', '=', group_id)
+        .execute();
+      assert.ok(
+        joins.some((j) => j.account_id === joiner.t.userId),
+        'the join reached Vigil as an event',
+      );
       await enforce(ta, { type: 'group', id: group_id }, 'takedown_group');
       await assert.rejects(owner.c.send(chat, 'still up?'), (e: RelayHttpError) => e.status === 410);
-      await assert.rejects(new HttpRelayTransport(base).join(link).catch(async (e) => { throw e; }), (e: RelayHttpError) => e.status === 401, 'no token');
+      await assert.rejects(
+        new HttpRelayTransport(base).join(link).catch(async (e) => {
+          throw e;
+        }),
+        (e: RelayHttpError) => e.status === 401,
+        'no token',
+      );
     });
 
     it('at least once: envelopes stay queued until the client has processed them; a redelivery is ignored', async () => {

@@ -18,18 +18,33 @@ const needs = (expression: string) => compileRule(expression).needs;
 
 describe('rule needs from the parsed expression', () => {
   it('reads event types, subject types and signal kinds', () => {
-    assert.deepEqual(needs("signals.exists(s, s.kind == 'media.match')"), [[{ on: 'signal.kind', value: 'media.match' }]]);
+    assert.deepEqual(needs("signals.exists(s, s.kind == 'media.match')"), [
+      [{ on: 'signal.kind', value: 'media.match' }],
+    ]);
     assert.deepEqual(needs("'group' == subject.type && signals.exists(s, s.kind == 'text.term' && s.severity >= 3)"), [
       [{ on: 'subject.type', value: 'group' }],
       [{ on: 'signal.kind', value: 'text.term' }],
     ]);
-    assert.deepEqual(needs("event.type in ['account.created', 'account.updated'] || signals.exists(s, s.kind == 'report.user')"), [
-      [{ on: 'event.type', value: 'account.created' }, { on: 'event.type', value: 'account.updated' }, { on: 'signal.kind', value: 'report.user' }],
-    ]);
+    assert.deepEqual(
+      needs("event.type in ['account.created', 'account.updated'] || signals.exists(s, s.kind == 'report.user')"),
+      [
+        [
+          { on: 'event.type', value: 'account.created' },
+          { on: 'event.type', value: 'account.updated' },
+          { on: 'signal.kind', value: 'report.user' },
+        ],
+      ],
+    );
     // A ternary is true only through one of its branches.
-    assert.deepEqual(needs("subject.age_days < 7 ? event.type == 'group.member_joined' : signals.exists(s, s.kind == 'x')"), [
-      [{ on: 'event.type', value: 'group.member_joined' }, { on: 'signal.kind', value: 'x' }],
-    ]);
+    assert.deepEqual(
+      needs("subject.age_days < 7 ? event.type == 'group.member_joined' : signals.exists(s, s.kind == 'x')"),
+      [
+        [
+          { on: 'event.type', value: 'group.member_joined' },
+          { on: 'signal.kind', value: 'x' },
+        ],
+      ],
+    );
   });
 
   it('requires nothing where the syntax promises nothing', () => {
@@ -50,7 +65,11 @@ describe('rule needs from the parsed expression', () => {
   });
 
   it('skips nothing unless its needs fail', () => {
-    const facts = (eventType: string, subjectType: string, kinds: string[]) => ({ eventType, subjectType, signalKinds: new Set(kinds) });
+    const facts = (eventType: string, subjectType: string, kinds: string[]) => ({
+      eventType,
+      subjectType,
+      signalKinds: new Set(kinds),
+    });
     const n = needs("subject.type == 'account' && signals.exists(s, s.kind == 'text.term')");
     assert.equal(mayFire(n, facts('account.created', 'account', ['text.term'])), true);
     assert.equal(mayFire(n, facts('account.created', 'account', ['media.match'])), false);
@@ -100,14 +119,23 @@ describe('rule needs from the parsed expression', () => {
       const rule = compileRule(e);
       for (let j = 0; j < 12; j++) {
         const subjectType = pick(types);
-        const signals = Array.from({ length: rnd(4) }, () => ({ kind: pick(kinds), severity: rnd(4), summary: '', id: 1 }));
+        const signals = Array.from({ length: rnd(4) }, () => ({
+          kind: pick(kinds),
+          severity: rnd(4),
+          summary: '',
+          id: 1,
+        }));
         const ctx: RuleContext = {
           event: { type: pick(events), id: 'e' },
           subject: { ...emptySubject(subjectType, 's'), age_days: rnd(10) },
           signals: signals as CelInput[],
           now: 0,
         };
-        const facts = { eventType: (ctx.event as { type: string }).type, subjectType, signalKinds: new Set(signals.map((s) => s.kind)) };
+        const facts = {
+          eventType: (ctx.event as { type: string }).type,
+          subjectType,
+          signalKinds: new Set(signals.map((s) => s.kind)),
+        };
         const may = mayFire(rule.needs, facts);
         if (rule(ctx).matched) {
           assert.ok(may, `${e} is true on ${JSON.stringify(ctx)} but its needs ${JSON.stringify(rule.needs)} fail`);
@@ -135,30 +163,72 @@ describe('rule pre-filter in batched analysis (sqlite)', () => {
     await ensureDefaultTermList(db, ta.clock);
     const group = DEFAULT_RULES.find((r) => r.name === 'coded-terms-public-group')!;
     await saveRule(db, { ...group, name: 'must-fire' }, 'test', ta.clock);
-    await saveRule(db, { name: 'cannot-fire', expression: "signals.exists(s, s.kind == 'media.match')", outcome: { type: 'label', label: 'never' } }, 'test', ta.clock);
+    await saveRule(
+      db,
+      {
+        name: 'cannot-fire',
+        expression: "signals.exists(s, s.kind == 'media.match')",
+        outcome: { type: 'label', label: 'never' },
+      },
+      'test',
+      ta.clock,
+    );
     // Count each rule's evaluations (the rules are compiled once per version and shared, so the batch runs these).
     const runs = new Map<string, number>();
     for (const r of await loadRules(db)) {
       const real = r.run;
-      r.run = Object.assign((ctx: RuleContext) => {
-        runs.set(r.name, (runs.get(r.name) ?? 0) + 1);
-        return real(ctx);
-      }, { needs: real.needs });
+      r.run = Object.assign(
+        (ctx: RuleContext) => {
+          runs.set(r.name, (runs.get(r.name) ?? 0) + 1);
+          return real(ctx);
+        },
+        { needs: real.needs },
+      );
     }
     const events = [
-      { id: 'g1', type: 'group.created', occurred_at: '2026-11-20T10:00:00Z', group: { id: 'g1', name: 'c.p trade 🔞 links', invite_link: 'https://chat.example/j/g1' } },
-      { id: 'g2', type: 'group.created', occurred_at: '2026-11-20T10:00:01Z', group: { id: 'g2', name: 'book club', invite_link: 'https://chat.example/j/g2' } },
-      ...Array.from({ length: 20 }, (_, i) => ({ id: `a${i}`, type: 'account.created', occurred_at: '2026-11-20T10:00:02Z', account: { id: `a${i}`, username: `reader_${i}` } })),
+      {
+        id: 'g1',
+        type: 'group.created',
+        occurred_at: '2026-11-20T10:00:00Z',
+        group: { id: 'g1', name: 'c.p trade 🔞 links', invite_link: 'https://chat.example/j/g1' },
+      },
+      {
+        id: 'g2',
+        type: 'group.created',
+        occurred_at: '2026-11-20T10:00:01Z',
+        group: { id: 'g2', name: 'book club', invite_link: 'https://chat.example/j/g2' },
+      },
+      ...Array.from({ length: 20 }, (_, i) => ({
+        id: `a${i}`,
+        type: 'account.created',
+        occurred_at: '2026-11-20T10:00:02Z',
+        account: { id: `a${i}`, username: `reader_${i}` },
+      })),
     ];
     await ingestEvents(db, 'default', validateEvents(events), ta.clock);
-    const w = new Worker({ db: ta.ctx.db, handlers: jobHandlers(ta.ctx.cfg), clock: ta.clock, log: silentLog, workerId: 'w', batch: 256, maxPartitions: 64 });
+    const w = new Worker({
+      db: ta.ctx.db,
+      handlers: jobHandlers(ta.ctx.cfg),
+      clock: ta.clock,
+      log: silentLog,
+      workerId: 'w',
+      batch: 256,
+      maxPartitions: 64,
+    });
     while ((await w.runOnce()) > 0);
 
-    const verdicts = await db.selectFrom('verdicts').innerJoin('rules', 'rules.id', 'verdicts.rule_id').select(['rules.name', 'verdicts.subject_id']).execute();
+    const verdicts = await db
+      .selectFrom('verdicts')
+      .innerJoin('rules', 'rules.id', 'verdicts.rule_id')
+      .select(['rules.name', 'verdicts.subject_id'])
+      .execute();
     assert.deepEqual(verdicts, [{ name: 'must-fire', subject_id: 'g1' }]);
     assert.equal(runs.get('must-fire'), 1, 'evaluated only on the group with a coded name (text.term signal)');
     assert.equal(runs.get('cannot-fire'), undefined, 'no subject had a media.match signal');
-    const analysed = await db.selectFrom('event_analyses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const analysed = await db
+      .selectFrom('event_analyses')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(analysed.n), events.length);
   });
 });

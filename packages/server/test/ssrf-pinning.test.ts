@@ -22,8 +22,20 @@ const MIXED = 'mixed.test'; // a public and a loopback record at once
 
 describe('SSRF: which addresses are private', () => {
   it('lets public IPv4 through and refuses private ones, also written as IPv4-mapped IPv6', () => {
-    for (const a of ['8.8.8.8', '203.0.113.7', '2606:4700::1111', '::ffff:8.8.8.8']) assert.equal(isPrivateAddress(a), false, a);
-    for (const a of ['127.0.0.1', '10.1.2.3', '169.254.169.254', '192.168.0.1', '::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', 'not an ip']) {
+    for (const a of ['8.8.8.8', '203.0.113.7', '2606:4700::1111', '::ffff:8.8.8.8'])
+      assert.equal(isPrivateAddress(a), false, a);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '169.254.169.254',
+      '192.168.0.1',
+      '::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      'not an ip',
+    ]) {
       assert.equal(isPrivateAddress(a), true, a);
     }
   });
@@ -59,10 +71,16 @@ describe('SSRF: the request connects to the address that was checked', () => {
       const o = (typeof opts === 'object' && opts) || {};
       const a = answer(host);
       if (a === undefined) return (origLookup as (...x: unknown[]) => void)(host, opts, cb);
-      process.nextTick(() => ((o as { all?: boolean }).all ? callback(null, [{ address: a, family: 4 }]) : callback(null, a, 4)));
+      process.nextTick(() =>
+        (o as { all?: boolean }).all ? callback(null, [{ address: a, family: 4 }]) : callback(null, a, 4),
+      );
     };
     (dns.promises as { lookup: unknown }).lookup = async (host: string, opts?: { all?: boolean }) => {
-      if (host === MIXED) return [{ address: PUBLIC, family: 4 }, { address: '127.0.0.1', family: 4 }];
+      if (host === MIXED)
+        return [
+          { address: PUBLIC, family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ];
       const a = answer(host);
       if (a === undefined) return origPromise(host, opts as never);
       return opts?.all ? [{ address: a, family: 4 }] : { address: a, family: 4 };
@@ -92,22 +110,32 @@ describe('SSRF: the request connects to the address that was checked', () => {
 
   it('a name resolving to loopback is refused with 400 before any connection', async () => {
     answers = ['127.0.0.1'];
-    await assert.rejects(fetchMedia(`http://${REBIND}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), (e: unknown) => isVigilError(e, 'unsafe_url'));
+    await assert.rejects(
+      fetchMedia(`http://${REBIND}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }),
+      (e: unknown) => isVigilError(e, 'unsafe_url'),
+    );
     assert.deepEqual(hits, []);
   });
 
   it('refuses a name with any loopback record, even beside a public one', async () => {
-    await assert.rejects(fetchMedia(`http://${MIXED}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), (e: unknown) => isVigilError(e, 'unsafe_url'));
+    await assert.rejects(
+      fetchMedia(`http://${MIXED}:${port}/a.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }),
+      (e: unknown) => isVigilError(e, 'unsafe_url'),
+    );
     assert.deepEqual(hits, []);
   });
 
   it('with private targets allowed (tests, single-host setups) it reaches a local server by name, with the Host header kept', async () => {
-    const r = await fetchMedia(`http://${LOCAL}:${port}/b.png`, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 });
+    const r = await fetchMedia(`http://${LOCAL}:${port}/b.png`, {
+      allowPrivate: true,
+      maxBytes: 1024,
+      timeoutMs: 2000,
+    });
     assert.equal(r.type, 'image/png');
     assert.deepEqual(hits, [{ url: '/b.png', host: `${LOCAL}:${port}` }]);
   });
 
-  it('keeps the URL\'s TLS server name (SNI, certificate check) while connecting to the pinned address', async () => {
+  it("keeps the URL's TLS server name (SNI, certificate check) while connecting to the pinned address", async () => {
     let sni: string | undefined;
     // No certificate needed: the server reads the name from the ClientHello and ends the handshake.
     const tlsServer = tls.createServer({ SNICallback: (name, cb) => ((sni = name), cb(new Error('seen'))) });
@@ -115,10 +143,16 @@ describe('SSRF: the request connects to the address that was checked', () => {
     try {
       const tlsPort = (tlsServer.address() as AddressInfo).port;
       // Over HTTPS too, a rebinding name never reaches the loopback server.
-      await assert.rejects(fetchMedia(`https://${REBIND}:${tlsPort}/c.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }), (e: unknown) => isVigilError(e, 'fetch_failed') || isVigilError(e, 'unsafe_url'));
+      await assert.rejects(
+        fetchMedia(`https://${REBIND}:${tlsPort}/c.png`, { allowPrivate: false, maxBytes: 1024, timeoutMs: 500 }),
+        (e: unknown) => isVigilError(e, 'fetch_failed') || isVigilError(e, 'unsafe_url'),
+      );
       assert.equal(sni, undefined, 'no TLS handshake reached the loopback server');
       assert.equal(lookups, 1);
-      await assert.rejects(fetchMedia(`https://${LOCAL}:${tlsPort}/c.png`, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 }), (e: unknown) => isVigilError(e, 'fetch_failed'));
+      await assert.rejects(
+        fetchMedia(`https://${LOCAL}:${tlsPort}/c.png`, { allowPrivate: true, maxBytes: 1024, timeoutMs: 2000 }),
+        (e: unknown) => isVigilError(e, 'fetch_failed'),
+      );
       assert.equal(sni, LOCAL);
     } finally {
       tlsServer.close();
@@ -135,15 +169,35 @@ describe('SSRF: the request connects to the address that was checked', () => {
     });
     after(() => ta.close());
 
-    const deliver = () => deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 5, timeoutMs: 500, allowPrivate: false });
-    const lastError = async () => (await ta.ctx.db.kysely.selectFrom('webhook_outbox').select(['status', 'last_error']).orderBy('id', 'desc').executeTakeFirstOrThrow());
+    const deliver = () =>
+      deliverDue({
+        db: ta.ctx.db,
+        clock: ta.clock,
+        log: silentLog,
+        maxAttempts: 5,
+        timeoutMs: 500,
+        allowPrivate: false,
+      });
+    const lastError = async () =>
+      await ta.ctx.db.kysely
+        .selectFrom('webhook_outbox')
+        .select(['status', 'last_error'])
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
 
     it('checks the target again at delivery: a name that now resolves to loopback is not delivered to', async () => {
       answers = [PUBLIC]; // public when the endpoint is saved
-      const res = await ta.app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: `http://${REBIND}:${port}/hook`, events: ['account.banned'] } });
+      const res = await ta.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: admin,
+        payload: { url: `http://${REBIND}:${port}/hook`, events: ['account.banned'] },
+      });
       assert.equal(res.statusCode, 201, res.body);
       answers = ['127.0.0.1']; // and loopback at delivery time
-      await ta.ctx.db.kysely.transaction().execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-1' }, ta.clock));
+      await ta.ctx.db.kysely
+        .transaction()
+        .execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-1' }, ta.clock));
       assert.equal(await deliver(), 1);
       assert.deepEqual(hits, [], 'nothing was delivered to the loopback server');
       const row = await lastError();

@@ -16,13 +16,17 @@ describe('stream configuration', () => {
     const cfg = loadConfig({ env: { VIGIL_STREAM: 'nats://127.0.0.1:4222', VIGIL_STREAM_NAME: 'EVENTS_A' } });
     assert.equal(cfg.stream.url, 'nats://127.0.0.1:4222');
     assert.equal(cfg.stream.name, 'EVENTS_A');
-    assert.equal(withStreamUrl(loadConfig({ env: {} }), 'nats://a:4222,nats://b:4222').stream.url, 'nats://a:4222,nats://b:4222');
+    assert.equal(
+      withStreamUrl(loadConfig({ env: {} }), 'nats://a:4222,nats://b:4222').stream.url,
+      'nats://a:4222,nats://b:4222',
+    );
   });
 
   it('refuses a URL that is not nats:// and a name JetStream cannot take, naming the source', () => {
     assert.throws(
       () => withStreamUrl(loadConfig({ env: {} }), 'http://127.0.0.1:4222'),
-      (e: Error) => isVigilError(e, 'invalid_config') && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message),
+      (e: Error) =>
+        isVigilError(e, 'invalid_config') && /stream\.url: must be a nats:\/\/ URL.*flag --stream/.test(e.message),
     );
     assert.throws(
       () => loadConfig({ env: { VIGIL_STREAM_NAME: 'a.b' } }),

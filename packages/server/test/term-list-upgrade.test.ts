@@ -19,7 +19,11 @@ for (const dialect of DIALECTS) {
         assert.equal(now.version, 2);
         assert.equal(now.terms.length, DEFAULT_TERM_LIST.terms.length);
         assert.equal(await ensureDefaultTermList(ta.ctx.db.kysely, ta.clock), false, 'already current');
-        const audit = await ta.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', '=', 'term_list.save').execute();
+        const audit = await ta.ctx.db.kysely
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', '=', 'term_list.save')
+          .execute();
         assert.equal(audit.length, 2);
       } finally {
         await ta.close();

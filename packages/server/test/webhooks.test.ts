@@ -39,7 +39,8 @@ describe('webhooks', () => {
     await ta.close();
   });
 
-  const deliver = () => deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 3, timeoutMs: 2000, allowPrivate: true });
+  const deliver = () =>
+    deliverDue({ db: ta.ctx.db, clock: ta.clock, log: silentLog, maxAttempts: 3, timeoutMs: 2000, allowPrivate: true });
   const outbox = () => ta.ctx.db.kysely.selectFrom('webhook_outbox').selectAll().orderBy('id').execute();
 
   it('signs with HMAC-SHA256 over timestamp and body, and rejects tampering and replays', () => {
@@ -51,21 +52,36 @@ describe('webhooks', () => {
   });
 
   it('delivers a signed event the receiver can verify', async () => {
-    const res = await ta.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { url, events: ['account.banned'] } });
+    const res = await ta.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { url, events: ['account.banned'] },
+    });
     assert.equal(res.statusCode, 201, res.body);
     const secret = res.json().secret;
-    await ta.ctx.db.kysely.transaction().execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-1' }, ta.clock));
-    assert.equal(await ta.ctx.db.kysely.transaction().execute((trx) => emitWebhook(trx, 'other.event', {}, ta.clock)), 0, 'not subscribed');
+    await ta.ctx.db.kysely
+      .transaction()
+      .execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-1' }, ta.clock));
+    assert.equal(
+      await ta.ctx.db.kysely.transaction().execute((trx) => emitWebhook(trx, 'other.event', {}, ta.clock)),
+      0,
+      'not subscribed',
+    );
     assert.equal(await deliver(), 1);
     assert.equal(received.length, 1);
-    assert.ok(verifySignature(secret, received[0]!.body, received[0]!.sig, Math.floor(ta.clock.now().getTime() / 1000)));
+    assert.ok(
+      verifySignature(secret, received[0]!.body, received[0]!.sig, Math.floor(ta.clock.now().getTime() / 1000)),
+    );
     assert.equal(JSON.parse(received[0]!.body).data.account_id, 'u-1');
     assert.equal((await outbox())[0]!.status, 'delivered');
   });
 
   it('retries failures with backoff and parks the last failure as a dead letter', async () => {
     failNext = 3;
-    await ta.ctx.db.kysely.transaction().execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-2' }, ta.clock));
+    await ta.ctx.db.kysely
+      .transaction()
+      .execute((trx) => emitWebhook(trx, 'account.banned', { account_id: 'u-2' }, ta.clock));
     assert.equal(await deliver(), 1);
     let m = (await outbox()).at(-1)!;
     assert.equal(m.status, 'pending');
@@ -78,9 +94,17 @@ describe('webhooks', () => {
     m = (await outbox()).at(-1)!;
     assert.equal(m.status, 'dead');
     assert.equal(m.attempts, 3);
-    const dead = await ta.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=dead', headers: { cookie: admin.cookie } });
+    const dead = await ta.app.inject({
+      method: 'GET',
+      url: '/v1/webhooks/deliveries?status=dead',
+      headers: { cookie: admin.cookie },
+    });
     assert.equal(dead.json().deliveries.length, 1);
-    const retry = await ta.app.inject({ method: 'POST', url: `/v1/webhooks/deliveries/${m.id}/retry`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    const retry = await ta.app.inject({
+      method: 'POST',
+      url: `/v1/webhooks/deliveries/${m.id}/retry`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
     assert.equal(retry.statusCode, 200);
     assert.equal(await deliver(), 1);
     assert.equal((await outbox()).at(-1)!.status, 'delivered');
@@ -90,8 +114,19 @@ describe('webhooks', () => {
   it('refuses private and loopback targets unless configured', async () => {
     ta.ctx.cfg.webhooks.allowPrivateTargets = false;
     try {
-      for (const target of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'ftp://example.com/x']) {
-        const res = await ta.app.inject({ method: 'POST', url: '/v1/webhooks', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: { url: target } });
+      for (const target of [
+        'http://127.0.0.1:9/x',
+        'http://10.1.2.3/x',
+        'http://[::1]/x',
+        'http://169.254.169.254/latest',
+        'ftp://example.com/x',
+      ]) {
+        const res = await ta.app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+          payload: { url: target },
+        });
         assert.equal(res.statusCode, 400, `${target}: ${res.body}`);
       }
     } finally {

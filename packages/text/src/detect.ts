@@ -88,7 +88,16 @@ interface Occ {
 
 type Combo = Omit<Combination, 'weight'> & { weight?: number };
 
-const KIND_BIT: Record<Kind, number> = { coded: 1, phrase: 2, minor: 4, abuse: 8, media: 16, exchange: 32, trading: 32, domain: 64 };
+const KIND_BIT: Record<Kind, number> = {
+  coded: 1,
+  phrase: 2,
+  minor: 4,
+  abuse: 8,
+  media: 16,
+  exchange: 32,
+  trading: 32,
+  domain: 64,
+};
 const maskOf = (kinds: Kind[]) => kinds.reduce((m, k) => m | KIND_BIT[k], 0);
 
 /** The token a position of a joined string falls in: [its offset in the string, its index]. */
@@ -151,13 +160,27 @@ export class Matcher {
       const twice = kinds.filter((k, i) => kinds.indexOf(k) !== i);
       return { mask: maskOf(kinds), twice: maskOf(twice), single: kinds.length === 1, surfaces: c.surfaces };
     });
-    this.fillers = (list.fillers ?? []).map((f) => normalise(f).tokens.map((t) => t.text).join('')).filter(Boolean);
+    this.fillers = (list.fillers ?? [])
+      .map((f) =>
+        normalise(f)
+          .tokens.map((t) => t.text)
+          .join(''),
+      )
+      .filter(Boolean);
     for (const term of list.terms) {
       const kinds = [...new Set([term.kind, ...term.also].map(kindOf))];
       if (term.pattern) {
         const form: Form = { parts: [term.term], term, kinds, mask: maskOf(kinds) };
-        this.patterns.push({ re: new RegExp(`^(?:${term.pattern})$`, 'u'), prefix: new RegExp(`^(?:${term.pattern})`, 'u'), form });
-        this.patternChecks.push({ re: new RegExp(term.pattern, 'u'), mask: maskOf(kinds), alone: term.alone ? maskOf(kinds) : 0 });
+        this.patterns.push({
+          re: new RegExp(`^(?:${term.pattern})$`, 'u'),
+          prefix: new RegExp(`^(?:${term.pattern})`, 'u'),
+          form,
+        });
+        this.patternChecks.push({
+          re: new RegExp(term.pattern, 'u'),
+          mask: maskOf(kinds),
+          alone: term.alone ? maskOf(kinds) : 0,
+        });
         this.patternMask |= maskOf(kinds);
         if (term.alone) this.patternAlone |= maskOf(kinds);
         continue;
@@ -175,7 +198,8 @@ export class Matcher {
         else push(this.shortSqueezed, first);
         const joined = parts.join('');
         if (!this.words.has(joined) || parts.length === 1) this.words.set(joined, form);
-        if (joined.length >= 4 && !this.wordsSqueezed.has(squeeze(joined))) this.wordsSqueezed.set(squeeze(joined), form);
+        if (joined.length >= 4 && !this.wordsSqueezed.has(squeeze(joined)))
+          this.wordsSqueezed.set(squeeze(joined), form);
         this.maxLen = Math.max(this.maxLen, joined.length);
         if (kinds.includes('domain')) continue;
         const skel = skeleton(joined).letters;
@@ -244,7 +268,8 @@ export class Matcher {
   private satisfiable(mask: number, alone: number, twice: number, surface: Surface): boolean {
     for (const c of this.comboMasks) {
       if (c.surfaces && !c.surfaces.includes(surface)) continue;
-      if (c.single ? (alone & c.mask) === c.mask : (mask & c.mask) === c.mask && (twice & c.twice) === c.twice) return true;
+      if (c.single ? (alone & c.mask) === c.mask : (mask & c.mask) === c.mask && (twice & c.twice) === c.twice)
+        return true;
     }
     return false;
   }
@@ -289,7 +314,8 @@ export class Matcher {
     // An age or other pattern term at the start ("13yo" in "13yopics").
     for (const p of this.patterns) {
       const m = p.prefix.exec(tok);
-      if (m && m[0].length >= 2 && m[0].length < tok.length) best[m[0].length] = [{ form: p.form, start: 0, end: m[0].length }];
+      if (m && m[0].length >= 2 && m[0].length < tok.length)
+        best[m[0].length] = [{ form: p.form, start: 0, end: m[0].length }];
     }
     for (let i = 0; i < tok.length; i++) {
       const prefix = best[i] ?? conn[i];
@@ -308,10 +334,11 @@ export class Matcher {
     let r = best[end] ?? (trail ? best[(end -= trail)] : null);
     if (!r) {
       // A filler after the words ("pthc_official" written together).
-      for (const f of this.fillers) if (tok.endsWith(f) && best[tok.length - f.length]?.length) {
-        r = best[(end = tok.length - f.length)]!;
-        break;
-      }
+      for (const f of this.fillers)
+        if (tok.endsWith(f) && best[tok.length - f.length]?.length) {
+          r = best[(end = tok.length - f.length)]!;
+          break;
+        }
     }
     // Every result covers the token from its start to `end` with words, a leading number or fillers, so
     // one word is enough ("boylover12", "thepthc").
@@ -323,7 +350,15 @@ export class Matcher {
     const last = tokens[to - 1]!;
     const start = first.starts[a] ?? first.start;
     const end = b === undefined ? last.end : (last.ends[b - 1] ?? last.end);
-    const normalised = to - from === 1 && b !== undefined ? first.text.slice(a, b) : tokens.slice(from, to).map((t) => t.text).join(to - from > 1 && tokens.slice(from + 1, to).every((t) => t.tight) && form.parts.length === 1 ? '' : ' ');
+    const normalised =
+      to - from === 1 && b !== undefined
+        ? first.text.slice(a, b)
+        : tokens
+            .slice(from, to)
+            .map((t) => t.text)
+            .join(
+              to - from > 1 && tokens.slice(from + 1, to).every((t) => t.tight) && form.parts.length === 1 ? '' : ' ',
+            );
     const steps: string[] = [];
     for (let q = from; q < to; q++) for (const st of tokens[q]!.steps) if (!steps.includes(st)) steps.push(st);
     return { term: form.term, kinds: form.kinds, mask: form.mask, from, to, span: { start, end }, normalised, steps };
@@ -366,7 +401,8 @@ export class Matcher {
       const t = tokens[i]!;
       const seg = this.segment(t.text) ?? (t.alt ? this.segment(t.alt) : null);
       if (seg) {
-        for (const p of seg) out.push({ ...this.occ(tokens, p.form, i, i + 1, p.start, p.end), steps: [...t.steps, 'split'] });
+        for (const p of seg)
+          out.push({ ...this.occ(tokens, p.form, i, i + 1, p.start, p.end), steps: [...t.steps, 'split'] });
         covered[i] = true;
         continue;
       }
@@ -399,7 +435,11 @@ export class Matcher {
             const [o1, q1] = boundAt(bounds, p.start);
             const [o2, q2] = boundAt(bounds, p.end - 1);
             const o = this.occ(tokens, p.form, q1, q2 + 1, p.start - o1, p.end - o2);
-            out.push({ ...o, normalised: joined.slice(p.start, p.end), steps: [...new Set([...o.steps, 'separators'])] });
+            out.push({
+              ...o,
+              normalised: joined.slice(p.start, p.end),
+              steps: [...new Set([...o.steps, 'separators'])],
+            });
           }
           for (let q = s; q <= e; q++) covered[q] = true;
           i = e;
@@ -417,7 +457,18 @@ export class Matcher {
       else byTerm.set(m.term, [m]);
     }
     return out.filter((m) => {
-      if (byTerm.get(m.term)!.some((o) => o !== m && o.span.start <= m.span.start && o.span.end >= m.span.end && o.span.end - o.span.start > m.span.end - m.span.start)) return false;
+      if (
+        byTerm
+          .get(m.term)!
+          .some(
+            (o) =>
+              o !== m &&
+              o.span.start <= m.span.start &&
+              o.span.end >= m.span.end &&
+              o.span.end - o.span.start > m.span.end - m.span.start,
+          )
+      )
+        return false;
       const key = `${m.span.start}:${m.span.end}:${m.kinds.join(',')}`;
       if (seen.has(key)) return false;
       seen.add(key);
@@ -433,12 +484,20 @@ export function matcherFor(list: TermList): Matcher {
   return m;
 }
 
-
 /** Where a word is in the original text and how it was normalised. */
 function place(text: string, removed: { step: string; start: number; end: number }[], o: Occ, kind: Kind): Place {
   const steps = o.steps.slice();
-  for (const r of removed) if (r.start >= o.span.start && r.end <= o.span.end && !steps.includes(r.step)) steps.push(r.step);
-  return { term: o.term.term, kind, category: o.term.category, span: o.span, original: text.slice(o.span.start, o.span.end), normalised: o.normalised, steps };
+  for (const r of removed)
+    if (r.start >= o.span.start && r.end <= o.span.end && !steps.includes(r.step)) steps.push(r.step);
+  return {
+    term: o.term.term,
+    kind,
+    category: o.term.category,
+    span: o.span,
+    original: text.slice(o.span.start, o.span.end),
+    normalised: o.normalised,
+    steps,
+  };
 }
 
 export interface DetectOptions {
@@ -476,7 +535,8 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
   let present = 0;
   for (const o of all) {
     let benign = false;
-    for (const w of matcher.unlessOf(o.term)) if (padded.includes(w.spaced) || (w.joined !== null && joinedText.includes(w.joined))) benign = true;
+    for (const w of matcher.unlessOf(o.term))
+      if (padded.includes(w.spaced) || (w.joined !== null && joinedText.includes(w.joined))) benign = true;
     if (benign) continue;
     occs.push(o);
     present |= o.mask;
@@ -530,7 +590,8 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
         for (const o of near) {
           if (!o.kinds.includes(k)) continue;
           let clash = false;
-          for (let u = 0; u < used.length; u++) if (kinds[u] === k && (used[u] === o || used[u]!.term === o.term)) clash = true;
+          for (let u = 0; u < used.length; u++)
+            if (kinds[u] === k && (used[u] === o || used[u]!.term === o.term)) clash = true;
           if (clash) continue;
           if (!used.includes(o)) {
             pick = o;
@@ -547,16 +608,24 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
         let sum = 0;
         for (let u = 0; u < kinds.length; u++) {
           let w = used[u]!.term.weight;
-          for (const o of near) if (o.kinds.includes(kinds[u]!) && o.term.weight > w && !(u > 0 && o === a)) w = o.term.weight;
+          for (const o of near)
+            if (o.kinds.includes(kinds[u]!) && o.term.weight > w && !(u > 0 && o === a)) w = o.term.weight;
           sum += u === 0 ? a.term.weight : w;
         }
         if (sum < c.minTermWeight) continue;
       }
-      const context = near.filter((o) => o !== a && kinds.some((k, i) => i > 0 && o.kinds.includes(k)) && !(kinds.every((k) => k === anchorKind) && o.term === a.term));
+      const context = near.filter(
+        (o) =>
+          o !== a &&
+          kinds.some((k, i) => i > 0 && o.kinds.includes(k)) &&
+          !(kinds.every((k) => k === anchorKind) && o.term === a.term),
+      );
       const weight = c.weight ?? a.term.weight + Math.max(0, ...context.map((o) => o.term.weight));
       // Domain context: each domain counts once, with its heaviest word.
       const byDomain = new Map<string, Occ>();
-      for (const d of near) if (d.mask & KIND_BIT.domain && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight) byDomain.set(d.term.category, d);
+      for (const d of near)
+        if (d.mask & KIND_BIT.domain && (byDomain.get(d.term.category)?.term.weight ?? -1) < d.term.weight)
+          byDomain.set(d.term.category, d);
       const domain = [...byDomain.values()];
       const score = weight - domain.reduce((s, d) => s + d.term.weight, 0);
       const prev = best.get(a);
@@ -571,13 +640,34 @@ export function detect(text: string, surface: Surface, list: TermList, opts: Det
   for (const { c, kinds, a, context: ctx, domain: doms, weight, score } of best.values()) {
     const anchorKind = kinds[0]!;
     const anchor = place(text, n.removed, a, anchorKind);
-    const context = ctx.map((o) => place(text, n.removed, o, kinds.find((k, i) => i > 0 && o.kinds.includes(k))!));
+    const context = ctx.map((o) =>
+      place(
+        text,
+        n.removed,
+        o,
+        kinds.find((k, i) => i > 0 && o.kinds.includes(k))!,
+      ),
+    );
     const domain = doms.map((d) => ({ ...place(text, n.removed, d, 'domain'), weight: d.term.weight }));
     const parts = [`${anchorKind} "${anchor.original}"`, ...context.map((x) => `${x.kind} "${x.original}"`)];
-    const lowered = domain.length ? `; lowered by ${domain.map((d) => `${d.category} context "${d.original}" (−${d.weight})`).join(', ')}` : '';
+    const lowered = domain.length
+      ? `; lowered by ${domain.map((d) => `${d.category} context "${d.original}" (−${d.weight})`).join(', ')}`
+      : '';
     const h: Hit = {
-      term: a.term.term, kind: anchorKind, category: a.term.category, weight, score, severity: c.severity, combination: c.name, surface,
-      span: anchor.span, original: anchor.original, normalised: anchor.normalised, steps: anchor.steps, context, domain,
+      term: a.term.term,
+      kind: anchorKind,
+      category: a.term.category,
+      weight,
+      score,
+      severity: c.severity,
+      combination: c.name,
+      surface,
+      span: anchor.span,
+      original: anchor.original,
+      normalised: anchor.normalised,
+      steps: anchor.steps,
+      context,
+      domain,
       explanation: `${c.name}: ${parts.join(' + ')}${lowered}; score ${score} ${score >= list.threshold ? '≥' : '<'} ${list.threshold}`,
     };
     (score >= list.threshold ? hits : cleared).push(h);

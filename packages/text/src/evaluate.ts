@@ -32,7 +32,8 @@ export function parseTsv(content: string): EvalRow[] {
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
   const col = (name: string) => {
     const i = header.indexOf(name);
-    if (i < 0) throw new TsvError(`line 1: the header has no "${name}" column (found: ${header.join(', ') || 'nothing'})`);
+    if (i < 0)
+      throw new TsvError(`line 1: the header has no "${name}" column (found: ${header.join(', ') || 'nothing'})`);
     return i;
   };
   const [ti, si, ei] = [col('text'), col('surface'), col('expected')];
@@ -42,11 +43,14 @@ export function parseTsv(content: string): EvalRow[] {
     const line = k + 2;
     if (!l.trim()) return;
     const cells = l.split('\t');
-    if (cells.length < header.length) throw new TsvError(`line ${line}: expected ${header.length} tab-separated columns, found ${cells.length}`);
+    if (cells.length < header.length)
+      throw new TsvError(`line ${line}: expected ${header.length} tab-separated columns, found ${cells.length}`);
     const surface = cells[si]!.trim();
     const expected = cells[ei]!.trim();
-    if (!(SURFACES as readonly string[]).includes(surface)) throw new TsvError(`line ${line}: surface "${surface}" is not one of ${SURFACES.join(', ')}`);
-    if (expected !== 'flag' && expected !== 'clean') throw new TsvError(`line ${line}: expected must be "flag" or "clean", not "${expected}"`);
+    if (!(SURFACES as readonly string[]).includes(surface))
+      throw new TsvError(`line ${line}: surface "${surface}" is not one of ${SURFACES.join(', ')}`);
+    if (expected !== 'flag' && expected !== 'clean')
+      throw new TsvError(`line ${line}: expected must be "flag" or "clean", not "${expected}"`);
     const note = ni >= 0 ? cells[ni]!.trim() || undefined : undefined;
     rows.push({ line, text: cells[ti]!, surface: surface as Surface, expected, ...(note ? { note } : {}) });
   });
@@ -82,8 +86,12 @@ export function formatReport(r: EvalReport): string {
     `precision ${pct(r.precision)}  recall ${pct(r.recall)}  (tp ${r.tp}, fp ${r.fp}, fn ${r.fn}, tn ${r.tn}; ${r.tp + r.fp + r.fn + r.tn} rows)`,
   ];
   for (const m of r.misses) {
-    const why = m.hits.map((h) => (m.kind === 'false_negative' ? `cleared: ${h.explanation}` : h.explanation)).join('; ');
-    lines.push(`  line ${m.line} ${m.kind === 'false_positive' ? 'FALSE POSITIVE' : 'FALSE NEGATIVE'} [${m.surface}] ${JSON.stringify(m.text)}${why ? ` — ${why}` : ''}`);
+    const why = m.hits
+      .map((h) => (m.kind === 'false_negative' ? `cleared: ${h.explanation}` : h.explanation))
+      .join('; ');
+    lines.push(
+      `  line ${m.line} ${m.kind === 'false_positive' ? 'FALSE POSITIVE' : 'FALSE NEGATIVE'} [${m.surface}] ${JSON.stringify(m.text)}${why ? ` — ${why}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -108,8 +116,13 @@ export function recallByNote(r: EvalReport): NoteFigures[] {
     if (flagged) f.flagged++;
     by.set(k, f);
   }
-  const out = [...by.values()].map((f) => ({ ...f, rate: f.expected === 'flag' ? f.flagged / f.rows : (f.rows - f.flagged) / f.rows }));
-  return out.sort((a, b) => (a.expected === b.expected ? a.note.localeCompare(b.note) : a.expected === 'flag' ? -1 : 1));
+  const out = [...by.values()].map((f) => ({
+    ...f,
+    rate: f.expected === 'flag' ? f.flagged / f.rows : (f.rows - f.flagged) / f.rows,
+  }));
+  return out.sort((a, b) =>
+    a.expected === b.expected ? a.note.localeCompare(b.note) : a.expected === 'flag' ? -1 : 1,
+  );
 }
 
 export function formatByNote(r: EvalReport): string {

@@ -114,6 +114,9 @@ export class TermListError extends Error {}
 
 export function parseTermList(raw: unknown): TermList {
   const r = termListSchema.safeParse(raw);
-  if (!r.success) throw new TermListError(`invalid term list: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new TermListError(
+      `invalid term list: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }

@@ -26,7 +26,8 @@ export interface Normalised {
 }
 
 const TIGHT_GAP = /^[._\-*~]$/;
-const wasDigit = (input: string, u: Unit) => u.end - u.start === 1 && input.charCodeAt(u.start) >= 48 && input.charCodeAt(u.start) <= 57;
+const wasDigit = (input: string, u: Unit) =>
+  u.end - u.start === 1 && input.charCodeAt(u.start) >= 48 && input.charCodeAt(u.start) <= 57;
 const isLeetDigit = (input: string, u: Unit) => wasDigit(input, u) && u.steps.includes('leetspeak');
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, NUL included, on purpose
 const ASCII = /^[\x00-\x7f]*$/;
@@ -54,7 +55,8 @@ function makeToken(input: string, cur: Unit[], gap: Unit[], prev: Token | undefi
   for (let k = 0; k < cur.length; k++) if ((k < a || k >= b) && isLeetDigit(input, cur[k]!)) leet = true;
   if (leet) {
     let chars = '';
-    for (let k = 0; k < cur.length; k++) chars += k < a || k >= b ? input.slice(cur[k]!.start, cur[k]!.end) : cur[k]!.ch;
+    for (let k = 0; k < cur.length; k++)
+      chars += k < a || k >= b ? input.slice(cur[k]!.start, cur[k]!.end) : cur[k]!.ch;
     if (chars.length === text.length) alt = chars;
   }
   // In the original text: what lay between the previous token and this one.
@@ -84,7 +86,16 @@ function simple(input: string): Normalised {
       starts.push(start + k);
       ends.push(start + k + 1);
     }
-    tokens.push({ text, start, end: start + word.length, steps: text === word ? [] : ['case'], starts, ends, alt: undefined, tight: false });
+    tokens.push({
+      text,
+      start,
+      end: start + word.length,
+      steps: text === word ? [] : ['case'],
+      starts,
+      ends,
+      alt: undefined,
+      tight: false,
+    });
     start += word.length + 1;
   }
   return { text: input.toLowerCase(), tokens, removed: [] };

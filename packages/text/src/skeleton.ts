@@ -5,7 +5,21 @@
 // the pipeline cannot find the term there, so most names skip the pipeline.
 import { INVISIBLE, foldOne } from './steps.ts';
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e', '£': 'l' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '€': 'e',
+  '£': 'l',
+};
 
 // Per non-ASCII character: its letters for the skeleton, folded and not ('' when not part of words).
 const cache = new Map<string, [string, string]>();
@@ -51,7 +65,7 @@ export function skeleton(text: string): Skeleton {
     const k = c.charCodeAt(0);
     let p: string;
     if (k < 128) {
-      if ((k >= 97 && k <= 122)) {
+      if (k >= 97 && k <= 122) {
         p = c;
         squashed += c;
       } else if (k >= 48 && k <= 57) {

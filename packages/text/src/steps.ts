@@ -25,8 +25,9 @@ export const nfkc: Step = (units) =>
   });
 
 // Zero-width and format characters, bidi controls, variation selectors, tag characters, soft hyphen.
-// eslint-disable-next-line no-misleading-character-class -- a list of single code points (the input is one), not a sequence
-export const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
+export const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- a list of single code points (the input is one), not a sequence
+  /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]$/u;
 
 export const invisible: Step = (units, removed) =>
   units.filter((u) => {
@@ -45,7 +46,33 @@ export const accents: Step = (units) =>
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 // Small capitals, a common "font" in names (ᴄᴘ ʟɪɴᴋꜱ); the confusables data has no ASCII prototype for most.
-const SMALL_CAPS: Record<string, string> = { ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z' };
+const SMALL_CAPS: Record<string, string> = {
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ꜰ: 'f',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ǫ: 'q',
+  ʀ: 'r',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ʏ: 'y',
+  ᴢ: 'z',
+};
 
 /** The Latin look-alike of one letter, or null. */
 export const foldOne = (ch: string): string | null => {
@@ -91,15 +118,31 @@ export const confusables: Step = (units) => {
   return out;
 };
 
-export const lowercase: Step = (units) => units.map((u) => (u.ch.toLowerCase() === u.ch ? u : mark(u, 'case', u.ch.toLowerCase())));
+export const lowercase: Step = (units) =>
+  units.map((u) => (u.ch.toLowerCase() === u.ch ? u : mark(u, 'case', u.ch.toLowerCase())));
 
 // eslint-disable-next-line no-misleading-character-class -- one code point at a time: the keycap mark alone is an emoji part
 const EMOJI = /^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u20E3]$/u;
 
 /** Emoji used as separators ("c🍕p", "cp🔥trade") become spaces. */
-export const emoji: Step = (units) => units.map((u) => (u.ch.charCodeAt(0) >= 128 && EMOJI.test(u.ch) ? mark(u, 'emoji', ' ') : u));
+export const emoji: Step = (units) =>
+  units.map((u) => (u.ch.charCodeAt(0) >= 128 && EMOJI.test(u.ch) ? mark(u, 'emoji', ' ') : u));
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e', '£': 'l' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '€': 'e',
+  '£': 'l',
+};
 
 // Separators people put inside one word ("t4b_00", "n.0.l.1.m.1.t.s"); a space is not one.
 const IN_WORD_SEP = /^[._\-*~]$/;
@@ -136,13 +179,15 @@ export const leetspeak: Step = (units) => {
     const r = LEET[out[i]!.ch];
     if (!r) continue;
     // The piece: letters and leet symbols around it.
-    let j = i, k = i;
+    let j = i,
+      k = i;
     while (j > 0 && isRunChar(out[j - 1]!.ch)) j--;
     while (k < out.length - 1 && isRunChar(out[k + 1]!.ch)) k++;
     const piece = out.slice(j, k + 1);
     // Three or more digits in a row ("2024", "cpvids2024") are a number, not leetspeak ("tab00").
     if (isDigit(out[i]!.ch)) {
-      let a = i, b = i;
+      let a = i,
+        b = i;
       while (a > 0 && isDigit(out[a - 1]!.ch)) a--;
       while (b < out.length - 1 && isDigit(out[b + 1]!.ch)) b++;
       if (b - a + 1 >= 3) continue;
@@ -190,9 +235,15 @@ export const separators: Step = (units, removed) => {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const next = toks[i + 1];
-    join.push(!!next && t.units.length === 1 && next.units.length === 1 && t.gapAfter.length <= 2 && !t.gapAfter.some((u) => u.ch === '\n'));
+    join.push(
+      !!next &&
+        t.units.length === 1 &&
+        next.units.length === 1 &&
+        t.gapAfter.length <= 2 &&
+        !t.gapAfter.some((u) => u.ch === '\n'),
+    );
   }
-  for (let i = 0; i < toks.length; ) {
+  for (let i = 0; i < toks.length;) {
     if (!join[i]) {
       i++;
       continue;

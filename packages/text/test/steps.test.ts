@@ -1,7 +1,17 @@
 // Each normalisation step on its own, then the pipeline.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { confusables, emoji, invisible, leetspeak, lowercase, nfkc, normalise, repeats, separators } from '../src/index.ts';
+import {
+  confusables,
+  emoji,
+  invisible,
+  leetspeak,
+  lowercase,
+  nfkc,
+  normalise,
+  repeats,
+  separators,
+} from '../src/index.ts';
 import { toUnits, unitsText, type Step } from '../src/units.ts';
 
 const run = (step: Step, s: string) => {
@@ -16,7 +26,10 @@ describe('normalisation steps', () => {
   it('invisible removes zero-width, bidi and variation characters and records where', () => {
     const r = run(invisible, 'c\u200Bp\u200D \u202Ex\uFE0F');
     assert.equal(r.text, 'cp x');
-    assert.deepEqual(r.removed.map((x) => x.start), [1, 3, 5, 7]);
+    assert.deepEqual(
+      r.removed.map((x) => x.start),
+      [1, 3, 5, 7],
+    );
   });
   it('confusables folds Cyrillic and Greek look-alikes, leaving ASCII alone', () => {
     assert.equal(run(confusables, 'ср').text, 'cp');
@@ -32,7 +45,13 @@ describe('normalisation steps', () => {
     assert.equal(run(leetspeak, 'cpvids2024').text, 'cpvids2024');
   });
   it('separators join spelled-out letters and keep word spaces', () => {
-    for (const [input, out] of [['c.p', 'cp'], ['t a b o o', 'taboo'], ['c-p trade', 'cp trade'], ['c_p', 'cp']]) assert.equal(run(separators, input!).text, out);
+    for (const [input, out] of [
+      ['c.p', 'cp'],
+      ['t a b o o', 'taboo'],
+      ['c-p trade', 'cp trade'],
+      ['c_p', 'cp'],
+    ])
+      assert.equal(run(separators, input!).text, out);
     assert.equal(run(separators, 'road map club').text, 'road map club');
     assert.equal(run(separators, 'cp_links_dm').text, 'cp links dm');
   });
@@ -42,7 +61,10 @@ describe('normalisation steps', () => {
   it('the pipeline keeps original spans for every token', () => {
     const s = 'Ⓒ.Ⓟ\u200B 🔞 tr4de';
     const n = normalise(s);
-    assert.deepEqual(n.tokens.map((t) => t.text), ['cp', 'trade']);
+    assert.deepEqual(
+      n.tokens.map((t) => t.text),
+      ['cp', 'trade'],
+    );
     assert.equal(s.slice(n.tokens[0]!.start, n.tokens[0]!.end), 'Ⓒ.Ⓟ');
     assert.equal(s.slice(n.tokens[1]!.start, n.tokens[1]!.end), 'tr4de');
     assert.deepEqual(n.tokens[1]!.steps, ['leetspeak']);

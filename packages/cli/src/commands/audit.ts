@@ -4,8 +4,19 @@ import { configFrom, fatal, withServiceOptions } from '../options.ts';
 
 export function auditCommand(program: Command) {
   const audit = program.command('audit').description('the append-only audit log');
-  withServiceOptions(audit.command('verify').description('recompute the hash chain; exit 1 if any entry was edited or removed').option('--json', 'print the result as JSON')).action(async (opts) => {
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+  withServiceOptions(
+    audit
+      .command('verify')
+      .description('recompute the hash chain; exit 1 if any entry was edited or removed')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (opts) => {
+    const cfg = (() => {
+      try {
+        return configFrom(opts);
+      } catch (e) {
+        fatal(e);
+      }
+    })();
     const db = openDb(cfg);
     try {
       const v = await verifyAudit(db.kysely);

@@ -14,8 +14,12 @@ export interface DemoChat {
 }
 
 export async function seedConversations(server: string, home: string): Promise<DemoChat> {
-  const passwords = Object.fromEntries(DEMO_CHAT_USERS.map((u) => [u, randomBytes(9).toString('base64url')])) as Record<User, string>;
-  const chat = (who: User, ...args: string[]) => runChat(['--server', server, '--home', home, '--as', who, '--json', ...args], { password: passwords[who] });
+  const passwords = Object.fromEntries(DEMO_CHAT_USERS.map((u) => [u, randomBytes(9).toString('base64url')])) as Record<
+    User,
+    string
+  >;
+  const chat = (who: User, ...args: string[]) =>
+    runChat(['--server', server, '--home', home, '--as', who, '--json', ...args], { password: passwords[who] });
   const json = async <T>(p: Promise<string>) => JSON.parse((await p).trim().split('\n').at(-1)!) as T;
   let messages = 0;
   const send = async (who: User, to: string, text: string) => {
@@ -29,8 +33,12 @@ export async function seedConversations(server: string, home: string): Promise<D
   await send('ben.demo', '@ana.demo', 'Yes! I will bring the maps.');
   await chat('ana.demo', 'read');
 
-  const group = await json<{ conversation: string }>(chat('ana.demo', 'group', 'create', 'Weekend hikers', '@ben.demo'));
-  const link = (await runChat(['--server', server, '--home', home, '--as', 'ana.demo', 'group', 'invite', group.conversation])).trim();
+  const group = await json<{ conversation: string }>(
+    chat('ana.demo', 'group', 'create', 'Weekend hikers', '@ben.demo'),
+  );
+  const link = (
+    await runChat(['--server', server, '--home', home, '--as', 'ana.demo', 'group', 'invite', group.conversation])
+  ).trim();
   await chat('cai.demo', 'group', 'join', link);
   await chat('ana.demo', 'read'); // Ana's client adds Cai to the MLS group
   await chat('cai.demo', 'read'); // Cai's Welcome

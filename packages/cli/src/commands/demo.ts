@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { demoMediaRoute, isSeeded, seedCrowd, seedDemo, startService, writeDemoImages, DEMO_ADMIN } from '@vigil/server';
+import {
+  demoMediaRoute,
+  isSeeded,
+  seedCrowd,
+  seedDemo,
+  startService,
+  writeDemoImages,
+  DEMO_ADMIN,
+} from '@vigil/server';
 import { configFrom, fatal, withServiceOptions } from '../options.ts';
 import { stopOnSignals } from './serve.ts';
 import { findXsd } from '@vigil/ncmec';
@@ -9,7 +17,9 @@ import { join } from 'node:path';
 import { seedConversations } from './demo-chat.ts';
 
 export function demoCommand(program: Command) {
-  withServiceOptions(program.command('demo').description('run the service on embedded SQLite with seeded demo data')).action(async (opts) => {
+  withServiceOptions(
+    program.command('demo').description('run the service on embedded SQLite with seeded demo data'),
+  ).action(async (opts) => {
     try {
       const cfg = configFrom(opts);
       // The banner below carries one-time credentials: unless a level was asked for, keep the per-request log
@@ -25,7 +35,14 @@ export function demoCommand(program: Command) {
         try {
           const password = randomBytes(12).toString('hex');
           const fake = await startFakeCyberTipline({ username: 'vigil-demo', password, xsdPath: findXsd() });
-          cfg.ncmec = { ...cfg.ncmec, baseUrl: fake.url, username: 'vigil-demo', password, platformName: 'Vigil demo messenger', reporter: { firstName: 'Demo', lastName: 'Legal team', email: 'legal@example.org', ...cfg.ncmec.reporter } };
+          cfg.ncmec = {
+            ...cfg.ncmec,
+            baseUrl: fake.url,
+            username: 'vigil-demo',
+            password,
+            platformName: 'Vigil demo messenger',
+            reporter: { firstName: 'Demo', lastName: 'Legal team', email: 'legal@example.org', ...cfg.ncmec.reporter },
+          };
           fakeNote = `  CyberTipline: local stand-in at ${fake.url} (reports are not sent to NCMEC)`;
           stopFake = fake.close;
         } catch (e) {
@@ -38,7 +55,13 @@ export function demoCommand(program: Command) {
         await stopFake();
       });
       const base = svc.url.replace('127.0.0.1', 'localhost');
-      const lines = [`\nVigil demo running at ${base}`, `  Console:   ${base}/console`, `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`, `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`, fakeNote];
+      const lines = [
+        `\nVigil demo running at ${base}`,
+        `  Console:   ${base}/console`,
+        `  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+        `  Data:      ${cfg.databaseUrl ? 'PostgreSQL' : cfg.dataDir}`,
+        fakeNote,
+      ];
       if (!(await isSeeded(svc.ctx.db))) {
         const seed = await seedDemo(svc.ctx.db, svc.ctx.clock, `${svc.url}/demo-media`);
         svc.ctx.jobsAdded();
@@ -53,7 +76,9 @@ export function demoCommand(program: Command) {
           svc.ctx.jobsAdded();
           lines.push(
             `  Messenger: ${c.messages} end-to-end encrypted messages between ${Object.keys(c.passwords).join(', ')} (one reported).`,
-            `    Passwords (shown once): ${Object.entries(c.passwords).map(([u, p]) => `${u} / ${p}`).join(',  ')}`,
+            `    Passwords (shown once): ${Object.entries(c.passwords)
+              .map(([u, p]) => `${u} / ${p}`)
+              .join(',  ')}`,
             `    Try:  vigil chat --server ${base} --home ${c.home} --as ben.demo read --follow`,
           );
         } catch (e) {
@@ -62,9 +87,13 @@ export function demoCommand(program: Command) {
         // A few hundred generated ordinary subjects with reports, so paging, search and bulk have work to show.
         const crowd = await seedCrowd(svc.ctx.db, svc.ctx.clock, `${svc.url}/demo-media`);
         svc.ctx.jobsAdded();
-        lines.push(`  Generated crowd: ${crowd} more events (a few hundred cases for paging, search and bulk decisions).`);
+        lines.push(
+          `  Generated crowd: ${crowd} more events (a few hundred cases for paging, search and bulk decisions).`,
+        );
       } else {
-        lines.push(`  Demo data already seeded; staff login "${DEMO_ADMIN}" (its password was printed on the first run; reset it with \`vigil admin password ${DEMO_ADMIN}\`).`);
+        lines.push(
+          `  Demo data already seeded; staff login "${DEMO_ADMIN}" (its password was printed on the first run; reset it with \`vigil admin password ${DEMO_ADMIN}\`).`,
+        );
       }
       process.stdout.write(lines.join('\n') + '\n\n');
     } catch (e) {

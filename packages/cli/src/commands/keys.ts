@@ -12,13 +12,31 @@ export function keysCommand(program: Command) {
       .option('--platform <id>', 'platform the key ingests for', 'default')
       .option('-s, --scopes <list>', `comma-separated: ${SCOPES.join(', ')}`, 'ingest'),
   ).action(async (opts) => {
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+    const cfg = (() => {
+      try {
+        return configFrom(opts);
+      } catch (e) {
+        fatal(e);
+      }
+    })();
     const db = openDb(cfg);
     try {
       await migrateToLatest(db);
-      const k = await createApiKey(db.kysely, { name: opts.name, platform: opts.platform, scopes: String(opts.scopes).split(',') as Scope[], createdBy: null, actor: 'cli' }, systemClock);
+      const k = await createApiKey(
+        db.kysely,
+        {
+          name: opts.name,
+          platform: opts.platform,
+          scopes: String(opts.scopes).split(',') as Scope[],
+          createdBy: null,
+          actor: 'cli',
+        },
+        systemClock,
+      );
       process.stdout.write(`${k.key}\n`);
-      process.stderr.write(`key ${k.id} "${k.name}" for platform ${k.platform}, scopes ${k.scopes.join(',')}: store it now, it is not shown again\n`);
+      process.stderr.write(
+        `key ${k.id} "${k.name}" for platform ${k.platform}, scopes ${k.scopes.join(',')}: store it now, it is not shown again\n`,
+      );
     } catch (e) {
       fatal(e);
     } finally {
@@ -26,7 +44,13 @@ export function keysCommand(program: Command) {
     }
   });
   withServiceOptions(keys.command('revoke <id>').description('revoke an API key')).action(async (id: string, opts) => {
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+    const cfg = (() => {
+      try {
+        return configFrom(opts);
+      } catch (e) {
+        fatal(e);
+      }
+    })();
     const db = openDb(cfg);
     try {
       if (!(await revokeApiKey(db.kysely, Number(id), 'cli', systemClock))) throw new Error(`no active API key ${id}`);

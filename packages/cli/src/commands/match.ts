@@ -17,22 +17,41 @@ function hashArg(a: string, sha256: boolean) {
 }
 
 const brief = (m: BankMatch & { frame?: number }) => ({
-  bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, external_id: m.externalId, tags: m.tags, confirmed: m.confirmed,
-  ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}), ...(m.frame === undefined ? {} : { frame: m.frame }),
+  bank: m.bank,
+  signal_type: m.signalType,
+  distance: m.distance,
+  entry_id: m.entryId,
+  external_id: m.externalId,
+  tags: m.tags,
+  confirmed: m.confirmed,
+  ...(m.transform ? { transform: m.transform } : {}),
+  ...(m.view ? { view: m.view } : {}),
+  ...(m.frame === undefined ? {} : { frame: m.frame }),
 });
 
 export function matchCommand(program: Command) {
   withServiceOptions(
     program
       .command('match')
-      .description('match files (hashed locally, in all 8 orientations; video frames too) or hashes against the banks; one JSON line per input')
+      .description(
+        'match files (hashed locally, in all 8 orientations; video frames too) or hashes against the banks; one JSON line per input',
+      )
       .argument('<inputs...>', 'files, folders, PDQ hashes (64 hex) or MD5 hashes (32 hex)')
       .option('--max-distance <n>', 'PDQ Hamming distance threshold (default: the configured one, 31)')
       .option('--sha256', 'treat 64-hex arguments as SHA-256 instead of PDQ')
-      .option('--robust', 'also match files through robust views: bars and borders trimmed, crops and uncrops '
-        + '(on the bits a crop leaves known), small derotations; see bench/RESULTS.md'),
+      .option(
+        '--robust',
+        'also match files through robust views: bars and borders trimmed, crops and uncrops ' +
+          '(on the bits a crop leaves known), small derotations; see bench/RESULTS.md',
+      ),
   ).action(async (inputs: string[], opts) => {
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+    const cfg = (() => {
+      try {
+        return configFrom(opts);
+      } catch (e) {
+        fatal(e);
+      }
+    })();
     const d = opts.maxDistance === undefined ? cfg.matching.pdqThreshold : Number(opts.maxDistance);
     if (!Number.isInteger(d) || d < 0 || d > 256) fatal(new Error('--max-distance must be an integer from 0 to 256'));
     const db = openDb(cfg);
@@ -46,7 +65,10 @@ export function matchCommand(program: Command) {
       for (const h of hashes) {
         const r = await index.lookup(db.kysely, hashArg(h, !!opts.sha256)!, d);
         if (r.matches.length) matched++;
-        process.stdout.write(JSON.stringify({ hash: h.toLowerCase(), matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ hash: h.toLowerCase(), matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) +
+            '\n',
+        );
       }
       const bar = progressBar('matching');
       for (const [i, f] of files.entries()) {
@@ -56,7 +78,16 @@ export function matchCommand(program: Command) {
           const h = await hashMedia(f, { dihedral: true, reoriented: true, robust: !!opts.robust });
           const r = await matchMedia(db.kysely, index, h, d);
           if (r.matches.length) matched++;
-          process.stdout.write(JSON.stringify({ file: f, ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }), md5: h.md5, sha256: h.sha256, matches: r.matches.map(brief), allowed: r.allowed.map(brief) }) + '\n');
+          process.stdout.write(
+            JSON.stringify({
+              file: f,
+              ...(h.kind === 'image' ? { pdq: h.pdq } : { frames: h.frames.length }),
+              md5: h.md5,
+              sha256: h.sha256,
+              matches: r.matches.map(brief),
+              allowed: r.allowed.map(brief),
+            }) + '\n',
+          );
         } catch (e) {
           process.stdout.write(JSON.stringify({ file: f, error: (e as Error).message }) + '\n');
         }

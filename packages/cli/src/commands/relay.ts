@@ -18,17 +18,34 @@ const need = (v: string | undefined, what: string): string => {
 export function relayCommand(program: Command) {
   program
     .command('relay')
-    .description("run the reference messenger's relay on its own: events to the safety service's API, decisions back by signed webhook")
+    .description(
+      "run the reference messenger's relay on its own: events to the safety service's API, decisions back by signed webhook",
+    )
     .option('--safety-url <url>', 'the safety service (env VIGIL_SAFETY_URL)')
-    .option('--database <path-or-url>', 'SQLite file or postgres://… (env VIGIL_RELAY_DATABASE, default ./data/relay.db)')
-    .option('--config <file>', 'JSON {limits, maxBlobBytes, blobTtlDays, cacheTtlMs} (env VIGIL_RELAY_CONFIG); limits as in the safety service\'s relay.limits')
-    .option('--keys <file>', 'JSON {frankingKeys, sourceKeys}: the same keys the safety service verifies reports with (env VIGIL_RELAY_KEYS)')
-    .option('--platform <id>', "the API key's platform id (env VIGIL_RELAY_PLATFORM, default \"default\")")
+    .option(
+      '--database <path-or-url>',
+      'SQLite file or postgres://… (env VIGIL_RELAY_DATABASE, default ./data/relay.db)',
+    )
+    .option(
+      '--config <file>',
+      "JSON {limits, maxBlobBytes, blobTtlDays, cacheTtlMs} (env VIGIL_RELAY_CONFIG); limits as in the safety service's relay.limits",
+    )
+    .option(
+      '--keys <file>',
+      'JSON {frankingKeys, sourceKeys}: the same keys the safety service verifies reports with (env VIGIL_RELAY_KEYS)',
+    )
+    .option('--platform <id>', 'the API key\'s platform id (env VIGIL_RELAY_PLATFORM, default "default")')
     .option('--host <host>', 'listen address (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'listen port (env PORT, default 3001)')
-    .option('--trust-proxy <addresses>', 'load balancer addresses whose X-Forwarded-For is believed (env VIGIL_TRUST_PROXY)')
+    .option(
+      '--trust-proxy <addresses>',
+      'load balancer addresses whose X-Forwarded-For is believed (env VIGIL_TRUST_PROXY)',
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
-    .addHelpText('after', '\nSecrets come from the environment only: VIGIL_RELAY_API_KEY (a platform key with the ingest and relay scopes) and VIGIL_RELAY_WEBHOOK_SECRET (shown once when the webhook endpoint was created).')
+    .addHelpText(
+      'after',
+      '\nSecrets come from the environment only: VIGIL_RELAY_API_KEY (a platform key with the ingest and relay scopes) and VIGIL_RELAY_WEBHOOK_SECRET (shown once when the webhook endpoint was created).',
+    )
     .action(async (opts) => {
       try {
         const env = process.env;
@@ -49,16 +66,25 @@ export function relayCommand(program: Command) {
           } catch (e) {
             throw new Error(`config file ${configFile} is not valid JSON: ${(e as Error).message}`);
           }
-          const unknown = Object.keys(extra).filter((k) => !['limits', 'maxBlobBytes', 'blobTtlDays', 'cacheTtlMs'].includes(k));
+          const unknown = Object.keys(extra).filter(
+            (k) => !['limits', 'maxBlobBytes', 'blobTtlDays', 'cacheTtlMs'].includes(k),
+          );
           if (unknown.length) throw new Error(`config file ${configFile}: unknown setting(s) ${unknown.join(', ')}`);
           const badLimits = Object.keys(extra.limits ?? {}).filter((k) => !(k in DEFAULT_LIMITS));
-          if (badLimits.length) throw new Error(`config file ${configFile}: unknown limit(s) ${badLimits.join(', ')}; known: ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+          if (badLimits.length)
+            throw new Error(
+              `config file ${configFile}: unknown limit(s) ${badLimits.join(', ')}; known: ${Object.keys(DEFAULT_LIMITS).join(', ')}`,
+            );
         }
         const port = Number(opts.port ?? env.PORT ?? 3001);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (got "${opts.port}")`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`--port must be a port number (got "${opts.port}")`);
         const log = pino({ level: opts.logLevel ?? env.LOG_LEVEL ?? 'info' });
         const srv = await startRelayServer({
-          safety: { url: need(opts.safetyUrl ?? env.VIGIL_SAFETY_URL, '--safety-url (or VIGIL_SAFETY_URL)'), apiKey: need(env.VIGIL_RELAY_API_KEY, 'VIGIL_RELAY_API_KEY') },
+          safety: {
+            url: need(opts.safetyUrl ?? env.VIGIL_SAFETY_URL, '--safety-url (or VIGIL_SAFETY_URL)'),
+            apiKey: need(env.VIGIL_RELAY_API_KEY, 'VIGIL_RELAY_API_KEY'),
+          },
           webhookSecret: need(env.VIGIL_RELAY_WEBHOOK_SECRET, 'VIGIL_RELAY_WEBHOOK_SECRET'),
           database: opts.database ?? env.VIGIL_RELAY_DATABASE ?? './data/relay.db',
           keys: relayKeysFrom(keys),

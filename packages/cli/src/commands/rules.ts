@@ -15,7 +15,13 @@ export function rulesCommand(program: Command) {
       .option('--until <date>', 'stop before this time')
       .option('--json', 'print the report as JSON'),
   ).action(async (opts) => {
-    const cfg = (() => { try { return configFrom(opts); } catch (e) { fatal(e); } })();
+    const cfg = (() => {
+      try {
+        return configFrom(opts);
+      } catch (e) {
+        fatal(e);
+      }
+    })();
     let rule: { expression: string; outcome: unknown };
     try {
       rule = JSON.parse(readFileSync(opts.rule, 'utf8'));
@@ -34,10 +40,18 @@ export function rulesCommand(program: Command) {
       if (opts.json) {
         process.stdout.write(JSON.stringify(r) + '\n');
       } else {
-        process.stdout.write(`${r.events} events replayed; the rule matched ${r.matchedEvents} of them, on ${r.subjects.length} subject(s)\n`);
-        for (const s of r.subjects.slice(0, 50)) process.stdout.write(`  ${s.type} ${s.id} (${s.platform}): ${s.matches} match(es), first at event ${s.firstEventId}\n`);
+        process.stdout.write(
+          `${r.events} events replayed; the rule matched ${r.matchedEvents} of them, on ${r.subjects.length} subject(s)\n`,
+        );
+        for (const s of r.subjects.slice(0, 50))
+          process.stdout.write(
+            `  ${s.type} ${s.id} (${s.platform}): ${s.matches} match(es), first at event ${s.firstEventId}\n`,
+          );
         if (r.subjects.length > 50) process.stdout.write(`  … and ${r.subjects.length - 50} more (use --json)\n`);
-        if (r.errors.length) process.stdout.write(`${r.errors.length} evaluation error(s), first: event ${r.errors[0]!.eventId}: ${r.errors[0]!.error}\n`);
+        if (r.errors.length)
+          process.stdout.write(
+            `${r.errors.length} evaluation error(s), first: event ${r.errors[0]!.eventId}: ${r.errors[0]!.error}\n`,
+          );
       }
     } catch (e) {
       bar.stop();

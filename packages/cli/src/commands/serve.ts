@@ -8,14 +8,22 @@ export function stopOnSignals(stop: () => Promise<void>) {
     process.on(sig, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      stop().then(() => process.exit(0), () => process.exit(1));
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
   }
 }
 
 export function serveCommand(program: Command) {
-  withServiceOptions(program.command('serve').description('run the safety service: HTTP API, workers, webhook delivery'))
-    .option('--stream <url>', 'NATS JetStream (nats://host:4222; env VIGIL_STREAM): publish accepted events there for `vigil worker --stream`')
+  withServiceOptions(
+    program.command('serve').description('run the safety service: HTTP API, workers, webhook delivery'),
+  )
+    .option(
+      '--stream <url>',
+      'NATS JetStream (nats://host:4222; env VIGIL_STREAM): publish accepted events there for `vigil worker --stream`',
+    )
     .action(async (opts) => {
       try {
         const svc = await startService(withStreamUrl(configFrom(opts), opts.stream));

@@ -10,7 +10,10 @@ export function textCommand(program: Command) {
     .description('evaluate detection on a TSV with columns text, surface, expected (flag|clean) and optionally note')
     .option('--json', 'print {"precision","recall","tp","fp","fn","tn"} as the last line')
     .option('--list <file>', 'a term list JSON (default: the built-in seed list)')
-    .option('--by-note', 'also print recall per value of the optional "note" column (and the share kept clean for clean rows)')
+    .option(
+      '--by-note',
+      'also print recall per value of the optional "note" column (and the share kept clean for clean rows)',
+    )
     .action((file: string, opts: { json?: boolean; list?: string; byNote?: boolean }) => {
       try {
         const list = opts.list ? parseTermList(JSON.parse(readFileSync(opts.list, 'utf8'))) : DEFAULT_TERM_LIST;

@@ -8,7 +8,9 @@ export function transparencyCommand(program: Command) {
   withServiceOptions(
     program
       .command('transparency')
-      .description('transparency figures for a period: reports filed, actions, hash matches, user reports, appeals, law-enforcement requests')
+      .description(
+        'transparency figures for a period: reports filed, actions, hash matches, user reports, appeals, law-enforcement requests',
+      )
       .requiredOption('--from <date>', 'first day (YYYY-MM-DD, UTC)')
       .requiredOption('--to <date>', 'last day, included (YYYY-MM-DD, UTC)')
       .option('--format <format>', 'html | text | csv | json', 'json'),

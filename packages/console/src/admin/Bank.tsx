@@ -99,7 +99,11 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
             <strong>{b.entries.toLocaleString()}</strong> {b.entries === 1 ? 'entry' : 'entries'}
           </span>
           <span>
-            {b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled: entries do not match</span>}
+            {b.enabled ? (
+              <span className="state good">Enabled</span>
+            ) : (
+              <span className="state bad">Disabled: entries do not match</span>
+            )}
           </span>
           {b.description && <span className="muted">{b.description}</span>}
         </div>
@@ -111,14 +115,24 @@ export function BankScreen({ name, search }: { name: string; search: URLSearchPa
         </Field>
         <button type="submit">Search</button>
         {q && (
-          <button type="button" className="secondary" onClick={() => navigate(`/admin/banks/${encodeURIComponent(name)}`)}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => navigate(`/admin/banks/${encodeURIComponent(name)}`)}
+          >
             Clear
           </button>
         )}
       </form>
       <Status
         loaded={entries}
-        empty={entries.data && !rows.length ? (q ? `No entries match “${q}”.` : 'This bank has no entries yet. Import a list.') : false}
+        empty={
+          entries.data && !rows.length
+            ? q
+              ? `No entries match “${q}”.`
+              : 'This bank has no entries yet. Import a list.'
+            : false
+        }
       />
       {rows.length > 0 && (
         <>
@@ -241,12 +255,15 @@ function ChangeEntry({
   const [busy, setBusy] = useState(false);
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
-    if (reason.trim().length < 3) return setErrors({ reason: 'Give a reason (at least 3 characters); it is kept in the audit log.' });
+    if (reason.trim().length < 3)
+      return setErrors({ reason: 'Give a reason (at least 3 characters); it is kept in the audit log.' });
     setBusy(true);
     try {
       await api('POST', `/v1/banks/${encodeURIComponent(bank)}/entries/${e.id}/${op}`, { reason: reason.trim() });
       onDone(
-        op === 'confirm' ? `Entry ${e.id} is confirmed and matches.` : `Entry ${e.id} is deconfirmed: kept on record, no longer matched.`,
+        op === 'confirm'
+          ? `Entry ${e.id} is confirmed and matches.`
+          : `Entry ${e.id} is deconfirmed: kept on record, no longer matched.`,
       );
       onClose();
     } catch (err) {
@@ -266,7 +283,9 @@ function ChangeEntry({
             : 'A deconfirmed entry stays in the bank and its exports, but no longer matches media.'}
         </p>
         <Field label="Reason" error={errors.reason}>
-          {(a) => <textarea {...a} name="reason" rows={2} value={reason} onChange={(ev) => setReason(ev.target.value)} />}
+          {(a) => (
+            <textarea {...a} name="reason" rows={2} value={reason} onChange={(ev) => setReason(ev.target.value)} />
+          )}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
         <div className="buttons">
@@ -311,7 +330,11 @@ function ImportList({
     setErrors({});
     setResult(null);
     if (!file) return setErrors({ file: 'Choose a file to import.' });
-    const qs = new URLSearchParams({ format, signal_type: signalType, ...(source.trim() ? { source: source.trim() } : {}) });
+    const qs = new URLSearchParams({
+      format,
+      signal_type: signalType,
+      ...(source.trim() ? { source: source.trim() } : {}),
+    });
     setProgress({ phase: 'uploading', sent: 0, total: file.size });
     try {
       const r = await uploadList<{ added: number; duplicates: number }>(
@@ -334,8 +357,8 @@ function ImportList({
     <Dialog title={`Import a hash list into ${bank}`} onClose={busy ? () => {} : onClose} wide>
       <form className="admin-form" onSubmit={submit} noValidate>
         <p className="muted small">
-          The whole list is checked first: if any line is wrong, nothing is imported and the line is named. Hashes already in the bank are
-          skipped.
+          The whole list is checked first: if any line is wrong, nothing is imported and the line is named. Hashes
+          already in the bank are skipped.
         </p>
         <Field label="File" error={errors.file} hint="CSV, JSON, JSON lines or a plain list of hashes.">
           {(a) => (
@@ -362,7 +385,11 @@ function ImportList({
             </select>
           )}
         </Field>
-        <Field label="Hash type of a plain list" error={errors.signal_type} hint="Used only when the file is a plain list.">
+        <Field
+          label="Hash type of a plain list"
+          error={errors.signal_type}
+          hint="Used only when the file is a plain list."
+        >
           {(a) => (
             <select {...a} name="signal_type" value={signalType} onChange={(e) => setSignalType(e.target.value)}>
               <option value="pdq">PDQ (64 hex digits)</option>
@@ -371,14 +398,20 @@ function ImportList({
             </select>
           )}
         </Field>
-        <Field label="Source (optional)" error={errors.source} hint="Recorded on each new entry, e.g. the list's provider.">
+        <Field
+          label="Source (optional)"
+          error={errors.source}
+          hint="Recorded on each new entry, e.g. the list's provider."
+        >
           {(a) => <input {...a} name="source" value={source} onChange={(e) => setSource(e.target.value)} />}
         </Field>
         {progress && (
           <div className="import-progress" role="status">
             {progress.phase === 'uploading' && (
               <>
-                <label htmlFor="import-progress">Uploading {Math.round((100 * progress.sent) / Math.max(1, progress.total))}%</label>
+                <label htmlFor="import-progress">
+                  Uploading {Math.round((100 * progress.sent) / Math.max(1, progress.total))}%
+                </label>
                 <progress id="import-progress" max={Math.max(1, progress.total)} value={progress.sent} />
               </>
             )}
@@ -400,7 +433,8 @@ function ImportList({
         )}
         {result && (
           <p className="notice" role="status">
-            Imported: {plural(result.added, 'new entry', 'new entries')}, {result.duplicates.toLocaleString()} already in the bank.
+            Imported: {plural(result.added, 'new entry', 'new entries')}, {result.duplicates.toLocaleString()} already
+            in the bank.
           </p>
         )}
         <Notice text={errors[''] ?? ''} kind="error" />

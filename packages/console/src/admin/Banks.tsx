@@ -7,7 +7,6 @@ import { Link } from '../link.tsx';
 import { Confirm, Dialog, Field, FormButtons, Notice, Page, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-
 export const kindLabel = (k: string) => (k === 'allow' ? 'Allow (known benign)' : 'Block (known imagery)');
 
 export function BanksScreen() {
@@ -37,7 +36,10 @@ export function BanksScreen() {
       }
     >
       <Notice text={outcome.text} kind={outcome.kind} />
-      <Status loaded={loaded} empty={loaded.data && !banks.length ? 'No banks yet. Create one, then import a hash list into it.' : false} />
+      <Status
+        loaded={loaded}
+        empty={loaded.data && !banks.length ? 'No banks yet. Create one, then import a hash list into it.' : false}
+      />
       {banks.length > 0 && (
         <>
           <p className="count">
@@ -72,7 +74,13 @@ export function BanksScreen() {
                     </td>
                     <td>{kindLabel(b.kind)}</td>
                     <td className="num">{b.entries.toLocaleString()}</td>
-                    <td>{b.enabled ? <span className="state good">Enabled</span> : <span className="state bad">Disabled</span>}</td>
+                    <td>
+                      {b.enabled ? (
+                        <span className="state good">Enabled</span>
+                      ) : (
+                        <span className="state bad">Disabled</span>
+                      )}
+                    </td>
                     <td className="nowrap">{when(b.updated_at)}</td>
                     <td className="actions-cell">
                       {b.enabled ? (
@@ -138,7 +146,11 @@ function CreateBank({ onClose, onCreated }: { onClose: () => void; onCreated: (n
     if (!name.trim()) return setErrors({ name: 'Give the bank a name.' });
     setBusy(true);
     try {
-      await api('POST', '/v1/banks', { name: name.trim(), kind, ...(description.trim() ? { description: description.trim() } : {}) });
+      await api('POST', '/v1/banks', {
+        name: name.trim(),
+        kind,
+        ...(description.trim() ? { description: description.trim() } : {}),
+      });
       onCreated(name.trim());
     } catch (err) {
       setErrors(errorsAt(err, (m) => (/name|already exists/i.test(m) ? 'name' : undefined)));
@@ -149,7 +161,9 @@ function CreateBank({ onClose, onCreated }: { onClose: () => void; onCreated: (n
     <Dialog title="New hash bank" onClose={onClose}>
       <form className="admin-form" onSubmit={submit} noValidate>
         <Field label="Name" error={errors.name} hint="Letters, digits, dot, dash or underscore, e.g. PARTNER_LIST.">
-          {(a) => <input {...a} name="name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}
+          {(a) => (
+            <input {...a} name="name" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+          )}
         </Field>
         <Field label="Kind" error={errors.kind}>
           {(a) => (
@@ -160,7 +174,15 @@ function CreateBank({ onClose, onCreated }: { onClose: () => void; onCreated: (n
           )}
         </Field>
         <Field label="Description (optional)" error={errors.description}>
-          {(a) => <textarea {...a} name="description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(a) => (
+            <textarea
+              {...a}
+              name="description"
+              rows={2}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+            />
+          )}
         </Field>
         <Notice text={errors[''] ?? ''} kind="error" />
         <FormButtons label="Create bank" busyLabel="Creating…" busy={busy} onCancel={onClose} />

@@ -36,7 +36,11 @@ export function ExchangesScreen() {
       // The table shows the new checkpoint and error before the notice says how it went.
       await loaded.reload();
       if (r.status === 'error')
-        fail(new Error(`${x.name}: the fetch failed: ${r.error ?? 'unknown error'}. It resumes from its checkpoint next time.`));
+        fail(
+          new Error(
+            `${x.name}: the fetch failed: ${r.error ?? 'unknown error'}. It resumes from its checkpoint next time.`,
+          ),
+        );
       else
         ok(
           `${x.name}: fetched ${plural(r.pages, 'page')}; ${plural(r.added, 'entry', 'entries')} added, ${r.removed.toLocaleString()} removed${r.invalid ? `, ${r.invalid.toLocaleString()} invalid skipped` : ''}.`,
@@ -52,7 +56,11 @@ export function ExchangesScreen() {
     clear();
     try {
       await api('PATCH', `/v1/exchanges/${encodeURIComponent(x.name)}`, { enabled });
-      ok(enabled ? `${x.name} is enabled: it fetches ${every(x.interval_s)}.` : `${x.name} is paused: it fetches only when asked.`);
+      ok(
+        enabled
+          ? `${x.name} is enabled: it fetches ${every(x.interval_s)}.`
+          : `${x.name} is paused: it fetches only when asked.`,
+      );
       loaded.reload();
     } catch (e) {
       fail(e);
@@ -103,8 +111,12 @@ export function ExchangesScreen() {
                       <Link to={`/admin/banks/${encodeURIComponent(x.bank)}`}>{x.bank}</Link>
                     </div>
                   </td>
-                  <td className="nowrap">{x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}</td>
-                  <td className="nowrap">{x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}</td>
+                  <td className="nowrap">
+                    {x.last_fetch_at ? when(x.last_fetch_at) : <span className="muted">Never</span>}
+                  </td>
+                  <td className="nowrap">
+                    {x.last_success_at ? when(x.last_success_at) : <span className="muted">Never</span>}
+                  </td>
                   <td className="wide-text">
                     {x.last_status === 'error' && x.last_error ? (
                       <span className="error">{x.last_error}</span>
@@ -117,7 +129,9 @@ export function ExchangesScreen() {
                     {x.full_sync_running && <div className="muted small">full refetch under way</div>}
                   </td>
                   <td className="num">{x.fetched_total.toLocaleString()}</td>
-                  <td>{x.enabled ? <span className="state good">Enabled</span> : <span className="state">Paused</span>}</td>
+                  <td>
+                    {x.enabled ? <span className="state good">Enabled</span> : <span className="state">Paused</span>}
+                  </td>
                   <td className="actions-cell">
                     <button aria-label={`Fetch now: ${x.name}`} disabled={running !== null} onClick={() => fetchNow(x)}>
                       {running === x.name ? 'Fetching…' : 'Fetch now'}

@@ -54,7 +54,8 @@ export function KeysScreen() {
         </p>
         {revokedCount > 0 && (
           <label>
-            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked keys
+            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show
+            revoked keys
           </label>
         )}
       </div>
@@ -83,7 +84,9 @@ export function KeysScreen() {
                   <td>{k.platform}</td>
                   <td>{k.scopes.join(', ')}</td>
                   <td className="nowrap">{when(k.created_at)}</td>
-                  <td className="nowrap">{k.last_used_at ? when(k.last_used_at) : <span className="muted">Never</span>}</td>
+                  <td className="nowrap">
+                    {k.last_used_at ? when(k.last_used_at) : <span className="muted">Never</span>}
+                  </td>
                   <td>
                     {k.revoked_at ? (
                       <span className="state bad">Revoked {when(k.revoked_at)}</span>
@@ -128,8 +131,8 @@ export function KeysScreen() {
           }}
         >
           <p>
-            Every request with this key is refused from now on ({revoking.platform}; {revoking.scopes.join(', ')}). This cannot be undone:
-            make a new key instead.
+            Every request with this key is refused from now on ({revoking.platform}; {revoking.scopes.join(', ')}). This
+            cannot be undone: make a new key instead.
           </p>
         </Confirm>
       )}
@@ -138,7 +141,13 @@ export function KeysScreen() {
   );
 }
 
-function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k: { name: string; key: string }) => void }) {
+function CreateKey({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (k: { name: string; key: string }) => void;
+}) {
   const [name, setName] = useState('');
   const [platform, setPlatform] = useState('default');
   const [scopes, setScopes] = useState<string[]>([]);
@@ -154,7 +163,13 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
     if (Object.keys(problems).length) return;
     setBusy(true);
     try {
-      onCreated(await api<Body<'/v1/api-keys', 'post'>>('POST', '/v1/api-keys', { name: name.trim(), platform: platform.trim(), scopes }));
+      onCreated(
+        await api<Body<'/v1/api-keys', 'post'>>('POST', '/v1/api-keys', {
+          name: name.trim(),
+          platform: platform.trim(),
+          scopes,
+        }),
+      );
     } catch (err) {
       setErrors(errorsAt(err, () => undefined));
       setBusy(false);
@@ -170,7 +185,10 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
         <Field label="Platform" error={errors.platform}>
           {(a) => <input {...a} name="platform" value={platform} onChange={(e) => setPlatform(e.target.value)} />}
         </Field>
-        <fieldset aria-describedby={scopeError ? 'scope-error' : undefined} aria-invalid={scopeError ? true : undefined}>
+        <fieldset
+          aria-describedby={scopeError ? 'scope-error' : undefined}
+          aria-invalid={scopeError ? true : undefined}
+        >
           <legend>Scopes</legend>
           {SCOPES.map((s) => (
             <label key={s.value}>
@@ -179,7 +197,9 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
                 name="scopes"
                 value={s.value}
                 checked={scopes.includes(s.value)}
-                onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.value] : cur.filter((x) => x !== s.value)))}
+                onChange={(e) =>
+                  setScopes((cur) => (e.target.checked ? [...cur, s.value] : cur.filter((x) => x !== s.value)))
+                }
               />
               {s.label}
             </label>

@@ -7,7 +7,6 @@ import type { Role } from '../screens.ts';
 import { Confirm, Dialog, Field, FormButtons, Notice, Page, ShownOnce, Status, useLoad, when } from '../ui.tsx';
 import { errorsAt, plural, useOutcome } from './common.tsx';
 
-
 const ROLES: { value: Role; label: string }[] = [
   { value: 'reviewer', label: 'Reviewer' },
   { value: 'lead', label: 'Lead' },
@@ -83,14 +82,20 @@ export function StaffScreen({ me }: { me: Me }) {
                       </td>
                       <td>{roleLabel(s.role)}</td>
                       <td>
-                        {s.disabled ? <span className="state bad">Disabled</span> : <span className="state good">Active</span>}{' '}
+                        {s.disabled ? (
+                          <span className="state bad">Disabled</span>
+                        ) : (
+                          <span className="state good">Active</span>
+                        )}{' '}
                         {locked(s) && (
                           <span className="state warn" title={`Locked until ${when(s.locked_until)} UTC`}>
                             Locked until {when(s.locked_until).slice(11)}
                           </span>
                         )}
                       </td>
-                      <td className="nowrap">{s.last_sign_in_at ? when(s.last_sign_in_at) : <span className="muted">Never</span>}</td>
+                      <td className="nowrap">
+                        {s.last_sign_in_at ? when(s.last_sign_in_at) : <span className="muted">Never</span>}
+                      </td>
                       <td className="nowrap">{when(s.created_at).slice(0, 10)}</td>
                       <td className="actions-cell">
                         {!self && (
@@ -113,7 +118,9 @@ export function StaffScreen({ me }: { me: Me }) {
                           <button
                             className="secondary"
                             aria-label={`Unlock ${s.username}`}
-                            onClick={() => patch(s, { unlock: true }, `${s.username} is unlocked and can sign in again.`)}
+                            onClick={() =>
+                              patch(s, { unlock: true }, `${s.username} is unlocked and can sign in again.`)
+                            }
                           >
                             Unlock
                           </button>
@@ -129,7 +136,11 @@ export function StaffScreen({ me }: { me: Me }) {
                               Enable
                             </button>
                           ) : (
-                            <button className="danger" aria-label={`Disable ${s.username}`} onClick={() => setOpen({ kind: 'disable', s })}>
+                            <button
+                              className="danger"
+                              aria-label={`Disable ${s.username}`}
+                              onClick={() => setOpen({ kind: 'disable', s })}
+                            >
                               Disable
                             </button>
                           ))}
@@ -185,13 +196,19 @@ export function StaffScreen({ me }: { me: Me }) {
           danger
           onClose={keepSecret}
           onConfirm={async () => {
-            const r = await api<Body<'/v1/staff/{id}/reset-password', 'post'>>('POST', `/v1/staff/${open.s.id}/reset-password`);
+            const r = await api<Body<'/v1/staff/{id}/reset-password', 'post'>>(
+              'POST',
+              `/v1/staff/${open.s.id}/reset-password`,
+            );
             loaded.reload();
             ok(`The password of ${open.s.username} was reset.`);
             setOpen({ kind: 'secret', label: `New one-time password for ${open.s.username}`, value: r.password });
           }}
         >
-          <p>The current password stops working and {open.s.username} is signed out. A new password is shown once, for you to pass on.</p>
+          <p>
+            The current password stops working and {open.s.username} is signed out. A new password is shown once, for
+            you to pass on.
+          </p>
         </Confirm>
       )}
       {open?.kind === 'secret' && <ShownOnce label={open.label} value={open.value} onDone={close} />}
@@ -199,7 +216,13 @@ export function StaffScreen({ me }: { me: Me }) {
   );
 }
 
-function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (username: string, password: string) => void }) {
+function CreateStaff({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (username: string, password: string) => void;
+}) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('reviewer');
@@ -220,7 +243,11 @@ function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (
       if (!r.password) throw new Error('The server did not return a password.');
       onCreated(r.username, r.password);
     } catch (err) {
-      setErrors(errorsAt(err, (m) => (/username|staff account named/i.test(m) ? 'username' : /role/i.test(m) ? 'role' : undefined)));
+      setErrors(
+        errorsAt(err, (m) =>
+          /username|staff account named/i.test(m) ? 'username' : /role/i.test(m) ? 'role' : undefined,
+        ),
+      );
       setBusy(false);
     }
   };
@@ -228,10 +255,20 @@ function CreateStaff({ onClose, onCreated }: { onClose: () => void; onCreated: (
     <Dialog title="New staff account" onClose={onClose}>
       <form className="admin-form" onSubmit={submit} noValidate>
         <Field label="Username" error={errors.username} hint="Letters, digits, dot, dash or underscore.">
-          {(a) => <input {...a} name="username" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />}
+          {(a) => (
+            <input
+              {...a}
+              name="username"
+              autoComplete="off"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Display name (optional)" error={errors.display_name}>
-          {(a) => <input {...a} name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+          {(a) => (
+            <input {...a} name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          )}
         </Field>
         <Field label="Role" error={errors.role}>
           {(a) => (
@@ -272,7 +309,11 @@ function ChangeRole({ s, onClose, onDone }: { s: StaffRow; onClose: () => void; 
   return (
     <Dialog title={`Change the role of ${s.username}`} onClose={onClose}>
       <form className="admin-form" onSubmit={submit} noValidate>
-        <Field label="Role" error={errors.role} hint="A new role signs the person out; they sign in again with the same password.">
+        <Field
+          label="Role"
+          error={errors.role}
+          hint="A new role signs the person out; they sign in again with the same password."
+        >
           {(a) => (
             <select {...a} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {ROLES.map((r) => (

@@ -8,14 +8,32 @@ import { BankScreen } from './Bank.tsx';
 import { ExchangesScreen } from './Exchanges.tsx';
 
 export const screens: Screen[] = [
-  { path: '/admin/staff', section: 'admin', label: 'Staff', roles: ['admin'], render: ({ staff }) => <StaffScreen me={staff} /> },
+  {
+    path: '/admin/staff',
+    section: 'admin',
+    label: 'Staff',
+    roles: ['admin'],
+    render: ({ staff }) => <StaffScreen me={staff} />,
+  },
   { path: '/admin/keys', section: 'admin', label: 'API keys', roles: ['admin'], render: () => <KeysScreen /> },
-  { path: '/admin/banks', section: 'admin', label: 'Hash banks', roles: ['admin', 'lead'], render: () => <BanksScreen /> },
+  {
+    path: '/admin/banks',
+    section: 'admin',
+    label: 'Hash banks',
+    roles: ['admin', 'lead'],
+    render: () => <BanksScreen />,
+  },
   {
     path: '/admin/banks/:name',
     section: 'admin',
     roles: ['admin', 'lead'],
     render: ({ params, search }) => <BankScreen key={params.name} name={params.name!} search={search} />,
   },
-  { path: '/admin/exchanges', section: 'admin', label: 'Exchanges', roles: ['admin', 'lead'], render: () => <ExchangesScreen /> },
+  {
+    path: '/admin/exchanges',
+    section: 'admin',
+    label: 'Exchanges',
+    roles: ['admin', 'lead'],
+    render: () => <ExchangesScreen />,
+  },
 ];

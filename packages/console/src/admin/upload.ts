@@ -27,7 +27,8 @@ export async function uploadList<T>(url: string, file: Blob, onProgress: (p: Pro
     x.setRequestHeader('content-type', 'text/plain; charset=utf-8');
     x.setRequestHeader('accept', 'application/x-ndjson, application/json');
     x.setRequestHeader('x-csrf-token', csrf);
-    x.upload.onprogress = (e) => onProgress({ phase: 'uploading', sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
+    x.upload.onprogress = (e) =>
+      onProgress({ phase: 'uploading', sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
     // Every byte is sent: the server now reads and checks the whole list before storing any of it.
     x.upload.onload = () => onProgress({ phase: 'checking' });
     const lines = () =>
@@ -52,7 +53,12 @@ export async function uploadList<T>(url: string, file: Blob, onProgress: (p: Pro
       if (x.status === 200 && streaming()) {
         const end = lines().at(-1);
         if (end?.result) return resolve(end.result);
-        return reject(new ApiError(400, sentence(end?.error?.message ?? 'the import stopped before it finished; nothing was stored')));
+        return reject(
+          new ApiError(
+            400,
+            sentence(end?.error?.message ?? 'the import stopped before it finished; nothing was stored'),
+          ),
+        );
       }
       let data: { error?: { message?: string; details?: unknown } } & T = {} as never;
       try {
@@ -63,7 +69,11 @@ export async function uploadList<T>(url: string, file: Blob, onProgress: (p: Pro
       if (x.status >= 200 && x.status < 300) return resolve(data);
       if (x.status === 401) window.dispatchEvent(new Event('vigil:unauthenticated'));
       reject(
-        new ApiError(x.status, sentence(data.error?.message ?? `the server could not do that (HTTP ${x.status})`), data.error?.details),
+        new ApiError(
+          x.status,
+          sentence(data.error?.message ?? `the server could not do that (HTTP ${x.status})`),
+          data.error?.details,
+        ),
       );
     };
     x.send(file);

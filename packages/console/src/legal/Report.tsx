@@ -32,7 +32,14 @@ const INCIDENT_TYPES = [
   'Online Enticement of Children for Sexual Acts',
   'Unsolicited Obscene Material Sent to a Child',
 ] as const satisfies readonly IncidentType[];
-const IP_EVENTS = ['Login', 'Registration', 'Purchase', 'Upload', 'Other', 'Unknown'] as const satisfies readonly NonNullable<IpEvent['eventName']>[];
+const IP_EVENTS = [
+  'Login',
+  'Registration',
+  'Purchase',
+  'Upload',
+  'Other',
+  'Unknown',
+] as const satisfies readonly NonNullable<IpEvent['eventName']>[];
 const ANNOTATIONS: [string, string][] = [
   ['sextortion', 'Sextortion'],
   ['csamSolicitation', 'CSAM solicitation'],
@@ -44,7 +51,8 @@ const DATE_HINT = 'ISO 8601 date and time, e.g. 2026-11-20T14:03:00Z';
 
 type Errors = Record<string, string>;
 /** The error for a field: its own path, or the first one below it (`displayNames` shows `displayNames.1`). */
-const at = (errors: Errors, path: string) => errors[path] ?? Object.entries(errors).find(([k]) => k.startsWith(`${path}.`))?.[1];
+const at = (errors: Errors, path: string) =>
+  errors[path] ?? Object.entries(errors).find(([k]) => k.startsWith(`${path}.`))?.[1];
 const lines = (s: string) =>
   s
     .split('\n')
@@ -67,7 +75,9 @@ export function ReportScreen({ id, staff }: { id: number; staff: Staff }) {
   // "Queued" stops being news once NCMEC has it.
   useEffect(() => {
     if (r?.status === 'filed')
-      setOutcome((o) => (/queued for filing/.test(o.text) ? { text: `Report ${r.id} is filed with NCMEC.`, kind: 'ok' } : o));
+      setOutcome((o) =>
+        /queued for filing/.test(o.text) ? { text: `Report ${r.id} is filed with NCMEC.`, kind: 'ok' } : o,
+      );
   }, [r?.status, r?.id]);
   const title = `CyberTipline report ${id}`;
   if (!r)
@@ -125,7 +135,9 @@ export function ReportScreen({ id, staff }: { id: number; staff: Staff }) {
         </p>
       )}
       <Overview r={r} />
-      {(r.status === 'queued' || r.status === 'filed' || r.file_status.some((f) => f.state !== 'pending')) && <Filing r={r} />}
+      {(r.status === 'queued' || r.status === 'filed' || r.file_status.some((f) => f.state !== 'pending')) && (
+        <Filing r={r} />
+      )}
       {valid ? (
         <p className="schema-ok">
           <span aria-hidden="true">✓ </span>Validates against NCMEC's schema.
@@ -148,7 +160,9 @@ export function ReportScreen({ id, staff }: { id: number; staff: Staff }) {
       {!editable && r.status !== 'draft' && r.status !== 'failed' && (
         <p className="muted">A {STATUS_LABELS[r.status].toLowerCase()} report can no longer be edited.</p>
       )}
-      {!mayChange(staff) && <p className="muted">Read only: your role ({staff.role}) can read reports but not change them.</p>}
+      {!mayChange(staff) && (
+        <p className="muted">Read only: your role ({staff.role}) can read reports but not change them.</p>
+      )}
       <div key={r.draft_sha256} className="report-sections">
         <IncidentSection r={r} editable={editable} problems={problemsAt} onSaved={saved} />
         <PeopleSection r={r} editable={editable} problems={problemsAt} onSaved={saved} />
@@ -162,9 +176,15 @@ export function ReportScreen({ id, staff }: { id: number; staff: Staff }) {
         </pre>
       </details>
       {open === 'send' && (
-        <SendDialog r={r} onClose={() => setOpen(null)} onSent={() => saved(`Report ${r.id} is queued for filing with NCMEC.`)} />
+        <SendDialog
+          r={r}
+          onClose={() => setOpen(null)}
+          onSent={() => saved(`Report ${r.id} is queued for filing with NCMEC.`)}
+        />
       )}
-      {open === 'retract' && <RetractDialog r={r} onClose={() => setOpen(null)} onDone={() => saved(`Report ${r.id} is retracted.`)} />}
+      {open === 'retract' && (
+        <RetractDialog r={r} onClose={() => setOpen(null)} onDone={() => saved(`Report ${r.id} is retracted.`)} />
+      )}
     </Page>
   );
 }
@@ -325,7 +345,8 @@ function useSection(r: ReportDetail, onSaved: (t: string) => void) {
   };
   // After a refused save, the first field with an error takes focus, so a keyboard user lands where the fix is.
   useEffect(() => {
-    if (Object.keys(errors).length) document.querySelector<HTMLElement>('.report-sections [aria-invalid="true"]')?.focus();
+    if (Object.keys(errors).length)
+      document.querySelector<HTMLElement>('.report-sections [aria-invalid="true"]')?.focus();
   }, [errors]);
   return { errors, general, busy, save };
 }
@@ -389,14 +410,27 @@ function IncidentSection({ r, editable, problems, onSaved }: SectionProps) {
     void s.save(
       e,
       {
-        incident: { incidentType: type, incidentDateTime: time.trim(), incidentDateTimeDescription: desc, annotations, internetDetails },
+        incident: {
+          incidentType: type,
+          incidentDateTime: time.trim(),
+          incidentDateTimeDescription: desc,
+          annotations,
+          internetDetails,
+        },
         ...(retyped ? { reason } : {}),
       },
       'Incident details',
     );
   };
   return (
-    <Section id="incident" title="Incident details" general={s.general} editable={editable} busy={s.busy} onSubmit={submit}>
+    <Section
+      id="incident"
+      title="Incident details"
+      general={s.general}
+      editable={editable}
+      busy={s.busy}
+      onSubmit={submit}
+    >
       <Field
         label="Incident type"
         error={err('incident.incidentType')}
@@ -411,7 +445,11 @@ function IncidentSection({ r, editable, problems, onSaved }: SectionProps) {
         )}
       </Field>
       {retyped && (
-        <Field label="Reason for changing the incident type" error={at(s.errors, 'reason')} hint="Required; it goes into the audit log.">
+        <Field
+          label="Reason for changing the incident type"
+          error={at(s.errors, 'reason')}
+          hint="Required; it goes into the audit log."
+        >
           {(a) => <textarea {...a} name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
       )}
@@ -419,13 +457,21 @@ function IncidentSection({ r, editable, problems, onSaved }: SectionProps) {
         {(a) => <input {...a} name="incidentDateTime" value={time} onChange={(e) => setTime(e.target.value)} />}
       </Field>
       <Field label="What the time is" error={err('incident.incidentDateTimeDescription')}>
-        {(a) => <input {...a} name="incidentDateTimeDescription" value={desc} onChange={(e) => setDesc(e.target.value)} />}
+        {(a) => (
+          <input {...a} name="incidentDateTimeDescription" value={desc} onChange={(e) => setDesc(e.target.value)} />
+        )}
       </Field>
       <fieldset className="checks">
         <legend>NCMEC annotations</legend>
         {ANNOTATIONS.map(([k, label]) => (
           <label key={k}>
-            <input type="checkbox" name={k} checked={!!ann[k]} onChange={(e) => setAnn({ ...ann, [k]: e.target.checked })} /> {label}
+            <input
+              type="checkbox"
+              name={k}
+              checked={!!ann[k]}
+              onChange={(e) => setAnn({ ...ann, [k]: e.target.checked })}
+            />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
@@ -435,7 +481,15 @@ function IncidentSection({ r, editable, problems, onSaved }: SectionProps) {
             {(a) => <input {...a} name="chatRoomName" value={room} onChange={(e) => setRoom(e.target.value)} />}
           </Field>
           <Field label="Reported conversation (as the reporters revealed it)">
-            {(a) => <textarea {...a} name="chatContent" rows={4} value={content} onChange={(e) => setContent(e.target.value)} />}
+            {(a) => (
+              <textarea
+                {...a}
+                name="chatContent"
+                rows={4}
+                value={content}
+                onChange={(e) => setContent(e.target.value)}
+              />
+            )}
           </Field>
         </>
       )}
@@ -489,14 +543,26 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
   const [people, setPeople] = useState<PersonForm[]>((r.draft.report.reportedUsers ?? []).map(toForm));
   const s = useSection(r, onSaved);
   const err = (p: string) => at(s.errors, p) ?? at(problems, p);
-  const set = (i: number, change: Partial<PersonForm>) => setPeople(people.map((p, j) => (j === i ? { ...p, ...change } : p)));
+  const set = (i: number, change: Partial<PersonForm>) =>
+    setPeople(people.map((p, j) => (j === i ? { ...p, ...change } : p)));
   const text = (i: number, k: keyof PersonForm, label: string, multi = false, hint?: string) => (
     <Field label={label} error={err(`reportedUsers.${i}.${k}`)} hint={hint}>
       {(a) =>
         multi ? (
-          <textarea {...a} name={`${k}-${i}`} rows={2} value={people[i]![k] as string} onChange={(e) => set(i, { [k]: e.target.value })} />
+          <textarea
+            {...a}
+            name={`${k}-${i}`}
+            rows={2}
+            value={people[i]![k] as string}
+            onChange={(e) => set(i, { [k]: e.target.value })}
+          />
         ) : (
-          <input {...a} name={`${k}-${i}`} value={people[i]![k] as string} onChange={(e) => set(i, { [k]: e.target.value })} />
+          <input
+            {...a}
+            name={`${k}-${i}`}
+            value={people[i]![k] as string}
+            onChange={(e) => set(i, { [k]: e.target.value })}
+          />
         )
       }
     </Field>
@@ -539,7 +605,9 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
                       {...a}
                       name={`ip-${i}-${j}`}
                       value={ip.ipAddress}
-                      onChange={(e) => set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, ipAddress: e.target.value } : x)) })}
+                      onChange={(e) =>
+                        set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, ipAddress: e.target.value } : x)) })
+                      }
                     />
                   )}
                 </Field>
@@ -549,7 +617,11 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
                       {...a}
                       value={ip.eventName ?? ''}
                       onChange={(e) =>
-                        set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, eventName: (e.target.value || undefined) as IpEvent['eventName'] } : x)) })
+                        set(i, {
+                          ips: p.ips.map((x, k) =>
+                            k === j ? { ...x, eventName: (e.target.value || undefined) as IpEvent['eventName'] } : x,
+                          ),
+                        })
                       }
                     >
                       <option value="">Not given</option>
@@ -559,13 +631,19 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
                     </select>
                   )}
                 </Field>
-                <Field label="When" error={err(`reportedUsers.${i}.ipCaptureEvents.${j}.dateTime`)} hint={j === 0 ? DATE_HINT : undefined}>
+                <Field
+                  label="When"
+                  error={err(`reportedUsers.${i}.ipCaptureEvents.${j}.dateTime`)}
+                  hint={j === 0 ? DATE_HINT : undefined}
+                >
                   {(a) => (
                     <input
                       {...a}
                       name={`ip-time-${i}-${j}`}
                       value={ip.dateTime ?? ''}
-                      onChange={(e) => set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, dateTime: e.target.value } : x)) })}
+                      onChange={(e) =>
+                        set(i, { ips: p.ips.map((x, k) => (k === j ? { ...x, dateTime: e.target.value } : x)) })
+                      }
                     />
                   )}
                 </Field>
@@ -582,7 +660,11 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
               </div>
             ))}
             {editable && (
-              <button type="button" className="secondary" onClick={() => set(i, { ips: [...p.ips, { ipAddress: '' }] })}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => set(i, { ips: [...p.ips, { ipAddress: '' }] })}
+              >
                 Add an IP address
               </button>
             )}
@@ -596,7 +678,11 @@ function PeopleSection({ r, editable, problems, onSaved }: SectionProps) {
         </fieldset>
       ))}
       {editable && (
-        <button type="button" className="secondary" onClick={() => setPeople([...people, toForm({ espService: r.draft.report.platform })])}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setPeople([...people, toForm({ espService: r.draft.report.platform })])}
+        >
           Add a person
         </button>
       )}
@@ -630,7 +716,9 @@ function FilesSection({ r, editable, problems, onSaved }: SectionProps) {
   };
   const set = (i: number, change: Partial<FileForm> | { details: Partial<FileDetails> }) =>
     setFiles(
-      files.map((f, j) => (j === i ? { ...f, ...change, details: { ...f.details, ...('details' in change ? change.details : {}) } } : f)),
+      files.map((f, j) =>
+        j === i ? { ...f, ...change, details: { ...f.details, ...('details' in change ? change.details : {}) } } : f,
+      ),
     );
   const body = () => ({
     files: kept.map((f) => {
@@ -658,7 +746,9 @@ function FilesSection({ r, editable, problems, onSaved }: SectionProps) {
       busy={s.busy}
       onSubmit={(e) => void s.save(e, body(), 'Files')}
     >
-      {!files.length && <p className="muted">No files: the decision's evidence had none (the report is filed without files).</p>}
+      {!files.length && (
+        <p className="muted">No files: the decision's evidence had none (the report is filed without files).</p>
+      )}
       {files.map((f, i) => (
         <fieldset key={f.mediaId} className={`file${f.include ? '' : ' excluded'}`}>
           <legend>{f.details.originalFileName ?? f.mediaId}</legend>
@@ -671,8 +761,8 @@ function FilesSection({ r, editable, problems, onSaved }: SectionProps) {
             ))}
           </p>
           <label className="check">
-            <input type="checkbox" checked={f.include} onChange={(e) => set(i, { include: e.target.checked })} /> Include this file in the
-            report
+            <input type="checkbox" checked={f.include} onChange={(e) => set(i, { include: e.target.checked })} />{' '}
+            Include this file in the report
           </label>
           <div className="grid2">
             <Field label="Original file name" error={err(f, 'details.originalFileName')}>
@@ -699,7 +789,9 @@ function FilesSection({ r, editable, problems, onSaved }: SectionProps) {
                 <select
                   {...a}
                   value={f.details.fileRelevance ?? 'Reported'}
-                  onChange={(e) => set(i, { details: { fileRelevance: e.target.value as FileDetails['fileRelevance'] } })}
+                  onChange={(e) =>
+                    set(i, { details: { fileRelevance: e.target.value as FileDetails['fileRelevance'] } })
+                  }
                 >
                   <option>Reported</option>
                   <option>Supplemental Reported</option>
@@ -745,8 +837,13 @@ function AdditionalSection({ r, editable, problems, onSaved }: SectionProps) {
       busy={s.busy}
       onSubmit={(e) => void s.save(e, { additionalInfo: text.trim() || null }, 'Additional information')}
     >
-      <Field label="Additional information for NCMEC" error={at(s.errors, 'additionalInfo') ?? at(problems, 'additionalInfo')}>
-        {(a) => <textarea {...a} name="additionalInfo" rows={4} value={text} onChange={(e) => setText(e.target.value)} />}
+      <Field
+        label="Additional information for NCMEC"
+        error={at(s.errors, 'additionalInfo') ?? at(problems, 'additionalInfo')}
+      >
+        {(a) => (
+          <textarea {...a} name="additionalInfo" rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        )}
       </Field>
     </Section>
   );
@@ -774,8 +871,8 @@ function SendDialog({ r, onClose, onSent }: { r: ReportDetail; onClose: () => vo
       }}
     >
       <p tabIndex={-1} data-autofocus>
-        This is what will be filed with the CyberTipline at <code>{r.destination}</code>. Once NCMEC has finished a report it cannot be
-        retracted.
+        This is what will be filed with the CyberTipline at <code>{r.destination}</code>. Once NCMEC has finished a
+        report it cannot be retracted.
       </p>
       <dl className="send-summary">
         <div>
@@ -843,7 +940,14 @@ function RetractDialog({ r, onClose, onDone }: { r: ReportDetail; onClose: () =>
       </p>
       <Field label="Reason" error={error} hint="Required; it goes into the audit log.">
         {(a) => (
-          <textarea {...a} name="retract-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-autofocus />
+          <textarea
+            {...a}
+            name="retract-reason"
+            rows={3}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            data-autofocus
+          />
         )}
       </Field>
     </Confirm>

@@ -24,7 +24,12 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
   const total = loaded.data?.total ?? 0;
   return (
     <Page title="CyberTipline reports">
-      <form className="filters legal-filters" role="search" aria-label="Filter reports" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters legal-filters"
+        role="search"
+        aria-label="Filter reports"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label>
           Status{' '}
           <select
@@ -88,7 +93,13 @@ export function ReportsScreen({ search }: { search: URLSearchParams }) {
                     {r.error && <div className="error small">{r.error}</div>}
                   </td>
                   <td className="num">{r.files}</td>
-                  <td>{r.case_id ? <Link to={`/cases/${r.case_id}`}>Case {r.case_id}</Link> : <span className="muted">None</span>}</td>
+                  <td>
+                    {r.case_id ? (
+                      <Link to={`/cases/${r.case_id}`}>Case {r.case_id}</Link>
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
                   <td>{r.ncmec_report_id ?? <span className="muted">Not filed</span>}</td>
                   <td>{when(r.created_at)}</td>
                 </tr>

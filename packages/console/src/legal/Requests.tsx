@@ -42,7 +42,9 @@ function parseSubjects(text: string): Subject[] {
     .filter(Boolean)
     .map((l) => {
       const m = /^(account|group|media)[\s:]+(.+)$/i.exec(l);
-      return m ? { platform: 'default', type: m[1]!.toLowerCase(), id: m[2]!.trim() } : { platform: 'default', type: 'account', id: l };
+      return m
+        ? { platform: 'default', type: m[1]!.toLowerCase(), id: m[2]!.trim() }
+        : { platform: 'default', type: 'account', id: l };
     });
 }
 
@@ -109,7 +111,13 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
           </select>
         </label>
         <label>
-          Search <input name="q" value={draftQ} onChange={(e) => setDraftQ(e.target.value)} placeholder="agency, case number or subject" />
+          Search{' '}
+          <input
+            name="q"
+            value={draftQ}
+            onChange={(e) => setDraftQ(e.target.value)}
+            placeholder="agency, case number or subject"
+          />
         </label>
         <button type="submit" className="secondary">
           Search
@@ -122,7 +130,9 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
           </p>
         )}
       </form>
-      {selectedId && <RequestDetail key={selectedId} id={selectedId} can={can} onClose={() => go({ id: '' })} onChanged={done} />}
+      {selectedId && (
+        <RequestDetail key={selectedId} id={selectedId} can={can} onClose={() => go({ id: '' })} onChanged={done} />
+      )}
       <Status
         loaded={loaded}
         empty={loaded.data && !rows.length ? (q || status ? 'No request matches.' : 'No requests recorded.') : false}
@@ -215,7 +225,10 @@ export function RequestsScreen({ staff, search }: { staff: Staff; search: URLSea
 }
 
 function Producible() {
-  const loaded = useLoad(() => api<Body<'/v1/legal/le-requests/producible'>>('GET', '/v1/legal/le-requests/producible'), []);
+  const loaded = useLoad(
+    () => api<Body<'/v1/legal/le-requests/producible'>>('GET', '/v1/legal/le-requests/producible'),
+    [],
+  );
   if (!loaded.data) return null;
   return (
     <details className="producible">
@@ -236,7 +249,17 @@ function Producible() {
   );
 }
 
-function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boolean; onClose: () => void; onChanged: (t: string) => void }) {
+function RequestDetail({
+  id,
+  can,
+  onClose,
+  onChanged,
+}: {
+  id: number;
+  can: boolean;
+  onClose: () => void;
+  onChanged: (t: string) => void;
+}) {
   const loaded = useLoad(() => api<LeRequest>('GET', `/v1/legal/le-requests/${id}`), [id]);
   const [producing, setProducing] = useState(false);
   const r = loaded.data;
@@ -287,7 +310,11 @@ function RequestDetail({ id, can, onClose, onChanged }: { id: number; can: boole
             )}
             <div>
               <dt>Non-disclosure</dt>
-              <dd>{r.nondisclosure ? `${r.nondisclosure.active ? 'In force' : 'Ended'} until ${when(r.nondisclosure.until)}` : 'None'}</dd>
+              <dd>
+                {r.nondisclosure
+                  ? `${r.nondisclosure.active ? 'In force' : 'Ended'} until ${when(r.nondisclosure.until)}`
+                  : 'None'}
+              </dd>
             </div>
           </dl>
           {can && r.kind === 'preservation' && !r.renewed && r.status === 'open' && (
@@ -401,7 +428,11 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
         <legend className="visually-hidden">The request</legend>
         <Field label="Status" error={errors.status}>
           {(a) => (
-            <select {...a} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value as LeRequest['status'] })}>
+            <select
+              {...a}
+              value={f.status}
+              onChange={(e) => setF({ ...f, status: e.target.value as LeRequest['status'] })}
+            >
               {LE_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {STATUS_LABELS[s]}
@@ -411,7 +442,14 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
           )}
         </Field>
         <Field label="Agency" error={errors.agency}>
-          {(a) => <input {...a} name="edit-agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}
+          {(a) => (
+            <input
+              {...a}
+              name="edit-agency"
+              value={f.agency}
+              onChange={(e) => setF({ ...f, agency: e.target.value })}
+            />
+          )}
         </Field>
         <Field label="Case number" error={errors.case_number}>
           {(a) => <input {...a} value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}
@@ -421,14 +459,24 @@ function EditForm({ r, can, onSaved }: { r: LeRequest; can: boolean; onSaved: ()
         </Field>
         <Field label="Due" error={errors.due_at} hint="Your local time.">
           {(a) => (
-            <input {...a} name="edit-due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />
+            <input
+              {...a}
+              name="edit-due"
+              type="datetime-local"
+              value={f.due}
+              onChange={(e) => setF({ ...f, due: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">
-          {(a) => <input {...a} type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />}
+          {(a) => (
+            <input {...a} type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />
+          )}
         </Field>
         <Field label="Outcome" error={errors.outcome}>
-          {(a) => <textarea {...a} rows={2} value={f.outcome} onChange={(e) => setF({ ...f, outcome: e.target.value })} />}
+          {(a) => (
+            <textarea {...a} rows={2} value={f.outcome} onChange={(e) => setF({ ...f, outcome: e.target.value })} />
+          )}
         </Field>
         <Field label="Notes" error={errors.notes}>
           {(a) => <textarea {...a} rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}
@@ -450,9 +498,13 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
   // What is preserved about the request's subjects.
   const items = useLoad(async () => {
     const lists = await Promise.all(
-      r.subjects.map((s) => api<Body<'/v1/legal/vault'>>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`)),
+      r.subjects.map((s) =>
+        api<Body<'/v1/legal/vault'>>('GET', `/v1/legal/vault?subject_id=${encodeURIComponent(s.id)}&limit=200`),
+      ),
     );
-    return lists.flatMap((l) => l.items).filter((i) => r.subjects.some((s) => s.type === i.subject.type && s.id === i.subject.id));
+    return lists
+      .flatMap((l) => l.items)
+      .filter((i) => r.subjects.some((s) => s.type === i.subject.type && s.id === i.subject.id));
   }, [r.id]);
   const [chosen, setChosen] = useState<number[]>([]);
   const [note, setNote] = useState('');
@@ -481,10 +533,13 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
   return (
     <Dialog title={`Produce for ${r.case_number}`} onClose={onClose} wide>
       <p>
-        The items go into a sealed ZIP with a signed manifest; the production is recorded on the request and every item's opening is
-        audited.
+        The items go into a sealed ZIP with a signed manifest; the production is recorded on the request and every
+        item's opening is audited.
       </p>
-      <Status loaded={items} empty={items.data && !items.data.length ? 'Nothing is preserved about these subjects.' : false} />
+      <Status
+        loaded={items}
+        empty={items.data && !items.data.length ? 'Nothing is preserved about these subjects.' : false}
+      />
       {!!items.data?.length && (
         <fieldset className="checks">
           <legend>Preserved items</legend>
@@ -500,7 +555,9 @@ function ProduceDialog({ r, onClose, onDone }: { r: LeRequest; onClose: () => vo
           ))}
         </fieldset>
       )}
-      <Field label="Note (optional)">{(a) => <input {...a} value={note} onChange={(e) => setNote(e.target.value)} />}</Field>
+      <Field label="Note (optional)">
+        {(a) => <input {...a} value={note} onChange={(e) => setNote(e.target.value)} />}
+      </Field>
       <Notice text={error} kind="error" />
       <div className="buttons">
         <button className="primary" onClick={go} disabled={busy}>
@@ -577,13 +634,29 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
             )}
           </Field>
           <Field label="Agency" error={errors.agency}>
-            {(a) => <input {...a} name="agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />}
+            {(a) => (
+              <input {...a} name="agency" value={f.agency} onChange={(e) => setF({ ...f, agency: e.target.value })} />
+            )}
           </Field>
           <Field label="Case number" error={errors.case_number}>
-            {(a) => <input {...a} name="case_number" value={f.case_number} onChange={(e) => setF({ ...f, case_number: e.target.value })} />}
+            {(a) => (
+              <input
+                {...a}
+                name="case_number"
+                value={f.case_number}
+                onChange={(e) => setF({ ...f, case_number: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Contact" error={errors.contact}>
-            {(a) => <input {...a} name="contact" value={f.contact} onChange={(e) => setF({ ...f, contact: e.target.value })} />}
+            {(a) => (
+              <input
+                {...a}
+                name="contact"
+                value={f.contact}
+                onChange={(e) => setF({ ...f, contact: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Received" error={errors.received_at} hint="Your local time.">
             {(a) => (
@@ -597,7 +670,15 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
             )}
           </Field>
           <Field label="Due" error={errors.due_at} hint="Optional; a reminder opens three days before.">
-            {(a) => <input {...a} name="due" type="datetime-local" value={f.due} onChange={(e) => setF({ ...f, due: e.target.value })} />}
+            {(a) => (
+              <input
+                {...a}
+                name="due"
+                type="datetime-local"
+                value={f.due}
+                onChange={(e) => setF({ ...f, due: e.target.value })}
+              />
+            )}
           </Field>
         </div>
         <Field
@@ -606,16 +687,36 @@ function CreateDialog({ onClose, onDone }: { onClose: () => void; onDone: (id: n
           hint={'One per line: "account acc-1", "group g-2" (an id alone is an account).'}
         >
           {(a) => (
-            <textarea {...a} name="subjects" rows={3} value={f.subjects} onChange={(e) => setF({ ...f, subjects: e.target.value })} />
+            <textarea
+              {...a}
+              name="subjects"
+              rows={3}
+              value={f.subjects}
+              onChange={(e) => setF({ ...f, subjects: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Non-disclosure order until" error={errors.nondisclosure_until} hint="Empty when there is none.">
           {(a) => (
-            <input {...a} name="nondisclosure" type="datetime-local" value={f.nd} onChange={(e) => setF({ ...f, nd: e.target.value })} />
+            <input
+              {...a}
+              name="nondisclosure"
+              type="datetime-local"
+              value={f.nd}
+              onChange={(e) => setF({ ...f, nd: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Notes" error={errors.notes}>
-          {(a) => <textarea {...a} name="notes" rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />}
+          {(a) => (
+            <textarea
+              {...a}
+              name="notes"
+              rows={2}
+              value={f.notes}
+              onChange={(e) => setF({ ...f, notes: e.target.value })}
+            />
+          )}
         </Field>
         {f.kind === 'preservation' && (
           <p className="muted">A preservation request places a 90-day legal hold on each subject (renewable once).</p>

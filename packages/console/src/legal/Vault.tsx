@@ -6,13 +6,30 @@ import { api } from '../api.ts';
 import type { Body, Staff } from '../api/types.ts';
 import { Link } from '../link.tsx';
 import { navigate } from '../router.ts';
-import { Confirm, Dialog, Field, fieldErrors, FormButtons, Notice, Page, Pager, Status, useLoad, when } from '../ui.tsx';
+import {
+  Confirm,
+  Dialog,
+  Field,
+  fieldErrors,
+  FormButtons,
+  Notice,
+  Page,
+  Pager,
+  Status,
+  useLoad,
+  when,
+} from '../ui.tsx';
 import { downloadPost, mayChange, PAGE, plural, subjectLabel, usePage, type Hold, type VaultItem } from './common.tsx';
 
 const STATES = { live: 'Kept', destroyed: 'Destroyed', all: 'All' } as const;
 type State = keyof typeof STATES;
-const KINDS: Record<VaultItem['kind'], string> = { media: 'File', messages: 'Reported messages', metadata: 'Report draft' };
-const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const KINDS: Record<VaultItem['kind'], string> = {
+  media: 'File',
+  messages: 'Reported messages',
+  metadata: 'Report draft',
+};
+const size = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 type Open =
   | { kind: 'export' }
@@ -79,8 +96,8 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
       }
     >
       <p className="muted">
-        Content preserved for CyberTipline reports, sealed and kept a year from preservation, or as long as a legal hold on its subject.
-        Every opening and export is recorded with its purpose.
+        Content preserved for CyberTipline reports, sealed and kept a year from preservation, or as long as a legal hold
+        on its subject. Every opening and export is recorded with its purpose.
       </p>
       <Notice text={outcome.text} kind={outcome.kind} />
       <form
@@ -94,7 +111,11 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
       >
         <label>
           Show{' '}
-          <select name="state" value={state} onChange={(e) => go({ state: e.target.value === 'live' ? '' : e.target.value, subject })}>
+          <select
+            name="state"
+            value={state}
+            onChange={(e) => go({ state: e.target.value === 'live' ? '' : e.target.value, subject })}
+          >
             {(Object.keys(STATES) as State[]).map((s) => (
               <option key={s} value={s}>
                 {STATES[s]}
@@ -124,7 +145,13 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
       </form>
       <Status
         loaded={loaded}
-        empty={loaded.data && !items.length ? (subject ? `Nothing preserved about ${subject}.` : 'Nothing preserved.') : false}
+        empty={
+          loaded.data && !items.length
+            ? subject
+              ? `Nothing preserved about ${subject}.`
+              : 'Nothing preserved.'
+            : false
+        }
       />
       {items.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Preserved items table">
@@ -187,11 +214,19 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
                       </span>
                     ) : (
                       <>
-                        <span className={i.expiry === 'overdue' ? 'overdue' : i.expiry === 'due_soon' ? 'due-soon' : ''}>
+                        <span
+                          className={i.expiry === 'overdue' ? 'overdue' : i.expiry === 'due_soon' ? 'due-soon' : ''}
+                        >
                           {when(i.kept_until)}
-                          {i.expiry === 'overdue' ? ' (overdue: destroyed next)' : i.expiry === 'due_soon' ? ' (within 30 days)' : ''}
+                          {i.expiry === 'overdue'
+                            ? ' (overdue: destroyed next)'
+                            : i.expiry === 'due_soon'
+                              ? ' (within 30 days)'
+                              : ''}
                         </span>
-                        {i.held_until && i.held_until === i.kept_until && <div className="muted small">held by a legal hold</div>}
+                        {i.held_until && i.held_until === i.kept_until && (
+                          <div className="muted small">held by a legal hold</div>
+                        )}
                       </>
                     )}
                   </td>
@@ -268,7 +303,9 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
             </table>
           </div>
         )}
-        {(holds.data?.total ?? 0) > 100 && <p className="muted">The 100 soonest to end are shown; search a subject for the rest.</p>}
+        {(holds.data?.total ?? 0) > 100 && (
+          <p className="muted">The 100 soonest to end are shown; search a subject for the rest.</p>
+        )}
       </section>
 
       {open?.kind === 'export' && (
@@ -278,7 +315,11 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
           onClose={() => setOpen(null)}
           intro="A ZIP with the files, a manifest of their SHA-256 and a signature, for law enforcement or counsel."
           act={async (purpose) => {
-            const name = await downloadPost('/v1/legal/vault/export', { item_ids: selected, purpose }, 'vigil-export.zip');
+            const name = await downloadPost(
+              '/v1/legal/vault/export',
+              { item_ids: selected, purpose },
+              'vigil-export.zip',
+            );
             setSelected([]);
             done(`Exported ${name}.`);
           }}
@@ -296,7 +337,8 @@ export function VaultScreen({ staff, search }: { staff: Staff; search: URLSearch
             });
             if (!res.ok)
               throw new Error(
-                ((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`,
+                ((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ??
+                  `HTTP ${res.status}`,
               );
             const a = document.createElement('a');
             a.href = URL.createObjectURL(await res.blob());
@@ -405,7 +447,11 @@ function HoldDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      await api('POST', '/v1/legal/holds', { subject: { type: f.type, id: f.id.trim() }, days: Number(f.days), reason: f.reason.trim() });
+      await api('POST', '/v1/legal/holds', {
+        subject: { type: f.type, id: f.id.trim() },
+        days: Number(f.days),
+        reason: f.reason.trim(),
+      });
       onDone();
       onClose();
     } catch (err) {
@@ -428,15 +474,31 @@ function HoldDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
           )}
         </Field>
         <Field label="Subject id" error={errors['subject.id']}>
-          {(a) => <input {...a} name="hold-subject" value={f.id} onChange={(e) => setF({ ...f, id: e.target.value })} />}
+          {(a) => (
+            <input {...a} name="hold-subject" value={f.id} onChange={(e) => setF({ ...f, id: e.target.value })} />
+          )}
         </Field>
         <Field label="Days" error={errors.days}>
           {(a) => (
-            <input {...a} name="hold-days" inputMode="numeric" value={f.days} onChange={(e) => setF({ ...f, days: e.target.value })} />
+            <input
+              {...a}
+              name="hold-days"
+              inputMode="numeric"
+              value={f.days}
+              onChange={(e) => setF({ ...f, days: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Reason" error={errors.reason} hint="Recorded with the hold and in the audit log.">
-          {(a) => <textarea {...a} name="hold-reason" rows={2} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })} />}
+          {(a) => (
+            <textarea
+              {...a}
+              name="hold-reason"
+              rows={2}
+              value={f.reason}
+              onChange={(e) => setF({ ...f, reason: e.target.value })}
+            />
+          )}
         </Field>
         <Notice text={general} kind="error" />
         <FormButtons label="Place the hold" busyLabel="Placing…" busy={busy} onCancel={onClose} />

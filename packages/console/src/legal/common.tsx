@@ -17,8 +17,20 @@ export type IpEvent = NonNullable<ReportedUser['ipCaptureEvents']>[number];
 export type FileDetails = Draft['files'][number]['details'];
 export type Deadline = LeRequest['due_state'];
 
-export const LE_KINDS = ['preservation', 'subpoena', 'court_order', 'search_warrant', 'emergency'] as const satisfies readonly LeRequest['kind'][];
-export const LE_STATUSES = ['open', 'produced', 'rejected', 'withdrawn', 'expired'] as const satisfies readonly LeRequest['status'][];
+export const LE_KINDS = [
+  'preservation',
+  'subpoena',
+  'court_order',
+  'search_warrant',
+  'emergency',
+] as const satisfies readonly LeRequest['kind'][];
+export const LE_STATUSES = [
+  'open',
+  'produced',
+  'rejected',
+  'withdrawn',
+  'expired',
+] as const satisfies readonly LeRequest['status'][];
 
 /** Legal and admin change records; auditors (and anyone else who can read) only read. */
 export const mayChange = (staff: Staff) => staff.role === 'legal' || staff.role === 'admin';
@@ -76,7 +88,9 @@ export function usePage(search: URLSearchParams): [number, (p: number) => void] 
 let csrf = '';
 /** POSTs and saves the answer as a file (the vault's sealed ZIPs); errors come back as sentences. */
 export async function downloadPost(path: string, body: unknown, fallbackName: string): Promise<string> {
-  if (!csrf) csrf = ((await (await fetch('/v1/session', { credentials: 'same-origin' })).json()) as { csrf_token: string }).csrf_token;
+  if (!csrf)
+    csrf = ((await (await fetch('/v1/session', { credentials: 'same-origin' })).json()) as { csrf_token: string })
+      .csrf_token;
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',

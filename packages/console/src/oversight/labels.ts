@@ -28,7 +28,11 @@ const QUEUES: Record<string, string> = {
   'legal-requests': 'Legal: law-enforcement requests',
 };
 
-const APPEALS: Record<string, string> = { open: 'Waiting for a decision', upheld: 'Upheld (action stands)', reversed: 'Granted (action reversed)' };
+const APPEALS: Record<string, string> = {
+  open: 'Waiting for a decision',
+  upheld: 'Upheld (action stands)',
+  reversed: 'Granted (action reversed)',
+};
 
 /** `some_code` → "Some code", for anything not listed. */
 export const readable = (code: string) => {

@@ -8,10 +8,28 @@ import { TransparencyScreen } from './Transparency.tsx';
 import './oversight.css';
 
 export const screens: Screen[] = [
-  { path: '/admin/audit', section: 'admin', label: 'Audit log', roles: ['admin', 'auditor'], render: ({ search }) => <AuditScreen search={search} /> },
-  { path: '/admin/transparency', section: 'admin', label: 'Transparency', roles: ['admin', 'lead', 'legal', 'auditor'], render: ({ search }) => <TransparencyScreen search={search} /> },
+  {
+    path: '/admin/audit',
+    section: 'admin',
+    label: 'Audit log',
+    roles: ['admin', 'auditor'],
+    render: ({ search }) => <AuditScreen search={search} />,
+  },
+  {
+    path: '/admin/transparency',
+    section: 'admin',
+    label: 'Transparency',
+    roles: ['admin', 'lead', 'legal', 'auditor'],
+    render: ({ search }) => <TransparencyScreen search={search} />,
+  },
 ];
 
 export const teamScreens: Screen[] = [
-  { path: '/team', section: 'team', label: 'Team', roles: ['lead', 'admin'], render: ({ search }) => <TeamScreen search={search} /> },
+  {
+    path: '/team',
+    section: 'team',
+    label: 'Team',
+    roles: ['lead', 'admin'],
+    render: ({ search }) => <TeamScreen search={search} />,
+  },
 ];

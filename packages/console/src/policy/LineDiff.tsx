@@ -2,7 +2,17 @@
 // are marked with + and − as well as colour, and the summary says how many, so nothing depends on colour.
 import { diffLines } from 'diff';
 
-export function LineDiff({ from, to, fromLabel, toLabel }: { from: string; to: string; fromLabel: string; toLabel: string }) {
+export function LineDiff({
+  from,
+  to,
+  fromLabel,
+  toLabel,
+}: {
+  from: string;
+  to: string;
+  fromLabel: string;
+  toLabel: string;
+}) {
   const parts = diffLines(from, to);
   const rows: { kind: 'add' | 'del' | 'same'; a?: number; b?: number; text: string }[] = [];
   let a = 1;
@@ -18,11 +28,14 @@ export function LineDiff({ from, to, fromLabel, toLabel }: { from: string; to: s
   const added = rows.filter((r) => r.kind === 'add').length;
   const removed = rows.filter((r) => r.kind === 'del').length;
   // Long unchanged stretches fold to their edges, so the changes are what the reader sees.
-  const shown = rows.filter((r, i) => r.kind !== 'same' || rows.slice(Math.max(0, i - 2), i + 3).some((x) => x.kind !== 'same'));
+  const shown = rows.filter(
+    (r, i) => r.kind !== 'same' || rows.slice(Math.max(0, i - 2), i + 3).some((x) => x.kind !== 'same'),
+  );
   return (
     <div>
       <p className="diff-summary" role="status">
-        {fromLabel} → {toLabel}: {added || removed ? `${added} line${added === 1 ? '' : 's'} added, ${removed} removed` : 'no difference'}
+        {fromLabel} → {toLabel}:{' '}
+        {added || removed ? `${added} line${added === 1 ? '' : 's'} added, ${removed} removed` : 'no difference'}
       </p>
       {(added > 0 || removed > 0) && (
         <div className="diff" tabIndex={0} role="region" aria-label={`Changes from ${fromLabel} to ${toLabel}`}>
@@ -32,7 +45,12 @@ export function LineDiff({ from, to, fromLabel, toLabel }: { from: string; to: s
                 <tr key={i} className={r.kind}>
                   <td className="ln">{r.a ?? ''}</td>
                   <td className="ln">{r.b ?? ''}</td>
-                  <td className="sign">{r.kind === 'add' ? '+' : r.kind === 'del' ? '−' : ' '}<span className="visually-hidden">{r.kind === 'add' ? 'added' : r.kind === 'del' ? 'removed' : ''}</span></td>
+                  <td className="sign">
+                    {r.kind === 'add' ? '+' : r.kind === 'del' ? '−' : ' '}
+                    <span className="visually-hidden">
+                      {r.kind === 'add' ? 'added' : r.kind === 'del' ? 'removed' : ''}
+                    </span>
+                  </td>
                   <td>{r.text}</td>
                 </tr>
               ))}

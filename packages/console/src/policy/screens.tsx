@@ -6,7 +6,25 @@ import { TermsScreen } from './Terms.tsx';
 import { WebhooksScreen } from './Webhooks.tsx';
 
 export const screens: Screen[] = [
-  { path: '/admin/rules', section: 'admin', label: 'Rules', roles: ['admin', 'lead'], render: ({ search }) => <RulesScreen search={search} /> },
-  { path: '/admin/terms', section: 'admin', label: 'Term lists', roles: ['admin', 'lead'], render: () => <TermsScreen /> },
-  { path: '/admin/webhooks', section: 'admin', label: 'Webhooks', roles: ['admin', 'lead'], render: ({ staff, search }) => <WebhooksScreen staff={staff} search={search} /> },
+  {
+    path: '/admin/rules',
+    section: 'admin',
+    label: 'Rules',
+    roles: ['admin', 'lead'],
+    render: ({ search }) => <RulesScreen search={search} />,
+  },
+  {
+    path: '/admin/terms',
+    section: 'admin',
+    label: 'Term lists',
+    roles: ['admin', 'lead'],
+    render: () => <TermsScreen />,
+  },
+  {
+    path: '/admin/webhooks',
+    section: 'admin',
+    label: 'Webhooks',
+    roles: ['admin', 'lead'],
+    render: ({ staff, search }) => <WebhooksScreen staff={staff} search={search} />,
+  },
 ];

@@ -4,7 +4,11 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { lineColumnAt } from './text-position.ts';
 
-export interface LineProblem { line: number; column: number; message: string }
+export interface LineProblem {
+  line: number;
+  column: number;
+  message: string;
+}
 
 const ONE_PER_LINE = new Set(['terms', 'combinations']);
 
@@ -13,18 +17,29 @@ export function formatList(list: Record<string, unknown>): string {
   const keys = Object.keys(list).filter((k) => k !== 'version');
   const body = keys.map((k) => {
     const v = list[k];
-    if (ONE_PER_LINE.has(k) && Array.isArray(v)) return `  ${JSON.stringify(k)}: [\n${v.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
+    if (ONE_PER_LINE.has(k) && Array.isArray(v))
+      return `  ${JSON.stringify(k)}: [\n${v.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
     return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
   });
   return `{\n${body.join(',\n')}\n}\n`;
 }
 
 const SYNTAX: Record<string, string> = {
-  InvalidSymbol: 'unexpected character', InvalidNumberFormat: 'not a number', PropertyNameExpected: 'a quoted property name was expected',
-  ValueExpected: 'a value was expected', ColonExpected: 'a colon was expected', CommaExpected: 'a comma was expected',
-  CloseBraceExpected: 'a closing } was expected', CloseBracketExpected: 'a closing ] was expected', EndOfFileExpected: 'nothing may follow the list',
-  InvalidCommentToken: 'comments are not allowed', UnexpectedEndOfString: 'a string is not closed', UnexpectedEndOfNumber: 'a number is cut off',
-  InvalidUnicode: 'invalid unicode escape', InvalidEscapeCharacter: 'invalid escape', InvalidCharacter: 'invalid character in a string',
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'not a number',
+  PropertyNameExpected: 'a quoted property name was expected',
+  ValueExpected: 'a value was expected',
+  ColonExpected: 'a colon was expected',
+  CommaExpected: 'a comma was expected',
+  CloseBraceExpected: 'a closing } was expected',
+  CloseBracketExpected: 'a closing ] was expected',
+  EndOfFileExpected: 'nothing may follow the list',
+  InvalidCommentToken: 'comments are not allowed',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfNumber: 'a number is cut off',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape',
+  InvalidCharacter: 'invalid character in a string',
 };
 
 /** Parses the editor's text; JSON mistakes come back at their line and column. */
@@ -32,9 +47,17 @@ export function parseSource(text: string): { value?: Record<string, unknown>; pr
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length) {
-    return { problems: errors.slice(0, 20).map((e) => ({ ...lineColumnAt(text, e.offset), message: `JSON: ${SYNTAX[printParseErrorCode(e.error)] ?? printParseErrorCode(e.error)}` })) };
+    return {
+      problems: errors.slice(0, 20).map((e) => ({
+        ...lineColumnAt(text, e.offset),
+        message: `JSON: ${SYNTAX[printParseErrorCode(e.error)] ?? printParseErrorCode(e.error)}`,
+      })),
+    };
   }
-  if (tree?.type !== 'object') return { problems: [{ line: 1, column: 1, message: 'The list must be a JSON object ({ "name": …, "terms": [ … ] }).' }] };
+  if (tree?.type !== 'object')
+    return {
+      problems: [{ line: 1, column: 1, message: 'The list must be a JSON object ({ "name": …, "terms": [ … ] }).' }],
+    };
   return { value: JSON.parse(text) as Record<string, unknown>, problems: [] };
 }
 

@@ -34,7 +34,13 @@ export interface FakeCyberTipline {
 
 const parser = new XMLParser({ parseTagValue: false });
 
-export async function startFakeCyberTipline(o: { username: string; password: string; xsdPath: string; port?: number; host?: string }): Promise<FakeCyberTipline> {
+export async function startFakeCyberTipline(o: {
+  username: string;
+  password: string;
+  xsdPath: string;
+  port?: number;
+  host?: string;
+}): Promise<FakeCyberTipline> {
   const xsd = readFileSync(o.xsdPath, 'utf8');
   const reports: FakeReport[] = [];
   const requests: FakeCyberTipline['requests'] = [];
@@ -45,18 +51,25 @@ export async function startFakeCyberTipline(o: { username: string; password: str
   const now = () => Date.now() + offset;
 
   const expire = () => {
-    for (const r of reports) if (r.status === 'open' && now() >= Math.max(r.openedAt + 86_400_000, r.lastChangeAt + 3_600_000)) r.status = 'expired';
+    for (const r of reports)
+      if (r.status === 'open' && now() >= Math.max(r.openedAt + 86_400_000, r.lastChangeAt + 3_600_000))
+        r.status = 'expired';
   };
-  const answer = (code: number, description: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?><reportResponse><responseCode>${code}</responseCode><responseDescription>${description}</responseDescription>${extra}</reportResponse>`;
+  const answer = (code: number, description: string, extra = '') =>
+    `<?xml version="1.0" encoding="UTF-8"?><reportResponse><responseCode>${code}</responseCode><responseDescription>${description}</responseDescription>${extra}</reportResponse>`;
   const invalid = async (xml: string): Promise<string | null> => {
-    const r = await validateXML({ xml: [{ fileName: 'in.xml', contents: xml }], schema: [{ fileName: 'cyber_tipline.xsd', contents: xsd }] });
+    const r = await validateXML({
+      xml: [{ fileName: 'in.xml', contents: xml }],
+      schema: [{ fileName: 'cyber_tipline.xsd', contents: xsd }],
+    });
     return r.valid ? null : r.errors.map((e) => e.message.trim()).join('; ');
   };
   const find = (id: unknown) => reports.find((r) => r.reportId === Number(id) && r.status !== 'expired');
 
   async function handle(req: IncomingMessage, body: Buffer, path: string): Promise<[number, string]> {
     expire();
-    if (req.method === 'GET' && path === '/status') return [200, answer(0, `Remote User : ${o.username}, Remote Ip : 127.0.0.1`)];
+    if (req.method === 'GET' && path === '/status')
+      return [200, answer(0, `Remote User : ${o.username}, Remote Ip : 127.0.0.1`)];
     if (req.method !== 'POST') return [404, ''];
     if (path === '/submit') {
       const xml = body.toString('utf8');
@@ -67,18 +80,29 @@ export async function startFakeCyberTipline(o: { username: string; password: str
       return [200, answer(0, 'Success', `<reportId>${id}</reportId>`)];
     }
     if (path === '/upload') {
-      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData().catch(() => null);
+      const form = await new Response(new Uint8Array(body), {
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+      })
+        .formData()
+        .catch(() => null);
       const file = form?.get('file');
-      if (!form || !(file instanceof Blob)) return [200, answer(4000, 'Invalid request: multipart fields id and file are required')];
+      if (!form || !(file instanceof Blob))
+        return [200, answer(4000, 'Invalid request: multipart fields id and file are required')];
       const r = find(form.get('id'));
       if (!r) return [200, answer(5001, 'Report does not exist')];
       if (r.status !== 'open') return [200, answer(r.status === 'finished' ? 5102 : 5101, 'Report is not open')];
       const bytes = Buffer.from(await file.arrayBuffer());
-      const fileId = createHash('sha1').update(`${r.reportId}:${r.files.length}:${randomUUID()}`).digest('hex').slice(0, 32);
+      const fileId = createHash('sha1')
+        .update(`${r.reportId}:${r.files.length}:${randomUUID()}`)
+        .digest('hex')
+        .slice(0, 32);
       const md5 = createHash('md5').update(bytes).digest('hex');
       r.files.push({ fileId, name: (file as File).name ?? 'upload', md5, size: bytes.length });
       r.lastChangeAt = now();
-      return [200, answer(0, 'Success', `<reportId>${r.reportId}</reportId><fileId>${fileId}</fileId><hash>${md5}</hash>`)];
+      return [
+        200,
+        answer(0, 'Success', `<reportId>${r.reportId}</reportId><fileId>${fileId}</fileId><hash>${md5}</hash>`),
+      ];
     }
     if (path === '/fileinfo') {
       const xml = body.toString('utf8');
@@ -97,14 +121,23 @@ export async function startFakeCyberTipline(o: { username: string; password: str
       const id = new URLSearchParams(body.toString('utf8')).get('id');
       const r = find(id);
       if (!r) return [200, answer(5001, 'Report does not exist')];
-      if (r.status === 'finished') return [200, path === '/finish' ? `<reportDoneResponse><responseCode>5102</responseCode><reportId>${r.reportId}</reportId></reportDoneResponse>` : answer(5102, 'Report already finished')];
+      if (r.status === 'finished')
+        return [
+          200,
+          path === '/finish'
+            ? `<reportDoneResponse><responseCode>5102</responseCode><reportId>${r.reportId}</reportId></reportDoneResponse>`
+            : answer(5102, 'Report already finished'),
+        ];
       if (r.status === 'retracted') return [200, answer(5101, 'Report already retracted')];
       if (path === '/retract') {
         r.status = 'retracted';
         return [200, answer(0, 'Success', `<reportId>${r.reportId}</reportId>`)];
       }
       r.status = 'finished';
-      return [200, `<?xml version="1.0" encoding="UTF-8"?><reportDoneResponse><responseCode>0</responseCode><reportId>${r.reportId}</reportId><files>${r.files.map((f) => `<fileId>${f.fileId}</fileId>`).join('')}</files></reportDoneResponse>`];
+      return [
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><reportDoneResponse><responseCode>0</responseCode><reportId>${r.reportId}</reportId><files>${r.files.map((f) => `<fileId>${f.fileId}</fileId>`).join('')}</files></reportDoneResponse>`,
+      ];
     }
     return [404, ''];
   }
@@ -117,9 +150,12 @@ export async function startFakeCyberTipline(o: { username: string; password: str
       const requestId = randomUUID();
       const send = (status: number, text: string) => {
         requests.push({ method: req.method!, path, status, requestId });
-        res.writeHead(status, { 'request-id': requestId, ...(text ? { 'content-type': 'application/xml' } : {}) }).end(text);
+        res
+          .writeHead(status, { 'request-id': requestId, ...(text ? { 'content-type': 'application/xml' } : {}) })
+          .end(text);
       };
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}`) return send(401, '');
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}`)
+        return send(401, '');
       const f = failures.get(path);
       if (f && f.count > 0) {
         f.count--;
@@ -146,6 +182,10 @@ export async function startFakeCyberTipline(o: { username: string; password: str
     failNext: (path, count, status = 500) => failures.set(path, { count, status }),
     delayNext: (path, ms) => delays.set(path, ms),
     advance: (ms) => (offset += ms),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -22,7 +22,11 @@ const RULES: Record<DihedralName, { transpose: boolean; sign: (i: number, j: num
   flipminus1: { transpose: true, sign: (i, j) => ((i + j) & 1 ? -1 : 1) }, // anti-diagonal
 };
 
-export function dihedralCoefficients(name: DihedralName, a: Float32Array, out: Float32Array = new Float32Array(256)): Float32Array {
+export function dihedralCoefficients(
+  name: DihedralName,
+  a: Float32Array,
+  out: Float32Array = new Float32Array(256),
+): Float32Array {
   const rule = RULES[name];
   for (let i = 0; i < 16; i++) {
     for (let j = 0; j < 16; j++) {

@@ -163,7 +163,14 @@ export function downscaleTo64(
 }
 
 /** {@link boxRun} down one column (stride `cols`), written contiguously into `output`. */
-function boxRunStrided(input: Float32Array, output: Float32Array, off: number, n: number, stride: number, win: number): void {
+function boxRunStrided(
+  input: Float32Array,
+  output: Float32Array,
+  off: number,
+  n: number,
+  stride: number,
+  win: number,
+): void {
   const half = (win + 2) >> 1;
   const lead = half - 1;
   const grow = win - half + 1;

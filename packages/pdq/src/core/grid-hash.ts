@@ -17,9 +17,15 @@ const dctRows = new Float64Array(1024);
 export function gridDct(grid: Float32Array, out: Float32Array = new Float32Array(256)): Float32Array {
   const t = dctRows.fill(0);
   for (let i = 0; i < 16; i += 4) {
-    const t0 = i * 64, t1 = t0 + 64, t2 = t1 + 64, t3 = t2 + 64;
+    const t0 = i * 64,
+      t1 = t0 + 64,
+      t2 = t1 + 64,
+      t3 = t2 + 64;
     for (let k = 0; k < 64; k++) {
-      const d0 = D64[i * 64 + k]!, d1 = D64[(i + 1) * 64 + k]!, d2 = D64[(i + 2) * 64 + k]!, d3 = D64[(i + 3) * 64 + k]!;
+      const d0 = D64[i * 64 + k]!,
+        d1 = D64[(i + 1) * 64 + k]!,
+        d2 = D64[(i + 2) * 64 + k]!,
+        d3 = D64[(i + 3) * 64 + k]!;
       const ro = k * 64;
       for (let j = 0; j < 64; j++) {
         const g = grid[ro + j]!;
@@ -81,7 +87,8 @@ export function maskedGridHash(grids: readonly Float32Array[]): { pdq: string; m
     }
     const own = new Uint16Array(16);
     for (let i = 0; i < 16; i++) {
-      let w = 0, strong = 0;
+      let w = 0,
+        strong = 0;
       for (let j = 0; j < 16; j++) {
         const v = c[i * 16 + j]!;
         if (v > med) w |= 1 << j;

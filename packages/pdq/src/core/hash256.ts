@@ -61,7 +61,8 @@ export function hammingDistance(a: string | Uint8Array, b: string | Uint8Array):
     checkHex(a);
     checkHex(b);
     let d = 0;
-    for (let i = 0; i < 64; i += 8) d += popcount32((parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0);
+    for (let i = 0; i < 64; i += 8)
+      d += popcount32((parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0);
     return d;
   }
   const x = typeof a === 'string' ? hexToBytes(a) : a;

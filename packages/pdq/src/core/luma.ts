@@ -32,8 +32,10 @@ export function lumaFromPixels(
   out?: Float32Array,
 ): Float32Array {
   const n = width * height;
-  if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`channels must be a positive integer, got ${channels}`);
-  if (pixels.length < n * channels) throw new RangeError(`pixel buffer holds ${pixels.length} bytes, need ${n * channels}`);
+  if (!Number.isInteger(channels) || channels < 1)
+    throw new RangeError(`channels must be a positive integer, got ${channels}`);
+  if (pixels.length < n * channels)
+    throw new RangeError(`pixel buffer holds ${pixels.length} bytes, need ${n * channels}`);
   const luma = out && out.length >= n ? out : new Float32Array(n);
   if (channels < 3) {
     for (let i = 0, k = 0; i < n; i++, k += channels) luma[i] = pixels[k]!;

@@ -31,8 +31,18 @@ export class PdqHasher {
 
   hash(luma: Float32Array, width: number, height: number): PdqResult;
   hash(luma: Float32Array, width: number, height: number, opts: { dihedrals: true }): PdqDihedralResult;
-  hash(luma: Float32Array, width: number, height: number, opts?: { dihedrals?: boolean }): PdqResult | PdqDihedralResult;
-  hash(luma: Float32Array, width: number, height: number, opts: { dihedrals?: boolean } = {}): PdqResult | PdqDihedralResult {
+  hash(
+    luma: Float32Array,
+    width: number,
+    height: number,
+    opts?: { dihedrals?: boolean },
+  ): PdqResult | PdqDihedralResult;
+  hash(
+    luma: Float32Array,
+    width: number,
+    height: number,
+    opts: { dihedrals?: boolean } = {},
+  ): PdqResult | PdqDihedralResult {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
       throw new RangeError(`bad image size ${width}×${height}`);
     }
@@ -60,9 +70,24 @@ let shared: PdqHasher | undefined;
 
 /** PDQ of a luminance image (row-major, `width × height` float32 values). */
 export function pdqFromLuma(luma: Float32Array, width: number, height: number): PdqResult;
-export function pdqFromLuma(luma: Float32Array, width: number, height: number, opts: { dihedrals: true }): PdqDihedralResult;
-export function pdqFromLuma(luma: Float32Array, width: number, height: number, opts?: { dihedrals?: boolean }): PdqResult | PdqDihedralResult;
-export function pdqFromLuma(luma: Float32Array, width: number, height: number, opts?: { dihedrals?: boolean }): PdqResult | PdqDihedralResult {
+export function pdqFromLuma(
+  luma: Float32Array,
+  width: number,
+  height: number,
+  opts: { dihedrals: true },
+): PdqDihedralResult;
+export function pdqFromLuma(
+  luma: Float32Array,
+  width: number,
+  height: number,
+  opts?: { dihedrals?: boolean },
+): PdqResult | PdqDihedralResult;
+export function pdqFromLuma(
+  luma: Float32Array,
+  width: number,
+  height: number,
+  opts?: { dihedrals?: boolean },
+): PdqResult | PdqDihedralResult {
   shared ??= new PdqHasher();
   return shared.hash(luma, width, height, opts);
 }

@@ -18,14 +18,20 @@ export interface LumaImage {
  */
 export function areaResize(img: LumaImage, w: number, h: number): LumaImage {
   if (w >= img.width && h >= img.height) return img;
-  const sw = img.width, sh = img.height, src = img.luma;
+  const sw = img.width,
+    sh = img.height,
+    src = img.luma;
   const weights = (n: number, m: number) => {
     // For output i: first input index and the weights of the inputs its cell [i·n/m, (i+1)·n/m) covers.
     const f = n / m;
-    const first = new Int32Array(m), len = new Int32Array(m), ws: number[][] = [];
+    const first = new Int32Array(m),
+      len = new Int32Array(m),
+      ws: number[][] = [];
     for (let i = 0; i < m; i++) {
-      const a = i * f, b = (i + 1) * f;
-      const lo = Math.floor(a), hi = Math.min(n, Math.ceil(b));
+      const a = i * f,
+        b = (i + 1) * f;
+      const lo = Math.floor(a),
+        hi = Math.min(n, Math.ceil(b));
       const row: number[] = [];
       for (let k = lo; k < hi; k++) row.push((Math.min(b, k + 1) - Math.max(a, k)) / f);
       first[i] = lo;
@@ -34,12 +40,14 @@ export function areaResize(img: LumaImage, w: number, h: number): LumaImage {
     }
     return { first, len, ws };
   };
-  const cx = weights(sw, w), cy = weights(sh, h);
+  const cx = weights(sw, w),
+    cy = weights(sh, h);
   const tmp = new Float32Array(w * sh);
   for (let y = 0; y < sh; y++) {
     const base = y * sw;
     for (let x = 0; x < w; x++) {
-      const wr = cx.ws[x]!, f0 = base + cx.first[x]!;
+      const wr = cx.ws[x]!,
+        f0 = base + cx.first[x]!;
       let s = 0;
       for (let k = 0; k < wr.length; k++) s += wr[k]! * src[f0 + k]!;
       tmp[y * w + x] = s;
@@ -47,9 +55,11 @@ export function areaResize(img: LumaImage, w: number, h: number): LumaImage {
   }
   const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
-    const wr = cy.ws[y]!, f0 = cy.first[y]!;
+    const wr = cy.ws[y]!,
+      f0 = cy.first[y]!;
     for (let k = 0; k < wr.length; k++) {
-      const wk = wr[k]!, rb = (f0 + k) * w;
+      const wk = wr[k]!,
+        rb = (f0 + k) * w;
       for (let x = 0; x < w; x++) out[y * w + x]! += wk * tmp[rb + x]!;
     }
   }
@@ -64,32 +74,45 @@ export function areaResize(img: LumaImage, w: number, h: number): LumaImage {
  */
 export function derotate(img: LumaImage, deg: number): LumaImage | null {
   const t = (deg * Math.PI) / 180;
-  const c = Math.abs(Math.cos(t)), s = Math.abs(Math.sin(t));
+  const c = Math.abs(Math.cos(t)),
+    s = Math.abs(Math.sin(t));
   const det = c * c - s * s;
   const W = Math.round((img.width * c - img.height * s) / det);
   const H = Math.round((img.height * c - img.width * s) / det);
   if (!(W >= 16 && H >= 16)) return null;
   const out = new Float32Array(W * H);
-  const cos = Math.cos(t), sin = Math.sin(t);
-  const cxq = img.width / 2, cyq = img.height / 2, cx = W / 2, cy = H / 2;
-  const sw = img.width, sh = img.height, src = img.luma;
+  const cos = Math.cos(t),
+    sin = Math.sin(t);
+  const cxq = img.width / 2,
+    cyq = img.height / 2,
+    cx = W / 2,
+    cy = H / 2;
+  const sw = img.width,
+    sh = img.height,
+    src = img.luma;
   // The terms of u (per column) and of v (per row), evaluated as the full expression would.
-  const uc = new Float64Array(W), us = new Float64Array(W);
+  const uc = new Float64Array(W),
+    us = new Float64Array(W);
   for (let x = 0; x < W; x++) {
     uc[x] = (x + 0.5 - cx) * cos;
     us[x] = (x + 0.5 - cx) * sin;
   }
   for (let y = 0; y < H; y++) {
-    const v = y + 0.5 - cy, vs = v * sin, vc = v * cos;
+    const v = y + 0.5 - cy,
+      vs = v * sin,
+      vc = v * cos;
     for (let x = 0; x < W; x++) {
       // Where this pixel of the original landed in the query (clockwise on screen, y down).
       let qx = uc[x]! - vs + cxq - 0.5;
       let qy = us[x]! + vc + cyq - 0.5;
       qx = qx < 0 ? 0 : qx > sw - 1 ? sw - 1 : qx;
       qy = qy < 0 ? 0 : qy > sh - 1 ? sh - 1 : qy;
-      const x0 = Math.floor(qx), y0 = Math.floor(qy);
-      const x1 = x0 + 1 < sw ? x0 + 1 : x0, y1 = y0 + 1 < sh ? y0 + 1 : y0;
-      const fx = qx - x0, fy = qy - y0;
+      const x0 = Math.floor(qx),
+        y0 = Math.floor(qy);
+      const x1 = x0 + 1 < sw ? x0 + 1 : x0,
+        y1 = y0 + 1 < sh ? y0 + 1 : y0;
+      const fx = qx - x0,
+        fy = qy - y0;
       const a = src[y0 * sw + x0]! + (src[y0 * sw + x1]! - src[y0 * sw + x0]!) * fx;
       const b = src[y1 * sw + x0]! + (src[y1 * sw + x1]! - src[y1 * sw + x0]!) * fx;
       out[y * W + x] = a + (b - a) * fy;
@@ -167,7 +190,10 @@ export const DEROTATIONS = [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5] as const;
 export const UNCROP_GUESSES = { centred: [4, 6, 8, 10, 12, 14, 16], corner: [5, 7, 8.5, 10, 12, 13.5, 15] } as const;
 
 /** The `uncrop` views: margins as fractions of the query's sides that put a crop's content back at its original scale and place. */
-export const UNCROPS: readonly { name: string; margins: readonly [left: number, top: number, right: number, bottom: number] }[] = [
+export const UNCROPS: readonly {
+  name: string;
+  margins: readonly [left: number, top: number, right: number, bottom: number];
+}[] = [
   ...UNCROP_GUESSES.centred.map((p) => {
     const u = p / 100 / (2 * (1 - p / 100));
     return { name: `uncrop-${p}`, margins: [u, u, u, u] as const };
@@ -181,10 +207,22 @@ export const UNCROPS: readonly { name: string; margins: readonly [left: number, 
 
 /** Crops of the query (`keep` of each dimension from `x`, `y`, fractions): centred, and keeping one corner. */
 export const CROPS: readonly { name: string; x: number; y: number; keep: number }[] = [
-  ...[95, 92.5, 90, 87.5, 85].map((k) => ({ name: `crop-${k}`, x: (1 - k / 100) / 2, y: (1 - k / 100) / 2, keep: k / 100 })),
+  ...[95, 92.5, 90, 87.5, 85].map((k) => ({
+    name: `crop-${k}`,
+    x: (1 - k / 100) / 2,
+    y: (1 - k / 100) / 2,
+    keep: k / 100,
+  })),
   ...[95, 90].flatMap((k) => {
     const r = 1 - k / 100;
-    return ([['tl', 0, 0], ['tr', r, 0], ['bl', 0, r], ['br', r, r]] as const).map(([n, x, y]) => ({ name: `crop-${n}-${k}`, x, y, keep: k / 100 }));
+    return (
+      [
+        ['tl', 0, 0],
+        ['tr', r, 0],
+        ['bl', 0, r],
+        ['br', r, r],
+      ] as const
+    ).map(([n, x, y]) => ({ name: `crop-${n}-${k}`, x, y, keep: k / 100 }));
   }),
 ];
 
@@ -230,7 +268,8 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   const trim = (b: Bars) => [b.left, b.top, img.width - b.left - b.right, img.height - b.top - b.bottom] as const;
   if (bars.top + bars.bottom + bars.left + bars.right > 0) span('trim', ...trim(bars));
   const sides = (['top', 'bottom', 'left', 'right'] as const).filter((s) => bars[s] > 0);
-  if (sides.length > 1) for (const s of sides) span(`trim-${s}`, ...trim({ top: 0, bottom: 0, left: 0, right: 0, [s]: bars[s] }));
+  if (sides.length > 1)
+    for (const s of sides) span(`trim-${s}`, ...trim({ top: 0, bottom: 0, left: 0, right: 0, [s]: bars[s] }));
   // The listed image may itself be a crop of what the query shows: crops of the query at the same
   // guesses (exact pixels, so an ordinary comparison; each covers about ±2 % of crop).
   for (const c of CROPS) span(c.name, c.x * img.width, c.y * img.height, c.keep * img.width, c.keep * img.height);
@@ -241,7 +280,10 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   const rowPasses = new Map<string, RowPass>();
   for (const u of UNCROPS) {
     const [l, t, r, b] = u.margins;
-    const x0 = -img.width * l, y0 = -img.height * t, w = img.width * (1 + l + r), h = img.height * (1 + t + b);
+    const x0 = -img.width * l,
+      y0 = -img.height * t,
+      w = img.width * (1 + l + r),
+      h = img.height * (1 + t + b);
     const key = `${l},${r}`;
     let rows = rowPasses.get(key);
     if (!rows) rowPasses.set(key, (rows = rowPass(img, UNCROP_FILLS, x0, w, scale)));
@@ -250,7 +292,11 @@ export function robustViews(full: LumaImage, sourceScale = 1, o: { only?: 'reori
   }
   for (const a of DEROTATIONS) {
     const r = derotate(img, a);
-    if (r) out.push({ name: `derotate${a > 0 ? '+' : ''}${a}`, grid: gridTo64(r, undefined, 0, 0, r.width, r.height, scale) });
+    if (r)
+      out.push({
+        name: `derotate${a > 0 ? '+' : ''}${a}`,
+        grid: gridTo64(r, undefined, 0, 0, r.width, r.height, scale),
+      });
   }
   return [...out, ...reoriented(img, scale)];
 }
@@ -273,7 +319,13 @@ function reoriented(img: LumaImage, scale: number): NamedView[] {
  * listed hash comes close, so a view family may match only within a stricter bound than the image
  * itself. A lower configured threshold still wins.
  */
-export const VIEW_MAX_DISTANCE: Readonly<Record<string, number>> = { trim: 31, crop: 31, uncrop: 31, derotate: 31, reoriented: 31 };
+export const VIEW_MAX_DISTANCE: Readonly<Record<string, number>> = {
+  trim: 31,
+  crop: 31,
+  uncrop: 31,
+  derotate: 31,
+  reoriented: 31,
+};
 
 /** The family of a view name: `derotate+1.5` → `derotate`, `trim-top` → `trim`, `uncrop-tl-10` → `uncrop`. */
 export function viewFamily(view: string): string {
@@ -316,14 +368,22 @@ export function viewThreshold(view: string, threshold: number): number {
  * image's pixels by how much of each it covers (as if each pixel were uniform over its area).
  * Positions outside the axis read its edge pixel (a span wider than the image is an edge-extended margin).
  */
-function refTaps(n: number, start: number, len: number, scale: number): { first: Int32Array; count: Int32Array; weights: Float64Array; stride: number } {
+function refTaps(
+  n: number,
+  start: number,
+  len: number,
+  scale: number,
+): { first: Int32Array; count: Int32Array; weights: Float64Array; stride: number } {
   const N = Math.max(1, Math.round(len * scale));
   const win = Math.floor((N + 127) / 128);
   const lead = ((win + 2) >> 1) - 1;
-  const lo = (p: number) => Math.max(0, p + lead - win + 1), hi = (p: number) => Math.min(N - 1, p + lead);
+  const lo = (p: number) => Math.max(0, p + lead - win + 1),
+    hi = (p: number) => Math.min(N - 1, p + lead);
   const unit = len / N; // one reference pixel, in this image's pixels
   const stride = Math.ceil((2 * win + 1) * unit) + 3;
-  const first = new Int32Array(64), count = new Int32Array(64), weights = new Float64Array(64 * stride);
+  const first = new Int32Array(64),
+    count = new Int32Array(64),
+    weights = new Float64Array(64 * stride);
   const wX = new Float64Array(2 * win + 2);
   for (let i = 0; i < 64; i++) {
     const si = Math.trunc(((i + 0.5) * N) / 64);
@@ -339,7 +399,8 @@ function refTaps(n: number, start: number, len: number, scale: number): { first:
     first[i] = f;
     let c = 0;
     for (let X = x0; X <= x1; X++) {
-      const a = start + X * unit, b = a + unit;
+      const a = start + X * unit,
+        b = a + unit;
       for (let x = Math.floor(a); x < b; x++) {
         const ov = Math.min(b, x + 1) - Math.max(a, x);
         if (ov > 0) {
@@ -364,7 +425,17 @@ export type Fill = 'edge' | 'mirror' | 'mean';
  * there); from a reduced copy it is what the reference would compute if each reduced pixel were
  * uniform. It reads each pixel about once, against the reference's four full passes.
  */
-export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(4096), x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale, fill: Fill = 'edge'): Float32Array {
+export function gridTo64(
+  img: LumaImage,
+  out: Float32Array = new Float32Array(4096),
+  x0 = 0,
+  y0 = 0,
+  w = img.width,
+  h = img.height,
+  scale = 1,
+  scaleY = scale,
+  fill: Fill = 'edge',
+): Float32Array {
   return gridsTo64(img, [fill], x0, y0, w, h, scale, scaleY, [out])[0]!;
 }
 
@@ -372,8 +443,19 @@ export function gridTo64(img: LumaImage, out: Float32Array = new Float32Array(40
  * {@link gridTo64} of one span for several fills at once: the pixels inside the image are filtered
  * once, only the taps beyond it differ per fill (an `uncrop` view needs three fills of one span).
  */
-export function gridsTo64(img: LumaImage, fills: readonly Fill[], x0 = 0, y0 = 0, w = img.width, h = img.height, scale = 1, scaleY = scale, outs?: Float32Array[]): Float32Array[] {
-  const ty = refTaps(img.height, y0, h, scaleY), H = img.height;
+export function gridsTo64(
+  img: LumaImage,
+  fills: readonly Fill[],
+  x0 = 0,
+  y0 = 0,
+  w = img.width,
+  h = img.height,
+  scale = 1,
+  scaleY = scale,
+  outs?: Float32Array[],
+): Float32Array[] {
+  const ty = refTaps(img.height, y0, h, scaleY),
+    H = img.height;
   // Rows the column taps touch (a mirror reads rows reflected back inside: all of them, to be simple).
   const mirror = fills.includes('mirror');
   const rlo = mirror ? 0 : Math.max(0, Math.min(H - 1, ty.first[0]!));
@@ -391,9 +473,19 @@ interface RowPass {
 }
 
 /** The pass along rows of {@link gridsTo64}, for image rows `rlo`…`rhi` (all by default: uncrop views share one pass between spans down columns). */
-function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, scale: number, rlo = 0, rhi = img.height - 1): RowPass {
+function rowPass(
+  img: LumaImage,
+  fills: readonly Fill[],
+  x0: number,
+  w: number,
+  scale: number,
+  rlo = 0,
+  rhi = img.height - 1,
+): RowPass {
   const tx = refTaps(img.width, x0, w, scale);
-  const W = img.width, H = img.height, src = img.luma;
+  const W = img.width,
+    H = img.height,
+    src = img.luma;
   const F = fills.length;
   const reflect = (p: number, n: number) => (p < 0 ? Math.min(n - 1, -p - 1) : p >= n ? Math.max(0, 2 * n - p - 1) : p);
   const clamp = (p: number, n: number) => (p < 0 ? 0 : p >= n ? n - 1 : p);
@@ -406,10 +498,12 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
   const { first, count, weights, stride } = tx;
   // Per output, the taps inside the image [k0, k1) and, per fill, where the taps beyond its edges read
   // (a column, or -1 for the mean): the same for every row.
-  const k0s = new Int32Array(64), k1s = new Int32Array(64);
+  const k0s = new Int32Array(64),
+    k1s = new Int32Array(64);
   const outside: { i: number; w: Float64Array; x: Int32Array[] }[] = [];
   for (let i = 0; i < 64; i++) {
-    const f = first[i]!, n = count[i]!;
+    const f = first[i]!,
+      n = count[i]!;
     k0s[i] = Math.max(0, -f);
     k1s[i] = Math.min(n, W - f);
     if (k0s[i]! === 0 && k1s[i]! === n) continue;
@@ -418,15 +512,20 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
     outside.push({
       i,
       w: Float64Array.from(ks, (k) => weights[i * stride + k]!),
-      x: fills.map((fill) => Int32Array.from(ks, (k) => (fill === 'mean' ? -1 : fill === 'mirror' ? reflect(f + k, W) : clamp(f + k, W)))),
+      x: fills.map((fill) =>
+        Int32Array.from(ks, (k) => (fill === 'mean' ? -1 : fill === 'mirror' ? reflect(f + k, W) : clamp(f + k, W))),
+      ),
     });
   }
   // Filtered along x once each: the sum over pixels inside, then per fill the taps beyond the edges.
   const r0 = new Float64Array(nr * 64);
   for (let y = rlo; y <= rhi; y++) {
-    const base = y * W, ob = (y - rlo) * 64;
+    const base = y * W,
+      ob = (y - rlo) * 64;
     for (let i = 0; i < 64; i++) {
-      const f = base + first[i]!, wo = i * stride, k1 = k1s[i]!;
+      const f = base + first[i]!,
+        wo = i * stride,
+        k1 = k1s[i]!;
       let s = 0;
       for (let k = k0s[i]!; k < k1; k++) s += weights[wo + k]! * src[f + k]!;
       r0[ob + i] = s;
@@ -434,7 +533,8 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
   }
   const rows = fills.map((_, fi) => (fi === 0 ? r0 : r0.slice()));
   for (let y = rlo; y <= rhi; y++) {
-    const base = y * W, ob = (y - rlo) * 64;
+    const base = y * W,
+      ob = (y - rlo) * 64;
     for (const e of outside) {
       for (let fi = 0; fi < F; fi++) {
         const xs = e.x[fi]!;
@@ -448,19 +548,33 @@ function rowPass(img: LumaImage, fills: readonly Fill[], x0: number, w: number, 
 }
 
 /** The pass down columns of {@link gridsTo64}, one grid per fill of `rp`. */
-function columnPass(img: LumaImage, rp: RowPass, y0: number, h: number, scaleY: number, outs?: Float32Array[], ty = refTaps(img.height, y0, h, scaleY)): Float32Array[] {
-  const H = img.height, { fills, rlo, rhi, mean } = rp;
+function columnPass(
+  img: LumaImage,
+  rp: RowPass,
+  y0: number,
+  h: number,
+  scaleY: number,
+  outs?: Float32Array[],
+  ty = refTaps(img.height, y0, h, scaleY),
+): Float32Array[] {
+  const H = img.height,
+    { fills, rlo, rhi, mean } = rp;
   const reflect = (p: number, n: number) => (p < 0 ? Math.min(n - 1, -p - 1) : p >= n ? Math.max(0, 2 * n - p - 1) : p);
   const clamp = (p: number, n: number) => (p < 0 ? 0 : p >= n ? n - 1 : p);
   const out = fills.map((_, fi) => outs?.[fi] ?? new Float32Array(4096));
   const acc = new Float64Array(64);
   for (let fi = 0; fi < fills.length; fi++) {
-    const fill = fills[fi]!, r = rp.rows[fi]!, o = out[fi]!;
+    const fill = fills[fi]!,
+      r = rp.rows[fi]!,
+      o = out[fi]!;
     for (let j = 0; j < 64; j++) {
-      const f = ty.first[j]!, n = ty.count[j]!, wo = j * ty.stride;
+      const f = ty.first[j]!,
+        n = ty.count[j]!,
+        wo = j * ty.stride;
       acc.fill(0);
       for (let k = 0; k < n; k++) {
-        const y = f + k, w = ty.weights[wo + k]!;
+        const y = f + k,
+          w = ty.weights[wo + k]!;
         // A row filtered from the mean alone is the mean (the weights along x sum to 1).
         if (fill === 'mean' && (y < 0 || y >= H)) {
           for (let i = 0; i < 64; i++) acc[i]! += w * mean;
@@ -481,27 +595,55 @@ export type PixelOp = 'cw' | 'ccw' | 'half' | 'mirror-x' | 'mirror-y' | 'transpo
 
 /** The pixel operation each DCT-domain dihedral variant stands for (measured: 0–16 bits apart, the rest 94+). */
 export const ORIENTATIONS: readonly (readonly [DihedralName, PixelOp])[] = [
-  ['rot90', 'ccw'], ['rot180', 'half'], ['rot270', 'cw'], ['flipx', 'mirror-y'], ['flipy', 'mirror-x'], ['flipplus1', 'transpose'], ['flipminus1', 'antitranspose'],
+  ['rot90', 'ccw'],
+  ['rot180', 'half'],
+  ['rot270', 'cw'],
+  ['flipx', 'mirror-y'],
+  ['flipy', 'mirror-x'],
+  ['flipplus1', 'transpose'],
+  ['flipminus1', 'antitranspose'],
 ];
 
 /** `img` turned or mirrored by `op`: a copy. */
 export function orient(img: LumaImage, op: PixelOp): LumaImage {
   const { width: w, height: h, luma: src } = img;
   const swap = op === 'cw' || op === 'ccw' || op === 'transpose' || op === 'antitranspose';
-  const W = swap ? h : w, H = swap ? w : h;
+  const W = swap ? h : w,
+    H = swap ? w : h;
   const out = new Float32Array(w * h);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       // Source pixel of output (x, y).
       let sx: number, sy: number;
       switch (op) {
-        case 'cw': sx = y; sy = h - 1 - x; break;
-        case 'ccw': sx = w - 1 - y; sy = x; break;
-        case 'half': sx = w - 1 - x; sy = h - 1 - y; break;
-        case 'mirror-x': sx = w - 1 - x; sy = y; break; // left-right
-        case 'mirror-y': sx = x; sy = h - 1 - y; break; // top-bottom
-        case 'transpose': sx = y; sy = x; break;
-        case 'antitranspose': sx = w - 1 - y; sy = h - 1 - x; break;
+        case 'cw':
+          sx = y;
+          sy = h - 1 - x;
+          break;
+        case 'ccw':
+          sx = w - 1 - y;
+          sy = x;
+          break;
+        case 'half':
+          sx = w - 1 - x;
+          sy = h - 1 - y;
+          break;
+        case 'mirror-x':
+          sx = w - 1 - x;
+          sy = y;
+          break; // left-right
+        case 'mirror-y':
+          sx = x;
+          sy = h - 1 - y;
+          break; // top-bottom
+        case 'transpose':
+          sx = y;
+          sy = x;
+          break;
+        case 'antitranspose':
+          sx = w - 1 - y;
+          sy = h - 1 - x;
+          break;
       }
       out[y * W + x] = src[sy * w + sx]!;
     }

@@ -75,9 +75,14 @@ export function matchVideoHashes(
 ): VideoMatchResult {
   const dist = opts.distanceThreshold ?? 31;
   const qual = opts.qualityThreshold ?? 50;
-  const q = dedupeFeatures(query).filter((f) => f.quality >= qual).map((f) => words(f.pdq));
-  const c = dedupeFeatures(compared).filter((f) => f.quality >= qual).map((f) => words(f.pdq));
-  if (!q.length || !c.length) return { queryMatchPercent: 0, comparedMatchPercent: 0, queryFrames: q.length, comparedFrames: c.length };
+  const q = dedupeFeatures(query)
+    .filter((f) => f.quality >= qual)
+    .map((f) => words(f.pdq));
+  const c = dedupeFeatures(compared)
+    .filter((f) => f.quality >= qual)
+    .map((f) => words(f.pdq));
+  if (!q.length || !c.length)
+    return { queryMatchPercent: 0, comparedMatchPercent: 0, queryFrames: q.length, comparedFrames: c.length };
   return {
     queryMatchPercent: (countFound(q, c, dist) * 100) / q.length,
     comparedMatchPercent: (countFound(c, q, dist) * 100) / c.length,

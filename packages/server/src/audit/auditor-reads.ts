@@ -25,13 +25,17 @@ export function auditAuditorReads(app: FastifyInstance, ctx: AppContext) {
     if (!route.startsWith('/v1/') || NOT_RECORDS.has(route)) return payload;
     const params = (req.params ?? {}) as Record<string, string>;
     const subjectType = SUBJECTS[route] ?? null;
-    await appendAudit(ctx.db.kysely, {
-      actor: `staff:${p.staffId}`,
-      action: 'auditor.view',
-      subjectType,
-      subjectId: subjectType ? String(params.id) : null,
-      data: { route, params, query: req.query ?? {} },
-    }, ctx.clock);
+    await appendAudit(
+      ctx.db.kysely,
+      {
+        actor: `staff:${p.staffId}`,
+        action: 'auditor.view',
+        subjectType,
+        subjectId: subjectType ? String(params.id) : null,
+        data: { route, params, query: req.query ?? {} },
+      },
+      ctx.clock,
+    );
     return payload;
   });
 }

@@ -23,20 +23,34 @@ export type ChainFields = Omit<AuditEntry, 'prev_hash' | 'hash'>;
 /** The hash of one entry: covers every field and the previous entry's hash. */
 export function entryHash(prevHash: string, f: ChainFields): string {
   const body = canonicalJson({
-    seq: f.seq, at: f.at, actor: f.actor, action: f.action,
-    subject_type: f.subject_type, subject_id: f.subject_id, reason: f.reason, data: f.data,
+    seq: f.seq,
+    at: f.at,
+    actor: f.actor,
+    action: f.action,
+    subject_type: f.subject_type,
+    subject_id: f.subject_id,
+    reason: f.reason,
+    data: f.data,
   });
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
 /** Appends one entry. Must run inside a transaction: the head row is locked to serialise the chain. */
-export async function appendAudit(trx: Kysely<Database>, input: AuditInput, clock: Clock = systemClock): Promise<number> {
+export async function appendAudit(
+  trx: Kysely<Database>,
+  input: AuditInput,
+  clock: Clock = systemClock,
+): Promise<number> {
   if (!trx.isTransaction) {
     return trx.transaction().execute((t) => appendAudit(t, input, clock));
   }
   // A no-op write first: it takes the row lock on PostgreSQL and the write lock on SQLite,
   // so concurrent appends queue here instead of forking the chain.
-  await trx.updateTable('audit_head').set({ seq: sql`seq` }).where('id', '=', 1).execute();
+  await trx
+    .updateTable('audit_head')
+    .set({ seq: sql`seq` })
+    .where('id', '=', 1)
+    .execute();
   const prev = (await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()) ?? {
     seq: 0,
     hash: GENESIS_HASH,
@@ -52,7 +66,10 @@ export async function appendAudit(trx: Kysely<Database>, input: AuditInput, cloc
     data: toJson(input.data ?? {}),
   };
   const hash = entryHash(prev.hash, fields);
-  await trx.insertInto('audit_log').values({ ...fields, prev_hash: prev.hash, hash }).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({ ...fields, prev_hash: prev.hash, hash })
+    .execute();
   await trx.updateTable('audit_head').set({ seq: fields.seq, hash }).where('id', '=', 1).execute();
   return fields.seq;
 }

@@ -25,7 +25,10 @@ export interface AuditVerification {
  */
 export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promise<AuditVerification> {
   if (db.isTransaction) return walk(db, pageSize);
-  return db.transaction().setIsolationLevel('repeatable read').execute((trx) => walk(trx, pageSize));
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => walk(trx, pageSize));
 }
 
 async function walk(db: Kysely<Database>, pageSize: number): Promise<AuditVerification> {
@@ -36,13 +39,23 @@ async function walk(db: Kysely<Database>, pageSize: number): Promise<AuditVerifi
   let after = 0;
   let firstBad = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
     if (!rows.length) break;
     for (const r of rows) {
       const seq = Number(r.seq);
       entries++;
       if (seq !== expectedSeq) {
-        problems.push({ seq: expectedSeq, problem: 'missing', detail: `entries ${expectedSeq}..${seq - 1} are missing` });
+        problems.push({
+          seq: expectedSeq,
+          problem: 'missing',
+          detail: `entries ${expectedSeq}..${seq - 1} are missing`,
+        });
       }
       if (r.prev_hash !== prevHash) {
         problems.push({ seq, problem: 'chain_broken', detail: 'prev_hash does not match the previous entry' });

@@ -19,7 +19,14 @@ export interface CreatedKey {
 
 export async function createApiKey(
   db: Kysely<Database>,
-  o: { name: string; platform: string; scopes: Scope[]; createdBy: number | null; actor: string; orgId?: number | null },
+  o: {
+    name: string;
+    platform: string;
+    scopes: Scope[];
+    createdBy: number | null;
+    actor: string;
+    orgId?: number | null;
+  },
   clock: Clock,
 ): Promise<CreatedKey> {
   const bad = o.scopes.filter((s) => !SCOPES.includes(s));
@@ -29,20 +36,42 @@ export async function createApiKey(
     const row = await trx
       .insertInto('api_keys')
       .values({
-        name: o.name, platform: o.platform, scopes: o.scopes.join(','), secret_hash: sha256(secret),
-        created_by: o.createdBy, created_at: iso(clock.now()), revoked_at: null, last_used_at: null, org_id: o.orgId ?? null,
+        name: o.name,
+        platform: o.platform,
+        scopes: o.scopes.join(','),
+        secret_hash: sha256(secret),
+        created_by: o.createdBy,
+        created_at: iso(clock.now()),
+        revoked_at: null,
+        last_used_at: null,
+        org_id: o.orgId ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     const id = Number(row.id);
-    await appendAudit(trx, { actor: o.actor, action: 'api_key.create', subjectType: 'api_key', subjectId: String(id), data: { name: o.name, platform: o.platform, scopes: o.scopes } }, clock);
+    await appendAudit(
+      trx,
+      {
+        actor: o.actor,
+        action: 'api_key.create',
+        subjectType: 'api_key',
+        subjectId: String(id),
+        data: { name: o.name, platform: o.platform, scopes: o.scopes },
+      },
+      clock,
+    );
     return { id, key: `vk_${id}_${secret}`, name: o.name, platform: o.platform, scopes: o.scopes };
   });
 }
 
 export async function revokeApiKey(db: Kysely<Database>, id: number, actor: string, clock: Clock): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('api_keys').set({ revoked_at: iso(clock.now()) }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: iso(clock.now()) })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
     await appendAudit(trx, { actor, action: 'api_key.revoke', subjectType: 'api_key', subjectId: String(id) }, clock);
     return true;
@@ -68,8 +97,18 @@ export async function authenticateApiKey(
   const cutoff = iso(new Date(now.getTime() - LAST_USE_EVERY_MS));
   if (!row.last_used_at || row.last_used_at < cutoff) {
     // Conditional, so concurrent requests write once; a failure here never refuses the request.
-    await db.updateTable('api_keys').set({ last_used_at: iso(now) }).where('id', '=', row.id)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)])).execute().catch(() => {});
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: iso(now) })
+      .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
+      .execute()
+      .catch(() => {});
   }
-  return { id: Number(row.id), platform: row.platform, scopes: row.scopes.split(',') as Scope[], orgId: row.org_id == null ? null : Number(row.org_id) };
+  return {
+    id: Number(row.id),
+    platform: row.platform,
+    scopes: row.scopes.split(',') as Scope[],
+    orgId: row.org_id == null ? null : Number(row.org_id),
+  };
 }

@@ -1,7 +1,10 @@
 // Staff passwords: scrypt (node:crypto) with a per-password salt, parameters stored with the hash.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 16384, r = 8, p = 1, KEYLEN = 32;
+const N = 16384,
+  r = 8,
+  p = 1,
+  KEYLEN = 32;
 
 function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>

@@ -5,9 +5,7 @@ export type Role = (typeof ROLES)[number];
 export const SCOPES = ['ingest', 'relay', 'read', 'flag', 'exchange'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export type Access =
-  | { public: true }
-  | { roles?: readonly Role[]; scopes?: readonly Scope[] };
+export type Access = { public: true } | { roles?: readonly Role[]; scopes?: readonly Scope[] };
 
 export type Principal =
   | { kind: 'staff'; staffId: number; username: string; role: Role; csrfToken: string }

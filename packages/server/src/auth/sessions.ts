@@ -22,13 +22,23 @@ export async function login(
   cfg: Config,
   clock: Clock,
   o: { username: string; password: string; ip: string },
-): Promise<{ token: string; csrfToken: string; staff: { id: number; username: string; role: Role }; expiresAt: string }> {
+): Promise<{
+  token: string;
+  csrfToken: string;
+  staff: { id: number; username: string; role: Role };
+  expiresAt: string;
+}> {
   const now = clock.now();
   await checkIpRate(db, cfg, clock, o.ip);
   const staff = await db.selectFrom('staff').selectAll().where('username', '=', o.username).executeTakeFirst();
   if (staff?.locked_until && staff.locked_until > iso(now)) {
     const wait = Math.ceil((Date.parse(staff.locked_until) - now.getTime()) / 1000);
-    throw new VigilError('rate_limited', 'this account is locked after repeated failed logins; try again later', undefined, { headers: { 'retry-after': String(wait) } });
+    throw new VigilError(
+      'rate_limited',
+      'this account is locked after repeated failed logins; try again later',
+      undefined,
+      { headers: { 'retry-after': String(wait) } },
+    );
   }
   const ok = await verifyPassword(o.password, staff?.password_hash ?? DUMMY_HASH);
   if (!staff || !ok || staff.disabled) {
@@ -38,10 +48,23 @@ export async function login(
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('staff')
-          .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? iso(addMs(now, cfg.login.lockoutMinutes * 60_000)) : staff.locked_until })
+          .set({
+            failed_logins: lock ? 0 : failures,
+            locked_until: lock ? iso(addMs(now, cfg.login.lockoutMinutes * 60_000)) : staff.locked_until,
+          })
           .where('id', '=', staff.id)
           .execute();
-        await appendAudit(trx, { actor: 'anonymous', action: lock ? 'staff.locked' : 'staff.login_failed', subjectType: 'staff', subjectId: String(staff.id), data: { ip: o.ip } }, clock);
+        await appendAudit(
+          trx,
+          {
+            actor: 'anonymous',
+            action: lock ? 'staff.locked' : 'staff.login_failed',
+            subjectType: 'staff',
+            subjectId: String(staff.id),
+            data: { ip: o.ip },
+          },
+          clock,
+        );
       });
     }
     throw new VigilError('invalid_credentials', 'invalid username or password');
@@ -51,8 +74,28 @@ export async function login(
   const expiresAt = iso(addMs(now, cfg.sessionTtlMinutes * 60_000));
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('staff').set({ failed_logins: 0, locked_until: null }).where('id', '=', staff.id).execute();
-    await trx.insertInto('sessions').values({ id_hash: sha256(token), staff_id: staff.id, csrf_token: csrfToken, created_at: iso(now), expires_at: expiresAt, ip: o.ip }).execute();
-    await appendAudit(trx, { actor: `staff:${staff.id}`, action: 'staff.login', subjectType: 'staff', subjectId: String(staff.id), data: { ip: o.ip } }, clock);
+    await trx
+      .insertInto('sessions')
+      .values({
+        id_hash: sha256(token),
+        staff_id: staff.id,
+        csrf_token: csrfToken,
+        created_at: iso(now),
+        expires_at: expiresAt,
+        ip: o.ip,
+      })
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        actor: `staff:${staff.id}`,
+        action: 'staff.login',
+        subjectType: 'staff',
+        subjectId: String(staff.id),
+        data: { ip: o.ip },
+      },
+      clock,
+    );
   });
   return { token, csrfToken, staff: { id: Number(staff.id), username: staff.username, role: staff.role }, expiresAt };
 }
@@ -60,7 +103,9 @@ export async function login(
 async function checkIpRate(db: Kysely<Database>, cfg: Config, clock: Clock, ip: string) {
   const count = await hit(db, `ip:${ip}`, cfg.login.windowMinutes * 60_000, clock);
   if (count > cfg.login.perIpPerWindow) {
-    throw new VigilError('rate_limited', 'too many login attempts from this address; try again later', undefined, { headers: { 'retry-after': String(cfg.login.windowMinutes * 60) } });
+    throw new VigilError('rate_limited', 'too many login attempts from this address; try again later', undefined, {
+      headers: { 'retry-after': String(cfg.login.windowMinutes * 60) },
+    });
   }
 }
 
@@ -68,7 +113,14 @@ export async function sessionPrincipal(db: Kysely<Database>, token: string, cloc
   const row = await db
     .selectFrom('sessions')
     .innerJoin('staff', 'staff.id', 'sessions.staff_id')
-    .select(['sessions.csrf_token', 'sessions.expires_at', 'staff.id', 'staff.username', 'staff.role', 'staff.disabled'])
+    .select([
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'staff.id',
+      'staff.username',
+      'staff.role',
+      'staff.disabled',
+    ])
     .where('sessions.id_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.disabled || row.expires_at <= iso(clock.now())) return null;

@@ -6,11 +6,20 @@ import { iso, type Clock } from '../util/time.ts';
 
 /** The stored settings, or null when the staff member never saved any. */
 export async function readStaffSettings(db: Kysely<Database>, staffId: number): Promise<unknown> {
-  const row = await db.selectFrom('staff_settings').select('settings').where('staff_id', '=', staffId).executeTakeFirst();
+  const row = await db
+    .selectFrom('staff_settings')
+    .select('settings')
+    .where('staff_id', '=', staffId)
+    .executeTakeFirst();
   return row ? fromJson(row.settings) : null;
 }
 
-export async function saveStaffSettings(db: Kysely<Database>, staffId: number, value: unknown, clock: Clock): Promise<void> {
+export async function saveStaffSettings(
+  db: Kysely<Database>,
+  staffId: number,
+  value: unknown,
+  clock: Clock,
+): Promise<void> {
   const settings = toJson(value);
   await db
     .insertInto('staff_settings')

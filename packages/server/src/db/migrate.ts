@@ -67,7 +67,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   // Kysely looks for its bookkeeping tables in every schema; pin it to ours so databases that
   // hold several Vigil schemas (tests, staging beside production) do not see each other's.
   const schema =
-    db.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.kysely)).rows[0]?.s : undefined;
+    db.dialect === 'postgres'
+      ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.kysely)).rows[0]?.s
+      : undefined;
   const migrator = new Migrator({
     db: db.kysely,
     provider: new StaticProvider(migrations(db.dialect)),

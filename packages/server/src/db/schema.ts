@@ -424,10 +424,46 @@ export interface LeRequestsTable {
   updated_at: string;
 }
 
-export interface PsiTablesTable { version: number; mode: string; root: string; threshold: number; listed: number; slots: number; data: string; created_by: string; created_at: string }
-export interface PsiMatchesTable { id: Id; platform: string; account_id: string; account_secret_id: string; voucher_id: string; table_version: number; conversation_id: string | null; voucher: string; event_id: number; created_at: string }
-export interface PsiOpeningBlobsTable { opening_id: number; data: string; size: number; received_at: string }
-export interface PsiOpeningsTable { id: Id; platform: string; account_id: string; voucher_id: string; conversation_id: string | null; blob_id: string; sha256: string; vault_item_id: number; opened_at: string }
+export interface PsiTablesTable {
+  version: number;
+  mode: string;
+  root: string;
+  threshold: number;
+  listed: number;
+  slots: number;
+  data: string;
+  created_by: string;
+  created_at: string;
+}
+export interface PsiMatchesTable {
+  id: Id;
+  platform: string;
+  account_id: string;
+  account_secret_id: string;
+  voucher_id: string;
+  table_version: number;
+  conversation_id: string | null;
+  voucher: string;
+  event_id: number;
+  created_at: string;
+}
+export interface PsiOpeningBlobsTable {
+  opening_id: number;
+  data: string;
+  size: number;
+  received_at: string;
+}
+export interface PsiOpeningsTable {
+  id: Id;
+  platform: string;
+  account_id: string;
+  voucher_id: string;
+  conversation_id: string | null;
+  blob_id: string;
+  sha256: string;
+  vault_item_id: number;
+  opened_at: string;
+}
 
 export interface ExchangesTable {
   id: Id;
@@ -595,8 +631,22 @@ export interface DetectionTables {
 }
 
 /** Shared key sets (keys/keyring.ts), sealed with the configured key-encryption key. */
-export interface KeyMaterialTable { name: string; sealed: string; created_by: string; created_at: string }
-export interface DetectionTables { key_material: KeyMaterialTable }
+export interface KeyMaterialTable {
+  name: string;
+  sealed: string;
+  created_by: string;
+  created_at: string;
+}
+export interface DetectionTables {
+  key_material: KeyMaterialTable;
+}
 /** One row per committed analysis, in commit order (0022_partitions.ts). */
-export interface EventAnalysesTable { id: Id; event_id: number; worker: string; analysed_at: string }
-export interface DetectionTables { event_analyses: EventAnalysesTable }
+export interface EventAnalysesTable {
+  id: Id;
+  event_id: number;
+  worker: string;
+  analysed_at: string;
+}
+export interface DetectionTables {
+  event_analyses: EventAnalysesTable;
+}

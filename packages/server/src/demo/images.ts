@@ -26,7 +26,10 @@ export async function writeDemoImages(dataDir: string): Promise<string> {
   let hue = 20;
   for (const name of DEMO_IMAGES) {
     const file = join(dir, `${name}.png`);
-    if (!existsSync(file)) await sharp(Buffer.from(svg(name, hue))).png().toFile(file);
+    if (!existsSync(file))
+      await sharp(Buffer.from(svg(name, hue)))
+        .png()
+        .toFile(file);
     hue += 110;
   }
   return dir;
@@ -40,7 +43,8 @@ export function demoMediaRoute(dir: string): RouteModule {
       schema: { hide: true },
       handler: async (req, reply) => {
         const name = (req.params as { name: string }).name.replace(/\.png$/, '');
-        if (!(DEMO_IMAGES as readonly string[]).includes(name)) return reply.status(404).send({ error: { code: 'not_found', message: 'no such demo image' } });
+        if (!(DEMO_IMAGES as readonly string[]).includes(name))
+          return reply.status(404).send({ error: { code: 'not_found', message: 'no such demo image' } });
         return reply.type('image/png').send(readFileSync(join(dir, `${name}.png`)));
       },
     });

@@ -23,7 +23,14 @@ import { withRemoteHashes, type RemoteHashes } from '../media/remote-hash.ts';
 import { CaseBook } from '../review/index.ts';
 import { chunks } from '../util/chunks.ts';
 import { celSafe, celSignal, evaluateBindings, loadRules, type LoadedRule } from './engine.ts';
-import { existingVerdicts, loadSubjectContexts, loadSubjectSignals, subjectKey, type RuleSignal, type Subject } from './batch-load.ts';
+import {
+  existingVerdicts,
+  loadSubjectContexts,
+  loadSubjectSignals,
+  subjectKey,
+  type RuleSignal,
+  type Subject,
+} from './batch-load.ts';
 import { dedupeKey, SEVERITY, type Analyser, type AnalyserInput, type AnalysisBatch, type Finding } from './signals.ts';
 
 export interface AnalysisItem {
@@ -49,10 +56,19 @@ export interface AnalysisContext {
  * already analysed before: effects are idempotent by event id), `failed` with the error (no effects; the caller
  * retries it or parks it as a dead letter), or `blocked` (not run: an earlier item with its key failed).
  */
-export async function analyseBatch(trx: Kysely<Database>, items: AnalysisItem[], ctx: AnalysisContext): Promise<ItemOutcome[]> {
+export async function analyseBatch(
+  trx: Kysely<Database>,
+  items: AnalysisItem[],
+  ctx: AnalysisContext,
+): Promise<ItemOutcome[]> {
   if (!items.length) return [];
   const own = items.map((i) => ({ ...i }));
-  return isolateFailures(trx, own, (i) => i.key ?? `event:${i.eventId}`, (live) => analyseAll(trx, live, ctx));
+  return isolateFailures(
+    trx,
+    own,
+    (i) => i.key ?? `event:${i.eventId}`,
+    (live) => analyseAll(trx, live, ctx),
+  );
 }
 
 interface Pending {
@@ -72,7 +88,16 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
     const found = await trx
       .selectFrom('events')
       .select(['id', 'platform', 'payload', 'occurred_at', 'received_at'])
-      .select((eb) => eb.exists(eb.selectFrom('event_analyses').select('event_analyses.event_id').whereRef('event_analyses.event_id', '=', 'events.id')).as('analysed'))
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('event_analyses')
+              .select('event_analyses.event_id')
+              .whereRef('event_analyses.event_id', '=', 'events.id'),
+          )
+          .as('analysed'),
+      )
       .where('id', 'in', part)
       .execute();
     for (const r of found) {
@@ -122,7 +147,15 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
       item.key = subjectKey(row.platform, s.type, s.id);
     }
     if (analysed.has(item.eventId)) return; // analysed by an earlier run that committed
-    const input: AnalyserInput = { trx, platform: row.platform, event, eventId: item.eventId, occurredAt: row.occurred_at, clock: ctx.clock, batch };
+    const input: AnalyserInput = {
+      trx,
+      platform: row.platform,
+      event,
+      eventId: item.eventId,
+      occurredAt: row.occurred_at,
+      clock: ctx.clock,
+      batch,
+    };
     inputs.push(input);
     todo.push({ index, item, input, findings: [] });
   });
@@ -142,7 +175,10 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
 
   const now = new Date().toISOString();
   for (const part of chunks(todo, 300)) {
-    await trx.insertInto('event_analyses').values(part.map((p) => ({ event_id: p.item.eventId, worker: p.item.worker ?? '', analysed_at: now }))).execute();
+    await trx
+      .insertInto('event_analyses')
+      .values(part.map((p) => ({ event_id: p.item.eventId, worker: p.item.worker ?? '', analysed_at: now })))
+      .execute();
   }
   const each = (performance.now() - started) / 1000 / Math.max(1, todo.length);
   for (const p of todo) {
@@ -153,18 +189,38 @@ async function analyseAll(trx: Kysely<Database>, items: AnalysisItem[], ctx: Ana
 }
 
 /** Fetched hashes land on the media row; a fetch that failed becomes an explained low finding. */
-async function recordRemoteHashes(trx: Kysely<Database>, input: AnalyserInput, remote: RemoteHashes): Promise<Finding[]> {
+async function recordRemoteHashes(
+  trx: Kysely<Database>,
+  input: AnalyserInput,
+  remote: RemoteHashes,
+): Promise<Finding[]> {
   const { event, platform } = input;
-  if (event.type === 'media.shared' && event.media.url && remote[event.media.url] && !('error' in remote[event.media.url]!)) {
+  if (
+    event.type === 'media.shared' &&
+    event.media.url &&
+    remote[event.media.url] &&
+    !('error' in remote[event.media.url]!)
+  ) {
     const h = remote[event.media.url] as { pdq?: string; md5: string; sha256: string };
-    await trx.updateTable('media').set({ pdq: h.pdq ?? null, md5: h.md5, sha256: h.sha256 }).where('platform', '=', platform).where('id', '=', event.media.id).where('sha256', 'is', null).execute();
+    await trx
+      .updateTable('media')
+      .set({ pdq: h.pdq ?? null, md5: h.md5, sha256: h.sha256 })
+      .where('platform', '=', platform)
+      .where('id', '=', event.media.id)
+      .where('sha256', 'is', null)
+      .execute();
   }
   const own = subjectOf(event);
   return Object.entries(remote)
     .filter(([, h]) => 'error' in h)
     .map(([url, h]) => ({
-      subjectType: own.type, subjectId: own.id, kind: 'media.unhashable', severity: SEVERITY.low,
-      summary: `media at ${url.slice(0, 200)} could not be fetched or hashed`, evidence: { url, error: (h as { error: string }).error }, key: url,
+      subjectType: own.type,
+      subjectId: own.id,
+      kind: 'media.unhashable',
+      severity: SEVERITY.low,
+      summary: `media at ${url.slice(0, 200)} could not be fetched or hashed`,
+      evidence: { url, error: (h as { error: string }).error },
+      key: url,
     }));
 }
 
@@ -180,7 +236,13 @@ interface Verdict {
 }
 
 /** Signals, then rules, verdicts and cases, for events whose analysers have run; all in bulk. */
-async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: LoadedRule[], clock: Clock, postgres: boolean): Promise<void> {
+async function writeSegment(
+  trx: Kysely<Database>,
+  seg: Pending[],
+  rules: LoadedRule[],
+  clock: Clock,
+  postgres: boolean,
+): Promise<void> {
   if (!seg.length) return;
   const now = clock.now();
   // The subjects each event's rules look at: its own, then those its findings are about.
@@ -189,7 +251,10 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   for (const p of seg) {
     const own = subjectOf(p.input.event);
     const list = new Map<string, Subject>();
-    for (const s of [{ type: own.type, id: own.id }, ...p.findings.map((f) => ({ type: f.subjectType, id: f.subjectId }))]) {
+    for (const s of [
+      { type: own.type, id: own.id },
+      ...p.findings.map((f) => ({ type: f.subjectType, id: f.subjectId })),
+    ]) {
       const subject = { platform: p.input.platform, type: s.type, id: s.id };
       list.set(subjectKey(subject.platform, s.type, s.id), subject);
     }
@@ -203,7 +268,8 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   // Signals: stored once per (platform, dedupe key); the first finding of a key in the segment is the fresh one.
   const signalIds = new Map<string, number>();
   const fresh = new Set<string>();
-  const rows: { key: string; values: Parameters<ReturnType<Kysely<Database>['insertInto']>['values']>[0] & object }[] = [];
+  const rows: { key: string; values: Parameters<ReturnType<Kysely<Database>['insertInto']>['values']>[0] & object }[] =
+    [];
   const seen = new Set<string>();
   const keysOf = new Map<Pending, string[]>();
   const stamp = iso(now);
@@ -215,18 +281,32 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
     return text;
   };
   for (const p of seg) {
-    keysOf.set(p, p.findings.map((f) => {
-      const dk = dedupeKey(f, p.item.eventId);
-      const k = `${p.input.platform}\u0000${dk}`;
-      if (!seen.has(k)) {
-        seen.add(k);
-        rows.push({
-          key: k,
-          values: { platform: p.input.platform, subject_type: f.subjectType, subject_id: f.subjectId, kind: f.kind, severity: f.severity, summary: f.summary, evidence: evidenceJson(f), event_id: p.item.eventId, dedupe_key: dk, created_at: stamp },
-        });
-      }
-      return k;
-    }));
+    keysOf.set(
+      p,
+      p.findings.map((f) => {
+        const dk = dedupeKey(f, p.item.eventId);
+        const k = `${p.input.platform}\u0000${dk}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          rows.push({
+            key: k,
+            values: {
+              platform: p.input.platform,
+              subject_type: f.subjectType,
+              subject_id: f.subjectId,
+              kind: f.kind,
+              severity: f.severity,
+              summary: f.summary,
+              evidence: evidenceJson(f),
+              event_id: p.item.eventId,
+              dedupe_key: dk,
+              created_at: stamp,
+            },
+          });
+        }
+        return k;
+      }),
+    );
   }
   for (const part of chunks(rows, 300)) {
     const ins = await trx
@@ -241,12 +321,21 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
       fresh.add(k);
     }
   }
-  const missing = rows.filter((r) => !signalIds.has(r.key)).map((r) => r.values as { platform: string; dedupe_key: string });
+  const missing = rows
+    .filter((r) => !signalIds.has(r.key))
+    .map((r) => r.values as { platform: string; dedupe_key: string });
   const missingByPlatform = new Map<string, string[]>();
-  for (const m of missing) missingByPlatform.set(m.platform, [...(missingByPlatform.get(m.platform) ?? []), m.dedupe_key]);
+  for (const m of missing)
+    missingByPlatform.set(m.platform, [...(missingByPlatform.get(m.platform) ?? []), m.dedupe_key]);
   for (const [platform, keys] of missingByPlatform) {
     for (const part of chunks(keys, 500)) {
-      for (const r of await trx.selectFrom('signals').select(['id', 'dedupe_key']).where('platform', '=', platform).where('dedupe_key', 'in', part).execute()) signalIds.set(`${platform}\u0000${r.dedupe_key}`, Number(r.id));
+      for (const r of await trx
+        .selectFrom('signals')
+        .select(['id', 'dedupe_key'])
+        .where('platform', '=', platform)
+        .where('dedupe_key', 'in', part)
+        .execute())
+        signalIds.set(`${platform}\u0000${r.dedupe_key}`, Number(r.id));
     }
   }
 
@@ -270,12 +359,23 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
     for (const s of subjectsOf.get(p)!) {
       const sk = subjectKey(s.platform, s.type, s.id);
       if (wanted.has(sk)) continue;
-      const facts: RuleFacts = { eventType: p.input.event.type, subjectType: s.type, signalKinds: kindsAfter.get(sk) ?? kindsOf.get(sk) ?? NO_KINDS };
+      const facts: RuleFacts = {
+        eventType: p.input.event.type,
+        subjectType: s.type,
+        signalKinds: kindsAfter.get(sk) ?? kindsOf.get(sk) ?? NO_KINDS,
+      };
       if (rules.some((r) => mayFire(r.run.needs, facts))) wanted.set(sk, s);
     }
   }
-  const contexts = wanted.size ? await loadSubjectContexts(trx, [...wanted.values()], now) : new Map<string, Record<string, CelInput>>();
-  const known = rules.length ? await existingVerdicts(trx, seg.map((p) => p.item.eventId)) : new Set<string>();
+  const contexts = wanted.size
+    ? await loadSubjectContexts(trx, [...wanted.values()], now)
+    : new Map<string, Record<string, CelInput>>();
+  const known = rules.length
+    ? await existingVerdicts(
+        trx,
+        seg.map((p) => p.item.eventId),
+      )
+    : new Set<string>();
   const verdicts: Verdict[] = [];
   const logged = new Set<string>();
   for (const p of seg) {
@@ -289,7 +389,14 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
       metrics.signals.inc({ kind: f.kind });
       const sk = subjectKey(platform, f.subjectType, f.subjectId);
       if (rules.length) {
-        const view = { id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId, evidence: JSON.parse(evidenceJson(f)) as Record<string, unknown> };
+        const view = {
+          id,
+          kind: f.kind,
+          severity: f.severity,
+          summary: f.summary,
+          event_id: p.item.eventId,
+          evidence: JSON.parse(evidenceJson(f)) as Record<string, unknown>,
+        };
         const list = signalsOf.get(sk) ?? [];
         if (list.length < 1000) {
           list.push({ view, cel: celSignal(view) });
@@ -300,14 +407,25 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
         signalsOf.set(sk, list);
       }
       const open = book.openCase({ platform, type: f.subjectType, id: f.subjectId });
-      if (open !== undefined) book.log(open, 'signal', { signal_id: id, kind: f.kind, severity: f.severity, summary: f.summary, event_id: p.item.eventId });
+      if (open !== undefined)
+        book.log(open, 'signal', {
+          signal_id: id,
+          kind: f.kind,
+          severity: f.severity,
+          summary: f.summary,
+          event_id: p.item.eventId,
+        });
     });
     if (!rules.length) continue;
     let event: Record<string, CelInput> | undefined; // the event as rules see it, converted once if a rule runs
     for (const s of subjectsOf.get(p)!) {
       const sk = subjectKey(s.platform, s.type, s.id);
       // Only the rules whose needs hold for this event and subject run; the others cannot yield true.
-      const facts: RuleFacts = { eventType: p.input.event.type, subjectType: s.type, signalKinds: kindsOf.get(sk) ?? NO_KINDS };
+      const facts: RuleFacts = {
+        eventType: p.input.event.type,
+        subjectType: s.type,
+        signalKinds: kindsOf.get(sk) ?? NO_KINDS,
+      };
       const candidates = rules.filter((r) => mayFire(r.run.needs, facts));
       if (!candidates.length) continue;
       const signals = signalsOf.get(sk) ?? [];
@@ -318,12 +436,28 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
         const once = `${ev.rule.id}@${ev.rule.version}@${p.item.eventId}`;
         if (known.has(once)) continue;
         known.add(once);
-        const v: Verdict = { platform, subject: s, rule: ev.rule, eventId: p.item.eventId, signalIds: signals.map((x) => x.view.id), task: null };
+        const v: Verdict = {
+          platform,
+          subject: s,
+          rule: ev.rule,
+          eventId: p.item.eventId,
+          signalIds: signals.map((x) => x.view.id),
+          task: null,
+        };
         const out = ev.rule.outcome;
         if (ev.rule.mode !== 'shadow' && (out.type === 'review' || out.type === 'action')) {
-          v.task = book.verdict(s, { queue: out.queue, priority: out.priority, reason: out.reason }, {
-            rule: ev.rule.name, rule_id: ev.rule.id, rule_version: ev.rule.version, event_id: p.item.eventId, signal_ids: v.signalIds, reason: out.reason,
-          });
+          v.task = book.verdict(
+            s,
+            { queue: out.queue, priority: out.priority, reason: out.reason },
+            {
+              rule: ev.rule.name,
+              rule_id: ev.rule.id,
+              rule_version: ev.rule.version,
+              event_id: p.item.eventId,
+              signal_ids: v.signalIds,
+              reason: out.reason,
+            },
+          );
         }
         verdicts.push(v);
         metrics.verdicts.inc({ outcome: out.type, mode: ev.rule.mode });
@@ -341,16 +475,38 @@ async function writeSegment(trx: Kysely<Database>, seg: Pending[], rules: Loaded
   for (const part of chunks(verdicts, 200)) {
     await trx
       .insertInto('verdicts')
-      .values(part.map((v) => ({
-        platform: v.platform, subject_type: v.subject.type, subject_id: v.subject.id, rule_id: v.rule.id, rule_version: v.rule.version, event_id: v.eventId,
-        outcome: outcomeJson(v.rule), shadow: v.rule.mode === 'shadow' ? 1 : 0, signal_ids: toJson(v.signalIds), task_id: v.task == null ? null : resolve(v.task), created_at: stamp,
-      })))
+      .values(
+        part.map((v) => ({
+          platform: v.platform,
+          subject_type: v.subject.type,
+          subject_id: v.subject.id,
+          rule_id: v.rule.id,
+          rule_version: v.rule.version,
+          event_id: v.eventId,
+          outcome: outcomeJson(v.rule),
+          shadow: v.rule.mode === 'shadow' ? 1 : 0,
+          signal_ids: toJson(v.signalIds),
+          task_id: v.task == null ? null : resolve(v.task),
+          created_at: stamp,
+        })),
+      )
       .execute();
   }
   for (const v of verdicts) {
     const out = v.rule.outcome;
     if (v.rule.mode === 'shadow' || out.type !== 'action') continue;
     const taskId = v.task == null ? null : resolve(v.task);
-    await emitWebhook(trx, 'action.requested', { action: out.action, reason: out.reason, subject: { type: v.subject.type, id: v.subject.id, platform: v.platform }, rule: { id: v.rule.id, name: v.rule.name, version: v.rule.version }, task_id: taskId }, clock);
+    await emitWebhook(
+      trx,
+      'action.requested',
+      {
+        action: out.action,
+        reason: out.reason,
+        subject: { type: v.subject.type, id: v.subject.id, platform: v.platform },
+        rule: { id: v.rule.id, name: v.rule.name, version: v.rule.version },
+        task_id: taskId,
+      },
+      clock,
+    );
   }
 }

@@ -11,13 +11,22 @@ import { chunks } from '../util/chunks.ts';
 
 export function analyzeEventHandler(analysers: Analyser[], media?: Config['media']): JobHandler {
   const handler: JobHandler = async ({ eventId }: { eventId: number }, { trx, clock, prepared, job }) => {
-    const [r] = await analyseBatch(trx, [{ eventId, prepared, key: job.partition ?? undefined, worker: job.locked_by ?? '' }], { analysers, clock });
+    const [r] = await analyseBatch(
+      trx,
+      [{ eventId, prepared, key: job.partition ?? undefined, worker: job.locked_by ?? '' }],
+      { analysers, clock },
+    );
     if (r?.status === 'failed') throw r.error;
   };
   handler.batch = (jobs, { trx, clock, workerId }) =>
     analyseBatch(
       trx,
-      jobs.map((j) => ({ eventId: Number(j.payload?.eventId), prepared: j.prepared, key: j.job.partition ?? `job:${j.job.id}`, worker: j.job.locked_by ?? workerId })),
+      jobs.map((j) => ({
+        eventId: Number(j.payload?.eventId),
+        prepared: j.prepared,
+        key: j.job.partition ?? `job:${j.job.id}`,
+        worker: j.job.locked_by ?? workerId,
+      })),
       { analysers, clock },
     );
   if (media?.hashRemote) {
@@ -30,7 +39,8 @@ export function analyzeEventHandler(analysers: Analyser[], media?: Config['media
       const ids = jobs.map((j) => Number(j.payload?.eventId)).filter(Number.isSafeInteger);
       const payloads = new Map<number, string>();
       for (const part of chunks(ids, 500)) {
-        for (const r of await db.selectFrom('events').select(['id', 'payload']).where('id', 'in', part).execute()) payloads.set(Number(r.id), r.payload);
+        for (const r of await db.selectFrom('events').select(['id', 'payload']).where('id', 'in', part).execute())
+          payloads.set(Number(r.id), r.payload);
       }
       const out = [];
       for (const j of jobs) {

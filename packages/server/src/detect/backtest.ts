@@ -23,15 +23,31 @@ export async function backtestRule(
   rule: { expression: string; outcome: unknown },
   o: { since: Date; until?: Date; onProgress?: (done: number, total: number) => void },
 ): Promise<BacktestReport> {
-  const loaded: LoadedRule = { id: 0, name: 'backtest', version: 0, mode: 'shadow', outcome: outcomeSchema.parse(rule.outcome), run: compileRule(rule.expression) };
-  let q = db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('occurred_at', '>=', o.since.toISOString());
+  const loaded: LoadedRule = {
+    id: 0,
+    name: 'backtest',
+    version: 0,
+    mode: 'shadow',
+    outcome: outcomeSchema.parse(rule.outcome),
+    run: compileRule(rule.expression),
+  };
+  let q = db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('occurred_at', '>=', o.since.toISOString());
   if (o.until) q = q.where('occurred_at', '<', o.until.toISOString());
   const total = Number((await q.executeTakeFirstOrThrow()).n);
   const report: BacktestReport = { events: 0, matchedEvents: 0, subjects: [], errors: [] };
   const bySubject = new Map<string, BacktestReport['subjects'][number]>();
   let after = 0;
   for (;;) {
-    let page = db.selectFrom('events').selectAll().where('id', '>', after).where('occurred_at', '>=', o.since.toISOString()).orderBy('id').limit(500);
+    let page = db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '>', after)
+      .where('occurred_at', '>=', o.since.toISOString())
+      .orderBy('id')
+      .limit(500);
     if (o.until) page = page.where('occurred_at', '<', o.until.toISOString());
     const rows = await page.execute();
     if (!rows.length) break;
@@ -47,7 +63,13 @@ export async function backtestRule(
       if (!ev!.matched) continue;
       report.matchedEvents++;
       const key = `${row.platform}:${s.type}:${s.id}`;
-      const entry = bySubject.get(key) ?? { type: s.type, id: s.id, platform: row.platform, firstEventId: Number(row.id), matches: 0 };
+      const entry = bySubject.get(key) ?? {
+        type: s.type,
+        id: s.id,
+        platform: row.platform,
+        firstEventId: Number(row.id),
+        matches: 0,
+      };
       entry.matches++;
       bySubject.set(key, entry);
     }

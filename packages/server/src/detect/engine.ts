@@ -28,7 +28,14 @@ export async function loadRules(db: Kysely<Database>): Promise<LoadedRule[]> {
     const key = `${r.id}@${r.version}@${r.mode}\u0000${r.name}\u0000${r.expression}\u0000${r.outcome}`;
     let rule = compiled.get(key);
     if (!rule) {
-      rule = { id: Number(r.id), name: r.name, version: r.version, mode: r.mode, outcome: outcomeSchema.parse(fromJson(r.outcome)), run: compileRule(r.expression) };
+      rule = {
+        id: Number(r.id),
+        name: r.name,
+        version: r.version,
+        mode: r.mode,
+        outcome: outcomeSchema.parse(fromJson(r.outcome)),
+        run: compileRule(r.expression),
+      };
       if (compiled.size > 10_000) compiled.clear();
       compiled.set(key, rule);
     }
@@ -50,7 +57,9 @@ export function celSafe(o: Record<string, unknown>): Record<string, CelInput> {
   const out: Record<string, CelInput> = {};
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
-    out[k] = (v !== null && typeof v === 'object' && !Array.isArray(v) ? celSafe(v as Record<string, unknown>) : v) as CelInput;
+    out[k] = (
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? celSafe(v as Record<string, unknown>) : v
+    ) as CelInput;
   }
   return out;
 }
@@ -61,13 +70,23 @@ export interface Evaluation {
   error?: string;
 }
 
-export function evaluateRules(rules: LoadedRule[], ctx: { event: unknown; subject: Record<string, CelInput>; signals: SignalView[]; now: Date }): Evaluation[] {
-  return evaluateBindings(rules, { event: celSafe(ctx.event as Record<string, unknown>), subject: ctx.subject, signals: signalsForRules(ctx.signals), now: ctx.now });
+export function evaluateRules(
+  rules: LoadedRule[],
+  ctx: { event: unknown; subject: Record<string, CelInput>; signals: SignalView[]; now: Date },
+): Evaluation[] {
+  return evaluateBindings(rules, {
+    event: celSafe(ctx.event as Record<string, unknown>),
+    subject: ctx.subject,
+    signals: signalsForRules(ctx.signals),
+    now: ctx.now,
+  });
 }
 
 /** evaluateRules with the event and signals already in their CEL form (a batch converts each once). */
-export function evaluateBindings(rules: LoadedRule[], b: { event: Record<string, CelInput>; subject: Record<string, CelInput>; signals: CelInput[]; now: Date }): Evaluation[] {
+export function evaluateBindings(
+  rules: LoadedRule[],
+  b: { event: Record<string, CelInput>; subject: Record<string, CelInput>; signals: CelInput[]; now: Date },
+): Evaluation[] {
   const bindings = { event: b.event, subject: b.subject, signals: b.signals, now: b.now.getTime() / 1000 };
   return rules.map((rule) => ({ rule, ...rule.run(bindings as Record<string, CelInput>) }));
 }
-

@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { VigilError } from '../errors.ts';
 
 export const outcomeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('review'), queue: z.string().min(1).max(50), priority: z.number().int().min(0).max(100), reason: z.string().min(1).max(500) }).strict(),
+  z
+    .object({
+      type: z.literal('review'),
+      queue: z.string().min(1).max(50),
+      priority: z.number().int().min(0).max(100),
+      reason: z.string().min(1).max(500),
+    })
+    .strict(),
   z.object({ type: z.literal('label'), label: z.string().min(1).max(100) }).strict(),
   z
     .object({
@@ -55,7 +62,11 @@ export function mayFire(needs: RuleNeeds | undefined, f: RuleFacts): boolean {
   for (const clause of needs) {
     let holds = false;
     for (const a of clause) {
-      if (a.on === 'signal.kind' ? f.signalKinds.has(a.value) : (a.on === 'event.type' ? f.eventType : f.subjectType) === a.value) {
+      if (
+        a.on === 'signal.kind'
+          ? f.signalKinds.has(a.value)
+          : (a.on === 'event.type' ? f.eventType : f.subjectType) === a.value
+      ) {
         holds = true;
         break;
       }
@@ -125,10 +136,17 @@ function ruleNeeds(e: Expr, scope: ReadonlyMap<string, 'signal' | 'other'> = new
     const step = c.loopStep?.exprKind;
     // The `exists` macro: accumulator starts false, each step is `accu || P`, the result is the accumulator.
     const isExists =
-      c.iterVar2 === '' && c.accuInit?.exprKind.case === 'constExpr' && c.accuInit.exprKind.value.constantKind.case === 'boolValue' && c.accuInit.exprKind.value.constantKind.value === false &&
-      c.result?.exprKind.case === 'identExpr' && c.result.exprKind.value.name === c.accuVar &&
-      step?.case === 'callExpr' && step.value.function === '_||_' && step.value.args.length === 2 &&
-      step.value.args[0]!.exprKind.case === 'identExpr' && step.value.args[0]!.exprKind.value.name === c.accuVar;
+      c.iterVar2 === '' &&
+      c.accuInit?.exprKind.case === 'constExpr' &&
+      c.accuInit.exprKind.value.constantKind.case === 'boolValue' &&
+      c.accuInit.exprKind.value.constantKind.value === false &&
+      c.result?.exprKind.case === 'identExpr' &&
+      c.result.exprKind.value.name === c.accuVar &&
+      step?.case === 'callExpr' &&
+      step.value.function === '_||_' &&
+      step.value.args.length === 2 &&
+      step.value.args[0]!.exprKind.case === 'identExpr' &&
+      step.value.args[0]!.exprKind.value.name === c.accuVar;
     if (!isExists || step?.case !== 'callExpr') return [];
     const range = c.iterRange?.exprKind;
     const overSignals = range?.case === 'identExpr' && range.value.name === 'signals' && !scope.has('signals');
@@ -147,7 +165,10 @@ function ruleNeeds(e: Expr, scope: ReadonlyMap<string, 'signal' | 'other'> = new
     return out;
   }
   if (fn === '_==_' && args.length === 2) {
-    for (const [x, v] of [[args[0]!, args[1]!], [args[1]!, args[0]!]] as const) {
+    for (const [x, v] of [
+      [args[0]!, args[1]!],
+      [args[1]!, args[0]!],
+    ] as const) {
       const on = fact(x, scope);
       const value = stringConst(v);
       if (on && value !== undefined) return [[{ on, value }]];
@@ -180,7 +201,9 @@ function fact(x: Expr, scope: ReadonlyMap<string, 'signal' | 'other'>): NeedAtom
 }
 
 function stringConst(x: Expr): string | undefined {
-  return x.exprKind.case === 'constExpr' && x.exprKind.value.constantKind.case === 'stringValue' ? x.exprKind.value.constantKind.value : undefined;
+  return x.exprKind.case === 'constExpr' && x.exprKind.value.constantKind.case === 'stringValue'
+    ? x.exprKind.value.constantKind.value
+    : undefined;
 }
 
 /** The 1-based line and column of a character offset (CEL's source positions are offsets). */
@@ -193,8 +216,21 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 /** Every subject carries every field, so rules need no `has()` guards for ordinary fields. */
 export function emptySubject(type: string, id: string): Record<string, CelInput> {
   return {
-    type, id,
-    username: '', display_name: '', bio: '', name: '', description: '', invite_link: '',
-    member_count: 0, age_days: -1, event_count: 0, avatar_pdq: '', avatar_sha256: '', prior_actions: 0, active_actions: 0, strikes: 0,
+    type,
+    id,
+    username: '',
+    display_name: '',
+    bio: '',
+    name: '',
+    description: '',
+    invite_link: '',
+    member_count: 0,
+    age_days: -1,
+    event_count: 0,
+    avatar_pdq: '',
+    avatar_sha256: '',
+    prior_actions: 0,
+    active_actions: 0,
+    strikes: 0,
   };
 }

@@ -23,36 +23,91 @@ export type RuleInput = z.input<typeof ruleInput>;
 
 export async function saveRule(db: Kysely<Database>, raw: RuleInput, actor: string, clock: Clock, expectNew?: boolean) {
   const parsed = ruleInput.safeParse(raw);
-  if (!parsed.success) throw new VigilError('invalid_rule', `invalid rule: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new VigilError(
+      'invalid_rule',
+      `invalid rule: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const r = parsed.data;
   try {
     compileRule(r.expression);
   } catch (e) {
     // A syntax error carries its position ({ line, column }) as details.
-    throw new VigilError('invalid_rule', `invalid expression: ${(e as Error).message}`, isVigilError(e, 'invalid_rule') ? e.details : { line: undefined, column: undefined });
+    throw new VigilError(
+      'invalid_rule',
+      `invalid expression: ${(e as Error).message}`,
+      isVigilError(e, 'invalid_rule') ? e.details : { line: undefined, column: undefined },
+    );
   }
   const now = iso(clock.now());
   return db.transaction().execute(async (trx) => {
     const cur = await trx.selectFrom('rules').selectAll().where('name', '=', r.name).executeTakeFirst();
     if (cur && expectNew) throw new VigilError('conflict', `a rule named "${r.name}" exists; update it instead`);
     const version = cur ? cur.version + 1 : 1;
-    const fields = { description: r.description ?? null, version, expression: r.expression, outcome: toJson(r.outcome), mode: r.mode, enabled: r.enabled ? 1 : 0, updated_at: now };
+    const fields = {
+      description: r.description ?? null,
+      version,
+      expression: r.expression,
+      outcome: toJson(r.outcome),
+      mode: r.mode,
+      enabled: r.enabled ? 1 : 0,
+      updated_at: now,
+    };
     let id: number;
     if (cur) {
       id = Number(cur.id);
       await trx.updateTable('rules').set(fields).where('id', '=', id).execute();
     } else {
-      id = Number((await trx.insertInto('rules').values({ name: r.name, ...fields }).returning('id').executeTakeFirstOrThrow()).id);
+      id = Number(
+        (
+          await trx
+            .insertInto('rules')
+            .values({ name: r.name, ...fields })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
     }
-    await trx.insertInto('rule_versions').values({ rule_id: id, version, expression: r.expression, outcome: toJson(r.outcome), mode: r.mode, created_by: actor, created_at: now }).execute();
-    await appendAudit(trx, { actor, action: cur ? 'rule.update' : 'rule.create', subjectType: 'rule', subjectId: String(id), data: { name: r.name, version, mode: r.mode, enabled: r.enabled, expression: r.expression, outcome: r.outcome } }, clock);
+    await trx
+      .insertInto('rule_versions')
+      .values({
+        rule_id: id,
+        version,
+        expression: r.expression,
+        outcome: toJson(r.outcome),
+        mode: r.mode,
+        created_by: actor,
+        created_at: now,
+      })
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        actor,
+        action: cur ? 'rule.update' : 'rule.create',
+        subjectType: 'rule',
+        subjectId: String(id),
+        data: { name: r.name, version, mode: r.mode, enabled: r.enabled, expression: r.expression, outcome: r.outcome },
+      },
+      clock,
+    );
     return { id, name: r.name, version };
   });
 }
 
 export async function listRules(db: Kysely<Database>) {
   const rows = await db.selectFrom('rules').selectAll().orderBy('id').execute();
-  return rows.map((r) => ({ id: Number(r.id), name: r.name, description: r.description, version: r.version, expression: r.expression, outcome: fromJson(r.outcome), mode: r.mode, enabled: !!r.enabled, updated_at: r.updated_at }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    description: r.description,
+    version: r.version,
+    expression: r.expression,
+    outcome: fromJson(r.outcome),
+    mode: r.mode,
+    enabled: !!r.enabled,
+    updated_at: r.updated_at,
+  }));
 }
 
 /** The child-safety rule pack every new installation starts with. */
@@ -65,15 +120,27 @@ export const DEFAULT_RULES: RuleInput[] = [
   },
   {
     name: 'private-match',
-    description: 'An account crossed the private-matching threshold: its matched encrypted attachments can be opened for review.',
+    description:
+      'An account crossed the private-matching threshold: its matched encrypted attachments can be opened for review.',
     expression: "signals.exists(s, s.kind == 'voucher.match')",
-    outcome: { type: 'review', queue: 'known-media', priority: 100, reason: 'private matching: listed attachments reached the threshold' },
+    outcome: {
+      type: 'review',
+      queue: 'known-media',
+      priority: 100,
+      reason: 'private matching: listed attachments reached the threshold',
+    },
   },
   {
     name: 'coded-terms-public-group',
     description: 'Coded terms in a group name or description, and the group has a public invite link.',
-    expression: "subject.type == 'group' && subject.invite_link != '' && signals.exists(s, s.kind == 'text.term' && (s.surface == 'group_name' || s.surface == 'group_description'))",
-    outcome: { type: 'review', queue: 'groups', priority: 80, reason: 'coded terms on a group with a public invite link' },
+    expression:
+      "subject.type == 'group' && subject.invite_link != '' && signals.exists(s, s.kind == 'text.term' && (s.surface == 'group_name' || s.surface == 'group_description'))",
+    outcome: {
+      type: 'review',
+      queue: 'groups',
+      priority: 80,
+      reason: 'coded terms on a group with a public invite link',
+    },
   },
   {
     name: 'coded-terms-account',
@@ -85,7 +152,12 @@ export const DEFAULT_RULES: RuleInput[] = [
     name: 'invite-spread',
     description: 'A group fills up quickly through one invite link.',
     expression: "signals.exists(s, s.kind == 'behaviour.invite_spread' && s.severity >= 3)",
-    outcome: { type: 'review', queue: 'groups', priority: 70, reason: 'rapid joins through one invite link, mostly new accounts' },
+    outcome: {
+      type: 'review',
+      queue: 'groups',
+      priority: 70,
+      reason: 'rapid joins through one invite link, mostly new accounts',
+    },
   },
   {
     name: 'external-list-match',

@@ -49,14 +49,40 @@ export type Analyser = (input: AnalyserInput) => Promise<Finding[]>;
 
 /** A finding is stored once per kind, event (or period), subject and key. */
 export function dedupeKey(f: Finding, eventId: number): string {
-  return f.perPeriod ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}` : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
+  return f.perPeriod
+    ? `${f.kind}:${f.subjectType}:${f.subjectId}:${f.key}`
+    : `${f.kind}:${eventId}:${f.subjectType}:${f.subjectId}:${f.key}`;
 }
 
 /** A signal no event raised (an outside flag about a subject), stored once by its dedupe key. */
-export async function recordSignal(trx: Kysely<Database>, platform: string, s: { subjectType: string; subjectId: string; kind: string; severity: number; summary: string; evidence: unknown; dedupeKey: string }, clock: Clock): Promise<void> {
+export async function recordSignal(
+  trx: Kysely<Database>,
+  platform: string,
+  s: {
+    subjectType: string;
+    subjectId: string;
+    kind: string;
+    severity: number;
+    summary: string;
+    evidence: unknown;
+    dedupeKey: string;
+  },
+  clock: Clock,
+): Promise<void> {
   await trx
     .insertInto('signals')
-    .values({ platform, subject_type: s.subjectType, subject_id: s.subjectId, kind: s.kind, severity: s.severity, summary: s.summary, evidence: toJson(s.evidence), event_id: null, dedupe_key: s.dedupeKey, created_at: iso(clock.now()) })
+    .values({
+      platform,
+      subject_type: s.subjectType,
+      subject_id: s.subjectId,
+      kind: s.kind,
+      severity: s.severity,
+      summary: s.summary,
+      evidence: toJson(s.evidence),
+      event_id: null,
+      dedupe_key: s.dedupeKey,
+      created_at: iso(clock.now()),
+    })
     .onConflict((oc) => oc.columns(['platform', 'dedupe_key']).doNothing())
     .execute();
 }
@@ -71,7 +97,13 @@ export interface SignalView {
 }
 
 /** A subject's signals (up to `uptoEventId` when replaying history). */
-export async function subjectSignals(db: Kysely<Database>, platform: string, type: string, id: string, uptoEventId?: number): Promise<SignalView[]> {
+export async function subjectSignals(
+  db: Kysely<Database>,
+  platform: string,
+  type: string,
+  id: string,
+  uptoEventId?: number,
+): Promise<SignalView[]> {
   let q = db
     .selectFrom('signals')
     .select(['id', 'kind', 'severity', 'summary', 'event_id', 'evidence'])
@@ -82,5 +114,10 @@ export async function subjectSignals(db: Kysely<Database>, platform: string, typ
     .limit(1000);
   if (uptoEventId !== undefined) q = q.where('event_id', '<=', uptoEventId);
   const rows = await q.execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id), event_id: r.event_id == null ? null : Number(r.event_id), evidence: fromJson(r.evidence) ?? {} }));
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    event_id: r.event_id == null ? null : Number(r.event_id),
+    evidence: fromJson(r.evidence) ?? {},
+  }));
 }

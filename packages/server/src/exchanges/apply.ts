@@ -59,7 +59,10 @@ function collapse(updates: Update[]): { ops: Update[]; invalid: number } {
   return { ops: [...ops.values()], invalid };
 }
 
-export async function applyUpdates(trx: Kysely<Database>, o: ApplyTarget & { updates: Update[]; replaceAll?: boolean }): Promise<Applied> {
+export async function applyUpdates(
+  trx: Kysely<Database>,
+  o: ApplyTarget & { updates: Update[]; replaceAll?: boolean },
+): Promise<Applied> {
   await bump(trx); // first, as every bank writer (see media/banks.ts)
   const source = `exchange:${o.exchange}`;
   const now = iso(o.clock.now());
@@ -73,7 +76,12 @@ export async function applyUpdates(trx: Kysely<Database>, o: ApplyTarget & { upd
   for (const u of ops) {
     if (!u.deleted) continue;
     if (u.value === undefined) {
-      const held = await trx.selectFrom('exchange_items').select(['signal_type', 'value']).where('exchange_id', '=', o.exchangeId).where('item', '=', u.external_id).execute();
+      const held = await trx
+        .selectFrom('exchange_items')
+        .select(['signal_type', 'value'])
+        .where('exchange_id', '=', o.exchangeId)
+        .where('item', '=', u.external_id)
+        .execute();
       for (const h of held) candidates.set(hashKey(h.signal_type, h.value), h);
       await items().where('item', '=', u.external_id).execute();
       continue;
@@ -86,35 +94,100 @@ export async function applyUpdates(trx: Kysely<Database>, o: ApplyTarget & { upd
   }
   if (o.replaceAll) {
     const listed = new Set(adds.map((u) => hashKey(u.signal_type, u.value)));
-    const existing = await trx.selectFrom('bank_entries').select(['signal_type', 'value']).where('bank_id', '=', o.bankId).where('source', '=', source).execute();
-    for (const e of existing) if (!listed.has(hashKey(e.signal_type, e.value))) candidates.set(hashKey(e.signal_type, e.value), e);
+    const existing = await trx
+      .selectFrom('bank_entries')
+      .select(['signal_type', 'value'])
+      .where('bank_id', '=', o.bankId)
+      .where('source', '=', source)
+      .execute();
+    for (const e of existing)
+      if (!listed.has(hashKey(e.signal_type, e.value))) candidates.set(hashKey(e.signal_type, e.value), e);
   }
 
   const withItem = itemized ? adds.filter((u) => u.external_id) : [];
   for (let i = 0; i < withItem.length; i += CHUNK) {
-    const rows = withItem.slice(i, i + CHUNK).map((u) => ({ exchange_id: o.exchangeId, item: u.external_id!, signal_type: u.signal_type, value: u.value, gen: o.gen }));
-    await trx.insertInto('exchange_items').values(rows).onConflict((oc) => oc.columns(['exchange_id', 'item', 'signal_type', 'value']).doUpdateSet({ gen: o.gen })).execute();
+    const rows = withItem.slice(i, i + CHUNK).map((u) => ({
+      exchange_id: o.exchangeId,
+      item: u.external_id!,
+      signal_type: u.signal_type,
+      value: u.value,
+      gen: o.gen,
+    }));
+    await trx
+      .insertInto('exchange_items')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['exchange_id', 'item', 'signal_type', 'value']).doUpdateSet({ gen: o.gen }))
+      .execute();
   }
   // One bank row per hash: the first item to bring it sets its metadata.
   const seen = new Set<string>();
-  const entries = adds.filter((u) => !seen.has(hashKey(u.signal_type, u.value)) && !!seen.add(hashKey(u.signal_type, u.value)));
+  const entries = adds.filter(
+    (u) => !seen.has(hashKey(u.signal_type, u.value)) && !!seen.add(hashKey(u.signal_type, u.value)),
+  );
   let added = 0;
   for (let i = 0; i < entries.length; i += CHUNK) {
-    const rows = entries.slice(i, i + CHUNK).map((u) => ({ bank_id: o.bankId, signal_type: u.signal_type, value: u.value, source, external_id: u.external_id ?? null, tags: u.tags?.join(',') || null, note: u.note ?? null, confirmed: 0, added_at: now }));
-    added += (await trx.insertInto('bank_entries').values(rows).onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing()).returning('id').execute()).length;
+    const rows = entries.slice(i, i + CHUNK).map((u) => ({
+      bank_id: o.bankId,
+      signal_type: u.signal_type,
+      value: u.value,
+      source,
+      external_id: u.external_id ?? null,
+      tags: u.tags?.join(',') || null,
+      note: u.note ?? null,
+      confirmed: 0,
+      added_at: now,
+    }));
+    added += (
+      await trx
+        .insertInto('bank_entries')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['bank_id', 'signal_type', 'value']).doNothing())
+        .returning('id')
+        .execute()
+    ).length;
   }
 
   let removed = 0;
   for (const [k, h] of candidates) {
     if (seen.has(k)) continue;
-    if (itemized && (await trx.selectFrom('exchange_items').select('id').where('exchange_id', '=', o.exchangeId).where('signal_type', '=', h.signal_type).where('value', '=', h.value).executeTakeFirst())) continue;
-    const r = await trx.deleteFrom('bank_entries').where('bank_id', '=', o.bankId).where('signal_type', '=', h.signal_type).where('value', '=', h.value).where('source', '=', source).executeTakeFirst();
+    if (
+      itemized &&
+      (await trx
+        .selectFrom('exchange_items')
+        .select('id')
+        .where('exchange_id', '=', o.exchangeId)
+        .where('signal_type', '=', h.signal_type)
+        .where('value', '=', h.value)
+        .executeTakeFirst())
+    )
+      continue;
+    const r = await trx
+      .deleteFrom('bank_entries')
+      .where('bank_id', '=', o.bankId)
+      .where('signal_type', '=', h.signal_type)
+      .where('value', '=', h.value)
+      .where('source', '=', source)
+      .executeTakeFirst();
     removed += Number(r.numDeletedRows);
   }
   if (added || removed || invalid) {
-    await appendAudit(trx, { actor: source, action: 'bank.exchange.apply', subjectType: 'bank', subjectId: o.bankName, data: { added, removed, invalid, received: o.updates.length } }, o.clock);
+    await appendAudit(
+      trx,
+      {
+        actor: source,
+        action: 'bank.exchange.apply',
+        subjectType: 'bank',
+        subjectId: o.bankName,
+        data: { added, removed, invalid, received: o.updates.length },
+      },
+      o.clock,
+    );
   }
-  await trx.updateTable('exchanges').set({ fetched_total: sql`fetched_total + ${o.updates.length}` }).where('id', '=', o.exchangeId).execute();
+  await trx
+    .updateTable('exchanges')
+    .set({ fetched_total: sql`fetched_total + ${o.updates.length}` })
+    .where('id', '=', o.exchangeId)
+    .execute();
   return { added, removed, invalid };
 }
 
@@ -131,10 +204,29 @@ export async function sweepUnseen(trx: Kysely<Database>, o: ApplyTarget): Promis
     .where('bank_id', '=', o.bankId)
     .where('source', '=', source)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('exchange_items').select('exchange_items.id').where('exchange_items.exchange_id', '=', o.exchangeId).whereRef('exchange_items.signal_type', '=', 'bank_entries.signal_type').whereRef('exchange_items.value', '=', 'bank_entries.value'))),
+      not(
+        exists(
+          selectFrom('exchange_items')
+            .select('exchange_items.id')
+            .where('exchange_items.exchange_id', '=', o.exchangeId)
+            .whereRef('exchange_items.signal_type', '=', 'bank_entries.signal_type')
+            .whereRef('exchange_items.value', '=', 'bank_entries.value'),
+        ),
+      ),
     )
     .executeTakeFirst();
   const removed = Number(r.numDeletedRows);
-  if (removed) await appendAudit(trx, { actor: source, action: 'bank.exchange.sweep', subjectType: 'bank', subjectId: o.bankName, data: { removed, gen: o.gen } }, o.clock);
+  if (removed)
+    await appendAudit(
+      trx,
+      {
+        actor: source,
+        action: 'bank.exchange.sweep',
+        subjectType: 'bank',
+        subjectId: o.bankName,
+        data: { removed, gen: o.gen },
+      },
+      o.clock,
+    );
   return removed;
 }

@@ -14,7 +14,14 @@ export type Update =
       deleted?: boolean;
     }
   /** The source withdrew an item by id alone (NCMEC does not repeat a deleted entry's fingerprints). */
-  | { external_id: string; deleted: true; signal_type?: undefined; value?: undefined; tags?: undefined; note?: undefined };
+  | {
+      external_id: string;
+      deleted: true;
+      signal_type?: undefined;
+      value?: undefined;
+      tags?: undefined;
+      note?: undefined;
+    };
 
 export interface Page {
   updates: Update[];
@@ -33,4 +40,3 @@ export interface FetchEnv {
   timeoutMs: number;
   now: () => Date;
 }
-

@@ -30,7 +30,10 @@ export function fileFetcher(config: z.infer<typeof fileConfig>, env: FetchEnv): 
           throw new VigilError('exchange_error', `cannot read ${config.path}: ${e.message}`);
         });
       } else {
-        const r = await httpGet(config.url!, env, { signal, headers: last?.etag ? { 'if-none-match': last.etag } : {} });
+        const r = await httpGet(config.url!, env, {
+          signal,
+          headers: last?.etag ? { 'if-none-match': last.etag } : {},
+        });
         if (r.status === 304) return;
         failIfNotOk(r, `GET ${config.url}`);
         text = r.text;

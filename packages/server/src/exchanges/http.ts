@@ -4,11 +4,22 @@ import { pinnedRequest, type PinnedResponse } from '../util/pinned-fetch.ts';
 import { isVigilError, VigilError } from '../errors.ts';
 import type { FetchEnv } from './fetcher.ts';
 
-export async function httpGet(url: string, env: FetchEnv, o: { headers?: Record<string, string>; signal?: AbortSignal; method?: string; body?: string } = {}): Promise<{ status: number; text: string; headers: Headers }> {
+export async function httpGet(
+  url: string,
+  env: FetchEnv,
+  o: { headers?: Record<string, string>; signal?: AbortSignal; method?: string; body?: string } = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   // Checked and connected to the checked address in one step (no second DNS answer; see pinned-fetch.ts).
   let res: PinnedResponse;
   try {
-    res = await pinnedRequest(url, { allowPrivate: env.allowPrivate, method: o.method ?? 'GET', headers: o.headers, body: o.body, signal: o.signal, timeoutMs: env.timeoutMs });
+    res = await pinnedRequest(url, {
+      allowPrivate: env.allowPrivate,
+      method: o.method ?? 'GET',
+      headers: o.headers,
+      body: o.body,
+      signal: o.signal,
+      timeoutMs: env.timeoutMs,
+    });
   } catch (e) {
     if (isVigilError(e, 'unsafe_url')) throw e;
     throw new VigilError('exchange_error', `${new URL(url).host}: ${(e as Error).message}`);
@@ -32,7 +43,10 @@ export async function httpGet(url: string, env: FetchEnv, o: { headers?: Record<
 }
 
 export function failIfNotOk(r: { status: number; text: string }, what: string): void {
-  if (r.status === 401 || r.status === 403) throw new VigilError('exchange_error', `${what}: credentials refused (HTTP ${r.status})`);
-  if (r.status >= 300 && r.status < 400) throw new VigilError('exchange_error', `${what}: HTTP ${r.status} redirect (redirects are not followed)`);
-  if (r.status < 200 || r.status >= 300) throw new VigilError('exchange_error', `${what}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+  if (r.status === 401 || r.status === 403)
+    throw new VigilError('exchange_error', `${what}: credentials refused (HTTP ${r.status})`);
+  if (r.status >= 300 && r.status < 400)
+    throw new VigilError('exchange_error', `${what}: HTTP ${r.status} redirect (redirects are not followed)`);
+  if (r.status < 200 || r.status >= 300)
+    throw new VigilError('exchange_error', `${what}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
 }

@@ -28,7 +28,14 @@ export const ncmecConfig = z
 
 const fmt = (unix: number) => new Date(unix * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 // Values stay text: a hex fingerprint of digits and an `e` must never turn into a number.
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => ['image', 'video', 'deletedImage', 'deletedVideo'].includes(name),
+});
 
 /**
  * One page of /v2/entries. An entry is an item `ncmec:<member>-<id>` (ids are per member, as HMA
@@ -45,10 +52,14 @@ function parseEntries(xml: string): { updates: Update[]; next: string } {
     throw new VigilError('exchange_error', `NCMEC: malformed XML: ${(e as Error).message}`);
   }
   // A window with no entries is an empty <queryResult/>, which the parser reads as ''.
-  const root = doc.queryResult === '' ? {} : (doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object'));
+  const root =
+    doc.queryResult === '' ? {} : (doc.queryResult ?? Object.values(doc).find((v) => v && typeof v === 'object'));
   if (!root || typeof root !== 'object') throw new VigilError('exchange_error', 'NCMEC: unexpected response');
   const updates: Update[] = [];
-  for (const [group, kinds] of [['images', ['image', 'deletedImage']], ['videos', ['video', 'deletedVideo']]] as const) {
+  for (const [group, kinds] of [
+    ['images', ['image', 'deletedImage']],
+    ['videos', ['video', 'deletedVideo']],
+  ] as const) {
     const g = root[group];
     if (!g || typeof g !== 'object') continue;
     for (const kind of kinds) {
@@ -65,7 +76,13 @@ function parseEntries(xml: string): { updates: Update[]; next: string } {
         const classification = text(e.classification);
         for (const t of ['md5', 'pdq', 'sha256'] as const) {
           const v = text(fp[t]);
-          if (v) updates.push({ signal_type: t, value: v.toLowerCase(), external_id: item, ...(classification ? { tags: [`ncmec:${classification}`] } : {}) });
+          if (v)
+            updates.push({
+              signal_type: t,
+              value: v.toLowerCase(),
+              external_id: item,
+              ...(classification ? { tags: [`ncmec:${classification}`] } : {}),
+            });
         }
       }
     }
@@ -73,7 +90,12 @@ function parseEntries(xml: string): { updates: Update[]; next: string } {
   return { updates, next: text(root.paging?.next) };
 }
 
-const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : v && typeof v === 'object' && '#text' in v ? String((v as { '#text': unknown })['#text']).trim() : '');
+const text = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number'
+    ? String(v).trim()
+    : v && typeof v === 'object' && '#text' in v
+      ? String((v as { '#text': unknown })['#text']).trim()
+      : '';
 
 export function ncmecFetcher(config: z.infer<typeof ncmecConfig>, env: FetchEnv): Fetcher {
   const base = config.base_url.replace(/\/+$/, '');

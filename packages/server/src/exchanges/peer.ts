@@ -19,7 +19,14 @@ export const peerConfig = z
 export type PeerConfig = z.infer<typeof peerConfig>;
 
 export interface PeerFeedPage {
-  entries: { id: number; signal_type: SignalType; value: string; external_id: string | null; tags: string[]; note: string | null }[];
+  entries: {
+    id: number;
+    signal_type: SignalType;
+    value: string;
+    external_id: string | null;
+    tags: string[];
+    note: string | null;
+  }[];
   removed: { signal_type: SignalType; value: string }[];
   next: string;
   more: boolean;
@@ -41,7 +48,13 @@ export function peerFetcher(config: PeerConfig, env: FetchEnv): Fetcher {
           throw new VigilError('exchange_error', `peer ${new URL(base).host}: not JSON`);
         }
         const updates: Update[] = [
-          ...page.entries.map((e) => ({ signal_type: e.signal_type, value: e.value, external_id: `peer:${e.id}`, tags: e.tags, ...(e.note ? { note: e.note } : {}) })),
+          ...page.entries.map((e) => ({
+            signal_type: e.signal_type,
+            value: e.value,
+            external_id: `peer:${e.id}`,
+            tags: e.tags,
+            ...(e.note ? { note: e.note } : {}),
+          })),
           ...page.removed.map((e) => ({ signal_type: e.signal_type, value: e.value, deleted: true })),
         ];
         after = page.next;

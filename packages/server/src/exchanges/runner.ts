@@ -37,7 +37,12 @@ function fetcherFor(type: ExchangeType, config: Record<string, unknown>, env: Fe
 }
 
 function fetchEnv(cfg: Config, clock: Clock): FetchEnv {
-  return { allowPrivate: cfg.exchanges.allowPrivateTargets, maxBytes: cfg.exchanges.maxResponseBytes, timeoutMs: cfg.exchanges.requestTimeoutMs, now: () => clock.now() };
+  return {
+    allowPrivate: cfg.exchanges.allowPrivateTargets,
+    maxBytes: cfg.exchanges.maxResponseBytes,
+    timeoutMs: cfg.exchanges.requestTimeoutMs,
+    now: () => clock.now(),
+  };
 }
 
 /**
@@ -46,7 +51,11 @@ function fetchEnv(cfg: Config, clock: Clock): FetchEnv {
  */
 const DEFAULT_STALE_S: Partial<Record<ExchangeType, number>> = { threatexchange: 85 * 86400 };
 
-export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: Config; clock: Clock; log?: Logger; owner: string }): Promise<RunResult> {
+export async function runExchange(
+  db: Kysely<Database>,
+  name: string,
+  o: { cfg: Config; clock: Clock; log?: Logger; owner: string },
+): Promise<RunResult> {
   const { clock, cfg } = o;
   const maxMs = cfg.exchanges.maxFetchMs;
   // One token per run: two runs in one process (the loop and an HTTP request) are still two holders.
@@ -62,13 +71,17 @@ export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: 
     .executeTakeFirst();
   const result: RunResult = { status: 'ok', pages: 0, added: 0, removed: 0, invalid: 0, written_back: 0 };
   if (Number(got.numUpdatedRows) !== 1) {
-    if (!(await db.selectFrom('exchanges').select('id').where('name', '=', name).executeTakeFirst())) throw new VigilError('not_found', `exchange "${name}" not found`);
+    if (!(await db.selectFrom('exchanges').select('id').where('name', '=', name).executeTakeFirst()))
+      throw new VigilError('not_found', `exchange "${name}" not found`);
     return { ...result, status: 'busy' };
   }
-  const mine = (trx: Kysely<Database>) => trx.updateTable('exchanges').where('name', '=', name).where('locked_by', '=', token);
+  const mine = (trx: Kysely<Database>) =>
+    trx.updateTable('exchanges').where('name', '=', name).where('locked_by', '=', token);
   /** Fencing: only the lock holder commits; a fetch that outlived its lease stops here. */
   const holdLock = async (trx: Kysely<Database>, set: Record<string, unknown> = {}) => {
-    const r = await mine(trx).set({ ...set, locked_until: lease() }).executeTakeFirst();
+    const r = await mine(trx)
+      .set({ ...set, locked_until: lease() })
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new VigilError('conflict', 'lost the exchange lock to another fetch');
   };
   const deadline = AbortSignal.timeout(maxMs);
@@ -82,19 +95,42 @@ export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: 
     // Whole-list sources (file) replace by hash; the others are tracked by item and can be swept.
     const itemized = ex.type !== 'file';
     const staleAfter = ex.stale_after_s ?? DEFAULT_STALE_S[ex.type];
-    const stale = !!ex.checkpoint && !!staleAfter && !!ex.complete_at && Date.parse(ex.complete_at) + staleAfter * 1000 < clock.now().getTime();
+    const stale =
+      !!ex.checkpoint &&
+      !!staleAfter &&
+      !!ex.complete_at &&
+      Date.parse(ex.complete_at) + staleAfter * 1000 < clock.now().getTime();
     if (itemized && ((!ex.checkpoint && !ex.full_sync) || stale)) {
       // A fetch from scratch: a new generation of items, and a sweep of the older ones at its end.
       await db.transaction().execute(async (trx) => {
         await holdLock(trx, { checkpoint: null, full_sync: 1, sync_gen: sql`sync_gen + 1` });
-        if (stale) await appendAudit(trx, { actor: `exchange:${name}`, action: 'exchange.refetch', subjectType: 'exchange', subjectId: name, data: { reason: 'stale checkpoint', complete_at: ex.complete_at } }, clock);
+        if (stale)
+          await appendAudit(
+            trx,
+            {
+              actor: `exchange:${name}`,
+              action: 'exchange.refetch',
+              subjectType: 'exchange',
+              subjectId: name,
+              data: { reason: 'stale checkpoint', complete_at: ex.complete_at },
+            },
+            clock,
+          );
       });
       ex = await db.selectFrom('exchanges').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
     }
-    const target = { exchangeId: Number(ex.id), exchange: name, bankId: Number(bank.id), bankName: bank.name, gen: Number(ex.sync_gen), clock };
+    const target = {
+      exchangeId: Number(ex.id),
+      exchange: name,
+      bankId: Number(bank.id),
+      bankName: bank.name,
+      gen: Number(ex.sync_gen),
+      clock,
+    };
     let checkpoint: unknown = ex.checkpoint ? fromJson(ex.checkpoint) : null;
     for await (const page of fetcher.fetch(checkpoint, deadline)) {
-      if (deadline.aborted) throw new VigilError('exchange_error', `fetch took longer than ${maxMs} ms (resumes from the last page)`);
+      if (deadline.aborted)
+        throw new VigilError('exchange_error', `fetch took longer than ${maxMs} ms (resumes from the last page)`);
       // A page and its checkpoint commit together: a crash after this point never refetches it.
       const r = await db.transaction().execute(async (trx) => {
         await holdLock(trx, { checkpoint: JSON.stringify(page.checkpoint) });
@@ -112,32 +148,60 @@ export async function runExchange(db: Kysely<Database>, name: string, o: { cfg: 
         return sweepUnseen(trx, target);
       });
     }
-    await mine(db).set({ complete_at: iso(clock.now()) }).execute();
+    await mine(db)
+      .set({ complete_at: iso(clock.now()) })
+      .execute();
     if (ex.type === 'peer' && (config as PeerConfig).write_back) {
-      const wb = await writeBack(db, { bankId: target.bankId, config: config as PeerConfig, checkpoint, env, save: (cp) => db.transaction().execute((trx) => holdLock(trx, { checkpoint: JSON.stringify(cp) })) });
+      const wb = await writeBack(db, {
+        bankId: target.bankId,
+        config: config as PeerConfig,
+        checkpoint,
+        env,
+        save: (cp) => db.transaction().execute((trx) => holdLock(trx, { checkpoint: JSON.stringify(cp) })),
+      });
       result.written_back = wb;
     }
-    await mine(db).set({ last_status: 'ok', last_error: null, last_success_at: iso(clock.now()), locked_by: null, locked_until: null }).execute();
+    await mine(db)
+      .set({
+        last_status: 'ok',
+        last_error: null,
+        last_success_at: iso(clock.now()),
+        locked_by: null,
+        locked_until: null,
+      })
+      .execute();
     o.log?.info({ exchange: name, ...result }, 'exchange fetched');
     return result;
   } catch (e) {
     const msg = (e as Error).message;
-    await mine(db).set({ last_status: 'error', last_error: msg.slice(0, 2000), locked_by: null, locked_until: null }).execute();
+    await mine(db)
+      .set({ last_status: 'error', last_error: msg.slice(0, 2000), locked_by: null, locked_until: null })
+      .execute();
     o.log?.warn({ exchange: name, err: msg }, 'exchange fetch failed');
     return { ...result, status: 'error', error: msg };
   }
 }
 
 /** Fetches every enabled exchange that is due, one at a time; stops when `stop()` is called. */
-export function startExchangeLoop(db: Kysely<Database>, cfg: Config, clock: Clock, log: Logger, owner: string): () => Promise<void> {
+export function startExchangeLoop(
+  db: Kysely<Database>,
+  cfg: Config,
+  clock: Clock,
+  log: Logger,
+  owner: string,
+): () => Promise<void> {
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
       try {
         const now = clock.now();
-        const due = (await db.selectFrom('exchanges').select(['name', 'interval_s', 'last_fetch_at']).where('enabled', '=', 1).execute()).filter(
-          (e) => !e.last_fetch_at || Date.parse(e.last_fetch_at) + Number(e.interval_s) * 1000 <= now.getTime(),
-        );
+        const due = (
+          await db
+            .selectFrom('exchanges')
+            .select(['name', 'interval_s', 'last_fetch_at'])
+            .where('enabled', '=', 1)
+            .execute()
+        ).filter((e) => !e.last_fetch_at || Date.parse(e.last_fetch_at) + Number(e.interval_s) * 1000 <= now.getTime());
         for (const e of due) {
           if (stopping) break;
           await runExchange(db, e.name, { cfg, clock, log, owner });

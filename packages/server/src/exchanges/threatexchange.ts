@@ -20,7 +20,12 @@ export const threatExchangeConfig = z
   .strict();
 
 // Indicator types kept, and what they become. Others (URI, DOMAIN, …) are not hashes we match.
-const TYPES: Record<string, SignalType> = { HASH_PDQ: 'pdq', HASH_MD5: 'md5', HASH_VIDEO_MD5: 'md5', HASH_SHA256: 'sha256' };
+const TYPES: Record<string, SignalType> = {
+  HASH_PDQ: 'pdq',
+  HASH_MD5: 'md5',
+  HASH_VIDEO_MD5: 'md5',
+  HASH_SHA256: 'sha256',
+};
 const FIELDS = 'id,indicator,type,last_updated,should_delete,descriptors{id,owner{id},tags,status}';
 
 interface Descriptor {
@@ -50,9 +55,12 @@ function toUpdate(u: ThreatUpdate): Update | null {
   if (typeof u.indicator !== 'string') return u.should_delete ? { external_id: `te:${u.id}`, deleted: true } : null;
   const descriptors = u.descriptors?.data ?? [];
   const base = { signal_type: t, value: u.indicator.trim().toLowerCase(), external_id: `te:${u.id}` };
-  if (u.should_delete || !descriptors.length || descriptors.every((d) => d.status === 'NON_MALICIOUS')) return { ...base, deleted: true };
+  if (u.should_delete || !descriptors.length || descriptors.every((d) => d.status === 'NON_MALICIOUS'))
+    return { ...base, deleted: true };
   const tags = new Set<string>();
-  for (const d of descriptors) for (const tag of Array.isArray(d.tags) ? d.tags : (d.tags?.data ?? []).map((x) => x.text ?? '')) if (tag) tags.add(tag);
+  for (const d of descriptors)
+    for (const tag of Array.isArray(d.tags) ? d.tags : (d.tags?.data ?? []).map((x) => x.text ?? ''))
+      if (tag) tags.add(tag);
   return { ...base, tags: [...tags].sort() };
 }
 
@@ -74,10 +82,19 @@ export function threatExchangeFetcher(config: z.infer<typeof threatExchangeConfi
     async *fetch(cp0, signal) {
       let cp = resumeWindow(cp0 as WindowCheckpoint | null, config.start, env.now());
       for (;;) {
-        const first = `${base}/${config.privacy_group}/threat_updates/?` + new URLSearchParams({ start_time: String(cp.from), stop_time: String(cp.to), limit: String(config.page_size), types: Object.keys(TYPES).join(','), fields: FIELDS });
+        const first =
+          `${base}/${config.privacy_group}/threat_updates/?` +
+          new URLSearchParams({
+            start_time: String(cp.from),
+            stop_time: String(cp.to),
+            limit: String(config.page_size),
+            types: Object.keys(TYPES).join(','),
+            fields: FIELDS,
+          });
         const url = withToken(cp.next ?? first);
         const r = await httpGet(url, env, { signal });
-        if (r.status === 400 && /OAuthException/.test(r.text)) throw new VigilError('exchange_error', 'ThreatExchange: access token refused (OAuthException)');
+        if (r.status === 400 && /OAuthException/.test(r.text))
+          throw new VigilError('exchange_error', 'ThreatExchange: access token refused (OAuthException)');
         failIfNotOk(r, 'ThreatExchange');
         let body: { data?: ThreatUpdate[]; paging?: { next?: string } };
         try {
@@ -88,7 +105,8 @@ export function threatExchangeFetcher(config: z.infer<typeof threatExchangeConfi
         const updates = (body.data ?? []).map(toUpdate).filter((u): u is Update => !!u);
         const next = body.paging?.next ?? null;
         // Only follow `next` links on the configured host (the token is added to them).
-        if (next && new URL(next).host !== new URL(base).host) throw new VigilError('exchange_error', `ThreatExchange: paging link to another host (${new URL(next).host})`);
+        if (next && new URL(next).host !== new URL(base).host)
+          throw new VigilError('exchange_error', `ThreatExchange: paging link to another host (${new URL(next).host})`);
         cp = afterPage(cp, next ? withoutToken(next) : null);
         yield { updates, checkpoint: cp };
         if (!next) return;

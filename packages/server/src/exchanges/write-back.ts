@@ -17,7 +17,16 @@ export interface WriteBackCursor {
   id: number;
 }
 
-export async function writeBack(db: Kysely<Database>, o: { bankId: number; config: PeerConfig; checkpoint: unknown; env: FetchEnv; save: (checkpoint: unknown) => Promise<void> }): Promise<number> {
+export async function writeBack(
+  db: Kysely<Database>,
+  o: {
+    bankId: number;
+    config: PeerConfig;
+    checkpoint: unknown;
+    env: FetchEnv;
+    save: (checkpoint: unknown) => Promise<void>;
+  },
+): Promise<number> {
   const base = o.config.url.replace(/\/+$/, '');
   let checkpoint = (o.checkpoint ?? {}) as { written_back?: WriteBackCursor };
   let accepted = 0;
@@ -29,7 +38,9 @@ export async function writeBack(db: Kysely<Database>, o: { bankId: number; confi
       .where('bank_id', '=', o.bankId)
       .where('confirmed', '=', 1)
       .where('confirmed_at', 'is not', null)
-      .where((eb) => eb.or([eb('confirmed_at', '>', c.at), eb.and([eb('confirmed_at', '=', c.at), eb('id', '>', c.id)])]))
+      .where((eb) =>
+        eb.or([eb('confirmed_at', '>', c.at), eb.and([eb('confirmed_at', '=', c.at), eb('id', '>', c.id)])]),
+      )
       .orderBy('confirmed_at')
       .orderBy('id')
       .limit(BATCH)
@@ -38,7 +49,13 @@ export async function writeBack(db: Kysely<Database>, o: { bankId: number; confi
     const r = await httpGet(`${base}/v1/exchange/shared/${encodeURIComponent(o.config.bank)}/entries`, o.env, {
       method: 'POST',
       headers: { authorization: `Bearer ${o.config.api_key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ entries: rows.map((x) => ({ signal_type: x.signal_type, value: x.value, external_id: x.external_id ?? `entry:${x.id}` })) }),
+      body: JSON.stringify({
+        entries: rows.map((x) => ({
+          signal_type: x.signal_type,
+          value: x.value,
+          external_id: x.external_id ?? `entry:${x.id}`,
+        })),
+      }),
     });
     failIfNotOk(r, `write-back to ${new URL(base).host}`);
     let body: { confirmed?: number; added?: number };

@@ -7,7 +7,12 @@ import type { CaseClaimed, DecisionRecorded } from '../review/index.ts';
 import { iso, type Clock } from '../util/time.ts';
 
 export async function flagsOnClaim(trx: Kysely<Database>, e: CaseClaimed, clock: Clock): Promise<void> {
-  await trx.updateTable('flags').set({ status: 'under_review', updated_at: iso(clock.now()) }).where('task_id', 'in', e.item_ids).where('status', '=', 'received').execute();
+  await trx
+    .updateTable('flags')
+    .set({ status: 'under_review', updated_at: iso(clock.now()) })
+    .where('task_id', 'in', e.item_ids)
+    .where('status', '=', 'received')
+    .execute();
 }
 
 /** Closes the decided items' flags: actioned or no violation found, with the reviewer's reasons as the statement. */
@@ -15,5 +20,10 @@ export async function flagsOnDecision(trx: Kysely<Database>, e: DecisionRecorded
   const status = e.decision === 'not_violating' ? 'no_violation' : 'actioned';
   const now = iso(clock.now());
   const statement = status === 'actioned' ? `Action was taken: ${e.reason}` : `No violation was found: ${e.reason}`;
-  await trx.updateTable('flags').set({ status, statement, closed_at: now, updated_at: now }).where('task_id', 'in', e.item_ids).where('closed_at', 'is', null).execute();
+  await trx
+    .updateTable('flags')
+    .set({ status, statement, closed_at: now, updated_at: now })
+    .where('task_id', 'in', e.item_ids)
+    .where('closed_at', 'is', null)
+    .execute();
 }

@@ -49,7 +49,8 @@ export function registerAuth(app: FastifyInstance<any, any, any, any, any>, ctx:
 
   app.addHook('onRequest', async (req, reply) => {
     const access = req.routeOptions.config.access;
-    if (!access) return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+    if (!access)
+      return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
     req.principal = await resolvePrincipal(req, ctx);
     if (req.principal?.kind === 'staff' && !SAFE_METHODS.has(req.method) && !('public' in access)) {
       if (req.headers[CSRF_HEADER] !== req.principal.csrfToken) {

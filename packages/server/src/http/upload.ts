@@ -21,15 +21,23 @@ export async function readOneUpload(req: FastifyRequest, maxBytes: number, field
     if (part.type !== 'file') continue;
     if (fields && !fields.includes(part.fieldname)) {
       part.file.resume();
-      throw new VigilError('invalid_request', `unexpected file field "${part.fieldname}" (expected ${fields.join(' or ')})`);
+      throw new VigilError(
+        'invalid_request',
+        `unexpected file field "${part.fieldname}" (expected ${fields.join(' or ')})`,
+      );
     }
     const bytes = await part.toBuffer().catch((e: Error & { code?: string }) => {
-      if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new VigilError('body_too_large', `the file is larger than the limit of ${maxBytes} bytes`);
+      if (e.code === 'FST_REQ_FILE_TOO_LARGE')
+        throw new VigilError('body_too_large', `the file is larger than the limit of ${maxBytes} bytes`);
       throw new VigilError('invalid_request', `could not read the upload: ${e.message}`);
     });
     files.push({ field: part.fieldname, filename: part.filename, mimetype: part.mimetype, bytes });
   }
-  if (files.length !== 1) throw new VigilError('invalid_request', files.length ? 'only one file per request' : 'no file in the multipart body');
+  if (files.length !== 1)
+    throw new VigilError(
+      'invalid_request',
+      files.length ? 'only one file per request' : 'no file in the multipart body',
+    );
   if (!files[0]!.bytes.length) throw new VigilError('invalid_request', 'the uploaded file is empty');
   return files[0]!;
 }

@@ -10,9 +10,19 @@ import { subjectOf, type PlatformEvent } from './events.ts';
 import { partitionOf } from '../queue/partition.ts';
 
 /** Other capabilities (text scan, media match, rules) hook in here: they enqueue follow-up jobs. */
-export type EventFollowUp = ((trx: Kysely<Database>, platform: string, e: PlatformEvent, eventId: number, clock: Clock) => Promise<void>) & {
+export type EventFollowUp = ((
+  trx: Kysely<Database>,
+  platform: string,
+  e: PlatformEvent,
+  eventId: number,
+  clock: Clock,
+) => Promise<void>) & {
   /** The same for many events at once (a batch of applies), in order. */
-  many?: (trx: Kysely<Database>, events: { platform: string; event: PlatformEvent; eventId: number }[], clock: Clock) => Promise<void>;
+  many?: (
+    trx: Kysely<Database>,
+    events: { platform: string; event: PlatformEvent; eventId: number }[],
+    clock: Clock,
+  ) => Promise<void>;
 };
 
 const analysisJob = (platform: string, e: PlatformEvent, eventId: number) => {
@@ -24,7 +34,12 @@ const analysisJob = (platform: string, e: PlatformEvent, eventId: number) => {
 export const enqueueAnalysis: EventFollowUp = async (trx, platform, e, eventId, clock) => {
   await enqueue(trx, [analysisJob(platform, e, eventId)], clock);
 };
-enqueueAnalysis.many = (trx, events, clock) => enqueue(trx, events.map((x) => analysisJob(x.platform, x.event, x.eventId)), clock);
+enqueueAnalysis.many = (trx, events, clock) =>
+  enqueue(
+    trx,
+    events.map((x) => analysisJob(x.platform, x.event, x.eventId)),
+    clock,
+  );
 
 const defined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -40,7 +55,13 @@ export function applyEventHandler(followUps: EventFollowUp[] = []): JobHandler {
     for (const f of followUps) await f(trx, row.platform, e, eventId, clock);
     await trx.updateTable('events').set({ processed_at: now }).where('id', '=', eventId).execute();
   };
-  handler.batch = (jobs, { trx, clock }) => applyBatch(trx, jobs.map((j) => ({ eventId: Number(j.payload?.eventId), key: j.job.partition ?? `job:${j.job.id}` })), followUps, clock);
+  handler.batch = (jobs, { trx, clock }) =>
+    applyBatch(
+      trx,
+      jobs.map((j) => ({ eventId: Number(j.payload?.eventId), key: j.job.partition ?? `job:${j.job.id}` })),
+      followUps,
+      clock,
+    );
   return handler;
 }
 
@@ -49,41 +70,67 @@ export function applyEventHandler(followUps: EventFollowUp[] = []): JobHandler {
  * upserts written as multi-row statements (StateWaves), follow-ups once for the batch, processed_at in one statement.
  * Other event types (rare) are applied one by one, in order. Follow-ups run after the batch's state is applied.
  */
-export async function applyBatch(trx: Kysely<Database>, items: { eventId: number; key?: unknown }[], followUps: EventFollowUp[], clock: Clock): Promise<ItemOutcome[]> {
-  return isolateFailures(trx, items, (i) => i.key ?? `event:${i.eventId}`, async (live) => {
-    const rows = new Map<number, { platform: string; payload: string; occurred_at: string; processed_at: string | null }>();
-    for (let i = 0; i < live.length; i += 500) {
-      const part = live.slice(i, i + 500).map((x) => x.eventId);
-      for (const r of await trx.selectFrom('events').select(['id', 'platform', 'payload', 'occurred_at', 'processed_at']).where('id', 'in', part).execute()) rows.set(Number(r.id), r);
-    }
-    const now = iso(clock.now());
-    const waves = new StateWaves();
-    const applied: { platform: string; event: PlatformEvent; eventId: number }[] = [];
-    for (const [index, item] of live.entries()) {
-      const row = rows.get(item.eventId);
-      if (!row) throw itemFailed(index, new Error(`event ${item.eventId} not found`));
-      if (row.processed_at) continue; // applied by an earlier attempt that committed
-      let e: PlatformEvent;
-      try {
-        e = fromJson<PlatformEvent>(row.payload);
-      } catch (err) {
-        throw itemFailed(index, err);
+export async function applyBatch(
+  trx: Kysely<Database>,
+  items: { eventId: number; key?: unknown }[],
+  followUps: EventFollowUp[],
+  clock: Clock,
+): Promise<ItemOutcome[]> {
+  return isolateFailures(
+    trx,
+    items,
+    (i) => i.key ?? `event:${i.eventId}`,
+    async (live) => {
+      const rows = new Map<
+        number,
+        { platform: string; payload: string; occurred_at: string; processed_at: string | null }
+      >();
+      for (let i = 0; i < live.length; i += 500) {
+        const part = live.slice(i, i + 500).map((x) => x.eventId);
+        for (const r of await trx
+          .selectFrom('events')
+          .select(['id', 'platform', 'payload', 'occurred_at', 'processed_at'])
+          .where('id', 'in', part)
+          .execute())
+          rows.set(Number(r.id), r);
       }
-      if (!waves.add(row.platform, e, row.occurred_at, now)) {
-        await waves.flush(trx);
-        await applyToState(trx, row.platform, e, row.occurred_at, now);
+      const now = iso(clock.now());
+      const waves = new StateWaves();
+      const applied: { platform: string; event: PlatformEvent; eventId: number }[] = [];
+      for (const [index, item] of live.entries()) {
+        const row = rows.get(item.eventId);
+        if (!row) throw itemFailed(index, new Error(`event ${item.eventId} not found`));
+        if (row.processed_at) continue; // applied by an earlier attempt that committed
+        let e: PlatformEvent;
+        try {
+          e = fromJson<PlatformEvent>(row.payload);
+        } catch (err) {
+          throw itemFailed(index, err);
+        }
+        if (!waves.add(row.platform, e, row.occurred_at, now)) {
+          await waves.flush(trx);
+          await applyToState(trx, row.platform, e, row.occurred_at, now);
+        }
+        applied.push({ platform: row.platform, event: e, eventId: item.eventId });
       }
-      applied.push({ platform: row.platform, event: e, eventId: item.eventId });
-    }
-    await waves.flush(trx);
-    for (const f of followUps) {
-      if (f.many) await f.many(trx, applied, clock);
-      else for (const a of applied) await f(trx, a.platform, a.event, a.eventId, clock);
-    }
-    for (let i = 0; i < applied.length; i += 500) {
-      await trx.updateTable('events').set({ processed_at: now }).where('id', 'in', applied.slice(i, i + 500).map((a) => a.eventId)).execute();
-    }
-  });
+      await waves.flush(trx);
+      for (const f of followUps) {
+        if (f.many) await f.many(trx, applied, clock);
+        else for (const a of applied) await f(trx, a.platform, a.event, a.eventId, clock);
+      }
+      for (let i = 0; i < applied.length; i += 500) {
+        await trx
+          .updateTable('events')
+          .set({ processed_at: now })
+          .where(
+            'id',
+            'in',
+            applied.slice(i, i + 500).map((a) => a.eventId),
+          )
+          .execute();
+      }
+    },
+  );
 }
 
 type WaveTable = 'accounts' | 'groups' | 'group_members';
@@ -108,18 +155,45 @@ class StateWaves {
       case 'account.created':
       case 'account.updated': {
         const fields = accountFields(e.account);
-        this.put('accounts', `${platform}\u0000${e.account.id}`, { platform, id: e.account.id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 }, Object.keys(fields));
+        this.put(
+          'accounts',
+          `${platform}\u0000${e.account.id}`,
+          { platform, id: e.account.id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 },
+          Object.keys(fields),
+        );
         return true;
       }
       case 'group.created':
       case 'group.updated': {
         const fields = groupFields(e.group);
-        this.put('groups', `${platform}\u0000${e.group.id}`, { platform, id: e.group.id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 }, Object.keys(fields));
+        this.put(
+          'groups',
+          `${platform}\u0000${e.group.id}`,
+          { platform, id: e.group.id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 },
+          Object.keys(fields),
+        );
         return true;
       }
       case 'group.member_joined':
-        this.put('groups', `${platform}\u0000${e.group_id}`, { platform, id: e.group_id, first_seen_at: at, updated_at: now, event_count: 1 }, []);
-        this.put('group_members', `${platform}\u0000${e.group_id}\u0000${e.account_id}`, { platform, group_id: e.group_id, account_id: e.account_id, joined_at: at, left_at: null, via_invite: e.invite_link ?? null }, ['joined_at', 'left_at', 'via_invite']);
+        this.put(
+          'groups',
+          `${platform}\u0000${e.group_id}`,
+          { platform, id: e.group_id, first_seen_at: at, updated_at: now, event_count: 1 },
+          [],
+        );
+        this.put(
+          'group_members',
+          `${platform}\u0000${e.group_id}\u0000${e.account_id}`,
+          {
+            platform,
+            group_id: e.group_id,
+            account_id: e.account_id,
+            joined_at: at,
+            left_at: null,
+            via_invite: e.invite_link ?? null,
+          },
+          ['joined_at', 'left_at', 'via_invite'],
+        );
         return true;
       default:
         return false;
@@ -145,13 +219,23 @@ class StateWaves {
       for (let i = 0; i < rows.length; i += 200) {
         const part = rows.slice(i, i + 200) as never[];
         if (w.table === 'group_members') {
-          await trx.insertInto('group_members').values(part).onConflict((oc) => oc.columns(['platform', 'group_id', 'account_id']).doUpdateSet(set as never)).execute();
+          await trx
+            .insertInto('group_members')
+            .values(part)
+            .onConflict((oc) => oc.columns(['platform', 'group_id', 'account_id']).doUpdateSet(set as never))
+            .execute();
         } else {
           const table = w.table;
           await trx
             .insertInto(table)
             .values(part)
-            .onConflict((oc) => oc.columns(['platform', 'id']).doUpdateSet({ ...set, updated_at: sql.ref('excluded.updated_at'), event_count: sql`${sql.ref(`${table}.event_count`)} + 1` } as never))
+            .onConflict((oc) =>
+              oc.columns(['platform', 'id']).doUpdateSet({
+                ...set,
+                updated_at: sql.ref('excluded.updated_at'),
+                event_count: sql`${sql.ref(`${table}.event_count`)} + 1`,
+              } as never),
+            )
             .execute();
         }
       }
@@ -191,7 +275,9 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
         .insertInto('accounts')
         .values({ platform, id: a.id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 })
         .onConflict((oc) =>
-          oc.columns(['platform', 'id']).doUpdateSet({ ...fields, updated_at: now, event_count: sql`accounts.event_count + 1` }),
+          oc
+            .columns(['platform', 'id'])
+            .doUpdateSet({ ...fields, updated_at: now, event_count: sql`accounts.event_count + 1` }),
         )
         .execute();
       return;
@@ -207,9 +293,18 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
       await upsertGroup(trx, platform, e.group_id, {}, at, now);
       await trx
         .insertInto('group_members')
-        .values({ platform, group_id: e.group_id, account_id: e.account_id, joined_at: at, left_at: null, via_invite: e.invite_link ?? null })
+        .values({
+          platform,
+          group_id: e.group_id,
+          account_id: e.account_id,
+          joined_at: at,
+          left_at: null,
+          via_invite: e.invite_link ?? null,
+        })
         .onConflict((oc) =>
-          oc.columns(['platform', 'group_id', 'account_id']).doUpdateSet({ joined_at: at, left_at: null, via_invite: e.invite_link ?? null }),
+          oc
+            .columns(['platform', 'group_id', 'account_id'])
+            .doUpdateSet({ joined_at: at, left_at: null, via_invite: e.invite_link ?? null }),
         )
         .execute();
       return;
@@ -231,7 +326,14 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
       const used = e.type === 'invite.used' ? 1 : 0;
       await trx
         .insertInto('invites')
-        .values({ platform, link: inv.link, group_id: inv.group_id ?? null, created_by: 'created_by' in inv ? inv.created_by ?? null : null, created_at: at, uses: used })
+        .values({
+          platform,
+          link: inv.link,
+          group_id: inv.group_id ?? null,
+          created_by: 'created_by' in inv ? (inv.created_by ?? null) : null,
+          created_at: at,
+          uses: used,
+        })
         .onConflict((oc) =>
           oc.columns(['platform', 'link']).doUpdateSet({
             uses: sql`invites.uses + ${used}`,
@@ -246,9 +348,18 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
       await trx
         .insertInto('media')
         .values({
-          platform, id: m.id, account_id: e.account_id ?? null, group_id: e.group_id ?? null, surface: e.surface,
-          sha256: m.sha256?.toLowerCase() ?? null, md5: m.md5?.toLowerCase() ?? null, pdq: m.pdq?.toLowerCase() ?? null,
-          url: m.url ?? null, mime: m.mime ?? null, size: m.size ?? null, shared_at: at,
+          platform,
+          id: m.id,
+          account_id: e.account_id ?? null,
+          group_id: e.group_id ?? null,
+          surface: e.surface,
+          sha256: m.sha256?.toLowerCase() ?? null,
+          md5: m.md5?.toLowerCase() ?? null,
+          pdq: m.pdq?.toLowerCase() ?? null,
+          url: m.url ?? null,
+          mime: m.mime ?? null,
+          size: m.size ?? null,
+          shared_at: at,
         })
         .onConflict((oc) => oc.columns(['platform', 'id']).doNothing())
         .execute();
@@ -261,8 +372,14 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
       await trx
         .insertInto('user_reports')
         .values({
-          platform, id: r.id, reporter_id: r.reporter_id, subject_type: r.subject.type, subject_id: r.subject.id,
-          reason: r.reason ?? null, payload: toJson({ comment: r.comment, evidence: r.evidence }), filed_at: at,
+          platform,
+          id: r.id,
+          reporter_id: r.reporter_id,
+          subject_type: r.subject.type,
+          subject_id: r.subject.id,
+          reason: r.reason ?? null,
+          payload: toJson({ comment: r.comment, evidence: r.evidence }),
+          filed_at: at,
         })
         .onConflict((oc) => oc.columns(['platform', 'id']).doNothing())
         .execute();
@@ -271,10 +388,21 @@ async function applyToState(trx: Kysely<Database>, platform: string, e: Platform
   }
 }
 
-async function upsertGroup(trx: Kysely<Database>, platform: string, id: string, fields: Record<string, unknown>, at: string, now: string) {
+async function upsertGroup(
+  trx: Kysely<Database>,
+  platform: string,
+  id: string,
+  fields: Record<string, unknown>,
+  at: string,
+  now: string,
+) {
   await trx
     .insertInto('groups')
     .values({ platform, id, ...fields, first_seen_at: at, updated_at: now, event_count: 1 })
-    .onConflict((oc) => oc.columns(['platform', 'id']).doUpdateSet({ ...fields, updated_at: now, event_count: sql`groups.event_count + 1` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['platform', 'id'])
+        .doUpdateSet({ ...fields, updated_at: now, event_count: sql`groups.event_count + 1` }),
+    )
     .execute();
 }

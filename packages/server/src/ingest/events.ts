@@ -55,10 +55,31 @@ export const platformEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('account.updated'), account }).strict(),
   z.object({ ...base, type: z.literal('group.created'), group }).strict(),
   z.object({ ...base, type: z.literal('group.updated'), group }).strict(),
-  z.object({ ...base, type: z.literal('group.member_joined'), group_id: id, account_id: id, invite_link: text(2048).optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('group.member_joined'),
+      group_id: id,
+      account_id: id,
+      invite_link: text(2048).optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('group.member_left'), group_id: id, account_id: id }).strict(),
-  z.object({ ...base, type: z.literal('invite.created'), invite: z.object({ link: text(2048).min(1), group_id: id, created_by: id.optional() }).strict() }).strict(),
-  z.object({ ...base, type: z.literal('invite.used'), invite: z.object({ link: text(2048).min(1), group_id: id.optional() }).strict(), account_id: id }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('invite.created'),
+      invite: z.object({ link: text(2048).min(1), group_id: id, created_by: id.optional() }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('invite.used'),
+      invite: z.object({ link: text(2048).min(1), group_id: id.optional() }).strict(),
+      account_id: id,
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -98,7 +119,11 @@ export const platformEvent = z.discriminatedUnion('type', [
           conversation_id: id.optional(),
           blob_id: id.optional(),
           table_version: z.number().int().positive(),
-          data: z.string().min(1).max(200_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+          data: z
+            .string()
+            .min(1)
+            .max(200_000)
+            .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
         })
         .strict(),
     })

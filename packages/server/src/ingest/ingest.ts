@@ -43,8 +43,10 @@ function unicodeProblems(value: unknown, path: string, out: { path: string; mess
   }
   if (typeof value === 'string') {
     if (value.includes('\0')) out.push({ path, message: 'contains a NUL character (U+0000), which cannot be stored' });
-    else if (LONE_SURROGATE.test(value)) out.push({ path, message: 'is not valid Unicode (an unpaired UTF-16 surrogate)' });
-  } else if (Array.isArray(value)) value.forEach((v, i) => unicodeProblems(v, path ? `${path}.${i}` : String(i), out, depth + 1));
+    else if (LONE_SURROGATE.test(value))
+      out.push({ path, message: 'is not valid Unicode (an unpaired UTF-16 surrogate)' });
+  } else if (Array.isArray(value))
+    value.forEach((v, i) => unicodeProblems(v, path ? `${path}.${i}` : String(i), out, depth + 1));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
@@ -63,7 +65,13 @@ export function validateEvents(raw: unknown[]): PlatformEvent[] {
     const bad: { path: string; message: string }[] = [];
     unicodeProblems(r, '', bad);
     if (bad.length) {
-      for (const b of bad) problems.push({ index, id: rid !== undefined && storable(rid) ? rid : undefined, path: b.path || '(event)', message: b.message });
+      for (const b of bad)
+        problems.push({
+          index,
+          id: rid !== undefined && storable(rid) ? rid : undefined,
+          path: b.path || '(event)',
+          message: b.message,
+        });
       return;
     }
     const parsed = platformEvent.safeParse(r);
@@ -119,9 +127,20 @@ export async function ingestEvents(
         .execute();
       for (const r of ids) inserted.add(r.external_id);
       // Partitioned by subject: a subject's events are applied (and then analysed) in the order accepted.
-      await enqueue(trx, ids.map((r) => ({ kind: 'event.apply', payload: { eventId: Number(r.id) }, partition: partitionOf(platform, r.subject_type, r.subject_id) })), clock);
+      await enqueue(
+        trx,
+        ids.map((r) => ({
+          kind: 'event.apply',
+          payload: { eventId: Number(r.id) },
+          partition: partitionOf(platform, r.subject_type, r.subject_id),
+        })),
+        clock,
+      );
     }
   });
-  const results = events.map((e) => ({ id: e.id, status: inserted.has(e.id) ? ('accepted' as const) : ('duplicate' as const) }));
+  const results = events.map((e) => ({
+    id: e.id,
+    status: inserted.has(e.id) ? ('accepted' as const) : ('duplicate' as const),
+  }));
   return { accepted: inserted.size, duplicates: events.length - inserted.size, results };
 }

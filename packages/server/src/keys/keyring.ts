@@ -39,10 +39,18 @@ const FILES: Record<Name, string> = { vault: 'vault-keys.json', psi: 'psi-keys.j
 
 const generate: { [K in Name]: () => Sets[K] } = {
   vault: () => ({ active: 'local-1', keys: { 'local-1': s64(randomBytes(32)) } }),
-  psi: () => ({ serverKey: s64(encodeServerKey(createServerKey())), signingKey: s64(createTableSigningKey().secretKey) }),
+  psi: () => ({
+    serverKey: s64(encodeServerKey(createServerKey())),
+    signingKey: s64(createTableSigningKey().secretKey),
+  }),
   relay: () => {
     const s = newRelaySourceKeys('src-local-1');
-    return { frankingKeys: { 'frank-local-1': s64(randomBytes(32)) }, sourceKeys: { 'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) } } };
+    return {
+      frankingKeys: { 'frank-local-1': s64(randomBytes(32)) },
+      sourceKeys: {
+        'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) },
+      },
+    };
   },
 };
 
@@ -76,7 +84,8 @@ function install<K extends Name>(cfg: Config, name: K, set: Sets[K]): void {
 
 function decodeKek(b64: string): Uint8Array {
   const k = Buffer.from(b64, 'base64');
-  if (k.length !== 32) throw new VigilError('key_config', `keyEncryptionKey must be 32 bytes in base64 (got ${k.length} bytes)`);
+  if (k.length !== 32)
+    throw new VigilError('key_config', `keyEncryptionKey must be 32 bytes in base64 (got ${k.length} bytes)`);
   return new Uint8Array(k);
 }
 
@@ -86,14 +95,23 @@ const aad = (name: string) => new TextEncoder().encode(`vigil-keyring-v1|${name}
 function seal(kek: Uint8Array, name: string, value: unknown): string {
   const nonce = randomBytes(24);
   const ct = xchacha20poly1305(kek, nonce, aad(name)).encrypt(new TextEncoder().encode(JSON.stringify(value)));
-  return ['v1', fingerprint(kek), Buffer.from(nonce).toString('base64url'), Buffer.from(ct).toString('base64url')].join('.');
+  return ['v1', fingerprint(kek), Buffer.from(nonce).toString('base64url'), Buffer.from(ct).toString('base64url')].join(
+    '.',
+  );
 }
 
 function unseal<T>(kek: Uint8Array, name: string, sealed: string): T {
   const [v, fp, nonce, ct] = sealed.split('.');
-  if (v !== 'v1' || !nonce || !ct) throw new VigilError('key_config', `the stored ${name} keys are in an unknown format`);
-  if (fp !== fingerprint(kek)) throw new VigilError('key_config', `the stored ${name} keys were sealed with a different key-encryption key (fingerprint ${fp}, configured ${fingerprint(kek)}): every process must be given the same keyEncryptionKey`);
-  const plain = xchacha20poly1305(kek, Buffer.from(nonce, 'base64url'), aad(name)).decrypt(Buffer.from(ct, 'base64url'));
+  if (v !== 'v1' || !nonce || !ct)
+    throw new VigilError('key_config', `the stored ${name} keys are in an unknown format`);
+  if (fp !== fingerprint(kek))
+    throw new VigilError(
+      'key_config',
+      `the stored ${name} keys were sealed with a different key-encryption key (fingerprint ${fp}, configured ${fingerprint(kek)}): every process must be given the same keyEncryptionKey`,
+    );
+  const plain = xchacha20poly1305(kek, Buffer.from(nonce, 'base64url'), aad(name)).decrypt(
+    Buffer.from(ct, 'base64url'),
+  );
   return JSON.parse(new TextDecoder().decode(plain)) as T;
 }
 
@@ -135,7 +153,14 @@ function sameKeys<K extends Name>(name: K, a: Sets[K], b: Sets[K]): boolean {
 }
 
 /** One key set from the shared database, created (from this data directory's legacy file, if any) when absent. */
-async function databaseSet<K extends Name>(db: Db, kek: Uint8Array, name: K, dataDir: string, who: string, clock: Clock): Promise<{ set: Sets[K]; created: boolean }> {
+async function databaseSet<K extends Name>(
+  db: Db,
+  kek: Uint8Array,
+  name: K,
+  dataDir: string,
+  who: string,
+  clock: Clock,
+): Promise<{ set: Sets[K]; created: boolean }> {
   const legacy = readFileSet(dataDir, name);
   const result = await db.kysely.transaction().execute(async (trx: Kysely<Database>) => {
     // One creator at a time across every process on the database (SQLite: the write lock the insert takes).
@@ -144,8 +169,16 @@ async function databaseSet<K extends Name>(db: Db, kek: Uint8Array, name: K, dat
     if (row) return { sealed: row.sealed, created: false };
     // A deployment that ran with key files keeps them: items sealed before stay readable.
     const sealed = seal(kek, name, legacy ?? generate[name]());
-    await trx.insertInto('key_material').values({ name, sealed, created_by: who, created_at: iso(clock.now()) }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    const won = await trx.selectFrom('key_material').select(['sealed']).where('name', '=', name).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('key_material')
+      .values({ name, sealed, created_by: who, created_at: iso(clock.now()) })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const won = await trx
+      .selectFrom('key_material')
+      .select(['sealed'])
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
     return { sealed: won.sealed, created: won.sealed === sealed };
   });
   const set = unseal<Sets[K]>(kek, name, result.sealed);
@@ -163,14 +196,25 @@ async function databaseSet<K extends Name>(db: Db, kek: Uint8Array, name: K, dat
  * Resolves every key set once, before the process does any work, and writes them into `cfg`. Throws
  * a key_config VigilError (the process must not start) where it would otherwise create a key other processes lack.
  */
-export async function loadKeyring(db: Db, cfg: Config, o: { log?: Logger; clock?: Clock; who?: string } = {}): Promise<{ source: Record<Name, 'config' | 'database' | 'file'> }> {
+export async function loadKeyring(
+  db: Db,
+  cfg: Config,
+  o: { log?: Logger; clock?: Clock; who?: string } = {},
+): Promise<{ source: Record<Name, 'config' | 'database' | 'file'> }> {
   const source: Record<Name, 'config' | 'database' | 'file'> = { vault: 'config', psi: 'config', relay: 'config' };
   const missing = missingFromConfig(cfg);
   if (!missing.length) return { source };
   if (cfg.keyEncryptionKey) {
     const kek = decodeKek(cfg.keyEncryptionKey);
     for (const name of missing) {
-      const { set, created } = await databaseSet(db, kek, name, cfg.dataDir, o.who ?? `pid ${process.pid}`, o.clock ?? systemClock);
+      const { set, created } = await databaseSet(
+        db,
+        kek,
+        name,
+        cfg.dataDir,
+        o.who ?? `pid ${process.pid}`,
+        o.clock ?? systemClock,
+      );
       install(cfg, name, set);
       source[name] = 'database';
       if (created) o.log?.info({ keys: name }, `${name} keys created in the shared database`);

@@ -17,12 +17,52 @@ export function legalOnDecision(cfg: Config) {
     if (e.decision !== 'apparent_csam') return;
     const first = e.item_ids[0]!;
     // A job that ran to its end committed with its completion; this guard only matters for a decision recorded twice.
-    const drafted = await trx.selectFrom('ncmec_reports').select('id').where('decision_task_id', '=', first).executeTakeFirst();
+    const drafted = await trx
+      .selectFrom('ncmec_reports')
+      .select('id')
+      .where('decision_task_id', '=', first)
+      .executeTakeFirst();
     if (drafted) return;
     const s = e.subject;
     const now = iso(clock.now());
-    await trx.insertInto('legal_holds').values({ platform: s.platform, subject_type: s.type, subject_id: s.id, reason: 'apparent CSAM confirmed by review', task_id: first, created_at: now, expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)) }).execute();
-    const { itemId: legalTaskId } = await requestReview(trx, { platform: s.platform, subjectType: s.type, subjectId: s.id, queue: 'legal-reports', priority: 100, reason: 'file a CyberTipline report', ref: { decision_task_id: first, case_id: e.case_id }, actor: `staff:${e.decided_by}` }, clock);
-    await createReportDraft(trx, { platform: s.platform, subjectType: s.type, subjectId: s.id, decisionTaskId: first, legalTaskId, ...(e.incident_type ? { incidentType: e.incident_type } : {}) }, cfg, clock);
+    await trx
+      .insertInto('legal_holds')
+      .values({
+        platform: s.platform,
+        subject_type: s.type,
+        subject_id: s.id,
+        reason: 'apparent CSAM confirmed by review',
+        task_id: first,
+        created_at: now,
+        expires_at: iso(addMs(clock.now(), PRESERVATION_DAYS * 86_400_000)),
+      })
+      .execute();
+    const { itemId: legalTaskId } = await requestReview(
+      trx,
+      {
+        platform: s.platform,
+        subjectType: s.type,
+        subjectId: s.id,
+        queue: 'legal-reports',
+        priority: 100,
+        reason: 'file a CyberTipline report',
+        ref: { decision_task_id: first, case_id: e.case_id },
+        actor: `staff:${e.decided_by}`,
+      },
+      clock,
+    );
+    await createReportDraft(
+      trx,
+      {
+        platform: s.platform,
+        subjectType: s.type,
+        subjectId: s.id,
+        decisionTaskId: first,
+        legalTaskId,
+        ...(e.incident_type ? { incidentType: e.incident_type } : {}),
+      },
+      cfg,
+      clock,
+    );
   };
 }

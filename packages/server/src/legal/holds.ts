@@ -94,7 +94,13 @@ export async function placeHold(
   });
 }
 
-export async function releaseHold(db: Kysely<Database>, id: number, reason: string, actor: string, clock: Clock): Promise<void> {
+export async function releaseHold(
+  db: Kysely<Database>,
+  id: number,
+  reason: string,
+  actor: string,
+  clock: Clock,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const h = await trx.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
     if (!h) throw notFound(`legal hold ${id}`);

@@ -24,11 +24,49 @@ export function preserveJob(cfg: Config): JobHandler {
     const base = { platform: r.platform, subjectType: r.subject_type, subjectId: r.subject_id, reportId };
     const days = cfg.vault.retentionDays;
     const got = prepared as Fetched;
-    for (const f of got.files) await preserve(trx, { ...base, kind: 'media', label: f.mediaId, mime: f.mime, bytes: Buffer.from(f.b64, 'base64') }, k, days, clock);
-    const messages = await trx.selectFrom('user_reports').select(['id', 'reporter_id', 'payload', 'filed_at']).where('platform', '=', r.platform).where('subject_type', '=', r.subject_type).where('subject_id', '=', r.subject_id).execute();
-    if (messages.length) await preserve(trx, { ...base, kind: 'messages', label: 'user-reports.json', mime: 'application/json', bytes: Buffer.from(JSON.stringify(messages.map((m) => ({ ...m, payload: fromJson(m.payload) })))) }, k, days, clock);
+    for (const f of got.files)
+      await preserve(
+        trx,
+        { ...base, kind: 'media', label: f.mediaId, mime: f.mime, bytes: Buffer.from(f.b64, 'base64') },
+        k,
+        days,
+        clock,
+      );
+    const messages = await trx
+      .selectFrom('user_reports')
+      .select(['id', 'reporter_id', 'payload', 'filed_at'])
+      .where('platform', '=', r.platform)
+      .where('subject_type', '=', r.subject_type)
+      .where('subject_id', '=', r.subject_id)
+      .execute();
+    if (messages.length)
+      await preserve(
+        trx,
+        {
+          ...base,
+          kind: 'messages',
+          label: 'user-reports.json',
+          mime: 'application/json',
+          bytes: Buffer.from(JSON.stringify(messages.map((m) => ({ ...m, payload: fromJson(m.payload) })))),
+        },
+        k,
+        days,
+        clock,
+      );
     const metadata = { draft: fromJson<Draft>(r.draft), media_not_preserved: got.failed };
-    await preserve(trx, { ...base, kind: 'metadata', label: 'report-draft.json', mime: 'application/json', bytes: Buffer.from(JSON.stringify(metadata)) }, k, days, clock);
+    await preserve(
+      trx,
+      {
+        ...base,
+        kind: 'metadata',
+        label: 'report-draft.json',
+        mime: 'application/json',
+        bytes: Buffer.from(JSON.stringify(metadata)),
+      },
+      k,
+      days,
+      clock,
+    );
   };
   handler.prepare = async ({ reportId }: { reportId: number }, { db }) => {
     const r = await db.selectFrom('ncmec_reports').select('draft').where('id', '=', reportId).executeTakeFirst();
@@ -39,7 +77,11 @@ export function preserveJob(cfg: Config): JobHandler {
         continue;
       }
       try {
-        const m = await fetchMedia(f.url, { allowPrivate: cfg.media.allowPrivateFetch, maxBytes: cfg.media.maxBytes, timeoutMs: cfg.media.timeoutMs });
+        const m = await fetchMedia(f.url, {
+          allowPrivate: cfg.media.allowPrivateFetch,
+          maxBytes: cfg.media.maxBytes,
+          timeoutMs: cfg.media.timeoutMs,
+        });
         out.files.push({ mediaId: f.mediaId, mime: m.type, b64: m.bytes.toString('base64') });
       } catch (e) {
         out.failed.push({ mediaId: f.mediaId, error: (e as Error).message });

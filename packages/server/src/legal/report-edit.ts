@@ -6,7 +6,14 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { fileDetailsXml, INCIDENT_TYPES, IP_EVENTS, locateProblemsIn, reportXml, type LocatedProblem } from '@vigil/ncmec';
+import {
+  fileDetailsXml,
+  INCIDENT_TYPES,
+  IP_EVENTS,
+  locateProblemsIn,
+  reportXml,
+  type LocatedProblem,
+} from '@vigil/ncmec';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
 import { fromJson } from '../util/json.ts';
@@ -166,7 +173,9 @@ const TYPES: Record<string, string> = {
   'xs:long': 'a whole number',
 };
 const plain = (m: string) =>
-  m.replace(/is not a valid value of the atomic type '([^']+)'/, (all, t: string) => (TYPES[t] ? `is not ${TYPES[t]}` : all));
+  m.replace(/is not a valid value of the atomic type '([^']+)'/, (all, t: string) =>
+    TYPES[t] ? `is not ${TYPES[t]}` : all,
+  );
 
 const documents = (d: Draft) => [
   reportXml(d.report),
@@ -180,7 +189,9 @@ async function draftsProblems(drafts: Draft[]): Promise<FieldProblem[][]> {
   const located = await locateProblemsIn(docs.flat());
   let at = 0;
   return docs.map((ds) =>
-    ds.flatMap((_, i) => located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: plain(p.message) }))),
+    ds.flatMap((_, i) =>
+      located[at++]!.map((p) => ({ path: fieldOf(p, i === 0 ? null : i - 1), message: plain(p.message) })),
+    ),
   );
 }
 
@@ -213,9 +224,23 @@ function diffFields(before: object, after: object): { field: string; before: unk
 
 /** The editable view of a draft: the same shape as an edit, so before and after compare field by field. */
 function editable(d: Draft) {
-  const { incidentType, incidentDateTime, incidentDateTimeDescription, platform, annotations: ann, internetDetails } = d.report;
+  const {
+    incidentType,
+    incidentDateTime,
+    incidentDateTimeDescription,
+    platform,
+    annotations: ann,
+    internetDetails,
+  } = d.report;
   return {
-    incident: { incidentType, incidentDateTime, incidentDateTimeDescription, platform, annotations: ann, internetDetails },
+    incident: {
+      incidentType,
+      incidentDateTime,
+      incidentDateTimeDescription,
+      platform,
+      annotations: ann,
+      internetDetails,
+    },
     reportedUsers: d.report.reportedUsers ?? [],
     files: d.files.map((f) => ({ mediaId: f.mediaId, details: f.details })),
     additionalInfo: d.report.additionalInfo ?? null,

@@ -7,7 +7,12 @@ import type { Clock } from '../util/time.ts';
 import { destroyExpired } from './vault.ts';
 import { leHousekeeping } from './le-requests.ts';
 
-export function startRetentionLoop(db: Kysely<Database>, clock: Clock, log: Logger, everyMs = 60_000): () => Promise<void> {
+export function startRetentionLoop(
+  db: Kysely<Database>,
+  clock: Clock,
+  log: Logger,
+  everyMs = 60_000,
+): () => Promise<void> {
   let stopping = false;
   let wake: (() => void) | null = null;
   const loop = (async () => {

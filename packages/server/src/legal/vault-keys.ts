@@ -22,7 +22,15 @@ export function vaultKeys(cfg: Config): VaultKeys {
   let active = cfg.vault.activeKey;
   if (!entries.length) {
     const file = join(cfg.dataDir, 'vault-keys.json');
-    if (!existsSync(file)) writeSecretFileOnce(file, JSON.stringify({ active: 'local-1', keys: { 'local-1': Buffer.from(randomBytes(32)).toString('base64') } }, null, 2));
+    if (!existsSync(file))
+      writeSecretFileOnce(
+        file,
+        JSON.stringify(
+          { active: 'local-1', keys: { 'local-1': Buffer.from(randomBytes(32)).toString('base64') } },
+          null,
+          2,
+        ),
+      );
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { active: string; keys: Record<string, string> };
     entries = Object.entries(stored.keys);
     active ??= stored.active;

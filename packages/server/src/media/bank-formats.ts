@@ -9,13 +9,23 @@ import { VigilError } from '../errors.ts';
 import { normaliseHash, parsePlainList, type EntryInput, type SignalType } from './banks.ts';
 import { csvRow, parseCsvRows } from '../util/csv.ts';
 
-const HMA_TYPES: Record<string, SignalType> = { pdq: 'pdq', video_md5: 'md5', md5: 'md5', photo_md5: 'md5', sha256: 'sha256' };
+const HMA_TYPES: Record<string, SignalType> = {
+  pdq: 'pdq',
+  video_md5: 'md5',
+  md5: 'md5',
+  photo_md5: 'md5',
+  sha256: 'sha256',
+};
 export const LIST_FORMATS = ['plain', 'hma-csv', 'json', 'jsonl'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 function hmaType(name: string, line: number): SignalType {
   const t = HMA_TYPES[name.trim().toLowerCase()];
-  if (!t) throw new VigilError('bank_error', `line ${line}: unknown signal type "${name.slice(0, 40)}" (pdq, md5, video_md5, sha256)`);
+  if (!t)
+    throw new VigilError(
+      'bank_error',
+      `line ${line}: unknown signal type "${name.slice(0, 40)}" (pdq, md5, video_md5, sha256)`,
+    );
   return t;
 }
 
@@ -42,7 +52,11 @@ export function parseHmaCsv(text: string): EntryInput[] {
     if (header) {
       const get = (k: string) => (header.indexOf(k) >= 0 ? r[header.indexOf(k)]?.trim() || undefined : undefined);
       if (get('external_id')) e.external_id = get('external_id');
-      if (get('tags')) e.tags = get('tags')!.split(';').map((t) => t.trim()).filter(Boolean);
+      if (get('tags'))
+        e.tags = get('tags')!
+          .split(';')
+          .map((t) => t.trim())
+          .filter(Boolean);
       if (get('note')) e.note = get('note');
       if (get('source')) e.source = get('source');
     }
@@ -54,7 +68,12 @@ export function parseHmaCsv(text: string): EntryInput[] {
 export function parseJsonEntries(text: string, lines: boolean): EntryInput[] {
   let raw: unknown;
   try {
-    raw = lines ? text.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l)) : JSON.parse(text);
+    raw = lines
+      ? text
+          .split(/\r?\n/)
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l))
+      : JSON.parse(text);
   } catch (e) {
     throw new VigilError('bank_error', `not valid JSON: ${(e as Error).message}`);
   }
@@ -64,9 +83,11 @@ export function parseJsonEntries(text: string, lines: boolean): EntryInput[] {
     const o = x as Record<string, unknown>;
     const type = (o.signal_type ?? o.type) as string | undefined;
     const value = (o.value ?? o.signal) as string | undefined;
-    if (typeof type !== 'string' || typeof value !== 'string') throw new VigilError('bank_error', `entry ${i + 1}: needs signal_type and value`);
+    if (typeof type !== 'string' || typeof value !== 'string')
+      throw new VigilError('bank_error', `entry ${i + 1}: needs signal_type and value`);
     return {
-      signal_type: hmaType(type, i + 1), value,
+      signal_type: hmaType(type, i + 1),
+      value,
       ...(typeof o.external_id === 'string' ? { external_id: o.external_id } : {}),
       ...(Array.isArray(o.tags) ? { tags: o.tags.map(String) } : {}),
       ...(typeof o.note === 'string' ? { note: o.note } : {}),
@@ -77,7 +98,11 @@ export function parseJsonEntries(text: string, lines: boolean): EntryInput[] {
 
 /** Guess a file's format from its first non-blank line. */
 export function sniffFormat(text: string): ListFormat {
-  const first = text.split(/\r?\n/).find((l) => l.trim() && !l.trim().startsWith('#'))?.trim() ?? '';
+  const first =
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() && !l.trim().startsWith('#'))
+      ?.trim() ?? '';
   if (first.startsWith('[') || first.startsWith('{"entries"')) return 'json';
   if (first.startsWith('{')) return 'jsonl';
   if (/^[0-9a-fA-F]+$/.test(first)) return 'plain';
@@ -97,10 +122,28 @@ export interface ExportRow {
   added_at: string;
 }
 
-export const HMA_CSV_HEADER = csvRow(['signal_type', 'signal', 'external_id', 'tags', 'note', 'source', 'confirmed', 'disabled']);
+export const HMA_CSV_HEADER = csvRow([
+  'signal_type',
+  'signal',
+  'external_id',
+  'tags',
+  'note',
+  'source',
+  'confirmed',
+  'disabled',
+]);
 
 export function hmaCsvRow(r: ExportRow): string {
-  return csvRow([r.signal_type, r.value, r.external_id, r.tags?.split(',').join(';') ?? '', r.note, r.source, r.confirmed ? 1 : 0, r.disabled ? 1 : 0]);
+  return csvRow([
+    r.signal_type,
+    r.value,
+    r.external_id,
+    r.tags?.split(',').join(';') ?? '',
+    r.note,
+    r.source,
+    r.confirmed ? 1 : 0,
+    r.disabled ? 1 : 0,
+  ]);
 }
 
 /**

@@ -91,10 +91,18 @@ export class BankIndex {
     const g = await db.selectFrom('bank_generation').select('generation').where('id', '=', 1).executeTakeFirst();
     const gen = Number(g?.generation ?? 0);
     if (gen === this.generation && Date.now() - this.lastDeltaAt < DELTA_INTERVAL_MS) return;
-    const banks = (await db.selectFrom('banks').select(['id', 'name', 'kind', 'enabled']).orderBy('id').execute()).map((b) => ({ ...b, id: Number(b.id) })) as BankRow[];
-    const key = banks.filter((b) => b.enabled).map((b) => b.id).join(',');
+    const banks = (await db.selectFrom('banks').select(['id', 'name', 'kind', 'enabled']).orderBy('id').execute()).map(
+      (b) => ({ ...b, id: Number(b.id) }),
+    ) as BankRow[];
+    const key = banks
+      .filter((b) => b.enabled)
+      .map((b) => b.id)
+      .join(',');
     // Take the change cursor before reading entries: a change racing the reload is applied twice, never missed.
-    const lastChange = await db.selectFrom('bank_entry_changes').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    const lastChange = await db
+      .selectFrom('bank_entry_changes')
+      .select((eb) => eb.fn.max('id').as('m'))
+      .executeTakeFirst();
     if (key !== this.banksKey || this.generation === -1) await this.rebuild(db, banks, Number(lastChange?.m ?? 0));
     else await this.applyDeltas(db, banks);
     this.banksKey = key;
@@ -108,9 +116,16 @@ export class BankIndex {
     const exact = { md5: createExactIndex('md5'), sha256: createExactIndex('sha256') };
     let after = 0;
     for (;;) {
-      const rows = await db.selectFrom('bank_entries').select(['id', 'bank_id', 'signal_type', 'value', 'disabled']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
+      const rows = await db
+        .selectFrom('bank_entries')
+        .select(['id', 'bank_id', 'signal_type', 'value', 'disabled'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
       for (const r of rows) {
-        if (!r.disabled && enabled.has(Number(r.bank_id))) (r.signal_type === 'pdq' ? pdq : exact[r.signal_type]).add(Number(r.id), r.value);
+        if (!r.disabled && enabled.has(Number(r.bank_id)))
+          (r.signal_type === 'pdq' ? pdq : exact[r.signal_type]).add(Number(r.id), r.value);
       }
       if (rows.length < PAGE) {
         if (rows.length) after = Number(rows.at(-1)!.id);
@@ -128,21 +143,39 @@ export class BankIndex {
   private async applyDeltas(db: Kysely<Database>, banks: BankRow[]) {
     const enabled = new Set(banks.filter((b) => b.enabled).map((b) => b.id));
     for (;;) {
-      const rows = await db.selectFrom('bank_entries').select(['id', 'bank_id', 'signal_type', 'value', 'disabled']).where('id', '>', this.maxEntryId).orderBy('id').limit(PAGE).execute();
-      for (const r of rows) if (!r.disabled && enabled.has(Number(r.bank_id))) this.add(Number(r.id), r.signal_type, r.value);
+      const rows = await db
+        .selectFrom('bank_entries')
+        .select(['id', 'bank_id', 'signal_type', 'value', 'disabled'])
+        .where('id', '>', this.maxEntryId)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
+      for (const r of rows)
+        if (!r.disabled && enabled.has(Number(r.bank_id))) this.add(Number(r.id), r.signal_type, r.value);
       if (rows.length) this.maxEntryId = Number(rows.at(-1)!.id);
       if (rows.length < PAGE) break;
     }
     for (;;) {
-      const changes = await db.selectFrom('bank_entry_changes').select(['id', 'entry_id', 'op']).where('id', '>', this.maxChangeId).orderBy('id').limit(PAGE).execute();
+      const changes = await db
+        .selectFrom('bank_entry_changes')
+        .select(['id', 'entry_id', 'op'])
+        .where('id', '>', this.maxChangeId)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
       if (!changes.length) break;
       const updated = [...new Set(changes.filter((c) => c.op === 'update').map((c) => Number(c.entry_id)))];
       for (const c of changes) if (c.op === 'remove') this.remove(Number(c.entry_id));
       for (let i = 0; i < updated.length; i += 500) {
-        const rows = await db.selectFrom('bank_entries').select(['id', 'bank_id', 'signal_type', 'value', 'disabled']).where('id', 'in', updated.slice(i, i + 500)).execute();
+        const rows = await db
+          .selectFrom('bank_entries')
+          .select(['id', 'bank_id', 'signal_type', 'value', 'disabled'])
+          .where('id', 'in', updated.slice(i, i + 500))
+          .execute();
         for (const r of rows) {
           this.remove(Number(r.id));
-          if (!r.disabled && enabled.has(Number(r.bank_id)) && Number(r.id) <= this.maxEntryId) this.add(Number(r.id), r.signal_type, r.value);
+          if (!r.disabled && enabled.has(Number(r.bank_id)) && Number(r.id) <= this.maxEntryId)
+            this.add(Number(r.id), r.signal_type, r.value);
         }
       }
       this.maxChangeId = Number(changes.at(-1)!.id);
@@ -173,20 +206,31 @@ export class BankIndex {
   }
 
   /** Entry ids and distances only, straight from the index (no bank or enable checks beyond the index's own). */
-  rawLookup(q: LookupQuery, threshold = DEFAULT_PDQ_THRESHOLD): { id: number; distance: number; signalType: SignalType }[] {
+  rawLookup(
+    q: LookupQuery,
+    threshold = DEFAULT_PDQ_THRESHOLD,
+  ): { id: number; distance: number; signalType: SignalType }[] {
     const hits: { id: number; distance: number; signalType: SignalType }[] = [];
     for (const t of ['md5', 'sha256'] as const) {
       const v = q[t]?.toLowerCase();
       if (v) for (const id of this.exact[t].lookup(v)) hits.push({ id, distance: 0, signalType: t });
     }
     // A masked query (an uncrop view) counts only the bits it knows, within `threshold` of those.
-    if (q.pdq && q.pdqMask) for (const h of this.pdq.searchMasked(q.pdq.toLowerCase(), q.pdqMask.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
-    else if (q.pdq) for (const h of this.pdq.search(q.pdq.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
+    if (q.pdq && q.pdqMask)
+      for (const h of this.pdq.searchMasked(q.pdq.toLowerCase(), q.pdqMask.toLowerCase(), threshold))
+        hits.push({ ...h, signalType: 'pdq' });
+    else if (q.pdq)
+      for (const h of this.pdq.search(q.pdq.toLowerCase(), threshold)) hits.push({ ...h, signalType: 'pdq' });
     return hits.sort((a, b) => a.distance - b.distance || a.id - b.id);
   }
 
   /** Hits with their bank and entry metadata; allow-bank hits suppress block-bank hits. */
-  async lookup(db: Kysely<Database>, q: LookupQuery, threshold = DEFAULT_PDQ_THRESHOLD, limit = 1000): Promise<LookupResult> {
+  async lookup(
+    db: Kysely<Database>,
+    q: LookupQuery,
+    threshold = DEFAULT_PDQ_THRESHOLD,
+    limit = 1000,
+  ): Promise<LookupResult> {
     await this.refresh(db);
     const hits = this.rawLookup(q, threshold).slice(0, limit);
     if (!hits.length) return { matches: [], allowed: [] };
@@ -197,12 +241,37 @@ export class BankIndex {
       const rows = await db
         .selectFrom('bank_entries')
         .innerJoin('banks', 'banks.id', 'bank_entries.bank_id')
-        .select(['bank_entries.id', 'bank_entries.signal_type', 'bank_entries.value', 'bank_entries.source', 'bank_entries.external_id', 'bank_entries.tags', 'bank_entries.note', 'bank_entries.confirmed', 'bank_entries.disabled', 'banks.name', 'banks.kind', 'banks.enabled'])
+        .select([
+          'bank_entries.id',
+          'bank_entries.signal_type',
+          'bank_entries.value',
+          'bank_entries.source',
+          'bank_entries.external_id',
+          'bank_entries.tags',
+          'bank_entries.note',
+          'bank_entries.confirmed',
+          'bank_entries.disabled',
+          'banks.name',
+          'banks.kind',
+          'banks.enabled',
+        ])
         .where('bank_entries.id', 'in', ids.slice(i, i + 500))
         .execute();
       for (const r of rows) {
         if (!r.enabled || r.disabled) continue; // changed since the last refresh
-        found.push({ bank: r.name, bankKind: r.kind, entryId: Number(r.id), signalType: r.signal_type, value: r.value, distance: distance.get(Number(r.id))!, source: r.source, externalId: r.external_id, tags: r.tags ? r.tags.split(',') : [], note: r.note, confirmed: !!r.confirmed });
+        found.push({
+          bank: r.name,
+          bankKind: r.kind,
+          entryId: Number(r.id),
+          signalType: r.signal_type,
+          value: r.value,
+          distance: distance.get(Number(r.id))!,
+          source: r.source,
+          externalId: r.external_id,
+          tags: r.tags ? r.tags.split(',') : [],
+          note: r.note,
+          confirmed: !!r.confirmed,
+        });
       }
     }
     found.sort((a, b) => a.distance - b.distance || a.entryId - b.entryId);

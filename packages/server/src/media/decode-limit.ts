@@ -26,12 +26,20 @@ export interface DecodeLimits {
 const DEFAULT_DECODE_LIMITS: DecodeLimits = { ...DECODE_DEFAULTS };
 
 /** A decode that overran `timeoutMs`: its worker is stopped (the input is the likely cause, hence 422). */
-const decodeTimeout = (ms: number) => new VigilError('decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
+const decodeTimeout = (ms: number) =>
+  new VigilError('decode_timeout', `decoding the media took longer than ${ms} ms and was stopped`);
 
 const decoderBusy = (retryAfterSec: number, queued: number) =>
-  new VigilError('decoder_busy', `media decoding is at capacity (${queued} waiting); retry after ${retryAfterSec} s`, undefined, { headers: { 'retry-after': String(retryAfterSec) } });
+  new VigilError(
+    'decoder_busy',
+    `media decoding is at capacity (${queued} waiting); retry after ${retryAfterSec} s`,
+    undefined,
+    { headers: { 'retry-after': String(retryAfterSec) } },
+  );
 
-type WorkerReply = { id: number; ok: MediaHashes } | { id: number; err: { kind: 'image' | 'video' | 'other'; code?: string; message: string } };
+type WorkerReply =
+  | { id: number; ok: MediaHashes }
+  | { id: number; err: { kind: 'image' | 'video' | 'other'; code?: string; message: string } };
 
 /** Worker threads, one per running decode; idle ones are kept (unref'd, so they never hold the process open). */
 class DecodePool {
@@ -126,7 +134,8 @@ class DecodeLimiter {
   async run<T>(task: () => Promise<T>, o: { wait?: boolean } = {}): Promise<T> {
     if (this.active < this.limits.concurrency) this.active++;
     else {
-      if (!o.wait && this.waiting.length >= this.limits.queue) throw decoderBusy(this.limits.retryAfterSec, this.waiting.length);
+      if (!o.wait && this.waiting.length >= this.limits.queue)
+        throw decoderBusy(this.limits.retryAfterSec, this.waiting.length);
       await new Promise<void>((r) => this.waiting.push(r)); // the finishing task hands its slot over
     }
     try {
@@ -145,7 +154,16 @@ class DecodeLimiter {
   hash(bytes: Uint8Array, opts: HashMediaOptions = {}, o: { wait?: boolean } = {}): Promise<MediaHashes> {
     return this.run(() => {
       const { maxPixels, hashPixels } = this.limits;
-      return this.pool.hash(bytes, { ...opts, maxPixels, maxHashPixels: hashPixels, video: { ...opts.video, maxPixels, maxHashPixels: hashPixels } }, this.limits.timeoutMs);
+      return this.pool.hash(
+        bytes,
+        {
+          ...opts,
+          maxPixels,
+          maxHashPixels: hashPixels,
+          video: { ...opts.video, maxPixels, maxHashPixels: hashPixels },
+        },
+        this.limits.timeoutMs,
+      );
     }, o);
   }
 

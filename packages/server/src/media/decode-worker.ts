@@ -23,6 +23,9 @@ parentPort!.on('message', async (m: { id: number; bytes: Uint8Array; opts: HashM
     parentPort!.postMessage({ id: m.id, ok: await hashMedia(m.bytes, m.opts) });
   } catch (e) {
     const kind = e instanceof ImageDecodeError ? 'image' : e instanceof VideoDecodeError ? 'video' : 'other';
-    parentPort!.postMessage({ id: m.id, err: { kind, code: (e as { code?: string }).code, message: (e as Error).message ?? String(e) } });
+    parentPort!.postMessage({
+      id: m.id,
+      err: { kind, code: (e as { code?: string }).code, message: (e as Error).message ?? String(e) },
+    });
   }
 });

@@ -5,7 +5,10 @@ import type { Resolver } from '../util/ssrf.ts';
 import { pinnedRequest, type PinnedResponse } from '../util/pinned-fetch.ts';
 import { isVigilError, VigilError } from '../errors.ts';
 
-export async function fetchMedia(url: string, o: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; resolve?: Resolver }): Promise<{ bytes: Buffer; type: string }> {
+export async function fetchMedia(
+  url: string,
+  o: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; resolve?: Resolver },
+): Promise<{ bytes: Buffer; type: string }> {
   let res: PinnedResponse;
   try {
     res = await pinnedRequest(url, { allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs, resolve: o.resolve });
@@ -17,8 +20,10 @@ export async function fetchMedia(url: string, o: { allowPrivate: boolean; maxByt
     res.cancel();
     return e;
   };
-  if (res.status >= 300 && res.status < 400) throw fail(new VigilError('fetch_failed', 'the media URL redirects; redirects are not followed'));
-  if (res.status < 200 || res.status >= 300) throw fail(new VigilError('fetch_failed', `the media host answered HTTP ${res.status}`));
+  if (res.status >= 300 && res.status < 400)
+    throw fail(new VigilError('fetch_failed', 'the media URL redirects; redirects are not followed'));
+  if (res.status < 200 || res.status >= 300)
+    throw fail(new VigilError('fetch_failed', `the media host answered HTTP ${res.status}`));
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > o.maxBytes) throw fail(new VigilError('media_too_large', `media larger than ${o.maxBytes} bytes`));
   const chunks: Buffer[] = [];

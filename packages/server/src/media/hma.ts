@@ -13,18 +13,32 @@ const LENGTH: Record<SignalType, number> = { pdq: 64, md5: 32, sha256: 64 };
 
 export function hmaSignal(signalType: string, signal: string): { type: SignalType; value: string } {
   const type = SIGNAL_TYPES[signalType];
-  if (!type) throw new VigilError('invalid_request', `No such SignalType '${signalType}' (known: ${Object.keys(SIGNAL_TYPES).join(', ')})`);
+  if (!type)
+    throw new VigilError(
+      'invalid_request',
+      `No such SignalType '${signalType}' (known: ${Object.keys(SIGNAL_TYPES).join(', ')})`,
+    );
   const value = signal.trim().toLowerCase();
-  if (!new RegExp(`^[0-9a-f]{${LENGTH[type]}}$`).test(value)) throw new VigilError('invalid_request', `invalid signal type: not a ${signalType} hash (${LENGTH[type]} hex digits)`);
+  if (!new RegExp(`^[0-9a-f]{${LENGTH[type]}}$`).test(value))
+    throw new VigilError(
+      'invalid_request',
+      `invalid signal type: not a ${signalType} hash (${LENGTH[type]} hex digits)`,
+    );
   return { type, value };
 }
 
 /** /h/hash's shape: signal type → hash, optionally limited by HMA's `types=a,b`. */
 export function hmaHashes(h: MediaHashes, types?: string): Record<string, string> {
-  const all: Record<string, string> = h.kind === 'image' ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256 } : { video_md5: h.md5, md5: h.md5, sha256: h.sha256 };
+  const all: Record<string, string> =
+    h.kind === 'image'
+      ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256 }
+      : { video_md5: h.md5, md5: h.md5, sha256: h.sha256 };
   if (!types) return all;
   const out: Record<string, string> = {};
-  for (const t of types.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const t of types
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(t in all)) throw new VigilError('invalid_request', `signal type '${t}' doesn't exist or is disabled`);
     out[t] = all[t]!;
   }
@@ -33,7 +47,13 @@ export function hmaHashes(h: MediaHashes, types?: string): Record<string, string
 }
 
 /** /m/lookup's shape for one signal: the names of the block banks it matches (allow banks suppress). */
-export async function hmaLookup(db: Kysely<Database>, index: BankIndex, type: SignalType, value: string, threshold: number): Promise<string[]> {
+export async function hmaLookup(
+  db: Kysely<Database>,
+  index: BankIndex,
+  type: SignalType,
+  value: string,
+  threshold: number,
+): Promise<string[]> {
   const r = await index.lookup(db, { [type]: value }, threshold);
   return [...new Set(r.matches.map((m) => m.bank))];
 }

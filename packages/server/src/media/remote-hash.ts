@@ -11,10 +11,25 @@ type Ref = { url?: string; pdq?: string; md5?: string; sha256?: string } | null 
 // only pdq, md5 and sha256 are stored.
 // A video's frames (PDQ and its dihedrals per frame) are looked up like an uploaded video's.
 type View = { view: string; pdq: string; quality: number; transform?: string; mask?: string };
-export type RemoteFrame = { index: number; pdq: string; quality: number; dihedral?: Record<string, string>; reoriented?: Record<string, string> };
+export type RemoteFrame = {
+  index: number;
+  pdq: string;
+  quality: number;
+  dihedral?: Record<string, string>;
+  reoriented?: Record<string, string>;
+};
 export type RemoteHashes = Record<
   string,
-  { pdq?: string; md5: string; sha256: string; quality?: number; dihedral?: Record<string, string>; views?: View[]; frames?: RemoteFrame[] } | { error: string }
+  | {
+      pdq?: string;
+      md5: string;
+      sha256: string;
+      quality?: number;
+      dihedral?: Record<string, string>;
+      views?: View[];
+      frames?: RemoteFrame[];
+    }
+  | { error: string }
 >;
 
 /** The media references of an event that carry a URL but no hash. */
@@ -30,13 +45,38 @@ export async function hashRemoteRefs(event: PlatformEvent, cfg: Config['media'])
   const out: RemoteHashes = {};
   for (const url of unhashedRefs(event)) {
     try {
-      const m = await fetchMedia(url, { allowPrivate: cfg.allowPrivateFetch, maxBytes: cfg.maxBytes, timeoutMs: cfg.timeoutMs });
+      const m = await fetchMedia(url, {
+        allowPrivate: cfg.allowPrivateFetch,
+        maxBytes: cfg.maxBytes,
+        timeoutMs: cfg.timeoutMs,
+      });
       // Under the same decode limits as uploads; a job waits for a slot rather than failing.
-      const h = await decodeLimiter.hash(m.bytes, { dihedral: true, reoriented: true, robust: cfg.robust !== false }, { wait: true });
+      const h = await decodeLimiter.hash(
+        m.bytes,
+        { dihedral: true, reoriented: true, robust: cfg.robust !== false },
+        { wait: true },
+      );
       // A video's frames are not one PDQ: they go as `frames`, its MD5/SHA-256 match exact lists.
-      out[url] = h.kind === 'image'
-        ? { pdq: h.pdq, md5: h.md5, sha256: h.sha256, quality: h.quality, ...(h.dihedral ? { dihedral: h.dihedral } : {}), ...(h.views ? { views: h.views } : {}) }
-        : { md5: h.md5, sha256: h.sha256, frames: h.frames.map((f) => ({ index: f.index, pdq: f.pdq, quality: f.quality, ...(f.dihedral ? { dihedral: f.dihedral, reoriented: f.reoriented } : {}) })) };
+      out[url] =
+        h.kind === 'image'
+          ? {
+              pdq: h.pdq,
+              md5: h.md5,
+              sha256: h.sha256,
+              quality: h.quality,
+              ...(h.dihedral ? { dihedral: h.dihedral } : {}),
+              ...(h.views ? { views: h.views } : {}),
+            }
+          : {
+              md5: h.md5,
+              sha256: h.sha256,
+              frames: h.frames.map((f) => ({
+                index: f.index,
+                pdq: f.pdq,
+                quality: f.quality,
+                ...(f.dihedral ? { dihedral: f.dihedral, reoriented: f.reoriented } : {}),
+              })),
+            };
     } catch (e) {
       out[url] = { error: (e as Error).message };
     }
@@ -51,7 +91,9 @@ export function withRemoteHashes(event: PlatformEvent, hashes: RemoteHashes): Pl
     return h && !('error' in h) ? ({ ...r, ...h } as T) : r;
   };
   if (event.type === 'media.shared') return { ...event, media: fill(event.media) };
-  if (event.type === 'account.created' || event.type === 'account.updated') return { ...event, account: { ...event.account, avatar: fill(event.account.avatar) } };
-  if (event.type === 'group.created' || event.type === 'group.updated') return { ...event, group: { ...event.group, avatar: fill(event.group.avatar) } };
+  if (event.type === 'account.created' || event.type === 'account.updated')
+    return { ...event, account: { ...event.account, avatar: fill(event.account.avatar) } };
+  if (event.type === 'group.created' || event.type === 'group.updated')
+    return { ...event, group: { ...event.group, avatar: fill(event.group.avatar) } };
   return event;
 }

@@ -6,6 +6,9 @@ import { metrics } from './metrics.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function registerHttpMetrics(app: FastifyInstance<any, any, any, any, any>): void {
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 }

@@ -10,9 +10,18 @@ export interface Readiness {
   error?: string;
 }
 
-export async function readiness(db: Db, stream?: { url: string; ping(): Promise<void> }, timeoutMs = 2000): Promise<Readiness> {
+export async function readiness(
+  db: Db,
+  stream?: { url: string; ping(): Promise<void> },
+  timeoutMs = 2000,
+): Promise<Readiness> {
   const within = <T>(p: Promise<T>, what: string) =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
+    ]);
   const out: Readiness = { ready: true, database: db.dialect };
   const errors: string[] = [];
   try {

@@ -3,7 +3,15 @@
 // file in the data directory created once with owner-only permissions. α must never leave the server.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServerKey, createTableSigningKey, decodeServerKey, encodeServerKey, tableSigningPublicKey, useLibsodium, type ServerKey } from '@vigil/crypto/psi';
+import {
+  createServerKey,
+  createTableSigningKey,
+  decodeServerKey,
+  encodeServerKey,
+  tableSigningPublicKey,
+  useLibsodium,
+  type ServerKey,
+} from '@vigil/crypto/psi';
 import type { Config } from '../config.ts';
 import { writeSecretFileOnce } from '../util/file-perms.ts';
 
@@ -20,7 +28,15 @@ export function psiKeys(cfg: Config): PsiKeys {
   let { serverKey, signingKey } = cfg.psi;
   if (!serverKey || !signingKey) {
     const file = join(cfg.dataDir, 'psi-keys.json');
-    if (!existsSync(file)) writeSecretFileOnce(file, JSON.stringify({ serverKey: s64(encodeServerKey(createServerKey())), signingKey: s64(createTableSigningKey().secretKey) }, null, 2));
+    if (!existsSync(file))
+      writeSecretFileOnce(
+        file,
+        JSON.stringify(
+          { serverKey: s64(encodeServerKey(createServerKey())), signingKey: s64(createTableSigningKey().secretKey) },
+          null,
+          2,
+        ),
+      );
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { serverKey: string; signingKey: string };
     serverKey ??= stored.serverKey;
     signingKey ??= stored.signingKey;

@@ -24,7 +24,17 @@ export function voucherAnalyser(cfg: Config): Analyser {
     keys ??= psiKeys(cfg);
     await fastGroup();
     const v = event.voucher;
-    const invalid = (why: string): Finding[] => [{ subjectType: 'account', subjectId: v.account_id, kind: 'voucher.invalid', severity: SEVERITY.info, summary: `a private-matching voucher could not be evaluated: ${why}`, evidence: { voucher_id: v.id, table_version: v.table_version }, key: v.id }];
+    const invalid = (why: string): Finding[] => [
+      {
+        subjectType: 'account',
+        subjectId: v.account_id,
+        kind: 'voucher.invalid',
+        severity: SEVERITY.info,
+        summary: `a private-matching voucher could not be evaluated: ${why}`,
+        evidence: { voucher_id: v.id, table_version: v.table_version },
+        key: v.id,
+      },
+    ];
     const table = await loadTable(trx, v.table_version, keys.signingPublic);
     if (!table) return invalid(`no table version ${v.table_version}`);
     let ev: Evaluation;
@@ -38,12 +48,29 @@ export function voucherAnalyser(cfg: Config): Analyser {
     const now = iso(clock.now());
     await trx
       .insertInto('psi_matches')
-      .values({ platform, account_id: v.account_id, account_secret_id: ev.accountSecretId, voucher_id: ev.voucherId, table_version: v.table_version, conversation_id: v.conversation_id ?? null, voucher: v.data, event_id: eventId, created_at: now })
+      .values({
+        platform,
+        account_id: v.account_id,
+        account_secret_id: ev.accountSecretId,
+        voucher_id: ev.voucherId,
+        table_version: v.table_version,
+        conversation_id: v.conversation_id ?? null,
+        voucher: v.data,
+        event_id: eventId,
+        created_at: now,
+      })
       .onConflict((oc) => oc.columns(['platform', 'voucher_id']).doNothing())
       .execute();
 
     // One accumulator per account and account secret: a secret id copied by another account mixes nothing.
-    const rows = await trx.selectFrom('psi_matches').selectAll().where('platform', '=', platform).where('account_id', '=', v.account_id).where('account_secret_id', '=', ev.accountSecretId).orderBy('id').execute();
+    const rows = await trx
+      .selectFrom('psi_matches')
+      .selectAll()
+      .where('platform', '=', platform)
+      .where('account_id', '=', v.account_id)
+      .where('account_secret_id', '=', ev.accountSecretId)
+      .orderBy('id')
+      .execute();
     const acc = new ThresholdAccumulator(table.threshold);
     for (const r of rows) {
       const t = await loadTable(trx, Number(r.table_version), keys.signingPublic);
@@ -51,7 +78,16 @@ export function voucherAnalyser(cfg: Config): Analyser {
     }
     if (!acc.canOpen()) return [];
     const opened = acc.open();
-    const done = new Set((await trx.selectFrom('psi_openings').select('voucher_id').where('platform', '=', platform).where('account_id', '=', v.account_id).execute()).map((r) => r.voucher_id));
+    const done = new Set(
+      (
+        await trx
+          .selectFrom('psi_openings')
+          .select('voucher_id')
+          .where('platform', '=', platform)
+          .where('account_id', '=', v.account_id)
+          .execute()
+      ).map((r) => r.voucher_id),
+    );
     const fresh = opened.filter((o) => !done.has(o.voucherId));
     if (!fresh.length) return [];
     const byVoucher = new Map(rows.map((r) => [r.voucher_id, r]));
@@ -59,18 +95,72 @@ export function voucherAnalyser(cfg: Config): Analyser {
     const openings = [];
     for (const o of fresh) {
       const evidence = decodeEvidence(o.payload);
-      const vaultItem = await preserve(trx, { platform, subjectType: 'account', subjectId: v.account_id, reportId: null, kind: 'metadata', label: `psi-voucher:${o.voucherId}`, mime: 'application/vnd.vigil.psi-evidence', bytes: o.payload }, vault, cfg.vault.retentionDays, clock);
+      const vaultItem = await preserve(
+        trx,
+        {
+          platform,
+          subjectType: 'account',
+          subjectId: v.account_id,
+          reportId: null,
+          kind: 'metadata',
+          label: `psi-voucher:${o.voucherId}`,
+          mime: 'application/vnd.vigil.psi-evidence',
+          bytes: o.payload,
+        },
+        vault,
+        cfg.vault.retentionDays,
+        clock,
+      );
       const conversation = byVoucher.get(o.voucherId)?.conversation_id ?? null;
-      const row = await trx.insertInto('psi_openings').values({ platform, account_id: v.account_id, voucher_id: o.voucherId, conversation_id: conversation, blob_id: evidence.blobId, sha256: evidence.sha256, vault_item_id: vaultItem, opened_at: now }).returning('id').executeTakeFirstOrThrow();
-      openings.push({ opening_id: Number(row.id), blob_id: evidence.blobId, sha256: evidence.sha256, conversation_id: conversation });
+      const row = await trx
+        .insertInto('psi_openings')
+        .values({
+          platform,
+          account_id: v.account_id,
+          voucher_id: o.voucherId,
+          conversation_id: conversation,
+          blob_id: evidence.blobId,
+          sha256: evidence.sha256,
+          vault_item_id: vaultItem,
+          opened_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      openings.push({
+        opening_id: Number(row.id),
+        blob_id: evidence.blobId,
+        sha256: evidence.sha256,
+        conversation_id: conversation,
+      });
       // The platform keeps the encrypted attachment: ask it for this one (it answers with PUT /v1/psi/openings/{id}/blob).
-      await emitWebhook(trx, 'psi.opened', { opening_id: Number(row.id), blob_id: evidence.blobId, account: { platform, id: v.account_id }, conversation_id: conversation }, clock);
+      await emitWebhook(
+        trx,
+        'psi.opened',
+        {
+          opening_id: Number(row.id),
+          blob_id: evidence.blobId,
+          account: { platform, id: v.account_id },
+          conversation_id: conversation,
+        },
+        clock,
+      );
     }
-    return [{
-      subjectType: 'account', subjectId: v.account_id, kind: 'voucher.match', severity: SEVERITY.critical,
-      summary: `private matching: ${fresh.length} attachment(s) matched the list (table v${table.version}, threshold ${table.threshold} reached); they can be opened for review`,
-      evidence: { table_version: table.version, threshold: table.threshold, matched_vouchers: acc.matchedCount, synthetic_discarded: acc.discardedCount, openings },
-      key: `opened-${done.size + fresh.length}`,
-    }];
+    return [
+      {
+        subjectType: 'account',
+        subjectId: v.account_id,
+        kind: 'voucher.match',
+        severity: SEVERITY.critical,
+        summary: `private matching: ${fresh.length} attachment(s) matched the list (table v${table.version}, threshold ${table.threshold} reached); they can be opened for review`,
+        evidence: {
+          table_version: table.version,
+          threshold: table.threshold,
+          matched_vouchers: acc.matchedCount,
+          synthetic_discarded: acc.discardedCount,
+          openings,
+        },
+        key: `opened-${done.size + fresh.length}`,
+      },
+    ];
   };
 }

@@ -80,7 +80,8 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: C
   // PostgreSQL: the ids as an array computed first, then fetched by primary key (with IN (…) it planned a hash join
   // over the whole table, done jobs included: a claim took 200 ms once the table held 10^4 jobs).
   const which = dialect === 'postgres' ? sql`id = ANY(ARRAY(${due}))` : sql`id IN (${due})`;
-  const claim = (q: Kysely<Database>) => sql<Job>`
+  const claim = (q: Kysely<Database>) =>
+    sql<Job>`
     UPDATE jobs SET status = 'running', attempts = attempts + 1,
       locked_until = ${iso(addMs(now, o.leaseMs))}, locked_by = ${o.workerId}
     WHERE ${which}
@@ -94,11 +95,19 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, o: C
           return claim(trx);
         })
       : await claim(db);
-  return res.rows.map((r) => ({ ...r, id: Number(r.id), partition: r.partition == null ? null : Number(r.partition) })).sort((a, b) => a.id - b.id);
+  return res.rows
+    .map((r) => ({ ...r, id: Number(r.id), partition: r.partition == null ? null : Number(r.partition) }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Keeps a worker's leases on jobs it is still working on (a batch may take longer than one lease). */
-export async function extendLeases(db: Kysely<Database>, ids: number[], workerId: string, leaseMs: number, clock: Clock): Promise<void> {
+export async function extendLeases(
+  db: Kysely<Database>,
+  ids: number[],
+  workerId: string,
+  leaseMs: number,
+  clock: Clock,
+): Promise<void> {
   if (!ids.length) return;
   await db
     .updateTable('jobs')
@@ -115,7 +124,11 @@ export async function releaseJobs(db: Kysely<Database>, jobs: Job[], workerId: s
   await db
     .updateTable('jobs')
     .set({ status: 'pending', attempts: sql`attempts - 1`, locked_by: null, locked_until: null })
-    .where('id', 'in', jobs.map((j) => j.id))
+    .where(
+      'id',
+      'in',
+      jobs.map((j) => j.id),
+    )
     .where('status', '=', 'running')
     .where('locked_by', '=', workerId)
     .execute();
@@ -159,7 +172,13 @@ export function backoffMs(attempt: number, baseMs = 1000, capMs = 600_000, rand 
   return Math.round(ceiling / 2 + (rand() * ceiling) / 2);
 }
 
-export async function failJob(db: Kysely<Database>, job: Job, workerId: string, error: unknown, clock: Clock): Promise<'retry' | 'dead'> {
+export async function failJob(
+  db: Kysely<Database>,
+  job: Job,
+  workerId: string,
+  error: unknown,
+  clock: Clock,
+): Promise<'retry' | 'dead'> {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const dead = job.attempts >= job.max_attempts;
   await db

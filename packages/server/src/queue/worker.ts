@@ -5,7 +5,15 @@ import type { Database, Job } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { fromJson } from '../util/json.ts';
 import type { Clock } from '../util/time.ts';
-import { claimJobs, completeJob, completeJobs, extendLeases, failJob, releaseExpiredLeases, releaseJobs } from './jobs.ts';
+import {
+  claimJobs,
+  completeJob,
+  completeJobs,
+  extendLeases,
+  failJob,
+  releaseExpiredLeases,
+  releaseJobs,
+} from './jobs.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { isVigilError, VigilError } from '../errors.ts';
 
@@ -27,7 +35,10 @@ export interface JobContext {
 export type JobHandler = ((payload: any, ctx: JobContext) => Promise<void>) & {
   prepare?: (payload: any, o: { db: Kysely<Database>; job: Job; clock: Clock }) => Promise<unknown>;
   /** `prepare` for many jobs at once (set-based reads); one result per job, in order. */
-  prepareBatch?: (jobs: { payload: any; job: Job }[], o: { db: Kysely<Database>; clock: Clock }) => Promise<PrepareResult[]>;
+  prepareBatch?: (
+    jobs: { payload: any; job: Job }[],
+    o: { db: Kysely<Database>; clock: Clock },
+  ) => Promise<PrepareResult[]>;
   /**
    * Runs many jobs of this kind, in order, inside the batch's transaction; one outcome per job. A job that failed
    * left no effects; a blocked one was not run (an earlier job with its order key failed).
@@ -48,7 +59,10 @@ export type ItemOutcome = { status: 'done' } | { status: 'failed'; error: unknow
 
 /** Thrown inside a batch to name the item (by index) whose own work failed; see isolateFailures. */
 export const itemFailed = (index: number, reason: unknown) =>
-  new VigilError('item_failed', reason instanceof Error ? reason.message : String(reason), { index, reason } satisfies ItemFailed);
+  new VigilError('item_failed', reason instanceof Error ? reason.message : String(reason), {
+    index,
+    reason,
+  } satisfies ItemFailed);
 interface ItemFailed {
   index: number;
   reason: unknown;
@@ -60,7 +74,13 @@ interface ItemFailed {
  * a subject's order holds); any other error (a write that failed for the batch) rolls back and runs each item
  * alone, in order. The items left commit with the caller's transaction.
  */
-export async function isolateFailures<T>(trx: Kysely<Database>, items: T[], keyOf: (t: T) => unknown, run: (items: T[]) => Promise<void>, depth = 0): Promise<ItemOutcome[]> {
+export async function isolateFailures<T>(
+  trx: Kysely<Database>,
+  items: T[],
+  keyOf: (t: T) => unknown,
+  run: (items: T[]) => Promise<void>,
+  depth = 0,
+): Promise<ItemOutcome[]> {
   const out: ItemOutcome[] = items.map(() => ({ status: 'done' }));
   const blockedKeys = new Set<unknown>();
   let live = items.map((_, i) => i);
@@ -173,9 +193,18 @@ export class Worker {
     // Leases are renewed while the batch runs, so a slow batch (remote fetches, a loaded machine) is not taken
     // over by another worker halfway; only a worker that stops (crash, kill) lets its leases run out.
     const leaseMs = this.o.leaseMs ?? 30_000;
-    const heartbeat = setInterval(() => {
-      extendLeases(db.kysely, jobs.map((j) => j.id), this.o.workerId, leaseMs, clock).catch(() => {});
-    }, Math.max(100, leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        extendLeases(
+          db.kysely,
+          jobs.map((j) => j.id),
+          this.o.workerId,
+          leaseMs,
+          clock,
+        ).catch(() => {});
+      },
+      Math.max(100, leaseMs / 3),
+    );
     try {
       await this.runClaimed(jobs);
     } finally {
@@ -201,7 +230,12 @@ export class Worker {
       try {
         const batched = preparedOf.get(job.id);
         if (batched && 'error' in batched) throw batched.error;
-        ready.push({ job, prepared: batched ? batched.value : await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }) });
+        ready.push({
+          job,
+          prepared: batched
+            ? batched.value
+            : await this.o.handlers[job.kind]?.prepare?.(fromJson(job.payload), { db: db.kysely, job, clock }),
+        });
       } catch (err) {
         await this.failed(job, err);
         if (job.partition != null) blocked.add(job.partition);
@@ -226,7 +260,10 @@ export class Worker {
       const prep = this.o.handlers[kind]?.prepareBatch;
       if (!prep) continue;
       const mine = jobs.filter((j) => j.kind === kind);
-      const results = await prep(mine.map((job) => ({ job, payload: fromJson(job.payload) })), { db: this.o.db.kysely, clock: this.o.clock }).catch((error) => mine.map(() => ({ error })));
+      const results = await prep(
+        mine.map((job) => ({ job, payload: fromJson(job.payload) })),
+        { db: this.o.db.kysely, clock: this.o.clock },
+      ).catch((error) => mine.map(() => ({ error })));
       mine.forEach((j, i) => out.set(j.id, results[i] ?? { error: new Error('no prepare result') }));
     }
     return out;
@@ -260,7 +297,10 @@ export class Worker {
           const todo = run.filter((r) => !(r.job.partition != null && blocked.has(r.job.partition)));
           skipped.push(...run.filter((r) => !todo.includes(r)).map((r) => r.job));
           if (handler.batch) {
-            const outcomes = await handler.batch(todo.map((r) => ({ job: r.job, payload: fromJson(r.job.payload), prepared: r.prepared })), { trx, clock, workerId });
+            const outcomes = await handler.batch(
+              todo.map((r) => ({ job: r.job, payload: fromJson(r.job.payload), prepared: r.prepared })),
+              { trx, clock, workerId },
+            );
             todo.forEach((r, i) => {
               const o = outcomes[i] ?? { status: 'failed', error: new Error('no outcome for the job') };
               if (o.status === 'done') done.push(r.job);

@@ -25,13 +25,33 @@ export function relayKeys(cfg: Config): RelayKeys {
     const file = join(cfg.dataDir, 'relay-keys.json');
     if (!existsSync(file)) {
       const s = newRelaySourceKeys('src-local-1');
-      writeSecretFileOnce(file, JSON.stringify({ frankingKeys: { 'frank-local-1': s64(randomBytes(32)) }, sourceKeys: { 'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) } } }, null, 2));
+      writeSecretFileOnce(
+        file,
+        JSON.stringify(
+          {
+            frankingKeys: { 'frank-local-1': s64(randomBytes(32)) },
+            sourceKeys: {
+              'src-local-1': { enc: s64(s.encKey), signPublic: s64(s.signPublic), signSecret: s64(s.signSecret) },
+            },
+          },
+          null,
+          2,
+        ),
+      );
     }
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { frankingKeys: Record<string, string>; sourceKeys: Config['relay']['sourceKeys'] };
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+      frankingKeys: Record<string, string>;
+      sourceKeys: Config['relay']['sourceKeys'];
+    };
     if (!Object.keys(franking).length) franking = stored.frankingKeys;
     if (!Object.keys(source).length) source = stored.sourceKeys;
   }
   const f = new Map(Object.entries(franking).map(([k, v]) => [k, b64(v)]));
-  const s = new Map(Object.entries(source).map(([k, v]) => [k, { encKey: b64(v.enc), signPublic: b64(v.signPublic), ...(v.signSecret ? { signSecret: b64(v.signSecret) } : {}) }]));
+  const s = new Map(
+    Object.entries(source).map(([k, v]) => [
+      k,
+      { encKey: b64(v.enc), signPublic: b64(v.signPublic), ...(v.signSecret ? { signSecret: b64(v.signSecret) } : {}) },
+    ]),
+  );
   return { franking: f, activeFranking: [...f.keys()].at(-1)!, source: s, activeSource: [...s.keys()].at(-1)! };
 }

@@ -7,12 +7,23 @@
 import type { Config } from '../config.ts';
 import type { PlatformEvent } from '../ingest/events.ts';
 import { invalidBatch, type EventProblem } from '../ingest/ingest.ts';
-import { derivedSubject, isSdkEvidence, SubjectMismatch, verifyReport, type ReportVerification } from '@vigil/crypto/report';
-export {   type ReportSubject } from '@vigil/crypto/report';
+import {
+  derivedSubject,
+  isSdkEvidence,
+  SubjectMismatch,
+  verifyReport,
+  type ReportVerification,
+} from '@vigil/crypto/report';
+export { type ReportSubject } from '@vigil/crypto/report';
 import { relayKeys } from './relay-keys.ts';
 
 /** The verification of a report's evidence, bound to the reporter the platform or relay authenticated. */
-export function verifyReportEvidence(cfg: Config, reporterId: string, evidence: unknown, o: { sourceRecords?: boolean } = {}): ReportVerification {
+export function verifyReportEvidence(
+  cfg: Config,
+  reporterId: string,
+  evidence: unknown,
+  o: { sourceRecords?: boolean } = {},
+): ReportVerification {
   return verifyReport(evidence, relayKeys(cfg), { reporterId, ...o });
 }
 

@@ -19,6 +19,11 @@ export function verifyReportFollowUp(cfg: Config): EventFollowUp {
   return async (trx: Kysely<Database>, platform, e) => {
     if (e.type !== 'report.filed') return;
     const v = verifyReportEvidence(cfg, e.report.reporter_id, e.report.evidence);
-    await trx.updateTable('user_reports').set({ verification: v.status, verification_detail: JSON.stringify(v) }).where('platform', '=', platform).where('id', '=', e.report.id).execute();
+    await trx
+      .updateTable('user_reports')
+      .set({ verification: v.status, verification_detail: JSON.stringify(v) })
+      .where('platform', '=', platform)
+      .where('id', '=', e.report.id)
+      .execute();
   };
 }

@@ -86,7 +86,17 @@ export class CaseBook {
         if (postgres) q = q.forUpdate();
         for (const r of await q.execute()) {
           const subject = { platform: r.platform, type: r.subject_type, id: r.subject_id };
-          const c: CaseState = { ref: Number(r.id), subject, status: r.status, queue: r.queue, priority: r.priority, isNew: false, reopened: false, routed: false, closed: false };
+          const c: CaseState = {
+            ref: Number(r.id),
+            subject,
+            status: r.status,
+            queue: r.queue,
+            priority: r.priority,
+            isNew: false,
+            reopened: false,
+            routed: false,
+            closed: false,
+          };
           const entry = book.subjects.get(keyOf(subject))!;
           if (c.status === 'open') entry.open = c;
           entry.latest = c; // ordered by id: the last one is the latest
@@ -103,11 +113,24 @@ export class CaseBook {
       }
     }
     for (const ids of chunks([...book.cases.keys()], 500)) {
-      const rows = await trx.selectFrom('case_items').select(['id', 'case_id', 'queue', 'priority', 'reason', 'platform', 'subject_type', 'subject_id']).where('case_id', 'in', ids).where('status', '=', 'open').orderBy('id').execute();
+      const rows = await trx
+        .selectFrom('case_items')
+        .select(['id', 'case_id', 'queue', 'priority', 'reason', 'platform', 'subject_type', 'subject_id'])
+        .where('case_id', 'in', ids)
+        .where('status', '=', 'open')
+        .orderBy('id')
+        .execute();
       for (const r of rows) {
         book.items.get(Number(r.case_id))!.push({
-          ref: Number(r.id), caseRef: Number(r.case_id), subject: { platform: r.platform, type: r.subject_type, id: r.subject_id }, queue: r.queue, priority: r.priority,
-          reason: r.reason, order: Number(r.id), isNew: false, raised: false,
+          ref: Number(r.id),
+          caseRef: Number(r.case_id),
+          subject: { platform: r.platform, type: r.subject_type, id: r.subject_id },
+          queue: r.queue,
+          priority: r.priority,
+          reason: r.reason,
+          order: Number(r.id),
+          isNew: false,
+          raised: false,
         });
       }
     }
@@ -157,11 +180,26 @@ export class CaseBook {
     const entry = this.subject(s);
     const legal = LEGAL_QUEUES.includes(t.queue);
     const c = legal ? (entry.open ?? entry.latest) : this.openCaseFor(s);
-    const item: ItemState = { ref: this.next--, caseRef: c?.ref ?? null, subject: s, queue: t.queue, priority: t.priority, reason: t.reason, order: NEW_ORDER + this.newItems.length, isNew: true, raised: false };
+    const item: ItemState = {
+      ref: this.next--,
+      caseRef: c?.ref ?? null,
+      subject: s,
+      queue: t.queue,
+      priority: t.priority,
+      reason: t.reason,
+      order: NEW_ORDER + this.newItems.length,
+      isNew: true,
+      raised: false,
+    };
     this.newItems.push(item);
     if (c) {
       this.items.get(c.ref)!.push(item);
-      this.log(c.ref, legal ? 'legal.linked' : 'item.added', { queue: t.queue, priority: t.priority, reason: t.reason }, item.ref);
+      this.log(
+        c.ref,
+        legal ? 'legal.linked' : 'item.added',
+        { queue: t.queue, priority: t.priority, reason: t.reason },
+        item.ref,
+      );
       if (!legal) this.route(c);
     }
     return item;
@@ -177,7 +215,17 @@ export class CaseBook {
       this.log(last.ref, 'reopened', {});
       return last;
     }
-    const c: CaseState = { ref: this.next--, subject: s, status: 'open', queue: 'new', priority: 0, isNew: true, reopened: false, routed: false, closed: false };
+    const c: CaseState = {
+      ref: this.next--,
+      subject: s,
+      status: 'open',
+      queue: 'new',
+      priority: 0,
+      isNew: true,
+      reopened: false,
+      routed: false,
+      closed: false,
+    };
     this.cases.set(c.ref, c);
     this.items.set(c.ref, []);
     entry.open = entry.latest = c;
@@ -191,7 +239,8 @@ export class CaseBook {
       .filter((i) => !LEGAL_QUEUES.includes(i.queue))
       .sort((a, b) => b.priority - a.priority || a.order - b.order)[0];
     if (top) {
-      if (c.status !== 'open' || c.queue !== top.queue || c.priority !== top.priority) Object.assign(c, { queue: top.queue, priority: top.priority, routed: true });
+      if (c.status !== 'open' || c.queue !== top.queue || c.priority !== top.priority)
+        Object.assign(c, { queue: top.queue, priority: top.priority, routed: true });
       return;
     }
     if (c.status === 'open') {
@@ -211,11 +260,28 @@ export class CaseBook {
     for (const part of chunks(fresh, 200)) {
       const rows = await trx
         .insertInto('cases')
-        .values(part.map((c) => ({
-          platform: c.subject.platform, subject_type: c.subject.type, subject_id: c.subject.id, status: c.status, queue: c.queue, priority: c.priority,
-          claimed_by: null, claim_expires_at: null, resolution: c.closed ? 'resolved' : null, opened_at: now, updated_at: now, closed_at: c.closed ? now : null,
-        })))
-        .onConflict((oc) => oc.columns(['platform', 'subject_type', 'subject_id']).where(sql<boolean>`status = 'open'`).doNothing())
+        .values(
+          part.map((c) => ({
+            platform: c.subject.platform,
+            subject_type: c.subject.type,
+            subject_id: c.subject.id,
+            status: c.status,
+            queue: c.queue,
+            priority: c.priority,
+            claimed_by: null,
+            claim_expires_at: null,
+            resolution: c.closed ? 'resolved' : null,
+            opened_at: now,
+            updated_at: now,
+            closed_at: c.closed ? now : null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['platform', 'subject_type', 'subject_id'])
+            .where(sql<boolean>`status = 'open'`)
+            .doNothing(),
+        )
         .returning('id')
         .execute();
       // Another writer opened one of these subjects' cases since they were read: the caller runs the events again.
@@ -226,9 +292,19 @@ export class CaseBook {
       if (c.isNew || !(c.reopened || c.routed || c.closed)) continue;
       const set = {
         updated_at: now,
-        ...(c.reopened ? { status: 'open' as const, resolution: null, closed_at: null, claimed_by: null, claim_expires_at: null } : {}),
+        ...(c.reopened
+          ? { status: 'open' as const, resolution: null, closed_at: null, claimed_by: null, claim_expires_at: null }
+          : {}),
         ...(c.routed ? { queue: c.queue, priority: c.priority } : {}),
-        ...(c.closed ? { status: 'closed' as const, resolution: 'resolved', closed_at: now, claimed_by: null, claim_expires_at: null } : {}),
+        ...(c.closed
+          ? {
+              status: 'closed' as const,
+              resolution: 'resolved',
+              closed_at: now,
+              claimed_by: null,
+              claim_expires_at: null,
+            }
+          : {}),
       };
       let q = trx.updateTable('cases').set(set).where('id', '=', c.ref);
       if (c.reopened) q = q.where('status', '=', 'closed');
@@ -238,28 +314,52 @@ export class CaseBook {
     for (const part of chunks(this.newItems, 200)) {
       const rows = await trx
         .insertInto('case_items')
-        .values(part.map((i) => ({
-          case_id: i.caseRef == null ? null : resolve(i.caseRef), platform: i.subject.platform, subject_type: i.subject.type, subject_id: i.subject.id,
-          queue: i.queue, priority: i.priority, reason: i.reason, status: 'open' as const, claimed_by: null, claim_expires_at: null,
-          created_at: now, updated_at: now, closed_at: null, ref: null,
-        })))
+        .values(
+          part.map((i) => ({
+            case_id: i.caseRef == null ? null : resolve(i.caseRef),
+            platform: i.subject.platform,
+            subject_type: i.subject.type,
+            subject_id: i.subject.id,
+            queue: i.queue,
+            priority: i.priority,
+            reason: i.reason,
+            status: 'open' as const,
+            claimed_by: null,
+            claim_expires_at: null,
+            created_at: now,
+            updated_at: now,
+            closed_at: null,
+            ref: null,
+          })),
+        )
         .returning('id')
         .execute();
       part.forEach((it, i) => ids.set(it.ref, Number(rows[i]!.id)));
     }
     // Raised items: one statement per resulting priority.
     const raised = new Map<number, number[]>();
-    for (const list of this.items.values()) for (const i of list) if (i.raised && !i.isNew) raised.set(i.priority, [...(raised.get(i.priority) ?? []), i.ref]);
+    for (const list of this.items.values())
+      for (const i of list)
+        if (i.raised && !i.isNew) raised.set(i.priority, [...(raised.get(i.priority) ?? []), i.ref]);
     for (const [priority, list] of raised) {
-      for (const part of chunks(list, 500)) await trx.updateTable('case_items').set({ priority, updated_at: now }).where('id', 'in', part).execute();
+      for (const part of chunks(list, 500))
+        await trx.updateTable('case_items').set({ priority, updated_at: now }).where('id', 'in', part).execute();
     }
     for (const part of chunks(this.logs, 300)) {
       await trx
         .insertInto('case_log')
-        .values(part.map((l) => ({ case_id: resolve(l.caseRef), at: now, actor: 'system', kind: l.kind, item_id: l.itemRef == null ? null : resolve(l.itemRef), data: toJson(l.data) })))
+        .values(
+          part.map((l) => ({
+            case_id: resolve(l.caseRef),
+            at: now,
+            actor: 'system',
+            kind: l.kind,
+            item_id: l.itemRef == null ? null : resolve(l.itemRef),
+            data: toJson(l.data),
+          })),
+        )
         .execute();
     }
     return resolve;
   }
 }
-

@@ -41,22 +41,48 @@ export interface CaseClaimed {
   claimed_by: number;
 }
 
-export async function decisionRecorded(trx: Kysely<Database>, e: Omit<DecisionRecorded, 'subscriber'>, clock: Clock): Promise<void> {
-  await enqueue(trx, DECISION_SUBSCRIBERS.map((subscriber) => ({ kind: 'decision.recorded', payload: { ...e, subscriber } satisfies DecisionRecorded })), clock);
+export async function decisionRecorded(
+  trx: Kysely<Database>,
+  e: Omit<DecisionRecorded, 'subscriber'>,
+  clock: Clock,
+): Promise<void> {
+  await enqueue(
+    trx,
+    DECISION_SUBSCRIBERS.map((subscriber) => ({
+      kind: 'decision.recorded',
+      payload: { ...e, subscriber } satisfies DecisionRecorded,
+    })),
+    clock,
+  );
 }
 
-export async function caseClaimed(trx: Kysely<Database>, e: Omit<CaseClaimed, 'subscriber'>, clock: Clock): Promise<void> {
+export async function caseClaimed(
+  trx: Kysely<Database>,
+  e: Omit<CaseClaimed, 'subscriber'>,
+  clock: Clock,
+): Promise<void> {
   if (!e.item_ids.length) return;
-  await enqueue(trx, CLAIM_SUBSCRIBERS.map((subscriber) => ({ kind: 'case.claimed', payload: { ...e, subscriber } satisfies CaseClaimed })), clock);
+  await enqueue(
+    trx,
+    CLAIM_SUBSCRIBERS.map((subscriber) => ({
+      kind: 'case.claimed',
+      payload: { ...e, subscriber } satisfies CaseClaimed,
+    })),
+    clock,
+  );
 }
 
 /**
  * One job kind, many subscribers: the handler for `decision.recorded` (or `case.claimed`) runs the subscriber the
  * payload names. Wired by the service from each module's handler; a name without a handler fails the job loudly.
  */
-export function bySubscriber<P extends { subscriber: string }>(handlers: Record<P['subscriber'], (trx: Kysely<Database>, p: P, clock: Clock) => Promise<void>>) {
+export function bySubscriber<P extends { subscriber: string }>(
+  handlers: Record<P['subscriber'], (trx: Kysely<Database>, p: P, clock: Clock) => Promise<void>>,
+) {
   return async (payload: P, ctx: { trx: Kysely<Database>; clock: Clock }) => {
-    const h = (handlers as Record<string, (trx: Kysely<Database>, p: P, clock: Clock) => Promise<void>>)[payload.subscriber];
+    const h = (handlers as Record<string, (trx: Kysely<Database>, p: P, clock: Clock) => Promise<void>>)[
+      payload.subscriber
+    ];
     if (!h) throw new Error(`no handler for subscriber "${payload.subscriber}"`);
     await h(ctx.trx, payload, ctx.clock);
   };

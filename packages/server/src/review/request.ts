@@ -21,11 +21,17 @@ export interface ReviewRequest extends NewTask {
 }
 
 /** Asks for review of a subject; returns the item that carries the request and its case (null for unlinked legal work). */
-export async function requestReview(trx: Kysely<Database>, r: ReviewRequest, clock: Clock): Promise<{ caseId: number | null; itemId: number }> {
+export async function requestReview(
+  trx: Kysely<Database>,
+  r: ReviewRequest,
+  clock: Clock,
+): Promise<{ caseId: number | null; itemId: number }> {
   const { merge, replaceReason, log, actor = 'system', ...task } = r;
   let caseId: number | null;
   let itemId: number;
-  const open = merge ? await openItemIn(trx, { platform: task.platform, type: task.subjectType, id: task.subjectId }, task.queue) : undefined;
+  const open = merge
+    ? await openItemIn(trx, { platform: task.platform, type: task.subjectType, id: task.subjectId }, task.queue)
+    : undefined;
   if (open) {
     itemId = Number(open.id);
     await raiseItem(trx, itemId, task.priority, clock, replaceReason ? task.reason : undefined);
@@ -38,19 +44,51 @@ export async function requestReview(trx: Kysely<Database>, r: ReviewRequest, clo
 }
 
 /** Raises an item if it is still open (an overdue flag's case goes to the top); returns whether it was. */
-export async function raiseIfOpen(trx: Kysely<Database>, itemId: number, priority: number, clock: Clock): Promise<boolean> {
-  const open = await trx.selectFrom('case_items').select('id').where('id', '=', itemId).where('status', '=', 'open').executeTakeFirst();
+export async function raiseIfOpen(
+  trx: Kysely<Database>,
+  itemId: number,
+  priority: number,
+  clock: Clock,
+): Promise<boolean> {
+  const open = await trx
+    .selectFrom('case_items')
+    .select('id')
+    .where('id', '=', itemId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   if (open) await raiseItem(trx, itemId, priority, clock);
   return !!open;
 }
 
 /** Closes a subject's open review work (a placeholder subject whose work moved to a real one). */
-export async function closeSubjectWork(trx: Kysely<Database>, s: Subject, clock: Clock, resolution: string): Promise<void> {
-  const open = await trx.selectFrom('case_items').select('id').where('platform', '=', s.platform).where('subject_type', '=', s.type).where('subject_id', '=', s.id).where('status', '=', 'open').execute();
-  await closeItems(trx, open.map((t) => Number(t.id)), clock, { resolution });
+export async function closeSubjectWork(
+  trx: Kysely<Database>,
+  s: Subject,
+  clock: Clock,
+  resolution: string,
+): Promise<void> {
+  const open = await trx
+    .selectFrom('case_items')
+    .select('id')
+    .where('platform', '=', s.platform)
+    .where('subject_type', '=', s.type)
+    .where('subject_id', '=', s.id)
+    .where('status', '=', 'open')
+    .execute();
+  await closeItems(
+    trx,
+    open.map((t) => Number(t.id)),
+    clock,
+    { resolution },
+  );
 }
 
 /** Closes work that is done elsewhere (a filed report's legal-reports item); a case with nothing left open closes. */
-export async function completeWork(trx: Kysely<Database>, itemIds: number[], clock: Clock, resolution: string): Promise<void> {
+export async function completeWork(
+  trx: Kysely<Database>,
+  itemIds: number[],
+  clock: Clock,
+  resolution: string,
+): Promise<void> {
   await closeItems(trx, itemIds, clock, { resolution });
 }

@@ -16,7 +16,8 @@ async function loadItem(db: Kysely<Database>, id: number) {
 }
 
 /** A task with a case is the case; legal work is locked on its own. */
-const caseOf = (t: { case_id: number | null; queue: string }) => (t.case_id != null && !LEGAL_QUEUES.includes(t.queue) ? Number(t.case_id) : null);
+const caseOf = (t: { case_id: number | null; queue: string }) =>
+  t.case_id != null && !LEGAL_QUEUES.includes(t.queue) ? Number(t.case_id) : null;
 
 export async function claimTask(db: Kysely<Database>, id: number, staffId: number, clock: Clock) {
   const t = await loadItem(db, id);
@@ -29,10 +30,17 @@ export async function claimTask(db: Kysely<Database>, id: number, staffId: numbe
       .set({ claimed_by: staffId, claim_expires_at: iso(addMs(now, CLAIM_MINUTES * 60_000)), updated_at: iso(now) })
       .where('id', '=', id)
       .where('status', '=', 'open')
-      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', staffId), eb('claim_expires_at', '<', iso(now))]))
+      .where((eb) =>
+        eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', staffId), eb('claim_expires_at', '<', iso(now))]),
+      )
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new VigilError('conflict', `task ${id} is claimed by staff ${t.claimed_by} until ${t.claim_expires_at}`);
-    await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.claim', subjectType: 'task', subjectId: String(id) }, clock);
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new VigilError('conflict', `task ${id} is claimed by staff ${t.claimed_by} until ${t.claim_expires_at}`);
+    await appendAudit(
+      trx,
+      { actor: `staff:${staffId}`, action: 'task.claim', subjectType: 'task', subjectId: String(id) },
+      clock,
+    );
     return { claimed_until: iso(addMs(now, CLAIM_MINUTES * 60_000)) };
   });
 }
@@ -41,15 +49,31 @@ export async function releaseTask(db: Kysely<Database>, id: number, staffId: num
   const t = await loadItem(db, id);
   const c = caseOf(t);
   if (c != null) return releaseCase(db, c, staffId, clock);
-  if (t.claimed_by !== null && Number(t.claimed_by) !== staffId) throw new VigilError('conflict', `task ${id} is claimed by someone else`);
+  if (t.claimed_by !== null && Number(t.claimed_by) !== staffId)
+    throw new VigilError('conflict', `task ${id} is claimed by someone else`);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('case_items').set({ claimed_by: null, claim_expires_at: null, updated_at: iso(clock.now()) }).where('id', '=', id).execute();
-    await appendAudit(trx, { actor: `staff:${staffId}`, action: 'task.release', subjectType: 'task', subjectId: String(id) }, clock);
+    await trx
+      .updateTable('case_items')
+      .set({ claimed_by: null, claim_expires_at: null, updated_at: iso(clock.now()) })
+      .where('id', '=', id)
+      .execute();
+    await appendAudit(
+      trx,
+      { actor: `staff:${staffId}`, action: 'task.release', subjectType: 'task', subjectId: String(id) },
+      clock,
+    );
   });
 }
 
 /** Decides the task's case. */
-export async function decideTask(db: Kysely<Database>, id: number, staffId: number, d: CaseDecisionInput, clock: Clock, role?: string) {
+export async function decideTask(
+  db: Kysely<Database>,
+  id: number,
+  staffId: number,
+  d: CaseDecisionInput,
+  clock: Clock,
+  role?: string,
+) {
   const t = await loadItem(db, id);
   const c = caseOf(t);
   if (c == null) throw new VigilError('conflict', `task ${id} is legal work; it is completed from the legal pages`);

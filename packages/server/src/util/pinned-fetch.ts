@@ -38,17 +38,25 @@ export async function pinnedRequest(raw: string, o: PinnedRequestOptions): Promi
   // Every lookup the socket makes gets the checked addresses, never a fresh answer (all of them when
   // the socket asks for all, to try each in turn as it would with real DNS: a dual-stack host).
   const lookup: LookupFunction = (_name, opts, cb) => {
-    if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
+    if ((opts as { all?: boolean }).all)
+      (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
     else cb(null, addresses[0]!.address, addresses[0]!.family);
   };
-  const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]) : AbortSignal.timeout(o.timeoutMs);
+  const signal = o.signal
+    ? AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)])
+    : AbortSignal.timeout(o.timeoutMs);
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise<PinnedResponse>((resolve, reject) => {
     const req = mod.request(
       url,
       {
         method: o.method ?? 'GET',
-        headers: { accept: '*/*', 'user-agent': 'Vigil', ...o.headers, ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}) },
+        headers: {
+          accept: '*/*',
+          'user-agent': 'Vigil',
+          ...o.headers,
+          ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}),
+        },
         lookup,
         agent: false,
         signal,

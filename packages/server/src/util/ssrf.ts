@@ -6,13 +6,29 @@ import { VigilError } from '../errors.ts';
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
 // IPv4-mapped IPv6 (::ffff:a.b.c.d) is not listed here: node's BlockList matches IPv4 addresses
 // against IPv6 rules through that mapping, so a ::ffff:0:0/96 rule refused every IPv4 address.
 // Mapped addresses are checked by their IPv4 part in isPrivateAddress instead.
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
 
@@ -48,7 +64,11 @@ export interface CheckedTarget {
  * every address the name resolves to must be public (one private answer refuses the URL, so a
  * name with a public and a private record cannot be used to reach the private one).
  */
-export async function checkUrl(raw: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<CheckedTarget> {
+export async function checkUrl(
+  raw: string,
+  allowPrivate: boolean,
+  resolve: Resolver = systemResolver,
+): Promise<CheckedTarget> {
   const url = httpUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host).catch(() => []);
@@ -57,7 +77,11 @@ export async function checkUrl(raw: string, allowPrivate: boolean, resolve: Reso
     const bad = addrs.find((a) => isPrivateAddress(a.address));
     if (bad) throw new VigilError('unsafe_url', `${host} resolves to ${bad.address}, a private or loopback address`);
   }
-  return { url, host, addresses: addrs.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? (6 as const) : (4 as const) })) };
+  return {
+    url,
+    host,
+    addresses: addrs.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? (6 as const) : (4 as const) })),
+  };
 }
 
 function httpUrl(raw: string): URL {
@@ -67,7 +91,8 @@ function httpUrl(raw: string): URL {
   } catch {
     throw new VigilError('unsafe_url', `not a valid URL: ${raw}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VigilError('unsafe_url', 'only http and https URLs are allowed');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new VigilError('unsafe_url', 'only http and https URLs are allowed');
   return url;
 }
 

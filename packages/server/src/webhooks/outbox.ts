@@ -19,7 +19,11 @@ export const ENDPOINT_DELETED = 'endpoint deleted';
 
 /** Queues `type` for every enabled endpoint subscribed to it. Call inside the change's transaction. */
 export async function emitWebhook(trx: Kysely<Database>, type: string, data: unknown, clock: Clock): Promise<number> {
-  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
+  const endpoints = await trx
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'events'])
+    .where('enabled', '=', 1)
+    .execute();
   const targets = endpoints.filter((e) => e.events === '*' || e.events.split(',').includes(type));
   if (!targets.length) return 0;
   const now = iso(clock.now());
@@ -27,7 +31,17 @@ export async function emitWebhook(trx: Kysely<Database>, type: string, data: unk
   const payload = JSON.stringify({ id, type, created_at: now, data });
   await trx
     .insertInto('webhook_outbox')
-    .values(targets.map((t) => ({ endpoint_id: t.id, event_type: type, payload, status: 'pending' as const, attempts: 0, next_attempt_at: now, created_at: now })))
+    .values(
+      targets.map((t) => ({
+        endpoint_id: t.id,
+        event_type: type,
+        payload,
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+      })),
+    )
     .execute();
   return targets.length;
 }
@@ -55,11 +69,20 @@ export async function deliverDue(o: DeliveryOptions): Promise<number> {
   const due = await db.kysely
     .selectFrom('webhook_outbox')
     .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_outbox.endpoint_id')
-    .select(['webhook_outbox.id', 'webhook_outbox.payload', 'webhook_outbox.attempts', 'webhook_outbox.event_type', 'webhook_endpoints.url', 'webhook_endpoints.secret'])
+    .select([
+      'webhook_outbox.id',
+      'webhook_outbox.payload',
+      'webhook_outbox.attempts',
+      'webhook_outbox.event_type',
+      'webhook_endpoints.url',
+      'webhook_endpoints.secret',
+    ])
     .where('webhook_outbox.status', '=', 'pending')
     .where('webhook_endpoints.enabled', '=', 1)
     .where('webhook_outbox.next_attempt_at', '<=', iso(now))
-    .where((eb) => eb.or([eb('webhook_outbox.locked_until', 'is', null), eb('webhook_outbox.locked_until', '<', iso(now))]))
+    .where((eb) =>
+      eb.or([eb('webhook_outbox.locked_until', 'is', null), eb('webhook_outbox.locked_until', '<', iso(now))]),
+    )
     .orderBy('webhook_outbox.id')
     .limit(o.batch ?? 20)
     .execute();
@@ -78,7 +101,10 @@ export async function deliverDue(o: DeliveryOptions): Promise<number> {
   return leased.length;
 }
 
-async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; attempts: number; url: string; secret: string; event_type: string }) {
+async function deliverOne(
+  o: DeliveryOptions,
+  m: { id: number; payload: string; attempts: number; url: string; secret: string; event_type: string },
+) {
   const { db, clock, log } = o;
   const attempts = m.attempts + 1;
   let status: number | null = null;
@@ -108,13 +134,31 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
   const now = clock.now();
   metrics.webhookDeliveries.inc({ outcome: !error ? 'delivered' : m.attempts + 1 >= o.maxAttempts ? 'dead' : 'retry' });
   if (!error) {
-    await db.kysely.updateTable('webhook_outbox').set({ status: 'delivered', attempts, last_status: status, last_error: null, delivered_at: iso(now), locked_until: null }).where('id', '=', m.id).execute();
+    await db.kysely
+      .updateTable('webhook_outbox')
+      .set({
+        status: 'delivered',
+        attempts,
+        last_status: status,
+        last_error: null,
+        delivered_at: iso(now),
+        locked_until: null,
+      })
+      .where('id', '=', m.id)
+      .execute();
     return;
   }
   const dead = attempts >= o.maxAttempts;
   await db.kysely
     .updateTable('webhook_outbox')
-    .set({ status: dead ? 'dead' : 'pending', attempts, last_status: status, last_error: error.slice(0, 1000), next_attempt_at: iso(addMs(now, backoffMs(attempts))), locked_until: null })
+    .set({
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      last_status: status,
+      last_error: error.slice(0, 1000),
+      next_attempt_at: iso(addMs(now, backoffMs(attempts))),
+      locked_until: null,
+    })
     .where('id', '=', m.id)
     .execute();
   log.warn({ deliveryId: m.id, url: m.url, attempts, error, dead }, 'webhook delivery failed');
@@ -122,8 +166,11 @@ async function deliverOne(o: DeliveryOptions, m: { id: number; payload: string; 
 
 /** Sends a dead letter again; not one of a deleted endpoint (false, as for a delivery that is not dead). */
 export async function retryDeadDelivery(db: Kysely<Database>, id: number, clock: Clock): Promise<boolean> {
-  const r = await db.updateTable('webhook_outbox').set({ status: 'pending', attempts: 0, next_attempt_at: iso(clock.now()) })
-    .where('id', '=', id).where('status', '=', 'dead')
+  const r = await db
+    .updateTable('webhook_outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: iso(clock.now()) })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
     .where('endpoint_id', 'in', db.selectFrom('webhook_endpoints').select('id').where('enabled', '=', 1))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

@@ -10,7 +10,13 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
 }
 
 /** For receivers (and our tests): true when the header is valid and fresh. */
-export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSec = 300): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSec = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSec) return false;

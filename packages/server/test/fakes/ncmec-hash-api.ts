@@ -32,7 +32,12 @@ export interface FakeNcmec {
 const iso = (t: number) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-export async function startFakeNcmec(o: { username: string; password: string; pageSize: number; entries: FakeNcmecEntry[] }): Promise<FakeNcmec> {
+export async function startFakeNcmec(o: {
+  username: string;
+  password: string;
+  pageSize: number;
+  entries: FakeNcmecEntry[];
+}): Promise<FakeNcmec> {
   const state = { entries: o.entries, requests: [] as string[], failOn: new Set<number>(), stallOn: new Set<number>() };
   let entryRequests = 0;
   const server: Server = createServer((req, res) => {
@@ -44,7 +49,11 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
       return;
     }
     if (url.pathname === '/v2/status') {
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><status xmlns="https://hashsharing.ncmec.org/hashsharing/v2"><member id="42">Example ESP</member></status>`);
+      res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(
+          `<?xml version="1.0"?><status xmlns="https://hashsharing.ncmec.org/hashsharing/v2"><member id="42">Example ESP</member></status>`,
+        );
       return;
     }
     if (url.pathname !== '/v2/entries') return void res.writeHead(404).end();
@@ -56,7 +65,9 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
     if (!Number.isFinite(from) || !Number.isFinite(to)) return void res.writeHead(400).end('from and to are required');
     const start = Number(url.searchParams.get('start') ?? 0);
     // Deterministic but not time-ordered: sorted by id, which is unrelated to timestamps.
-    const inWindow = state.entries.filter((e) => e.timestamp >= from && e.timestamp <= to).sort((a, b) => a.id.localeCompare(b.id));
+    const inWindow = state.entries
+      .filter((e) => e.timestamp >= from && e.timestamp <= to)
+      .sort((a, b) => a.id.localeCompare(b.id));
     const page = inWindow.slice(start, start + o.pageSize);
     const xml = (kind: 'image' | 'video') => {
       const items = page.filter((e) => e.kind === kind);
@@ -69,24 +80,38 @@ export async function startFakeNcmec(o: { username: string; password: string; pa
           ? '' // a withdrawn entry is named by id only
           : `${e.classification ? `<classification>${esc(e.classification)}</classification>` : ''}<fingerprints>${e.md5 ? `<md5>${e.md5}</md5>` : ''}${e.pdq ? `<pdq>${e.pdq}</pdq>` : ''}<pdna>${'1,'.repeat(143)}1</pdna></fingerprints>`;
       return `<${kind}s count="${items.length}" maxTimestamp="${iso(max)}">${items
-        .map((e) => `<${tag(e)}><id>${esc(e.id)}</id>${member(e)}<timestamp>${iso(e.timestamp)}</timestamp>${body(e)}</${tag(e)}>`)
+        .map(
+          (e) =>
+            `<${tag(e)}><id>${esc(e.id)}</id>${member(e)}<timestamp>${iso(e.timestamp)}</timestamp>${body(e)}</${tag(e)}>`,
+        )
         .join('')}</${kind}s>`;
     };
     const more = start + o.pageSize < inWindow.length;
-    const next = more ? `<paging><next>${esc(`/v2/entries?from=${iso(from)}&to=${iso(to)}&start=${start + o.pageSize}&size=${o.pageSize}&max=${inWindow.length}`)}</next></paging>` : '';
-    res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="https://hashsharing.ncmec.org/hashsharing/v2">${xml('image')}${xml('video')}${next}</queryResult>`);
+    const next = more
+      ? `<paging><next>${esc(`/v2/entries?from=${iso(from)}&to=${iso(to)}&start=${start + o.pageSize}&size=${o.pageSize}&max=${inWindow.length}`)}</next></paging>`
+      : '';
+    res
+      .writeHead(200, { 'content-type': 'application/xml' })
+      .end(
+        `<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="https://hashsharing.ncmec.org/hashsharing/v2">${xml('image')}${xml('video')}${next}</queryResult>`,
+      );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get entries() { return state.entries; },
-    set entries(v) { state.entries = v; },
+    get entries() {
+      return state.entries;
+    },
+    set entries(v) {
+      state.entries = v;
+    },
     requests: state.requests,
     failOn: state.failOn,
     stallOn: state.stallOn,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -11,10 +11,22 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Approve or reject a group-wide action (a different reviewer than the one who proposed it)',
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ approve: z.boolean(), reason: z.string().min(1).max(500) }).strict(),
-      response: { 200: z.object({ status: z.enum(['active', 'rejected']) }), 404: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ status: z.enum(['active', 'rejected']) }),
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
-      await approveAction(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.approve, req.body.reason, ctx.clock);
+      await approveAction(
+        ctx.db.kysely,
+        req.params.id,
+        staffOf(req.principal).staffId,
+        req.body.approve,
+        req.body.reason,
+        ctx.clock,
+      );
       return { status: req.body.approve ? ('active' as const) : ('rejected' as const) };
     },
   });

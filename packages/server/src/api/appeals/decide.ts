@@ -14,7 +14,14 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ decided: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      await decideAppeal(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, req.body.outcome, req.body.reason, ctx.clock);
+      await decideAppeal(
+        ctx.db.kysely,
+        req.params.id,
+        staffOf(req.principal).staffId,
+        req.body.outcome,
+        req.body.reason,
+        ctx.clock,
+      );
       return { decided: true as const };
     },
   });

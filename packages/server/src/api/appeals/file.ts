@@ -10,11 +10,22 @@ const route: RouteModule = (app, ctx) => {
       tags: ['enforcement'],
       summary: 'File an appeal against an active action (once per action)',
       body: z.object({ action_id: z.number().int().positive(), statement: z.string().min(1).max(5000) }).strict(),
-      response: { 201: z.object({ appeal_id: z.number(), status: z.literal('open') }), 404: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        201: z.object({ appeal_id: z.number(), status: z.literal('open') }),
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req, reply) => {
       if (req.principal?.kind !== 'key') throw new Error('unreachable');
-      const r = await fileAppeal(ctx.db.kysely, req.principal.platform, req.body.action_id, req.body.statement, ctx.clock);
+      const r = await fileAppeal(
+        ctx.db.kysely,
+        req.principal.platform,
+        req.body.action_id,
+        req.body.statement,
+        ctx.clock,
+      );
       return reply.status(201).send(r);
     },
   });

@@ -12,7 +12,10 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Verify the audit hash chain',
       response: {
         200: z.object({
-          ok: z.boolean(), entries: z.number(), head_seq: z.number(), head_hash: z.string(),
+          ok: z.boolean(),
+          entries: z.number(),
+          head_seq: z.number(),
+          head_hash: z.string(),
           verified_through: z.number().describe('every entry from 1 to this one is intact and chained'),
           problems: z.array(z.object({ seq: z.number(), problem: z.string(), detail: z.string() })),
         }),
@@ -21,7 +24,14 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async () => {
       const v = await verifyAudit(ctx.db.kysely);
-      return { ok: v.ok, entries: v.entries, head_seq: v.headSeq, head_hash: v.headHash, verified_through: v.verifiedThrough, problems: v.problems };
+      return {
+        ok: v.ok,
+        entries: v.entries,
+        head_seq: v.headSeq,
+        head_hash: v.headHash,
+        verified_through: v.verifiedThrough,
+        problems: v.problems,
+      };
     },
   });
 };

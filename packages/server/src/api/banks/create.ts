@@ -10,10 +10,22 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['banks'],
       summary: 'Create a hash bank',
-      body: z.object({ name: z.string(), kind: z.enum(['block', 'allow']).default('block'), description: z.string().max(1000).optional() }).strict(),
-      response: { 201: z.object({ id: z.number(), name: z.string(), kind: z.string() }), 400: errorSchema, 409: errorSchema, ...authErrors },
+      body: z
+        .object({
+          name: z.string(),
+          kind: z.enum(['block', 'allow']).default('block'),
+          description: z.string().max(1000).optional(),
+        })
+        .strict(),
+      response: {
+        201: z.object({ id: z.number(), name: z.string(), kind: z.string() }),
+        400: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
-    handler: async (req, reply) => reply.status(201).send(await createBank(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock)),
+    handler: async (req, reply) =>
+      reply.status(201).send(await createBank(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock)),
   });
 };
 export default route;

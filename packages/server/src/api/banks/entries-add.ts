@@ -34,9 +34,18 @@ const route: RouteModule = (app, ctx) => {
         'while it is stored, ending in `{"result": {"added", "duplicates"}}` or `{"error": {"code", "message"}}` (then nothing was stored); ' +
         'a list that fails its checks is still refused with 400 before anything is stored.',
       params: z.object({ name: z.string() }),
-      querystring: z.object({ signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(), source: z.string().optional(), format: z.enum(['auto', ...LIST_FORMATS]).optional() }),
+      querystring: z.object({
+        signal_type: z.enum(['pdq', 'md5', 'sha256']).optional(),
+        source: z.string().optional(),
+        format: z.enum(['auto', ...LIST_FORMATS]).optional(),
+      }),
       body: z.union([z.object({ entries: z.array(entry).min(1).max(1_000_000) }).strict(), z.string()]),
-      response: { 200: z.object({ added: z.number(), duplicates: z.number() }), 400: errorSchema, 404: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ added: z.number(), duplicates: z.number() }),
+        400: errorSchema,
+        404: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req, reply) => {
       let entries;
@@ -44,18 +53,22 @@ const route: RouteModule = (app, ctx) => {
       if (typeof body === 'string' && req.query.format) {
         const format = req.query.format === 'auto' ? sniffFormat(body) : req.query.format;
         if (format === 'plain') {
-          if (!req.query.signal_type) throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+          if (!req.query.signal_type)
+            throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
           checkPlainLines(body, req.query.signal_type);
         }
         entries = parseList(body, format, req.query.signal_type);
-      } else if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? '')) entries = parseHmaCsv(body);
+      } else if (typeof body === 'string' && /^text\/csv/i.test(req.headers['content-type'] ?? ''))
+        entries = parseHmaCsv(body);
       else if (typeof body === 'string') {
-        if (!req.query.signal_type) throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
+        if (!req.query.signal_type)
+          throw new VigilError('invalid_request', 'a plain list needs ?signal_type=pdq|md5|sha256');
         entries = parsePlainList(body, req.query.signal_type);
       } else entries = body.entries;
       if (!entries.length) throw new VigilError('invalid_request', 'the list has no entries');
       if (req.query.source) entries = entries.map((e) => ({ source: req.query.source, ...e }));
-      if (!/application\/x-ndjson/i.test(req.headers.accept ?? '')) return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
+      if (!/application\/x-ndjson/i.test(req.headers.accept ?? ''))
+        return addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock);
       // Progress for the console: everything that can refuse the list is checked before the 200 goes out.
       await bankByName(ctx.db.kysely, req.params.name);
       entries.forEach((e, i) => {
@@ -68,16 +81,22 @@ const route: RouteModule = (app, ctx) => {
       const out = new PassThrough();
       const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
       line({ stored: 0, total: entries.length });
-      addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock, (stored, total) => line({ stored, total })).then(
+      addEntries(ctx.db.kysely, req.params.name, entries, actorOf(req.principal), ctx.clock, (stored, total) =>
+        line({ stored, total }),
+      ).then(
         (result) => out.end(`${JSON.stringify({ result })}\n`),
         (err: Error) => {
           if (!isVigilError(err)) req.log.error({ err }, 'bank import failed');
-          out.end(`${JSON.stringify({ error: isVigilError(err) ? { code: err.code, message: err.message } : { code: 'internal', message: 'internal server error' } })}\n`);
+          out.end(
+            `${JSON.stringify({ error: isVigilError(err) ? { code: err.code, message: err.message } : { code: 'internal', message: 'internal server error' } })}\n`,
+          );
         },
       );
-      return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out as never);
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(out as never);
     },
   });
-
 };
 export default route;

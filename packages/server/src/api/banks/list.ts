@@ -9,13 +9,36 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['banks'],
       summary: 'List hash banks',
-      response: { 200: z.object({ banks: z.array(z.object({ id: z.number(), name: z.string(), kind: z.string(), description: z.string().nullable(), enabled: z.boolean(), entries: z.number(), updated_at: z.string() })) }), ...authErrors },
+      response: {
+        200: z.object({
+          banks: z.array(
+            z.object({
+              id: z.number(),
+              name: z.string(),
+              kind: z.string(),
+              description: z.string().nullable(),
+              enabled: z.boolean(),
+              entries: z.number(),
+              updated_at: z.string(),
+            }),
+          ),
+        }),
+        ...authErrors,
+      },
     },
     handler: async () => {
       const rows = await ctx.db.kysely
         .selectFrom('banks')
         .leftJoin('bank_entries', 'bank_entries.bank_id', 'banks.id')
-        .select(['banks.id', 'banks.name', 'banks.kind', 'banks.description', 'banks.enabled', 'banks.updated_at', (eb) => eb.fn.count<number>('bank_entries.id').as('entries')])
+        .select([
+          'banks.id',
+          'banks.name',
+          'banks.kind',
+          'banks.description',
+          'banks.enabled',
+          'banks.updated_at',
+          (eb) => eb.fn.count<number>('bank_entries.id').as('entries'),
+        ])
         .groupBy(['banks.id', 'banks.name', 'banks.kind', 'banks.description', 'banks.enabled', 'banks.updated_at'])
         .orderBy('banks.name')
         .execute();

@@ -8,11 +8,46 @@ import { matchMedia } from '../../media/match-media.ts';
 import { mediaHashesSchema } from '../media/hash.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `must be ${n} hex digits`);
-const hashQuery = z.object({ pdq: hex(64).optional(), md5: hex(32).optional(), sha256: hex(64).optional(), max_distance: z.number().int().min(0).max(256).optional() }).strict();
+const hashQuery = z
+  .object({
+    pdq: hex(64).optional(),
+    md5: hex(32).optional(),
+    sha256: hex(64).optional(),
+    max_distance: z.number().int().min(0).max(256).optional(),
+  })
+  .strict();
 
-const matchSchema = z.object({ bank: z.string(), signal_type: z.string(), distance: z.number(), entry_id: z.number(), value: z.string(), source: z.string().nullable(), external_id: z.string().nullable(), tags: z.array(z.string()), note: z.string().nullable(), confirmed: z.boolean(), frame: z.number().optional(), transform: z.string().optional(), view: z.string().optional() });
+const matchSchema = z.object({
+  bank: z.string(),
+  signal_type: z.string(),
+  distance: z.number(),
+  entry_id: z.number(),
+  value: z.string(),
+  source: z.string().nullable(),
+  external_id: z.string().nullable(),
+  tags: z.array(z.string()),
+  note: z.string().nullable(),
+  confirmed: z.boolean(),
+  frame: z.number().optional(),
+  transform: z.string().optional(),
+  view: z.string().optional(),
+});
 
-const asJson = (m: BankMatch, frame?: number) => ({ bank: m.bank, signal_type: m.signalType, distance: m.distance, entry_id: m.entryId, value: m.value, source: m.source, external_id: m.externalId, tags: m.tags, note: m.note, confirmed: m.confirmed, ...(frame === undefined ? {} : { frame }), ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}) });
+const asJson = (m: BankMatch, frame?: number) => ({
+  bank: m.bank,
+  signal_type: m.signalType,
+  distance: m.distance,
+  entry_id: m.entryId,
+  value: m.value,
+  source: m.source,
+  external_id: m.externalId,
+  tags: m.tags,
+  note: m.note,
+  confirmed: m.confirmed,
+  ...(frame === undefined ? {} : { frame }),
+  ...(m.transform ? { transform: m.transform } : {}),
+  ...(m.view ? { view: m.view } : {}),
+});
 
 /** POST /v1/match — look hashes (JSON) or an uploaded file (multipart) up in every enabled bank. */
 const route: RouteModule = (app, ctx) => {
@@ -27,26 +62,60 @@ const route: RouteModule = (app, ctx) => {
         'An uploaded image is also looked up by its 7 rotated/mirrored PDQ variants and, unless `media.robust` is off or `?robust=false`, by its robust views (bars trimmed, crops, small derotations, ' +
         'and uncrop views compared on the bits a crop leaves known, their distance scaled to 256 bits); a PDQ match says which `transform` and `view` matched. ' +
         "A video's frames are looked up in all 8 orientations too; its matches say which `frame`.",
-      querystring: z.object({ max_distance: z.coerce.number().int().min(0).max(256).optional(), robust: z.enum(['true', 'false']).optional() }),
+      querystring: z.object({
+        max_distance: z.coerce.number().int().min(0).max(256).optional(),
+        robust: z.enum(['true', 'false']).optional(),
+      }),
       response: {
-        200: z.object({ matches: z.array(matchSchema), suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })), hashes: mediaHashesSchema.optional() }),
-        400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors,
+        200: z.object({
+          matches: z.array(matchSchema),
+          suppressed_by_allowlist: z.array(z.object({ bank: z.string(), entry_id: z.number(), distance: z.number() })),
+          hashes: mediaHashesSchema.optional(),
+        }),
+        400: errorSchema,
+        413: errorSchema,
+        415: errorSchema,
+        422: errorSchema,
+        ...authErrors,
       },
     },
     handler: async (req) => {
       const db = ctx.db.kysely;
       if (isMultipart(req)) {
         const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
-        const h = await hashBytes(up.bytes, { dihedral: true, reoriented: true, robust: req.query.robust ? req.query.robust === 'true' : ctx.cfg.media.robust !== false });
+        const h = await hashBytes(up.bytes, {
+          dihedral: true,
+          reoriented: true,
+          robust: req.query.robust ? req.query.robust === 'true' : ctx.cfg.media.robust !== false,
+        });
         const r = await matchMedia(db, ctx.bankIndex, h, req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
-        return { matches: r.matches.map((m) => asJson(m, m.frame)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })), hashes: hashesJson(h) };
+        return {
+          matches: r.matches.map((m) => asJson(m, m.frame)),
+          suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })),
+          hashes: hashesJson(h),
+        };
       }
       const parsed = hashQuery.safeParse(req.body ?? {});
-      if (!parsed.success) throw new VigilError('invalid_request', `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new VigilError(
+          'invalid_request',
+          `invalid body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        );
       const b = parsed.data;
-      if (!b.pdq && !b.md5 && !b.sha256) throw new VigilError('invalid_request', 'give at least one of pdq, md5, sha256 (or upload a file as multipart/form-data)');
-      const r = await ctx.bankIndex.lookup(db, b, b.max_distance ?? req.query.max_distance ?? ctx.cfg.matching.pdqThreshold);
-      return { matches: r.matches.map((m) => asJson(m)), suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })) };
+      if (!b.pdq && !b.md5 && !b.sha256)
+        throw new VigilError(
+          'invalid_request',
+          'give at least one of pdq, md5, sha256 (or upload a file as multipart/form-data)',
+        );
+      const r = await ctx.bankIndex.lookup(
+        db,
+        b,
+        b.max_distance ?? req.query.max_distance ?? ctx.cfg.matching.pdqThreshold,
+      );
+      return {
+        matches: r.matches.map((m) => asJson(m)),
+        suppressed_by_allowlist: r.allowed.map((m) => ({ bank: m.bank, entry_id: m.entryId, distance: m.distance })),
+      };
     },
   });
 };

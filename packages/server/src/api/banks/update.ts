@@ -11,8 +11,21 @@ const route: RouteModule = (app, ctx) => {
       tags: ['banks'],
       summary: 'Rename, enable or disable a bank, or share it with peers',
       params: z.object({ name: z.string() }),
-      body: z.object({ name: z.string().optional(), enabled: z.boolean().optional(), description: z.string().max(1000).optional(), shared: z.boolean().optional().describe('let peers with an `exchange` key pull this bank') }).strict(),
-      response: { 200: z.object({ updated: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      body: z
+        .object({
+          name: z.string().optional(),
+          enabled: z.boolean().optional(),
+          description: z.string().max(1000).optional(),
+          shared: z.boolean().optional().describe('let peers with an `exchange` key pull this bank'),
+        })
+        .strict(),
+      response: {
+        200: z.object({ updated: z.literal(true) }),
+        400: errorSchema,
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       await updateBank(ctx.db.kysely, req.params.name, req.body, actorOf(req.principal), ctx.clock);

@@ -17,13 +17,36 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['review'],
       summary: 'Claim, release or decide many cases, all or nothing',
-      description: 'Send `{"ids":[…], "claim": true}`, `{"ids":[…], "release": true}` or `{"ids":[…], "decision": "not_violating", "reason": "…"}`. Either every case changes or none does: a refusal (409 `bulk_refused`) lists each case that could not be changed in `error.details.errors` (`[{"id","message"}]`). A bulk decision claims each case for the caller and takes no case another reviewer holds; appeals and approvals are decided one case at a time.',
+      description:
+        'Send `{"ids":[…], "claim": true}`, `{"ids":[…], "release": true}` or `{"ids":[…], "decision": "not_violating", "reason": "…"}`. Either every case changes or none does: a refusal (409 `bulk_refused`) lists each case that could not be changed in `error.details.errors` (`[{"id","message"}]`). A bulk decision claims each case for the caller and takes no case another reviewer holds; appeals and approvals are decided one case at a time.',
       body,
-      response: { 200: z.object({ ids: z.array(z.number()), results: z.array(z.object({ id: z.number(), action_ids: z.array(z.number()) })) }), 400: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        200: z.object({
+          ids: z.array(z.number()),
+          results: z.array(z.object({ id: z.number(), action_ids: z.array(z.number()) })),
+        }),
+        400: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const b = req.body;
-      const op = 'claim' in b ? { kind: 'claim' as const } : 'release' in b ? { kind: 'release' as const } : { kind: 'decision' as const, input: { decision: b.decision, reason: b.reason, note: b.note, actions: b.actions, allowlist: b.allowlist } };
+      const op =
+        'claim' in b
+          ? { kind: 'claim' as const }
+          : 'release' in b
+            ? { kind: 'release' as const }
+            : {
+                kind: 'decision' as const,
+                input: {
+                  decision: b.decision,
+                  reason: b.reason,
+                  note: b.note,
+                  actions: b.actions,
+                  allowlist: b.allowlist,
+                },
+              };
       const s = staffOf(req.principal);
       return bulkCases(ctx.db.kysely, b.ids, s.staffId, op, ctx.clock, s.role);
     },

@@ -7,7 +7,12 @@ import { caseParams, REVIEWERS } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/cases/:id/claim', {
     config: { access: { roles: REVIEWERS } },
-    schema: { tags: ['review'], summary: 'Claim a case', params: caseParams, response: { 200: z.object({ claimed_until: z.string() }), 404: errorSchema, 409: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['review'],
+      summary: 'Claim a case',
+      params: caseParams,
+      response: { 200: z.object({ claimed_until: z.string() }), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
     handler: async (req) => claimCase(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, ctx.clock),
   });
 };

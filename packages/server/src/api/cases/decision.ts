@@ -10,10 +10,17 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['review'],
       summary: 'Decide a case',
-      description: 'Review decisions (`apparent_csam`, `policy_violation`, `not_violating`, `escalate`) resolve every open review item in the case. Apparent CSAM bans the account or takes the group down unless `actions` says otherwise (an empty list takes none), adds the matched hashes to the CONFIRMED bank, places a one-year legal hold and links a legal-reports item with a drafted report. `uphold`/`reverse` decide the case\'s appeal and `approve`/`reject` its pending group-wide action; both need a reviewer other than the original decider. An escalated case is decided by a lead or admin. `GET /v1/cases/:id` lists the decisions the caller may take (`allowed.decisions`).',
+      description:
+        "Review decisions (`apparent_csam`, `policy_violation`, `not_violating`, `escalate`) resolve every open review item in the case. Apparent CSAM bans the account or takes the group down unless `actions` says otherwise (an empty list takes none), adds the matched hashes to the CONFIRMED bank, places a one-year legal hold and links a legal-reports item with a drafted report. `uphold`/`reverse` decide the case's appeal and `approve`/`reject` its pending group-wide action; both need a reviewer other than the original decider. An escalated case is decided by a lead or admin. `GET /v1/cases/:id` lists the decisions the caller may take (`allowed.decisions`).",
       params: caseParams,
       body: decisionBody,
-      response: { 200: z.object({ decided: z.literal(true), action_ids: z.array(z.number()) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ decided: z.literal(true), action_ids: z.array(z.number()) }),
+        400: errorSchema,
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const s = staffOf(req.principal);

@@ -10,7 +10,7 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: [...CASE_READERS, 'legal'] } },
     schema: {
       tags: ['review'],
-      summary: 'A case: items, log, allowed decisions, the subject\'s other cases and enforcement history',
+      summary: "A case: items, log, allowed decisions, the subject's other cases and enforcement history",
       params: caseParams,
       response: { 200: caseDetail, 404: errorSchema, ...authErrors },
     },
@@ -18,7 +18,12 @@ const route: RouteModule = (app, ctx) => {
       const s = staffOf(req.principal);
       // The legal role reads the cases its filings came from (read-only), not the review queues.
       if (s.role === 'legal') {
-        const linked = await ctx.db.kysely.selectFrom('case_items').select('id').where('case_id', '=', req.params.id).where('queue', 'in', [...LEGAL_QUEUES]).executeTakeFirst();
+        const linked = await ctx.db.kysely
+          .selectFrom('case_items')
+          .select('id')
+          .where('case_id', '=', req.params.id)
+          .where('queue', 'in', [...LEGAL_QUEUES])
+          .executeTakeFirst();
         if (!linked) throw notFound(`case ${req.params.id}`);
       }
       return detail(ctx.db.kysely, req.params.id, { staffId: s.staffId, role: s.role }, ctx.clock);

@@ -9,7 +9,9 @@ const caseFilters = z.object({
   queue: z.string().max(100).optional(),
   severity: z.enum(SEVERITIES).optional(),
   subject_type: z.string().max(100).optional(),
-  assignee: z.union([z.enum(['me', 'none']), z.string().regex(/^\d+$/, 'assignee is me, none or a staff id')]).optional(),
+  assignee: z
+    .union([z.enum(['me', 'none']), z.string().regex(/^\d+$/, 'assignee is me, none or a staff id')])
+    .optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
@@ -22,9 +24,14 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['review'],
       summary: 'Cases (one open case per subject), filtered, searched and paged',
-      description: '`q` searches subject ids, usernames, display names, group names and case ids (`123` or `#123`). Page with `next_cursor`; `total` counts every case that matches the filters.',
+      description:
+        '`q` searches subject ids, usernames, display names, group names and case ids (`123` or `#123`). Page with `next_cursor`; `total` counts every case that matches the filters.',
       querystring: caseFilters,
-      response: { 200: z.object({ cases: z.array(caseSummary), total: z.number(), next_cursor: z.string().nullable() }), 400: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ cases: z.array(caseSummary), total: z.number(), next_cursor: z.string().nullable() }),
+        400: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => listCases(ctx.db.kysely, req.query, staffOf(req.principal).staffId, ctx.clock),
   });

@@ -8,7 +8,9 @@ const route: RouteModule = (app, ctx) => {
   app.post('/v1/cases/:id/notes', {
     config: { access: { roles: REVIEWERS } },
     schema: {
-      tags: ['review'], summary: 'Add a note to a case', params: caseParams,
+      tags: ['review'],
+      summary: 'Add a note to a case',
+      params: caseParams,
       body: z.object({ text: z.string().trim().min(1, 'write the note first').max(5000) }).strict(),
       response: { 201: z.object({ noted: z.literal(true) }), 404: errorSchema, ...authErrors },
     },

@@ -7,7 +7,12 @@ import { caseParams, REVIEWERS } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/cases/:id/release', {
     config: { access: { roles: REVIEWERS } },
-    schema: { tags: ['review'], summary: 'Release a claimed case', params: caseParams, response: { 200: z.object({ released: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['review'],
+      summary: 'Release a claimed case',
+      params: caseParams,
+      response: { 200: z.object({ released: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
       await releaseCase(ctx.db.kysely, req.params.id, staffOf(req.principal).staffId, ctx.clock);
       return { released: true as const };

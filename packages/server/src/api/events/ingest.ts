@@ -40,7 +40,9 @@ const route: RouteModule = (app, ctx) => {
         throw e;
       }
       const result = await ingestEvents(ctx.db.kysely, p.platform, events, ctx.clock, p.keyId);
-      result.results.forEach((r, i) => (r.status === 'accepted' ? metrics.eventsAccepted : metrics.eventsDuplicate).inc({ type: events[i]!.type }));
+      result.results.forEach((r, i) =>
+        (r.status === 'accepted' ? metrics.eventsAccepted : metrics.eventsDuplicate).inc({ type: events[i]!.type }),
+      );
       if (result.accepted) ctx.jobsAdded();
       return result;
     },
@@ -51,7 +53,9 @@ const route: RouteModule = (app, ctx) => {
 function countRefused(raw: unknown[]) {
   for (const r of raw) {
     const t = (r as { type?: unknown })?.type;
-    metrics.eventsRefused.inc({ type: typeof t === 'string' && (EVENT_TYPES as readonly string[]).includes(t) ? t : 'unknown' });
+    metrics.eventsRefused.inc({
+      type: typeof t === 'string' && (EVENT_TYPES as readonly string[]).includes(t) ? t : 'unknown',
+    });
   }
 }
 export default route;

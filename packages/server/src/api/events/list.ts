@@ -19,7 +19,19 @@ const route: RouteModule = (app, ctx) => {
       }),
       response: {
         200: z.object({
-          events: z.array(z.object({ seq: z.number(), platform: z.string(), type: z.string(), subject_type: z.string(), subject_id: z.string(), occurred_at: z.string(), received_at: z.string(), processed_at: z.string().nullable(), event: z.record(z.string(), z.unknown()) })),
+          events: z.array(
+            z.object({
+              seq: z.number(),
+              platform: z.string(),
+              type: z.string(),
+              subject_type: z.string(),
+              subject_id: z.string(),
+              occurred_at: z.string(),
+              received_at: z.string(),
+              processed_at: z.string().nullable(),
+              event: z.record(z.string(), z.unknown()),
+            }),
+          ),
           next_before: z.number().nullable(),
         }),
         ...authErrors,
@@ -39,8 +51,19 @@ const route: RouteModule = (app, ctx) => {
           const event = fromJson<Record<string, unknown>>(r.payload);
           // Reported content is evidence: it is read through the case routes, which audit each view.
           const report = event?.report as Record<string, unknown> | undefined;
-          if (event?.type === 'report.filed' && report) event.report = { ...report, evidence: report.evidence === undefined ? undefined : '(withheld)' };
-          return { seq: Number(r.id), platform: r.platform, type: r.type, subject_type: r.subject_type, subject_id: r.subject_id, occurred_at: r.occurred_at, received_at: r.received_at, processed_at: r.processed_at, event };
+          if (event?.type === 'report.filed' && report)
+            event.report = { ...report, evidence: report.evidence === undefined ? undefined : '(withheld)' };
+          return {
+            seq: Number(r.id),
+            platform: r.platform,
+            type: r.type,
+            subject_type: r.subject_type,
+            subject_id: r.subject_id,
+            occurred_at: r.occurred_at,
+            received_at: r.received_at,
+            processed_at: r.processed_at,
+            event,
+          };
         }),
         next_before: rows.length === q.limit ? Number(rows[rows.length - 1]!.id) : null,
       };

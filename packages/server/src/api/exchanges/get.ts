@@ -8,7 +8,12 @@ import { exchangeSchema } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/exchanges/:name', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['exchanges'], summary: 'One exchange', params: z.object({ name: z.string() }), response: { 200: exchangeSchema, 404: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['exchanges'],
+      summary: 'One exchange',
+      params: z.object({ name: z.string() }),
+      response: { 200: exchangeSchema, 404: errorSchema, ...authErrors },
+    },
     handler: async (req) => exchangeJson(await getExchange(ctx.db.kysely, req.params.name)),
   });
 };

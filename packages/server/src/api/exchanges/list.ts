@@ -8,8 +8,14 @@ import { exchangeSchema } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/exchanges', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['exchanges'], summary: 'List hash exchanges with their fetch status', response: { 200: z.object({ exchanges: z.array(exchangeSchema) }), ...authErrors } },
-    handler: async () => ({ exchanges: (await ctx.db.kysely.selectFrom('exchanges').selectAll().orderBy('name').execute()).map(exchangeJson) }),
+    schema: {
+      tags: ['exchanges'],
+      summary: 'List hash exchanges with their fetch status',
+      response: { 200: z.object({ exchanges: z.array(exchangeSchema) }), ...authErrors },
+    },
+    handler: async () => ({
+      exchanges: (await ctx.db.kysely.selectFrom('exchanges').selectAll().orderBy('name').execute()).map(exchangeJson),
+    }),
   });
 };
 export default route;

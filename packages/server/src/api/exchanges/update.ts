@@ -8,8 +8,15 @@ import { exchangeSchema } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.patch('/v1/exchanges/:name', {
     config: { access: { roles: OPS } },
-    schema: { tags: ['exchanges'], summary: 'Change an exchange', params: z.object({ name: z.string() }), body: exchangeUpdate, response: { 200: exchangeSchema, 400: errorSchema, 404: errorSchema, ...authErrors } },
-    handler: async (req) => exchangeJson(await updateExchange(ctx.db.kysely, req.params.name, req.body, actorOf(req.principal), ctx.clock)),
+    schema: {
+      tags: ['exchanges'],
+      summary: 'Change an exchange',
+      params: z.object({ name: z.string() }),
+      body: exchangeUpdate,
+      response: { 200: exchangeSchema, 400: errorSchema, 404: errorSchema, ...authErrors },
+    },
+    handler: async (req) =>
+      exchangeJson(await updateExchange(ctx.db.kysely, req.params.name, req.body, actorOf(req.principal), ctx.clock)),
   });
 };
 export default route;

@@ -10,9 +10,12 @@ function validate(raw: unknown[]): FlagInput[] {
   raw.forEach((r, i) => {
     const p = flagInput.safeParse(r);
     if (p.success) out.push(p.data);
-    else for (const issue of p.error.issues) problems.push({ row: i + 1, path: issue.path.join('.'), message: issue.message });
+    else
+      for (const issue of p.error.issues)
+        problems.push({ row: i + 1, path: issue.path.join('.'), message: issue.message });
   });
-  if (problems.length) throw new VigilError('invalid_flags', `${problems.length} problem(s); nothing was filed`, problems.slice(0, 100));
+  if (problems.length)
+    throw new VigilError('invalid_flags', `${problems.length} problem(s); nothing was filed`, problems.slice(0, 100));
   return out;
 }
 
@@ -28,16 +31,28 @@ const route: RouteModule = (app, ctx) => {
     bodyLimit: 20 * 1024 * 1024,
     schema: {
       tags: ['flags'],
-      summary: 'File a list of flags (JSON, or text/csv with subject_kind,subject_value,category[,notes][,found_at_url]); all or nothing',
+      summary:
+        'File a list of flags (JSON, or text/csv with subject_kind,subject_value,category[,notes][,found_at_url]); all or nothing',
       body: z.union([z.object({ flags: z.array(z.unknown()).min(1).max(50_000) }).strict(), z.string()]),
-      response: { 201: z.object({ filed: z.number(), cases: z.number(), references: z.array(z.string()) }), 400: errorSchema, ...authErrors },
+      response: {
+        201: z.object({ filed: z.number(), cases: z.number(), references: z.array(z.string()) }),
+        400: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req, reply) => {
       if (req.principal?.kind !== 'key') throw new Error('unreachable');
       const raw = typeof req.body === 'string' ? parseFlagCsv(req.body) : req.body.flags;
       if (!raw.length) throw new VigilError('invalid_flags', 'the list is empty');
       if (raw.length > 50_000) throw new VigilError('invalid_flags', 'at most 50,000 flags per list');
-      const r = await fileFlags(ctx.db.kysely, req.principal.platform, validate(raw), provenance(req.principal, 'bulk'), ctx.cfg.flags, ctx.clock);
+      const r = await fileFlags(
+        ctx.db.kysely,
+        req.principal.platform,
+        validate(raw),
+        provenance(req.principal, 'bulk'),
+        ctx.cfg.flags,
+        ctx.clock,
+      );
       return reply.status(201).send({ filed: r.references.length, cases: r.cases, references: r.references });
     },
   });

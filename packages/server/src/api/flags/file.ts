@@ -17,14 +17,24 @@ const route: RouteModule = (app, ctx) => {
       summary: 'File a flag',
       description: `Subject kinds: ${SUBJECT_KINDS.join(', ')}. Categories: ${CATEGORIES.join(', ')}. Hashes are preferred to files.`,
       body: flagInput,
-      response: { 201: z.object({ reference: z.string(), status: z.literal('received') }), 400: errorSchema, ...authErrors },
+      response: {
+        201: z.object({ reference: z.string(), status: z.literal('received') }),
+        400: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req, reply) => {
       if (req.principal?.kind !== 'key') throw new Error('unreachable');
-      const r = await fileFlags(ctx.db.kysely, req.principal.platform, [req.body], provenance(req.principal, 'trusted'), ctx.cfg.flags, ctx.clock);
+      const r = await fileFlags(
+        ctx.db.kysely,
+        req.principal.platform,
+        [req.body],
+        provenance(req.principal, 'trusted'),
+        ctx.cfg.flags,
+        ctx.clock,
+      );
       return reply.status(201).send({ reference: r.references[0]!, status: 'received' as const });
     },
   });
-
 };
 export default route;

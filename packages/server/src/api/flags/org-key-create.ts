@@ -15,7 +15,14 @@ const route: RouteModule = (app, ctx) => {
       response: { 201: z.object({ id: z.number(), key: z.string() }), 404: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
-      const k = await createFlaggerOrgKey(ctx.db.kysely, req.params.id, req.body, staffOf(req.principal).staffId, actorOf(req.principal), ctx.clock);
+      const k = await createFlaggerOrgKey(
+        ctx.db.kysely,
+        req.params.id,
+        req.body,
+        staffOf(req.principal).staffId,
+        actorOf(req.principal),
+        ctx.clock,
+      );
       return reply.status(201).send(k);
     },
   });

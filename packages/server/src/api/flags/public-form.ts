@@ -1,7 +1,9 @@
 import type { RouteModule } from '../../http/route.ts';
 import { page } from './schemas.ts';
 
-const FORM = page('Report child abuse on this service', `
+const FORM = page(
+  'Report child abuse on this service',
+  `
 <h1>Report an account or group</h1>
 <p class="note">Do not upload, attach or paste any abusive image or video. Tell us where it is (a username or an invite link); our team
 reviews every report. If a child is in immediate danger, call your local emergency number.</p>
@@ -15,12 +17,15 @@ reviews every report. If a child is in immediate danger, call your local emergen
 <label for="notes">What did you see? (no images, please)</label><textarea id="notes" name="notes" rows="5" maxlength="2000"></textarea>
 <button type="submit">Send report</button>
 </form>
-<p><a href="/report/status">Follow up on a report</a></p>`);
+<p><a href="/report/status">Follow up on a report</a></p>`,
+);
 
 // GET /report.
 // The public reporting page: no login, no media asked for or shown, rate-limited per address and for
 // everyone together. A report is stored before the acknowledgement is sent.
 const route: RouteModule = (app) => {
-  app.get('/report', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html').send(FORM));
+  app.get('/report', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html').send(FORM),
+  );
 };
 export default route;

@@ -11,13 +11,23 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Readiness probe (database and, if configured, the event stream reachable)',
       response: {
         200: z.object({ status: z.literal('ready'), database: z.string(), stream: z.string().optional() }),
-        503: z.object({ status: z.literal('unavailable'), error: z.string(), database: z.string(), stream: z.string().optional() }),
+        503: z.object({
+          status: z.literal('unavailable'),
+          error: z.string(),
+          database: z.string(),
+          stream: z.string().optional(),
+        }),
       },
     },
     handler: async (_req, reply) => {
       const r = await readiness(ctx.db, ctx.stream);
       if (r.ready) return { status: 'ready' as const, database: r.database, ...(r.stream ? { stream: r.stream } : {}) };
-      return reply.status(503).send({ status: 'unavailable' as const, error: r.error!, database: r.database, ...(r.stream ? { stream: r.stream } : {}) });
+      return reply.status(503).send({
+        status: 'unavailable' as const,
+        error: r.error!,
+        database: r.database,
+        ...(r.stream ? { stream: r.stream } : {}),
+      });
     },
   });
 };

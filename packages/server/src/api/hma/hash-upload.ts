@@ -9,7 +9,12 @@ import { access, hashes } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/h/hash', {
     config: { access: { roles: [...access.roles], scopes: [...access.scopes] } },
-    schema: { tags: ['hma'], summary: 'HMA: hash an uploaded photo or video', querystring: z.object({ types: z.string().optional() }), response: { 200: hashes, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['hma'],
+      summary: 'HMA: hash an uploaded photo or video',
+      querystring: z.object({ types: z.string().optional() }),
+      response: { 200: hashes, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
       const up = await readOneUpload(req, ctx.cfg.media.maxBytes, ['photo', 'video']);
       return hmaHashes(await hashBytes(up.bytes), req.query.types);

@@ -11,7 +11,11 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['hma'],
       summary: 'HMA: hash media at a URL',
-      querystring: z.object({ url: z.string().url({ message: 'url is required' }), types: z.string().optional(), content_type: z.enum(['photo', 'video']).optional() }),
+      querystring: z.object({
+        url: z.string().url({ message: 'url is required' }),
+        types: z.string().optional(),
+        content_type: z.enum(['photo', 'video']).optional(),
+      }),
       response: { 200: hashes, 400: errorSchema, 413: errorSchema, 422: errorSchema, 502: errorSchema, ...authErrors },
     },
     handler: async (req) => {

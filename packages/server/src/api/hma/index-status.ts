@@ -7,7 +7,14 @@ const status = z.object({ present: z.boolean(), built_to: z.number(), size: z.nu
 const route: RouteModule = (app, ctx) => {
   app.get('/m/index/status', {
     config: { access: { roles: ['admin', 'lead', 'reviewer', 'auditor'], scopes: ['read'] } },
-    schema: { tags: ['hma'], summary: 'HMA: index status per signal type', response: { 200: z.object({ pdq: status, md5: status, sha256: status, vigil: z.record(z.string(), z.unknown()) }), ...authErrors } },
+    schema: {
+      tags: ['hma'],
+      summary: 'HMA: index status per signal type',
+      response: {
+        200: z.object({ pdq: status, md5: status, sha256: status, vigil: z.record(z.string(), z.unknown()) }),
+        ...authErrors,
+      },
+    },
     handler: async () => {
       await ctx.bankIndex.refresh(ctx.db.kysely);
       const s = ctx.bankIndex.status();

@@ -10,7 +10,12 @@ const matchObject = z.object({
   bank: z.string(),
   content_id: z.number(),
   distance: z.number(),
-  transform: z.string().optional().describe('PDQ matches of media Vigil hashed: the orientation of the query that matched (`identity`, `flipx`, `rot90`…)'),
+  transform: z
+    .string()
+    .optional()
+    .describe(
+      'PDQ matches of media Vigil hashed: the orientation of the query that matched (`identity`, `flipx`, `rot90`…)',
+    ),
   view: z.string().optional().describe('PDQ matches through a robust view (media.robust): which view'),
   frame: z.number().optional().describe('Video: the frame that matched'),
 });
@@ -18,8 +23,12 @@ const matchObject = z.object({
 type MatchObject = z.infer<typeof matchObject>;
 
 const toObject = (m: FileMatch): MatchObject => ({
-  bank: m.bank, content_id: m.entryId, distance: m.distance,
-  ...(m.transform ? { transform: m.transform } : {}), ...(m.view ? { view: m.view } : {}), ...(m.frame === undefined ? {} : { frame: m.frame }),
+  bank: m.bank,
+  content_id: m.entryId,
+  distance: m.distance,
+  ...(m.transform ? { transform: m.transform } : {}),
+  ...(m.view ? { view: m.view } : {}),
+  ...(m.frame === undefined ? {} : { frame: m.frame }),
 });
 
 /**
@@ -44,22 +53,32 @@ export async function lookupAll(ctx: AppContext, h: MediaHashes, detailed: boole
           vpdq: await run(frameProbes(h.frames, t)),
         };
   const out: Record<string, string[] | MatchObject[]> = {};
-  for (const [type, ms] of Object.entries(found)) out[type] = detailed ? ms.map(toObject) : [...new Set(ms.map((m) => m.bank))];
+  for (const [type, ms] of Object.entries(found))
+    out[type] = detailed ? ms.map(toObject) : [...new Set(ms.map((m) => m.bank))];
   return out;
 }
 
 /** Media Vigil hashes for a lookup: with dihedrals and turned pixels always, robust views per media.robust. */
-export const hashForLookup = (ctx: AppContext, bytes: Uint8Array) => hashBytes(bytes, { dihedral: true, reoriented: true, robust: ctx.cfg.media.robust !== false });
+export const hashForLookup = (ctx: AppContext, bytes: Uint8Array) =>
+  hashBytes(bytes, { dihedral: true, reoriented: true, robust: ctx.cfg.media.robust !== false });
 
-export const includeMatches = z.enum(['true', 'false', '1', '0']).optional()
-  .describe('Vigil extension: answer match objects (`bank`, `content_id`, `distance`, `transform`, `view`, `frame`) per signal type instead of bank names');
+export const includeMatches = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .describe(
+    'Vigil extension: answer match objects (`bank`, `content_id`, `distance`, `transform`, `view`, `frame`) per signal type instead of bank names',
+  );
 
 export const detailedOf = (v?: string) => v === 'true' || v === '1';
 
 export const lookupResponse = z.record(z.string(), z.union([z.array(z.string()), z.array(matchObject)]));
 
 export async function fetchForHashing(ctx: AppContext, url: string) {
-  return fetchMedia(url, { allowPrivate: ctx.cfg.media.allowPrivateFetch, maxBytes: ctx.cfg.media.maxBytes, timeoutMs: ctx.cfg.media.timeoutMs });
+  return fetchMedia(url, {
+    allowPrivate: ctx.cfg.media.allowPrivateFetch,
+    maxBytes: ctx.cfg.media.maxBytes,
+    timeoutMs: ctx.cfg.media.timeoutMs,
+  });
 }
 
 export const access = { roles: ['admin', 'lead', 'reviewer'] as const, scopes: ['read', 'ingest'] as const };

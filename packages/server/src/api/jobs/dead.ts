@@ -12,13 +12,41 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Dead-letter jobs',
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: {
-        200: z.object({ jobs: z.array(z.object({ id: z.number(), kind: z.string(), payload: z.unknown(), attempts: z.number(), last_error: z.string().nullable(), created_at: z.string(), finished_at: z.string().nullable() })) }),
+        200: z.object({
+          jobs: z.array(
+            z.object({
+              id: z.number(),
+              kind: z.string(),
+              payload: z.unknown(),
+              attempts: z.number(),
+              last_error: z.string().nullable(),
+              created_at: z.string(),
+              finished_at: z.string().nullable(),
+            }),
+          ),
+        }),
         ...authErrors,
       },
     },
     handler: async (req) => {
-      const rows = await ctx.db.kysely.selectFrom('jobs').selectAll().where('status', '=', 'dead').orderBy('id', 'desc').limit(req.query.limit).execute();
-      return { jobs: rows.map((r) => ({ id: Number(r.id), kind: r.kind, payload: fromJson(r.payload), attempts: r.attempts, last_error: r.last_error, created_at: r.created_at, finished_at: r.finished_at })) };
+      const rows = await ctx.db.kysely
+        .selectFrom('jobs')
+        .selectAll()
+        .where('status', '=', 'dead')
+        .orderBy('id', 'desc')
+        .limit(req.query.limit)
+        .execute();
+      return {
+        jobs: rows.map((r) => ({
+          id: Number(r.id),
+          kind: r.kind,
+          payload: fromJson(r.payload),
+          attempts: r.attempts,
+          last_error: r.last_error,
+          created_at: r.created_at,
+          finished_at: r.finished_at,
+        })),
+      };
     },
   });
 };

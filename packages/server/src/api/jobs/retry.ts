@@ -18,7 +18,17 @@ const route: RouteModule = (app, ctx) => {
     handler: async (req) => {
       const ok = await ctx.db.kysely.transaction().execute(async (trx) => {
         const done = await retryDeadJob(trx, req.params.id, ctx.clock);
-        if (done) await appendAudit(trx, { actor: actorOf(req.principal), action: 'job.retry', subjectType: 'job', subjectId: String(req.params.id) }, ctx.clock);
+        if (done)
+          await appendAudit(
+            trx,
+            {
+              actor: actorOf(req.principal),
+              action: 'job.retry',
+              subjectType: 'job',
+              subjectId: String(req.params.id),
+            },
+            ctx.clock,
+          );
         return done;
       });
       if (!ok) throw notFound(`dead job ${req.params.id}`);

@@ -9,7 +9,10 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['jobs'],
       summary: 'Job counts by kind and status',
-      response: { 200: z.object({ counts: z.array(z.object({ kind: z.string(), status: z.string(), count: z.number() })) }), ...authErrors },
+      response: {
+        200: z.object({ counts: z.array(z.object({ kind: z.string(), status: z.string(), count: z.number() })) }),
+        ...authErrors,
+      },
     },
     handler: async () => {
       const rows = await ctx.db.kysely

@@ -10,11 +10,31 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['api keys'],
       summary: 'Create an API key',
-      body: z.object({ name: z.string().min(1).max(200), platform: z.string().min(1).max(100).default('default'), scopes: z.array(z.enum(SCOPES)).min(1) }).strict(),
-      response: { 201: z.object({ id: z.number(), key: z.string(), name: z.string(), platform: z.string(), scopes: z.array(z.string()) }), 400: errorSchema, ...authErrors },
+      body: z
+        .object({
+          name: z.string().min(1).max(200),
+          platform: z.string().min(1).max(100).default('default'),
+          scopes: z.array(z.enum(SCOPES)).min(1),
+        })
+        .strict(),
+      response: {
+        201: z.object({
+          id: z.number(),
+          key: z.string(),
+          name: z.string(),
+          platform: z.string(),
+          scopes: z.array(z.string()),
+        }),
+        400: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req, reply) => {
-      const created = await createApiKey(ctx.db.kysely, { ...req.body, createdBy: staffOf(req.principal).staffId, actor: actorOf(req.principal) }, ctx.clock);
+      const created = await createApiKey(
+        ctx.db.kysely,
+        { ...req.body, createdBy: staffOf(req.principal).staffId, actor: actorOf(req.principal) },
+        ctx.clock,
+      );
       return reply.status(201).send(created);
     },
   });

@@ -15,7 +15,8 @@ const route: RouteModule = (app, ctx) => {
       response: { 200: z.object({ revoked: z.literal(true) }), 404: errorSchema, ...authErrors },
     },
     handler: async (req) => {
-      if (!(await revokeApiKey(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock))) throw notFound(`active API key ${req.params.id}`);
+      if (!(await revokeApiKey(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock)))
+        throw notFound(`active API key ${req.params.id}`);
       return { revoked: true as const };
     },
   });

@@ -26,9 +26,16 @@ const route: RouteModule = (app, ctx) => {
       response: { 201: z.object({ id: z.number() }), 400: errorSchema, ...authErrors },
     },
     handler: async (req, reply) =>
-      reply
-        .status(201)
-        .send({ id: await placeHold(ctx.db.kysely, req.body.subject, req.body.days, req.body.reason, actorOf(req.principal), ctx.clock) }),
+      reply.status(201).send({
+        id: await placeHold(
+          ctx.db.kysely,
+          req.body.subject,
+          req.body.days,
+          req.body.reason,
+          actorOf(req.principal),
+          ctx.clock,
+        ),
+      }),
   });
 };
 export default route;

@@ -12,7 +12,13 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Release a legal hold early',
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ reason: z.string().trim().min(3).max(2000) }).strict(),
-      response: { 200: z.object({ released: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ released: z.literal(true) }),
+        400: errorSchema,
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       await releaseHold(ctx.db.kysely, req.params.id, req.body.reason, actorOf(req.principal), ctx.clock);

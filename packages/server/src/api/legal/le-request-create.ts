@@ -8,8 +8,14 @@ import { LEGAL } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/le-requests', {
     config: { access: { roles: LEGAL } },
-    schema: { tags: ['legal'], summary: 'Record a request (preservation requests hold the subjects for 90 days)', body: leRequestInput, response: { 201: z.object({ id: z.number() }), 400: errorSchema, ...authErrors } },
-    handler: async (req, reply) => reply.status(201).send({ id: await createLeRequest(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock) }),
+    schema: {
+      tags: ['legal'],
+      summary: 'Record a request (preservation requests hold the subjects for 90 days)',
+      body: leRequestInput,
+      response: { 201: z.object({ id: z.number() }), 400: errorSchema, ...authErrors },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send({ id: await createLeRequest(ctx.db.kysely, req.body, actorOf(req.principal), ctx.clock) }),
   });
 };
 export default route;

@@ -6,7 +6,12 @@ import { LEGAL, id, leRequest } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/le-requests/:id', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },
-    schema: { tags: ['legal'], summary: 'One request', params: id, response: { 200: leRequest, 404: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['legal'],
+      summary: 'One request',
+      params: id,
+      response: { 200: leRequest, 404: errorSchema, ...authErrors },
+    },
     handler: async (req) => leJson(await loadLeRequest(ctx.db.kysely, req.params.id), ctx.clock.now()) as never,
   });
 };

@@ -8,7 +8,12 @@ import { LEGAL, id } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/le-requests/:id/renew', {
     config: { access: { roles: LEGAL } },
-    schema: { tags: ['legal'], summary: 'Renew a preservation request once (another 90 days)', params: id, response: { 200: z.object({ renewed: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['legal'],
+      summary: 'Renew a preservation request once (another 90 days)',
+      params: id,
+      response: { 200: z.object({ renewed: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
       await renewPreservation(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock);
       return { renewed: true as const };

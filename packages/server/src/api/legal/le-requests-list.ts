@@ -8,11 +8,15 @@ const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/le-requests', {
     config: { access: { roles: [...LEGAL, 'auditor'] } },
     schema: {
-      tags: ['legal'], summary: 'Law-enforcement requests, newest first',
-      description: '`due_state` and `preservation_state` are `overdue` past the deadline and `due_soon` within three days (open requests only).',
+      tags: ['legal'],
+      summary: 'Law-enforcement requests, newest first',
+      description:
+        '`due_state` and `preservation_state` are `overdue` past the deadline and `due_soon` within three days (open requests only).',
       querystring: z.object({
-        status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(), q: z.string().max(200).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(50), offset: z.coerce.number().int().min(0).default(0),
+        status: z.enum(['open', 'produced', 'rejected', 'withdrawn', 'expired']).optional(),
+        q: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
       }),
       response: { 200: z.object({ requests: z.array(leRequest), total: z.number() }), ...authErrors },
     },
@@ -21,7 +25,9 @@ const route: RouteModule = (app, ctx) => {
       if (req.query.status) q = q.where('status', '=', req.query.status);
       if (req.query.q) {
         const like = `%${req.query.q}%`; // a % or _ typed in a search only widens it
-        q = q.where((eb) => eb.or([eb('agency', 'like', like), eb('case_number', 'like', like), eb('subjects', 'like', like)]));
+        q = q.where((eb) =>
+          eb.or([eb('agency', 'like', like), eb('case_number', 'like', like), eb('subjects', 'like', like)]),
+        );
       }
       const [rows, count] = await Promise.all([
         q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(req.query.offset).execute(),

@@ -19,7 +19,10 @@ const route: RouteModule = (app, ctx) => {
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: reportEdit,
       response: {
-        200: z.object({ updated: z.literal(true), problems: z.array(z.object({ path: z.string(), message: z.string() })) }),
+        200: z.object({
+          updated: z.literal(true),
+          problems: z.array(z.object({ path: z.string(), message: z.string() })),
+        }),
         400: errorSchema,
         404: errorSchema,
         409: errorSchema,
@@ -27,7 +30,13 @@ const route: RouteModule = (app, ctx) => {
       },
     },
     handler: async (req) => {
-      const { problems } = await editReportDraft(ctx.db.kysely, req.params.id, req.body, actorOf(req.principal), ctx.clock);
+      const { problems } = await editReportDraft(
+        ctx.db.kysely,
+        req.params.id,
+        req.body,
+        actorOf(req.principal),
+        ctx.clock,
+      );
       return { updated: true as const, problems };
     },
   });

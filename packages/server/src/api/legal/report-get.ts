@@ -24,7 +24,8 @@ const route: RouteModule = (app, ctx) => {
     config: { access: { roles: LEGAL_READ } },
     schema: {
       tags: ['legal'],
-      summary: 'One report: the draft, the XML that would be sent, schema problems at their fields, filing progress per file',
+      summary:
+        'One report: the draft, the XML that would be sent, schema problems at their fields, filing progress per file',
       description:
         '`draft_sha256` names this version of the draft: sending it (`POST /v1/legal/reports/:id/send`) confirms exactly this version.',
       params: z.object({ id: z.coerce.number().int().positive() }),
@@ -50,7 +51,9 @@ const route: RouteModule = (app, ctx) => {
       const journal = r.journal ? fromJson<FilingState>(r.journal) : null;
       const s = asSummary(r);
       const caseId =
-        s.decision_task_id === null ? null : ((await caseIds(ctx.db.kysely, [s.decision_task_id])).get(s.decision_task_id) ?? null);
+        s.decision_task_id === null
+          ? null
+          : ((await caseIds(ctx.db.kysely, [s.decision_task_id])).get(s.decision_task_id) ?? null);
       return {
         ...s,
         case_id: caseId,

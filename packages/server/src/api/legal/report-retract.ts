@@ -12,7 +12,13 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Withdraw a draft, or a report NCMEC has not finished, with a reason',
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ reason: z.string().trim().min(3).max(2000) }).strict(),
-      response: { 200: z.object({ retracted: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      response: {
+        200: z.object({ retracted: z.literal(true) }),
+        400: errorSchema,
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       await retractReport(ctx.db.kysely, req.params.id, req.body.reason, ctx.cfg, actorOf(req.principal), ctx.clock);

@@ -29,7 +29,10 @@ const route: RouteModule = (app, ctx) => {
         reports.map((r) => r.decision_task_id).filter((x): x is number => x !== null),
       );
       return {
-        reports: reports.map((r) => ({ ...r, case_id: r.decision_task_id === null ? null : (cases.get(r.decision_task_id) ?? null) })),
+        reports: reports.map((r) => ({
+          ...r,
+          case_id: r.decision_task_id === null ? null : (cases.get(r.decision_task_id) ?? null),
+        })),
         total: Number(count.n),
       };
     },

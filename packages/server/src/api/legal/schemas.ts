@@ -27,7 +27,15 @@ export const leRequest = z.object({
   subjects: z.array(z.object({ platform: z.string(), type: z.string(), id: z.string() })),
   status: z.enum(LE_STATUSES),
   outcome: z.string().nullable(),
-  productions: z.array(z.object({ at: z.string(), by: z.string(), items: z.array(z.number()), manifest_sha256: z.string(), note: z.string().optional() })),
+  productions: z.array(
+    z.object({
+      at: z.string(),
+      by: z.string(),
+      items: z.array(z.number()),
+      manifest_sha256: z.string(),
+      note: z.string().optional(),
+    }),
+  ),
   preservation_until: z.string().nullable(),
   renewed: z.boolean(),
   notes: z.string().nullable(),
@@ -58,9 +66,20 @@ export const summary = z.object({
 
 // The stored draft and filing journal as the API returns them: NCMEC's report model (@vigil/ncmec), written out so
 // the OpenAPI document (and the console's generated types) describe it. The checks below keep both in step.
-const person = z.object({ firstName: z.string().optional(), lastName: z.string().optional(), phones: z.array(z.string()).optional(), emails: z.array(z.string()).optional() });
+const person = z.object({
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  phones: z.array(z.string()).optional(),
+  emails: z.array(z.string()).optional(),
+});
 
-const ipCaptureEvent = z.object({ ipAddress: z.string(), eventName: z.enum(IP_EVENTS).optional(), dateTime: z.string().optional(), possibleProxy: z.boolean().optional(), port: z.number().optional() });
+const ipCaptureEvent = z.object({
+  ipAddress: z.string(),
+  eventName: z.enum(IP_EVENTS).optional(),
+  dateTime: z.string().optional(),
+  possibleProxy: z.boolean().optional(),
+  port: z.number().optional(),
+});
 
 export const draftSchema = z.object({
   report: z.object({
@@ -68,43 +87,77 @@ export const draftSchema = z.object({
     incidentDateTime: z.string(),
     platform: z.string().optional(),
     incidentDateTimeDescription: z.string().optional(),
-    annotations: z.object({ sextortion: z.boolean().optional(), csamSolicitation: z.boolean().optional(), minorToMinorInteraction: z.boolean().optional(), spam: z.boolean().optional(), sadisticOnlineExploitation: z.boolean().optional() }).optional(),
-    internetDetails: z.array(z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('chatIm'), chatClient: z.string().optional(), chatRoomName: z.string().optional(), content: z.string().optional(), additionalInfo: z.string().optional() }),
-      z.object({ kind: z.literal('webPage'), url: z.string().optional(), additionalInfo: z.string().optional() }),
-    ])).optional(),
-    reporter: z.object({ reportingPerson: person, contactPerson: person.optional(), companyTemplate: z.string().optional(), termsOfService: z.string().optional(), legalURL: z.string().optional() }),
-    reportedUsers: z.array(z.object({
-      espIdentifier: z.string().optional(),
-      espService: z.string().optional(),
-      screenName: z.string().optional(),
-      displayNames: z.array(z.string()).optional(),
-      profileUrls: z.array(z.string()).optional(),
-      profileBio: z.string().optional(),
-      ipCaptureEvents: z.array(ipCaptureEvent).optional(),
-      groupIdentifier: z.string().optional(),
-      accountPermanentlyDisabled: z.object({ disabledDate: z.string().optional(), userNotified: z.boolean().optional() }).optional(),
-      additionalInfo: z.string().optional(),
-    })).optional(),
+    annotations: z
+      .object({
+        sextortion: z.boolean().optional(),
+        csamSolicitation: z.boolean().optional(),
+        minorToMinorInteraction: z.boolean().optional(),
+        spam: z.boolean().optional(),
+        sadisticOnlineExploitation: z.boolean().optional(),
+      })
+      .optional(),
+    internetDetails: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.object({
+            kind: z.literal('chatIm'),
+            chatClient: z.string().optional(),
+            chatRoomName: z.string().optional(),
+            content: z.string().optional(),
+            additionalInfo: z.string().optional(),
+          }),
+          z.object({ kind: z.literal('webPage'), url: z.string().optional(), additionalInfo: z.string().optional() }),
+        ]),
+      )
+      .optional(),
+    reporter: z.object({
+      reportingPerson: person,
+      contactPerson: person.optional(),
+      companyTemplate: z.string().optional(),
+      termsOfService: z.string().optional(),
+      legalURL: z.string().optional(),
+    }),
+    reportedUsers: z
+      .array(
+        z.object({
+          espIdentifier: z.string().optional(),
+          espService: z.string().optional(),
+          screenName: z.string().optional(),
+          displayNames: z.array(z.string()).optional(),
+          profileUrls: z.array(z.string()).optional(),
+          profileBio: z.string().optional(),
+          ipCaptureEvents: z.array(ipCaptureEvent).optional(),
+          groupIdentifier: z.string().optional(),
+          accountPermanentlyDisabled: z
+            .object({ disabledDate: z.string().optional(), userNotified: z.boolean().optional() })
+            .optional(),
+          additionalInfo: z.string().optional(),
+        }),
+      )
+      .optional(),
     additionalInfo: z.string().optional(),
   }),
-  files: z.array(z.object({
-    url: z.string().nullable(),
-    mediaId: z.string(),
-    details: z.object({
-      fileName: z.string().optional(),
-      originalFileName: z.string().optional(),
-      uploadedToEspTimestamp: z.string().optional(),
-      locationOfFile: z.string().optional(),
-      fileViewedByEsp: z.boolean().optional(),
-      exifViewedByEsp: z.boolean().optional(),
-      publiclyAvailable: z.boolean().optional(),
-      fileRelevance: z.enum(['Reported', 'Supplemental Reported']).optional(),
-      originalFileHashes: z.array(z.object({ hashType: z.enum(['MD5', 'SHA1', 'SHA256', 'PDQ', 'PhotoDNA']), value: z.string() })).optional(),
-      ipCaptureEvent: ipCaptureEvent.optional(),
-      additionalInfo: z.array(z.string()).optional(),
+  files: z.array(
+    z.object({
+      url: z.string().nullable(),
+      mediaId: z.string(),
+      details: z.object({
+        fileName: z.string().optional(),
+        originalFileName: z.string().optional(),
+        uploadedToEspTimestamp: z.string().optional(),
+        locationOfFile: z.string().optional(),
+        fileViewedByEsp: z.boolean().optional(),
+        exifViewedByEsp: z.boolean().optional(),
+        publiclyAvailable: z.boolean().optional(),
+        fileRelevance: z.enum(['Reported', 'Supplemental Reported']).optional(),
+        originalFileHashes: z
+          .array(z.object({ hashType: z.enum(['MD5', 'SHA1', 'SHA256', 'PDQ', 'PhotoDNA']), value: z.string() }))
+          .optional(),
+        ipCaptureEvent: ipCaptureEvent.optional(),
+        additionalInfo: z.array(z.string()).optional(),
+      }),
     }),
-  })),
+  ),
 });
 
 export const journalSchema = z.object({
@@ -113,14 +166,20 @@ export const journalSchema = z.object({
   reportId: z.number().nullable(),
   openedAt: z.string().nullable(),
   lastChangeAt: z.string().nullable(),
-  files: z.record(z.string(), z.object({ fileId: z.string().optional(), md5: z.string().optional(), detailsSent: z.boolean().optional() })),
+  files: z.record(
+    z.string(),
+    z.object({ fileId: z.string().optional(), md5: z.string().optional(), detailsSent: z.boolean().optional() }),
+  ),
   expiredReportIds: z.array(z.number()),
 });
 
 /** Fails to compile when a schema above and the model it describes differ (a field added to one only). */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [true, true];
+const modelsInStep: [Same<z.infer<typeof draftSchema>, Draft>, Same<z.infer<typeof journalSchema>, FilingState>] = [
+  true,
+  true,
+];
 void modelsInStep;
 
 type Row = Awaited<ReturnType<typeof loadReport>>;
@@ -150,4 +209,3 @@ export async function caseIds(db: Kysely<Database>, taskIds: number[]): Promise<
   const rows = await db.selectFrom('case_items').select(['id', 'case_id']).where('id', 'in', ids).execute();
   return new Map(rows.map((i) => [Number(i.id), i.case_id == null ? null : Number(i.case_id)]));
 }
-

@@ -15,17 +15,26 @@ const report = z.object({
   accounts_banned: z.object({ total: z.number(), with_their_group: z.number() }),
   groups_taken_down: z.number(),
   hash_matches_by_bank: counts,
-  user_reports: z.object({ received: z.number(), verified: z.number(), rejected_as_forged: z.number(), note: z.string() }),
+  user_reports: z.object({
+    received: z.number(),
+    verified: z.number(),
+    rejected_as_forged: z.number(),
+    note: z.string(),
+  }),
   appeals: z.object({ filed: z.number(), upheld: z.number(), reversed: z.number(), pending: z.number() }),
   reversals: z.number(),
   law_enforcement_requests_by_type: counts,
   law_enforcement_requests_by_outcome: counts,
-  key_figures: z.array(z.object({ key: z.string(), label: z.string(), value: z.number(), part_of: z.string().nullable() })),
-  breakdowns: z.array(z.object({
-    section: z.enum(Object.keys(BREAKDOWN_TITLES) as [BreakdownSection, ...BreakdownSection[]]),
-    title: z.string(),
-    rows: z.array(z.object({ code: z.string(), label: z.string(), value: z.number() })),
-  })),
+  key_figures: z.array(
+    z.object({ key: z.string(), label: z.string(), value: z.number(), part_of: z.string().nullable() }),
+  ),
+  breakdowns: z.array(
+    z.object({
+      section: z.enum(Object.keys(BREAKDOWN_TITLES) as [BreakdownSection, ...BreakdownSection[]]),
+      title: z.string(),
+      rows: z.array(z.object({ code: z.string(), label: z.string(), value: z.number() })),
+    }),
+  ),
 });
 
 /** Fails to compile when the schema above and the report it describes differ. */
@@ -33,7 +42,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inStep: Same<z.infer<typeof report>, Transparency> = true;
 void inStep;
 
-const periodField = (from: string, message: string) => (/^to /.test(message) || !Number.isNaN(Date.parse(from)) ? 'to' : 'from');
+const periodField = (from: string, message: string) =>
+  /^to /.test(message) || !Number.isNaN(Date.parse(from)) ? 'to' : 'from';
 
 /** GET /v1/legal/transparency?from=&to=&format=json|csv|html — figures for a period, from the records. */
 const route: RouteModule = (app, ctx) => {
@@ -42,8 +52,13 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['legal'],
       summary: 'Transparency figures for a period',
-      description: 'JSON by default (described here); `format=csv` gives `section,key,value` rows of the codes, `format=html` a page in the labels of `key_figures` and `breakdowns`.',
-      querystring: z.object({ from: z.string(), to: z.string(), format: z.enum(['json', 'csv', 'html']).default('json') }),
+      description:
+        'JSON by default (described here); `format=csv` gives `section,key,value` rows of the codes, `format=html` a page in the labels of `key_figures` and `breakdowns`.',
+      querystring: z.object({
+        from: z.string(),
+        to: z.string(),
+        format: z.enum(['json', 'csv', 'html']).default('json'),
+      }),
       response: { 200: report, 400: errorSchema, ...authErrors },
     },
     handler: async (req, reply) => {
@@ -52,7 +67,10 @@ const route: RouteModule = (app, ctx) => {
         t = await computeTransparency(ctx.db.kysely, req.query.from, req.query.to);
       } catch (e) {
         // Said at the field, like every other invalid request: the console shows it next to the date.
-        if (e instanceof RangeError) throw new VigilError('invalid_request', e.message, [{ path: periodField(req.query.from, e.message), message: e.message }]);
+        if (e instanceof RangeError)
+          throw new VigilError('invalid_request', e.message, [
+            { path: periodField(req.query.from, e.message), message: e.message },
+          ]);
         throw e;
       }
       if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(transparencyCsv(t) as never);

@@ -9,10 +9,27 @@ import { LEGAL } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/legal/vault/:id/content', {
     config: { access: { roles: LEGAL } },
-    schema: { tags: ['legal'], summary: 'Decrypt one item (audited with its purpose)', params: z.object({ id: z.coerce.number().int().positive() }), querystring: z.object({ purpose: z.string().min(3).max(500) }), response: { 404: errorSchema, 410: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['legal'],
+      summary: 'Decrypt one item (audited with its purpose)',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      querystring: z.object({ purpose: z.string().min(3).max(500) }),
+      response: { 404: errorSchema, 410: errorSchema, ...authErrors },
+    },
     handler: async (req, reply) => {
-      const { row, bytes } = await readItem(ctx.db.kysely, req.params.id, vaultKeys(ctx.cfg), actorOf(req.principal), req.query.purpose, ctx.clock);
-      return reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').type(row.mime).send(Buffer.from(bytes) as never);
+      const { row, bytes } = await readItem(
+        ctx.db.kysely,
+        req.params.id,
+        vaultKeys(ctx.cfg),
+        actorOf(req.principal),
+        req.query.purpose,
+        ctx.clock,
+      );
+      return reply
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .type(row.mime)
+        .send(Buffer.from(bytes) as never);
     },
   });
 };

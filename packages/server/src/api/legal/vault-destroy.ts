@@ -8,7 +8,13 @@ import { LEGAL } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/:id/destroy', {
     config: { access: { roles: LEGAL } },
-    schema: { tags: ['legal'], summary: 'Destroy an item now (e.g. on a law-enforcement request); the record of it stays', params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ reason: z.string().min(3).max(2000) }).strict(), response: { 200: z.object({ destroyed: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['legal'],
+      summary: 'Destroy an item now (e.g. on a law-enforcement request); the record of it stays',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({ reason: z.string().min(3).max(2000) }).strict(),
+      response: { 200: z.object({ destroyed: z.literal(true) }), 404: errorSchema, 409: errorSchema, ...authErrors },
+    },
     handler: async (req) => {
       await destroyItem(ctx.db.kysely, req.params.id, req.body.reason, actorOf(req.principal), ctx.clock);
       return { destroyed: true as const };

@@ -9,10 +9,30 @@ import { LEGAL } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/export', {
     config: { access: { roles: LEGAL } },
-    schema: { tags: ['legal'], summary: 'A sealed ZIP for law enforcement: files, manifest.json with SHA-256s, manifest.hmac', body: z.object({ item_ids: z.array(z.number().int().positive()).min(1).max(1000), purpose: z.string().min(3).max(500) }).strict(), response: { 404: errorSchema, 410: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['legal'],
+      summary: 'A sealed ZIP for law enforcement: files, manifest.json with SHA-256s, manifest.hmac',
+      body: z
+        .object({
+          item_ids: z.array(z.number().int().positive()).min(1).max(1000),
+          purpose: z.string().min(3).max(500),
+        })
+        .strict(),
+      response: { 404: errorSchema, 410: errorSchema, ...authErrors },
+    },
     handler: async (req, reply) => {
-      const { zip } = await exportPackage(ctx.db.kysely, req.body.item_ids, vaultKeys(ctx.cfg), actorOf(req.principal), req.body.purpose, ctx.clock);
-      return reply.header('content-disposition', `attachment; filename="vigil-export-${Date.now()}.zip"`).type('application/zip').send(Buffer.from(zip) as never);
+      const { zip } = await exportPackage(
+        ctx.db.kysely,
+        req.body.item_ids,
+        vaultKeys(ctx.cfg),
+        actorOf(req.principal),
+        req.body.purpose,
+        ctx.clock,
+      );
+      return reply
+        .header('content-disposition', `attachment; filename="vigil-export-${Date.now()}.zip"`)
+        .type('application/zip')
+        .send(Buffer.from(zip) as never);
     },
   });
 };

@@ -8,8 +8,14 @@ import { vaultKeys } from '../../legal/vault-keys.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/legal/vault/rewrap', {
     config: { access: { roles: ['admin'] } },
-    schema: { tags: ['legal'], summary: 'Re-encrypt every item under the active key (after adding a new key)', response: { 200: z.object({ rewrapped: z.number() }), ...authErrors } },
-    handler: async (req) => ({ rewrapped: await rewrap(ctx.db.kysely, vaultKeys(ctx.cfg), actorOf(req.principal), ctx.clock) }),
+    schema: {
+      tags: ['legal'],
+      summary: 'Re-encrypt every item under the active key (after adding a new key)',
+      response: { 200: z.object({ rewrapped: z.number() }), ...authErrors },
+    },
+    handler: async (req) => ({
+      rewrapped: await rewrap(ctx.db.kysely, vaultKeys(ctx.cfg), actorOf(req.principal), ctx.clock),
+    }),
   });
 };
 export default route;

@@ -7,7 +7,11 @@ import { exposure } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.post('/v1/me/exposure/break', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['staff'], summary: 'Confirm a break: the soft limit counts again from now (audited)', response: { 200: exposure, ...authErrors } },
+    schema: {
+      tags: ['staff'],
+      summary: 'Confirm a break: the soft limit counts again from now (audited)',
+      response: { 200: exposure, ...authErrors },
+    },
     handler: async (req) => takeBreak(ctx.db.kysely, staffOf(req.principal).staffId, ctx.cfg, ctx.clock),
   });
 };

@@ -7,7 +7,11 @@ import { exposure } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/me/exposure', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['staff'], summary: 'My media exposure today (reveals, limits, whether a break is due)', response: { 200: exposure, ...authErrors } },
+    schema: {
+      tags: ['staff'],
+      summary: 'My media exposure today (reveals, limits, whether a break is due)',
+      response: { 200: exposure, ...authErrors },
+    },
     handler: async (req) => exposureOf(ctx.db.kysely, staffOf(req.principal).staffId, ctx.cfg, ctx.clock),
   });
 };

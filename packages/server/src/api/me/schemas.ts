@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const exposure = z.object({ day: z.string(), reveals: z.number(), since_break: z.number(), soft_limit: z.number(), hard_limit: z.number(), break_due: z.boolean(), limit_reached: z.boolean() });
+export const exposure = z.object({
+  day: z.string(),
+  reveals: z.number(),
+  since_break: z.number(),
+  soft_limit: z.number(),
+  hard_limit: z.number(),
+  break_due: z.boolean(),
+  limit_reached: z.boolean(),
+});
 
 /** Reviewer wellness settings, per staff member. Defaults protect: blurred, greyscale, small. */
 export const wellness = z

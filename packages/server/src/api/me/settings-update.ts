@@ -7,7 +7,12 @@ import { wellness } from './schemas.ts';
 const route: RouteModule = (app, ctx) => {
   app.put('/v1/me/settings', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['staff'], summary: 'Change my wellness settings', body: wellness, response: { 200: wellness, ...authErrors } },
+    schema: {
+      tags: ['staff'],
+      summary: 'Change my wellness settings',
+      body: wellness,
+      response: { 200: wellness, ...authErrors },
+    },
     handler: async (req) => {
       await saveStaffSettings(ctx.db.kysely, staffOf(req.principal).staffId, req.body, ctx.clock);
       return req.body;

@@ -13,10 +13,21 @@ export const mediaHashesSchema = z.object({
   width: z.number(),
   height: z.number(),
   dihedral: z.record(z.string(), hex).optional(),
-  views: z.array(z.object({
-    view: z.string(), transform: z.string().optional(), pdq: hex, quality: z.number(),
-    mask: hex.optional().describe('`uncrop` views: the bits of `pdq` that do not depend on what a crop removed (a set bit is known); matching counts only these'),
-  })).optional(),
+  views: z
+    .array(
+      z.object({
+        view: z.string(),
+        transform: z.string().optional(),
+        pdq: hex,
+        quality: z.number(),
+        mask: hex
+          .optional()
+          .describe(
+            '`uncrop` views: the bits of `pdq` that do not depend on what a crop removed (a set bit is known); matching counts only these',
+          ),
+      }),
+    )
+    .optional(),
   vpdq: z.array(z.object({ frame: z.number(), timestamp: z.number(), pdq: hex, quality: z.number() })).optional(),
 });
 
@@ -27,13 +38,26 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['media'],
       summary: 'Hash an uploaded image or video',
-      description: 'multipart/form-data with one file (any field name). Images: PDQ (reference-exact), quality, MD5, SHA-256, the 7 rotated/mirrored PDQ variants (`?dihedral=false` leaves them out) and with `?robust=true` the hashes of the robust views (bars trimmed, crops, small derotations) that robust matching looks up. Videos: vPDQ (one PDQ per second) plus MD5 and SHA-256. Nothing is stored.',
-      querystring: z.object({ dihedral: z.enum(['true', 'false']).optional(), robust: z.enum(['true', 'false']).optional() }),
-      response: { 200: mediaHashesSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, ...authErrors },
+      description:
+        'multipart/form-data with one file (any field name). Images: PDQ (reference-exact), quality, MD5, SHA-256, the 7 rotated/mirrored PDQ variants (`?dihedral=false` leaves them out) and with `?robust=true` the hashes of the robust views (bars trimmed, crops, small derotations) that robust matching looks up. Videos: vPDQ (one PDQ per second) plus MD5 and SHA-256. Nothing is stored.',
+      querystring: z.object({
+        dihedral: z.enum(['true', 'false']).optional(),
+        robust: z.enum(['true', 'false']).optional(),
+      }),
+      response: {
+        200: mediaHashesSchema,
+        400: errorSchema,
+        413: errorSchema,
+        415: errorSchema,
+        422: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const up = await readOneUpload(req, ctx.cfg.media.maxBytes);
-      return hashesJson(await hashBytes(up.bytes, { dihedral: req.query.dihedral !== 'false', robust: req.query.robust === 'true' }));
+      return hashesJson(
+        await hashBytes(up.bytes, { dihedral: req.query.dihedral !== 'false', robust: req.query.robust === 'true' }),
+      );
     },
   });
 };

@@ -9,8 +9,14 @@ const route: RouteModule = (app, ctx) => {
     schema: { hide: true },
     handler: async (req, reply) => {
       const verdict = metricsAllowed(ctx.cfg.metrics, req.socket.remoteAddress, req.headers.authorization);
-      if (verdict === 'off') return reply.status(404).send({ error: { code: 'not_found', message: 'metrics are turned off (metrics.access)' } });
-      if (verdict === 'forbidden') return reply.status(403).send({ error: { code: 'forbidden', message: 'metrics are not readable from here (metrics.access)' } });
+      if (verdict === 'off')
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: 'metrics are turned off (metrics.access)' } });
+      if (verdict === 'forbidden')
+        return reply
+          .status(403)
+          .send({ error: { code: 'forbidden', message: 'metrics are not readable from here (metrics.access)' } });
       return reply.header('content-type', METRICS_CONTENT_TYPE).send(await scrape(ctx.db));
     },
   });

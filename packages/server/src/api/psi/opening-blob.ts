@@ -14,13 +14,21 @@ const route: RouteModule = (app, ctx) => {
       config: { access: { scopes: ['relay'] } },
       bodyLimit: ctx.cfg.relay.maxBlobBytes,
       schema: {
-        tags: ['private matching'], summary: "Hand over an opened attachment's encrypted bytes (application/octet-stream)",
+        tags: ['private matching'],
+        summary: "Hand over an opened attachment's encrypted bytes (application/octet-stream)",
         params: z.object({ id: z.coerce.number().int().positive() }),
-        response: { 200: z.object({ stored: z.boolean() }), 404: errorSchema, 413: errorSchema, 415: errorSchema, ...authErrors },
+        response: {
+          200: z.object({ stored: z.boolean() }),
+          404: errorSchema,
+          413: errorSchema,
+          415: errorSchema,
+          ...authErrors,
+        },
       },
       handler: async (req) => {
         const key = keyOf(req.principal);
-        if (!Buffer.isBuffer(req.body) || !req.body.length) throw new VigilError('unsupported_media_type', 'send the encrypted attachment as application/octet-stream');
+        if (!Buffer.isBuffer(req.body) || !req.body.length)
+          throw new VigilError('unsupported_media_type', 'send the encrypted attachment as application/octet-stream');
         const stored = await storeOpeningBlob(ctx.db.kysely, req.params.id, key, req.body, ctx.clock);
         return { stored };
       },

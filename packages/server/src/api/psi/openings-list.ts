@@ -14,13 +14,43 @@ const route: RouteModule = (app, ctx) => {
   app.get('/v1/psi/openings', {
     config: { access: { roles: [...REVIEW] } },
     schema: {
-      tags: ['private matching'], summary: "An account's opened attachments",
+      tags: ['private matching'],
+      summary: "An account's opened attachments",
       querystring: z.object({ platform: z.string().default('default'), account_id: z.string().min(1) }),
-      response: { 200: z.object({ openings: z.array(z.object({ id: z.number(), voucher_id: z.string(), conversation_id: z.string().nullable(), blob_id: z.string(), sha256: z.string(), opened_at: z.string() })) }), ...authErrors },
+      response: {
+        200: z.object({
+          openings: z.array(
+            z.object({
+              id: z.number(),
+              voucher_id: z.string(),
+              conversation_id: z.string().nullable(),
+              blob_id: z.string(),
+              sha256: z.string(),
+              opened_at: z.string(),
+            }),
+          ),
+        }),
+        ...authErrors,
+      },
     },
     handler: async (req) => {
-      const rows = await db.selectFrom('psi_openings').selectAll().where('platform', '=', req.query.platform).where('account_id', '=', req.query.account_id).orderBy('id').execute();
-      return { openings: rows.map((r) => ({ id: Number(r.id), voucher_id: r.voucher_id, conversation_id: r.conversation_id, blob_id: r.blob_id, sha256: r.sha256, opened_at: r.opened_at })) };
+      const rows = await db
+        .selectFrom('psi_openings')
+        .selectAll()
+        .where('platform', '=', req.query.platform)
+        .where('account_id', '=', req.query.account_id)
+        .orderBy('id')
+        .execute();
+      return {
+        openings: rows.map((r) => ({
+          id: Number(r.id),
+          voucher_id: r.voucher_id,
+          conversation_id: r.conversation_id,
+          blob_id: r.blob_id,
+          sha256: r.sha256,
+          opened_at: r.opened_at,
+        })),
+      };
     },
   });
 };

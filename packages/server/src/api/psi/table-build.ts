@@ -14,10 +14,14 @@ const route: RouteModule = (app, ctx) => {
   app.post('/v1/psi/tables', {
     config: { access: { roles: ['admin'] } },
     schema: {
-      tags: ['private matching'], summary: 'Build and sign the next table from the enabled block banks',
+      tags: ['private matching'],
+      summary: 'Build and sign the next table from the enabled block banks',
       response: { 201: tableInfo.extend({ listed: z.number(), bytes: z.number() }), 400: errorSchema, ...authErrors },
     },
-    handler: async (req, reply) => reply.status(201).send(await buildPsiTable(db, ctx.cfg, psiKeys(ctx.cfg), `staff:${staffOf(req.principal).staffId}`, ctx.clock)),
+    handler: async (req, reply) =>
+      reply
+        .status(201)
+        .send(await buildPsiTable(db, ctx.cfg, psiKeys(ctx.cfg), `staff:${staffOf(req.principal).staffId}`, ctx.clock)),
   });
 };
 export default route;

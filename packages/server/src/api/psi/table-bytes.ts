@@ -6,9 +6,17 @@ import { tableBytes } from '../../psi/tables.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/psi/tables/:version', {
     config: { access: { scopes: ['relay'] } },
-    schema: { tags: ['private matching'], summary: 'A signed private-matching table (binary)', params: z.object({ version: z.coerce.number().int().positive() }), response: { 404: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['private matching'],
+      summary: 'A signed private-matching table (binary)',
+      params: z.object({ version: z.coerce.number().int().positive() }),
+      response: { 404: errorSchema, ...authErrors },
+    },
     handler: async (req, reply) =>
-      reply.type('application/octet-stream').header('cache-control', 'public, max-age=31536000, immutable').send(Buffer.from(await tableBytes(ctx.db.kysely, req.params.version)) as never),
+      reply
+        .type('application/octet-stream')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(Buffer.from(await tableBytes(ctx.db.kysely, req.params.version)) as never),
   });
 };
 export default route;

@@ -13,8 +13,15 @@ const route: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
   app.get('/v1/psi/tables', {
     config: { access: { public: true } },
-    schema: { tags: ['private matching'], summary: 'Published table versions and root hashes', response: { 200: z.object({ signing_public_key: z.string(), tables: z.array(tableInfo) }) } },
-    handler: async () => ({ signing_public_key: Buffer.from(psiKeys(ctx.cfg).signingPublic).toString('base64'), tables: await listTables(db) }),
+    schema: {
+      tags: ['private matching'],
+      summary: 'Published table versions and root hashes',
+      response: { 200: z.object({ signing_public_key: z.string(), tables: z.array(tableInfo) }) },
+    },
+    handler: async () => ({
+      signing_public_key: Buffer.from(psiKeys(ctx.cfg).signingPublic).toString('base64'),
+      tables: await listTables(db),
+    }),
   });
 };
 export default route;

@@ -10,7 +10,24 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['rules'],
       summary: 'List rules',
-      response: { 200: z.object({ rules: z.array(z.object({ id: z.number(), name: z.string(), description: z.string().nullable(), version: z.number(), expression: z.string(), outcome: z.unknown(), mode: z.string(), enabled: z.boolean(), updated_at: z.string() })) }), ...authErrors },
+      response: {
+        200: z.object({
+          rules: z.array(
+            z.object({
+              id: z.number(),
+              name: z.string(),
+              description: z.string().nullable(),
+              version: z.number(),
+              expression: z.string(),
+              outcome: z.unknown(),
+              mode: z.string(),
+              enabled: z.boolean(),
+              updated_at: z.string(),
+            }),
+          ),
+        }),
+        ...authErrors,
+      },
     },
     handler: async () => ({ rules: await listRules(ctx.db.kysely) }),
   });

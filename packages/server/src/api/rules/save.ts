@@ -10,13 +10,31 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['rules'],
       summary: 'Create or update a rule (each save is a new version)',
-      description: 'The expression is CEL over `event`, `subject` and `signals` (a list; each has `kind`, `severity`, `summary` and its evidence fields). Syntax errors come back with line and column.',
+      description:
+        'The expression is CEL over `event`, `subject` and `signals` (a list; each has `kind`, `severity`, `summary` and its evidence fields). Syntax errors come back with line and column.',
       params: z.object({ name: z.string() }),
-      body: z.object({ description: z.string().optional(), expression: z.string(), outcome: z.unknown(), mode: z.enum(['active', 'shadow']).optional(), enabled: z.boolean().optional() }).strict(),
-      response: { 200: z.object({ id: z.number(), name: z.string(), version: z.number() }), 400: errorSchema, ...authErrors },
+      body: z
+        .object({
+          description: z.string().optional(),
+          expression: z.string(),
+          outcome: z.unknown(),
+          mode: z.enum(['active', 'shadow']).optional(),
+          enabled: z.boolean().optional(),
+        })
+        .strict(),
+      response: {
+        200: z.object({ id: z.number(), name: z.string(), version: z.number() }),
+        400: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
-      return saveRule(ctx.db.kysely, { ...req.body, name: req.params.name, outcome: req.body.outcome as never }, actorOf(req.principal), ctx.clock);
+      return saveRule(
+        ctx.db.kysely,
+        { ...req.body, name: req.params.name, outcome: req.body.outcome as never },
+        actorOf(req.principal),
+        ctx.clock,
+      );
     },
   });
 };

@@ -9,7 +9,13 @@ const route: RouteModule = (app) => {
     schema: {
       tags: ['staff'],
       summary: 'Current session',
-      response: { 200: z.object({ staff: z.object({ id: z.number(), username: z.string(), role: z.enum(ROLES) }), csrf_token: z.string() }), ...authErrors },
+      response: {
+        200: z.object({
+          staff: z.object({ id: z.number(), username: z.string(), role: z.enum(ROLES) }),
+          csrf_token: z.string(),
+        }),
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const p = staffOf(req.principal);

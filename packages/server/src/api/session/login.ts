@@ -13,7 +13,11 @@ const route: RouteModule = (app, ctx) => {
       summary: 'Sign in',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
       response: {
-        200: z.object({ staff: z.object({ id: z.number(), username: z.string(), role: z.enum(ROLES) }), csrf_token: z.string(), expires_at: z.string() }),
+        200: z.object({
+          staff: z.object({ id: z.number(), username: z.string(), role: z.enum(ROLES) }),
+          csrf_token: z.string(),
+          expires_at: z.string(),
+        }),
         401: errorSchema,
         429: errorSchema,
       },

@@ -7,7 +7,11 @@ import { logout, SESSION_COOKIE } from '../../auth/sessions.ts';
 const route: RouteModule = (app, ctx) => {
   app.delete('/v1/session', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['staff'], summary: 'Sign out', response: { 200: z.object({ signed_out: z.literal(true) }), ...authErrors } },
+    schema: {
+      tags: ['staff'],
+      summary: 'Sign out',
+      response: { 200: z.object({ signed_out: z.literal(true) }), ...authErrors },
+    },
     handler: async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await logout(ctx.db.kysely, token);

@@ -9,8 +9,26 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['review'],
       summary: "A subject's signals",
-      querystring: z.object({ subject_type: z.string(), subject_id: z.string(), platform: z.string().default('default') }),
-      response: { 200: z.object({ signals: z.array(z.object({ id: z.number(), kind: z.string(), severity: z.number(), summary: z.string(), event_id: z.number().nullable(), evidence: z.record(z.string(), z.unknown()) })) }), ...authErrors },
+      querystring: z.object({
+        subject_type: z.string(),
+        subject_id: z.string(),
+        platform: z.string().default('default'),
+      }),
+      response: {
+        200: z.object({
+          signals: z.array(
+            z.object({
+              id: z.number(),
+              kind: z.string(),
+              severity: z.number(),
+              summary: z.string(),
+              event_id: z.number().nullable(),
+              evidence: z.record(z.string(), z.unknown()),
+            }),
+          ),
+        }),
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const platform = req.principal?.kind === 'key' ? req.principal.platform : req.query.platform;

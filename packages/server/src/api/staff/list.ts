@@ -17,7 +17,11 @@ const staffView = z.object({
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/staff', {
     config: { access: { roles: ADMIN } },
-    schema: { tags: ['staff'], summary: 'List staff accounts', response: { 200: z.object({ staff: z.array(staffView) }), ...authErrors } },
+    schema: {
+      tags: ['staff'],
+      summary: 'List staff accounts',
+      response: { 200: z.object({ staff: z.array(staffView) }), ...authErrors },
+    },
     handler: async () => {
       const db = ctx.db.kysely;
       const rows = await db
@@ -35,7 +39,12 @@ const route: RouteModule = (app, ctx) => {
         .execute();
       const lastBy = new Map(last.map((l) => [String(l.subject_id), String(l.at)]));
       return {
-        staff: rows.map((r) => ({ ...r, id: Number(r.id), disabled: !!r.disabled, last_sign_in_at: lastBy.get(String(r.id)) ?? null })),
+        staff: rows.map((r) => ({
+          ...r,
+          id: Number(r.id),
+          disabled: !!r.disabled,
+          last_sign_in_at: lastBy.get(String(r.id)) ?? null,
+        })),
       };
     },
   });

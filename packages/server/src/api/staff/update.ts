@@ -10,10 +10,24 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['staff'],
       summary: 'Update a staff account',
-      description: 'Each change is audited (`staff.update`). Disabling, re-roling or a new password ends the account\'s sessions. Disabling or demoting the last enabled admin is refused (409).',
+      description:
+        "Each change is audited (`staff.update`). Disabling, re-roling or a new password ends the account's sessions. Disabling or demoting the last enabled admin is refused (409).",
       params: z.object({ id: z.coerce.number().int().positive() }),
-      body: z.object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), unlock: z.boolean().optional(), password: z.string().min(12).max(1024).optional() }).strict(),
-      response: { 200: z.object({ updated: z.literal(true) }), 400: errorSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      body: z
+        .object({
+          role: z.enum(ROLES).optional(),
+          disabled: z.boolean().optional(),
+          unlock: z.boolean().optional(),
+          password: z.string().min(12).max(1024).optional(),
+        })
+        .strict(),
+      response: {
+        200: z.object({ updated: z.literal(true) }),
+        400: errorSchema,
+        404: errorSchema,
+        409: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       await updateStaff(ctx.db.kysely, req.params.id, req.body, actorOf(req.principal), ctx.clock);

@@ -15,9 +15,20 @@ const route: RouteModule = (app, ctx) => {
       querystring: z.object({ platform: z.string().default('default') }),
       response: {
         200: z.object({
-          platform: z.string(), id: z.string(), name: z.string().nullable(), description: z.string().nullable(), avatar: z.unknown(),
-          member_count: z.number().nullable(), invite_link: z.string().nullable(), created_at: z.string().nullable(), first_seen_at: z.string(), updated_at: z.string(), event_count: z.number(),
-          members: z.array(z.object({ account_id: z.string(), joined_at: z.string(), via_invite: z.string().nullable() })),
+          platform: z.string(),
+          id: z.string(),
+          name: z.string().nullable(),
+          description: z.string().nullable(),
+          avatar: z.unknown(),
+          member_count: z.number().nullable(),
+          invite_link: z.string().nullable(),
+          created_at: z.string().nullable(),
+          first_seen_at: z.string(),
+          updated_at: z.string(),
+          event_count: z.number(),
+          members: z.array(
+            z.object({ account_id: z.string(), joined_at: z.string(), via_invite: z.string().nullable() }),
+          ),
         }),
         404: errorSchema,
         ...authErrors,
@@ -25,7 +36,12 @@ const route: RouteModule = (app, ctx) => {
     },
     handler: async (req) => {
       const platform = req.principal?.kind === 'key' ? req.principal.platform : req.query.platform;
-      const row = await ctx.db.kysely.selectFrom('groups').selectAll().where('platform', '=', platform).where('id', '=', req.params.id).executeTakeFirst();
+      const row = await ctx.db.kysely
+        .selectFrom('groups')
+        .selectAll()
+        .where('platform', '=', platform)
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
       if (!row) throw notFound(`group ${req.params.id}`);
       const members = await ctx.db.kysely
         .selectFrom('group_members')
@@ -36,7 +52,13 @@ const route: RouteModule = (app, ctx) => {
         .orderBy('joined_at')
         .limit(5000)
         .execute();
-      return { ...row, avatar: fromJson(row.avatar), member_count: row.member_count == null ? null : Number(row.member_count), event_count: Number(row.event_count), members };
+      return {
+        ...row,
+        avatar: fromJson(row.avatar),
+        member_count: row.member_count == null ? null : Number(row.member_count),
+        event_count: Number(row.event_count),
+        members,
+      };
     },
   });
 };

@@ -23,7 +23,9 @@ const seconds = (d: DialectName, from: string, to: string): RawBuilder<number> =
     ? sql<number>`EXTRACT(EPOCH FROM (${sql.ref(to)}::timestamptz - ${sql.ref(from)}::timestamptz))::float8`
     : sql<number>`(julianday(${sql.ref(to)}) - julianday(${sql.ref(from)})) * 86400.0`;
 const jsonText = (d: DialectName, col: string, key: string): RawBuilder<string> =>
-  d === 'postgres' ? sql<string>`(${sql.ref(col)}::json ->> ${sql.lit(key)})` : sql<string>`json_extract(${sql.ref(col)}, ${sql.lit(`$.${key}`)})`;
+  d === 'postgres'
+    ? sql<string>`(${sql.ref(col)}::json ->> ${sql.lit(key)})`
+    : sql<string>`json_extract(${sql.ref(col)}, ${sql.lit(`$.${key}`)})`;
 
 export interface TeamFigures {
   generated_at: string;
@@ -35,21 +37,33 @@ export interface TeamFigures {
   time_to_decision: { queue: string; closed: number; p50_seconds: number; p90_seconds: number }[];
 }
 
-export async function teamFigures(db: Kysely<Database>, dialect: DialectName, clock: Clock, days: number): Promise<TeamFigures> {
+export async function teamFigures(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  clock: Clock,
+  days: number,
+): Promise<TeamFigures> {
   const now = clock.now();
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY);
   const since = iso(start);
   const bound = (ms: number) => iso(new Date(now.getTime() - ms));
 
   // Open cases by queue and age: one pass over the open cases, bucketed by when they opened.
-  const [, , h1] = AGE_BUCKETS[1], [, , d1] = AGE_BUCKETS[2], [, , d3] = AGE_BUCKETS[3], [, , d7] = AGE_BUCKETS[4];
+  const [, , h1] = AGE_BUCKETS[1],
+    [, , d1] = AGE_BUCKETS[2],
+    [, , d3] = AGE_BUCKETS[3],
+    [, , d7] = AGE_BUCKETS[4];
   const age = sql<string>`CASE WHEN opened_at > ${bound(h1)} THEN 'under_1h' WHEN opened_at > ${bound(d1)} THEN 'under_1d'
     WHEN opened_at > ${bound(d3)} THEN 'under_3d' WHEN opened_at > ${bound(d7)} THEN 'under_7d' ELSE 'over_7d' END`;
   const open = await sql<{ queue: string; age: AgeBucket; n: number }>`
     SELECT queue, ${age} AS age, COUNT(*) AS n FROM cases WHERE status = 'open' GROUP BY queue, age`.execute(db);
   const byQueue = new Map<string, TeamFigures['open_cases'][number]>();
   for (const r of open.rows) {
-    const q = byQueue.get(r.queue) ?? { queue: r.queue, total: 0, by_age: Object.fromEntries(AGE_BUCKETS.map(([k]) => [k, 0])) as Record<AgeBucket, number> };
+    const q = byQueue.get(r.queue) ?? {
+      queue: r.queue,
+      total: 0,
+      by_age: Object.fromEntries(AGE_BUCKETS.map(([k]) => [k, 0])) as Record<AgeBucket, number>,
+    };
     q.by_age[r.age] += Number(r.n);
     q.total += Number(r.n);
     byQueue.set(r.queue, q);
@@ -73,7 +87,12 @@ export async function teamFigures(db: Kysely<Database>, dialect: DialectName, cl
     d.total += Number(r.n);
   }
 
-  const appeals = await db.selectFrom('appeals').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('created_at', '>=', since).groupBy('status').execute();
+  const appeals = await db
+    .selectFrom('appeals')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('created_at', '>=', since)
+    .groupBy('status')
+    .execute();
 
   // Time from an item entering its queue to its closing, per queue: nearest-rank p50 and p90 by window functions.
   const legal = sql.join(LEGAL_QUEUES.map((q) => sql.lit(q)));
@@ -93,7 +112,14 @@ export async function teamFigures(db: Kysely<Database>, dialect: DialectName, cl
     since,
     open_cases: [...byQueue.values()].sort((a, b) => b.total - a.total || a.queue.localeCompare(b.queue)),
     decisions_per_day: [...perDay.values()],
-    appeals: appeals.map((a) => ({ status: a.status, count: Number(a.n) })).sort((a, b) => a.status.localeCompare(b.status)),
-    time_to_decision: ttd.rows.map((r) => ({ queue: r.queue, closed: Number(r.n), p50_seconds: Math.round(Number(r.p50)), p90_seconds: Math.round(Number(r.p90)) })),
+    appeals: appeals
+      .map((a) => ({ status: a.status, count: Number(a.n) }))
+      .sort((a, b) => a.status.localeCompare(b.status)),
+    time_to_decision: ttd.rows.map((r) => ({
+      queue: r.queue,
+      closed: Number(r.n),
+      p50_seconds: Math.round(Number(r.p50)),
+      p90_seconds: Math.round(Number(r.p90)),
+    })),
   };
 }

@@ -8,7 +8,11 @@ import { notFound } from '../../errors.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/term-list', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['detection'], summary: 'The coded-term list in force', response: { 200: z.unknown(), 404: errorSchema, ...authErrors } },
+    schema: {
+      tags: ['detection'],
+      summary: 'The coded-term list in force',
+      response: { 200: z.unknown(), 404: errorSchema, ...authErrors },
+    },
     handler: async () => (await currentTermList(ctx.db.kysely)) ?? Promise.reject(notFound('term list')),
   });
 };

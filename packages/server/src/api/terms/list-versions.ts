@@ -6,8 +6,23 @@ import { ANY_STAFF } from '../../auth/roles.ts';
 const route: RouteModule = (app, ctx) => {
   app.get('/v1/term-list/versions', {
     config: { access: { roles: ANY_STAFF } },
-    schema: { tags: ['detection'], summary: 'Term list versions', response: { 200: z.object({ versions: z.array(z.object({ version: z.number(), created_by: z.string(), created_at: z.string() })) }), ...authErrors } },
-    handler: async () => ({ versions: await ctx.db.kysely.selectFrom('term_lists').select(['version', 'created_by', 'created_at']).orderBy('version', 'desc').execute() }),
+    schema: {
+      tags: ['detection'],
+      summary: 'Term list versions',
+      response: {
+        200: z.object({
+          versions: z.array(z.object({ version: z.number(), created_by: z.string(), created_at: z.string() })),
+        }),
+        ...authErrors,
+      },
+    },
+    handler: async () => ({
+      versions: await ctx.db.kysely
+        .selectFrom('term_lists')
+        .select(['version', 'created_by', 'created_at'])
+        .orderBy('version', 'desc')
+        .execute(),
+    }),
   });
 };
 export default route;

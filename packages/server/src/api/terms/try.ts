@@ -7,10 +7,23 @@ import { fromJson } from '../../util/json.ts';
 import { VigilError, notFound } from '../../errors.ts';
 import { termListIssues } from './issues.ts';
 
-const place = z.object({ term: z.string(), kind: z.string(), category: z.string(), original: z.string(), normalised: z.string(), span: z.object({ start: z.number(), end: z.number() }) });
+const place = z.object({
+  term: z.string(),
+  kind: z.string(),
+  category: z.string(),
+  original: z.string(),
+  normalised: z.string(),
+  span: z.object({ start: z.number(), end: z.number() }),
+});
 const hit = place.extend({
-  weight: z.number(), score: z.number(), severity: z.string(), combination: z.string(), steps: z.array(z.string()),
-  explanation: z.string(), context: z.array(place), domain: z.array(place.extend({ weight: z.number() })),
+  weight: z.number(),
+  score: z.number(),
+  severity: z.string(),
+  combination: z.string(),
+  steps: z.array(z.string()),
+  explanation: z.string(),
+  context: z.array(place),
+  domain: z.array(place.extend({ weight: z.number() })),
 });
 
 /**
@@ -25,15 +38,27 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['detection'],
       summary: 'Try a text against the coded-term list (nothing is stored)',
-      body: z.object({
-        text: z.string().min(1).max(5000),
-        surface: z.enum(SURFACES).default('bio'),
-        version: z.number().int().positive().optional(),
-        list: z.record(z.string(), z.unknown()).optional(),
-      }).strict().refine((b) => !(b.version && b.list), { message: 'give a version or a draft list, not both', path: ['list'] }),
+      body: z
+        .object({
+          text: z.string().min(1).max(5000),
+          surface: z.enum(SURFACES).default('bio'),
+          version: z.number().int().positive().optional(),
+          list: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict()
+        .refine((b) => !(b.version && b.list), { message: 'give a version or a draft list, not both', path: ['list'] }),
       response: {
-        200: z.object({ version: z.number().nullable(), surface: z.string(), flagged: z.boolean(), score: z.number(), hits: z.array(hit), cleared: z.array(hit) }),
-        400: errorSchema, 404: errorSchema, ...authErrors,
+        200: z.object({
+          version: z.number().nullable(),
+          surface: z.string(),
+          flagged: z.boolean(),
+          score: z.number(),
+          hits: z.array(hit),
+          cleared: z.array(hit),
+        }),
+        400: errorSchema,
+        404: errorSchema,
+        ...authErrors,
       },
     },
     handler: async (req) => {
@@ -43,11 +68,16 @@ const route: RouteModule = (app, ctx) => {
         try {
           list = parseTermList({ ...req.body.list, version: 1 });
         } catch (e) {
-          if (e instanceof TermListError) throw new VigilError('invalid_term_list', e.message, termListIssues(req.body.list));
+          if (e instanceof TermListError)
+            throw new VigilError('invalid_term_list', e.message, termListIssues(req.body.list));
           throw e;
         }
       } else if (version) {
-        const row = await ctx.db.kysely.selectFrom('term_lists').select('list').where('version', '=', version).executeTakeFirst();
+        const row = await ctx.db.kysely
+          .selectFrom('term_lists')
+          .select('list')
+          .where('version', '=', version)
+          .executeTakeFirst();
         if (!row) throw notFound(`term list version ${version}`);
         list = parseTermList(fromJson(row.list));
       } else {
@@ -55,7 +85,14 @@ const route: RouteModule = (app, ctx) => {
         if (!list) throw notFound('term list');
       }
       const d = detect(text, surface, list);
-      return { version: req.body.list ? null : list.version, surface, flagged: d.flagged, score: d.score, hits: d.hits, cleared: d.cleared };
+      return {
+        version: req.body.list ? null : list.version,
+        surface,
+        flagged: d.flagged,
+        score: d.score,
+        hits: d.hits,
+        cleared: d.cleared,
+      };
     },
   });
 };

@@ -12,12 +12,30 @@ const route: RouteModule = (app, ctx) => {
       tags: ['detection'],
       summary: 'One version of the coded-term list',
       params: z.object({ version: z.coerce.number().int().positive() }),
-      response: { 200: z.object({ version: z.number(), created_by: z.string(), created_at: z.string(), list: z.record(z.string(), z.unknown()) }), 404: errorSchema, ...authErrors },
+      response: {
+        200: z.object({
+          version: z.number(),
+          created_by: z.string(),
+          created_at: z.string(),
+          list: z.record(z.string(), z.unknown()),
+        }),
+        404: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
-      const row = await ctx.db.kysely.selectFrom('term_lists').selectAll().where('version', '=', req.params.version).executeTakeFirst();
+      const row = await ctx.db.kysely
+        .selectFrom('term_lists')
+        .selectAll()
+        .where('version', '=', req.params.version)
+        .executeTakeFirst();
       if (!row) throw notFound(`term list version ${req.params.version}`);
-      return { version: row.version, created_by: row.created_by, created_at: row.created_at, list: fromJson<Record<string, unknown>>(row.list) };
+      return {
+        version: row.version,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        list: fromJson<Record<string, unknown>>(row.list),
+      };
     },
   });
 };

@@ -17,9 +17,22 @@ const route: RouteModule = (app, ctx) => {
       }),
       response: {
         200: z.object({
-          deliveries: z.array(z.object({ id: z.number(), endpoint_id: z.number(), event_type: z.string(), status: z.string(), attempts: z.number(), last_status: z.number().nullable(), last_error: z.string().nullable(), next_attempt_at: z.string(), created_at: z.string(), delivered_at: z.string().nullable(),
-            /** False once the endpoint is deleted: its dead letters cannot be retried. */
-            endpoint_enabled: z.boolean() })),
+          deliveries: z.array(
+            z.object({
+              id: z.number(),
+              endpoint_id: z.number(),
+              event_type: z.string(),
+              status: z.string(),
+              attempts: z.number(),
+              last_status: z.number().nullable(),
+              last_error: z.string().nullable(),
+              next_attempt_at: z.string(),
+              created_at: z.string(),
+              delivered_at: z.string().nullable(),
+              /** False once the endpoint is deleted: its dead letters cannot be retried. */
+              endpoint_enabled: z.boolean(),
+            }),
+          ),
           has_more: z.boolean(),
         }),
         ...authErrors,
@@ -29,7 +42,18 @@ const route: RouteModule = (app, ctx) => {
       let q = ctx.db.kysely
         .selectFrom('webhook_outbox')
         .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_outbox.endpoint_id')
-        .select(['webhook_outbox.id', 'endpoint_id', 'event_type', 'status', 'attempts', 'last_status', 'last_error', 'next_attempt_at', 'webhook_outbox.created_at', 'delivered_at'])
+        .select([
+          'webhook_outbox.id',
+          'endpoint_id',
+          'event_type',
+          'status',
+          'attempts',
+          'last_status',
+          'last_error',
+          'next_attempt_at',
+          'webhook_outbox.created_at',
+          'delivered_at',
+        ])
         .select('webhook_endpoints.enabled as endpoint_enabled')
         .orderBy('webhook_outbox.id', 'desc')
         .limit(req.query.limit + 1)
@@ -38,7 +62,15 @@ const route: RouteModule = (app, ctx) => {
       if (req.query.endpoint_id) q = q.where('endpoint_id', '=', req.query.endpoint_id);
       const rows = await q.execute();
       const page = rows.slice(0, req.query.limit);
-      return { deliveries: page.map((r) => ({ ...r, id: Number(r.id), endpoint_id: Number(r.endpoint_id), endpoint_enabled: !!r.endpoint_enabled })), has_more: rows.length > page.length };
+      return {
+        deliveries: page.map((r) => ({
+          ...r,
+          id: Number(r.id),
+          endpoint_id: Number(r.endpoint_id),
+          endpoint_enabled: !!r.endpoint_enabled,
+        })),
+        has_more: rows.length > page.length,
+      };
     },
   });
 };

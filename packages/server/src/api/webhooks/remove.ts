@@ -11,8 +11,14 @@ const route: RouteModule = (app, ctx) => {
   app.delete('/v1/webhooks/:id', {
     config: { access: { roles: ADMIN } },
     schema: {
-      tags: ['webhooks'], summary: 'Delete (disable) a webhook endpoint; its waiting deliveries are cancelled', params: z.object({ id: z.coerce.number().int().positive() }),
-      response: { 200: z.object({ disabled: z.literal(true), cancelled: z.number() }), 404: errorSchema, ...authErrors },
+      tags: ['webhooks'],
+      summary: 'Delete (disable) a webhook endpoint; its waiting deliveries are cancelled',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      response: {
+        200: z.object({ disabled: z.literal(true), cancelled: z.number() }),
+        404: errorSchema,
+        ...authErrors,
+      },
     },
     handler: async (req) => {
       const cancelled = await removeWebhookEndpoint(ctx.db.kysely, req.params.id, actorOf(req.principal), ctx.clock);

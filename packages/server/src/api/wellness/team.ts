@@ -10,7 +10,17 @@ const route: RouteModule = (app, ctx) => {
     schema: {
       tags: ['staff'],
       summary: "The team's media exposure today",
-      response: { 200: z.object({ day: z.string(), soft_limit: z.number(), hard_limit: z.number(), reviewers: z.array(exposure.extend({ id: z.number(), username: z.string(), role: z.string(), last_reveal_at: z.string() })) }), ...authErrors },
+      response: {
+        200: z.object({
+          day: z.string(),
+          soft_limit: z.number(),
+          hard_limit: z.number(),
+          reviewers: z.array(
+            exposure.extend({ id: z.number(), username: z.string(), role: z.string(), last_reveal_at: z.string() }),
+          ),
+        }),
+        ...authErrors,
+      },
     },
     handler: async () => teamExposure(ctx.db.kysely, ctx.cfg, ctx.clock),
   });

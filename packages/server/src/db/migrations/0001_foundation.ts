@@ -3,7 +3,6 @@ import { sql, type Kysely } from 'kysely';
 import { bigint, withId } from './columns.ts';
 import type { DialectName } from '../connect.ts';
 
-
 export function foundation(dialect: DialectName) {
   return {
     async up(db: Kysely<any>): Promise<void> {
@@ -22,7 +21,11 @@ export function foundation(dialect: DialectName) {
         .addColumn('source_key_id', big)
         .addUniqueConstraint('events_platform_external_id', ['platform', 'external_id'])
         .execute();
-      await db.schema.createIndex('events_subject').on('events').columns(['platform', 'subject_type', 'subject_id', 'id']).execute();
+      await db.schema
+        .createIndex('events_subject')
+        .on('events')
+        .columns(['platform', 'subject_type', 'subject_id', 'id'])
+        .execute();
 
       await withId(db.schema.createTable('jobs'), dialect)
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -39,7 +42,8 @@ export function foundation(dialect: DialectName) {
         .execute();
       await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'run_at', 'id']).execute();
 
-      await db.schema.createTable('accounts')
+      await db.schema
+        .createTable('accounts')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('username', 'text')
@@ -54,7 +58,8 @@ export function foundation(dialect: DialectName) {
         .execute();
       await db.schema.createIndex('accounts_username').on('accounts').columns(['platform', 'username']).execute();
 
-      await db.schema.createTable('groups')
+      await db.schema
+        .createTable('groups')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('name', 'text')
@@ -69,7 +74,8 @@ export function foundation(dialect: DialectName) {
         .addPrimaryKeyConstraint('groups_pk', ['platform', 'id'])
         .execute();
 
-      await db.schema.createTable('group_members')
+      await db.schema
+        .createTable('group_members')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('group_id', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull())
@@ -79,7 +85,8 @@ export function foundation(dialect: DialectName) {
         .addPrimaryKeyConstraint('group_members_pk', ['platform', 'group_id', 'account_id'])
         .execute();
 
-      await db.schema.createTable('invites')
+      await db.schema
+        .createTable('invites')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('link', 'text', (c) => c.notNull())
         .addColumn('group_id', 'text')
@@ -89,7 +96,8 @@ export function foundation(dialect: DialectName) {
         .addPrimaryKeyConstraint('invites_pk', ['platform', 'link'])
         .execute();
 
-      await db.schema.createTable('media')
+      await db.schema
+        .createTable('media')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text')
@@ -105,7 +113,8 @@ export function foundation(dialect: DialectName) {
         .addPrimaryKeyConstraint('media_pk', ['platform', 'id'])
         .execute();
 
-      await db.schema.createTable('user_reports')
+      await db.schema
+        .createTable('user_reports')
         .addColumn('platform', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('reporter_id', 'text', (c) => c.notNull())
@@ -128,7 +137,8 @@ export function foundation(dialect: DialectName) {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
 
-      await db.schema.createTable('sessions')
+      await db.schema
+        .createTable('sessions')
         .addColumn('id_hash', 'text', (c) => c.primaryKey())
         .addColumn('staff_id', big, (c) => c.notNull())
         .addColumn('csrf_token', 'text', (c) => c.notNull())
@@ -148,7 +158,8 @@ export function foundation(dialect: DialectName) {
         .addColumn('last_used_at', 'text')
         .execute();
 
-      await db.schema.createTable('audit_log')
+      await db.schema
+        .createTable('audit_log')
         .addColumn('seq', big, (c) => c.primaryKey())
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
@@ -161,12 +172,16 @@ export function foundation(dialect: DialectName) {
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_subject').on('audit_log').columns(['subject_type', 'subject_id']).execute();
-      await db.schema.createTable('audit_head')
+      await db.schema
+        .createTable('audit_head')
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('seq', big, (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
-      await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: '0'.repeat(64) }).execute();
+      await db
+        .insertInto('audit_head')
+        .values({ id: 1, seq: 0, hash: '0'.repeat(64) })
+        .execute();
 
       // The audit log is append-only inside the database too; tampering needs DDL rights and still
       // breaks the hash chain that `vigil audit verify` checks.
@@ -203,9 +218,14 @@ export function foundation(dialect: DialectName) {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('delivered_at', 'text')
         .execute();
-      await db.schema.createIndex('webhook_outbox_due').on('webhook_outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('webhook_outbox_due')
+        .on('webhook_outbox')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
 
-      await db.schema.createTable('login_attempts')
+      await db.schema
+        .createTable('login_attempts')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('window_start', 'text', (c) => c.notNull())
         .addColumn('count', 'integer', (c) => c.notNull())

@@ -22,7 +22,11 @@ export function detection(dialect: DialectName) {
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .addUniqueConstraint('signals_dedupe', ['platform', 'dedupe_key'])
         .execute();
-      await db.schema.createIndex('signals_subject').on('signals').columns(['platform', 'subject_type', 'subject_id']).execute();
+      await db.schema
+        .createIndex('signals_subject')
+        .on('signals')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .execute();
 
       await id(db.schema.createTable('rules'))
         .addColumn('name', 'text', (c: any) => c.notNull().unique())
@@ -60,7 +64,11 @@ export function detection(dialect: DialectName) {
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .addUniqueConstraint('verdicts_once', ['rule_id', 'rule_version', 'event_id'])
         .execute();
-      await db.schema.createIndex('verdicts_subject').on('verdicts').columns(['platform', 'subject_type', 'subject_id']).execute();
+      await db.schema
+        .createIndex('verdicts_subject')
+        .on('verdicts')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .execute();
 
       await id(db.schema.createTable('review_tasks'))
         .addColumn('platform', 'text', (c: any) => c.notNull())
@@ -76,8 +84,16 @@ export function detection(dialect: DialectName) {
         .addColumn('updated_at', 'text', (c: any) => c.notNull())
         .addColumn('closed_at', 'text')
         .execute();
-      await db.schema.createIndex('review_tasks_queue').on('review_tasks').columns(['status', 'queue', 'priority']).execute();
-      await db.schema.createIndex('review_tasks_subject').on('review_tasks').columns(['platform', 'subject_type', 'subject_id', 'status']).execute();
+      await db.schema
+        .createIndex('review_tasks_queue')
+        .on('review_tasks')
+        .columns(['status', 'queue', 'priority'])
+        .execute();
+      await db.schema
+        .createIndex('review_tasks_subject')
+        .on('review_tasks')
+        .columns(['platform', 'subject_type', 'subject_id', 'status'])
+        .execute();
 
       await id(db.schema.createTable('external_signals'))
         .addColumn('kind', 'text', (c: any) => c.notNull()) // handle | invite_url | md5 | sha256 | pdq
@@ -89,7 +105,11 @@ export function detection(dialect: DialectName) {
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .addUniqueConstraint('external_signals_once', ['kind', 'value', 'source'])
         .execute();
-      await db.schema.createIndex('external_signals_lookup').on('external_signals').columns(['kind', 'value']).execute();
+      await db.schema
+        .createIndex('external_signals_lookup')
+        .on('external_signals')
+        .columns(['kind', 'value'])
+        .execute();
     },
   };
 }

@@ -30,7 +30,11 @@ export function banks(dialect: DialectName) {
         .execute();
       await db.schema.createIndex('bank_entries_value').on('bank_entries').columns(['signal_type', 'value']).execute();
       // Bumped on every change, so each process knows when to reload its in-memory index.
-      await db.schema.createTable('bank_generation').addColumn('id', 'integer', (c: any) => c.primaryKey()).addColumn('generation', big, (c: any) => c.notNull()).execute();
+      await db.schema
+        .createTable('bank_generation')
+        .addColumn('id', 'integer', (c: any) => c.primaryKey())
+        .addColumn('generation', big, (c: any) => c.notNull())
+        .execute();
       await db.insertInto('bank_generation').values({ id: 1, generation: 0 }).execute();
     },
   };

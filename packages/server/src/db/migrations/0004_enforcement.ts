@@ -26,7 +26,11 @@ export function enforcement(dialect: DialectName) {
         .addColumn('reversed_at', 'text')
         .addColumn('reversed_by', big)
         .execute();
-      await db.schema.createIndex('enforcement_subject').on('enforcement_actions').columns(['platform', 'subject_type', 'subject_id']).execute();
+      await db.schema
+        .createIndex('enforcement_subject')
+        .on('enforcement_actions')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .execute();
       await id(db.schema.createTable('strikes'))
         .addColumn('platform', 'text', (c: any) => c.notNull())
         .addColumn('account_id', 'text', (c: any) => c.notNull())

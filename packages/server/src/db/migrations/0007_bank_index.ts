@@ -9,7 +9,10 @@ import type { DialectName } from '../connect.ts';
 export function bankIndex(dialect: DialectName) {
   return {
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema.alterTable('bank_entries').addColumn('disabled', 'integer', (c: any) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('bank_entries')
+        .addColumn('disabled', 'integer', (c: any) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('bank_entries').addColumn('confirmed_at', 'text').execute();
       await db.schema.alterTable('bank_entries').addColumn('confirmed_by', 'text').execute();
       await withId(db.schema.createTable('bank_entry_changes'), dialect)
@@ -20,7 +23,11 @@ export function bankIndex(dialect: DialectName) {
         .addColumn('signal_type', 'text', (c: any) => c.notNull())
         .addColumn('value', 'text', (c: any) => c.notNull())
         .execute();
-      await db.schema.createIndex('bank_entry_changes_bank').on('bank_entry_changes').columns(['bank_id', 'id']).execute();
+      await db.schema
+        .createIndex('bank_entry_changes_bank')
+        .on('bank_entry_changes')
+        .columns(['bank_id', 'id'])
+        .execute();
       if (dialect === 'postgres') {
         await sql`CREATE FUNCTION bank_entry_logged() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
@@ -28,15 +35,21 @@ export function bankIndex(dialect: DialectName) {
             ELSE INSERT INTO bank_entry_changes (entry_id, op, bank_id, signal_type, value) VALUES (NEW.id, 'update', NEW.bank_id, NEW.signal_type, NEW.value); END IF;
             RETURN NULL;
           END $$`.execute(db);
-        await sql`CREATE TRIGGER bank_entries_removed AFTER DELETE ON bank_entries FOR EACH ROW EXECUTE FUNCTION bank_entry_logged()`.execute(db);
+        await sql`CREATE TRIGGER bank_entries_removed AFTER DELETE ON bank_entries FOR EACH ROW EXECUTE FUNCTION bank_entry_logged()`.execute(
+          db,
+        );
         await sql`CREATE TRIGGER bank_entries_toggled AFTER UPDATE OF disabled ON bank_entries FOR EACH ROW
           WHEN (OLD.disabled IS DISTINCT FROM NEW.disabled) EXECUTE FUNCTION bank_entry_logged()`.execute(db);
       } else {
         await sql`CREATE TRIGGER bank_entries_removed AFTER DELETE ON bank_entries
-          BEGIN INSERT INTO bank_entry_changes (entry_id, op, bank_id, signal_type, value) VALUES (OLD.id, 'remove', OLD.bank_id, OLD.signal_type, OLD.value); END`.execute(db);
+          BEGIN INSERT INTO bank_entry_changes (entry_id, op, bank_id, signal_type, value) VALUES (OLD.id, 'remove', OLD.bank_id, OLD.signal_type, OLD.value); END`.execute(
+          db,
+        );
         await sql`CREATE TRIGGER bank_entries_toggled AFTER UPDATE OF disabled ON bank_entries
           WHEN OLD.disabled IS NOT NEW.disabled
-          BEGIN INSERT INTO bank_entry_changes (entry_id, op, bank_id, signal_type, value) VALUES (NEW.id, 'update', NEW.bank_id, NEW.signal_type, NEW.value); END`.execute(db);
+          BEGIN INSERT INTO bank_entry_changes (entry_id, op, bank_id, signal_type, value) VALUES (NEW.id, 'update', NEW.bank_id, NEW.signal_type, NEW.value); END`.execute(
+          db,
+        );
       }
     },
   };

@@ -23,7 +23,11 @@ export function reports(dialect: DialectName) {
         .addColumn('updated_at', 'text', (c: any) => c.notNull())
         .addColumn('filed_at', 'text')
         .execute();
-      await db.schema.createIndex('ncmec_reports_subject').on('ncmec_reports').columns(['platform', 'subject_type', 'subject_id']).execute();
+      await db.schema
+        .createIndex('ncmec_reports_subject')
+        .on('ncmec_reports')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .execute();
     },
   };
 }

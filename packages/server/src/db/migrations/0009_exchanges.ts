@@ -26,7 +26,10 @@ export function exchanges(dialect: DialectName) {
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .addColumn('updated_at', 'text', (c: any) => c.notNull())
         .execute();
-      await db.schema.alterTable('banks').addColumn('shared', 'integer', (c: any) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('banks')
+        .addColumn('shared', 'integer', (c: any) => c.notNull().defaultTo(0))
+        .execute();
     },
   };
 }

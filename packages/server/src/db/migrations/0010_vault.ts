@@ -25,8 +25,16 @@ export function vault(dialect: DialectName) {
         .addColumn('destroyed_at', 'text')
         .addColumn('destroyed_reason', 'text')
         .execute();
-      await db.schema.createIndex('vault_items_subject').on('vault_items').columns(['platform', 'subject_type', 'subject_id']).execute();
-      await db.schema.createIndex('vault_items_expiry').on('vault_items').columns(['destroyed_at', 'expires_at']).execute();
+      await db.schema
+        .createIndex('vault_items_subject')
+        .on('vault_items')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .execute();
+      await db.schema
+        .createIndex('vault_items_expiry')
+        .on('vault_items')
+        .columns(['destroyed_at', 'expires_at'])
+        .execute();
     },
   };
 }

@@ -7,13 +7,15 @@ import type { DialectName } from '../connect.ts';
 export function relay(dialect: DialectName) {
   return {
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema.createTable('relay_accounts')
+      await db.schema
+        .createTable('relay_accounts')
         .addColumn('id', 'text', (c: any) => c.primaryKey())
         .addColumn('username', 'text', (c: any) => c.notNull().unique())
         .addColumn('password_hash', 'text', (c: any) => c.notNull())
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .execute();
-      await db.schema.createTable('relay_devices')
+      await db.schema
+        .createTable('relay_devices')
         .addColumn('token_hash', 'text', (c: any) => c.primaryKey())
         .addColumn('account_id', 'text', (c: any) => c.notNull())
         .addColumn('created_at', 'text', (c: any) => c.notNull())
@@ -38,19 +40,22 @@ export function relay(dialect: DialectName) {
         .execute();
       await db.schema.createIndex('relay_queue_recipient').on('relay_queue').columns(['recipient', 'id']).execute();
       // Groups' public metadata (the unencrypted surfaces) and invite links; the MLS group is the members' own.
-      await db.schema.createTable('relay_groups')
+      await db.schema
+        .createTable('relay_groups')
         .addColumn('id', 'text', (c: any) => c.primaryKey())
         .addColumn('conversation_id', 'text', (c: any) => c.notNull().unique())
         .addColumn('owner', 'text', (c: any) => c.notNull())
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .execute();
-      await db.schema.createTable('relay_invites')
+      await db.schema
+        .createTable('relay_invites')
         .addColumn('code', 'text', (c: any) => c.primaryKey())
         .addColumn('group_id', 'text', (c: any) => c.notNull())
         .addColumn('created_by', 'text', (c: any) => c.notNull())
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .execute();
-      await db.schema.createTable('relay_blobs')
+      await db.schema
+        .createTable('relay_blobs')
         .addColumn('id', 'text', (c: any) => c.primaryKey())
         .addColumn('owner', 'text', (c: any) => c.notNull())
         .addColumn('data', 'text', (c: any) => c.notNull()) // base64 ciphertext

@@ -17,13 +17,28 @@ export function exchangeItems(dialect: DialectName) {
         .addColumn('value', 'text', (c: any) => c.notNull())
         .addColumn('gen', 'integer', (c: any) => c.notNull())
         .execute();
-      await db.schema.createIndex('exchange_items_key').unique().on('exchange_items').columns(['exchange_id', 'item', 'signal_type', 'value']).execute();
-      await db.schema.createIndex('exchange_items_hash').on('exchange_items').columns(['exchange_id', 'signal_type', 'value']).execute();
+      await db.schema
+        .createIndex('exchange_items_key')
+        .unique()
+        .on('exchange_items')
+        .columns(['exchange_id', 'item', 'signal_type', 'value'])
+        .execute();
+      await db.schema
+        .createIndex('exchange_items_hash')
+        .on('exchange_items')
+        .columns(['exchange_id', 'signal_type', 'value'])
+        .execute();
       await db.schema.createIndex('exchange_items_gen').on('exchange_items').columns(['exchange_id', 'gen']).execute();
       // sync_gen: the current full sync; full_sync = 1 while a refetch from scratch is under way
       // (its end sweeps); complete_at: when a fetch last reached the end of the source (staleness).
-      await db.schema.alterTable('exchanges').addColumn('sync_gen', 'integer', (c: any) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('exchanges').addColumn('full_sync', 'integer', (c: any) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('exchanges')
+        .addColumn('sync_gen', 'integer', (c: any) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('exchanges')
+        .addColumn('full_sync', 'integer', (c: any) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('exchanges').addColumn('complete_at', 'text').execute();
       await db.schema.alterTable('exchanges').addColumn('stale_after_s', 'integer').execute();
     },

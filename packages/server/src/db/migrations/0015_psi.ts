@@ -7,7 +7,8 @@ import type { DialectName } from '../connect.ts';
 export function psi(dialect: DialectName) {
   return {
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema.createTable('psi_tables')
+      await db.schema
+        .createTable('psi_tables')
         .addColumn('version', 'integer', (c: any) => c.primaryKey())
         .addColumn('mode', 'text', (c: any) => c.notNull()) // exact | perceptual
         .addColumn('root', 'text', (c: any) => c.notNull()) // hex SHA-256 of the canonical encoding
@@ -30,7 +31,11 @@ export function psi(dialect: DialectName) {
         .addColumn('created_at', 'text', (c: any) => c.notNull())
         .addUniqueConstraint('psi_matches_voucher', ['platform', 'voucher_id'])
         .execute();
-      await db.schema.createIndex('psi_matches_secret').on('psi_matches').columns(['platform', 'account_id', 'account_secret_id']).execute();
+      await db.schema
+        .createIndex('psi_matches_secret')
+        .on('psi_matches')
+        .columns(['platform', 'account_id', 'account_secret_id'])
+        .execute();
       await withId(db.schema.createTable('psi_openings'), dialect)
         .addColumn('platform', 'text', (c: any) => c.notNull())
         .addColumn('account_id', 'text', (c: any) => c.notNull())

@@ -29,9 +29,23 @@ export function cases(dialect: DialectName) {
         .addColumn('closed_at', 'text')
         .execute();
       // The database itself keeps one open case per subject, whatever races the writers run.
-      await db.schema.createIndex('cases_one_open').on('cases').columns(['platform', 'subject_type', 'subject_id']).unique().where(sql.ref('status'), '=', 'open').execute();
-      await db.schema.createIndex('cases_subject').on('cases').columns(['platform', 'subject_type', 'subject_id', 'id']).execute();
-      await db.schema.createIndex('cases_queue').on('cases').columns(['status', 'priority', 'opened_at', 'id']).execute();
+      await db.schema
+        .createIndex('cases_one_open')
+        .on('cases')
+        .columns(['platform', 'subject_type', 'subject_id'])
+        .unique()
+        .where(sql.ref('status'), '=', 'open')
+        .execute();
+      await db.schema
+        .createIndex('cases_subject')
+        .on('cases')
+        .columns(['platform', 'subject_type', 'subject_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('cases_queue')
+        .on('cases')
+        .columns(['status', 'priority', 'opened_at', 'id'])
+        .execute();
       await id(db.schema.createTable('case_log'))
         .addColumn('case_id', big, (c: any) => c.notNull())
         .addColumn('at', 'text', (c: any) => c.notNull())
@@ -43,11 +57,19 @@ export function cases(dialect: DialectName) {
       await db.schema.createIndex('case_log_case').on('case_log').columns(['case_id', 'id']).execute();
       // Append-only: the log cannot be changed or trimmed through SQL either.
       if (dialect === 'sqlite') {
-        await sql`CREATE TRIGGER case_log_no_update BEFORE UPDATE ON case_log BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END`.execute(db);
-        await sql`CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END`.execute(db);
+        await sql`CREATE TRIGGER case_log_no_update BEFORE UPDATE ON case_log BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END`.execute(
+          db,
+        );
       } else {
-        await sql`CREATE FUNCTION case_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'case_log is append-only'; END $$`.execute(db);
-        await sql`CREATE TRIGGER case_log_append_only BEFORE UPDATE OR DELETE ON case_log FOR EACH ROW EXECUTE FUNCTION case_log_append_only()`.execute(db);
+        await sql`CREATE FUNCTION case_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'case_log is append-only'; END $$`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER case_log_append_only BEFORE UPDATE OR DELETE ON case_log FOR EACH ROW EXECUTE FUNCTION case_log_append_only()`.execute(
+          db,
+        );
       }
 
       await db.schema.alterTable('review_tasks').renameTo('case_items').execute();
@@ -66,21 +88,56 @@ export function cases(dialect: DialectName) {
       for (const group of bySubject.values()) {
         const first = group[0];
         const open = group.filter((t) => t.status === 'open' && !LEGAL.includes(t.queue));
-        const lead = [...(open.length ? open : group)].sort((a, b) => b.priority - a.priority || Number(a.id) - Number(b.id))[0];
+        const lead = [...(open.length ? open : group)].sort(
+          (a, b) => b.priority - a.priority || Number(a.id) - Number(b.id),
+        )[0];
         const last = group.reduce((m, t) => (t.updated_at > m ? t.updated_at : m), first.updated_at);
         const claimed = open.find((t) => t.claimed_by != null);
-        const row = await db.insertInto('cases').values({
-          platform: first.platform, subject_type: first.subject_type, subject_id: first.subject_id, status: open.length ? 'open' : 'closed',
-          queue: lead.queue, priority: lead.priority, claimed_by: claimed?.claimed_by ?? null, claim_expires_at: claimed?.claim_expires_at ?? null,
-          resolution: open.length ? null : 'migrated', opened_at: first.created_at, updated_at: last, closed_at: open.length ? null : last,
-        }).returning('id').executeTakeFirstOrThrow();
+        const row = await db
+          .insertInto('cases')
+          .values({
+            platform: first.platform,
+            subject_type: first.subject_type,
+            subject_id: first.subject_id,
+            status: open.length ? 'open' : 'closed',
+            queue: lead.queue,
+            priority: lead.priority,
+            claimed_by: claimed?.claimed_by ?? null,
+            claim_expires_at: claimed?.claim_expires_at ?? null,
+            resolution: open.length ? null : 'migrated',
+            opened_at: first.created_at,
+            updated_at: last,
+            closed_at: open.length ? null : last,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         const caseId = Number(row.id);
-        await db.updateTable('case_items').set({ case_id: caseId }).where('id', 'in', group.map((t) => Number(t.id))).execute();
+        await db
+          .updateTable('case_items')
+          .set({ case_id: caseId })
+          .where(
+            'id',
+            'in',
+            group.map((t) => Number(t.id)),
+          )
+          .execute();
         for (const t of group) {
-          await db.insertInto('case_log').values({ case_id: caseId, at: t.created_at, actor: 'system', kind: 'item.migrated', item_id: Number(t.id), data: JSON.stringify({ queue: t.queue, reason: t.reason, status: t.status }) }).execute();
+          await db
+            .insertInto('case_log')
+            .values({
+              case_id: caseId,
+              at: t.created_at,
+              actor: 'system',
+              kind: 'item.migrated',
+              item_id: Number(t.id),
+              data: JSON.stringify({ queue: t.queue, reason: t.reason, status: t.status }),
+            })
+            .execute();
         }
       }
-      await sql`UPDATE enforcement_actions SET case_id = (SELECT case_id FROM case_items WHERE case_items.id = enforcement_actions.task_id) WHERE task_id IS NOT NULL`.execute(db);
+      await sql`UPDATE enforcement_actions SET case_id = (SELECT case_id FROM case_items WHERE case_items.id = enforcement_actions.task_id) WHERE task_id IS NOT NULL`.execute(
+        db,
+      );
     },
   };
 }

@@ -12,7 +12,8 @@ export function oversightIndexes() {
       await db.schema.createIndex('case_items_closed').on('case_items').columns(['closed_at']).execute();
     },
     async down(db: Kysely<any>): Promise<void> {
-      for (const i of ['audit_log_action', 'audit_log_actor', 'audit_log_at', 'case_log_kind_at', 'case_items_closed']) await db.schema.dropIndex(i).execute();
+      for (const i of ['audit_log_action', 'audit_log_actor', 'audit_log_at', 'case_log_kind_at', 'case_items_closed'])
+        await db.schema.dropIndex(i).execute();
     },
   };
 }

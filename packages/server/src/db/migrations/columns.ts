@@ -4,9 +4,11 @@ import type { DialectName } from '../connect.ts';
 
 /** An auto-incrementing integer primary key named `id`. */
 export function withId<T extends CreateTableBuilder<any, any>>(t: T, dialect: DialectName): T {
-  return (dialect === 'postgres'
-    ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
-    : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())) as T;
+  return (
+    dialect === 'postgres'
+      ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  ) as T;
 }
 
 /** A 64-bit integer (ids referencing other tables, sizes). */

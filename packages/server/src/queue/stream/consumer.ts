@@ -121,9 +121,14 @@ export class StreamWorker {
     this.leases = await PartitionLeases.open(stream, this.o.workerId, this.leaseMs);
     // Not fatal: every tick heartbeats again (a lease stream another worker is creating this instant may not take
     // publishes yet: "no responders").
-    await this.leases.heartbeat().catch((err) => this.o.log.warn({ err }, 'stream worker heartbeat failed; retried at the next tick'));
+    await this.leases
+      .heartbeat()
+      .catch((err) => this.o.log.warn({ err }, 'stream worker heartbeat failed; retried at the next tick'));
     // Held events are kept alive while they wait, run or wait for a retry (a slow batch is not redelivered).
-    this.heartbeat = setInterval(() => this.inFlight.forEach((m) => m.working()), Math.max(200, consumerAckWaitMs(stream.cfg) / 3));
+    this.heartbeat = setInterval(
+      () => this.inFlight.forEach((m) => m.working()),
+      Math.max(200, consumerAckWaitMs(stream.cfg) / 3),
+    );
     const tick = Math.max(100, this.leaseMs / 4);
     const loop = () => {
       this.balanceTimer = setTimeout(() => {
@@ -198,7 +203,8 @@ export class StreamWorker {
     const takeover = !!seen && seen.lease.owner !== null;
     if (takeover) {
       const head = await stream.head(p);
-      if (head) stuck = { seq: head.seq, takeovers: head.seq === seen.lease.stuck?.seq ? seen.lease.stuck.takeovers + 1 : 1 };
+      if (head)
+        stuck = { seq: head.seq, takeovers: head.seq === seen.lease.stuck?.seq ? seen.lease.stuck.takeovers + 1 : 1 };
     }
     if (!(await this.leases.acquire(p, seen?.seq ?? 0, stuck))) return;
     try {
@@ -472,7 +478,8 @@ export class StreamWorker {
       // Whole chunks, up to the batch size (a chunk is never split: its partition's order is kept inside the batch).
       let n = 0;
       let k = 0;
-      while (k < this.waiting.length && (k === 0 || n + this.waiting[k]!.items.length <= max)) n += this.waiting[k++]!.items.length;
+      while (k < this.waiting.length && (k === 0 || n + this.waiting[k]!.items.length <= max))
+        n += this.waiting[k++]!.items.length;
       const groups = this.waiting.splice(0, k);
       const items = groups.flatMap((g) => g.items);
       const errors = await this.runBatch(items).catch((e) => items.map(() => e));
@@ -552,7 +559,10 @@ export class StreamWorker {
     } catch (e) {
       err = e ?? new Error('failed');
     }
-    metrics.jobDuration.observe({ kind: 'stream.event', outcome: err === undefined ? 'done' : 'failed' }, (performance.now() - t0) / 1000);
+    metrics.jobDuration.observe(
+      { kind: 'stream.event', outcome: err === undefined ? 'done' : 'failed' },
+      (performance.now() - t0) / 1000,
+    );
     return err;
   }
 
@@ -566,7 +576,9 @@ export class StreamWorker {
         items.map((it) => ({ payload: { eventId: it.eventId }, job: it.job })),
         { db: db.kysely, clock },
       ).catch((e) => items.map(() => ({ error: e })));
-      res.forEach((r, i) => ('error' in r ? (errors[i] = r.error ?? new Error('prepare failed')) : (items[i]!.prepared = r.value)));
+      res.forEach((r, i) =>
+        'error' in r ? (errors[i] = r.error ?? new Error('prepare failed')) : (items[i]!.prepared = r.value),
+      );
     } else if (prepare) {
       for (const [i, it] of items.entries()) {
         try {
@@ -638,7 +650,9 @@ const errorOf = (o: ItemOutcome | undefined): unknown =>
 /** One statement, locks taken in ascending order (two batches cannot deadlock). */
 async function lockPartitions(trx: Kysely<Database>, partitions: number[]): Promise<void> {
   const ps = [...new Set(partitions)].sort((a, b) => a - b);
-  await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, s.p) FROM (SELECT unnest(${ps}::int[]) AS p ORDER BY 1) s`.execute(trx);
+  await sql`SELECT pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, s.p) FROM (SELECT unnest(${ps}::int[]) AS p ORDER BY 1) s`.execute(
+    trx,
+  );
 }
 
 /** Wakes one waiter (or the next one to wait) when something changed. */

@@ -52,7 +52,8 @@ export type StreamMessage = { eventId: number } | { eventIds: number[] };
 export function eventIdsOf(body: string): number[] {
   const m = JSON.parse(body) as { eventId?: unknown; eventIds?: unknown };
   const ids = Array.isArray(m.eventIds) ? m.eventIds : [m.eventId];
-  if (!ids.length || !ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) throw new Error('no positive integer eventId');
+  if (!ids.length || !ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0))
+    throw new Error('no positive integer eventId');
   return ids as number[];
 }
 
@@ -167,11 +168,19 @@ export class EventStream {
   }
 
   /** Publishes stored events of one partition, in order, as one message, and waits until JetStream has stored it. */
-  async publish(eventIds: number | number[], partition: number, msgId: string): Promise<{ duplicate: boolean; seq: number }> {
+  async publish(
+    eventIds: number | number[],
+    partition: number,
+    msgId: string,
+  ): Promise<{ duplicate: boolean; seq: number }> {
     const ids = typeof eventIds === 'number' ? [eventIds] : eventIds;
-    if (!ids.length || ids.length > MAX_EVENTS_PER_MESSAGE) throw new Error(`a stream message carries 1 to ${MAX_EVENTS_PER_MESSAGE} events`);
+    if (!ids.length || ids.length > MAX_EVENTS_PER_MESSAGE)
+      throw new Error(`a stream message carries 1 to ${MAX_EVENTS_PER_MESSAGE} events`);
     const body: StreamMessage = ids.length === 1 ? { eventId: ids[0]! } : { eventIds: ids };
-    const ack = await this.js.publish(subjectOf(this.cfg.name, partition), JSON.stringify(body), { msgID: msgId, timeout: 10_000 });
+    const ack = await this.js.publish(subjectOf(this.cfg.name, partition), JSON.stringify(body), {
+      msgID: msgId,
+      timeout: 10_000,
+    });
     return { duplicate: ack.duplicate, seq: ack.seq };
   }
 

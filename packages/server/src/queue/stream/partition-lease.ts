@@ -47,7 +47,12 @@ export class PartitionLeases {
     this.bucket = leaseStreamOf(stream.cfg.name);
   }
 
-  static async open(stream: EventStream, workerId: string, leaseMs: number, now = () => Date.now()): Promise<PartitionLeases> {
+  static async open(
+    stream: EventStream,
+    workerId: string,
+    leaseMs: number,
+    now = () => Date.now(),
+  ): Promise<PartitionLeases> {
     const l = new PartitionLeases(stream, workerId, leaseMs, now);
     await l.ensure();
     return l;
@@ -65,7 +70,8 @@ export class PartitionLeases {
         num_replicas: this.stream.cfg.replicas,
       });
     } catch (e) {
-      if (!/already in use|already exists/i.test(String(e)) && !(e instanceof JetStreamApiError && e.code === 10058)) throw e;
+      if (!/already in use|already exists/i.test(String(e)) && !(e instanceof JetStreamApiError && e.code === 10058))
+        throw e;
     }
   }
 
@@ -98,7 +104,8 @@ export class PartitionLeases {
         const value = m.json<Lease>();
         if (rest.startsWith('w.')) {
           if (value.until > now) workers++;
-          else if (value.until < now - 10 * this.leaseMs) await jsm.streams.purge(this.bucket, { filter: subject }).catch(() => {});
+          else if (value.until < now - 10 * this.leaseMs)
+            await jsm.streams.purge(this.bucket, { filter: subject }).catch(() => {});
         } else if (rest.startsWith('p.')) partitions.set(Number(rest.slice(2)), { seq: m.seq, lease: value });
       }),
     );

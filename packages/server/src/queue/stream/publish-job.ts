@@ -51,7 +51,11 @@ export function publishEventHandler(stream: EventStream): JobHandler {
 }
 
 /** The stream partition of each job's event: the job's own partition when the stream has the queue's 64, else hashed anew. */
-async function partitionsOf(trx: Kysely<Database>, stream: EventStream, items: { job: Job; eventId: number }[]): Promise<number[]> {
+async function partitionsOf(
+  trx: Kysely<Database>,
+  stream: EventStream,
+  items: { job: Job; eventId: number }[],
+): Promise<number[]> {
   if (stream.cfg.partitions === DEFAULT_PARTITIONS && items.every((i) => i.job.partition != null))
     return items.map((i) => i.job.partition!);
   const rows = new Map<number, { platform: string; subject_type: string; subject_id: string }>();
