@@ -16,7 +16,7 @@ import { registerAuth } from './http/auth-hook.ts';
 import { handleError } from './http/errors.ts';
 import { registerConsole } from './http/console.ts';
 import type { VigilApp, RouteModule } from './http/route.ts';
-import { decodeLimiter } from './media/decode-limit.ts';
+import { decodeLimiter } from './media/index.ts';
 import { registerHttpMetrics } from './metrics/http.ts';
 
 export const VERSION = '0.1.0';

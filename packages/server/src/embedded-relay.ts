@@ -8,7 +8,7 @@ import { createRelay, relayKeysFrom, type Relay } from '@vigil/relay';
 import type { AppContext } from './context.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { createWebhookEndpoint, repointWebhookEndpoint } from './webhooks/endpoints.ts';
-import { relayKeys } from './reports/relay-keys.ts';
+import { relayKeys } from './reports/index.ts';
 import { writeSecretFileOnce } from './util/file-perms.ts';
 
 export const RELAY_WEBHOOK_PATH = '/relay/v1/webhooks/vigil';

@@ -14,17 +14,17 @@ export { createStaff, updateStaff } from './auth/staff.ts';
 export { createApiKey, revokeApiKey } from './auth/api-keys.ts';
 export { generatePassword } from './auth/passwords.ts';
 export { ROLES, SCOPES, type Role, type Scope } from './auth/roles.ts';
-export { platformEvent, EVENT_TYPES, type PlatformEvent } from './ingest/events.ts';
-export { ingestEvents, validateEvents } from './ingest/ingest.ts';
+export { platformEvent, EVENT_TYPES, type PlatformEvent } from './ingest/index.ts';
+export { ingestEvents, validateEvents } from './ingest/index.ts';
 export { emitWebhook } from './webhooks/outbox.ts';
 export { signPayload, verifySignature } from './webhooks/sign.ts';
 export { seedDemo, seedCrowd, isSeeded, demoEvents, DEMO_ADMIN } from './demo/seed.ts';
 export { writeDemoImages, demoMediaRoute } from './demo/images.ts';
 export { systemClock, type Clock } from './util/time.ts';
-export { backtestRule, type BacktestReport } from './detect/backtest.ts';
-export { saveRule, listRules, ensureDefaultRules, DEFAULT_RULES } from './detect/rules-store.ts';
-export { compileRule } from './detect/rule-language.ts';
-export { createBank, addEntries, bankByName, parsePlainList, type EntryInput, type SignalType } from './media/banks.ts';
+export { backtestRule, type BacktestReport } from './detect/index.ts';
+export { saveRule, listRules, ensureDefaultRules, DEFAULT_RULES } from './detect/index.ts';
+export { compileRule } from './detect/index.ts';
+export { createBank, addEntries, bankByName, parsePlainList, type EntryInput, type SignalType } from './media/index.ts';
 export {
   parseList,
   parseHmaCsv,
@@ -34,9 +34,9 @@ export {
   HMA_CSV_HEADER,
   LIST_FORMATS,
   type ListFormat,
-} from './media/bank-formats.ts';
-export { BankIndex, type BankMatch } from './media/bank-index.ts';
-export { matchMedia } from './media/match-media.ts';
-export { runExchange, type RunResult } from './exchanges/runner.ts';
-export { exchangeJson } from './exchanges/store.ts';
-export { computeTransparency, transparencyCsv, transparencyHtml, transparencyText } from './legal/transparency.ts';
+} from './media/index.ts';
+export { BankIndex, type BankMatch } from './media/index.ts';
+export { matchMedia } from './media/index.ts';
+export { runExchange, type RunResult } from './exchanges/index.ts';
+export { exchangeJson } from './exchanges/index.ts';
+export { computeTransparency, transparencyCsv, transparencyHtml, transparencyText } from './legal/index.ts';

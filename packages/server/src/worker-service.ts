@@ -10,7 +10,7 @@ import { StreamWorker } from './queue/stream/consumer.ts';
 import type { EventStream } from './queue/stream/event-stream.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Worker } from './queue/worker.ts';
-import { BankIndex } from './media/bank-index.ts';
+import { BankIndex } from './media/index.ts';
 import { systemClock, type Clock } from './util/time.ts';
 import type { Db } from './db/connect.ts';
 import { METRICS_CONTENT_TYPE, metricsAllowed, scrape } from './metrics/metrics.ts';

@@ -5,10 +5,10 @@ import type { Db } from '../db/connect.ts';
 import { createStaff } from '../auth/staff.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { generatePassword } from '../auth/passwords.ts';
-import { ingestEvents, validateEvents } from '../ingest/ingest.ts';
+import { ingestEvents, validateEvents } from '../ingest/index.ts';
 import type { Clock } from '../util/time.ts';
-import { addEntries, createBank } from '../media/banks.ts';
-import { importExternalSignals } from '../detect/external.ts';
+import { addEntries, createBank } from '../media/index.ts';
+import { importExternalSignals } from '../detect/index.ts';
 
 /**
  * Demo hashes. They are PDQ-shaped values made up for the demo, not hashes of any real image:

@@ -1,11 +1,11 @@
 // The `event.analyze` job: analysers → signals → rules → verdicts, in the job's transaction. The worker runs
 // claimed analysis jobs together through `batch` (analyse-batch.ts); a job run alone is a batch of one.
 import type { JobHandler } from '../queue/worker.ts';
-import type { PlatformEvent } from '../ingest/events.ts';
+import type { PlatformEvent } from '../ingest/index.ts';
 import { fromJson } from '../util/json.ts';
 import type { Analyser } from './signals.ts';
 import { analyseBatch } from './analyse-batch.ts';
-import { hashRemoteRefs, unhashedRefs } from '../media/remote-hash.ts';
+import { hashRemoteRefs, unhashedRefs } from '../media/index.ts';
 import type { Config } from '../config.ts';
 import { chunks } from '../util/chunks.ts';
 

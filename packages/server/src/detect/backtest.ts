@@ -3,8 +3,8 @@
 // that event) and the subject's current profile.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { PlatformEvent } from '../ingest/events.ts';
-import { subjectOf } from '../ingest/events.ts';
+import type { PlatformEvent } from '../ingest/index.ts';
+import { subjectOf } from '../ingest/index.ts';
 import { fromJson } from '../util/json.ts';
 import { compileRule, outcomeSchema } from './rule-language.ts';
 import { evaluateRules, type LoadedRule } from './engine.ts';

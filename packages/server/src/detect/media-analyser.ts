@@ -2,9 +2,9 @@
 // looked up in every enabled bank; each match becomes a `media.match` signal that explains itself.
 import type { Analyser, Finding } from './signals.ts';
 import { SEVERITY } from './signals.ts';
-import type { BankIndex } from '../media/bank-index.ts';
-import { frameProbes, imageProbes, lookupProbes, type ImageQuery } from '../media/match-media.ts';
-import type { RemoteFrame } from '../media/remote-hash.ts';
+import type { BankIndex } from '../media/index.ts';
+import { frameProbes, imageProbes, lookupProbes, type ImageQuery } from '../media/index.ts';
+import type { RemoteFrame } from '../media/index.ts';
 
 // Media Vigil fetched and hashed itself also carries its dihedral hashes and robust views, or a video's frames (remote-hash.ts).
 type Hashes = (ImageQuery & { pdq?: string; md5?: string; sha256?: string; frames?: RemoteFrame[] }) | null | undefined;

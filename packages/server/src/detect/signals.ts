@@ -1,7 +1,7 @@
 // A signal is one finding about one subject, with the evidence that explains it.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { PlatformEvent } from '../ingest/events.ts';
+import type { PlatformEvent } from '../ingest/index.ts';
 import type { Clock } from '../util/time.ts';
 import { fromJson, toJson } from '../util/json.ts';
 import { iso } from '../util/time.ts';

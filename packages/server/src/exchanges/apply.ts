@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { bump, normaliseHash, type SignalType } from '../media/banks.ts';
+import { bump, normaliseHash, type SignalType } from '../media/index.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
 import type { Update } from './fetcher.ts';

@@ -1,6 +1,6 @@
 // What every exchange fetcher yields: pages of updates, each with the checkpoint to store once the
 // page is committed. A fetch that dies mid-way resumes from the last committed checkpoint.
-import type { SignalType } from '../media/banks.ts';
+import type { SignalType } from '../media/index.ts';
 
 export type Update =
   | {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { LIST_FORMATS, parseList } from '../media/bank-formats.ts';
+import { LIST_FORMATS, parseList } from '../media/index.ts';
 import { VigilError } from '../errors.ts';
 import { type FetchEnv, type Fetcher } from './fetcher.ts';
 import { failIfNotOk, httpGet } from './http.ts';

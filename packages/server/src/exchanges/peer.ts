@@ -2,7 +2,7 @@
 // (GET /v1/exchange/shared/:bank/entries?after=<entry>.<change>): additions, then removals.
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
-import type { SignalType } from '../media/banks.ts';
+import type { SignalType } from '../media/index.ts';
 import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 

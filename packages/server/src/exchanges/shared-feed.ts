@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
-import { bump, normaliseHash, type SignalType } from '../media/banks.ts';
+import { bump, normaliseHash, type SignalType } from '../media/index.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { VigilError } from '../errors.ts';
 import type { PeerFeedPage } from './peer.ts';

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Database, ExchangesTable } from '../db/schema.ts';
 import { appendAudit } from '../audit/log.ts';
-import { createBank } from '../media/banks.ts';
+import { createBank } from '../media/index.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { fromJson } from '../util/json.ts';
 import { VigilError } from '../errors.ts';

@@ -4,7 +4,7 @@
 // its descriptors (owner, status, tags). As with NCMEC, a window only advances once all its pages are in.
 import { z } from 'zod';
 import type { Fetcher, FetchEnv, Update } from './fetcher.ts';
-import type { SignalType } from '../media/banks.ts';
+import type { SignalType } from '../media/index.ts';
 import { VigilError } from '../errors.ts';
 import { failIfNotOk, httpGet } from './http.ts';
 import { afterPage, resumeWindow, type WindowCheckpoint } from './window.ts';

@@ -6,10 +6,10 @@ import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { appendAudit } from '../audit/log.ts';
 import { iso, type Clock } from '../util/time.ts';
-import type { Analyser } from '../detect/signals.ts';
+import type { Analyser } from '../detect/index.ts';
 import { caseKey, flagSignal, upsertCase } from './intake.ts';
 import { closeSubjectWork, raiseIfOpen } from '../review/index.ts';
-import { waitingFlagKeys } from '../detect/flag-keys.ts';
+import { waitingFlagKeys } from '../detect/index.ts';
 
 /** Raises overdue flags' cases to the top and marks them escalated; returns how many. */
 export async function escalateOverdue(db: Kysely<Database>, clock: Clock): Promise<number> {

@@ -3,7 +3,7 @@
 // transaction); sealing and storing in the handler.
 import type { JobHandler } from '../queue/worker.ts';
 import type { Config } from '../config.ts';
-import { fetchMedia } from '../media/fetch.ts';
+import { fetchMedia } from '../media/index.ts';
 import { fromJson } from '../util/json.ts';
 import { preserve } from './vault.ts';
 import { vaultKeys } from './vault-keys.ts';

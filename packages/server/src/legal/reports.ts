@@ -17,7 +17,7 @@ import type { JobHandler } from '../queue/worker.ts';
 import { enqueue } from '../queue/jobs.ts';
 import { appendAudit } from '../audit/log.ts';
 import { emitWebhook } from '../webhooks/outbox.ts';
-import { fetchMedia } from '../media/fetch.ts';
+import { fetchMedia } from '../media/index.ts';
 import { fromJson } from '../util/json.ts';
 import { iso, type Clock } from '../util/time.ts';
 import { VigilError, notFound } from '../errors.ts';

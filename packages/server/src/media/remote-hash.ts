@@ -2,7 +2,7 @@
 // and hashed before analysis, so it can be matched like media the platform hashed itself.
 // Runs in the analysis job's prepare phase: network and CPU work outside any transaction.
 import { decodeLimiter } from './decode-limit.ts';
-import type { PlatformEvent } from '../ingest/events.ts';
+import type { PlatformEvent } from '../ingest/index.ts';
 import type { Config } from '../config.ts';
 import { fetchMedia } from './fetch.ts';
 

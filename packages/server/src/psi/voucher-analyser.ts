@@ -7,10 +7,10 @@
 import { emitWebhook } from '../webhooks/outbox.ts';
 import { decodeEvidence, PsiError, serverEvaluate, ThresholdAccumulator, type Evaluation } from '@vigil/crypto/psi';
 import type { Config } from '../config.ts';
-import type { Analyser, Finding } from '../detect/signals.ts';
-import { SEVERITY } from '../detect/signals.ts';
-import { preserve } from '../legal/vault.ts';
-import { vaultKeys } from '../legal/vault-keys.ts';
+import type { Analyser, Finding } from '../detect/index.ts';
+import { SEVERITY } from '../detect/index.ts';
+import { preserve } from '../legal/index.ts';
+import { vaultKeys } from '../legal/index.ts';
 import { iso } from '../util/time.ts';
 import { fastGroup, psiKeys, type PsiKeys } from './keys.ts';
 import { loadTable } from './tables.ts';

@@ -5,8 +5,8 @@
 // at an innocent account. Reports whose evidence does not verify accuse no one: they are counted against
 // their reporter and never reach review, whatever subject they name.
 import type { Config } from '../config.ts';
-import type { PlatformEvent } from '../ingest/events.ts';
-import { invalidBatch, type EventProblem } from '../ingest/ingest.ts';
+import type { PlatformEvent } from '../ingest/index.ts';
+import { invalidBatch, type EventProblem } from '../ingest/index.ts';
 import {
   derivedSubject,
   isSdkEvidence,

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { ReportVerification } from '@vigil/crypto/report';
 import type { Database } from '../db/schema.ts';
 import type { Config } from '../config.ts';
-import type { EventFollowUp } from '../ingest/apply.ts';
+import type { EventFollowUp } from '../ingest/index.ts';
 import { verifyReportEvidence } from './subject.ts';
 
 export type Verification = ReportVerification;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { createBank } from '../../media/banks.ts';
+import { createBank } from '../../media/index.ts';
 
 /** POST /v1/banks — create a block bank (known imagery) or an allow bank (known benign). */
 const route: RouteModule = (app, ctx) => {

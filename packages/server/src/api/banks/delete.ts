@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { deleteBank } from '../../media/banks.ts';
+import { deleteBank } from '../../media/index.ts';
 
 /** DELETE /v1/banks/:name — delete a bank and its entries. */
 const route: RouteModule = (app, ctx) => {

@@ -2,8 +2,8 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { addEntries, bankByName, normaliseHash, parsePlainList } from '../../media/banks.ts';
-import { LIST_FORMATS, checkPlainLines, parseHmaCsv, parseList, sniffFormat } from '../../media/bank-formats.ts';
+import { addEntries, bankByName, normaliseHash, parsePlainList } from '../../media/index.ts';
+import { LIST_FORMATS, checkPlainLines, parseHmaCsv, parseList, sniffFormat } from '../../media/index.ts';
 import { isVigilError, VigilError } from '../../errors.ts';
 
 const entry = z.object({

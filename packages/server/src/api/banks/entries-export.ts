@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { bankByName } from '../../media/banks.ts';
-import { HMA_CSV_HEADER, hmaCsvRow } from '../../media/bank-formats.ts';
+import { bankByName } from '../../media/index.ts';
+import { HMA_CSV_HEADER, hmaCsvRow } from '../../media/index.ts';
 
 /** A JSON page of the export (the plain and HMA CSV formats stream text instead). */
 const entryPage = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { removeEntry } from '../../media/banks.ts';
+import { removeEntry } from '../../media/index.ts';
 
 /** Bank entries: add (JSON, a plain hash list, or HMA CSV), export, remove, confirm and deconfirm. */
 const route: RouteModule = (app, ctx) => {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { VigilError } from '../../errors.ts';
 import { isMultipart, readOneUpload } from '../../http/upload.ts';
-import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
-import type { BankMatch } from '../../media/bank-index.ts';
-import { matchMedia } from '../../media/match-media.ts';
+import { hashBytes, hashesJson } from '../../media/index.ts';
+import type { BankMatch } from '../../media/index.ts';
+import { matchMedia } from '../../media/index.ts';
 import { mediaHashesSchema } from '../media/hash.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `must be ${n} hex digits`);

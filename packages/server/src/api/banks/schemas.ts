@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { setEntryConfirmation } from '../../media/banks.ts';
+import { setEntryConfirmation } from '../../media/index.ts';
 
 /** POST /v1/banks/:name/entries/:id/confirm and /deconfirm: one registration, two methods (entry-confirm.ts, entry-deconfirm.ts). */
 export const entryConfirmation =

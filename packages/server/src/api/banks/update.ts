@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { updateBank } from '../../media/banks.ts';
+import { updateBank } from '../../media/index.ts';
 
 /** PATCH /v1/banks/:name — rename, enable/disable or describe; DELETE removes the bank and its entries. */
 const route: RouteModule = (app, ctx) => {

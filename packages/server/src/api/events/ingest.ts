@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { eventBatch, EVENT_TYPES } from '../../ingest/events.ts';
-import { ingestEvents, validateEvents } from '../../ingest/ingest.ts';
-import { checkReportSubjects } from '../../reports/subject.ts';
+import { eventBatch, EVENT_TYPES } from '../../ingest/index.ts';
+import { ingestEvents, validateEvents } from '../../ingest/index.ts';
+import { checkReportSubjects } from '../../reports/index.ts';
 import { metrics } from '../../metrics/metrics.ts';
 import { isVigilError } from '../../errors.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { createExchange, EXCHANGE_TYPES, exchangeJson, staleAfterDays } from '../../exchanges/store.ts';
+import { createExchange, EXCHANGE_TYPES, exchangeJson, staleAfterDays } from '../../exchanges/index.ts';
 import { exchangeSchema } from './schemas.ts';
 
 /** POST /v1/exchanges — a new exchange filling a bank of the same name. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { deleteExchange } from '../../exchanges/store.ts';
+import { deleteExchange } from '../../exchanges/index.ts';
 
 /** DELETE /v1/exchanges/:name — delete an exchange (its bank stays). */
 const route: RouteModule = (app, ctx) => {

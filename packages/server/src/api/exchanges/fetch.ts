@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { runExchange } from '../../exchanges/runner.ts';
-import { getExchange } from '../../exchanges/store.ts';
+import { runExchange } from '../../exchanges/index.ts';
+import { getExchange } from '../../exchanges/index.ts';
 import { appendAudit } from '../../audit/log.ts';
 
 const runResult = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { exchangeJson, getExchange } from '../../exchanges/store.ts';
+import { exchangeJson, getExchange } from '../../exchanges/index.ts';
 import { exchangeSchema } from './schemas.ts';
 
 /** GET /v1/exchanges/:name — one exchange. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { exchangeJson } from '../../exchanges/store.ts';
+import { exchangeJson } from '../../exchanges/index.ts';
 import { exchangeSchema } from './schemas.ts';
 
 /** GET /v1/exchanges and /v1/exchanges/:name — configuration (secrets redacted) and fetch status. */

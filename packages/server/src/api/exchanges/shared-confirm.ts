@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { receiveConfirmations } from '../../exchanges/shared-feed.ts';
+import { receiveConfirmations } from '../../exchanges/index.ts';
 
 /**
  * POST /v1/exchange/shared/:bank/entries.

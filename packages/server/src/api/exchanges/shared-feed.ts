@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { sharedFeed } from '../../exchanges/shared-feed.ts';
+import { sharedFeed } from '../../exchanges/index.ts';
 
 /**
  * GET /v1/exchange/shared/:bank/entries.

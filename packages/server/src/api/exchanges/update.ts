@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { exchangeJson, exchangeUpdate, updateExchange } from '../../exchanges/store.ts';
+import { exchangeJson, exchangeUpdate, updateExchange } from '../../exchanges/index.ts';
 import { exchangeSchema } from './schemas.ts';
 
 /** PATCH /v1/exchanges/:name (enable, interval, config merge, reset checkpoint); DELETE keeps the bank. */

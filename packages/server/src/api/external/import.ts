@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { importExternalSignals } from '../../detect/external.ts';
+import { importExternalSignals } from '../../detect/index.ts';
 
 const entry = z
   .object({

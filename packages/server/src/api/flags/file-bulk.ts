@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { fileFlags, flagInput, type FlagInput } from '../../flags/intake.ts';
+import { fileFlags, flagInput, type FlagInput } from '../../flags/index.ts';
 import { VigilError } from '../../errors.ts';
 import { parseFlagCsv } from './schemas.ts';
 

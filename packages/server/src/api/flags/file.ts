@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS } from '../../flags/intake.ts';
+import { CATEGORIES, fileFlags, flagInput, SUBJECT_KINDS } from '../../flags/index.ts';
 import { VigilError } from '../../errors.ts';
 
 /** Trusted flaggers file one flag, or a bulk list (JSON or CSV), each acknowledged with a reference. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { FLAGGER_ORG_KINDS, createFlaggerOrg } from '../../flags/orgs.ts';
+import { FLAGGER_ORG_KINDS, createFlaggerOrg } from '../../flags/index.ts';
 
 /** POST /v1/flagger-orgs — Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {

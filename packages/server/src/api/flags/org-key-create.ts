@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { createFlaggerOrgKey } from '../../flags/orgs.ts';
+import { createFlaggerOrgKey } from '../../flags/index.ts';
 
 /** POST /v1/flagger-orgs/:id/keys — Flagger organisations (hotlines, NGOs, law enforcement), registered by admins, each with its own keys. */
 const route: RouteModule = (app, ctx) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { RouteModule } from '../../http/route.ts';
-import { fileFlags, flagInput } from '../../flags/intake.ts';
+import { fileFlags, flagInput } from '../../flags/index.ts';
 import { hit } from '../../db/rate-limit.ts';
 import { esc, page } from './schemas.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { readOneUpload } from '../../http/upload.ts';
-import { hashBytes } from '../../media/hash-upload.ts';
-import { hmaHashes } from '../../media/hma.ts';
+import { hashBytes } from '../../media/index.ts';
+import { hmaHashes } from '../../media/index.ts';
 import { access, hashes } from './schemas.ts';
 
 /** POST /h/hash — HMA-compatible hashing: GET /h/hash?url= (fetched with SSRF guards) and POST /h/hash (multipart field "photo" or "video"). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { VigilError } from '../../errors.ts';
-import { hmaLookup, hmaSignal } from '../../media/hma.ts';
+import { hmaLookup, hmaSignal } from '../../media/index.ts';
 import { detailedOf, fetchForHashing, hashForLookup, includeMatches, lookupAll, lookupResponse } from './schemas.ts';
 
 /** GET /m/lookup — HMA-compatible matching: GET /m/lookup (signal_type + signal → bank names, or url → per signal type) and POST (upload). */

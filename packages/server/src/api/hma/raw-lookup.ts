@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { hmaSignal } from '../../media/hma.ts';
+import { hmaSignal } from '../../media/index.ts';
 
 /** HMA-compatible GET /m/raw_lookup: entry ids ("content ids") straight from the index, optionally with distances. */
 const route: RouteModule = (app, ctx) => {

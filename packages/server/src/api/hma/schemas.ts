@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { hashBytes } from '../../media/hash-upload.ts';
-import { frameProbes, imageProbes, lookupProbes, type FileMatch, type Probe } from '../../media/match-media.ts';
+import { hashBytes } from '../../media/index.ts';
+import { frameProbes, imageProbes, lookupProbes, type FileMatch, type Probe } from '../../media/index.ts';
 import type { MediaHashes } from '@vigil/pdq';
 import type { AppContext } from '../../context.ts';
-import { fetchMedia } from '../../media/fetch.ts';
+import { fetchMedia } from '../../media/index.ts';
 
 /** Vigil's extension (`include_matches=true`): a match object per listed entry instead of bank names. */
 const matchObject = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { iso } from '../../util/time.ts';
-import { holdJson } from '../../legal/holds.ts';
+import { holdJson } from '../../legal/index.ts';
 
 const holdSchema = z.object({
   id: z.number(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { placeHold } from '../../legal/holds.ts';
+import { placeHold } from '../../legal/index.ts';
 
 /** POST /v1/legal/holds — place a legal hold on a subject, with a reason (audited). */
 const route: RouteModule = (app, ctx) => {

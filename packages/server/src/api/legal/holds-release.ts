@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { releaseHold } from '../../legal/holds.ts';
+import { releaseHold } from '../../legal/index.ts';
 
 /** POST /v1/legal/holds/:id/release — end a hold now, with a reason (audited); the row stays as the record. */
 const route: RouteModule = (app, ctx) => {

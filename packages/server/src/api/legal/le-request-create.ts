@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { createLeRequest, leRequestInput } from '../../legal/le-requests.ts';
+import { createLeRequest, leRequestInput } from '../../legal/index.ts';
 import { LEGAL } from './schemas.ts';
 
 /** POST /v1/legal/le-requests — The law-enforcement request ledger (legal and admin; auditors read). */

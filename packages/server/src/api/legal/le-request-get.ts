@@ -1,5 +1,5 @@
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { leJson, loadLeRequest } from '../../legal/le-requests.ts';
+import { leJson, loadLeRequest } from '../../legal/index.ts';
 import { LEGAL, id, leRequest } from './schemas.ts';
 
 /** GET /v1/legal/le-requests/:id — The law-enforcement request ledger (legal and admin; auditors read). */

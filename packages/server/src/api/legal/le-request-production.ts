@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { loadLeRequest, recordProduction } from '../../legal/le-requests.ts';
-import { exportPackage } from '../../legal/vault.ts';
-import { vaultKeys } from '../../legal/vault-keys.ts';
+import { loadLeRequest, recordProduction } from '../../legal/index.ts';
+import { exportPackage } from '../../legal/index.ts';
+import { vaultKeys } from '../../legal/index.ts';
 import { LEGAL, id } from './schemas.ts';
 
 /** POST /v1/legal/le-requests/:id/production — The law-enforcement request ledger (legal and admin; auditors read). */

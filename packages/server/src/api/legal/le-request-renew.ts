@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { renewPreservation } from '../../legal/le-requests.ts';
+import { renewPreservation } from '../../legal/index.ts';
 import { LEGAL, id } from './schemas.ts';
 
 /** POST /v1/legal/le-requests/:id/renew — The law-enforcement request ledger (legal and admin; auditors read). */

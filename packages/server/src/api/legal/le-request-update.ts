@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { updateLeRequest } from '../../legal/le-requests.ts';
+import { updateLeRequest } from '../../legal/index.ts';
 import { LEGAL, id } from './schemas.ts';
 
 /** PATCH /v1/legal/le-requests/:id — The law-enforcement request ledger (legal and admin; auditors read). */

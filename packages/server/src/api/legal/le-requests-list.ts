@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { leJson } from '../../legal/le-requests.ts';
+import { leJson } from '../../legal/index.ts';
 import { LEGAL, leRequest } from './schemas.ts';
 
 /** GET /v1/legal/le-requests — The law-enforcement request ledger (legal and admin; auditors read). */

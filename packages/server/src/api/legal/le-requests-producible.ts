@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { PRODUCIBLE } from '../../legal/le-requests.ts';
+import { PRODUCIBLE } from '../../legal/index.ts';
 import { LEGAL } from './schemas.ts';
 
 /** GET /v1/legal/le-requests/producible — The law-enforcement request ledger (legal and admin; auditors read). */

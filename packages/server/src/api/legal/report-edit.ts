@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { editReportDraft, reportEdit } from '../../legal/report-edit.ts';
+import { editReportDraft, reportEdit } from '../../legal/index.ts';
 
 /** PATCH /v1/legal/reports/:id — edit a draft field by field; validated against NCMEC's schema on every save. */
 const route: RouteModule = (app, ctx) => {

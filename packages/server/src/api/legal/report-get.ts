@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { type FilingState } from '@vigil/ncmec';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { fromJson } from '../../util/json.ts';
-import { fileStatuses, loadReport, previewReport } from '../../legal/reports.ts';
-import { draftSha256 } from '../../legal/report-edit.ts';
-import type { Draft } from '../../legal/report-draft.ts';
+import { fileStatuses, loadReport, previewReport } from '../../legal/index.ts';
+import { draftSha256 } from '../../legal/index.ts';
+import type { Draft } from '../../legal/index.ts';
 import { LEGAL_READ, asSummary, caseIds, draftSchema, journalSchema, summary } from './schemas.ts';
 
 const fieldProblem = z.object({ path: z.string(), message: z.string() });

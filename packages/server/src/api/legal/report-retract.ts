@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { retractReport } from '../../legal/reports.ts';
+import { retractReport } from '../../legal/index.ts';
 
 /** POST /v1/legal/reports/:id/retract — withdraw a report NCMEC has not finished, with a reason (audited). */
 const route: RouteModule = (app, ctx) => {

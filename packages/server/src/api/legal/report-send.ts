@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { sendReport } from '../../legal/reports.ts';
+import { sendReport } from '../../legal/index.ts';
 
 /** POST /v1/legal/reports/:id/send — file the confirmed version with NCMEC. */
 const route: RouteModule = (app, ctx) => {

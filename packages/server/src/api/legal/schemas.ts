@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { LE_KINDS } from '../../legal/le-requests.ts';
+import { LE_KINDS } from '../../legal/index.ts';
 import type { Kysely } from 'kysely';
 import { INCIDENT_TYPES, IP_EVENTS, type FilingState } from '@vigil/ncmec';
 import type { Database } from '../../db/schema.ts';
 import { fromJson } from '../../util/json.ts';
-import { loadReport } from '../../legal/reports.ts';
-import type { Draft } from '../../legal/report-draft.ts';
+import { loadReport } from '../../legal/index.ts';
+import type { Draft } from '../../legal/index.ts';
 
 export const LEGAL = ['admin', 'legal'] as const;
 

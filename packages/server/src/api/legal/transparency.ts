@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { VigilError } from '../../errors.ts';
-import { computeTransparency, transparencyCsv, transparencyHtml, type Transparency } from '../../legal/transparency.ts';
-import { BREAKDOWN_TITLES, type BreakdownSection } from '../../legal/transparency-labels.ts';
+import { computeTransparency, transparencyCsv, transparencyHtml, type Transparency } from '../../legal/index.ts';
+import { BREAKDOWN_TITLES, type BreakdownSection } from '../../legal/index.ts';
 
 const counts = z.record(z.string(), z.number());
 /** The JSON report: raw counts by code for machines, and the same figures labelled for readers (key_figures, breakdowns). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { destroyItem } from '../../legal/vault.ts';
+import { destroyItem } from '../../legal/index.ts';
 import { LEGAL } from './schemas.ts';
 
 /** POST /v1/legal/vault/:id/destroy — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */

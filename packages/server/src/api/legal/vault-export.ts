@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { exportPackage } from '../../legal/vault.ts';
-import { vaultKeys } from '../../legal/vault-keys.ts';
+import { exportPackage } from '../../legal/index.ts';
+import { vaultKeys } from '../../legal/index.ts';
 import { LEGAL } from './schemas.ts';
 
 /** POST /v1/legal/vault/export — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */

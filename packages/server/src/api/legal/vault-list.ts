@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { liveHolds } from '../../legal/holds.ts';
+import { liveHolds } from '../../legal/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { LEGAL } from './schemas.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { actorOf } from '../../auth/roles.ts';
-import { rewrap } from '../../legal/vault.ts';
-import { vaultKeys } from '../../legal/vault-keys.ts';
+import { rewrap } from '../../legal/index.ts';
+import { vaultKeys } from '../../legal/index.ts';
 
 /** POST /v1/legal/vault/rewrap — The preservation vault (legal and admin only): list, read (audited, with a purpose), destroy, export, rewrap. */
 const route: RouteModule = (app, ctx) => {

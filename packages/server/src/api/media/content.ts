@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { appendAudit } from '../../audit/log.ts';
-import { fetchMedia } from '../../media/fetch.ts';
+import { fetchMedia } from '../../media/index.ts';
 import { fromJson } from '../../util/json.ts';
 import { notFound } from '../../errors.ts';
 import { recordReveal } from '../../review/index.ts';

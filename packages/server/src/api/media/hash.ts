@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { readOneUpload } from '../../http/upload.ts';
-import { hashBytes, hashesJson } from '../../media/hash-upload.ts';
+import { hashBytes, hashesJson } from '../../media/index.ts';
 
 const hex = z.string();
 export const mediaHashesSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, keyOf, type RouteModule } from '../../http/route.ts';
 import { VigilError } from '../../errors.ts';
-import { storeOpeningBlob } from '../../psi/opening-blobs.ts';
+import { storeOpeningBlob } from '../../psi/index.ts';
 
 /**
  * PUT /v1/psi/openings/{id}/blob — the platform hands over the encrypted attachment of an opening, after the

@@ -4,8 +4,8 @@ import { decryptAttachment } from '@vigil/crypto';
 import { decodeEvidence } from '@vigil/crypto/psi';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
 import { VigilError, notFound } from '../../errors.ts';
-import { readItem } from '../../legal/vault.ts';
-import { vaultKeys } from '../../legal/vault-keys.ts';
+import { readItem } from '../../legal/index.ts';
+import { vaultKeys } from '../../legal/index.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { REVIEW } from './schemas.ts';
 

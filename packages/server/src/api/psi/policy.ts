@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { psiKeys } from '../../psi/keys.ts';
-import { latestTable } from '../../psi/tables.ts';
+import { psiKeys } from '../../psi/index.ts';
+import { latestTable } from '../../psi/index.ts';
 
 /**
  * GET /v1/psi/policy — what a platform's clients need for private matching: the operator's scope and mode,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, staffOf, type RouteModule } from '../../http/route.ts';
-import { psiKeys } from '../../psi/keys.ts';
-import { buildPsiTable } from '../../psi/tables.ts';
+import { psiKeys } from '../../psi/index.ts';
+import { buildPsiTable } from '../../psi/index.ts';
 import { tableInfo } from './schemas.ts';
 
 /**

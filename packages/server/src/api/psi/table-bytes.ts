@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
-import { tableBytes } from '../../psi/tables.ts';
+import { tableBytes } from '../../psi/index.ts';
 
 /** GET /v1/psi/tables/{version} — a signed table's bytes; clients verify the signature, so anyone may serve them. */
 const route: RouteModule = (app, ctx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type RouteModule } from '../../http/route.ts';
-import { psiKeys } from '../../psi/keys.ts';
-import { listTables } from '../../psi/tables.ts';
+import { psiKeys } from '../../psi/index.ts';
+import { listTables } from '../../psi/index.ts';
 import { tableInfo } from './schemas.ts';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authErrors, staffOf, type RouteModule } from '../../http/route.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { fromJson } from '../../util/json.ts';
-import type { Verification } from '../../reports/verify.ts';
+import type { Verification } from '../../reports/index.ts';
 
 /**
  * GET /v1/reports — user reports about a subject, with the content the reporter revealed.

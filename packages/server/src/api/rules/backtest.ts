@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS } from '../../auth/roles.ts';
-import { backtestRule } from '../../detect/backtest.ts';
+import { backtestRule } from '../../detect/index.ts';
 import { isVigilError, VigilError } from '../../errors.ts';
 
 /** POST /v1/rules/backtest — what a candidate rule would have done on stored events (changes nothing). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { listRules } from '../../detect/rules-store.ts';
+import { listRules } from '../../detect/index.ts';
 
 /** GET /v1/rules — the rules in force, with their current version. */
 const route: RouteModule = (app, ctx) => {

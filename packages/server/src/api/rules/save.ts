@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { saveRule } from '../../detect/rules-store.ts';
+import { saveRule } from '../../detect/index.ts';
 
 /** PUT /v1/rules/:name — create a rule or save a new version of it (validated, audited). */
 const route: RouteModule = (app, ctx) => {

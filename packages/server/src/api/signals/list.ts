@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrors, type RouteModule } from '../../http/route.ts';
-import { subjectSignals } from '../../detect/signals.ts';
+import { subjectSignals } from '../../detect/index.ts';
 
 /** GET /v1/signals — a subject's signals, each with the evidence that explains it. */
 const route: RouteModule = (app, ctx) => {

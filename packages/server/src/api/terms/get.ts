@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { currentTermList } from '../../detect/term-lists.ts';
+import { currentTermList } from '../../detect/index.ts';
 import { notFound } from '../../errors.ts';
 
 /** GET /v1/term-list — The coded-term list in force; saving makes a new, audited version. */

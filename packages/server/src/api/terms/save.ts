@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TermListError } from '@vigil/text';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { OPS, actorOf } from '../../auth/roles.ts';
-import { saveTermList } from '../../detect/term-lists.ts';
+import { saveTermList } from '../../detect/index.ts';
 import { termListIssues } from './issues.ts';
 import { VigilError } from '../../errors.ts';
 

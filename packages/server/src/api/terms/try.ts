@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { detect, parseTermList, SURFACES, TermListError, type TermList } from '@vigil/text';
 import { authErrors, errorSchema, type RouteModule } from '../../http/route.ts';
 import { ANY_STAFF } from '../../auth/roles.ts';
-import { currentTermList } from '../../detect/term-lists.ts';
+import { currentTermList } from '../../detect/index.ts';
 import { fromJson } from '../../util/json.ts';
 import { VigilError, notFound } from '../../errors.ts';
 import { termListIssues } from './issues.ts';
