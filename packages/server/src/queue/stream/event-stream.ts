@@ -20,6 +20,7 @@ import {
 } from '@nats-io/jetstream';
 import type { Config } from '../../config.ts';
 import { leaseStreamOf } from './partition-lease.ts';
+import { ensureStream } from './ensure-stream.ts';
 
 export type StreamConfig = Config['stream'];
 
@@ -95,14 +96,9 @@ export class EventStream {
       num_replicas: replicas,
       duplicate_window: nanos(duplicateWindowMs),
     };
-    try {
-      await this.jsm.streams.add(want);
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-      const info = await this.jsm.streams.info(name);
-      if (info.config.duplicate_window !== want.duplicate_window)
-        await this.jsm.streams.update(name, { duplicate_window: want.duplicate_window });
-    }
+    const { created, info } = await ensureStream(this.jsm, want);
+    if (!created && info.config.duplicate_window !== want.duplicate_window)
+      await this.jsm.streams.update(name, { duplicate_window: want.duplicate_window });
     await Promise.all(Array.from({ length: partitions }, (_, p) => this.ensureConsumer(p)));
   }
 

@@ -7,6 +7,7 @@
 // its fair share, ⌈partitions / live workers⌉.
 import { JetStreamApiError, RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
 import type { EventStream } from './event-stream.ts';
+import { ensureStream } from './ensure-stream.ts';
 
 /** What a partition's lease subject holds. `owner` null: released cleanly (every event it pulled was settled). */
 export interface Lease {
@@ -59,20 +60,15 @@ export class PartitionLeases {
   }
 
   private async ensure(): Promise<void> {
-    try {
-      await this.stream.jsm.streams.add({
-        name: this.bucket,
-        subjects: [`${this.bucket}.>`],
-        retention: RetentionPolicy.Limits,
-        storage: StorageType.File,
-        discard: DiscardPolicy.Old,
-        max_msgs_per_subject: 1,
-        num_replicas: this.stream.cfg.replicas,
-      });
-    } catch (e) {
-      if (!/already in use|already exists/i.test(String(e)) && !(e instanceof JetStreamApiError && e.code === 10058))
-        throw e;
-    }
+    await ensureStream(this.stream.jsm, {
+      name: this.bucket,
+      subjects: [`${this.bucket}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      discard: DiscardPolicy.Old,
+      max_msgs_per_subject: 1,
+      num_replicas: this.stream.cfg.replicas,
+    });
   }
 
   private partitionSubject(p: number): string {
