@@ -151,69 +151,50 @@ export function demoEvents(now: Date, mediaBase = 'http://localhost:8080/demo-me
  */
 const CROWD = 400;
 
+/** The words crowd members' handles and group names are made of. */
+const CROWD_FIRST = [
+  'river',
+  'maple',
+  'sunny',
+  'quiet',
+  'harbor',
+  'copper',
+  'meadow',
+  'cedar',
+  'lunar',
+  'amber',
+  'willow',
+  'pebble',
+];
+const CROWD_SECOND = [
+  'runner',
+  'baker',
+  'reader',
+  'gardener',
+  'painter',
+  'cyclist',
+  'climber',
+  'knitter',
+  'birder',
+  'sailor',
+];
+const crowdWords = (i: number) =>
+  [
+    CROWD_FIRST[i % CROWD_FIRST.length]!,
+    CROWD_SECOND[Math.floor(i / CROWD_FIRST.length) % CROWD_SECOND.length]!,
+  ] as const;
+
 /** The generated handle of crowd member i (accounts only: every tenth member is a group). */
 function crowdHandle(i: number): string {
-  const first = [
-    'river',
-    'maple',
-    'sunny',
-    'quiet',
-    'harbor',
-    'copper',
-    'meadow',
-    'cedar',
-    'lunar',
-    'amber',
-    'willow',
-    'pebble',
-  ];
-  const second = [
-    'runner',
-    'baker',
-    'reader',
-    'gardener',
-    'painter',
-    'cyclist',
-    'climber',
-    'knitter',
-    'birder',
-    'sailor',
-  ];
-  return `${first[i % first.length]}_${second[Math.floor(i / first.length) % second.length]}_${i}`;
+  const [a, b] = crowdWords(i);
+  return `${a}_${b}_${i}`;
 }
 
 function crowdEvents(now: Date, mediaBase = 'http://localhost:8080/demo-media', n = CROWD): unknown[] {
   const t = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
-  const first = [
-    'river',
-    'maple',
-    'sunny',
-    'quiet',
-    'harbor',
-    'copper',
-    'meadow',
-    'cedar',
-    'lunar',
-    'amber',
-    'willow',
-    'pebble',
-  ];
-  const second = [
-    'runner',
-    'baker',
-    'reader',
-    'gardener',
-    'painter',
-    'cyclist',
-    'climber',
-    'knitter',
-    'birder',
-    'sailor',
-  ];
   const events: unknown[] = [];
   for (let i = 0; i < n; i++) {
-    const a = first[i % first.length]!;
-    const b = second[Math.floor(i / first.length) % second.length]!;
+    const [a, b] = crowdWords(i);
     const group = i % 10 === 9;
     const id = group ? `g-c${i}` : `u-c${i}`;
     const ago = 3000 - i * 9;
